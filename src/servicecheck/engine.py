@@ -1,0 +1,222 @@
+"""The workspace: an Ibis connection over a DuckDB file (or memory) holding canonical tables.
+
+Imports are one transaction each: either every row of a file lands or none does. Measures
+read the ``events`` and ``demands`` tables through Ibis expressions, so the same code runs on
+other Ibis backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pyarrow as pa
+from ibis.expr.types import Table
+
+from servicecheck.io.errors import InputError
+from servicecheck.io.events import ImportReport
+from servicecheck.service import Service
+
+EVENTS_DDL = """
+CREATE TABLE IF NOT EXISTS events (
+    service VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    activity VARCHAR NOT NULL,
+    timestamp TIMESTAMPTZ NOT NULL,
+    start_timestamp TIMESTAMPTZ,
+    team VARCHAR,
+    resource VARCHAR,
+    citizen_ref VARCHAR,
+    need_id VARCHAR,
+    event_index BIGINT NOT NULL
+)"""
+DEMANDS_DDL = """
+CREATE TABLE IF NOT EXISTS demands (
+    service VARCHAR NOT NULL,
+    demand_id VARCHAR NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
+    closed_at TIMESTAMPTZ,
+    channel VARCHAR NOT NULL,
+    verbatim VARCHAR NOT NULL,
+    demand_type VARCHAR,
+    nature VARCHAR NOT NULL DEFAULT 'unknown',
+    failure_kind VARCHAR,
+    first_point_resolved BOOLEAN,
+    case_id VARCHAR,
+    citizen_ref VARCHAR,
+    recorded_by VARCHAR,
+    demand_index BIGINT NOT NULL
+)"""
+META_DDL = [
+    """CREATE TABLE IF NOT EXISTS services (
+        service VARCHAR PRIMARY KEY, name VARCHAR, definition VARCHAR, source_path VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS imports (
+        import_id BIGINT, service VARCHAR, kind VARCHAR, source VARCHAR, rows_read BIGINT,
+        rows_kept BIGINT, dropped VARCHAR, imported_at TIMESTAMPTZ)""",
+]
+
+
+class Workspace:
+    """Canonical tables for one or more services, in a DuckDB file or in memory."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        target = str(self.path) if self.path is not None else ":memory:"
+        if self.path is not None and read_only and not self.path.exists():
+            raise InputError("the workspace does not exist", source=target,
+                             fix="import a log first with 'servicecheck import'")
+        self.raw = duckdb.connect(target, read_only=read_only)
+        # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
+        self.raw.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL):
+                self.raw.execute(ddl)
+        self.con = ibis.duckdb.from_connection(self.raw)
+
+    # -- reading ---------------------------------------------------------------------------
+    def events(self, service: str | None = None) -> Table:
+        t = self.con.table("events")
+        return t.filter(t.service == service) if service else t
+
+    def demands(self, service: str | None = None) -> Table:
+        t = self.con.table("demands")
+        return t.filter(t.service == service) if service else t
+
+    def services(self) -> list[str]:
+        rows = self.raw.execute(
+            "SELECT service FROM services UNION SELECT DISTINCT service FROM events "
+            "UNION SELECT DISTINCT service FROM demands ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def service(self, key: str | None = None) -> Service:
+        """The service definition stored with the workspace (the only one when key is None)."""
+        rows = self.raw.execute("SELECT service, definition FROM services ORDER BY 1").fetchall()
+        if key is not None:
+            rows = [r for r in rows if r[0] == key]
+        if not rows:
+            keys = self.services()
+            if key is None and len(keys) == 1:
+                return Service(name=keys[0])
+            raise InputError(f"no service {key!r} is stored in the workspace" if key else
+                             "the workspace holds no service definition",
+                             source=str(self.path or "workspace"),
+                             fix="import with --service service.toml")
+        if len(rows) > 1:
+            raise InputError("the workspace holds several services",
+                             source=str(self.path or "workspace"),
+                             fix=f"name one with --service ({', '.join(r[0] for r in rows)})")
+        return Service.from_dict(json.loads(rows[0][1]), source="workspace")
+
+    def import_log(self) -> list[dict[str, Any]]:
+        cur = self.raw.execute("SELECT * FROM imports ORDER BY import_id")
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    # -- writing ---------------------------------------------------------------------------
+    def next_index(self, table: str) -> int:
+        col = "event_index" if table == "events" else "demand_index"
+        row = self.raw.execute(f"SELECT coalesce(max({col}) + 1, 0) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+    def transaction(self, work: Callable[[], None]) -> None:
+        """Run work as one transaction: all of it lands, or nothing does."""
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            work()
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        self.raw.execute("COMMIT")
+
+    def _add_columns(self, table: str, data: pa.Table) -> None:
+        have = {r[0].lower() for r in self.raw.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+            [table]).fetchall()}
+        self.raw.register("__incoming", data)
+        types = dict(self.raw.execute("SELECT column_name, column_type FROM "
+                                      "(DESCRIBE SELECT * FROM __incoming)").fetchall())
+        self.raw.unregister("__incoming")
+        for name in data.column_names:
+            if name.lower() not in have:
+                q = name.replace('"', '""')
+                self.raw.execute(f'ALTER TABLE {table} ADD COLUMN "{q}" {types[name]}')
+                have.add(name.lower())
+
+    def append(self, table: str, data: pa.Table, report: ImportReport, service: Service,
+               kind: str) -> None:
+        """Append rows and record the import, in one transaction."""
+
+        def work() -> None:
+            self._save_service(service)
+            self._add_columns(table, data)
+            self.raw.register("__incoming", data)
+            try:
+                self.raw.execute(f"INSERT INTO {table} BY NAME SELECT * FROM __incoming")
+            finally:
+                self.raw.unregister("__incoming")
+            row = self.raw.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports"
+                                   ).fetchone()
+            self.raw.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [row[0] if row else 1, service.key, kind, report.source, report.rows_read,
+                 report.events, json.dumps(report.dropped), dt.datetime.now(dt.UTC)],
+            )
+
+        self.transaction(work)
+
+    def _save_service(self, service: Service) -> None:
+        definition = json.dumps(service_to_dict(service))
+        self.raw.execute("DELETE FROM services WHERE service = ?", [service.key])
+        self.raw.execute("INSERT INTO services VALUES (?, ?, ?, ?)",
+                         [service.key, service.name, definition,
+                          str(service.path) if service.path else None])
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def service_to_dict(s: Service) -> dict[str, Any]:
+    """The service as the dict Service.from_dict reads back (stored in the workspace)."""
+    d: dict[str, Any] = {
+        "name": s.name,
+        "purpose": s.purpose,
+        "timezone": s.timezone,
+        "clock": {"start": list(s.clock.start), "end": list(s.clock.end),
+                  "start_at_first_contact": s.clock.start_at_first_contact},
+        "need": {"match_columns": list(s.need.match_columns), "within_days": s.need.within_days},
+        "columns": dict(s.columns),
+        "teams": {"activities": dict(s.activity_teams)},
+        "value_steps": list(s.value_steps),
+        "demand": {"types": list(s.demand_types), "failure_kinds": list(s.failure_kinds),
+                   "channels": list(s.channels), "redact": s.redact},
+        "system_conditions": [
+            {"name": c.name, "kind": c.kind, "note": c.note, "causes": list(c.causes)}
+            for c in s.system_conditions
+        ],
+    }
+    if s.need.link_column:
+        d["need"]["link_column"] = s.need.link_column
+    if s.team_column:
+        d["teams"]["column"] = s.team_column
+    if s.redesign_date:
+        d["redesign_date"] = s.redesign_date
+    if s.targets:
+        t = s.targets
+        d["targets"] = {"name": t.name, "unit": t.unit, "start": list(t.start),
+                        "end": list(t.end), "timescales": dict(t.timescales_days)}
+        if t.priority_column:
+            d["targets"]["priority_column"] = t.priority_column
+        if t.default_days is not None:
+            d["targets"]["default"] = t.default_days
+    return d

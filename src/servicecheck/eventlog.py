@@ -1,0 +1,143 @@
+"""Reading event logs into a workspace, and the EventLog a notebook user holds."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ibis.expr.types import Table
+
+from servicecheck.engine import Workspace
+from servicecheck.io.events import ImportReport, canonical_events, resolve_columns
+from servicecheck.io.tables import read_table
+from servicecheck.service import Service
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pandas as pd
+
+
+@dataclass
+class EventLog:
+    """Events of one service in a workspace: counts, period, and the Ibis table."""
+
+    workspace: Workspace
+    service: str
+    report: ImportReport | None = None
+
+    @property
+    def table(self) -> Table:
+        return self.workspace.events(self.service)
+
+    @property
+    def n_events(self) -> int:
+        return int(self.table.count().execute())
+
+    @property
+    def n_cases(self) -> int:
+        return int(self.table.case_id.nunique().execute())
+
+    @property
+    def period(self) -> tuple[dt.datetime, dt.datetime]:
+        t = self.table
+        row = t.aggregate(first=t.timestamp.min(), last=t.timestamp.max()).execute()
+        return row["first"].iloc[0].to_pydatetime(), row["last"].iloc[0].to_pydatetime()
+
+    def to_pandas(self) -> pd.DataFrame:
+        t = self.table
+        return t.order_by([t.case_id, t.timestamp, t.event_index]).to_pandas()
+
+    def _repr_html_(self) -> str:
+        first, last = self.period
+        dropped = ""
+        if self.report and self.report.rows_dropped:
+            dropped = f"<br>{html.escape(self.report.describe())}"
+        return (
+            f"<div><strong>{html.escape(self.service)}</strong>: {self.n_events:,} events in "
+            f"{self.n_cases:,} cases, {first:%d %b %Y} to {last:%d %b %Y}{dropped}</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"EventLog(service={self.service!r}, events={self.n_events}, cases={self.n_cases})"
+
+
+def import_events(
+    workspace: Workspace,
+    source: Any,
+    *,
+    service: Service | None = None,
+    columns: dict[str, str | None] | None = None,
+    timezone: str | None = None,
+    timestamp_format: str | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> ImportReport:
+    """Read a source and append its events to the workspace in one transaction."""
+    svc = service or Service(name=_default_name(source))
+    raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet)
+    mapping = resolve_columns([str(c) for c in raw.table.column_names], columns, svc.columns,
+                              raw.source)
+    if svc.team_column and "team" not in mapping:
+        mapping = resolve_columns([str(c) for c in raw.table.column_names],
+                                  {**(columns or {}), "team": svc.team_column}, svc.columns,
+                                  raw.source)
+    if svc.need.link_column and "need" not in mapping:
+        mapping = resolve_columns([str(c) for c in raw.table.column_names],
+                                  {**(columns or {}), "need": svc.need.link_column},
+                                  svc.columns, raw.source)
+    data, report = canonical_events(
+        raw,
+        service_key=svc.key,
+        columns=mapping,
+        timezone=timezone or svc.timezone,
+        timestamp_format=timestamp_format,
+        activity_teams=svc.activity_teams,
+        first_index=workspace.next_index("events"),
+    )
+    workspace.append("events", data, report, svc, "events")
+    return report
+
+
+def read_log(
+    source: Any,
+    *,
+    service: Service | str | Path | None = None,
+    case: str | None = None,
+    activity: str | None = None,
+    timestamp: str | None = None,
+    start_timestamp: str | None = None,
+    team: str | None = None,
+    resource: str | None = None,
+    timezone: str | None = None,
+    timestamp_format: str | None = None,
+    workspace: Workspace | None = None,
+) -> EventLog:
+    """Read an event log (CSV/TSV, Parquet, Excel, XES or a DataFrame) into an EventLog.
+
+    Without ``workspace`` the events live in an in-memory DuckDB database.
+    """
+    svc = Service.load(service) if isinstance(service, str | Path) else service
+    ws = workspace or Workspace()
+    report = import_events(
+        ws,
+        source,
+        service=svc,
+        columns={"case": case, "activity": activity, "timestamp": timestamp,
+                 "start_timestamp": start_timestamp, "team": team, "resource": resource},
+        timezone=timezone,
+        timestamp_format=timestamp_format,
+    )
+    return EventLog(ws, report.service, report)
+
+
+def _default_name(source: Any) -> str:
+    if isinstance(source, str | Path):
+        name = Path(source).name
+        for suffix in (".gz", ".csv", ".tsv", ".txt", ".xes", ".parquet", ".xlsx"):
+            name = name.removesuffix(suffix)
+        return name or "service"
+    return "service"

@@ -1,0 +1,85 @@
+"""The directly-follows map: which step follows which, how often, and the wait between them.
+
+Pure Ibis expressions over the canonical events table; results are small pandas tables.
+Events within a case are ordered by timestamp, then by the file's own row order, so ties in
+time keep file order (as PM4Py does).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ibis
+from ibis.expr.types import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def ordered(events: Table) -> Table:
+    """Events with their position in the case and the next event's activity and time."""
+    w = ibis.window(group_by=events.case_id, order_by=[events.timestamp, events.event_index])
+    return events.mutate(
+        position=ibis.row_number().over(w),
+        next_activity=events.activity.lead().over(w),
+        next_timestamp=events.timestamp.lead().over(w),
+    )
+
+
+def seconds_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
+    """Exact seconds from start to end (microsecond arithmetic, no rounding to whole seconds)."""
+    return end.delta(start, unit="microsecond").cast("float64") / 1e6  # type: ignore[attr-defined]
+
+
+def transitions(events: Table) -> Table:
+    """One row per pair of consecutive events in a case, with the wait in seconds."""
+    o = ordered(events)
+    t = o.filter(o.next_activity.notnull())
+    return t.select(
+        t.case_id,
+        source=t.activity,
+        target=t.next_activity,
+        wait_s=seconds_between(t.timestamp, t.next_timestamp),
+        position=t.position,
+    )
+
+
+def directly_follows(events: Table) -> pd.DataFrame:
+    """Per pair of activities: count and waiting time (mean, median, min, max, p90, sum, sd)."""
+    t = transitions(events)
+    agg = t.group_by([t.source, t.target]).aggregate(
+        count=t.count(),
+        mean_s=t.wait_s.mean(),
+        median_s=t.wait_s.median(),
+        min_s=t.wait_s.min(),
+        max_s=t.wait_s.max(),
+        p90_s=t.wait_s.quantile(0.9),
+        sum_s=t.wait_s.sum(),
+        stdev_s=t.wait_s.std(how="sample"),
+    )
+    return agg.order_by([agg.source, agg.target]).to_pandas()
+
+
+def start_end_activities(events: Table) -> tuple[dict[str, int], dict[str, int]]:
+    """How many cases start, and end, with each activity."""
+    w = ibis.window(group_by=events.case_id, order_by=[events.timestamp, events.event_index])
+    wd = ibis.window(group_by=events.case_id,
+                     order_by=[events.timestamp.desc(), events.event_index.desc()])
+    o = events.mutate(first=ibis.row_number().over(w), last=ibis.row_number().over(wd))
+    starts = o.filter(o["first"] == 0).activity.value_counts().to_pandas()
+    ends = o.filter(o["last"] == 0).activity.value_counts().to_pandas()
+    return (
+        {str(a): int(n) for a, n in zip(starts.iloc[:, 0], starts.iloc[:, 1], strict=True)},
+        {str(a): int(n) for a, n in zip(ends.iloc[:, 0], ends.iloc[:, 1], strict=True)},
+    )
+
+
+def case_durations(events: Table) -> pd.DataFrame:
+    """Per case: first and last event, and the seconds between them (first-to-last clock)."""
+    g = events.group_by(events.case_id).aggregate(
+        first=events.timestamp.min(),
+        last=events.timestamp.max(),
+        events=events.count(),
+    )
+    g = g.mutate(duration_s=seconds_between(g["first"], g["last"]))
+    return g.order_by(g.case_id).to_pandas()

@@ -1,0 +1,33 @@
+"""Hand-offs: the work changing hands (team, or resource) between consecutive events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ibis
+from ibis.expr.types import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _with_next(events: Table, by: str) -> Table:
+    w = ibis.window(group_by=events.case_id, order_by=[events.timestamp, events.event_index])
+    col = events[by]
+    t = events.mutate(holder=col, next_holder=col.lead().over(w))
+    return t.filter(t.next_holder.notnull() & t.holder.notnull())
+
+
+def handoff_matrix(events: Table, by: str = "team") -> pd.DataFrame:
+    """From-holder to next-holder counts where the work changed hands."""
+    t = _with_next(events, by)
+    t = t.filter(t.holder != t.next_holder)
+    agg = t.group_by([t.holder, t.next_holder]).aggregate(handoffs=t.count())
+    return agg.order_by([agg.handoffs.desc(), agg.holder, agg.next_holder]).to_pandas()
+
+
+def handoffs_per_case(events: Table, by: str = "team") -> pd.DataFrame:
+    """Per case: how many times the work changed hands."""
+    t = _with_next(events, by)
+    agg = t.group_by(t.case_id).aggregate(handoffs=(t.holder != t.next_holder).sum())
+    return agg.order_by(agg.case_id).to_pandas()

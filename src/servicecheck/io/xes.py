@@ -1,0 +1,119 @@
+"""A streaming XES reader: one trace in memory at a time, no DTDs, no entities, no network.
+
+Trace attributes become ``case:<key>`` columns and event attributes keep their keys, as
+PM4Py names them, so the usual column names (``case:concept:name``, ``concept:name``,
+``time:timestamp``, ``org:resource``) are recognised without mapping.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+from typing import IO
+
+import pyarrow as pa
+from lxml import etree
+
+from servicecheck.io.errors import InputError
+from servicecheck.io.tables import RawTable
+
+_ATTR_TAGS = {"string", "date", "int", "float", "boolean", "id"}
+_PROLOG_BYTES = 256 * 1024
+
+
+def _local(tag: object) -> str:
+    t = str(tag)
+    return t.rsplit("}", 1)[-1]
+
+
+def _open(path: Path) -> IO[bytes]:
+    with path.open("rb") as raw:
+        magic = raw.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _refuse_dtd(path: Path) -> None:
+    """A DTD or entity declaration can only stand before the root element: look there."""
+    try:
+        with _open(path) as f:
+            head = f.read(_PROLOG_BYTES)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise InputError(f"the gzip data are damaged or cut short ({exc})", source=str(path),
+                         fix="copy or export the file again, complete") from None
+    if not head.strip():
+        raise InputError("the file is empty", source=str(path),
+                         fix="export the event log again")
+    root = head.find(b"<log")
+    prolog = head if root < 0 else head[:root]
+    if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+        line = prolog[: prolog.upper().find(b"<!")].count(b"\n") + 1
+        raise InputError(
+            "the XES file declares a DTD or entities, which servicecheck refuses for safety",
+            source=str(path), row=line,
+            fix="remove the <!DOCTYPE ...> block and export the log again",
+        )
+    if root < 0 and b"<" not in head[:200]:
+        raise InputError("the file is not XML", source=str(path),
+                         fix="give an XES event log (.xes or .xes.gz)")
+
+
+def read_xes(path: Path) -> RawTable:
+    _refuse_dtd(path)
+    columns: dict[str, list[str | None]] = {}
+    n = 0
+
+    def put(key: str, value: str | None) -> None:
+        col = columns.get(key)
+        if col is None:
+            col = [None] * n
+            columns[key] = col
+        col.append(value)
+
+    try:
+        with _open(path) as f:
+            parser = etree.iterparse(
+                f, events=("end",), resolve_entities=False, no_network=True,
+                load_dtd=False, huge_tree=True, remove_comments=True,
+            )
+            for _, el in parser:
+                if _local(el.tag) != "trace":
+                    continue
+                case_attrs: dict[str, str | None] = {}
+                events: list[dict[str, str | None]] = []
+                for child in el:
+                    name = _local(child.tag)
+                    if name in _ATTR_TAGS:
+                        case_attrs["case:" + child.get("key", "")] = child.get("value")
+                    elif name == "event":
+                        ev = {
+                            c.get("key", ""): c.get("value")
+                            for c in child
+                            if _local(c.tag) in _ATTR_TAGS
+                        }
+                        events.append(ev)
+                for ev in events:
+                    ev.update(case_attrs)
+                    for key, value in ev.items():
+                        put(key, value)
+                    n += 1
+                    for col in columns.values():
+                        if len(col) < n:
+                            col.append(None)
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(f"the XML is not well formed ({exc.msg})", source=str(path), row=line,
+                         fix="export the log again; the file may be cut short or damaged") from None
+    except (EOFError, OSError, zlib.error) as exc:
+        raise InputError(f"the file could not be read to the end ({exc})", source=str(path),
+                         fix="copy or export the file again, complete") from None
+    if n == 0:
+        raise InputError("the XES file has no events", source=str(path),
+                         fix="check that the export contains traces with events")
+    table = pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
+    return RawTable(table, str(path), header_rows=0, kind="xes")

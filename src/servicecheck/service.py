@@ -1,0 +1,235 @@
+"""The service definition a team edits: purpose, the citizen's clock, needs, teams, targets.
+
+Read from ``service.toml`` (written with comments by ``servicecheck init``). Every key is
+optional except ``name``; a mistake gives one sentence naming the file, the key and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from servicecheck.io.errors import InputError
+
+DEFAULT_FAILURE_KINDS = (
+    "not done",
+    "not done right",
+    "progress chasing",
+    "not understood",
+    "repeat",
+    "complaint",
+)
+DEFAULT_CHANNELS = ("phone", "web", "counter", "email", "letter", "visit", "app", "unknown")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|d|days?|w|weeks?)\s*$", re.I)
+
+
+def parse_duration_days(text: str | int | float, *, where: str, source: str) -> float:
+    """'24h', '7d', '8 weeks' or a number of days, in days."""
+    if isinstance(text, int | float):
+        return float(text)
+    m = _DURATION.match(str(text))
+    if not m:
+        raise InputError(f"'{text}' is not a duration", source=source, column=where,
+                         fix="write it like '24h', '7d' or '8w'")
+    value, unit = float(m.group(1)), m.group(2)[0].lower()
+    return value / 24 if unit == "h" else value * 7 if unit == "w" else value
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Which activity starts a clock and which stops it."""
+
+    start: tuple[str, ...] = ()
+    end: tuple[str, ...] = ()
+    start_at_first_contact: bool = True
+
+
+@dataclass(frozen=True)
+class NeedRule:
+    """How cases (orders) join into one need: a link column, or same keys within N days."""
+
+    link_column: str | None = None
+    match_columns: tuple[str, ...] = ()
+    within_days: float = 30.0
+
+
+@dataclass(frozen=True)
+class TargetRegime:
+    """The target regime's own clock and timescales, reported only beside the citizen's view."""
+
+    name: str = ""
+    unit: str = "case"
+    start: tuple[str, ...] = ()
+    end: tuple[str, ...] = ()
+    priority_column: str | None = None
+    timescales_days: dict[str, float] = field(default_factory=dict)
+    default_days: float | None = None
+
+
+@dataclass(frozen=True)
+class SystemCondition:
+    name: str
+    kind: str
+    note: str = ""
+    causes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service as the team defines it in its service file."""
+
+    name: str
+    purpose: str = ""
+    timezone: str = "Europe/London"
+    clock: Clock = field(default_factory=Clock)
+    need: NeedRule = field(default_factory=NeedRule)
+    columns: dict[str, str] = field(default_factory=dict)
+    team_column: str | None = None
+    activity_teams: dict[str, str] = field(default_factory=dict)
+    value_steps: tuple[str, ...] = ()
+    demand_types: tuple[str, ...] = ()
+    failure_kinds: tuple[str, ...] = DEFAULT_FAILURE_KINDS
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
+    redact: bool = True
+    redesign_date: str | None = None
+    targets: TargetRegime | None = None
+    system_conditions: tuple[SystemCondition, ...] = ()
+    path: Path | None = None
+
+    @property
+    def key(self) -> str:
+        """The short name stored in the ``service`` column of the workspace."""
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "service"
+
+    @classmethod
+    def load(cls, path: str | Path) -> Service:
+        p = Path(path)
+        if not p.exists():
+            raise InputError("the service file does not exist", source=str(p),
+                             fix="check the path, or write one with 'servicecheck init'")
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            raise InputError(f"the file is not valid TOML ({exc})", source=str(p),
+                             row=int(line.group(1)) if line else None,
+                             fix="correct the line it names (quotes, '=' and brackets)") from None
+        return cls.from_dict(data, source=str(p), path=p)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "service file",
+                  path: Path | None = None) -> Service:
+        known = {"name", "purpose", "timezone", "clock", "need", "columns", "teams",
+                 "value_steps", "demand", "targets", "system_conditions", "redesign_date"}
+        for key in data:
+            if key not in known:
+                raise InputError(f"'{key}' is not a service-file key", source=source,
+                                 column=key,
+                                 fix=f"use one of: {', '.join(sorted(known))}")
+        name = _str(data, "name", source, required=True)
+        clock_d = _table(data, "clock", source)
+        clock = Clock(
+            start=_strs(clock_d, "start", source, "clock."),
+            end=_strs(clock_d, "end", source, "clock."),
+            start_at_first_contact=bool(clock_d.get("start_at_first_contact", True)),
+        )
+        need_d = _table(data, "need", source)
+        need = NeedRule(
+            link_column=need_d.get("link_column"),
+            match_columns=_strs(need_d, "match_columns", source, "need."),
+            within_days=float(need_d.get("within_days", 30)),
+        )
+        teams_d = _table(data, "teams", source)
+        demand_d = _table(data, "demand", source)
+        targets = None
+        if "targets" in data:
+            t = _table(data, "targets", source)
+            scales = {
+                str(k): parse_duration_days(v, where=f"targets.timescales.{k}", source=source)
+                for k, v in _table(t, "timescales", source).items()
+            }
+            default = t.get("default")
+            targets = TargetRegime(
+                name=str(t.get("name", "")),
+                unit=str(t.get("unit", "case")),
+                start=_strs(t, "start", source, "targets."),
+                end=_strs(t, "end", source, "targets."),
+                priority_column=t.get("priority_column"),
+                timescales_days=scales,
+                default_days=None if default is None
+                else parse_duration_days(default, where="targets.default", source=source),
+            )
+        conditions = tuple(
+            SystemCondition(
+                name=str(c.get("name", "")),
+                kind=str(c.get("kind", "")),
+                note=str(c.get("note", "")),
+                causes=tuple(str(x) for x in c.get("causes", [])),
+            )
+            for c in data.get("system_conditions", [])
+        )
+        columns = {str(k): str(v) for k, v in _table(data, "columns", source).items()}
+        allowed_cols = {"case", "activity", "timestamp", "start_timestamp", "team", "resource",
+                        "citizen_ref", "need"}
+        for k in columns:
+            if k not in allowed_cols:
+                raise InputError(f"'{k}' is not a column role", source=source,
+                                 column=f"columns.{k}",
+                                 fix=f"use one of: {', '.join(sorted(allowed_cols))}")
+        return cls(
+            name=name,
+            purpose=_str(data, "purpose", source),
+            timezone=_str(data, "timezone", source) or "Europe/London",
+            clock=clock,
+            need=need,
+            columns=columns,
+            team_column=teams_d.get("column"),
+            activity_teams={str(k): str(v) for k, v in _table(teams_d, "activities",
+                                                               source).items()},
+            value_steps=_strs(data, "value_steps", source, ""),
+            demand_types=_strs(demand_d, "types", source, "demand."),
+            failure_kinds=_strs(demand_d, "failure_kinds", source, "demand.")
+            or DEFAULT_FAILURE_KINDS,
+            channels=_strs(demand_d, "channels", source, "demand.") or DEFAULT_CHANNELS,
+            redact=bool(demand_d.get("redact", True)),
+            redesign_date=data.get("redesign_date"),
+            targets=targets,
+            system_conditions=conditions,
+            path=path,
+        )
+
+
+def _str(d: dict[str, Any], key: str, source: str, *, required: bool = False) -> str:
+    v = d.get(key)
+    if v is None:
+        if required:
+            raise InputError(f"the key '{key}' is missing", source=source, column=key,
+                             fix=f"add {key} = \"...\" at the top of the file")
+        return ""
+    if not isinstance(v, str):
+        raise InputError(f"'{key}' must be text", source=source, column=key,
+                         fix=f"write it in quotes: {key} = \"...\"")
+    return v
+
+
+def _table(d: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    v = d.get(key, {})
+    if not isinstance(v, dict):
+        raise InputError(f"'{key}' must be a table", source=source, column=key,
+                         fix=f"write it as a section: [{key}]")
+    return v
+
+
+def _strs(d: dict[str, Any], key: str, source: str, prefix: str) -> tuple[str, ...]:
+    v = d.get(key)
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise InputError(f"'{prefix}{key}' must be text or a list of texts", source=source,
+                         column=f"{prefix}{key}", fix=f'write it like {key} = ["a", "b"]')
+    return tuple(v)

@@ -1,0 +1,188 @@
+"""The result every process behaviour chart returns, whatever its rule set.
+
+A chart is data, not a picture: limits per group (a rebase group, a qicharts2 part or a
+phase), a label per point, and the signals with their reasons in plain words. Views draw it;
+measures never need to know which preset made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class RunsAnalysis:
+    """Anhøj runs analysis of one part: unusually long runs or too few crossings of the centre."""
+
+    n_obs: int
+    n_useful: int
+    longest_run: int
+    longest_run_max: int
+    n_crossings: int
+    n_crossings_min: int
+    signal: bool
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Centre line and limits for one group of points (1-based, inclusive point numbers)."""
+
+    group: int
+    first_point: int
+    last_point: int
+    centre: float
+    lower: float | None
+    upper: float | None
+    lower_2sigma: float | None = None
+    upper_2sigma: float | None = None
+    mr_centre: float | None = None
+    mr_upper: float | None = None
+    runs: RunsAnalysis | None = None
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One special cause: the rule that fired, the points it marks and why, in words."""
+
+    rule: str
+    points: tuple[int, ...]
+    direction: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A process behaviour chart: what a preset computed for a series of values."""
+
+    preset: str
+    rule_set: str
+    chart_type: str
+    values: FloatArray
+    labels: tuple[str, ...]
+    limits: tuple[Limits, ...]
+    group: IntArray
+    special_cause_type: tuple[str, ...]
+    point_type: tuple[str, ...]
+    sigma_signal: BoolArray
+    baseline: BoolArray
+    include: BoolArray
+    signals: tuple[Signal, ...]
+    improvement_direction: str = "neutral"
+    assurance: str | None = None
+    moving_ranges: FloatArray = field(default_factory=lambda: np.empty(0))
+
+    @property
+    def n(self) -> int:
+        return int(self.values.shape[0])
+
+    @property
+    def variation_icon(self) -> str:
+        """The point type of the last point, as Making Data Count's variation icon shows it."""
+        return self.point_type[-1] if self.point_type else "common_cause"
+
+    @property
+    def stable(self) -> bool:
+        """True when no signal is present in the latest group of points."""
+        if not self.limits:
+            return True
+        last = self.limits[-1]
+        in_last = [s for s in self.signals if s.points and s.points[-1] >= last.first_point]
+        return not in_last
+
+    def limits_at(self, point: int) -> Limits:
+        """The limits that apply to a 1-based point number."""
+        return self.limits[int(self.group[point - 1])]
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per point: value, its group's centre and limits, and its label."""
+        import pandas as pd
+
+        centre = np.array([self.limits[g].centre for g in self.group], dtype=float)
+        lower = np.array([_nan(self.limits[g].lower) for g in self.group], dtype=float)
+        upper = np.array([_nan(self.limits[g].upper) for g in self.group], dtype=float)
+        return pd.DataFrame(
+            {
+                "point": np.arange(1, self.n + 1),
+                "label": list(self.labels),
+                "value": self.values,
+                "group": self.group,
+                "centre": centre,
+                "lower": lower,
+                "upper": upper,
+                "special_cause_type": list(self.special_cause_type),
+                "point_type": list(self.point_type),
+            }
+        )
+
+    def describe(self) -> str:
+        """Stable or not, in words, with the rule set named."""
+        if self.stable:
+            return f"stable: no signals in the latest period ({self.rule_set} rules)"
+        n = sum(1 for s in self.signals if s.points[-1] >= self.limits[-1].first_point)
+        word = "signal" if n == 1 else "signals"
+        return f"not stable: {n} {word} ({self.rule_set} rules)"
+
+    def _repr_html_(self) -> str:
+        last = self.limits[-1] if self.limits else None
+        rows = "".join(f"<li>{s.reason}</li>" for s in self.signals[:10])
+        limits = (
+            f"centre {last.centre:.4g}, limits {_fmt(last.lower)} to {_fmt(last.upper)}"
+            if last
+            else ""
+        )
+        return (
+            f"<div><strong>{self.chart_type.upper()} chart</strong>, {self.n} points, "
+            f"{limits}; {self.describe()}<ul>{rows}</ul></div>"
+        )
+
+
+def _nan(v: float | None) -> float:
+    return float("nan") if v is None else v
+
+
+def _fmt(v: float | None) -> str:
+    return "none" if v is None else f"{v:.4g}"
+
+
+def as_values(values: Sequence[float] | npt.ArrayLike) -> FloatArray:
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError("values must be a one-dimensional sequence of numbers")
+    return arr
+
+
+def default_labels(n: int, labels: Sequence[Any] | None) -> tuple[str, ...]:
+    if labels is None:
+        return tuple(f"point {i}" for i in range(1, n + 1))
+    if len(labels) != n:
+        raise ValueError(f"{len(labels)} labels were given for {n} values; give one per value")
+    return tuple(str(x) for x in labels)
+
+
+def runs_of(flags: BoolArray) -> list[tuple[int, int]]:
+    """(start, end) 0-based inclusive index pairs of each run of True values."""
+    if flags.size == 0:
+        return []
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    d = np.diff(padded)
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def span_words(labels: tuple[str, ...], start: int, end: int) -> str:
+    if start == end:
+        return labels[start]
+    return f"{labels[start]} to {labels[end]}"
