@@ -54,6 +54,7 @@ class NeedRule:
     link_column: str | None = None
     match_columns: tuple[str, ...] = ()
     within_days: float = 30.0
+    visit_activities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class Service:
             link_column=need_d.get("link_column"),
             match_columns=_strs(need_d, "match_columns", source, "need."),
             within_days=float(need_d.get("within_days", 30)),
+            visit_activities=_strs(need_d, "visit_activities", source, "need."),
         )
         teams_d = _table(data, "teams", source)
         demand_d = _table(data, "demand", source)

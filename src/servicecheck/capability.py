@@ -1,0 +1,201 @@
+"""Capability: what the system achieves against purpose, measured from the citizen's side.
+
+A *need* is everything that served one citizen's problem: all linked cases (orders), visits
+and contacts. Its end-to-end time runs from the citizen's first contact to the need being met
+(the last end activity, when the most recent case has one). Needs not yet met are work in
+progress: their ages are censored and kept apart, never averaged in as if finished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from servicecheck import spc
+from servicecheck.engine import Workspace
+from servicecheck.service import Service
+
+DAY_S = 86400.0
+
+
+def _need_key(events: ibis.Table, service: Service) -> ibis.Value:
+    if service.need.link_column:
+        return events.need_id.fill_null(events.case_id)
+    return events.case_id
+
+
+def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
+    """One row per need on the citizen's clock: first contact, met at, days, and counts.
+
+    Columns: need_id, first_contact, met_at, end_to_end_days (NaN while open), open,
+    age_days (open needs only, censored at the data's last event), cases, visits, contacts,
+    failure_demands, first_visit_fix.
+    """
+    svc = service or workspace.service()
+    ev = workspace.events(svc.key)
+    ev = ev.mutate(need=_need_key(ev, svc))
+    starts, ends = list(svc.clock.start), list(svc.clock.end)
+    visits = list(svc.need.visit_activities)
+
+    is_end = ev.activity.isin(ends) if ends else ibis.literal(False)
+    is_start = ev.activity.isin(starts) if starts else ibis.literal(True)
+    per_case = ev.group_by([ev.need, ev.case_id]).aggregate(case_first=ev.timestamp.min())
+    w = ibis.window(group_by=per_case.need, order_by=[per_case.case_first.desc(),
+                                                       per_case.case_id.desc()])
+    last_case = per_case.mutate(r=ibis.row_number().over(w))
+    last_case = last_case.filter(last_case.r == 0).select("need", last_case=last_case.case_id)
+
+    ends_in_last = ev.join(last_case, "need").filter(lambda t: t.case_id == t.last_case)
+    ends_in_last = ends_in_last.group_by("need").aggregate(
+        last_case_met=(ends_in_last.activity.isin(ends) if ends else ibis.literal(False)).any()
+    )
+    agg = ev.group_by(ev.need).aggregate(
+        first_event=ev.timestamp.min(),
+        first_start=ev.timestamp.min(where=is_start),
+        met_at=ev.timestamp.max(where=is_end),
+        cases=ev.case_id.nunique(),
+        visits=ev.count(where=ev.activity.isin(visits)) if visits else ibis.literal(0),
+        citizen_ref=ev.citizen_ref.max(),
+    )
+    agg = agg.join(ends_in_last, "need", how="left")
+    df = agg.to_pandas()
+
+    dem = workspace.demands(svc.key)
+    dem = dem.filter(dem.case_id.notnull())
+    d = dem.group_by(dem.case_id).aggregate(
+        first_demand=dem.received_at.min(),
+        contacts=dem.count(),
+        failure_demands=dem.count(where=dem.nature == "failure"),
+    ).to_pandas()
+    df = df.merge(d, how="left", left_on="need", right_on="case_id").drop(columns=["case_id"])
+    df["contacts"] = df["contacts"].fillna(0).astype(int)
+    df["failure_demands"] = df["failure_demands"].fillna(0).astype(int)
+
+    start = df["first_start"].fillna(df["first_event"])
+    if svc.clock.start_at_first_contact:
+        start = pd.concat([start, df["first_demand"]], axis=1).min(axis=1)
+    df["first_contact"] = start
+    met = df["last_case_met"].fillna(False).astype(bool) & df["met_at"].notna()
+    df["open"] = ~met
+    df.loc[df["open"], "met_at"] = pd.NaT
+    as_at = workspace.events(svc.key).timestamp.max().execute()
+    seconds = (df["met_at"] - df["first_contact"]).dt.total_seconds()
+    df["end_to_end_days"] = seconds / DAY_S
+    df["age_days"] = np.where(df["open"],
+                              (pd.Timestamp(as_at) - df["first_contact"]).dt.total_seconds()
+                              / DAY_S, np.nan)
+    df["first_visit_fix"] = (~df["open"]) & (df["visits"] == 1) & (df["cases"] == 1)
+    df = df.rename(columns={"need": "need_id"})
+    cols = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end_days", "open",
+            "age_days", "cases", "visits", "contacts", "failure_demands", "first_visit_fix"]
+    return df[cols].sort_values(["first_contact", "need_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Capability:
+    """What the system predictably delivers, with its chart and the work still in progress."""
+
+    service: str
+    chart: spc.Chart
+    completed: pd.DataFrame
+    open: pd.DataFrame
+    unit: str = "days"
+
+    @property
+    def n_completed(self) -> int:
+        return len(self.completed)
+
+    @property
+    def n_open(self) -> int:
+        return len(self.open)
+
+    def predictable_range(self, phase: int = -1) -> tuple[float, float]:
+        """Lower and upper limit of the given phase, the lower drawn at zero when negative."""
+        lim = self.chart.limits[phase]
+        return max(lim.lower or 0.0, 0.0), float(lim.upper or 0.0)
+
+    def describe(self, noun: str = "need", starts: str = "the citizen's first contact") -> str:
+        lo, hi = self.predictable_range()
+        state = self.chart.describe()
+        phases = len(self.chart.limits)
+        since = ""
+        if phases > 1:
+            first = self.completed["first_contact"].iloc[self.chart.limits[-1].first_point - 1]
+            since = f" for needs first reported after the change ({first:%d %b %Y} on)"
+        text = (f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}{since}; "
+                f"the system is {state}.")
+        if self.n_open:
+            older = int((self.open["age_days"] > hi).sum())
+            text += (f" {self.n_open:,} {noun}s are still open (not counted above)"
+                     + (f", {older:,} of them already older than {hi:.0f} days" if older else "")
+                     + ".")
+        return text
+
+    def warning(self) -> str | None:
+        """A warning when open work would change the picture if it were finished today."""
+        if not self.n_open or not self.n_completed:
+            return None
+        _, hi = self.predictable_range()
+        older = int((self.open["age_days"] > hi).sum())
+        share = self.n_open / (self.n_open + self.n_completed)
+        if older > 0.05 * self.n_completed or share > 0.2:
+            return (f"{self.n_open:,} needs are open ({share:.0%}); {older:,} are already older "
+                    "than the upper limit, so the finished needs flatter the system.")
+        return None
+
+
+def capability(
+    workspace: Workspace,
+    service: Service | None = None,
+    *,
+    preset: str = "ptd",
+    phases: list[str] | None = None,
+    need_table: pd.DataFrame | None = None,
+) -> Capability:
+    """End-to-end time of every completed need on an XmR chart, in order of completion.
+
+    ``phases`` are dates of known changes in the system (the service file's redesign date
+    by default); limits are recalculated from the first need completed after each.
+    """
+    svc = service or workspace.service()
+    df = need_table if need_table is not None else needs(workspace, svc)
+    done = df[~df["open"]].sort_values(["met_at", "need_id"]).reset_index(drop=True)
+    wip = df[df["open"]].reset_index(drop=True)
+    change_dates = phases if phases is not None else (
+        [svc.redesign_date] if svc.redesign_date else [])
+    # A need belongs to the system that received it: phase by first contact, then completion
+    # order within the phase, so needs begun before a change do not blur the new limits.
+    done["phase"] = phase_of(done["first_contact"], change_dates)
+    done = done.sort_values(["phase", "met_at", "need_id"]).reset_index(drop=True)
+    starts = done.index[done["phase"].diff().fillna(0) > 0]
+    breaks = [int(i) + 1 for i in starts]
+    labels = [f"{t:%d %b %Y}" for t in done["met_at"]]
+    params: dict[str, Any] = {}
+    if preset in ("ptd", "mdc2023"):
+        params["improvement_direction"] = "decrease"
+    chart = spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset, labels=labels,
+                    phases=breaks or None, **params)
+    return Capability(service=svc.key, chart=chart, completed=done, open=wip)
+
+
+def phase_of(first_contact: pd.Series, dates: list[str]) -> pd.Series:
+    """0 before the first change date, 1 after it, and so on."""
+    phase = pd.Series(0, index=first_contact.index)
+    for d in sorted(dates):
+        phase += (first_contact >= pd.Timestamp(d, tz="UTC")).astype(int)
+    return phase
+
+
+def period_summary(done: pd.DataFrame, freq: str = "W", stat: str = "median") -> pd.DataFrame:
+    """Completed needs per period: count and the mean or median days; empty periods are gaps."""
+    if done.empty:
+        return pd.DataFrame(columns=["period", "needs", "days"])
+    s = done.set_index("met_at")["end_to_end_days"]
+    g = s.resample({"W": "W-MON", "D": "D", "M": "MS"}[freq], label="left", closed="left")
+    out = pd.DataFrame({"needs": g.count(), "days": getattr(g, stat)()})
+    out.index.name = "period"
+    return out.reset_index()

@@ -1,0 +1,1 @@
+"""Vega-Lite chart specifications (Altair). No numbers are computed here."""

@@ -1,0 +1,250 @@
+"""The command line: a thin Typer shell over the library. Errors are one sentence, not a trace."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from servicecheck.io.errors import InputError
+
+app = typer.Typer(
+    help="Study a public service as a system, from the citizen's side.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w",
+                                             help="The DuckDB workspace file.")]
+
+
+def friendly(fn: F) -> F:
+    """Turn an InputError into one clear sentence and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed:,.0f}/{task.total:,.0f} events"),
+                    TimeElapsedColumn(), console=err, transient=True)
+
+
+@app.command()
+@friendly
+def generate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the service to.")],
+    events: Annotated[int, typer.Option(help="About how many events to generate.")] = 60000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")]
+    = 1,
+    csv: Annotated[bool, typer.Option(help="Also write CSV copies beside the Parquet.")] = True,
+) -> None:
+    """Write the synthetic housing-repairs service (events, demands, service file, truth)."""
+    from servicecheck.examples.housing_repairs import generate as gen
+
+    with _progress() as p:
+        task = p.add_task("generating", total=events)
+        g = gen(out, events=events, seed=seed, csv=csv,
+                progress=lambda n: p.advance(task, n))
+    console.print(f"Wrote {g.events:,} events, {g.demands:,} demands and {g.needs:,} needs "
+                  f"to {g.folder}", highlight=False)
+
+
+@app.command()
+@friendly
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the service file.")] = Path(
+        "service.toml"),
+    name: Annotated[str, typer.Option(help="The service's name.")] = "My service",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented service file to edit."""
+    from servicecheck.templates import service_template
+
+    if path.exists() and not force:
+        raise InputError("the file exists already", source=str(path),
+                         fix="choose another path, or pass --force to overwrite it")
+    path.write_text(service_template(name), encoding="utf-8")
+    console.print(f"Wrote {path}: edit it, then import a log with --service {path}",
+                  highlight=False)
+
+
+@app.command("import")
+@friendly
+def import_(
+    log: Annotated[Path, typer.Argument(help="The event log: CSV/TSV(.gz), Parquet, Excel, XES.")],
+    workspace: WorkspaceOpt,
+    service: Annotated[Path | None, typer.Option(help="The service file.")] = None,
+    case: Annotated[str | None, typer.Option(help="Column with the case id.")] = None,
+    activity: Annotated[str | None, typer.Option(help="Column with the activity.")] = None,
+    timestamp: Annotated[str | None, typer.Option(help="Column with the time.")] = None,
+    start_timestamp: Annotated[str | None, typer.Option(help="Column with a start time.")]
+    = None,
+    team: Annotated[str | None, typer.Option(help="Column with the team.")] = None,
+    resource: Annotated[str | None, typer.Option(help="Column with the resource.")] = None,
+    timezone: Annotated[str | None, typer.Option(
+        help="Time zone of times without an offset (default Europe/London).")] = None,
+    timestamp_format: Annotated[str | None, typer.Option(
+        help="strptime format when times are in another form, e.g. '%m/%d/%Y %I:%M %p'.")]
+    = None,
+    delimiter: Annotated[str | None, typer.Option(help="Field delimiter (detected).")] = None,
+) -> None:
+    """Import an event log into a workspace (one transaction: all rows or none)."""
+    from servicecheck.engine import Workspace
+    from servicecheck.eventlog import import_events
+    from servicecheck.service import Service
+
+    svc = Service.load(service) if service else None
+    with Workspace(workspace) as ws:
+        report = import_events(
+            ws, log, service=svc,
+            columns={"case": case, "activity": activity, "timestamp": timestamp,
+                     "start_timestamp": start_timestamp, "team": team, "resource": resource},
+            timezone=timezone, timestamp_format=timestamp_format, delimiter=delimiter,
+        )
+    console.print(f"Imported {report.describe()}.", highlight=False)
+
+
+@app.command("import-demand")
+@friendly
+def import_demand(
+    file: Annotated[Path, typer.Argument(help="Contact records: CSV/TSV(.gz), Parquet, Excel.")],
+    workspace: WorkspaceOpt,
+    service: Annotated[Path | None, typer.Option(help="The service file.")] = None,
+    preset: Annotated[str | None, typer.Option(help="A known export layout: 311.")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="ROLE=COLUMN, e.g. --map verbatim='What they said'.")] = None,
+    timestamp_format: Annotated[str | None, typer.Option(help="strptime format of dates.")]
+    = None,
+) -> None:
+    """Import demand (contacts in the citizen's words): all rows or none."""
+    from servicecheck.demand.records import import_demands
+    from servicecheck.engine import Workspace
+    from servicecheck.service import Service
+
+    mapping: dict[str, str | None] = {}
+    for item in map_ or []:
+        if "=" not in item:
+            raise InputError(f"'{item}' is not ROLE=COLUMN", source="--map",
+                             fix="write it like --map verbatim=Notes")
+        k, v = item.split("=", 1)
+        mapping[k.strip()] = v.strip()
+    with Workspace(workspace) as ws:
+        if service:
+            svc = Service.load(service)
+        else:
+            try:
+                svc = ws.service()
+            except InputError:
+                svc = Service(name=file.name.split(".")[0])
+        report = import_demands(ws, file, service=svc, mapping=mapping, preset=preset,
+                                timestamp_format=timestamp_format)
+    masked = f"; masked {report.masked:,} personal details" if report.masked else ""
+    console.print(f"Imported {report.events:,} demands from {file}{masked}.", highlight=False)
+
+
+@app.command()
+@friendly
+def summary(workspace: WorkspaceOpt,
+            service: Annotated[str | None, typer.Option(help="Which service.")] = None) -> None:
+    """Print what is in a workspace, in plain words."""
+    from servicecheck.engine import Workspace
+    from servicecheck.summary import summarise
+
+    with Workspace(workspace, read_only=True) as ws:
+        s = summarise(ws, ws.service(service))
+    for line in s.lines():
+        console.print(line, highlight=False)
+
+
+@app.command()
+@friendly
+def capability(
+    workspace: WorkspaceOpt,
+    service: Annotated[str | None, typer.Option(help="Which service.")] = None,
+    preset: Annotated[str, typer.Option(help="Rule set: ptd, mdc2023, anhoej, wheeler.")]
+    = "ptd",
+    out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+) -> None:
+    """The predictable range of end-to-end time, and its signals, in words."""
+    from servicecheck.capability import capability as cap
+    from servicecheck.engine import Workspace
+
+    with Workspace(workspace, read_only=True) as ws:
+        c = cap(ws, ws.service(service), preset=preset)
+    console.print(c.describe(), highlight=False)
+    last = c.chart.limits[-1].first_point
+    recent = [s for s in c.chart.signals if s.points[-1] >= last][:5]
+    for s in recent:
+        console.print(f"  - {s.reason}", highlight=False)
+    if c.warning():
+        console.print(f"[yellow]Note:[/] {c.warning()}", highlight=False)
+    if out:
+        from servicecheck.charts.xmr import write_chart
+
+        path = write_chart(c.chart, out / "capability", title="End-to-end days per need",
+                           y_title="days from first contact")
+        console.print(f"Chart written to {path}", highlight=False)
+
+
+@app.command()
+@friendly
+def flow(
+    workspace: WorkspaceOpt,
+    service: Annotated[str | None, typer.Option(help="Which service.")] = None,
+    top: Annotated[int, typer.Option(help="How many rows of each table.")] = 5,
+) -> None:
+    """The longest waits, the commonest loops and hand-offs, in plain words."""
+    from servicecheck.engine import Workspace
+    from servicecheck.flow.words import flow_lines
+
+    with Workspace(workspace, read_only=True) as ws:
+        for line in flow_lines(ws, ws.service(service), top=top):
+            console.print(line, highlight=False)
+
+
+@app.command()
+@friendly
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path(
+        "servicecheck-demo"),
+    events: Annotated[int, typer.Option(help="About how many events to generate.")] = 60000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Generate the synthetic housing-repairs service, import it and summarise it."""
+    from servicecheck.demo import run_demo
+
+    with _progress() as p:
+        task = p.add_task("generating", total=events)
+        result = run_demo(out, events=events, seed=seed,
+                          progress=lambda n: p.advance(task, n))
+    for line in result.lines:
+        console.print(line, highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
