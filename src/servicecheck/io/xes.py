@@ -62,15 +62,8 @@ def _refuse_dtd(path: Path) -> None:
 
 def read_xes(path: Path) -> RawTable:
     _refuse_dtd(path)
-    columns: dict[str, list[str | None]] = {}
-    n = 0
-
-    def put(key: str, value: str | None) -> None:
-        col = columns.get(key)
-        if col is None:
-            col = [None] * n
-            columns[key] = col
-        col.append(value)
+    rows: list[dict[str, str | None]] = []
+    keys: dict[str, None] = {}  # every attribute key seen, in first-seen order
 
     try:
         with _open(path) as f:
@@ -96,12 +89,8 @@ def read_xes(path: Path) -> RawTable:
                         events.append(ev)
                 for ev in events:
                     ev.update(case_attrs)
-                    for key, value in ev.items():
-                        put(key, value)
-                    n += 1
-                    for col in columns.values():
-                        if len(col) < n:
-                            col.append(None)
+                    keys.update(dict.fromkeys(ev))
+                    rows.append(ev)
                 el.clear()
                 while el.getprevious() is not None:
                     del el.getparent()[0]
@@ -112,8 +101,9 @@ def read_xes(path: Path) -> RawTable:
     except (EOFError, OSError, zlib.error) as exc:
         raise InputError(f"the file could not be read to the end ({exc})", source=str(path),
                          fix="copy or export the file again, complete") from None
-    if n == 0:
+    if not rows:
         raise InputError("the XES file has no events", source=str(path),
                          fix="check that the export contains traces with events")
-    table = pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
+    schema = pa.schema([(k, pa.string()) for k in keys])
+    table = pa.Table.from_pylist(rows, schema=schema)
     return RawTable(table, str(path), header_rows=0, kind="xes")
