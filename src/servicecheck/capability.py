@@ -92,7 +92,8 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
     df = df.rename(columns={"need": "need_id"})
     cols = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end_days", "open",
             "age_days", "cases", "visits", "contacts", "failure_demands", "first_visit_fix"]
-    return df[cols].sort_values(["first_contact", "need_id"]).reset_index(drop=True)
+    out: pd.DataFrame = df[cols].sort_values(["first_contact", "need_id"]).reset_index(drop=True)
+    return out
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ibis.expr.types import Table
 
+from servicecheck._frames import to_frame
 from servicecheck.engine import Workspace
 from servicecheck.io.events import ImportReport, canonical_events, resolve_columns
 from servicecheck.io.tables import read_table
@@ -48,7 +49,7 @@ class EventLog:
 
     def to_pandas(self) -> pd.DataFrame:
         t = self.table
-        return t.order_by([t.case_id, t.timestamp, t.event_index]).to_pandas()
+        return to_frame(t.order_by([t.case_id, t.timestamp, t.event_index]))
 
     def _repr_html_(self) -> str:
         first, last = self.period

@@ -56,7 +56,8 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str) -> alt.VConcatChart:
     )
     mr = base.mark_line(strokeWidth=1, color="#7a7a7a").encode(
         y=alt.Y("moving_range:Q", title="moving range")).properties(width=720, height=90)
-    return alt.vconcat(x_chart, mr).configure_view(stroke=None)
+    spec: alt.VConcatChart = alt.vconcat(x_chart, mr).configure_view(stroke=None)
+    return spec
 
 
 def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str) -> Path:

@@ -76,6 +76,16 @@ class NeedTruth:
     first_visit_fix: bool = False
 
 
+EVENT_COLS: tuple[str, ...] = (
+    "need_id", "case_id", "activity", "timestamp", "team", "resource", "priority",
+    "property_ref", "citizen_ref", "problem",
+)
+DEMAND_COLS: tuple[str, ...] = (
+    "demand_id", "received_at", "channel", "verbatim", "demand_type", "nature",
+    "failure_kind", "first_point_resolved", "case_id", "citizen_ref", "recorded_by",
+)
+
+
 @dataclass
 class Chunk:
     events: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in EVENT_COLS})
@@ -83,10 +93,6 @@ class Chunk:
     truth: list[NeedTruth] = field(default_factory=list)
 
 
-EVENT_COLS = ("need_id", "case_id", "activity", "timestamp", "team", "resource", "priority",
-              "property_ref", "citizen_ref", "problem")
-DEMAND_COLS = ("demand_id", "received_at", "channel", "verbatim", "demand_type", "nature",
-               "failure_kind", "first_point_resolved", "case_id", "citizen_ref", "recorded_by")
 
 
 class _Need:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import ibis
 from ibis.expr.types import Table
 
+from servicecheck._frames import to_frame
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,7 +30,7 @@ def ordered(events: Table) -> Table:
 
 def seconds_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
     """Exact seconds from start to end (microsecond arithmetic, no rounding to whole seconds)."""
-    return end.delta(start, unit="microsecond").cast("float64") / 1e6  # type: ignore[attr-defined]
+    return end.delta(start, unit="microsecond").cast("float64") / 1e6
 
 
 def transitions(events: Table) -> Table:
@@ -57,7 +59,7 @@ def directly_follows(events: Table) -> pd.DataFrame:
         sum_s=t.wait_s.sum(),
         stdev_s=t.wait_s.std(how="sample"),
     )
-    return agg.order_by([agg.source, agg.target]).to_pandas()
+    return to_frame(agg.order_by([agg.source, agg.target]))
 
 
 def start_end_activities(events: Table) -> tuple[dict[str, int], dict[str, int]]:
@@ -82,4 +84,4 @@ def case_durations(events: Table) -> pd.DataFrame:
         events=events.count(),
     )
     g = g.mutate(duration_s=seconds_between(g["first"], g["last"]))
-    return g.order_by(g.case_id).to_pandas()
+    return to_frame(g.order_by(g.case_id))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import ibis
 from ibis.expr.types import Table
 
+from servicecheck._frames import to_frame
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -23,11 +25,11 @@ def handoff_matrix(events: Table, by: str = "team") -> pd.DataFrame:
     t = _with_next(events, by)
     t = t.filter(t.holder != t.next_holder)
     agg = t.group_by([t.holder, t.next_holder]).aggregate(handoffs=t.count())
-    return agg.order_by([agg.handoffs.desc(), agg.holder, agg.next_holder]).to_pandas()
+    return to_frame(agg.order_by([agg.handoffs.desc(), agg.holder, agg.next_holder]))
 
 
 def handoffs_per_case(events: Table, by: str = "team") -> pd.DataFrame:
     """Per case: how many times the work changed hands."""
     t = _with_next(events, by)
     agg = t.group_by(t.case_id).aggregate(handoffs=(t.holder != t.next_holder).sum())
-    return agg.order_by(agg.case_id).to_pandas()
+    return to_frame(agg.order_by(agg.case_id))

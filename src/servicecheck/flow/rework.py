@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import ibis
 from ibis.expr.types import Table
 
+from servicecheck._frames import to_frame
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -20,7 +22,7 @@ def rework(events: Table) -> pd.DataFrame:
         repeats=(per.times - 1).sum(),
     )
     agg = agg.mutate(rework_share=agg.rework_cases / agg.cases)
-    return agg.order_by([agg.rework_cases.desc(), agg.activity]).to_pandas()
+    return to_frame(agg.order_by([agg.rework_cases.desc(), agg.activity]))
 
 
 def rework_per_case(events: Table) -> pd.DataFrame:
@@ -34,4 +36,4 @@ def rework_per_case(events: Table) -> pd.DataFrame:
         repeats=(marked.nth > 0).sum(),
     )
     agg = agg.mutate(looped=agg.repeats > 0)
-    return agg.order_by(agg.case_id).to_pandas()
+    return to_frame(agg.order_by(agg.case_id))

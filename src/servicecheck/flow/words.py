@@ -21,16 +21,16 @@ def flow_lines(workspace: Workspace, service: Service, top: int = 5) -> list[str
     dfg = directly_follows(ev)
     waits = dfg[dfg["count"] >= 5].sort_values("median_s", ascending=False).head(top)
     lines.append("Longest waits between steps (median, where it happened at least 5 times):")
-    for r in waits.itertuples():
-        lines.append(f"  {r.source} -> {r.target}: {_days(r.median_s)} "
-                     f"({int(r.count):,} times)")
+    for _, r in waits.iterrows():
+        lines.append(f"  {r['source']} -> {r['target']}: {_days(float(r['median_s']))} "
+                     f"({int(r['count']):,} times)")
     rw = rework(ev)
     rw = rw[rw["rework_cases"] > 0].head(top)
     if len(rw):
         lines.append("Steps done more than once in the same case:")
-        for r in rw.itertuples():
-            lines.append(f"  {r.activity}: repeated in {int(r.rework_cases):,} cases "
-                         f"({r.rework_share:.0%} of the cases that have it)")
+        for _, row in rw.iterrows():
+            lines.append(f"  {row['activity']}: repeated in {int(row['rework_cases']):,} cases "
+                         f"({float(row['rework_share']):.0%} of the cases that have it)")
     v = variants(ev)
     lines.append(f"{len(v):,} different paths; the commonest {min(top, len(v))} cover "
                  f"{v['coverage'].head(top).sum():.0%} of cases.")

@@ -185,7 +185,8 @@ def read_parquet(path: Path) -> RawTable:
                          fix="write the file again; it may be cut short or not Parquet") from None
     _check_header(table.column_names, path)
     if table.num_rows == 0:
-        raise InputError("the file has no rows", source=str(path), fix="export it again with its events")
+        raise InputError("the file has no rows", source=str(path),
+                         fix="export it again with its events")
     return RawTable(table, str(path), header_rows=0, kind="parquet")
 
 
@@ -242,7 +243,8 @@ def read_dataframe(df: Any) -> RawTable:
         table = df
     else:
         raise InputError(f"a {type(df).__name__} is not a table servicecheck reads",
-                         source="DataFrame", fix="pass a pandas or polars DataFrame, or a file path")
+                         source="DataFrame",
+                         fix="pass a pandas or polars DataFrame, or a file path")
     _check_header([str(c) for c in table.column_names], Path("DataFrame"))
     if table.num_rows == 0:
         raise InputError("the DataFrame has no rows", source="DataFrame",

@@ -31,7 +31,7 @@ def _open(path: Path) -> IO[bytes]:
     with path.open("rb") as raw:
         magic = raw.read(2)
     if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
 

@@ -7,6 +7,7 @@ Parameter names follow qicharts2's `qic()`: `chart`, `freeze`, `part`, `exclude`
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -92,7 +93,7 @@ def qic(
     limits: list[Limits] = []
     signals: list[Signal] = []
 
-    for g, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+    for g, (a, b) in enumerate(itertools.pairwise(bounds)):
         group[a:b] = g
         seg, inc, base = y[a:b], include[a:b], baseline[a:b]
         # moving ranges between consecutive included points: an excluded point is bridged

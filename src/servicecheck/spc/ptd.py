@@ -8,6 +8,7 @@ Parameter names follow NHSRplotthedots (`improvement_direction`, `screen_outlier
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -171,7 +172,7 @@ def ptd_spc(
     labels_out: list[str] = ["Common Cause"] * n
     limits: list[Limits] = []
     mr_all = np.full(n, np.nan)
-    for g, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+    for g, (a, b) in enumerate(itertools.pairwise(bounds)):
         group[a:b] = g
         seg = y[a:b]
         lim, seg_labels = _ptd_group(seg, g, a, fix_after_n_points, screen_outliers, preset)

@@ -81,12 +81,15 @@ def two_in_three(close: npt.ArrayLike, side: npt.ArrayLike) -> IntArray:
     window = (_window_count(c, 3) >= 2) & (
         _window_all(s == 1, 3) | _window_all(s == -1, 3)
     )
-    return _spread_back(window, 3).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    out: IntArray = (_spread_back(window, 3).astype(np.int64) if n
+                     else np.zeros(0, dtype=np.int64))
+    return out
 
 
 def part_of_two_in_three(close: npt.ArrayLike, side: npt.ArrayLike) -> IntArray:
     """The close points of a 2-in-3 window: the points that get the label."""
-    return two_in_three(close, side) * (np.asarray(close) != 0).astype(np.int64)
+    out: IntArray = two_in_three(close, side) * (np.asarray(close) != 0).astype(np.int64)
+    return out
 
 
 def longest_run_and_crossings(side: npt.ArrayLike) -> tuple[int, int, int]:
@@ -107,7 +110,7 @@ def anhoej_longest_run_max(n_useful: int) -> int:
     """round(log2 n) + 3 (Schilling 2012); log2 of an integer never ends in .5."""
     if n_useful <= 0:
         return 0
-    return int(round(math.log2(n_useful))) + 3
+    return round(math.log2(n_useful)) + 3
 
 
 @lru_cache(maxsize=4096)
@@ -126,7 +129,7 @@ def anhoej_crossings_min(n_useful: int) -> int:
             if cum * 100 >= need:
                 return k
         return trials
-    from scipy.stats import binom
+    from scipy.stats import binom  # type: ignore[import-untyped]
 
     k = int(binom.ppf(0.05, trials, 0.5))
     # guard the float boundary the way R's qbinom does: step to the exact smallest k

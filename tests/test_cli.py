@@ -1,0 +1,63 @@
+"""The command line as a user meets it: the demo, generate, import, summary, capability, flow."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from servicecheck.cli import app
+
+from .conftest import DATA
+
+runner = CliRunner()
+
+
+def test_demo_prints_the_plain_summary(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--events", "20000"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    for words in ("needs", "orders or cases", "events", "demands", "Period:",
+                  "median", "9 in 10 within", "failure demand", "Before the redesign"):
+        assert words in text
+    m = re.search(r"median ([\d.]+) days; 9 in 10 within ([\d.]+) days", text)
+    assert m and float(m.group(1)) < float(m.group(2))
+    assert (tmp_path / "demo" / "housing-repairs.duckdb").exists()
+
+
+def test_generate_import_and_analyse(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    assert runner.invoke(app, ["generate", "--out", str(out), "--events", "5000"]).exit_code == 0
+    ws = str(tmp_path / "ws.duckdb")
+    r = runner.invoke(app, ["import", str(out / "events.csv"), "--service",
+                            str(out / "service.toml"), "-w", ws])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["import-demand", str(out / "demands.csv"), "-w", ws])
+    assert r.exit_code == 0, r.output
+    assert "masked" in r.output
+    r = runner.invoke(app, ["summary", "-w", ws])
+    assert r.exit_code == 0 and "Housing repairs" in r.output
+    r = runner.invoke(app, ["capability", "-w", ws, "--out", str(tmp_path / "charts")])
+    assert r.exit_code == 0, r.output
+    svg = (tmp_path / "charts" / "capability.svg").read_text()
+    assert svg.startswith("<svg") and "End-to-end days per need" in svg
+    r = runner.invoke(app, ["flow", "-w", ws])
+    assert r.exit_code == 0 and "Longest waits" in r.output
+
+
+def test_import_a_real_xes_log(tmp_path: Path) -> None:
+    log = DATA / "original" / "bpic2020_cleaned" / "PrepaidTravelCost.xes.gz"
+    r = runner.invoke(app, ["import", str(log), "-w", str(tmp_path / "ws.duckdb")])
+    assert r.exit_code == 0, r.output
+    assert "17,507 events in 2,007 cases" in " ".join(r.output.split())
+
+
+def test_init_writes_a_service_file_that_loads(tmp_path: Path) -> None:
+    from servicecheck import Service
+
+    f = tmp_path / "service.toml"
+    assert runner.invoke(app, ["init", str(f), "--name", "Benefits"]).exit_code == 0
+    assert Service.load(f).name == "Benefits"
+    again = runner.invoke(app, ["init", str(f)])
+    assert again.exit_code == 2 and "--force" in again.output
