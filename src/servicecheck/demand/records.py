@@ -149,7 +149,8 @@ def import_demands(
                           f"FROM src WHERE {cond} ORDER BY __row LIMIT 1").fetchone()
         if bad:
             row, value, count = bad
-            more = f" ({count - 1:,} more rows like it)" if count > 1 else ""
+            more = (f" ({count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
+                    if count > 1 else "")
             shown = f" ('{value}')" if value and role != "verbatim" else ""
             raise InputError(f"the row {problem}{shown}{more}", source=raw.source,
                              row=int(row) + raw.header_rows + 1, column=cols[role], fix=fix)

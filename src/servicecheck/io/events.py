@@ -168,7 +168,8 @@ def canonical_events(
         ).fetchone()
         if bad:
             row, value, count = bad
-            more = f" (and {count - 1:,} more rows like it)" if count > 1 else ""
+            more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
+                    if count > 1 else "")
             raise InputError(
                 f"'{value}' is not a date and time servicecheck understands{more}",
                 source=raw.source,
