@@ -26,7 +26,7 @@ from servicecheck.spc._chart import (
 )
 
 D2 = 1.128
-MR_SCREEN_FACTOR = 3.267
+MR_SCREEN_FACTOR = rules.MR_SCREEN_FACTOR
 RULE_SET = "qicharts2 0.8.1 (Anhøj rules)"
 CHARTS = ("i", "mr", "run")
 
@@ -156,11 +156,7 @@ def _i_part(
     use = inc & base
     yb = seg[use]
     cl = float(np.mean(yb)) if yb.size else float("nan")
-    mr = np.abs(np.diff(yb))
-    amr = float(np.mean(mr)) if mr.size else float("nan")
-    if screenedmr and mr.size:
-        kept = mr[mr < MR_SCREEN_FACTOR * amr]
-        amr = float(np.mean(kept)) if kept.size else float("nan")
+    amr = rules.mean_moving_range(np.abs(np.diff(yb)), screenedmr)
     sigma = amr / D2
     lcl, ucl = cl - 3 * sigma, cl + 3 * sigma
     sig = ((seg > ucl) | (seg < lcl)) & inc

@@ -28,7 +28,7 @@ from servicecheck.spc._chart import (
 )
 
 NPL_FACTOR = 2.66
-MR_SCREEN_FACTOR = 3.267
+MR_SCREEN_FACTOR = rules.MR_SCREEN_FACTOR
 DIRECTIONS = {"increase": 1, "decrease": -1, "neutral": 0}
 RULE_SETS = {
     "ptd": "NHSRplotthedots 0.2.2 (Making Data Count)",
@@ -221,11 +221,7 @@ def _ptd_group(
     n = y.shape[0]
     fix_y = y if fix_after_n_points is None else y[:fix_after_n_points]
     mean = float(np.mean(fix_y)) if fix_y.size else float("nan")
-    mr = np.abs(np.diff(fix_y))
-    amr = float(np.mean(mr)) if mr.size else float("nan")
-    if screen_outliers and mr.size:
-        kept = mr[mr < MR_SCREEN_FACTOR * amr]
-        amr = float(np.mean(kept)) if kept.size else float("nan")
+    amr = rules.mean_moving_range(np.abs(np.diff(fix_y)), screen_outliers)
     lpl = mean - NPL_FACTOR * amr
     upl = mean + NPL_FACTOR * amr
     two = 2 * NPL_FACTOR / 3 * amr

@@ -92,6 +92,21 @@ def part_of_two_in_three(close: npt.ArrayLike, side: npt.ArrayLike) -> IntArray:
     return out
 
 
+MR_SCREEN_FACTOR = 3.267
+
+
+def mean_moving_range(mr: npt.NDArray[np.float64], screen: bool) -> float:
+    """Mean moving range; screened once (NHSRplotthedots, qicharts2): moving ranges at or
+    above 3.267 x the mean are left out and the mean taken again. NaN when there are none."""
+    if mr.size == 0:
+        return float("nan")
+    amr = float(np.mean(mr))
+    if screen:
+        kept = mr[mr < MR_SCREEN_FACTOR * amr]
+        amr = float(np.mean(kept)) if kept.size else float("nan")
+    return amr
+
+
 def longest_run_and_crossings(side: npt.ArrayLike) -> tuple[int, int, int]:
     """(n_useful, longest run, crossings) after dropping points on the centre (side 0)."""
     s = np.asarray(side, dtype=np.int64)
