@@ -101,3 +101,10 @@ def test_service_file_mistakes_are_named(tmp_path: Path) -> None:
     f.write_text('name = "Repairs\n')
     with pytest.raises(InputError, match="not valid TOML"):
         Service.load(f)
+
+
+
+def test_unknown_demand_role_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="'verbatm' is not a demand column role"):
+        import_demands(Workspace(), BAD / "demand_bad_date.csv", service=Service(name="s"),
+                       mapping={"verbatm": "verbatim"})

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from servicecheck.capability import capability
+from servicecheck.capability import capability, needs
 from servicecheck.demand.records import import_demands
 from servicecheck.engine import Workspace
 from servicecheck.eventlog import import_events
@@ -34,8 +34,9 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
     with Workspace(ws_path) as ws:
         import_events(ws, g.events_parquet, service=svc)
         dem = import_demands(ws, g.demands_parquet, service=svc)
-        s = summarise(ws, svc)
-        cap = capability(ws, svc)
+        need_table = needs(ws, svc)  # computed once, read by the summary and the chart
+        s = summarise(ws, svc, need_table=need_table)
+        cap = capability(ws, svc, need_table=need_table)
     lines = [*s.lines()]
     if dem.masked:
         lines.append(f"Masked {dem.masked:,} phone numbers, e-mail addresses and postcodes in "

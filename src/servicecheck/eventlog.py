@@ -80,16 +80,15 @@ def import_events(
     """Read a source and append its events to the workspace in one transaction."""
     svc = service or Service(name=_default_name(source))
     raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet)
-    mapping = resolve_columns([str(c) for c in raw.table.column_names], columns, svc.columns,
+    # the service file names columns in [columns], and also as [teams] column and [need]
+    # link_column: all of them are configuration, resolved together (explicit flags still win)
+    configured = dict(svc.columns)
+    if svc.team_column:
+        configured.setdefault("team", svc.team_column)
+    if svc.need.link_column:
+        configured.setdefault("need", svc.need.link_column)
+    mapping = resolve_columns([str(c) for c in raw.table.column_names], columns, configured,
                               raw.source)
-    if svc.team_column and "team" not in mapping:
-        mapping = resolve_columns([str(c) for c in raw.table.column_names],
-                                  {**(columns or {}), "team": svc.team_column}, svc.columns,
-                                  raw.source)
-    if svc.need.link_column and "need" not in mapping:
-        mapping = resolve_columns([str(c) for c in raw.table.column_names],
-                                  {**(columns or {}), "need": svc.need.link_column},
-                                  svc.columns, raw.source)
     data, report = canonical_events(
         raw,
         service_key=svc.key,

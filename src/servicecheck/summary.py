@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from servicecheck.capability import needs
 from servicecheck.engine import Workspace
@@ -44,7 +45,8 @@ class Summary:
         return out
 
 
-def summarise(workspace: Workspace, service: Service | None = None) -> Summary:
+def summarise(workspace: Workspace, service: Service | None = None, *,
+              need_table: pd.DataFrame | None = None) -> Summary:
     svc = service or workspace.service()
     ev = workspace.events(svc.key)
     counts = ev.aggregate(events=ev.count(), cases=ev.case_id.nunique(),
@@ -52,7 +54,7 @@ def summarise(workspace: Workspace, service: Service | None = None) -> Summary:
     dem = workspace.demands(svc.key)
     d = dem.aggregate(n=dem.count(), failure=dem.count(where=dem.nature == "failure")
                       ).to_pandas()
-    n = needs(workspace, svc)
+    n = need_table if need_table is not None else needs(workspace, svc)
     done = n.loc[~n["open"], "end_to_end_days"].to_numpy()
     row = counts.iloc[0]
     return Summary(

@@ -61,6 +61,11 @@ class DemandImport(ImportReport):
 
 def _resolve(names: list[str], mapping: Mapping[str, str | None], source: str) -> dict[str, str]:
     present = set(names)
+    lower = {n.lower(): n for n in names}
+    unknown = set(mapping) - set(DEMAND_ROLES)
+    if unknown:
+        raise InputError(f"'{sorted(unknown)[0]}' is not a demand column role", source=source,
+                         fix=f"use one of: {', '.join(DEMAND_ROLES)}")
     out: dict[str, str] = {}
     for role, cands in DEMAND_ROLES.items():
         chosen = mapping.get(role)
@@ -71,7 +76,6 @@ def _resolve(names: list[str], mapping: Mapping[str, str | None], source: str) -
                                  fix=f"the columns are: {', '.join(names[:25])}")
             out[role] = chosen
             continue
-        lower = {n.lower(): n for n in names}
         for c in cands:
             if c in lower:
                 out[role] = lower[c]
