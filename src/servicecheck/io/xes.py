@@ -22,9 +22,15 @@ _ATTR_TAGS = {"string", "date", "int", "float", "boolean", "id"}
 _PROLOG_BYTES = 256 * 1024
 
 
+_LOCAL_CACHE: dict[object, str] = {}
+
+
 def _local(tag: object) -> str:
-    t = str(tag)
-    return t.rsplit("}", 1)[-1]
+    """The tag without its namespace; a log has a handful of distinct tags, so cache them."""
+    name = _LOCAL_CACHE.get(tag)
+    if name is None:
+        name = _LOCAL_CACHE[tag] = str(tag).rsplit("}", 1)[-1]
+    return name
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -81,11 +87,11 @@ def read_xes(path: Path) -> RawTable:
                     if name in _ATTR_TAGS:
                         case_attrs["case:" + child.get("key", "")] = child.get("value")
                     elif name == "event":
-                        ev = {
-                            c.get("key", ""): c.get("value")
-                            for c in child
-                            if _local(c.tag) in _ATTR_TAGS
-                        }
+                        ev: dict[str, str | None] = {}
+                        for c in child:
+                            if _local(c.tag) in _ATTR_TAGS:
+                                a = c.attrib
+                                ev[a.get("key", "")] = a.get("value")
                         events.append(ev)
                 for ev in events:
                     ev.update(case_attrs)
