@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
-from servicecheck import Service, Workspace, import_events
+import pandas as pd
+import pytest
+
+from servicecheck import Service, Workspace, import_events, read_log
 
 
 def test_service_team_column_wins_over_a_column_named_team(tmp_path: Path) -> None:
@@ -13,3 +17,171 @@ def test_service_team_column_wins_over_a_column_named_team(tmp_path: Path) -> No
     ws = Workspace()
     import_events(ws, f, service=Service.from_dict({"name": "s", "teams": {"column": "org:role"}}))
     assert ws.events().team.execute().tolist() == ["CLERK"]
+
+
+# value in the file, --timezone, the UTC instant it must become
+TIMESTAMPS = [
+    ("2024-07-01T12:00:00+00:00", None, "2024-07-01 12:00:00"),
+    ("2024-07-01T12:00:00+0100", None, "2024-07-01 11:00:00"),
+    ("2024-07-01T12:00:00Z", None, "2024-07-01 12:00:00"),
+    ("2024-07-01T12:00:00.250+02:00", None, "2024-07-01 10:00:00.250"),
+    ("2024-07-01 12:00", None, "2024-07-01 11:00:00"),  # naive: Europe/London, summer
+    ("2024-01-15 12:00", None, "2024-01-15 12:00:00"),  # naive: Europe/London, winter
+    ("2024-07-01 12:00", "UTC", "2024-07-01 12:00:00"),
+    ("2024-07-01 12:00", "America/New_York", "2024-07-01 16:00:00"),
+    ("25/12/2024 14:03", None, "2024-12-25 14:03:00"),
+    ("25/12/2024 14:03:09", None, "2024-12-25 14:03:09"),
+    ("01/07/2024 09:00", None, "2024-07-01 08:00:00"),  # day first: 1 July
+    ("25/12/2024", None, "2024-12-25 00:00:00"),
+    ("2024-12-25", None, "2024-12-25 00:00:00"),
+    ("25-12-2024 14:03", None, "2024-12-25 14:03:00"),
+    ("25.12.2024", None, "2024-12-25 00:00:00"),
+]
+
+
+@pytest.mark.parametrize(("value", "tz", "utc"), TIMESTAMPS, ids=[t[0] + f" {t[1]}"
+                                                                  for t in TIMESTAMPS])
+def test_timestamp_forms(tmp_path: Path, value: str, tz: str | None, utc: str) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text(f"case_id,activity,timestamp\nA,Start,{value}\n")
+    log = read_log(f, timezone=tz)
+    got = log.to_pandas()["timestamp"].iloc[0]
+    assert str(got.tz) == "UTC"
+    assert got == pd.Timestamp(utc, tz="UTC")
+
+
+def test_explicit_timestamp_format(tmp_path: Path) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text("case_id,activity,timestamp\nA,Start,02/28/2023 11:45:00 PM\n")
+    log = read_log(f, timestamp_format="%m/%d/%Y %I:%M:%S %p", timezone="America/New_York")
+    assert log.to_pandas()["timestamp"].iloc[0] == pd.Timestamp("2023-03-01 04:45", tz="UTC")
+
+
+ROWS = "A,Réparé,2024-01-01 10:00\nA,Fermé €,2024-01-02 10:00\nB,Start,2024-01-01 09:00\n"
+
+
+# how the same log is written: bytes, file name
+def _variants() -> list[tuple[str, bytes, str]]:
+    text = "case_id,activity,timestamp\n" + ROWS
+    return [
+        ("utf-8", text.encode("utf-8"), "log.csv"),
+        ("utf-8 with BOM", b"\xef\xbb\xbf" + text.encode("utf-8"), "log.csv"),
+        ("cp1252", text.encode("cp1252"), "log.csv"),
+        ("semicolons", text.replace(",", ";").encode(), "log.csv"),
+        ("tabs", text.replace(",", "\t").encode(), "log.tsv"),
+        ("pipes", text.replace(",", "|").encode(), "log.txt"),
+        ("gzip", gzip.compress(text.encode()), "log.csv.gz"),
+        ("windows newlines", text.replace("\n", "\r\n").encode(), "log.csv"),
+        ("quoted", ('"case_id","activity","timestamp"\n' + "\n".join(
+            ",".join(f'"{v}"' for v in r.split(",")) for r in ROWS.strip().split("\n"))
+            + "\n").encode(), "log.csv"),
+    ]
+
+
+@pytest.mark.parametrize(("label", "data", "name"), _variants(), ids=[v[0] for v in _variants()])
+def test_delimited_variants(tmp_path: Path, label: str, data: bytes, name: str) -> None:
+    f = tmp_path / name
+    f.write_bytes(data)
+    df = read_log(f).to_pandas()
+    assert df["case_id"].tolist() == ["A", "A", "B"]
+    assert df["activity"].tolist() == ["Réparé", "Fermé €", "Start"]
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "case:concept:name": ["A", "A", "B"],
+        "concept:name": ["Réparé", "Fermé €", "Start"],
+        "time:timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-02 10:00",
+                                          "2024-01-01 09:00"], utc=True),
+        "org:resource": ["x", "y", None],
+    })
+
+
+def test_pandas_polars_parquet_and_excel_agree(tmp_path: Path) -> None:
+    import polars as pl
+
+    frame = _frame()
+    pq_path = tmp_path / "log.parquet"
+    frame.to_parquet(pq_path)
+    xlsx = tmp_path / "log.xlsx"
+    _write_xlsx(xlsx, frame)
+    results = []
+    for source in (frame, pl.from_pandas(frame), pq_path, xlsx):
+        tz = "UTC" if source is xlsx else None  # Excel stores wall-clock times
+        df = read_log(source, timezone=tz).to_pandas()
+        results.append(df[["case_id", "activity", "timestamp", "resource"]])
+    for other in results[1:]:
+        pd.testing.assert_frame_equal(results[0], other, check_dtype=False)
+
+
+def _write_xlsx(path: Path, frame: pd.DataFrame) -> None:
+    """A minimal .xlsx written by hand (no Excel writer is a dependency)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    header = list(frame.columns)
+    rows = [header] + [[("" if pd.isna(v) else
+                         (v.strftime("%Y-%m-%d %H:%M:%S") if hasattr(v, "strftime") else str(v)))
+                        for v in r] for r in frame.itertuples(index=False)]
+    cells = "".join(
+        f'<row r="{i + 1}">' + "".join(
+            f'<c r="{chr(65 + j)}{i + 1}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+            for j, v in enumerate(r) if v != "") + "</row>"
+        for i, r in enumerate(rows))
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + cells +
+             "</sheetData></worksheet>")
+    ns = "http://schemas.openxmlformats.org"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types xmlns="{ns}/package/'
+                   '2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+                   'openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+                   'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                   'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                   'worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/'
+                   '2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{ns}/'
+                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships"><sheets><sheet name="log" sheetId="1" '
+                   'r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0"?><Relationships '
+                   f'xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
+def test_ties_in_time_keep_file_order(tmp_path: Path) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text("case_id,activity,timestamp\nA,Second,2024-01-01\nA,First,2024-01-01\n"
+                 "A,Third,2024-01-01\n")
+    from servicecheck.flow import variants
+
+    log = read_log(f)
+    assert log.to_pandas()["activity"].tolist() == ["Second", "First", "Third"]
+    assert variants(log.table)["activities"].iloc[0] == ["Second", "First", "Third"]
+
+
+def test_mapped_columns_and_extra_attributes_kept(tmp_path: Path) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text("Order,Status,When,Activity,priority\nW1,Raised,2024-01-01 09:00,x,P1\n")
+    log = read_log(f, case="Order", activity="Status", timestamp="When")
+    df = log.to_pandas()
+    assert df["case_id"].tolist() == ["W1"] and df["activity"].tolist() == ["Raised"]
+    assert df["priority"].tolist() == ["P1"]
+    assert df["Activity (source)"].tolist() == ["x"]  # kept, renamed: DuckDB names are caseless
+
+
+def test_eventlog_summary_for_notebooks(tmp_path: Path) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text("case_id,activity,timestamp\nA,Start,2024-01-01\nB,Start,2024-03-01\n,x,2024-01-02\n")
+    log = read_log(f)
+    assert (log.n_cases, log.n_events) == (2, 2)
+    html = log._repr_html_()
+    assert "2 events in 2 cases" in html and "01 Jan 2024 to 01 Mar 2024" in html
+    assert "1 without a case id" in html

@@ -19,6 +19,8 @@ class InputError(ValueError):
         column: str | None = None,
         fix: str,
     ) -> None:
+        # messages passed through from parsers can hold line breaks: one sentence, one line
+        problem = " ".join(problem.split())
         self.problem = problem
         self.source = source
         self.row = row

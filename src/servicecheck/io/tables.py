@@ -83,7 +83,13 @@ def detect_encoding(head: bytes) -> str:
         head[: max(len(head) - 3, 0)].decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
         return "cp1252"
+    except UnicodeDecodeError:
+        # five byte values are unassigned in cp1252; Latin-1 reads any byte
+        return "latin-1"
 
 
 def detect_delimiter(text: str, path: Path) -> str:
@@ -106,13 +112,21 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
     if not head.strip():
         raise InputError("the file is empty", source=str(path),
                          fix="export the log again with a header row and at least one event")
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("the file holds NUL bytes, so it is not delimited text",
+                         source=str(path),
+                         fix="export the log again as CSV, or give the Parquet, Excel or XES file")
     enc = encoding or detect_encoding(head)
-    text = head.decode(enc if enc != "utf-8-sig" else "utf-8-sig", errors="replace")
+    text = head.decode(enc, errors="replace")
     if text.lstrip().startswith("<?xml") or text.lstrip().startswith("<log"):
         raise InputError("the file holds XML, not delimited text", source=str(path),
                          fix="rename it to .xes (or .xes.gz) if it is an XES event log")
     delim = delimiter or detect_delimiter(text, path)
-    first_line = next(iter(csv.reader(io.StringIO(text), delimiter=delim)), [])
+    try:
+        first_line = next(iter(csv.reader(io.StringIO(text, newline=""), delimiter=delim)), [])
+    except csv.Error as exc:
+        raise InputError(f"the header row could not be read ({exc})", source=str(path), row=1,
+                         fix="check that the first row holds the column names") from None
     names = [c.strip() for c in first_line]
     _check_header(names, path)
     arrow_enc = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(enc, enc)
@@ -131,6 +145,10 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
                                convert_options=convert)
     except pa.ArrowInvalid as exc:
         raise _arrow_error(exc, path) from None
+    except UnicodeDecodeError:
+        raise InputError(f"the file is not text in the {enc} encoding it appears to use",
+                         source=str(path),
+                         fix="save it as UTF-8 CSV, or give the right --encoding") from None
     except (OSError, EOFError) as exc:
         raise InputError(
             f"the file could not be read to the end ({exc})",
