@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
 import datetime as dt
 import gzip
 import io
+import os
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
