@@ -63,6 +63,7 @@ def test_bad_event_log(tmp_path: Path, name: str, mapping: dict[str, str], row: 
         assert err.column == column and f"column '{column}'" in message
     assert ws.events().count().execute() == before
     assert len(ws.import_log()) == 1
+    assert ws.raw.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
 
 
 @pytest.mark.parametrize(("name", "row", "column", "words"), DEMAND_CASES,

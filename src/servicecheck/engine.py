@@ -133,32 +133,35 @@ class Workspace:
             raise
         self.raw.execute("COMMIT")
 
-    def _add_columns(self, table: str, data: pa.Table) -> None:
+    def _add_columns(self, table: str, select_sql: str) -> None:
+        """Add the columns a SELECT brings that the table does not have yet."""
         have = {r[0].lower() for r in self.raw.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
             [table]).fetchall()}
-        self.raw.register("__incoming", data)
-        types = dict(self.raw.execute("SELECT column_name, column_type FROM "
-                                      "(DESCRIBE SELECT * FROM __incoming)").fetchall())
-        self.raw.unregister("__incoming")
-        for name in data.column_names:
+        for name, ctype in self.raw.execute(
+                f"SELECT column_name, column_type FROM (DESCRIBE {select_sql})").fetchall():
             if name.lower() not in have:
                 q = name.replace('"', '""')
-                self.raw.execute(f'ALTER TABLE {table} ADD COLUMN "{q}" {types[name]}')
+                self.raw.execute(f'ALTER TABLE {table} ADD COLUMN "{q}" {ctype}')
                 have.add(name.lower())
 
     def append(self, table: str, data: pa.Table, report: ImportReport, service: Service,
                kind: str) -> None:
-        """Append rows and record the import, in one transaction."""
+        """Append an Arrow table's rows and record the import, in one transaction."""
+        self.raw.register("__incoming", data)
+        try:
+            self.append_select(table, "SELECT * FROM __incoming", report, service, kind)
+        finally:
+            self.raw.unregister("__incoming")
+
+    def append_select(self, table: str, select_sql: str, report: ImportReport,
+                      service: Service, kind: str) -> None:
+        """Insert what a SELECT on this connection returns and record the import, atomically."""
 
         def work() -> None:
             self._save_service(service)
-            self._add_columns(table, data)
-            self.raw.register("__incoming", data)
-            try:
-                self.raw.execute(f"INSERT INTO {table} BY NAME SELECT * FROM __incoming")
-            finally:
-                self.raw.unregister("__incoming")
+            self._add_columns(table, select_sql)
+            self.raw.execute(f"INSERT INTO {table} BY NAME {select_sql}")
             row = self.raw.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports"
                                    ).fetchone()
             self.raw.execute(
@@ -167,7 +170,11 @@ class Workspace:
                  report.events, json.dumps(report.dropped), dt.datetime.now(dt.UTC)],
             )
 
-        self.transaction(work)
+        try:
+            self.transaction(work)
+        finally:
+            # an import may have set the zone it reads naive times in; analysis is in UTC
+            self.raw.execute("SET TimeZone = 'UTC'")
 
     def _save_service(self, service: Service) -> None:
         definition = json.dumps(service_to_dict(service))

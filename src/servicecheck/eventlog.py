@@ -11,7 +11,12 @@ from ibis.expr.types import Table
 
 from servicecheck._frames import to_frame
 from servicecheck.engine import Workspace
-from servicecheck.io.events import ImportReport, canonical_events, resolve_columns
+from servicecheck.io.events import (
+    IMPORT_RELATION,
+    ImportReport,
+    canonical_events,
+    resolve_columns,
+)
 from servicecheck.io.tables import read_table
 from servicecheck.service import Service
 
@@ -89,16 +94,23 @@ def import_events(
         configured.setdefault("need", svc.need.link_column)
     mapping = resolve_columns([str(c) for c in raw.table.column_names], columns, configured,
                               raw.source)
-    data, report = canonical_events(
-        raw,
-        service_key=svc.key,
-        columns=mapping,
-        timezone=timezone or svc.timezone,
-        timestamp_format=timestamp_format,
-        activity_teams=svc.activity_teams,
-        first_index=workspace.next_index("events"),
-    )
-    workspace.append("events", data, report, svc, "events")
+    try:
+        prepared = canonical_events(
+            raw,
+            workspace.raw,
+            service_key=svc.key,
+            columns=mapping,
+            timezone=timezone or svc.timezone,
+            timestamp_format=timestamp_format,
+            activity_teams=svc.activity_teams,
+            first_index=workspace.next_index("events"),
+        )
+        workspace.append_select("events", prepared.sql, prepared.report, svc, "events")
+    finally:
+        # whatever happened, the workspace reads in UTC again and holds no source view
+        workspace.raw.unregister(IMPORT_RELATION)
+        workspace.raw.execute("SET TimeZone = 'UTC'")
+    report = prepared.report
     return report
 
 

@@ -129,8 +129,21 @@ def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None) -> str:
     )
 
 
+IMPORT_RELATION = "__import_src"
+
+
+@dataclass
+class PreparedImport:
+    """A validated source, registered on a connection, and the SELECT that makes it canonical."""
+
+    sql: str
+    report: ImportReport
+    relation: str
+
+
 def canonical_events(
     raw: RawTable,
+    con: duckdb.DuckDBPyConnection,
     *,
     service_key: str,
     columns: dict[str, str],
@@ -138,12 +151,16 @@ def canonical_events(
     timestamp_format: str | None = None,
     activity_teams: Mapping[str, str] | None = None,
     first_index: int = 0,
-) -> tuple[pa.Table, ImportReport]:
-    """Canonical events as an Arrow table, and what was dropped, or an InputError."""
+) -> PreparedImport:
+    """Validate a raw table and prepare the SELECT of its canonical events, or an InputError.
+
+    The source is registered on ``con`` (zero-copy) and the connection's time zone set for
+    reading naive times; the caller runs the SELECT straight into the workspace, so the
+    events are materialised once. Validation only reads: nothing is written here.
+    """
     table = raw.table
     report = ImportReport(source=raw.source, service=service_key, rows_read=table.num_rows,
                           mapping=dict(columns))
-    con = duckdb.connect()
     try:
         con.execute(f"SET TimeZone = '{timezone}'")
     except duckdb.Error:
@@ -151,23 +168,40 @@ def canonical_events(
                          fix="use a name like Europe/London or UTC") from None
     # the row number is the file's own order: ties in time keep it
     src = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
-    con.register("src", src)
+    relation = IMPORT_RELATION
+    con.register(relation, src)
 
     def parsed(role: str) -> str:
         col = columns[role]
         return timestamp_sql(col, table.schema.field(col).type, timestamp_format)
 
+    def is_text(col: str) -> bool:
+        t = table.schema.field(col).type
+        return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+    def text(col: str) -> str:
+        if is_text(col):
+            return f"NULLIF(TRIM(\"{col}\"), '')"
+        return f"CAST(\"{col}\" AS VARCHAR)"
+
+    def present(col: str) -> str:
+        """Non-blank, without formatting a typed value as text just to test it."""
+        return f"{text(col)}" if is_text(col) else f"\"{col}\""
+
     for role in ("timestamp", "start_timestamp"):
-        if role not in columns:
-            continue
+        if role not in columns or not is_text(columns[role]):
+            continue  # typed timestamps (Parquet, DataFrames) need no parsing
         col = columns[role]
-        bad = con.execute(
-            f'SELECT __row, CAST("{col}" AS VARCHAR), count(*) OVER () FROM src '
-            f'WHERE "{col}" IS NOT NULL AND TRIM(CAST("{col}" AS VARCHAR)) <> \'\' '
-            f"AND {parsed(role)} IS NULL ORDER BY __row LIMIT 1"
-        ).fetchone()
-        if bad:
-            row, value, count = bad
+        # one aggregate pass (an order of magnitude faster than filtering with a window)
+        first_bad, count = con.execute(
+            "SELECT min(__row) FILTER (WHERE p IS NULL AND r IS NOT NULL), "
+            "count(*) FILTER (WHERE p IS NULL AND r IS NOT NULL) "
+            f"FROM (SELECT __row, {text(col)} AS r, {parsed(role)} AS p FROM {relation})"
+        ).fetchone() or (None, 0)
+        if first_bad is not None:
+            row = int(first_bad)
+            value = con.execute(f"SELECT {text(col)} FROM {relation} WHERE __row = ?",
+                                [row]).fetchone()[0]  # type: ignore[index]
             more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
                     if count > 1 else "")
             raise InputError(
@@ -179,10 +213,33 @@ def canonical_events(
                 "UK day-first (25/12/2024 14:03) or a date, or give --timestamp-format",
             )
 
-    case_col, act_col = columns["case"], columns["activity"]
-
-    def text(col: str) -> str:
-        return f"NULLIF(TRIM(CAST(\"{col}\" AS VARCHAR)), '')"
+    case_col, act_col, ts_col = columns["case"], columns["activity"], columns["timestamp"]
+    # every non-empty timestamp parses (checked above), so emptiness decides what is kept
+    no_case = f"{present(case_col)} IS NULL"
+    no_act = f"{present(act_col)} IS NULL"
+    no_ts = f"{present(ts_col)} IS NULL"
+    keep = f"NOT ({no_case}) AND NOT ({no_act}) AND NOT ({no_ts})"
+    # each text expression evaluated once (in the subquery), not once per count
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE c IS NULL), "
+        "count(*) FILTER (WHERE c IS NOT NULL AND a IS NULL), "
+        "count(*) FILTER (WHERE c IS NOT NULL AND a IS NOT NULL AND t IS NULL), "
+        "count(*) FILTER (WHERE c IS NOT NULL AND a IS NOT NULL AND t IS NOT NULL), "
+        "count(DISTINCT c) FILTER (WHERE a IS NOT NULL AND t IS NOT NULL) "
+        f"FROM (SELECT {present(case_col)} AS c, {present(act_col)} AS a, "
+        f"{present(ts_col)} AS t "
+        f"FROM {relation})"
+    ).fetchone() or (0, 0, 0, 0, 0)
+    n_case, n_act, n_ts, n_keep, n_cases = (int(x) for x in counts)
+    report.dropped = {
+        "without a case id": n_case,
+        "without an activity": n_act,
+        "without a timestamp": n_ts,
+    }
+    if n_keep == 0:
+        raise InputError("no row has a case id, an activity and a timestamp", source=raw.source,
+                         fix="check the column mapping (--case, --activity, --timestamp)")
+    report.events, report.cases = n_keep, n_cases
 
     select = [
         f"'{service_key}' AS service",
@@ -214,33 +271,9 @@ def canonical_events(
             continue
         alias = name if name.lower() not in taken else f"{name} (source)"
         taken.add(alias.lower())
-        select.append(f'"{name}" AS "{_sql_ident(alias)}"')
-
-    con.execute(f"CREATE TEMP TABLE ev AS SELECT {', '.join(select)} FROM src")
-    n_case, n_act, n_ts = con.execute(
-        "SELECT count(*) FILTER (WHERE case_id IS NULL), "
-        "count(*) FILTER (WHERE case_id IS NOT NULL AND activity IS NULL), "
-        "count(*) FILTER (WHERE case_id IS NOT NULL AND activity IS NOT NULL "
-        "AND timestamp IS NULL) FROM ev"
-    ).fetchone() or (0, 0, 0)
-    report.dropped = {
-        "without a case id": int(n_case),
-        "without an activity": int(n_act),
-        "without a timestamp": int(n_ts),
-    }
-    out = con.execute(
-        "SELECT * FROM ev WHERE case_id IS NOT NULL AND activity IS NOT NULL "
-        "AND timestamp IS NOT NULL ORDER BY event_index"
-    ).to_arrow_table()
-    if out.num_rows == 0:
-        raise InputError("no row has a case id, an activity and a timestamp", source=raw.source,
-                         fix="check the column mapping (--case, --activity, --timestamp)")
-    report.events = out.num_rows
-    report.cases = int(con.execute(
-        "SELECT count(DISTINCT case_id) FROM ev WHERE case_id IS NOT NULL AND activity IS NOT "
-        "NULL AND timestamp IS NOT NULL").fetchone()[0])  # type: ignore[index]
-    con.close()
-    return out, report
+        select.append(f'"{_sql_ident(name)}" AS "{_sql_ident(alias)}"')
+    sql = f"SELECT {', '.join(select)} FROM {relation} WHERE {keep}"
+    return PreparedImport(sql=sql, report=report, relation=relation)
 
 
 def _sql_str(s: str) -> str:

@@ -1,0 +1,135 @@
+"""Import speed and peak memory: servicecheck's readers beside PM4Py's, on the same files.
+
+    python benchmarks/import.py [--events 1000000] [--peers .venv-peers/bin/python]
+
+Generates the synthetic repairs log once (CSV, Parquet, and XES written here), then runs each
+reader in a fresh process so that peak memory (max RSS) is the reader's own. PM4Py runs from
+its own environment (benchmarks/requirements-peers.txt); it is never imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".data"
+
+# Linux keeps ru_maxrss across exec, so a child would report its parent's peak: read the
+# process's own high-water mark instead.
+PEAK = """
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+"""
+OURS = PEAK + """
+import json, sys, time
+from servicecheck import read_log
+t = time.perf_counter()
+log = read_log(sys.argv[1], timezone="UTC")
+n = log.n_events
+print(json.dumps({"seconds": time.perf_counter() - t, "events": n,
+                  "peak_mb": peak_mb()}))
+"""
+PEER = PEAK + """
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd, pm4py
+path = sys.argv[1]
+t = time.perf_counter()
+if path.endswith(".xes"):
+    df = pm4py.read_xes(path, show_progress_bar=False)
+else:
+    df = pd.read_csv(path) if path.endswith(".csv") else pd.read_parquet(path)
+    df = pm4py.format_dataframe(df, case_id="case_id", activity_key="activity",
+                                timestamp_key="timestamp")
+print(json.dumps({"seconds": time.perf_counter() - t, "events": len(df),
+                  "peak_mb": peak_mb()}))
+"""
+
+
+def write_xes(parquet: Path, out: Path) -> None:
+    """The generated events as XES 1.0, one trace per case, as process-mining tools write it."""
+    t = pq.read_table(parquet).sort_by([("case_id", "ascending"), ("timestamp", "ascending")])
+    cols = {c: t.column(c).to_pylist() for c in ("case_id", "activity", "timestamp", "resource",
+                                                  "team", "priority")}
+    with out.open("w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0" '
+                'xmlns="http://www.xes-standard.org">\n')
+        current = None
+        for i in range(t.num_rows):
+            case = cols["case_id"][i]
+            if case != current:
+                if current is not None:
+                    f.write("\t</trace>\n")
+                f.write(f'\t<trace>\n\t\t<string key="concept:name" value={quoteattr(case)}/>\n')
+                current = case
+            f.write("\t\t<event>\n")
+            f.write(f'\t\t\t<string key="concept:name" value={quoteattr(cols["activity"][i])}/>\n')
+            stamp = cols["timestamp"][i].isoformat()
+            f.write(f'\t\t\t<date key="time:timestamp" value="{stamp}"/>\n')
+            for key, col in (("org:resource", "resource"), ("org:group", "team"),
+                             ("priority", "priority")):
+                v = cols[col][i]
+                if v:
+                    f.write(f'\t\t\t<string key="{key}" value={quoteattr(v)}/>\n')
+            f.write("\t\t</event>\n")
+        f.write("\t</trace>\n</log>\n")
+
+
+def run(python: str, code: str, path: Path) -> dict[str, float]:
+    out = subprocess.run([python, "-c", code, str(path)], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--peers", default=str(HERE.parent / ".venv-peers" / "bin" / "python"))
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+
+    from servicecheck.examples.housing_repairs import generate
+
+    folder = WORK / f"repairs-{args.events}"
+    if not (folder / "events.parquet").exists():
+        print(f"generating about {args.events:,} events ...", flush=True)
+        generate(folder, events=args.events, seed=1)
+    csv_path, pq_path, xes_path = folder / "events.csv", folder / "events.parquet", \
+        folder / "events.xes"
+    if not xes_path.exists():
+        write_xes(pq_path, xes_path)
+    have_peer = Path(args.peers).exists()
+    print(f"{'format':8s} {'reader':12s} {'events':>10s} {'seconds':>8s} {'events/s':>11s} "
+          f"{'peak MB':>8s} {'speed vs PM4Py':>15s}")
+    for fmt, path in (("CSV", csv_path), ("Parquet", pq_path), ("XES", xes_path)):
+        results = {}
+        readers = [("servicecheck", sys.executable, OURS)]
+        if have_peer:
+            readers.append(("PM4Py", args.peers, PEER))
+        for name, python, code in readers:
+            best = min((run(python, code, path) for _ in range(args.repeat)),
+                       key=lambda r: r["seconds"])
+            results[name] = best
+        for name, r in results.items():
+            ratio = ""
+            if name == "servicecheck" and "PM4Py" in results:
+                ratio = f"{results['PM4Py']['seconds'] / r['seconds']:.1f}x faster"
+            print(f"{fmt:8s} {name:12s} {int(r['events']):>10,} {r['seconds']:>8.2f} "
+                  f"{r['events'] / r['seconds']:>11,.0f} {r['peak_mb']:>8.0f} {ratio:>15s}",
+                  flush=True)
+    if not have_peer:
+        print(f"(PM4Py not measured: no interpreter at {args.peers}; see requirements-peers.txt)")
+
+
+
+if __name__ == "__main__":
+    main()
