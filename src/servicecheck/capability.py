@@ -105,6 +105,7 @@ class Capability:
     completed: pd.DataFrame
     open: pd.DataFrame
     unit: str = "days"
+    clock: str = "citizen: first contact to need met"
 
     @property
     def n_completed(self) -> int:
@@ -191,12 +192,99 @@ def phase_of(first_contact: pd.Series, dates: list[str]) -> pd.Series:
     return phase
 
 
+PERIODS = {"D": ("D", "%d %b %Y", "day"), "W": ("W-MON", "w/c %d %b %Y", "week"),
+           "M": ("MS", "%b %Y", "month")}
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    """Completed needs per day, week or month: their number, and their typical time.
+
+    Counts of empty periods are zero; times of empty periods are gaps (there is nothing to
+    average), so the time chart has one point per period that has completed needs.
+    """
+
+    freq: str
+    stat: str
+    table: pd.DataFrame
+    days: spc.Chart
+    counts: spc.Chart
+
+    @property
+    def empty_periods(self) -> list[str]:
+        return [p for p, n in zip(self.table["label"], self.table["needs"], strict=True)
+                if n == 0]
+
+    def note(self) -> str | None:
+        empty = self.empty_periods
+        if not empty:
+            return None
+        unit = PERIODS[self.freq][2]
+        return (f"{len(empty)} {unit}{'s' if len(empty) > 1 else ''} had no completed needs "
+                f"(first: {empty[0]}): counted as 0 on the count chart, left as gaps on the "
+                "time chart, never as zero days.")
+
+
 def period_summary(done: pd.DataFrame, freq: str = "W", stat: str = "median") -> pd.DataFrame:
     """Completed needs per period: count and the mean or median days; empty periods are gaps."""
+    if freq not in PERIODS:
+        raise ValueError(f"freq must be D, W or M, not {freq!r}")
+    if stat not in ("mean", "median"):
+        raise ValueError(f"stat must be mean or median, not {stat!r}")
     if done.empty:
-        return pd.DataFrame(columns=["period", "needs", "days"])
-    s = done.set_index("met_at")["end_to_end_days"]
-    g = s.resample({"W": "W-MON", "D": "D", "M": "MS"}[freq], label="left", closed="left")
+        return pd.DataFrame(columns=["period", "label", "needs", "days"])
+    rule, fmt, _ = PERIODS[freq]
+    s = done.set_index("met_at")["end_to_end_days"].sort_index()
+    g = s.resample(rule, label="left", closed="left")
     out = pd.DataFrame({"needs": g.count(), "days": getattr(g, stat)()})
     out.index.name = "period"
-    return out.reset_index()
+    out = out.reset_index()
+    out["label"] = [f"{p:{fmt}}" for p in out["period"]]
+    return out[["period", "label", "needs", "days"]]
+
+
+def by_period(cap: Capability, freq: str = "W", stat: str = "median", *,
+              preset: str = "ptd", phases: list[str] | None = None) -> PeriodView:
+    """The capability as period charts: days (gaps for empty periods) and counts (zeros)."""
+    table = period_summary(cap.completed, freq, stat)
+    change = [pd.Timestamp(d, tz="UTC") for d in (phases or [])]
+
+    def breaks(periods: pd.Series) -> list[int] | None:
+        pts = sorted({int((periods < c).sum()) + 1 for c in change
+                      if 0 < int((periods < c).sum()) < len(periods)})
+        return pts or None
+
+    have = table[table["needs"] > 0].reset_index(drop=True)
+    params: dict[str, Any] = ({"improvement_direction": "decrease"}
+                              if preset in ("ptd", "mdc2023") else {})
+    days = spc.xmr(have["days"].to_numpy(dtype=float), preset=preset,
+                   labels=list(have["label"]), phases=breaks(have["period"]), **params)
+    counts = spc.xmr(table["needs"].to_numpy(dtype=float), preset=preset,
+                     labels=list(table["label"]), phases=breaks(table["period"]),
+                     **({"improvement_direction": "neutral"}
+                        if preset in ("ptd", "mdc2023") else {}))
+    return PeriodView(freq=freq, stat=stat, table=table, days=days, counts=counts)
+
+
+def case_clock(workspace: Workspace, service: Service | None = None, *,
+               preset: str = "ptd") -> Capability:
+    """Each case's first-to-last-event time: the system's own clock, NOT the citizen's.
+
+    Equal to PM4Py's case durations; useful beside the citizen's clock to show how much of
+    the wait the cases do not see.
+    """
+    from servicecheck.flow.dfg import case_durations
+
+    svc = service or workspace.service()
+    d = case_durations(workspace.events(svc.key))
+    d = d.sort_values(["last", "case_id"]).reset_index(drop=True)
+    done = pd.DataFrame({
+        "need_id": d["case_id"], "first_contact": d["first"], "met_at": d["last"],
+        "end_to_end_days": d["duration_s"] / DAY_S,
+    })
+    labels = [f"{t:%d %b %Y}" for t in done["met_at"]]
+    params: dict[str, Any] = ({"improvement_direction": "decrease"}
+                              if preset in ("ptd", "mdc2023") else {})
+    chart = spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset, labels=labels, **params)
+    return Capability(service=svc.key, chart=chart, completed=done, open=done.iloc[0:0],
+                      clock="case: first to last event (not the citizen's clock)")

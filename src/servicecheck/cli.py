@@ -183,13 +183,18 @@ def capability(
     preset: Annotated[str, typer.Option(help="Rule set: ptd, mdc2023, anhoej, wheeler.")]
     = "ptd",
     out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+    period: Annotated[str | None, typer.Option(
+        help="Also chart completed needs per period: D, W or M.")] = None,
+    stat: Annotated[str, typer.Option(help="Per period: median or mean days.")] = "median",
 ) -> None:
     """The predictable range of end-to-end time, and its signals, in words."""
+    from servicecheck.capability import by_period
     from servicecheck.capability import capability as cap
     from servicecheck.engine import Workspace
 
     with Workspace(workspace, read_only=True) as ws:
-        c = cap(ws, ws.service(service), preset=preset)
+        svc = ws.service(service)
+        c = cap(ws, svc, preset=preset)
     console.print(c.describe(), highlight=False)
     last = c.chart.limits[-1].first_point
     recent = [s for s in c.chart.signals if s.points[-1] >= last][:5]
@@ -203,6 +208,27 @@ def capability(
         path = write_chart(c.chart, out / "capability", title="End-to-end days per need",
                            y_title="days from first contact")
         console.print(f"Chart written to {path}", highlight=False)
+    if period:
+        if period not in ("D", "W", "M"):
+            raise InputError(f"'{period}' is not a period", source="--period",
+                             fix="use D (day), W (week) or M (month)")
+        view = by_period(c, period, stat, preset=preset,
+                         phases=[svc.redesign_date] if svc.redesign_date else None)
+        unit = {"D": "day", "W": "week", "M": "month"}[period]
+        lim = view.days.limits[-1]
+        console.print(f"Per {unit}: the {stat} need takes {lim.centre:.1f} days "
+                      f"(limits {max(lim.lower or 0.0, 0.0):.1f} to {lim.upper or 0.0:.1f}); "
+                      f"{view.days.describe()}.", highlight=False)
+        if view.note():
+            console.print(view.note(), highlight=False)
+        if out:
+            from servicecheck.charts.xmr import write_chart
+
+            write_chart(view.days, out / f"capability-{unit}", x_title=unit,
+                        title=f"{stat.capitalize()} end-to-end days per {unit}",
+                        y_title="days from first contact")
+            write_chart(view.counts, out / f"completed-per-{unit}", x_title=unit,
+                        title=f"Needs completed per {unit}", y_title="needs")
 
 
 @app.command()

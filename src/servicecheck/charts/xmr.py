@@ -25,10 +25,11 @@ def chart_frame(chart: Chart) -> pd.DataFrame:
     return df
 
 
-def xmr_spec(chart: Chart, *, title: str, y_title: str) -> alt.VConcatChart:
+def xmr_spec(chart: Chart, *, title: str, y_title: str,
+             x_title: str = "in order of completion") -> alt.VConcatChart:
     """Altair chart: the values with limits per phase, signals coloured with their reason."""
     df = chart_frame(chart)
-    base = alt.Chart(df).encode(x=alt.X("point:Q", title="in order of completion"))
+    base = alt.Chart(df).encode(x=alt.X("point:Q", title=x_title))
     tooltip = [alt.Tooltip("label:N", title="date"), alt.Tooltip("value:Q", format=".1f"),
                alt.Tooltip("signal:N")]
     line = base.mark_line(strokeWidth=1, color="#4a4a4a").encode(
@@ -46,6 +47,16 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str) -> alt.VConcatChart:
     lower = base.mark_line(color="#1f5fa8", strokeDash=[4, 3]).encode(y="lower_drawn:Q",
                                                                       detail="group:N")
     layers: list[Any] = [line, centre, upper, lower]
+    # a phase break is a known change in the system: say so where the limits were recalculated
+    breaks = pd.DataFrame([{"point": lim.first_point,
+                            "text": f"limits recalculated: {chart.labels[lim.first_point - 1]}"}
+                           for lim in chart.limits[1:]])
+    if not breaks.empty:
+        rule = alt.Chart(breaks).mark_rule(color="#1f5fa8", strokeDash=[2, 2]).encode(
+            x="point:Q")
+        text = alt.Chart(breaks).mark_text(align="left", dx=4, dy=-120, color="#1f5fa8",
+                                           fontSize=11).encode(x="point:Q", text="text:N")
+        layers += [rule, text]
     if len(df) <= MAX_POINTS:
         layers.append(points)
     else:
@@ -60,12 +71,13 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str) -> alt.VConcatChart:
     return spec
 
 
-def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str) -> Path:
+def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str,
+                x_title: str = "in order of completion") -> Path:
     """Write the chart as Vega-Lite JSON and as SVG (no browser needed)."""
     import vl_convert as vlc
 
     stem.parent.mkdir(parents=True, exist_ok=True)
-    spec = xmr_spec(chart, title=title, y_title=y_title)
+    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title)
     # a capability chart has one point per need: thousands are normal, not a mistake
     with alt.data_transformers.disable_max_rows():
         spec_json = spec.to_json()

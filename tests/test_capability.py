@@ -1,0 +1,117 @@
+"""Capability views: periods with gaps, the case clock, the summary table, mdc2023, words."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from servicecheck import Service, Workspace, import_events, spc
+from servicecheck.capability import by_period, capability, case_clock, period_summary
+from servicecheck.flow import case_durations
+
+from .conftest import DATA
+
+
+def _done(rows: list[tuple[str, float]]) -> pd.DataFrame:
+    return pd.DataFrame({"met_at": pd.to_datetime([r[0] for r in rows], utc=True,
+                                                      format="ISO8601"),
+                         "end_to_end_days": [r[1] for r in rows]})
+
+
+# completions, frequency, statistic -> (label, needs, days) per period; None = a gap
+PERIOD_CASES = [
+    ([("2024-01-01 10:00", 2.0), ("2024-01-01 12:00", 4.0), ("2024-01-03", 9.0)], "D", "mean",
+     [("01 Jan 2024", 2, 3.0), ("02 Jan 2024", 0, None), ("03 Jan 2024", 1, 9.0)]),
+    ([("2024-01-01", 1.0), ("2024-01-02", 2.0), ("2024-01-07", 30.0), ("2024-01-22", 5.0)],
+     "W", "median",
+     [("w/c 01 Jan 2024", 3, 2.0), ("w/c 08 Jan 2024", 0, None), ("w/c 15 Jan 2024", 0, None),
+      ("w/c 22 Jan 2024", 1, 5.0)]),
+    ([("2024-01-31", 1.0), ("2024-03-01", 3.0)], "M", "mean",
+     [("Jan 2024", 1, 1.0), ("Feb 2024", 0, None), ("Mar 2024", 1, 3.0)]),
+]
+
+
+@pytest.mark.parametrize(("rows", "freq", "stat", "want"), PERIOD_CASES,
+                         ids=[c[1] for c in PERIOD_CASES])
+def test_period_summary_zero_counts_and_gap_times(rows: list[tuple[str, float]], freq: str,
+                                                  stat: str, want: list[tuple[str, int,
+                                                                              float | None]]
+                                                  ) -> None:
+    got = period_summary(_done(rows), freq, stat)
+    assert list(got["label"]) == [w[0] for w in want]
+    assert list(got["needs"]) == [w[1] for w in want]
+    for value, w in zip(got["days"], want, strict=True):
+        assert (math.isnan(value) if w[2] is None else value == w[2])
+
+
+def test_capability_views_on_the_repairs_service(tmp_path: Path) -> None:
+    from servicecheck.demand import import_demands
+    from servicecheck.examples.housing_repairs import generate
+
+    g = generate(tmp_path, events=20000, seed=5, csv=False)
+    svc = Service.load(g.service_file)
+    ws = Workspace()
+    import_events(ws, g.events_parquet, service=svc)
+    import_demands(ws, g.demands_parquet, service=svc)
+    cap = capability(ws, svc)
+    view = by_period(cap, "W", "median", phases=[svc.redesign_date or ""])
+    # weeks with completions are charted, and the redesign starts new limits on both charts
+    assert view.days.n == int((view.table["needs"] > 0).sum())
+    assert view.counts.n == len(view.table)
+    assert len(view.days.limits) == 2 and len(view.counts.limits) == 2
+    assert view.days.limits[1].centre < view.days.limits[0].centre / 3
+    assert view.counts.values.sum() == cap.n_completed
+    # the anhoej and wheeler presets give the same needs, other arithmetic
+    for preset in ("anhoej", "mdc2023"):
+        other = capability(ws, svc, preset=preset)
+        assert other.n_completed == cap.n_completed and other.chart.preset == preset
+    table = spc.summary_table({"end-to-end days": cap.chart, "weekly median": view.days})
+    assert list(table["measure"]) == ["end-to-end days", "weekly median"]
+    row = table.iloc[1]
+    assert row["latest"] == view.days.values[-1]
+    assert row["upper"] == view.days.limits[-1].upper
+    assert row["rule_set"].startswith("NHSRplotthedots")
+
+
+def test_case_clock_equals_first_to_last_event_and_is_labelled() -> None:
+    from servicecheck import read_log
+
+    log = read_log(DATA / "sepsis_hospital.csv.gz")
+    c = case_clock(log.workspace, log.workspace.service())
+    assert "not the citizen's clock" in c.clock
+    d = case_durations(log.table)
+    assert c.n_completed == 1049
+    assert np.allclose(np.sort(c.completed["end_to_end_days"].to_numpy()),
+                       np.sort(d["duration_s"].to_numpy() / 86400), atol=1e-12)
+
+
+def test_mdc2023_counts_points_beyond_three_sigma_towards_two_of_three() -> None:
+    # mean 10.25 and mean moving range 1.0 after screening: upper limit 12.91, two-sigma line
+    # 12.02; point 13 (13.0) is beyond the limit, point 14 (12.5) between the two lines
+    base = [10, 11, 10, 9, 10, 11, 10, 9, 10, 11, 10, 9]
+    values = [*base, 13.0, 12.5, 10.5, 10, 9, 10]
+    ptd = spc.ptd_spc(values, improvement_direction="increase")
+    mdc = spc.ptd_spc(values, improvement_direction="increase", preset="mdc2023")
+    assert ptd.limits[0].upper == pytest.approx(mdc.limits[0].upper)
+    lim = ptd.limits[0]
+    assert values[12] > (lim.upper or 0) and (lim.upper_2sigma or 0) < values[13] < (lim.upper or 0)
+    # point 13 is beyond the limit in both; point 14 is 2-of-3 only when 13 counts (mdc2023)
+    assert ptd.special_cause_type[12] == mdc.special_cause_type[12] == "Above UCL"
+    assert ptd.special_cause_type[13] == "Common Cause"
+    assert mdc.special_cause_type[13] == "2 in 3 Above CL"
+    assert mdc.rule_set != ptd.rule_set
+
+
+def test_predictable_range_words_clip_the_lower_limit_at_zero() -> None:
+    from servicecheck.capability import Capability
+
+    chart = spc.xmr([1.0, 30.0, 2.0, 25.0, 3.0, 40.0, 1.0, 20.0], preset="ptd")
+    assert (chart.limits[0].lower or 0) < 0
+    cap = Capability(service="s", chart=chart, completed=pd.DataFrame(),
+                     open=pd.DataFrame({"age_days": []}))
+    assert cap.describe().startswith("A need takes between 0 and ")
+    assert cap.predictable_range()[0] == 0.0
