@@ -237,14 +237,55 @@ def flow(
     workspace: WorkspaceOpt,
     service: Annotated[str | None, typer.Option(help="Which service.")] = None,
     top: Annotated[int, typer.Option(help="How many rows of each table.")] = 5,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder to write the flow map to (map.dot and a self-contained map.html).")]
+    = None,
+    overlay: Annotated[str, typer.Option(help="Label arrows with: frequency or time.")]
+    = "frequency",
+    coverage: Annotated[float, typer.Option(
+        help="Keep the paths of the commonest variants covering this share of cases.")] = 1.0,
+    where: Annotated[str | None, typer.Option(
+        help="Only cases with COLUMN=VALUE on an event, e.g. --where priority=P1.")] = None,
+    demand_type: Annotated[str | None, typer.Option(
+        help="Only needs whose first contact was of this demand type.")] = None,
 ) -> None:
-    """The longest waits, the commonest loops and hand-offs, in plain words."""
+    """The longest waits, repeated steps, hand-offs, value and waste, clean and dirty work."""
     from servicecheck.engine import Workspace
+    from servicecheck.flow.map import flow_map, write_map_html
+    from servicecheck.flow.slicing import for_demand_type, where_case
     from servicecheck.flow.words import flow_lines
 
+    if overlay not in ("frequency", "time"):
+        raise InputError(f"'{overlay}' is not an overlay", source="--overlay",
+                         fix="use frequency or time")
+    if not 0 < coverage <= 1:
+        raise InputError(f"{coverage} is not a share of cases", source="--coverage",
+                         fix="give a number above 0 and at most 1, e.g. 0.8")
     with Workspace(workspace, read_only=True) as ws:
-        for line in flow_lines(ws, ws.service(service), top=top):
+        svc = ws.service(service)
+        events = None
+        if where:
+            if "=" not in where:
+                raise InputError(f"'{where}' is not COLUMN=VALUE", source="--where",
+                                 fix="write it like --where priority=P1")
+            column, value = where.split("=", 1)
+            try:
+                events = where_case(ws.events(svc.key), column.strip(), value.strip())
+            except KeyError as exc:
+                raise InputError(str(exc.args[0]), source="--where",
+                                 fix="name a column of the event log") from None
+        if demand_type:
+            events = for_demand_type(ws, svc, demand_type)
+        for line in flow_lines(ws, svc, top=top, events=events):
             console.print(line, highlight=False)
+        if out:
+            dot = flow_map(events if events is not None else ws.events(svc.key),
+                           value_steps=svc.value_steps, overlay=overlay, coverage=coverage,
+                           title=f"{svc.name}: the flow of the work")
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "map.dot").write_text(dot, encoding="utf-8")
+            page = write_map_html(dot, out / "map.html", title=f"{svc.name}: flow map")
+            console.print(f"Flow map written to {page}", highlight=False)
 
 
 @app.command()

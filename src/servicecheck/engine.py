@@ -219,6 +219,8 @@ def service_to_dict(s: Service) -> dict[str, Any]:
         d["teams"]["column"] = s.team_column
     if s.redesign_date:
         d["redesign_date"] = s.redesign_date
+    if s.designed_handoffs is not None:
+        d["flow"] = {"designed_handoffs": s.designed_handoffs}
     if s.targets:
         t = s.targets
         d["targets"] = {"name": t.name, "unit": t.unit, "start": list(t.start),

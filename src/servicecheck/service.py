@@ -96,6 +96,7 @@ class Service:
     channels: tuple[str, ...] = DEFAULT_CHANNELS
     redact: bool = True
     redesign_date: str | None = None
+    designed_handoffs: int | None = None
     targets: TargetRegime | None = None
     system_conditions: tuple[SystemCondition, ...] = ()
     path: Path | None = None
@@ -124,7 +125,8 @@ class Service:
     def from_dict(cls, data: dict[str, Any], *, source: str = "service file",
                   path: Path | None = None) -> Service:
         known = {"name", "purpose", "timezone", "clock", "need", "columns", "teams",
-                 "value_steps", "demand", "targets", "system_conditions", "redesign_date"}
+                 "value_steps", "demand", "targets", "system_conditions", "redesign_date",
+                 "flow"}
         for key in data:
             if key not in known:
                 raise InputError(f"'{key}' is not a service-file key", source=source,
@@ -145,6 +147,12 @@ class Service:
             visit_activities=_strs(need_d, "visit_activities", source, "need."),
         )
         teams_d = _table(data, "teams", source)
+        flow_d = _table(data, "flow", source)
+        designed = flow_d.get("designed_handoffs")
+        if designed is not None and (not isinstance(designed, int) or designed < 0):
+            raise InputError("'flow.designed_handoffs' must be a whole number, 0 or more",
+                             source=source, column="flow.designed_handoffs",
+                             fix="write how many hand-offs the work needs by design, e.g. 1")
         demand_d = _table(data, "demand", source)
         targets = None
         if "targets" in data:
@@ -198,6 +206,7 @@ class Service:
             channels=_strs(demand_d, "channels", source, "demand.") or DEFAULT_CHANNELS,
             redact=bool(demand_d.get("redact", True)),
             redesign_date=data.get("redesign_date"),
+            designed_handoffs=designed,
             targets=targets,
             system_conditions=conditions,
             path=path,

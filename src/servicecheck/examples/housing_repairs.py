@@ -155,10 +155,10 @@ class _Need:
                      ("recorded_by", f"agent{r.randrange(1, 25):02d}")):
             d[k].append(v)
 
-    def new_order(self, t: float) -> bool:
+    def new_order(self, t: float, team: str = "Call centre") -> bool:
         self.counters["order"] += 1
         self.order = f"WO{self.counters['order']:08d}"
-        return self.event("Order raised", t, "Call centre", f"cc{self.r.randrange(1, 30):02d}")
+        return self.event("Order raised", t, team, f"cc{self.r.randrange(1, 30):02d}")
 
     def chase(self, since: float, until: float, rate_days: float) -> None:
         """Progress chasing while the tenant waits: about one call per rate_days waited."""
@@ -287,7 +287,7 @@ class _Need:
         if not self.event("Repair reported", t, "Repairs team", f"rt{r.randrange(1, 12):02d}"):
             return
         self.priority = "P1" if r.random() < 0.08 else "P2"
-        if not self.new_order(t + 300):
+        if not self.new_order(t + 300, team="Repairs team"):
             return
         # the tenant chooses the day: often soon, sometimes later to suit them
         chosen = r.choice((0, 1, 1, 2, 2, 3, 4, 7, 10, 14)) + r.random() * 0.3
@@ -433,6 +433,10 @@ start_at_first_contact = true
 link_column = "need_id"
 # the activities that are a visit to the tenant's home
 visit_activities = ["Diagnosed", "No access", "Visit: wrong trade", "Return visit"]
+
+[flow]
+# by design a repair changes hands twice: to the trade who fixes it, and back to close it
+designed_handoffs = 2
 
 [columns]
 case = "case_id"

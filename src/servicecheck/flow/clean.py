@@ -1,0 +1,65 @@
+"""Clean and dirty work: needs that went straight through, and those that looped.
+
+A need is clean when nothing was done twice (no repeated step across its cases), the citizen
+did not have to chase or report again (no failure demand), and the work changed hands no more
+often than designed. Dirty work is everything else; the end-to-end time of each group is
+what the difference costs the citizen.
+"""
+
+from __future__ import annotations
+
+import ibis
+import pandas as pd
+
+from servicecheck._frames import to_frame
+from servicecheck.capability import needs
+from servicecheck.engine import Workspace
+from servicecheck.service import Service
+
+
+def clean_and_dirty(workspace: Workspace, service: Service | None = None, *,
+                    need_table: pd.DataFrame | None = None,
+                    designed_handoffs: int | None = None) -> pd.DataFrame:
+    """Per need: rework, failure demand, hand-offs, whether it was clean, and its days."""
+    svc = service or workspace.service()
+    n = need_table if need_table is not None else needs(workspace, svc)
+    ev = workspace.events(svc.key)
+    key = ev.need_id.fill_null(ev.case_id) if svc.need.link_column else ev.case_id
+    ev = ev.mutate(need=key)
+    per_step = ev.group_by([ev.need, ev.activity]).aggregate(times=ev.count())
+    rework = per_step.group_by(per_step.need).aggregate(
+        repeated_steps=(per_step.times - 1).sum())
+    w = ibis.window(group_by=ev.need, order_by=[ev.timestamp, ev.event_index])
+    t = ev.mutate(next_team=ev.team.lead().over(w))
+    t = t.filter(t.team.notnull() & t.next_team.notnull())
+    hand = t.group_by(t.need).aggregate(handoffs=(t.team != t.next_team).sum())
+    per = to_frame(rework.join(hand, "need", how="left").select(
+        "need", "repeated_steps", "handoffs"))
+    per["handoffs"] = per["handoffs"].fillna(0).astype(int)
+    out = n.merge(per, left_on="need_id", right_on="need", how="left").drop(columns=["need"])
+    designed = designed_handoffs if designed_handoffs is not None else svc.designed_handoffs
+    if designed is None:
+        # not stated: take what the straightest needs (no rework, no failure demand) need
+        straight = out[(out["repeated_steps"] == 0) & (out["failure_demands"] == 0)]
+        designed = int(straight["handoffs"].median()) if len(straight) else 0
+    out["designed_handoffs"] = designed
+    out["clean"] = ((out["repeated_steps"] == 0) & (out["failure_demands"] == 0)
+                    & (out["handoffs"] <= designed))
+    return out
+
+
+def clean_dirty_summary(per_need: pd.DataFrame) -> pd.DataFrame:
+    """Clean and dirty needs: how many, what share, and their end-to-end days (finished)."""
+    rows = []
+    total = len(per_need)
+    for label, group in (("clean", per_need[per_need["clean"]]),
+                         ("dirty", per_need[~per_need["clean"]])):
+        days = group.loc[~group["open"], "end_to_end_days"]
+        rows.append({
+            "work": label,
+            "needs": len(group),
+            "share": len(group) / total if total else float("nan"),
+            "median_days": float(days.median()) if len(days) else float("nan"),
+            "p90_days": float(days.quantile(0.9)) if len(days) else float("nan"),
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,56 @@
+"""Slices of the event log: by a case attribute, by demand type, by time window.
+
+Each returns an events table, so every flow and capability measure runs on the slice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ibis.expr.types import Table
+
+from servicecheck.engine import Workspace
+from servicecheck.service import Service
+
+
+def where_case(events: Table, column: str, value: object) -> Table:
+    """Events of the cases that have ``column == value`` on any of their events."""
+    if column not in events.columns:
+        raise KeyError(f"the events have no column {column!r}; they have "
+                       f"{', '.join(events.columns)}")
+    cases = events.filter(events[column] == value).select("case_id").distinct()
+    return events.semi_join(cases, "case_id")
+
+
+def window(events: Table, start: str | dt.datetime, end: str | dt.datetime, *,
+           mode: str = "contained") -> Table:
+    """Events of the cases *contained in* [start, end), or *intersecting* it."""
+    if mode not in ("contained", "intersecting"):
+        raise ValueError("mode must be 'contained' or 'intersecting'")
+    lo = dt.datetime.fromisoformat(start) if isinstance(start, str) else start
+    hi = dt.datetime.fromisoformat(end) if isinstance(end, str) else end
+    if lo.tzinfo is None:
+        lo = lo.replace(tzinfo=dt.UTC)
+    if hi.tzinfo is None:
+        hi = hi.replace(tzinfo=dt.UTC)
+    span = events.group_by("case_id").aggregate(first=events.timestamp.min(),
+                                                last=events.timestamp.max())
+    if mode == "contained":
+        keep = span.filter((span["first"] >= lo) & (span["last"] < hi))
+    else:
+        keep = span.filter((span["first"] < hi) & (span["last"] >= lo))
+    return events.semi_join(keep.select("case_id"), "case_id")
+
+
+def for_demand_type(workspace: Workspace, service: Service, demand_type: str) -> Table:
+    """Events of the needs whose first contact was of this demand type (the citizen's terms)."""
+    ev = workspace.events(service.key)
+    dem = workspace.demands(service.key)
+    dem = dem.filter(dem.case_id.notnull())
+    first = dem.group_by(dem.case_id).aggregate(
+        first_type=dem.demand_type.argmin(dem.received_at))
+    chosen = first.filter(first.first_type == demand_type).select(need=first.case_id)
+    key = ev.need_id.fill_null(ev.case_id) if service.need.link_column else ev.case_id
+    ev = ev.mutate(__need=key)
+    out = ev.semi_join(chosen, ev["__need"] == chosen.need)
+    return out.drop("__need")

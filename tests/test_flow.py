@@ -1,0 +1,130 @@
+"""Flow measures on small logs whose answers are worked out by hand, and on the generator."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from servicecheck import Service, Workspace, import_events, read_log
+from servicecheck.flow import (
+    clean_and_dirty,
+    clean_dirty_summary,
+    covering,
+    for_demand_type,
+    handoff_matrix,
+    handoffs_per_case,
+    rework_per_case,
+    value_and_waste,
+    variants,
+    where_case,
+    window,
+)
+from servicecheck.flow.map import VIZ_JS, flow_map
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG = """case_id,activity,timestamp,start_timestamp,team,priority
+A,Report,2024-01-01 09:00,,Call centre,P1
+A,Diagnose,2024-01-02 09:00,2024-01-02 08:00,Trade,P1
+A,Fix,2024-01-02 11:00,2024-01-02 09:00,Trade,P1
+B,Report,2024-01-01 10:00,,Call centre,P3
+B,Diagnose,2024-01-05 10:00,,Trade,P3
+B,Chase,2024-01-06 10:00,,Call centre,P3
+B,Diagnose,2024-01-09 10:00,,Trade,P3
+B,Fix,2024-01-10 10:00,,Trade,P3
+C,Report,2024-02-01 10:00,,Call centre,P3
+"""
+
+
+@pytest.fixture()
+def log(tmp_path: Path) -> object:
+    f = tmp_path / "log.csv"
+    f.write_text(LOG)
+    return read_log(f, timezone="UTC").table
+
+
+def test_value_and_waste_by_steps_and_by_time(log: object) -> None:
+    vw = value_and_waste(log, ["Diagnose", "Fix"]).set_index("case_id")  # type: ignore[arg-type]
+    assert vw.loc["A", ["steps", "value_steps", "waste_steps"]].tolist() == [3, 2, 1]
+    assert vw.loc["B", ["steps", "value_steps", "waste_steps"]].tolist() == [5, 3, 2]
+    assert vw.loc["A", "value_step_share"] == pytest.approx(2 / 3)
+    # A: value work 1 h (diagnose) + 2 h (fix) in 26 h elapsed; B has no start times
+    assert vw.loc["A", "value_time_s"] == 3 * 3600
+    assert vw.loc["A", "value_time_share"] == pytest.approx(3 / 26)
+    assert pd.isna(vw.loc["B", "value_time_share"]) and pd.isna(vw.loc["C", "value_time_s"])
+
+
+def test_handoffs_rework_and_variants(log: object) -> None:
+    h = handoffs_per_case(log).set_index("case_id")["handoffs"]  # type: ignore[arg-type]
+    assert h.to_dict() == {"A": 1, "B": 3}
+    m = handoff_matrix(log)  # type: ignore[arg-type]
+    assert {(a, b): n for a, b, n in zip(m["holder"], m["next_holder"], m["handoffs"],
+                                         strict=True)} == {("Call centre", "Trade"): 3,
+                                                           ("Trade", "Call centre"): 1}
+    r = rework_per_case(log).set_index("case_id")  # type: ignore[arg-type]
+    assert r.loc["B", "repeats"] == 1 and bool(r.loc["B", "looped"])
+    assert not bool(r.loc["A", "looped"]) and r.loc["C", "touches"] == 1
+    v = variants(log)  # type: ignore[arg-type]
+    assert list(v["cases"]) == [1, 1, 1] and v["coverage"].sum() == pytest.approx(1)
+    assert len(covering(v, 0.5)) == 2 and len(covering(v, 1.0)) == 3
+
+
+def test_slices(log: object) -> None:
+    def cases(t: object) -> list[str]:
+        return sorted(t.case_id.to_pandas().unique())  # type: ignore[attr-defined]
+
+    assert cases(where_case(log, "priority", "P3")) == ["B", "C"]  # type: ignore[arg-type]
+    jan = ("2024-01-01", "2024-01-06")
+    assert cases(window(log, *jan)) == ["A"]  # type: ignore[arg-type]
+    assert cases(window(log, *jan, mode="intersecting")) == ["A", "B"]  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="no column 'nope'"):
+        where_case(log, "nope", 1)  # type: ignore[arg-type]
+
+
+def test_flow_map_dot_renders_with_the_vendored_viz(log: object, tmp_path: Path) -> None:
+    dot = flow_map(log, value_steps=["Diagnose", "Fix"], title='Repairs "test"')  # type: ignore[arg-type]
+    assert "(value work)" in dot and "(waste)" in dot and 'style="rounded,filled,dashed"' in dot
+    assert 'label="Repairs \\"test\\""' in dot
+    time_dot = flow_map(log, overlay="time")  # type: ignore[arg-type]
+    assert 'label="1.0 d"' in time_dot  # Report -> Diagnose in A: one day
+    fewer = flow_map(log, coverage=0.3)  # type: ignore[arg-type]
+    assert "Chase" not in fewer and "Chase" in dot
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is needed to check that the map renders (it is on the CI image)")
+    viz = ROOT / "src" / "servicecheck" / "report" / "vendor" / VIZ_JS
+    out = subprocess.run([node, str(ROOT / "tests" / "viz_render.js"), str(viz)], input=dot,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    svg = out.stdout
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for label in ("Report", "Diagnose", "Fix", "Chase", "value work"):
+        assert f">{label}<" in svg
+
+
+def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:
+    from servicecheck.demand import import_demands
+    from servicecheck.examples.housing_repairs import generate
+
+    g = generate(tmp_path, events=20000, seed=9, csv=False)
+    svc = Service.load(g.service_file)
+    ws = Workspace()
+    import_events(ws, g.events_parquet, service=svc)
+    import_demands(ws, g.demands_parquet, service=svc)
+    per = clean_and_dirty(ws, svc)
+    truth = pd.read_parquet(g.truth_parquet)
+    m = per.merge(truth, on="need_id", suffixes=("", "_truth"))
+    # clean needs: one order, no failure demand, no repeated step; the truth agrees
+    clean = m[m["clean"]]
+    assert (clean["orders"] == 1).all() and (clean["failure_demands_truth"] == 0).all()
+    share = m.groupby("phase")["clean"].mean()
+    assert share["after"] > 0.7 and share["before"] < 0.2
+    s = clean_dirty_summary(per).set_index("work")
+    assert s.loc["clean", "median_days"] < s.loc["dirty", "median_days"] / 2
+    assert s["needs"].sum() == len(per)
+    # slicing by the citizen's demand type keeps whole needs of that type only
+    damp = for_demand_type(ws, svc, "Damp and mould").to_pandas()
+    assert set(damp["problem"]) == {"damp"}
