@@ -10,26 +10,14 @@ its own environment (benchmarks/requirements-peers.txt); it is never imported he
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import pyarrow.parquet as pq
+from _common import DEFAULT_PEERS, generated, run
 
-HERE = Path(__file__).resolve().parent
-WORK = HERE / ".data"
-
-# Linux keeps ru_maxrss across exec, so a child would report its parent's peak: read the
-# process's own high-water mark instead.
-PEAK = """
-def peak_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-"""
-OURS = PEAK + """
+OURS = """
 import json, sys, time
 from servicecheck import read_log
 t = time.perf_counter()
@@ -38,7 +26,7 @@ n = log.n_events
 print(json.dumps({"seconds": time.perf_counter() - t, "events": n,
                   "peak_mb": peak_mb()}))
 """
-PEER = PEAK + """
+PEER = """
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 import pandas as pd, pm4py
@@ -84,25 +72,14 @@ def write_xes(parquet: Path, out: Path) -> None:
         f.write("\t</trace>\n</log>\n")
 
 
-def run(python: str, code: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([python, "-c", code, str(path)], capture_output=True, text=True,
-                         check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=1_000_000)
-    ap.add_argument("--peers", default=str(HERE.parent / ".venv-peers" / "bin" / "python"))
+    ap.add_argument("--peers", default=DEFAULT_PEERS)
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
 
-    from servicecheck.examples.housing_repairs import generate
-
-    folder = WORK / f"repairs-{args.events}"
-    if not (folder / "events.parquet").exists():
-        print(f"generating about {args.events:,} events ...", flush=True)
-        generate(folder, events=args.events, seed=1)
+    folder = generated(args.events)
     csv_path, pq_path, xes_path = folder / "events.csv", folder / "events.parquet", \
         folder / "events.xes"
     if not xes_path.exists():
@@ -116,7 +93,7 @@ def main() -> None:
         if have_peer:
             readers.append(("PM4Py", args.peers, PEER))
         for name, python, code in readers:
-            best = min((run(python, code, path) for _ in range(args.repeat)),
+            best = min((run(python, code, str(path)) for _ in range(args.repeat)),
                        key=lambda r: r["seconds"])
             results[name] = best
         for name, r in results.items():

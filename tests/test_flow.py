@@ -128,3 +128,27 @@ def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:
     # slicing by the citizen's demand type keeps whole needs of that type only
     damp = for_demand_type(ws, svc, "Damp and mould").to_pandas()
     assert set(damp["problem"]) == {"damp"}
+
+
+def test_analyse_equals_the_measures_one_by_one() -> None:
+    from servicecheck.flow import (
+        analyse,
+        case_durations,
+        directly_follows,
+        handoff_matrix,
+        rework,
+        start_end_activities,
+    )
+
+    from .conftest import DATA
+
+    log = read_log(DATA / "bpic2020_prepaid_travel_cost.csv.gz", team="org:role")
+    ev = log.table
+    a = analyse(ev)
+    pd.testing.assert_frame_equal(a.dfg, directly_follows(ev))
+    assert (a.start_activities, a.end_activities) == start_end_activities(ev)
+    pd.testing.assert_frame_equal(a.case_durations, case_durations(ev))
+    pd.testing.assert_frame_equal(a.variants, variants(ev))
+    pd.testing.assert_frame_equal(a.handoffs, handoff_matrix(ev))
+    pd.testing.assert_frame_equal(a.rework, rework(ev))
+    assert len(a.handoffs) > 0

@@ -1,6 +1,7 @@
 """Flow: how work moves — the directly-follows map, variants, hand-offs, rework, value and
 waste, clean and dirty work, and slices of the log to study each of them on."""
 
+from servicecheck.flow.analysis import FlowAnalysis, analyse
 from servicecheck.flow.clean import clean_and_dirty, clean_dirty_summary
 from servicecheck.flow.dfg import (
     case_durations,
@@ -16,6 +17,8 @@ from servicecheck.flow.value import step_kinds, value_and_waste
 from servicecheck.flow.variants import covering, variants
 
 __all__ = [
+    "FlowAnalysis",
+    "analyse",
     "case_durations",
     "clean_and_dirty",
     "clean_dirty_summary",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ibis
+import ibis.expr.datatypes as dt
 from ibis.expr.types import Table
 
 from servicecheck._frames import to_frame
@@ -19,12 +20,21 @@ if TYPE_CHECKING:
 
 
 def ordered(events: Table) -> Table:
-    """Events with their position in the case and the next event's activity and time."""
+    """Events with their position in the case and the next event's activity, time, team and
+    resource. One sort serves every measure: pass the result (cached, as ``analyse`` does)
+    to the measures instead of the raw events, and they skip their own sort."""
+    if "next_activity" in events.columns:
+        return events
     w = ibis.window(group_by=events.case_id, order_by=[events.timestamp, events.event_index])
+    # lead() is empty on a case's last event: say so in the type, or Ibis carries the source
+    # column's NOT NULL over and a cached copy of this table refuses the last events
+    ts_type = dt.Timestamp(timezone=events.timestamp.type().timezone, nullable=True)
     return events.mutate(
         position=ibis.row_number().over(w),
-        next_activity=events.activity.lead().over(w),
-        next_timestamp=events.timestamp.lead().over(w),
+        next_activity=events.activity.lead().over(w).cast(dt.String(nullable=True)),
+        next_timestamp=events.timestamp.lead().over(w).cast(ts_type),
+        next_team=events.team.lead().over(w),
+        next_resource=events.resource.lead().over(w),
     )
 
 
@@ -64,12 +74,9 @@ def directly_follows(events: Table) -> pd.DataFrame:
 
 def start_end_activities(events: Table) -> tuple[dict[str, int], dict[str, int]]:
     """How many cases start, and end, with each activity."""
-    w = ibis.window(group_by=events.case_id, order_by=[events.timestamp, events.event_index])
-    wd = ibis.window(group_by=events.case_id,
-                     order_by=[events.timestamp.desc(), events.event_index.desc()])
-    o = events.mutate(first=ibis.row_number().over(w), last=ibis.row_number().over(wd))
-    starts = o.filter(o["first"] == 0).activity.value_counts().to_pandas()
-    ends = o.filter(o["last"] == 0).activity.value_counts().to_pandas()
+    o = ordered(events)
+    starts = to_frame(o.filter(o.position == 0).activity.value_counts())
+    ends = to_frame(o.filter(o.next_activity.isnull()).activity.value_counts())
     return (
         {str(a): int(n) for a, n in zip(starts.iloc[:, 0], starts.iloc[:, 1], strict=True)},
         {str(a): int(n) for a, n in zip(ends.iloc[:, 0], ends.iloc[:, 1], strict=True)},

@@ -8,15 +8,20 @@ import ibis
 from ibis.expr.types import Table
 
 from servicecheck._frames import to_frame
+from servicecheck.flow.dfg import ordered
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 def _with_next(events: Table, by: str) -> Table:
-    w = ibis.window(group_by=events.case_id, order_by=[events.timestamp, events.event_index])
-    col = events[by]
-    t = events.mutate(holder=col, next_holder=col.lead().over(w))
+    if by in ("team", "resource"):
+        o = ordered(events)  # the next team and resource come with the one shared sort
+        t = o.mutate(holder=o[by], next_holder=o[f"next_{by}"])
+    else:
+        w = ibis.window(group_by=events.case_id,
+                        order_by=[events.timestamp, events.event_index])
+        t = events.mutate(holder=events[by], next_holder=events[by].lead().over(w))
     return t.filter(t.next_holder.notnull() & t.holder.notnull())
 
 

@@ -1,0 +1,40 @@
+"""What the benchmark scripts share: running one measurement in a fresh process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".data"
+DEFAULT_PEERS = str(HERE.parent / ".venv-peers" / "bin" / "python")
+
+# Linux keeps ru_maxrss across exec, so a child would report its parent's peak: read the
+# process's own high-water mark instead.
+PEAK = '''
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+'''
+
+
+def run(python: str, code: str, *args: str, timeout: int = 3600) -> dict[str, float]:
+    """Run code (which prints one JSON line last) in a fresh interpreter; return that JSON."""
+    out = subprocess.run([python, "-c", PEAK + code, *args], capture_output=True, text=True,
+                         timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"{python} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def generated(events: int) -> Path:
+    """The synthetic repairs log of about ``events`` events (made once, then reused)."""
+    from servicecheck.examples.housing_repairs import generate
+
+    folder = WORK / f"repairs-{events}"
+    if not (folder / "events.parquet").exists():
+        print(f"generating about {events:,} events ...", flush=True)
+        generate(folder, events=events, seed=1, csv=events <= 2_000_000)
+    return folder
