@@ -1,4 +1,4 @@
-"""The package stays ruff-clean and mypy --strict clean (settings in pyproject.toml)."""
+"""The package, tests and benchmarks stay ruff-clean and mypy --strict clean (settings in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from .conftest import ROOT
 
 
 def test_ruff_clean() -> None:
-    r = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"], cwd=ROOT,
-                       capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+                       cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
