@@ -1,4 +1,4 @@
-"""The package, tests and benchmarks stay ruff-clean and mypy --strict clean (settings in pyproject.toml)."""
+"""The package, tests and benchmarks stay ruff-clean; the package mypy --strict clean."""
 
 from __future__ import annotations
 
