@@ -9,7 +9,7 @@ import io
 import os
 import tempfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,17 +63,24 @@ def test_any_bytes_import_or_fail_clearly(data: bytes, name: str) -> None:
         assert str(exc).startswith(str(path)) and "\n" not in str(exc)
 
 
-def _xes(traces: list[tuple[str, list[tuple[str, dt.datetime]]]]) -> str:
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0" '
+def _xes(traces: list[tuple[str, list[tuple[str, dt.datetime]]]], *,
+         one_per_line: bool = False) -> str:
+    """XES as tools write it: one element per line (the fast path), or packed (the XML parser)."""
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<log xes.version="1.0" '
              'xmlns="http://www.xes-standard.org">']
     for case, events in traces:
-        parts.append(f'<trace><string key="concept:name" value={quoteattr(case)}/>')
+        parts += ["<trace>", f'<string key="concept:name" value={_dq(case)}/>']
         for act, t in events:
-            parts.append(f'<event><string key="concept:name" value={quoteattr(act)}/>'
-                         f'<date key="time:timestamp" value="{t.isoformat()}"/></event>')
+            parts += ["<event>", f'<string key="concept:name" value={_dq(act)}/>',
+                      f'<date key="time:timestamp" value="{t.isoformat()}"/>', "</event>"]
         parts.append("</trace>")
     parts.append("</log>")
-    return "\n".join(parts)
+    return "\n\t".join(parts) if one_per_line else "".join(parts)
+
+
+def _dq(text: str) -> str:
+    """An attribute value in double quotes, escaped as XES writers escape it."""
+    return '"' + escape(text, {'"': "&quot;"}) + '"'
 
 
 xml_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
@@ -84,9 +91,10 @@ traces = st.lists(st.tuples(xml_text, st.lists(st.tuples(xml_text, when), min_si
 
 
 @SETTINGS
-@given(traces=traces)
-def test_xes_round_trip(traces: list[tuple[str, list[tuple[str, dt.datetime]]]]) -> None:
-    path = _tmp("log.xes", _xes(traces).encode())
+@given(traces=traces, one_per_line=st.booleans())
+def test_xes_round_trip(traces: list[tuple[str, list[tuple[str, dt.datetime]]]],
+                        one_per_line: bool) -> None:
+    path = _tmp("log.xes", _xes(traces, one_per_line=one_per_line).encode())
     df = read_log(path).to_pandas()
     want = sorted((c, a, t) for c, evs in traces for a, t in evs)
     got = sorted((c, a, t.to_pydatetime()) for c, a, t in
@@ -95,10 +103,11 @@ def test_xes_round_trip(traces: list[tuple[str, list[tuple[str, dt.datetime]]]])
 
 
 @SETTINGS
-@given(traces=traces, cut=st.integers(min_value=1, max_value=400), junk=st.binary(max_size=8))
+@given(traces=traces, cut=st.integers(min_value=1, max_value=400), junk=st.binary(max_size=8),
+       one_per_line=st.booleans())
 def test_damaged_xes_fails_clearly(traces: list[tuple[str, list[tuple[str, dt.datetime]]]],
-                                   cut: int, junk: bytes) -> None:
-    data = _xes(traces).encode()
+                                   cut: int, junk: bytes, one_per_line: bool) -> None:
+    data = _xes(traces, one_per_line=one_per_line).encode()
     damaged = data[: max(len(data) - cut, 1)] + junk
     path = _tmp("log.xes", damaged)
     try:

@@ -66,3 +66,32 @@ def test_nyc311_imports_as_demand() -> None:
     hours = (d["closed_at"] - d["received_at"]).dt.total_seconds() / 3600
     assert (hours < 0).sum() == 2  # two close before they were created, as SOURCES.md says
     assert hours.median() == pytest.approx(18, abs=1)
+
+
+def test_fast_xes_path_equals_the_xml_parser() -> None:
+    """The columnar reader and the XML-tree reader give the same table on a real log."""
+    from servicecheck.io.xes import _read_tree
+    from servicecheck.io.xes_columnar import read_xes_columnar
+
+    path = DATA / "original" / "bpic2020_cleaned" / "PrepaidTravelCost.xes.gz"
+    fast, tree = read_xes_columnar(path), _read_tree(path)
+    assert sorted(fast.column_names) == sorted(tree.column_names)
+    for name in tree.column_names:
+        assert fast.column(name).to_pylist() == tree.column(name).to_pylist(), name
+
+
+def test_packed_xes_falls_back_to_the_xml_parser(tmp_path: object) -> None:
+    import gzip
+    import re
+    from pathlib import Path
+
+    from servicecheck.io.xes_columnar import NotLineShaped, read_xes_columnar
+
+    src = DATA / "original" / "bpic2020_cleaned" / "PrepaidTravelCost.xes.gz"
+    packed = re.sub(rb">\s+<", b"><", gzip.decompress(src.read_bytes()))
+    path = Path(str(tmp_path)) / "packed.xes"
+    path.write_bytes(packed)
+    with pytest.raises(NotLineShaped):
+        read_xes_columnar(path)
+    log = read_log(path)
+    assert (log.n_cases, log.n_events) == (2007, 17507)

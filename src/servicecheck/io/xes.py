@@ -17,6 +17,7 @@ from lxml import etree
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.tables import RawTable
+from servicecheck.io.xes_columnar import NotLineShaped, read_xes_columnar
 
 _ATTR_TAGS = {"string", "date", "int", "float", "boolean", "id"}
 _PROLOG_BYTES = 256 * 1024
@@ -68,6 +69,20 @@ def _refuse_dtd(path: Path) -> None:
 
 def read_xes(path: Path) -> RawTable:
     _refuse_dtd(path)
+    try:
+        table = read_xes_columnar(path)
+    except NotLineShaped:
+        table = _read_tree(path)  # any other shape, and damaged files, get the XML parser
+    except (EOFError, OSError, zlib.error) as exc:
+        raise InputError(f"the file could not be read to the end ({exc})", source=str(path),
+                         fix="copy or export the file again, complete") from None
+    if table.num_rows == 0:
+        raise InputError("the XES file has no events", source=str(path),
+                         fix="check that the export contains traces with events")
+    return RawTable(table, str(path), header_rows=0, kind="xes")
+
+
+def _read_tree(path: Path) -> pa.Table:
     rows: list[dict[str, str | None]] = []
     keys: dict[str, None] = {}  # every attribute key seen, in first-seen order
 
@@ -107,9 +122,5 @@ def read_xes(path: Path) -> RawTable:
     except (EOFError, OSError, zlib.error) as exc:
         raise InputError(f"the file could not be read to the end ({exc})", source=str(path),
                          fix="copy or export the file again, complete") from None
-    if not rows:
-        raise InputError("the XES file has no events", source=str(path),
-                         fix="check that the export contains traces with events")
     schema = pa.schema([(k, pa.string()) for k in keys])
-    table = pa.Table.from_pylist(rows, schema=schema)
-    return RawTable(table, str(path), header_rows=0, kind="xes")
+    return pa.Table.from_pylist(rows, schema=schema)
