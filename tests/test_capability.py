@@ -115,3 +115,43 @@ def test_predictable_range_words_clip_the_lower_limit_at_zero() -> None:
                      open=pd.DataFrame({"age_days": []}))
     assert cap.describe().startswith("A need takes between 0 and ")
     assert cap.predictable_range()[0] == 0.0
+
+
+# case, property, problem, first and last event -> the need it joins (same property and
+# problem, starting within 10 days of the previous case's last event)
+JOIN_CASES = [
+    ("W1", "P1", "leak", "2024-01-01", "2024-01-03", "P1|leak#1"),
+    ("W2", "P1", "leak", "2024-01-10", "2024-01-12", "P1|leak#1"),  # 7 days after W1 ended
+    ("W3", "P1", "leak", "2024-02-20", "2024-02-21", "P1|leak#2"),  # 39 days: a new need
+    ("W4", "P1", "door", "2024-01-02", "2024-01-02", "P1|door#1"),  # another problem
+    ("W5", "P2", "leak", "2024-01-02", "2024-01-05", "P2|leak#1"),  # another property
+    ("W6", "", "leak", "2024-01-02", "2024-01-05", "W6"),  # no property: a need of its own
+]
+
+
+def test_cases_join_into_needs_by_matching_columns(tmp_path: Path) -> None:
+    from servicecheck.need_key import with_need
+
+    f = tmp_path / "orders.csv"
+    rows = ["case_id,activity,timestamp,property,problem"]
+    for case, prop, prob, first, last, _ in JOIN_CASES:
+        rows += [f"{case},Raised,{first} 09:00,{prop},{prob}",
+                 f"{case},Closed,{last} 17:00,{prop},{prob}"]
+    f.write_text("\n".join(rows) + "\n")
+    svc = Service.from_dict({"name": "repairs", "clock": {"end": ["Closed"]},
+                             "need": {"match_columns": ["property", "problem"],
+                                      "within_days": 10}})
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    got = with_need(ws.events(), svc).select("case_id", "need").distinct().to_pandas()
+    assert dict(zip(got["case_id"], got["need"], strict=True)) == {
+        c[0]: c[5] for c in JOIN_CASES}
+    n = capability(ws, svc).completed.set_index("need_id")
+    # the joined need runs from W1's first event to W2's close: 11 days and 8 hours
+    assert n.loc["P1|leak#1", "end_to_end_days"] == pytest.approx(11 + 8 / 24)
+    assert n.loc["P1|leak#1", "cases"] == 2
+    svc_bad = Service.from_dict({"name": "repairs", "need": {"match_columns": ["uprn"]}})
+    from servicecheck import InputError
+
+    with pytest.raises(InputError, match="no column 'uprn'"):
+        capability(ws, svc_bad)

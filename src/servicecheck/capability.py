@@ -17,15 +17,10 @@ import pandas as pd
 
 from servicecheck import spc
 from servicecheck.engine import Workspace
+from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
 DAY_S = 86400.0
-
-
-def _need_key(events: ibis.Table, service: Service) -> ibis.Value:
-    if service.need.link_column:
-        return events.need_id.fill_null(events.case_id)
-    return events.case_id
 
 
 def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
@@ -37,7 +32,7 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
     """
     svc = service or workspace.service()
     ev = workspace.events(svc.key)
-    ev = ev.mutate(need=_need_key(ev, svc))
+    ev = with_need(ev, svc)
     starts, ends = list(svc.clock.start), list(svc.clock.end)
     visits = list(svc.need.visit_activities)
 

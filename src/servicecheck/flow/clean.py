@@ -14,6 +14,7 @@ import pandas as pd
 from servicecheck._frames import to_frame
 from servicecheck.capability import needs
 from servicecheck.engine import Workspace
+from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
 
@@ -24,8 +25,7 @@ def clean_and_dirty(workspace: Workspace, service: Service | None = None, *,
     svc = service or workspace.service()
     n = need_table if need_table is not None else needs(workspace, svc)
     ev = workspace.events(svc.key)
-    key = ev.need_id.fill_null(ev.case_id) if svc.need.link_column else ev.case_id
-    ev = ev.mutate(need=key)
+    ev = with_need(ev, svc)
     per_step = ev.group_by([ev.need, ev.activity]).aggregate(times=ev.count())
     rework = per_step.group_by(per_step.need).aggregate(
         repeated_steps=(per_step.times - 1).sum())

@@ -10,6 +10,7 @@ import datetime as dt
 from ibis.expr.types import Table
 
 from servicecheck.engine import Workspace
+from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
 
@@ -50,7 +51,6 @@ def for_demand_type(workspace: Workspace, service: Service, demand_type: str) ->
     first = dem.group_by(dem.case_id).aggregate(
         first_type=dem.demand_type.argmin(dem.received_at))
     chosen = first.filter(first.first_type == demand_type).select(need=first.case_id)
-    key = ev.need_id.fill_null(ev.case_id) if service.need.link_column else ev.case_id
-    ev = ev.mutate(__need=key)
-    out = ev.semi_join(chosen, ev["__need"] == chosen.need)
-    return out.drop("__need")
+    ev = with_need(ev, service)
+    out = ev.semi_join(chosen, ev["need"] == chosen.need)
+    return out.drop("need")
