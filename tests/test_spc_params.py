@@ -1,0 +1,94 @@
+"""SPC parameters the reference vectors do not cover, with hand-worked expectations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from servicecheck import spc
+
+Y = [10.0, 12, 11, 13, 12, 11, 10, 12, 11, 13, 12, 11, 20, 22, 21, 23, 22, 21, 20, 22]
+
+
+def _mean_mr(x: list[float]) -> float:
+    return float(np.mean(np.abs(np.diff(x))))
+
+
+def test_rebase_on_a_date_starts_a_new_group_with_its_own_limits() -> None:
+    dates = [f"2024-01-{d:02d}" for d in range(1, 21)]
+    c = spc.ptd_spc(Y, dates=dates, rebase="2024-01-13", screen_outliers=False)
+    assert c.group.tolist() == [0] * 12 + [1] * 8
+    a, b = c.limits
+    assert (a.first_point, a.last_point, b.first_point, b.last_point) == (1, 12, 13, 20)
+    assert a.centre == pytest.approx(np.mean(Y[:12]))
+    assert a.upper == pytest.approx(np.mean(Y[:12]) + 2.66 * _mean_mr(Y[:12]))
+    # no moving range across the rebase: the jump from 11 to 20 is not in either group
+    assert b.upper == pytest.approx(np.mean(Y[12:]) + 2.66 * _mean_mr(Y[12:]))
+    assert np.isnan(c.moving_ranges[12]) and np.isnan(c.moving_ranges[0])
+    assert c.special_cause_type.count("Common Cause") == 20
+
+
+def test_fix_after_n_points_takes_limits_from_the_first_points_only() -> None:
+    c = spc.ptd_spc(Y, fix_after_n_points=12, screen_outliers=False)
+    assert c.limits[0].centre == pytest.approx(np.mean(Y[:12]))
+    assert c.limits[0].upper == pytest.approx(np.mean(Y[:12]) + 2.66 * _mean_mr(Y[:12]))
+    assert c.special_cause_type[12:] == ("Above UCL",) * 8
+    with pytest.raises(ValueError, match="at least 12"):
+        spc.ptd_spc(Y, fix_after_n_points=11)
+
+
+def test_qic_exclude_bridges_the_moving_range_and_leaves_the_point_out() -> None:
+    x = [5.0, 6, 5, 40, 6, 5, 6, 5, 6, 5]
+    c = spc.qic(x, chart="i", exclude=4, screenedmr=False)
+    kept = [v for i, v in enumerate(x) if i != 3]
+    assert c.include.tolist() == [i != 3 for i in range(10)]
+    assert c.limits[0].centre == pytest.approx(np.mean(kept))
+    assert c.limits[0].mr_centre == pytest.approx(_mean_mr(kept))  # 5 -> 6 bridges point 4
+    assert c.limits[0].runs is not None and c.limits[0].runs.n_obs == 10
+    assert not c.sigma_signal[3]  # an excluded point is plotted but not judged
+
+
+def test_qic_part_starts_new_limits_after_the_point() -> None:
+    c = spc.qic(Y, chart="i", part=12, screenedmr=False)
+    assert (c.group + 1).tolist() == [1] * 12 + [2] * 8
+    assert c.limits[1].centre == pytest.approx(np.mean(Y[12:]))
+    with pytest.raises(ValueError, match="cannot be combined"):
+        spc.qic(Y, freeze=10, part=12)
+
+
+# the Western Electric rule helpers with fixed lines (centre 0): values -> flagged indices
+K_OF_M = [
+    # 2 of 3 beyond +/-2 on one side: points 2 and 4 high, 7 and 9 low
+    ([0, 2.5, 0, 2.1, 0, 0, -2.5, 1, -2.2], 2, 2, 3, [1, 3, 6, 8]),
+    # the third point may be anywhere: 1 and 3 high, 2 and 4 low, each pair within 3 points
+    ([2.5, -2.5, 2.5, -2.5], 2, 2, 3, [0, 1, 2, 3]),
+    # two beyond, but not within 3 successive points
+    ([2.5, 0, 0, 2.5], 2, 2, 3, []),
+    # 4 of 5 beyond +/-1: points 1, 2, 4, 5
+    ([1.5, 1.2, 0.5, 1.1, 1.3, 0, 0], 1, 4, 5, [0, 1, 3, 4]),
+    ([1.5, 1.2, 0.5, 0.4, 1.3, 0, 0], 1, 4, 5, []),
+]
+
+
+@pytest.mark.parametrize(("x", "line", "k", "m", "want"), K_OF_M)
+def test_k_of_m_beyond_a_line(x: list[float], line: float, k: int, m: int,
+                              want: list[int]) -> None:
+    from servicecheck.spc.wheeler import k_of_m_beyond
+
+    got = k_of_m_beyond(np.array(x), 0.0, line, -line, k, m)
+    assert np.flatnonzero(got).tolist() == want
+
+
+EIGHT = [
+    ([1] * 8, list(range(8))),
+    ([1] * 7 + [-1], []),
+    ([1, 1, 1, 0, 1, 1, 1, 1, 1], [0, 1, 2, 4, 5, 6, 7, 8]),  # on the line: skipped, not broken
+    ([-1] * 9 + [1], list(range(9))),
+]
+
+
+@pytest.mark.parametrize(("x", "want"), EIGHT)
+def test_eight_in_a_row_on_one_side(x: list[float], want: list[int]) -> None:
+    from servicecheck.spc.wheeler import eight_on_one_side
+
+    assert np.flatnonzero(eight_on_one_side(np.array(x, dtype=float), 0.0)).tolist() == want
