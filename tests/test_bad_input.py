@@ -25,6 +25,8 @@ EVENT_CASES = [
     ("header_only.csv", {}, None, None, "has a header but no rows"),
     ("wrong_format.json", {}, None, None, "is not a format servicecheck reads"),
     ("truncated.csv.gz", {}, None, None, "cut short"),
+    ("truncated.parquet", {}, None, None, "the Parquet file could not be read"),
+    ("bad_timestamp.parquet", {}, 2, "timestamp", "'not a time' is not a date and time"),
     ("entity.xes", {}, 2, None, "declares a DTD or entities"),
     ("not_well_formed.xes", {}, None, None, "not well formed"),
     ("unmapped_columns.csv", {"case": "Order", "activity": "Status", "timestamp": "Whenn"},

@@ -12,9 +12,9 @@ from ibis.expr.types import Table
 from servicecheck._frames import to_frame
 from servicecheck.engine import Workspace
 from servicecheck.io.events import (
-    IMPORT_RELATION,
     ImportReport,
     canonical_events,
+    release_source,
     resolve_columns,
 )
 from servicecheck.io.tables import read_table
@@ -84,7 +84,7 @@ def import_events(
 ) -> ImportReport:
     """Read a source and append its events to the workspace in one transaction."""
     svc = service or Service(name=_default_name(source))
-    raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet)
+    raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet, in_place=True)
     # the service file names columns in [columns], and also as [teams] column and [need]
     # link_column: all of them are configuration, resolved together (explicit flags still win)
     configured = dict(svc.columns)
@@ -108,7 +108,7 @@ def import_events(
         workspace.append_select("events", prepared.sql, prepared.report, svc, "events")
     finally:
         # whatever happened, the workspace reads in UTC again and holds no source view
-        workspace.raw.unregister(IMPORT_RELATION)
+        release_source(workspace.raw)
         workspace.raw.execute("SET TimeZone = 'UTC'")
     report = prepared.report
     return report

@@ -132,6 +132,11 @@ def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None) -> str:
 IMPORT_RELATION = "__import_src"
 
 
+def release_source(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the import's source, whether a registered Arrow table or a view of a file."""
+    con.execute(f"DROP VIEW IF EXISTS {IMPORT_RELATION}")
+
+
 @dataclass
 class PreparedImport:
     """A validated source, registered on a connection, and the SELECT that makes it canonical."""
@@ -159,7 +164,7 @@ def canonical_events(
     events are materialised once. Validation only reads: nothing is written here.
     """
     table = raw.table
-    report = ImportReport(source=raw.source, service=service_key, rows_read=table.num_rows,
+    report = ImportReport(source=raw.source, service=service_key, rows_read=raw.num_rows,
                           mapping=dict(columns))
     try:
         con.execute(f"SET TimeZone = '{timezone}'")
@@ -167,9 +172,12 @@ def canonical_events(
         raise InputError(f"'{timezone}' is not a time zone", source=raw.source,
                          fix="use a name like Europe/London or UTC") from None
     # the row number is the file's own order: ties in time keep it
-    src = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
     relation = IMPORT_RELATION
-    con.register(relation, src)
+    if raw.scan is not None:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT * FROM {raw.scan}")
+    else:
+        src = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
+        con.register(relation, src)
 
     def parsed(role: str) -> str:
         col = columns[role]

@@ -29,12 +29,22 @@ SNIFF_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class RawTable:
-    """A source read into Arrow, with what a person needs to find a row in the original."""
+    """A source read into Arrow, with what a person needs to find a row in the original.
+
+    A source DuckDB reads in place (Parquet) has ``scan`` set: a table expression yielding
+    its columns and ``__row`` (the file's row order); ``table`` then holds the schema only.
+    """
 
     table: pa.Table
     source: str
     header_rows: int  # rows before the first record (1 for a delimited file with a header)
     kind: str
+    scan: str | None = None
+    rows: int | None = None
+
+    @property
+    def num_rows(self) -> int:
+        return self.rows if self.rows is not None else int(self.table.num_rows)
 
 
 def source_kind(path: Path) -> str:
@@ -193,9 +203,28 @@ def _check_header(names: list[str], path: Path) -> None:
                              fix="give every column a name in the first row")
 
 
-def read_parquet(path: Path) -> RawTable:
+def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
+    """Parquet as Arrow, or (``in_place``) its schema and a DuckDB scan of the file itself:
+    DuckDB reads Parquet in parallel and nothing is copied into Python first."""
     import pyarrow.parquet as pq
 
+    if in_place:
+        try:
+            pf = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(f"the Parquet file could not be read ({exc})", source=str(path),
+                             fix="write the file again; it may be cut short or not Parquet"
+                             ) from None
+        schema = pf.schema_arrow
+        _check_header(list(schema.names), path)
+        if pf.metadata.num_rows == 0:
+            raise InputError("the file has no rows", source=str(path),
+                             fix="export it again with its events")
+        quoted = str(path.resolve()).replace("'", "''")
+        scan = (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS __row "
+                f"FROM read_parquet('{quoted}', file_row_number = true))")
+        return RawTable(schema.empty_table(), str(path), header_rows=0, kind="parquet",
+                        scan=scan, rows=pf.metadata.num_rows)
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -271,7 +300,7 @@ def read_dataframe(df: Any) -> RawTable:
 
 
 def read_table(source: Any, *, delimiter: str | None = None, encoding: str | None = None,
-               sheet: str | int | None = None) -> RawTable:
+               sheet: str | int | None = None, in_place: bool = False) -> RawTable:
     """Read a path or DataFrame into a RawTable (XES goes through servicecheck.io.xes)."""
     if not isinstance(source, str | Path):
         return read_dataframe(source)
@@ -283,7 +312,7 @@ def read_table(source: Any, *, delimiter: str | None = None, encoding: str | Non
     if kind == "text":
         return read_delimited(path, delimiter=delimiter, encoding=encoding)
     if kind == "parquet":
-        return read_parquet(path)
+        return read_parquet(path, in_place=in_place)
     if kind == "excel":
         return read_excel(path, sheet)
     from servicecheck.io.xes import read_xes
