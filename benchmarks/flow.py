@@ -16,11 +16,14 @@ import sys
 from _common import DEFAULT_PEERS, generated, run
 
 OURS = """
-import json, sys, time
-from servicecheck import read_log
+import json, os, sys, tempfile, time
+from servicecheck import Workspace, read_log
 from servicecheck.flow import analyse
+ws = None
+if len(sys.argv) > 2:  # a workspace file under a memory limit, spilling to disk
+    ws = Workspace(os.path.join(tempfile.mkdtemp(), "ws.duckdb"), memory_limit=sys.argv[2])
 t = time.perf_counter()
-log = read_log(sys.argv[1], timezone="UTC")
+log = read_log(sys.argv[1], timezone="UTC", workspace=ws)
 t_import = time.perf_counter() - t
 a = analyse(log.table)
 print(json.dumps({"seconds": time.perf_counter() - t, "import_s": t_import,
@@ -87,18 +90,22 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--skip-peers-above", type=int, default=10_000_000,
                     help="do not run PM4Py on logs larger than this")
+    ap.add_argument("--memory-limit", default="800MB",
+                    help="also run servicecheck on a workspace file with this DuckDB limit")
     args = ap.parse_args()
     print(f"{'events':>11s} {'tool':14s} {'total s':>8s} {'load s':>7s} {'analysis s':>10s} "
           f"{'peak MB':>8s} {'edges':>6s} {'variants':>9s}  ratio")
     previous: dict[str, float] = {}
     for n in args.events:
         path = str(generated(n) / "events.parquet")
-        tools = [("servicecheck", sys.executable, OURS), ("hand SQL", sys.executable, SQL)]
+        tools = [("servicecheck", sys.executable, OURS, ()),
+                 (f"sc {args.memory_limit}", sys.executable, OURS, (args.memory_limit,)),
+                 ("hand SQL", sys.executable, SQL, ())]
         if n <= args.skip_peers_above:
-            tools.append(("PM4Py", args.peers, PEER))
+            tools.append(("PM4Py", args.peers, PEER, ()))
         res = {}
-        for name, python, code in tools:
-            res[name] = min((run(python, code, path) for _ in range(args.repeat)),
+        for name, python, code, extra in tools:
+            res[name] = min((run(python, code, path, *extra) for _ in range(args.repeat)),
                             key=lambda r: r["seconds"])
         ours = res["servicecheck"]["seconds"]
         for name, r in res.items():

@@ -152,3 +152,18 @@ def test_analyse_equals_the_measures_one_by_one() -> None:
     pd.testing.assert_frame_equal(a.handoffs, handoff_matrix(ev))
     pd.testing.assert_frame_equal(a.rework, rework(ev))
     assert len(a.handoffs) > 0
+
+
+def test_same_flow_in_a_workspace_file_under_a_memory_limit(tmp_path: Path) -> None:
+    from servicecheck.flow import analyse
+
+    from .conftest import DATA
+
+    path = DATA / "sepsis_hospital.csv.gz"
+    small = Workspace(tmp_path / "ws.duckdb", memory_limit="200MB")
+    a = analyse(read_log(path, workspace=small).table)
+    b = analyse(read_log(path).table)
+    pd.testing.assert_frame_equal(a.dfg, b.dfg)
+    pd.testing.assert_frame_equal(a.variants, b.variants)
+    pd.testing.assert_frame_equal(a.case_durations, b.case_durations)
+    assert (tmp_path / "ws.duckdb").exists()

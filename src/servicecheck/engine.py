@@ -64,13 +64,30 @@ META_DDL = [
 class Workspace:
     """Canonical tables for one or more services, in a DuckDB file or in memory."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 memory_limit: str | None = None, temp_directory: str | Path | None = None
+                 ) -> None:
+        """``memory_limit`` (e.g. "1GB") caps DuckDB's memory: with a workspace file, larger
+        work spills to ``temp_directory`` (beside the file by default) instead of failing."""
         self.path = Path(path) if path is not None else None
         target = str(self.path) if self.path is not None else ":memory:"
         if self.path is not None and read_only and not self.path.exists():
             raise InputError("the workspace does not exist", source=target,
                              fix="import a log first with 'servicecheck import'")
-        self.raw = duckdb.connect(target, read_only=read_only)
+        config: dict[str, str | bool | int | float | list[str]] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+            # DuckDB's advice for limited memory; every ordered result here says its order
+            config["preserve_insertion_order"] = False
+        if temp_directory or (memory_limit and self.path is not None):
+            spill = Path(temp_directory) if temp_directory else Path(f"{self.path}.tmp")
+            config["temp_directory"] = str(spill)
+        try:
+            self.raw = duckdb.connect(target, read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            raise InputError(f"the workspace could not be opened ({exc})", source=target,
+                             fix="check the path, the memory limit (like 2GB) and that no "
+                             "other program holds the file") from None
         # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
         self.raw.execute("SET TimeZone = 'UTC'")
         if not read_only:

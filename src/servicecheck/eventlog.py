@@ -130,7 +130,8 @@ def read_log(
 ) -> EventLog:
     """Read an event log (CSV/TSV, Parquet, Excel, XES or a DataFrame) into an EventLog.
 
-    Without ``workspace`` the events live in an in-memory DuckDB database.
+    Without ``workspace`` the events live in an in-memory DuckDB database; for logs larger
+    than memory pass ``Workspace("file.duckdb", memory_limit="2GB")``.
     """
     svc = Service.load(service) if isinstance(service, str | Path) else service
     ws = workspace or Workspace()

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 from ibis.expr.types import Table
 
+from servicecheck._frames import to_frame
+from servicecheck.flow.dfg import ordered
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -17,17 +20,24 @@ def variants(events: Table) -> pd.DataFrame:
     """
     import pandas as pd
 
-    per_case = events.group_by(events.case_id).aggregate(
-        activities=events.activity.collect(order_by=[events.timestamp, events.event_index])
-    )
-    # group on a joined key (fast), keep one list per variant for display
-    sep = "\x1f"
-    keyed = per_case.mutate(key=per_case.activities.join(sep))
-    counted = keyed.group_by(keyed.key).aggregate(cases=keyed.count()).to_pandas()
-    rows = sorted(
-        ((int(n), tuple(k.split(sep))) for k, n in zip(counted.key, counted.cases, strict=True)),
-        key=lambda r: (-r[0], r[1]),
-    )
+    # A variant is identified without building any per-case list (which a database must hold
+    # whole in memory): each event's (position, activity) is hashed and the hashes of a case
+    # are XOR-ed together. Positions are unique within a case, so the fingerprint depends on
+    # the order; only plain fixed-size aggregates are used, which spill to disk under a
+    # memory limit. The activity list is then read back for one case of each variant.
+    o = ordered(events)
+    term = o.activity.concat("\x1f", o.position.cast("string")).hash()
+    per_case = o.group_by(o.case_id).aggregate(fingerprint=term.bit_xor(), steps=o.count())
+    groups = per_case.group_by([per_case.fingerprint, per_case.steps]).aggregate(
+        cases=per_case.count(), example=per_case.case_id.min())
+    counted = to_frame(groups)
+    examples = o.semi_join(groups.select(case_id=groups.example), "case_id")
+    seqs = to_frame(examples.select("case_id", "position", "activity"))
+    seqs = seqs.sort_values(["case_id", "position"])
+    by_case = seqs.groupby("case_id", sort=False)["activity"].apply(tuple).to_dict()
+    rows = sorted(((int(n), by_case[c]) for c, n in zip(counted["example"], counted["cases"],
+                                                         strict=True)),
+                  key=lambda r: (-r[0], r[1]))
     total = sum(n for n, _ in rows) or 1
     df = pd.DataFrame(
         {
