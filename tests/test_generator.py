@@ -69,6 +69,11 @@ def test_redesign_shows_as_a_shift(repairs: tuple[Path, Workspace, Service]) -> 
     assert before.centre > 4 * after.centre
     assert (after.upper or 0) < (before.upper or 0)
     assert "between 0 and" in cap.describe()
+    from servicecheck.capability import change_signal
+
+    signal = change_signal(cap)
+    assert signal is not None and signal.direction == -1
+    assert signal.points[0] >= cap.chart.limits[1].first_point - 7  # starts at the change
 
 
 def test_mechanisms_present_before_and_gone_after(tmp_path: Path) -> None:

@@ -179,6 +179,23 @@ def capability(
     return Capability(service=svc.key, chart=chart, completed=done, open=wip)
 
 
+def change_signal(cap: Capability) -> spc.Signal | None:
+    """The first signal the new phase raises on the old phase's limits, extended.
+
+    Limits are recalculated at a known change only when the data show it: this is the
+    evidence (a run below the old centre line, or points beyond the old limits).
+    """
+    if len(cap.chart.limits) < 2:
+        return None
+    first_new = cap.chart.limits[1].first_point
+    if first_new - 1 < 12:
+        return None  # too few points before the change to fix limits on
+    old = spc.ptd_spc(cap.chart.values, labels=list(cap.chart.labels),
+                      fix_after_n_points=first_new - 1, improvement_direction="decrease")
+    after = [s for s in old.signals if s.points[-1] >= first_new and s.rule != "trend"]
+    return after[0] if after else None
+
+
 def phase_of(first_contact: pd.Series, dates: list[str]) -> pd.Series:
     """0 before the first change date, 1 after it, and so on."""
     phase = pd.Series(0, index=first_contact.index)

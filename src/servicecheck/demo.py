@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from servicecheck.capability import capability, needs
+from servicecheck.capability import capability, change_signal, needs
 from servicecheck.demand.records import import_demands
 from servicecheck.engine import Workspace
 from servicecheck.eventlog import import_events
@@ -49,5 +49,9 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
             f"(up to {before.upper:.0f}); after it, {after.centre:.0f} days "
             f"(up to {after.upper:.0f})."
         )
+        signal = change_signal(cap)
+        if signal:
+            lines.append(f"On the old limits the redesign shows as a signal: {signal.reason}; "
+                         "so the limits were recalculated from the redesign.")
     lines.append(f"Workspace: {ws_path}")
     return DemoResult(folder, ws_path, lines)
