@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
-import numpy as np
 import pandas as pd
 
 from servicecheck import spc
+from servicecheck._time import DAY_S, seconds_between
 from servicecheck.engine import Workspace
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
-DAY_S = 86400.0
+NEED_COLUMNS = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end_days",
+                "open", "age_days", "cases", "visits", "contacts", "failure_demands",
+                "first_visit_fix"]
 
 
 def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
@@ -28,26 +30,23 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
 
     Columns: need_id, first_contact, met_at, end_to_end_days (NaN while open), open,
     age_days (open needs only, censored at the data's last event), cases, visits, contacts,
-    failure_demands, first_visit_fix.
+    failure_demands, first_visit_fix. Computed in one query on the backend; only the
+    result comes to Python.
     """
     svc = service or workspace.service()
-    ev = workspace.events(svc.key)
-    ev = with_need(ev, svc)
+    ev = with_need(workspace.events(svc.key), svc)
     starts, ends = list(svc.clock.start), list(svc.clock.end)
     visits = list(svc.need.visit_activities)
-
     is_end = ev.activity.isin(ends) if ends else ibis.literal(False)
     is_start = ev.activity.isin(starts) if starts else ibis.literal(True)
-    per_case = ev.group_by([ev.need, ev.case_id]).aggregate(case_first=ev.timestamp.min())
-    w = ibis.window(group_by=per_case.need, order_by=[per_case.case_first.desc(),
-                                                       per_case.case_id.desc()])
-    last_case = per_case.mutate(r=ibis.row_number().over(w))
-    last_case = last_case.filter(last_case.r == 0).select("need", last_case=last_case.case_id)
 
-    ends_in_last = ev.join(last_case, "need").filter(lambda t: t.case_id == t.last_case)
-    ends_in_last = ends_in_last.group_by("need").aggregate(
-        last_case_met=(ends_in_last.activity.isin(ends) if ends else ibis.literal(False)).any()
-    )
+    # a need is met when its most recently started case reached an end activity
+    per_case = ev.group_by([ev.need, ev.case_id]).aggregate(
+        case_first=ev.timestamp.min(), has_end=is_end.any())
+    w = ibis.window(group_by=per_case.need,
+                    order_by=[per_case.case_first.desc(), per_case.case_id.desc()])
+    last = per_case.mutate(r=ibis.row_number().over(w))
+    last = last.filter(last.r == 0).select("need", last_case_met=last.has_end)
     agg = ev.group_by(ev.need).aggregate(
         first_event=ev.timestamp.min(),
         first_start=ev.timestamp.min(where=is_start),
@@ -56,39 +55,38 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
         visits=ev.count(where=ev.activity.isin(visits)) if visits else ibis.literal(0),
         citizen_ref=ev.citizen_ref.max(),
     )
-    agg = agg.join(ends_in_last, "need", how="left")
-    df = agg.to_pandas()
-
     dem = workspace.demands(svc.key)
     dem = dem.filter(dem.case_id.notnull())
-    d = dem.group_by(dem.case_id).aggregate(
+    d = dem.group_by(need=dem.case_id).aggregate(
         first_demand=dem.received_at.min(),
         contacts=dem.count(),
         failure_demands=dem.count(where=dem.nature == "failure"),
-    ).to_pandas()
-    df = df.merge(d, how="left", left_on="need", right_on="case_id").drop(columns=["case_id"])
-    df["contacts"] = df["contacts"].fillna(0).astype(int)
-    df["failure_demands"] = df["failure_demands"].fillna(0).astype(int)
-
-    start = df["first_start"].fillna(df["first_event"])
-    if svc.clock.start_at_first_contact:
-        start = pd.concat([start, df["first_demand"]], axis=1).min(axis=1)
-    df["first_contact"] = start
-    met = df["last_case_met"].fillna(False).astype(bool) & df["met_at"].notna()
-    df["open"] = ~met
-    df.loc[df["open"], "met_at"] = pd.NaT
-    as_at = workspace.events(svc.key).timestamp.max().execute()
-    seconds = (df["met_at"] - df["first_contact"]).dt.total_seconds()
-    df["end_to_end_days"] = seconds / DAY_S
-    df["age_days"] = np.where(df["open"],
-                              (pd.Timestamp(as_at) - df["first_contact"]).dt.total_seconds()
-                              / DAY_S, np.nan)
-    df["first_visit_fix"] = (~df["open"]) & (df["visits"] == 1) & (df["cases"] == 1)
-    df = df.rename(columns={"need": "need_id"})
-    cols = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end_days", "open",
-            "age_days", "cases", "visits", "contacts", "failure_demands", "first_visit_fix"]
-    out: pd.DataFrame = df[cols].sort_values(["first_contact", "need_id"]).reset_index(drop=True)
-    return out
+    )
+    t = agg.join(last, "need").join(d, "need", how="left")
+    start = t.first_start.fill_null(t.first_event)
+    first_contact = ibis.least(start, t.first_demand) if svc.clock.start_at_first_contact \
+        else start  # least() passes over a missing first demand
+    is_open = ~(t.last_case_met & t.met_at.notnull())
+    met_at = ibis.ifelse(is_open, ibis.null(t.met_at.type()), t.met_at)
+    as_at = workspace.events(svc.key).timestamp.max().as_scalar()  # the data run to here
+    out = t.select(
+        need_id=t.need,
+        citizen_ref=t.citizen_ref,
+        first_contact=first_contact,
+        met_at=met_at,
+        end_to_end_days=seconds_between(first_contact, met_at) / DAY_S,
+        open=is_open,
+        age_days=ibis.ifelse(is_open, seconds_between(first_contact, as_at) / DAY_S,
+                             ibis.null("float64")),
+        cases=t.cases,
+        visits=t.visits,
+        contacts=t.contacts.fill_null(0),
+        failure_demands=t.failure_demands.fill_null(0),
+        first_visit_fix=~is_open & (t.visits == 1) & (t.cases == 1),
+    ).order_by(["first_contact", "need_id"])
+    # Arrow's own conversion: several times faster than a column-by-column one for 1M rows
+    df: pd.DataFrame = out.to_pyarrow().to_pandas()
+    return df[NEED_COLUMNS]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import ibis.expr.datatypes as dt
 from ibis.expr.types import Table
 
 from servicecheck._frames import to_frame
+from servicecheck._time import seconds_between
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,11 +37,6 @@ def ordered(events: Table) -> Table:
         next_team=events.team.lead().over(w),
         next_resource=events.resource.lead().over(w),
     )
-
-
-def seconds_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
-    """Exact seconds from start to end (microsecond arithmetic, no rounding to whole seconds)."""
-    return end.delta(start, unit="microsecond").cast("float64") / 1e6
 
 
 def transitions(events: Table) -> Table:

@@ -15,7 +15,7 @@ import pandas as pd
 from ibis.expr.types import Table
 
 from servicecheck._frames import to_frame
-from servicecheck.flow.dfg import seconds_between
+from servicecheck._time import seconds_between
 
 
 def value_and_waste(events: Table, value_steps: Sequence[str]) -> pd.DataFrame:
