@@ -139,10 +139,11 @@ def _text(key: str) -> str:
     return html.unescape(key) if "&" in key else key
 
 
-def _unescape(values: pa.Array) -> pa.Array:
+def _unescape(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Values with entity references decoded (rare in practice; done in Python)."""
     items = values.to_pylist()
-    return pa.array([html.unescape(x) if x is not None and "&" in x else x for x in items],
-                    type=pa.string())
+    return pa.chunked_array([pa.array([html.unescape(x) if x is not None and "&" in x else x
+                                       for x in items], type=pa.string())])
 
 
 def _delta(kind: np.ndarray, opening: int, closing: int) -> np.ndarray:
