@@ -49,14 +49,10 @@ def test_period_summary_zero_counts_and_gap_times(rows: list[tuple[str, float]],
 
 
 def test_capability_views_on_the_repairs_service(tmp_path: Path) -> None:
-    from servicecheck.demand import import_demands
-    from servicecheck.examples.housing_repairs import generate
+    from servicecheck.examples.load import load_repairs
 
-    g = generate(tmp_path, events=20000, seed=5, csv=False)
-    svc = Service.load(g.service_file)
-    ws = Workspace()
-    import_events(ws, g.events_parquet, service=svc)
-    import_demands(ws, g.demands_parquet, service=svc)
+    ex = load_repairs(tmp_path, events=20000, seed=5)
+    ws, svc = ex.workspace, ex.service
     cap = capability(ws, svc)
     view = by_period(cap, "W", "median", phases=[svc.redesign_date or ""])
     # weeks with completions are charted, and the redesign starts new limits on both charts

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from servicecheck import Service, Workspace, import_events, read_log
+from servicecheck import Workspace, read_log
 from servicecheck.flow import (
     clean_and_dirty,
     clean_dirty_summary,
@@ -106,16 +106,12 @@ def test_flow_map_dot_renders_with_the_vendored_viz(log: object, tmp_path: Path)
 
 
 def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:
-    from servicecheck.demand import import_demands
-    from servicecheck.examples.housing_repairs import generate
+    from servicecheck.examples.load import load_repairs
 
-    g = generate(tmp_path, events=20000, seed=9, csv=False)
-    svc = Service.load(g.service_file)
-    ws = Workspace()
-    import_events(ws, g.events_parquet, service=svc)
-    import_demands(ws, g.demands_parquet, service=svc)
+    ex = load_repairs(tmp_path, events=20000, seed=9)
+    ws, svc = ex.workspace, ex.service
     per = clean_and_dirty(ws, svc)
-    truth = pd.read_parquet(g.truth_parquet)
+    truth = pd.read_parquet(ex.generated.truth_parquet)
     m = per.merge(truth, on="need_id", suffixes=("", "_truth"))
     # clean needs: one order, no failure demand, no repeated step; the truth agrees
     clean = m[m["clean"]]

@@ -9,19 +9,16 @@ import pytest
 
 from servicecheck import Service, Workspace, import_events
 from servicecheck.capability import capability, needs
-from servicecheck.demand import import_demands
 from servicecheck.examples.housing_repairs import generate
 
 
 @pytest.fixture(scope="module")
 def repairs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Workspace, Service]:
+    from servicecheck.examples.load import load_repairs
+
     folder = tmp_path_factory.mktemp("repairs")
-    g = generate(folder, events=30000, seed=7)
-    svc = Service.load(g.service_file)
-    ws = Workspace()
-    import_events(ws, g.events_parquet, service=svc)
-    import_demands(ws, g.demands_parquet, service=svc)
-    return folder, ws, svc
+    ex = load_repairs(folder, events=30000, seed=7, csv=True)
+    return folder, ex.workspace, ex.service
 
 
 def test_same_seed_same_data(tmp_path: Path) -> None:

@@ -7,11 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from servicecheck.capability import capability, change_signal, needs
-from servicecheck.demand.records import import_demands
 from servicecheck.engine import Workspace
-from servicecheck.eventlog import import_events
-from servicecheck.examples.housing_repairs import generate
-from servicecheck.service import Service
+from servicecheck.examples.load import load_repairs
 from servicecheck.summary import summarise
 
 
@@ -26,14 +23,12 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
              progress: Callable[[int], None] | None = None) -> DemoResult:
     folder = Path(out)
     data = folder / "data"
-    g = generate(data, events=events, seed=seed, csv=False, progress=progress)
     ws_path = folder / "housing-repairs.duckdb"
     for stale in (ws_path, ws_path.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
-    svc = Service.load(g.service_file)
     with Workspace(ws_path) as ws:
-        import_events(ws, g.events_parquet, service=svc)
-        dem = import_demands(ws, g.demands_parquet, service=svc)
+        ex = load_repairs(data, events=events, seed=seed, workspace=ws, progress=progress)
+        svc, dem = ex.service, ex.demands
         need_table = needs(ws, svc)  # computed once, read by the summary and the chart
         s = summarise(ws, svc, need_table=need_table)
         cap = capability(ws, svc, need_table=need_table)

@@ -74,6 +74,8 @@ class Workspace:
         if self.path is not None and read_only and not self.path.exists():
             raise InputError("the workspace does not exist", source=target,
                              fix="import a log first with 'servicecheck import'")
+        if self.path is not None and not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         config: dict[str, str | bool | int | float | list[str]] = {}
         if memory_limit:
             config["memory_limit"] = memory_limit
