@@ -151,3 +151,14 @@ def test_cases_join_into_needs_by_matching_columns(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="no column 'uprn'"):
         capability(ws, svc_bad)
+
+
+def test_a_service_without_clock_activities_has_only_open_needs(tmp_path: Path) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text("case_id,activity,timestamp\nA,Start,2024-01-01\nA,Next,2024-01-03\n")
+    ws = Workspace()
+    import_events(ws, f, service=Service(name="s"), timezone="UTC")
+    from servicecheck.capability import needs
+
+    n = needs(ws, Service(name="s"))
+    assert n["open"].tolist() == [True] and n["age_days"].tolist() == [2.0]

@@ -37,8 +37,10 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
     ev = with_need(workspace.events(svc.key), svc)
     starts, ends = list(svc.clock.start), list(svc.clock.end)
     visits = list(svc.need.visit_activities)
-    is_end = ev.activity.isin(ends) if ends else ibis.literal(False)
-    is_start = ev.activity.isin(starts) if starts else ibis.literal(True)
+    # without named activities: no event ends a need, every event may start one (as columns,
+    # so that they aggregate like the named case)
+    is_end = ev.activity.isin(ends) if ends else ev.event_index < 0
+    is_start = ev.activity.isin(starts) if starts else ev.event_index >= 0
 
     # a need is met when its most recently started case reached an end activity
     per_case = ev.group_by([ev.need, ev.case_id]).aggregate(

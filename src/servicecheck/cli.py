@@ -290,6 +290,43 @@ def flow(
 
 @app.command()
 @friendly
+def demand(
+    workspace: WorkspaceOpt,
+    service: Annotated[str | None, typer.Option(help="Which service.")] = None,
+    period: Annotated[str, typer.Option(help="Period for the charts: D, W or M.")] = "W",
+    out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+) -> None:
+    """Value and failure demand, types, predictability and one stop, in plain words."""
+    from servicecheck.demand.analysis import failure_chart, predictability
+    from servicecheck.demand.words import demand_lines
+    from servicecheck.engine import Workspace
+
+    if period not in ("D", "W", "M"):
+        raise InputError(f"'{period}' is not a period", source="--period",
+                         fix="use D (day), W (week) or M (month)")
+    with Workspace(workspace, read_only=True) as ws:
+        svc = ws.service(service)
+        for line in demand_lines(ws, svc, period):
+            console.print(line, highlight=False)
+        if out:
+            from servicecheck.charts.xmr import write_chart
+
+            unit = {"D": "day", "W": "week", "M": "month"}[period]
+            dem = ws.demands(svc.key)
+            changes = [svc.redesign_date] if svc.redesign_date else None
+            write_chart(failure_chart(dem, period, phases=changes), out / "failure-demand",
+                        x_title=unit,
+                        title=f"Failure demand, % of classified contacts per {unit}",
+                        y_title="% failure demand")
+            for i, t in enumerate(predictability(dem, period)[:6]):
+                write_chart(t.chart, out / f"demand-{i + 1}", x_title=unit,
+                            title=f"{t.demand_type} ({t.nature}) per {unit}",
+                            y_title="contacts")
+            console.print(f"Charts written to {out}", highlight=False)
+
+
+@app.command()
+@friendly
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path(
         "servicecheck-demo"),

@@ -226,7 +226,9 @@ def service_to_dict(s: Service) -> dict[str, Any]:
         "teams": {"activities": dict(s.activity_teams)},
         "value_steps": list(s.value_steps),
         "demand": {"types": list(s.demand_types), "failure_kinds": list(s.failure_kinds),
-                   "channels": list(s.channels), "redact": s.redact},
+                   "channels": list(s.channels), "redact": s.redact,
+                   "handling_minutes": dict(s.handling_minutes),
+                   "link_within_days": s.link_within_days},
         "system_conditions": [
             {"name": c.name, "kind": c.kind, "note": c.note, "causes": list(c.causes)}
             for c in s.system_conditions
@@ -238,6 +240,8 @@ def service_to_dict(s: Service) -> dict[str, Any]:
         d["teams"]["column"] = s.team_column
     if s.redesign_date:
         d["redesign_date"] = s.redesign_date
+    if s.cost_per_minute is not None:
+        d["demand"]["cost_per_minute"] = s.cost_per_minute
     if s.designed_handoffs is not None:
         d["flow"] = {"designed_handoffs": s.designed_handoffs}
     if s.targets:

@@ -95,6 +95,9 @@ class Service:
     failure_kinds: tuple[str, ...] = DEFAULT_FAILURE_KINDS
     channels: tuple[str, ...] = DEFAULT_CHANNELS
     redact: bool = True
+    handling_minutes: dict[str, float] = field(default_factory=dict)
+    cost_per_minute: float | None = None
+    link_within_days: float = 14.0
     redesign_date: str | None = None
     designed_handoffs: int | None = None
     targets: TargetRegime | None = None
@@ -205,6 +208,11 @@ class Service:
             or DEFAULT_FAILURE_KINDS,
             channels=_strs(demand_d, "channels", source, "demand.") or DEFAULT_CHANNELS,
             redact=bool(demand_d.get("redact", True)),
+            handling_minutes={str(k): float(v) for k, v in
+                              _table(demand_d, "handling_minutes", source).items()},
+            cost_per_minute=(float(demand_d["cost_per_minute"])
+                             if "cost_per_minute" in demand_d else None),
+            link_within_days=float(demand_d.get("link_within_days", 14)),
             redesign_date=data.get("redesign_date"),
             designed_handoffs=designed,
             targets=targets,

@@ -452,6 +452,11 @@ types = ["Heating and hot water", "Leaks and plumbing", "Damp and mould", "Windo
          "Repair not fixed", "Letter or message unclear", "Complaint"]
 channels = ["phone", "web", "counter"]
 redact = true
+# what handling a contact takes, for the cost of failure demand (minutes; £ per minute)
+handling_minutes = { phone = 6.0, web = 4.0, counter = 9.0 }
+cost_per_minute = 0.55
+# a contact with no case reference belongs to the citizen's need open within this many days
+link_within_days = 14
 
 [targets]
 # the regime's clock: each order from raised to closed, against its priority timescale

@@ -1,0 +1,189 @@
+"""What citizens ask for: value and failure demand, types, predictability, one stop, per need.
+
+Pure functions over the demands table (and the needs table for per-need figures). Periods
+with no demand count as zero: no demand is a count, not a gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from ibis.expr.types import Table
+
+from servicecheck import spc
+from servicecheck._frames import to_frame
+
+FREQS = {"D": ("D", "%d %b %Y"), "W": ("W-MON", "w/c %d %b %Y"), "M": ("MS", "%b %Y")}
+
+
+def _frame(demands: Table) -> pd.DataFrame:
+    return to_frame(demands.select("received_at", "channel", "demand_type", "nature",
+                                   "failure_kind", "first_point_resolved", "case_id"))
+
+
+def failure_share(demands: Table, by: str | None = None) -> pd.DataFrame:
+    """Demand, failure demand and the failure share, overall or by a column (type, channel).
+
+    Demand not yet classified (nature 'unknown') is counted apart and left out of the share.
+    """
+    d = _frame(demands)
+    key = by or "all"
+    if by is None:
+        d[key] = "all demand"
+    g = d.groupby(key, dropna=False)
+    out = pd.DataFrame({
+        "demand": g.size(),
+        "value": g["nature"].apply(lambda s: int((s == "value").sum())),
+        "failure": g["nature"].apply(lambda s: int((s == "failure").sum())),
+        "unknown": g["nature"].apply(lambda s: int((s == "unknown").sum())),
+    }).reset_index()
+    classified = out["value"] + out["failure"]
+    out["failure_share"] = out["failure"] / classified.where(classified > 0)
+    return out.sort_values("demand", ascending=False).reset_index(drop=True)
+
+
+def per_period(demands: Table, freq: str = "W") -> pd.DataFrame:
+    """Per period: demand, value, failure and the failure share; empty periods are zero."""
+    if freq not in FREQS:
+        raise ValueError("freq must be D, W or M")
+    rule, fmt = FREQS[freq]
+    d = _frame(demands).set_index("received_at").sort_index()
+    out = pd.DataFrame({
+        "demand": d["nature"].resample(rule, label="left", closed="left").size(),
+        "value": (d["nature"] == "value").resample(rule, label="left", closed="left").sum(),
+        "failure": (d["nature"] == "failure").resample(rule, label="left", closed="left").sum(),
+    })
+    classified = out["value"] + out["failure"]
+    out["failure_share"] = out["failure"] / classified.where(classified > 0)
+    out.index.name = "period"
+    out = out.reset_index()
+    out["label"] = [f"{p:{fmt}}" for p in out["period"]]
+    return out
+
+
+def phase_points(periods: pd.Series, dates: list[str] | None) -> list[int] | None:
+    """1-based points where a known change in the system starts new limits."""
+    pts = sorted({int((periods < pd.Timestamp(d, tz="UTC")).sum()) + 1 for d in dates or []})
+    pts = [p for p in pts if 1 < p <= len(periods)]
+    return pts or None
+
+
+def failure_chart(demands: Table, freq: str = "W", preset: str = "ptd",
+                  phases: list[str] | None = None) -> spc.Chart:
+    """The failure share per period on a process behaviour chart (periods with demand);
+    ``phases`` are dates of known changes, where limits are recalculated."""
+    t = per_period(demands, freq)
+    t = t[t["failure_share"].notna()].reset_index(drop=True)
+    return spc.xmr((100 * t["failure_share"]).to_numpy(dtype=float), preset=preset,
+                   labels=list(t["label"]), improvement_direction="decrease",
+                   phases=phase_points(t["period"], phases))
+
+
+def pareto(demands: Table) -> pd.DataFrame:
+    """Demand types, commonest first, value and failure apart, with the cumulative share."""
+    d = _frame(demands)
+    d["demand_type"] = d["demand_type"].fillna("(no type)")
+    t = d.pivot_table(index="demand_type", columns="nature", values="channel",
+                      aggfunc="size", fill_value=0)
+    for col in ("value", "failure", "unknown"):
+        if col not in t.columns:
+            t[col] = 0
+    t["demand"] = t[["value", "failure", "unknown"]].sum(axis=1)
+    t = t.sort_values(["demand"], ascending=False)
+    t["cumulative_share"] = t["demand"].cumsum() / t["demand"].sum()
+    out = t[["demand", "value", "failure", "unknown", "cumulative_share"]].reset_index()
+    out.columns.name = None
+    return out
+
+
+@dataclass(frozen=True)
+class TypePredictability:
+    demand_type: str
+    nature: str
+    per_period_mean: float
+    chart: spc.Chart
+
+    @property
+    def predictable(self) -> bool:
+        return self.chart.stable
+
+
+def predictability(demands: Table, freq: str = "W", preset: str = "ptd",
+                   min_total: int = 20) -> list[TypePredictability]:
+    """Counts of each demand type per period on XmR charts (empty periods are zero)."""
+    rule, fmt = FREQS[freq]
+    d = _frame(demands).set_index("received_at").sort_index()
+    if d.empty:
+        return []
+    index = pd.Series(1, index=d.index).resample(rule, label="left", closed="left").size().index
+    out = []
+    for (dtype, nature), grp in d.groupby(["demand_type", "nature"]):
+        if len(grp) < min_total:
+            continue
+        counts = grp["channel"].resample(rule, label="left", closed="left").size()
+        counts = counts.reindex(index, fill_value=0)
+        chart = spc.xmr(counts.to_numpy(dtype=float), preset=preset,
+                        labels=[f"{p:{fmt}}" for p in counts.index])
+        out.append(TypePredictability(str(dtype), str(nature), float(counts.mean()), chart))
+    out.sort(key=lambda t: -t.per_period_mean)
+    return out
+
+
+def predictable_value_demand(items: list[TypePredictability], top: int = 5
+                             ) -> list[TypePredictability]:
+    """High-frequency value demand that arrives predictably: what a redesign serves first."""
+    return [t for t in items if t.nature == "value" and t.predictable][:top]
+
+
+def one_stop(demands: Table) -> float:
+    """Share of value demand resolved at the first point of contact (where it was recorded)."""
+    d = _frame(demands)
+    v = d[(d["nature"] == "value") & d["first_point_resolved"].notna()]
+    return float(v["first_point_resolved"].astype(bool).mean()) if len(v) else float("nan")
+
+
+def yearly_failure_cost(demands: Table, minutes_by_channel: dict[str, float],
+                        cost_per_minute: float) -> tuple[float, float]:
+    """(failure contacts a year, their handling cost a year) from the period the data cover."""
+    d = _frame(demands)
+    if d.empty:
+        return 0.0, 0.0
+    span_days = max((d["received_at"].max() - d["received_at"].min()).total_seconds() / 86400,
+                    1.0)
+    f = d[d["nature"] == "failure"]
+    minutes = f["channel"].map(lambda c: minutes_by_channel.get(str(c), 0.0)).sum()
+    per_year = 365.25 / span_days
+    return len(f) * per_year, float(minutes) * cost_per_minute * per_year
+
+
+def link_to_needs(demands: pd.DataFrame, need_table: pd.DataFrame,
+                  within_days: float) -> pd.DataFrame:
+    """Demands with the need they belong to: their own case reference, else the same citizen's
+    need that was open (first contact to met, plus ``within_days``) when they called."""
+    d = demands.copy()
+    d["need_id"] = d["case_id"]
+    loose = d["need_id"].isna() & d["citizen_ref"].notna()
+    if loose.any() and len(need_table):
+        n = need_table[["need_id", "citizen_ref", "first_contact", "met_at"]].dropna(
+            subset=["citizen_ref"]).copy()
+        end = n["met_at"].fillna(pd.Timestamp.max.tz_localize("UTC"))
+        n["until"] = end.where(n["met_at"].isna(),
+                               n["met_at"] + pd.Timedelta(days=within_days))
+        cand = d[loose].reset_index().merge(n, on="citizen_ref", suffixes=("", "_need"))
+        cand = cand[(cand["received_at"] >= cand["first_contact"])
+                    & (cand["received_at"] <= cand["until"])]
+        # the most recently begun need the citizen had when they called
+        cand = cand.sort_values("first_contact").groupby("index").tail(1)
+        d.loc[cand["index"], "need_id"] = cand["need_id_need"].to_numpy()
+    return d
+
+
+def failure_per_need(linked: pd.DataFrame) -> pd.DataFrame:
+    """Per need: contacts and failure demands (chasers, repeats, complaints) it caused."""
+    d = linked[linked["need_id"].notna()]
+    g = d.groupby("need_id")
+    return pd.DataFrame({
+        "contacts": g.size(),
+        "failure_demands": g["nature"].apply(lambda s: int((s == "failure").sum())),
+    }).reset_index()
