@@ -25,7 +25,8 @@ from servicecheck.demand.analysis import (
 from .conftest import DATA
 
 CONTACTS = ("received_at,channel,verbatim,demand_type,nature,failure_kind,"
-            "first_point_resolved,case_id,citizen_ref\n") + """2024-01-01 09:00,phone,my boiler has stopped,Heating,value,,false,N1,T1
+            "first_point_resolved,case_id,citizen_ref\n") + """\
+2024-01-01 09:00,phone,my boiler has stopped,Heating,value,,false,N1,T1
 2024-01-02 09:00,phone,when is someone coming?,Progress,failure,progress chasing,false,N1,T1
 2024-01-03 09:00,web,nobody turned up,Missed appointment,failure,not done,false,,T1
 2024-01-03 10:00,phone,my tap drips,Leaks,value,,true,N2,T2
