@@ -327,6 +327,44 @@ def demand(
 
 @app.command()
 @friendly
+def classify(
+    workspace: WorkspaceOpt,
+    service: Annotated[str | None, typer.Option(help="Which service.")] = None,
+    confirm: Annotated[Path | None, typer.Option(
+        help="A file of confirmed labels (demand_id, nature, failure_kind, demand_type) to "
+        "set first, all or none.")] = None,
+    review: Annotated[Path | None, typer.Option(
+        help="Write unclassified demand with suggestions here, least certain first.")] = None,
+    accept_above: Annotated[float | None, typer.Option(
+        help="Accept suggestions at least this confident without review (off unless set).")]
+    = None,
+) -> None:
+    """Classify demand: confirm labels in bulk, get suggestions that learn from them."""
+    from servicecheck.demand import labels
+    from servicecheck.engine import Workspace
+
+    with Workspace(workspace) as ws:
+        svc = ws.service(service)
+        if confirm:
+            n = labels.confirm(ws, svc, confirm)
+            console.print(f"Confirmed labels for {n:,} demands.", highlight=False)
+        suggester = labels.train(ws, svc)
+        queue = labels.review_queue(ws, svc, suggester)
+        console.print(f"Learned from the confirmed labels; {len(queue):,} demands wait for a "
+                      "person to classify them.", highlight=False)
+        if review:
+            review.parent.mkdir(parents=True, exist_ok=True)
+            queue.to_csv(review, index=False)
+            console.print(f"Review queue written to {review} (least certain first).",
+                          highlight=False)
+        if accept_above is not None:
+            n = labels.accept_confident(ws, svc, suggester, accept_above)
+            console.print(f"Accepted {n:,} suggestions at or above {accept_above:.0%} "
+                          "confidence, as the team chose.", highlight=False)
+
+
+@app.command()
+@friendly
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path(
         "servicecheck-demo"),

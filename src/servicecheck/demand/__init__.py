@@ -2,5 +2,6 @@
 
 from servicecheck.demand.records import import_demands
 from servicecheck.demand.redact import redact
+from servicecheck.demand.suggest import Suggester
 
-__all__ = ["import_demands", "redact"]
+__all__ = ["Suggester", "import_demands", "redact"]

@@ -144,7 +144,7 @@ def anhoej_crossings_min(n_useful: int) -> int:
             if cum * 100 >= need:
                 return k
         return trials
-    from scipy.stats import binom  # type: ignore[import-untyped]
+    from scipy.stats import binom
 
     k = int(binom.ppf(0.05, trials, 0.5))
     # guard the float boundary the way R's qbinom does: step to the exact smallest k

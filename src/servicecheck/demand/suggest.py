@@ -1,0 +1,171 @@
+"""Suggestions that learn: nature, failure kind and demand type for verbatims, with confidence.
+
+Classification is a person's judgement (METHOD.md): this only suggests. It learns from the
+labels people confirmed, incrementally (hashed features need no vocabulary, so new words need
+no refit), and its confidence is calibrated by a temperature fitted on held-out confirmed
+labels. The review queue puts the suggestions it is least sure of first (active learning).
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+HEADS = ("nature", "failure_kind", "demand_type")
+
+
+def _features() -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    # words and character fragments: fragments survive typos and word endings
+    return FeatureUnion([
+        ("words", HashingVectorizer(ngram_range=(1, 2), n_features=2**19,
+                                    alternate_sign=False, lowercase=True)),
+        ("chars", HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**19,
+                                    alternate_sign=False, lowercase=True)),
+    ])
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+@dataclass
+class Head:
+    """One thing to suggest (say, nature) with the labels it may take."""
+
+    name: str
+    classes: list[str]
+    model: Any = None
+    temperature: float = 1.0
+    seen: int = 0
+
+    def scores(self, x: Any) -> np.ndarray:
+        z = self.model.decision_function(x)
+        if z.ndim == 1:  # two classes: sklearn gives one column of log-odds
+            z = np.column_stack([-z / 2, z / 2])
+        return np.asarray(z, dtype=float)
+
+    def proba(self, x: Any) -> np.ndarray:
+        return _softmax(self.scores(x) / self.temperature)
+
+
+@dataclass
+class Suggester:
+    """Suggests labels for verbatims and learns from the ones people confirm."""
+
+    heads: dict[str, Head] = field(default_factory=dict)
+
+    @classmethod
+    def for_labels(cls, labels: Mapping[str, Sequence[str]]) -> Suggester:
+        """A new suggester for the given label lists (from the service file)."""
+        return cls({name: Head(name, sorted(set(vals))) for name, vals in labels.items()
+                    if len(set(vals)) >= 2})
+
+    def learn(self, verbatims: Sequence[str], labels: pd.DataFrame, *, epochs: int = 5) -> None:
+        """Learn from confirmed labels (a column per head; empty where not labelled).
+
+        Incremental: calling it again with new confirmations refines what it knew.
+        """
+        from sklearn.linear_model import SGDClassifier
+
+        x_all = _features().transform(list(verbatims))
+        for name, head in self.heads.items():
+            if name not in labels:
+                continue
+            y = labels[name].to_numpy(dtype=object)
+            keep = np.array([v in head.classes for v in y])
+            if not keep.any():
+                continue
+            x, yk = x_all[keep], y[keep].astype(str)
+            if head.model is None:
+                head.model = SGDClassifier(loss="log_loss", alpha=2e-5, random_state=0)
+            rng = np.random.default_rng(head.seen)
+            for _ in range(epochs):
+                order = rng.permutation(x.shape[0])
+                head.model.partial_fit(x[order], yk[order], classes=head.classes)
+            head.seen += int(keep.sum())
+
+    def calibrate(self, verbatims: Sequence[str], labels: pd.DataFrame) -> dict[str, float]:
+        """Fit each head's temperature on held-out confirmed labels (minimum log loss)."""
+        from scipy.optimize import minimize_scalar
+
+        x_all = _features().transform(list(verbatims))
+        out = {}
+        for name, head in self.heads.items():
+            if head.model is None or name not in labels:
+                continue
+            y = labels[name].to_numpy(dtype=object)
+            keep = np.array([v in head.classes for v in y])
+            if keep.sum() < 20:
+                continue
+            z = head.scores(x_all[keep])
+            idx = np.array([head.classes.index(v) for v in y[keep]])
+
+            def nll(t: float, z: np.ndarray = z, idx: np.ndarray = idx) -> float:
+                p = _softmax(z / t)
+                return float(-np.log(p[np.arange(len(idx)), idx] + 1e-12).mean())
+
+            head.temperature = float(minimize_scalar(nll, bounds=(0.05, 20),
+                                                     method="bounded").x)
+            out[name] = head.temperature
+        return out
+
+    def suggest(self, verbatims: Sequence[str]) -> pd.DataFrame:
+        """Per verbatim and head: the suggested label, its confidence, and the margin to the
+        runner-up (small margins first in the review queue)."""
+        x = _features().transform(list(verbatims))
+        cols: dict[str, Any] = {}
+        for name, head in self.heads.items():
+            if head.model is None:
+                continue
+            p = head.proba(x)
+            order = np.argsort(-p, axis=1)
+            best = p[np.arange(len(p)), order[:, 0]]
+            second = p[np.arange(len(p)), order[:, 1]] if p.shape[1] > 1 else 0.0
+            cols[f"{name}"] = np.array(head.classes, dtype=object)[order[:, 0]]
+            cols[f"{name}_confidence"] = best
+            cols[f"{name}_margin"] = best - second
+        return pd.DataFrame(cols)
+
+    def review_queue(self, ids: Sequence[str], verbatims: Sequence[str],
+                     head: str = "nature") -> pd.DataFrame:
+        """Suggestions with the least certain first: what a person should confirm next."""
+        s = self.suggest(verbatims)
+        s.insert(0, "demand_id", list(ids))
+        s.insert(1, "verbatim", list(verbatims))
+        key = f"{head}_margin"
+        return s.sort_values(key).reset_index(drop=True) if key in s else s
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_bytes(pickle.dumps(self))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Suggester:
+        obj = pickle.loads(Path(path).read_bytes())  # a file this tool wrote for the team
+        if not isinstance(obj, cls):
+            raise TypeError(f"{path} does not hold a servicecheck suggester")
+        return obj
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
+                               bins: int = 10) -> float:
+    """How far confidence is from accuracy, averaged over confidence bins (0 is perfect)."""
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in itertools.pairwise(edges):
+        inside = (confidence > lo) & (confidence <= hi)
+        if inside.any():
+            ece += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return float(ece)
