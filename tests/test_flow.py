@@ -117,7 +117,8 @@ def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:
     clean = m[m["clean"]]
     assert (clean["orders"] == 1).all() and (clean["failure_demands_truth"] == 0).all()
     share = m.groupby("phase")["clean"].mean()
-    assert share["after"] > 0.7 and share["before"] < 0.2
+    # most work is clean after the redesign, a small part of it before
+    assert share["after"] > 0.7 and share["before"] < share["after"] / 3
     s = clean_dirty_summary(per).set_index("work")
     assert s.loc["clean", "median_days"] < s.loc["dirty", "median_days"] / 2
     assert s["needs"].sum() == len(per)

@@ -365,6 +365,32 @@ def classify(
 
 @app.command()
 @friendly
+def targets(
+    workspace: WorkspaceOpt,
+    service: Annotated[str | None, typer.Option(help="Which service.")] = None,
+    period: Annotated[str, typer.Option(help="Period for the comparison: W or M.")] = "M",
+    out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+) -> None:
+    """What the target regime reports beside what citizens live through, and why they differ."""
+    from servicecheck.engine import Workspace
+    from servicecheck.targets import target_lines, target_view
+
+    if period not in ("W", "M"):
+        raise InputError(f"'{period}' is not a period", source="--period",
+                         fix="use W (week) or M (month)")
+    with Workspace(workspace, read_only=True) as ws:
+        view = target_view(ws, ws.service(service), freq=period)
+    for line in target_lines(view):
+        console.print(line, highlight=False)
+    if out:
+        from servicecheck.charts.targets import write_target_charts
+
+        for path in write_target_charts(view, out):
+            console.print(f"Chart written to {path}", highlight=False)
+
+
+@app.command()
+@friendly
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path(
         "servicecheck-demo"),

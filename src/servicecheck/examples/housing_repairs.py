@@ -71,6 +71,7 @@ class NeedTruth:
     late_start_days: float = 0.0
     split: bool = False
     closed_early: bool = False
+    closed_reraised: bool = False
     reprioritised: bool = False
     repeat_report: bool = False
     first_visit_fix: bool = False
@@ -127,7 +128,7 @@ class _Need:
             tr.orders += 1
         for k, v in (("need_id", tr.need_id), ("case_id", self.order), ("activity", activity),
                      ("timestamp", t), ("team", team), ("resource", resource),
-                     ("priority", self.priority), ("property_ref", tr.property_ref),
+                     ("priority", self.priority or None), ("property_ref", tr.property_ref),
                      ("citizen_ref", tr.citizen_ref), ("problem", tr.problem)):
             e[k].append(v)
         return True
@@ -196,9 +197,9 @@ class _Need:
         if r.random() < 0.08:
             t += r.uniform(0.5, 3) * DAY
             self.priority = "P3" if self.priority != "P3" else "P2"
-            tr.reprioritised = True
             if not self.event("Priority changed", t, "Repairs planning", "planner"):
                 return
+            tr.reprioritised = True
         for i, trade in enumerate(trades):
             if i > 0:
                 t += r.uniform(2, 10) * DAY
@@ -209,13 +210,15 @@ class _Need:
                 return
         # the problem comes back: the tenant reports it again and a new order is raised
         if r.random() < 0.08:
-            tr.repeat_report = True
-            tr.first_visit_fix = False
             t += r.uniform(2, 14) * DAY
+            if t > self.end:
+                return  # the data end first: nothing shows the problem came back
+            tr.repeat_report = True
             self.demand(t, "not done right", False)
             t += r.uniform(0.5, 4) * DAY
             if not self.new_order(t):
-                return  # the data end before a new order: nothing shows the need reopened
+                return  # the data end before a new order: the need still looks met
+            tr.first_visit_fix = False
             tr.completed_at = None
             self.visit_until_done(t, trades[-1], last=True)
 
@@ -226,7 +229,8 @@ class _Need:
         operative = f"{trade[:3].lower()}{r.randrange(1, 12):02d}"
         first = True
         while True:
-            wait = r.uniform(0.2, 1.0) * limit + r.expovariate(1 / (4 * DAY)) / DAY
+            # orders are managed to their timescale: most visits come inside it
+            wait = r.uniform(0.1, 0.8) * limit + r.expovariate(1 / (0.6 * DAY)) / DAY
             visit_t = self.working_hours(t + wait * DAY, t)
             self.chase(t, visit_t, 12)
             if visit_t > self.end:
@@ -250,6 +254,7 @@ class _Need:
                 t = visit_t + r.uniform(1, 5) * DAY
                 if not self.new_order(t):
                     return -1
+                tr.closed_reraised = True
                 first = False
                 continue
             if not self.event("Diagnosed", visit_t, trade, operative):
@@ -267,6 +272,7 @@ class _Need:
                     self.demand(t - DAY, "complaint", False)
                 if not self.new_order(t):
                     return -1
+                tr.closed_reraised = True
                 first = False
                 continue
             done = visit_t + r.uniform(0.5, 3) * 3600
@@ -406,6 +412,7 @@ def _truth_table(c: Chunk) -> pa.Table:
         "late_start_days": [t.late_start_days for t in rows],
         "split": [t.split for t in rows],
         "closed_early": [t.closed_early for t in rows],
+        "closed_reraised": [t.closed_reraised for t in rows],
         "reprioritised": [t.reprioritised for t in rows],
         "repeat_report": [t.repeat_report for t in rows],
     })

@@ -1,0 +1,96 @@
+"""Targets versus purpose: the regime's clock, the citizen's, and the mechanisms between."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from servicecheck import InputError, Service, Workspace, import_events
+from servicecheck.cli import app
+from servicecheck.targets import MECHANISMS, target_lines, target_view
+
+SERVICE = {
+    "name": "repairs",
+    "clock": {"start": ["Reported"], "end": ["Completed"]},
+    "need": {"link_column": "need_id", "visit_activities": ["Visit"]},
+    "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
+                "timescales": {"P1": "24h", "P2": "7d"}},
+}
+# one need: reported 1 Jan, the first order raised 3 Jan (2 days late) and closed unfinished
+# on 4 Jan, the clock stopped until a second order on 10 Jan, completed 11 Jan 09:00
+LOG = """need_id,case_id,activity,timestamp,team,priority
+N1,O1,Reported,2024-01-01 09:00,Call centre,
+N1,O1,Raised,2024-01-03 09:00,Call centre,P2
+N1,O1,Visit,2024-01-04 08:00,Plumbing,P2
+N1,O1,Closed,2024-01-04 09:00,Admin,P2
+N1,O2,Raised,2024-01-10 09:00,Call centre,P1
+N1,O2,Visit,2024-01-11 08:00,Plumbing,P1
+N1,O2,Completed,2024-01-11 09:00,Plumbing,P1
+N1,O2,Closed,2024-01-11 10:00,Admin,P1
+"""
+
+
+def test_one_need_by_hand(tmp_path: Path) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text(LOG)
+    svc = Service.from_dict(SERVICE)
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    v = target_view(ws, svc)
+    o = v.orders.set_index("case_id")
+    assert o.loc["O1", "regime_days"] == 1.0 and bool(o.loc["O1", "within_target"])
+    # O2 took 25 hours against P1's 24: outside, as the regime counts it
+    assert o.loc["O2", "regime_days"] == pytest.approx(25 / 24)
+    assert not bool(o.loc["O2", "within_target"])
+    m = v.mechanisms.set_index("need_id").loc["N1"]
+    assert m["end_to_end_days"] == 10.0
+    assert bool(m["late_start"]) and m["late_start_days"] == 2.0
+    assert bool(m["closed_reraised"]) and not bool(m["split"])
+    assert (m["days_before_clock"], m["days_order_open"], m["days_clock_stopped"]) == (2, 2, 6)
+    assert v.regime["within_target"].iloc[0] == 0.5
+    assert v.citizen["median_days"].iloc[0] == 10.0
+    assert target_lines(v)[0].startswith("50% of orders met their target; the median citizen "
+                                         "waited 10 days")
+
+
+def test_mechanisms_recover_the_ground_truth(tmp_path: Path) -> None:
+    from servicecheck.examples.load import load_repairs
+
+    ex = load_repairs(tmp_path, events=30000, seed=8)
+    v = target_view(ex.workspace, ex.service)
+    m = v.mechanisms.merge(pd.read_parquet(ex.generated.truth_parquet), on="need_id",
+                           suffixes=("", "_truth"))
+    for key in MECHANISMS:
+        assert (m[key] == m[f"{key}_truth"]).all(), key
+        assert m[key].any(), key
+    late = m[m["late_start"]]
+    assert (late["late_start_days"] - late["late_start_days_truth"]).abs().max() < 1e-9
+    done = m[~m["open"]]
+    parts = done["days_before_clock"] + done["days_order_open"] + done["days_clock_stopped"]
+    assert (parts - done["end_to_end_days"]).abs().max() < 1e-9
+    assert v.where_days["share"].sum() == pytest.approx(1.0)
+    closed = v.orders[v.orders["closed"]]
+    assert v.regime["orders_closed"].sum() == len(closed)
+    # the story the method tells: most orders meet their timescale while needs take longer
+    before = done[done["phase"] == "before"]
+    assert closed["within_target"].mean() > 0.7
+    assert before["end_to_end_days"].median() > 2 * closed["regime_days"].median()
+
+
+def test_no_regime_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match="states no target regime"):
+        target_view(Workspace(), Service(name="s"))
+
+
+def test_targets_command(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    assert CliRunner().invoke(app, ["demo", "--out", str(out), "--events", "10000"]).exit_code == 0
+    r = CliRunner().invoke(app, ["targets", "-w", str(out / "housing-repairs.duckdb"),
+                                 "--out", str(tmp_path / "charts")])
+    assert r.exit_code == 0, r.output
+    assert "of orders met their target" in " ".join(r.output.split())
+    for name in ("target-regime", "citizen-days", "where-the-days-go"):
+        assert (tmp_path / "charts" / f"{name}.svg").read_text().startswith("<svg")
