@@ -94,3 +94,43 @@ def test_targets_command(tmp_path: Path) -> None:
     assert "of orders met their target" in " ".join(r.output.split())
     for name in ("target-regime", "citizen-days", "where-the-days-go"):
         assert (tmp_path / "charts" / f"{name}.svg").read_text().startswith("<svg")
+
+
+def test_nyc311_case_table_with_due_dates() -> None:
+    """A real log through the same code path: a case table read as events, due dates."""
+    from servicecheck import read_log
+
+    from .conftest import DATA, ROOT
+
+    svc = Service.load(ROOT / "examples" / "nyc311" / "service.toml")
+    log = read_log(DATA / "nyc311_2023-02-28_sample.csv", service=svc, case="Unique Key",
+                   team="Agency", timestamp_format="%m/%d/%Y %I:%M:%S %p",
+                   wide={"Created Date": "Created", "Closed Date": "Closed"})
+    assert log.n_cases == 4999 and log.n_events == 4999 + 4454  # 545 not closed
+    v = target_view(log.workspace, svc)
+    o = v.orders
+    assert len(o) == 4999
+    # two requests "close" before they were created: the regime's clock never stops for them
+    assert int(o["closed"].sum()) == 4454 - 2
+    with_due = o[o["due"].notna()]
+    assert len(with_due) == 121 and not with_due["closed"].any()
+    assert int(o["past_due_open"].sum()) == int((with_due["due"] < log.period[1]).sum())
+    assert o.loc[o["due"].isna(), "within_target"].isna().all()  # no deadline: not judged
+    assert target_lines(v)[0].startswith("no closed order has a timescale or due date")
+    assert "visit" not in target_lines(v)[0]
+
+
+def test_case_table_keeps_row_order_and_names_bad_rows(tmp_path: Path) -> None:
+    from servicecheck import read_log
+
+    f = tmp_path / "cases.csv"
+    f.write_text("ref,opened,closed\nA,2024-01-01 09:00,2024-01-01 09:00\nB,2024-01-02,\n"
+                 "C,2024-01-03,not a date\n")
+    with pytest.raises(InputError) as info:
+        read_log(f, case="ref", wide={"opened": "Opened", "closed": "Closed"})
+    assert info.value.row == 4 and info.value.column == "closed"
+    assert "'not a date'" in str(info.value)
+    f.write_text("ref,opened,closed\nA,2024-01-01 09:00,2024-01-01 09:00\nB,2024-01-02,\n")
+    df = read_log(f, case="ref", wide={"opened": "Opened", "closed": "Closed"}).to_pandas()
+    assert df["activity"].tolist() == ["Opened", "Closed", "Opened"]  # tie kept in map order
+    assert "opened" not in df.columns and "ref" not in df.columns

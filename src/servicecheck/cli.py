@@ -106,6 +106,9 @@ def import_(
         help="strptime format when times are in another form, e.g. '%m/%d/%Y %I:%M %p'.")]
     = None,
     delimiter: Annotated[str | None, typer.Option(help="Field delimiter (detected).")] = None,
+    wide: Annotated[str | None, typer.Option(
+        help="A case table (a row per case): date columns and the activity each records, "
+        "e.g. 'Created Date=Created,Closed Date=Closed'.")] = None,
 ) -> None:
     """Import an event log into a workspace (one transaction: all rows or none)."""
     from servicecheck.engine import Workspace
@@ -113,12 +116,20 @@ def import_(
     from servicecheck.service import Service
 
     svc = Service.load(service) if service else None
+    stamps = None
+    if wide:
+        pairs = [p.split("=", 1) for p in wide.split(",")]
+        if any(len(p) != 2 or not p[0].strip() or not p[1].strip() for p in pairs):
+            raise InputError(f"'{wide}' is not COLUMN=ACTIVITY pairs", source="--wide",
+                             fix="write it like 'Created Date=Created,Closed Date=Closed'")
+        stamps = {p[0].strip(): p[1].strip() for p in pairs}
     with Workspace(workspace) as ws:
         report = import_events(
             ws, log, service=svc,
             columns={"case": case, "activity": activity, "timestamp": timestamp,
                      "start_timestamp": start_timestamp, "team": team, "resource": resource},
             timezone=timezone, timestamp_format=timestamp_format, delimiter=delimiter,
+            wide=stamps,
         )
     console.print(f"Imported {report.describe()}.", highlight=False)
 

@@ -252,4 +252,8 @@ def service_to_dict(s: Service) -> dict[str, Any]:
             d["targets"]["priority_column"] = t.priority_column
         if t.default_days is not None:
             d["targets"]["default"] = t.default_days
+        if t.due_column:
+            d["targets"]["due_column"] = t.due_column
+        if t.due_format:
+            d["targets"]["due_format"] = t.due_format
     return d

@@ -18,6 +18,7 @@ from servicecheck.io.events import (
     resolve_columns,
 )
 from servicecheck.io.tables import read_table
+from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
 from servicecheck.service import Service
 
 if TYPE_CHECKING:
@@ -81,10 +82,19 @@ def import_events(
     delimiter: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    wide: dict[str, str] | None = None,
 ) -> ImportReport:
-    """Read a source and append its events to the workspace in one transaction."""
+    """Read a source and append its events to the workspace in one transaction.
+
+    ``wide`` reads a case table (a row per case): it maps each date column to the activity
+    it records, e.g. {"Created Date": "Created", "Closed Date": "Closed"}.
+    """
     svc = service or Service(name=_default_name(source))
-    raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet, in_place=True)
+    raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet,
+                     in_place=not wide)
+    if wide:
+        raw = widen(raw, wide)
+        columns = {**(columns or {}), "activity": ACTIVITY, "timestamp": TIMESTAMP}
     # the service file names columns in [columns], and also as [teams] column and [need]
     # link_column: all of them are configuration, resolved together (explicit flags still win)
     configured = dict(svc.columns)
@@ -127,6 +137,7 @@ def read_log(
     timezone: str | None = None,
     timestamp_format: str | None = None,
     workspace: Workspace | None = None,
+    wide: dict[str, str] | None = None,
 ) -> EventLog:
     """Read an event log (CSV/TSV, Parquet, Excel, XES or a DataFrame) into an EventLog.
 
@@ -143,6 +154,7 @@ def read_log(
                  "start_timestamp": start_timestamp, "team": team, "resource": resource},
         timezone=timezone,
         timestamp_format=timestamp_format,
+        wide=wide,
     )
     return EventLog(ws, report.service, report)
 

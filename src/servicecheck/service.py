@@ -68,6 +68,8 @@ class TargetRegime:
     priority_column: str | None = None
     timescales_days: dict[str, float] = field(default_factory=dict)
     default_days: float | None = None
+    due_column: str | None = None
+    due_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,8 @@ class Service:
                 timescales_days=scales,
                 default_days=None if default is None
                 else parse_duration_days(default, where="targets.default", source=source),
+                due_column=t.get("due_column"),
+                due_format=t.get("due_format"),
             )
         conditions = tuple(
             SystemCondition(

@@ -43,18 +43,28 @@ class TargetView:
 
     def headline(self) -> str:
         closed = self.orders[self.orders["closed"]]
-        share = closed["within_target"].mean() if len(closed) else float("nan")
+        judged = closed["within_target"].dropna()
         n = self.mechanisms
         done = n[~n["open"]]
-        more = (done["visits"] > 1).mean() if len(done) else float("nan")
-        return (f"{share:.0%} of orders met their target; the median citizen waited "
-                f"{done['end_to_end_days'].median():.0f} days from first contact to the need "
-                f"being met, and {more:.0%} needed more than one visit.")
+        if len(judged):
+            regime = f"{judged.mean():.0%} of orders met their target"
+        else:
+            regime = "no closed order has a timescale or due date the regime judges it by"
+        if not len(done):
+            return f"{regime}; no need has been met yet."
+        days = done["end_to_end_days"].median()
+        text = (f"{regime}; the median citizen waited {days:.0f} "
+                f"{'day' if round(days) == 1 else 'days'} from first contact to the need "
+                "being met")
+        if done["visits"].sum() > 0:
+            text += f", and {(done['visits'] > 1).mean():.0%} needed more than one visit"
+        return text + "."
 
 
 def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
     t = svc.targets
     assert t is not None
+    tz = svc.timezone
     starts, ends = set(t.start), set(t.end)
     ev = ev.sort_values(["case_id", "timestamp", "event_index"])
     first_start = ev[ev["activity"].isin(starts)].groupby("case_id")["timestamp"].min()
@@ -82,11 +92,28 @@ def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
     scales = t.timescales_days
     orders["timescale_days"] = [scales.get(str(p), t.default_days) if p is not None
                                 else t.default_days for p in orders["priority"]]
+    if t.due_column and t.due_column in ev.columns:
+        # a due date per case: the regime's own deadline, read in the service's time zone
+        raw_due = ev.dropna(subset=[t.due_column]).groupby("case_id")[t.due_column].first()
+        due = pd.to_datetime(raw_due, format=t.due_format, errors="coerce")
+        if due.dt.tz is None:
+            due = due.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+        orders["due"] = due.dt.tz_convert("UTC").reindex(orders.index)
     orders["closed"] = orders["regime_end"].notna()
     orders["regime_days"] = (orders["regime_end"] - orders["regime_start"]
                              ).dt.total_seconds() / DAY_S
-    orders["within_target"] = orders["closed"] & (orders["regime_days"]
-                                                  <= orders["timescale_days"].astype(float))
+    scale = orders["timescale_days"].astype(float)
+    within = orders["closed"] & (orders["regime_days"] <= scale)
+    judged = scale.notna()
+    if "due" in orders:
+        has_due = orders["due"].notna()
+        within = within.where(~has_due, orders["closed"]
+                              & (orders["regime_end"] <= orders["due"]))
+        judged = judged | has_due
+        as_at = ev["timestamp"].max()
+        orders["past_due_open"] = ~orders["closed"] & has_due & (orders["due"] < as_at)
+    # 1 within, 0 outside, empty where the regime sets no timescale or date for the case
+    orders["within_target"] = within.astype(float).where(judged)
     need_of = ev.groupby("case_id")["need"].first()
     orders["need_id"] = need_of.reindex(orders.index)
     return orders.reset_index()
@@ -105,8 +132,8 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
     rule, fmt = PERIODS[freq]
     cols = ["case_id", "need", "activity", "timestamp", "event_index", "team"]
     ev_t = with_need(workspace.events(svc.key), svc)
-    extra = [svc.targets.priority_column] if svc.targets.priority_column in ev_t.columns \
-        else []
+    extra = [c for c in (svc.targets.priority_column, svc.targets.due_column)
+             if c and c in ev_t.columns]
     ev = to_frame(ev_t.select(*cols, *extra))
     orders = _regime_orders(ev, svc)
 

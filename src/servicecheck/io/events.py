@@ -175,6 +175,8 @@ def canonical_events(
     relation = IMPORT_RELATION
     if raw.scan is not None:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT * FROM {raw.scan}")
+    elif "__row" in table.column_names:  # a widened case table numbers its own events
+        con.register(relation, table)
     else:
         src = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
         con.register(relation, src)
@@ -215,8 +217,10 @@ def canonical_events(
             raise InputError(
                 f"'{value}' is not a date and time servicecheck understands{more}",
                 source=raw.source,
-                row=int(row) + raw.header_rows + 1,
-                column=col,
+                row=int(row) // raw.rows_per_record + raw.header_rows + 1,
+                # a widened case table: name the user's date column, not the internal one
+                column=raw.stamp_columns[int(row) % raw.rows_per_record]
+                if raw.stamp_columns and role == "timestamp" else col,
                 fix="use ISO 8601 (2024-12-25 14:03 or 2024-12-25T14:03:00+00:00), "
                 "UK day-first (25/12/2024 14:03) or a date, or give --timestamp-format",
             )
@@ -272,7 +276,7 @@ def canonical_events(
         select.append(f"{text(columns[role])} AS {name}" if role in columns
                       else f"CAST(NULL AS VARCHAR) AS {name}")
     select.append(f"__row + {first_index} AS event_index")
-    used = set(columns.values())
+    used = set(columns.values()) | {"__row"}
     taken = {c.lower() for c in CANONICAL}
     for name in table.column_names:
         if name in used:

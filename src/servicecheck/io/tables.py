@@ -41,6 +41,8 @@ class RawTable:
     kind: str
     scan: str | None = None
     rows: int | None = None
+    rows_per_record: int = 1  # a case table widened into events has several per source row
+    stamp_columns: tuple[str, ...] = ()  # a widened case table: the date column of each
 
     @property
     def num_rows(self) -> int:
