@@ -238,10 +238,17 @@ def target_lines(view: TargetView) -> list[str]:
     lines.append("What separates the two clocks (share of needs, and the median days "
                  "those needs took):")
     for key, words in MECHANISMS.items():
-        has = done[done[key]]
+        has, hasnt = done[done[key]], done[~done[key]]
         if len(has):
+            added = (f", {has['end_to_end_days'].median() - hasnt['end_to_end_days'].median():+.0f}"
+                     " days against needs without it" if len(hasnt) else "")
             lines.append(f"  {words}: {len(has) / len(done):.0%} of needs, "
-                         f"median {has['end_to_end_days'].median():.0f} days end to end")
+                         f"median {has['end_to_end_days'].median():.0f} days end to end{added}")
+    stopped = done[done["days_clock_stopped"] > 0]
+    if len(stopped):
+        lines.append(f"  the clock stopped (no order open while the need was unmet): "
+                     f"{len(stopped) / len(done):.0%} of needs, "
+                     f"{stopped['days_clock_stopped'].median():.0f} days at the median")
     for where, share in zip(view.where_days["where"], view.where_days["share"], strict=True):
         lines.append(f"  {share:.0%} of the citizens' days: {where}")
     return lines
