@@ -10,6 +10,7 @@ from servicecheck.capability import capability, change_signal, needs
 from servicecheck.engine import Workspace
 from servicecheck.examples.load import load_repairs
 from servicecheck.summary import summarise
+from servicecheck.targets import target_view
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
         need_table = needs(ws, svc)  # computed once, read by the summary and the chart
         s = summarise(ws, svc, need_table=need_table)
         cap = capability(ws, svc, need_table=need_table)
+        regime = target_view(ws, svc) if svc.targets else None
     lines = [*s.lines()]
     if dem.masked:
         lines.append(f"Masked {dem.masked:,} phone numbers, e-mail addresses and postcodes in "
@@ -48,5 +50,7 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
         if signal:
             lines.append(f"On the old limits the redesign shows as a signal: {signal.reason}; "
                          "so the limits were recalculated from the redesign.")
+    if regime is not None:
+        lines.append("Targets beside purpose: " + regime.headline())
     lines.append(f"Workspace: {ws_path}")
     return DemoResult(folder, ws_path, lines)
