@@ -97,11 +97,9 @@ def test_accepting_needs_an_explicit_threshold(example) -> None:  # type: ignore
     assert left == unknown - n
 
 
-def test_classify_command(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
-    assert CliRunner().invoke(app, ["demo", "--out", str(out), "--events", "8000"]).exit_code == 0
-    ws = str(out / "housing-repairs.duckdb")
-    r = CliRunner().invoke(app, ["classify", "-w", ws, "--review", str(tmp_path / "q.csv")])
+def test_classify_command(demo_workspace: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["classify", "-w", str(demo_workspace),
+                                 "--review", str(tmp_path / "q.csv")])
     assert r.exit_code == 0, r.output
     assert "0 demands wait" in r.output  # the demo's demand arrives classified
     assert pd.read_csv(tmp_path / "q.csv").empty

@@ -117,10 +117,8 @@ def test_nyc311_demand_in_words() -> None:
     assert p["demand"].sum() == 4999 and p["demand"].is_monotonic_decreasing
 
 
-def test_demand_command_writes_charts(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
-    assert CliRunner().invoke(app, ["demo", "--out", str(out), "--events", "15000"]).exit_code == 0
-    r = CliRunner().invoke(app, ["demand", "-w", str(out / "housing-repairs.duckdb"),
+def test_demand_command_writes_charts(demo_workspace: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["demand", "-w", str(demo_workspace),
                                  "--out", str(tmp_path / "charts")])
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())

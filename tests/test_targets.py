@@ -85,10 +85,8 @@ def test_no_regime_is_a_clear_error() -> None:
         target_view(Workspace(), Service(name="s"))
 
 
-def test_targets_command(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
-    assert CliRunner().invoke(app, ["demo", "--out", str(out), "--events", "10000"]).exit_code == 0
-    r = CliRunner().invoke(app, ["targets", "-w", str(out / "housing-repairs.duckdb"),
+def test_targets_command(demo_workspace: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["targets", "-w", str(demo_workspace),
                                  "--out", str(tmp_path / "charts")])
     assert r.exit_code == 0, r.output
     assert "of orders met their target" in " ".join(r.output.split())

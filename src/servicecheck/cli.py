@@ -42,6 +42,16 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+PERIOD_WORDS = {"D": "D (day)", "W": "W (week)", "M": "M (month)"}
+
+
+def _check_period(period: str, allowed: str) -> None:
+    if period not in allowed:
+        choices = " or ".join(PERIOD_WORDS[p] for p in allowed)
+        raise InputError(f"'{period}' is not a period", source="--period",
+                         fix=f"use {choices}")
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(),
                     TextColumn("{task.completed:,.0f}/{task.total:,.0f} events"),
@@ -220,9 +230,7 @@ def capability(
                            y_title="days from first contact")
         console.print(f"Chart written to {path}", highlight=False)
     if period:
-        if period not in ("D", "W", "M"):
-            raise InputError(f"'{period}' is not a period", source="--period",
-                             fix="use D (day), W (week) or M (month)")
+        _check_period(period, "DWM")
         view = by_period(c, period, stat, preset=preset,
                          phases=[svc.redesign_date] if svc.redesign_date else None)
         unit = {"D": "day", "W": "week", "M": "month"}[period]
@@ -312,9 +320,7 @@ def demand(
     from servicecheck.demand.words import demand_lines
     from servicecheck.engine import Workspace
 
-    if period not in ("D", "W", "M"):
-        raise InputError(f"'{period}' is not a period", source="--period",
-                         fix="use D (day), W (week) or M (month)")
+    _check_period(period, "DWM")
     with Workspace(workspace, read_only=True) as ws:
         svc = ws.service(service)
         for line in demand_lines(ws, svc, period):
@@ -386,9 +392,7 @@ def targets(
     from servicecheck.engine import Workspace
     from servicecheck.targets import target_lines, target_view
 
-    if period not in ("W", "M"):
-        raise InputError(f"'{period}' is not a period", source="--period",
-                         fix="use W (week) or M (month)")
+    _check_period(period, "WM")
     with Workspace(workspace, read_only=True) as ws:
         view = target_view(ws, ws.service(service), freq=period)
     for line in target_lines(view):
