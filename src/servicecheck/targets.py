@@ -77,12 +77,10 @@ def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
     if col and col in ev.columns:
         # a blank priority is no priority (Parquet keeps '' where CSV readers give null)
         ev = ev.assign(**{col: ev[col].where(ev[col].astype(str).str.strip() != "")})
-        e = e.assign(**{col: ev[col]})
-        # the priority the order had when its clock stopped (or its latest)
-        upto = e[e["regime_end"].isna() | (e["timestamp"] <= e["regime_end"])] \
-            if "regime_end" in e else e
-        upto = upto.join(first_end, on="case_id", rsuffix="_")
-        upto = upto[upto["regime_end"].isna() | (upto["timestamp"] <= upto["regime_end"])]
+        # the priority the order had when its clock stopped (its latest, while still open)
+        with_end = ev.join(first_end, on="case_id")
+        upto = with_end[with_end["regime_end"].isna()
+                        | (with_end["timestamp"] <= with_end["regime_end"])]
         orders["priority"] = upto.dropna(subset=[col]).groupby("case_id")[col].last()
         changed = ev.dropna(subset=[col]).groupby("case_id")[col].nunique() > 1
         orders["priority_changed"] = changed.reindex(orders.index, fill_value=False)
