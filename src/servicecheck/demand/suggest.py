@@ -2,7 +2,7 @@
 
 Classification is a person's judgement (METHOD.md): this only suggests. It learns from the
 labels people confirmed, incrementally (hashed features need no vocabulary, so new words need
-no refit), and its confidence is calibrated by a temperature fitted on held-out confirmed
+no refit), and its confidence is calibrated (temperature and offsets) on held-out confirmed
 labels. The review queue puts the suggestions it is least sure of first (active learning).
 """
 
@@ -49,6 +49,7 @@ class Head:
     classes: list[str]
     model: Any = None
     temperature: float = 1.0
+    bias: list[float] | None = None
     seen: int = 0
 
     def scores(self, x: Any) -> np.ndarray:
@@ -58,7 +59,8 @@ class Head:
         return np.asarray(z, dtype=float)
 
     def proba(self, x: Any) -> np.ndarray:
-        return _softmax(self.scores(x) / self.temperature)
+        z = self.scores(x) / self.temperature
+        return _softmax(z + np.array(self.bias) if self.bias else z)
 
 
 @dataclass
@@ -98,8 +100,10 @@ class Suggester:
             head.seen += int(keep.sum())
 
     def calibrate(self, verbatims: Sequence[str], labels: pd.DataFrame) -> dict[str, float]:
-        """Fit each head's temperature on held-out confirmed labels (minimum log loss)."""
-        from scipy.optimize import minimize_scalar
+        """Fit each head's calibration on held-out confirmed labels (minimum log loss): a
+        temperature and an offset per label (for two labels, Platt scaling). The offsets
+        matter when the model errs one way, as it does on repeat calls worded as new ones."""
+        from scipy.optimize import minimize
 
         x_all = _features().transform(list(verbatims))
         out = {}
@@ -112,13 +116,16 @@ class Suggester:
                 continue
             z = head.scores(x_all[keep])
             idx = np.array([head.classes.index(v) for v in y[keep]])
+            k = z.shape[1]
 
-            def nll(t: float, z: np.ndarray = z, idx: np.ndarray = idx) -> float:
-                p = _softmax(z / t)
-                return float(-np.log(p[np.arange(len(idx)), idx] + 1e-12).mean())
+            def nll(w: np.ndarray, z: np.ndarray = z, idx: np.ndarray = idx) -> float:
+                p = _softmax(z / np.exp(w[0]) + w[1:])
+                return float(-np.log(p[np.arange(len(idx)), idx] + 1e-12).mean()
+                             + 1e-4 * float(np.sum(w[1:] ** 2)))
 
-            head.temperature = float(minimize_scalar(nll, bounds=(0.05, 20),
-                                                     method="bounded").x)
+            fit = minimize(nll, np.zeros(k + 1), method="L-BFGS-B")
+            head.temperature = float(np.exp(fit.x[0]))
+            head.bias = [float(b) for b in fit.x[1:]]
             out[name] = head.temperature
         return out
 
