@@ -22,11 +22,14 @@ from servicecheck.demand.suggest import Suggester, expected_calibration_error
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+EMBED = False
+
+
 def evaluate(name: str, verbatims: list[str], labels: pd.DataFrame, heads: list[str]) -> None:
     n = len(verbatims)
     a, b = int(n * 0.7), int(n * 0.8)
     s = Suggester.for_labels({h: sorted(labels[h].dropna().astype(str).unique())
-                              for h in heads})
+                              for h in heads}, embed=EMBED)
     t = time.perf_counter()
     s.learn(verbatims[:a], labels.iloc[:a])
     learn_s = time.perf_counter() - t
@@ -51,7 +54,11 @@ def evaluate(name: str, verbatims: list[str], labels: pd.DataFrame, heads: list[
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=200_000)
+    ap.add_argument("--embed", action="store_true",
+                    help="add sentence embeddings (the optional [embed] extra)")
     args = ap.parse_args()
+    global EMBED
+    EMBED = args.embed
     from _common import WORK
 
     from servicecheck.examples.housing_repairs import generate

@@ -355,6 +355,8 @@ def classify(
     accept_above: Annotated[float | None, typer.Option(
         help="Accept suggestions at least this confident without review (off unless set).")]
     = None,
+    embed: Annotated[bool, typer.Option(
+        help="Add sentence embeddings (needs the optional [embed] extra).")] = False,
 ) -> None:
     """Classify demand: confirm labels in bulk, get suggestions that learn from them."""
     from servicecheck.demand import labels
@@ -365,7 +367,7 @@ def classify(
         if confirm:
             n = labels.confirm(ws, svc, confirm)
             console.print(f"Confirmed labels for {n:,} demands.", highlight=False)
-        suggester = labels.train(ws, svc)
+        suggester = labels.train(ws, svc, embed=embed)
         queue = labels.review_queue(ws, svc, suggester)
         console.print(f"Learned from the confirmed labels; {len(queue):,} demands wait for a "
                       "person to classify them.", highlight=False)

