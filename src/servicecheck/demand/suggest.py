@@ -26,12 +26,13 @@ def _features() -> Any:
     from sklearn.feature_extraction.text import HashingVectorizer
     from sklearn.pipeline import FeatureUnion
 
-    # words and character fragments: fragments survive typos and word endings
+    # words and character fragments (fragments survive typos and word endings), counted
+    # without a vocabulary so that learning can go on as new words arrive
     return FeatureUnion([
-        ("words", HashingVectorizer(ngram_range=(1, 2), n_features=2**19,
+        ("words", HashingVectorizer(ngram_range=(1, 2), n_features=2**19, norm=None,
                                     alternate_sign=False, lowercase=True)),
         ("chars", HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**19,
-                                    alternate_sign=False, lowercase=True)),
+                                    norm=None, alternate_sign=False, lowercase=True)),
     ])
 
 
@@ -97,6 +98,7 @@ class Suggester:
 
     heads: dict[str, Head] = field(default_factory=dict)
     embed: bool = False
+    idf: Any = None  # TF-IDF weights, fitted on the first confirmed labels and then kept
 
     @classmethod
     def for_labels(cls, labels: Mapping[str, Sequence[str]], *, embed: bool = False
@@ -107,9 +109,15 @@ class Suggester:
 
     def features(self, verbatims: Sequence[str]) -> Any:
         from scipy.sparse import csr_matrix, hstack
+        from sklearn.feature_extraction.text import TfidfTransformer
 
         texts = list(verbatims)
-        x = _features().transform(texts)
+        counts = _features().transform(texts)
+        if self.idf is None:
+            # the first batch of confirmed labels fixes the IDF weights; later learning keeps
+            # them, so models trained incrementally see the same feature space
+            self.idf = TfidfTransformer(sublinear_tf=True).fit(counts)
+        x = self.idf.transform(counts)
         if not self.embed:
             return x
         return hstack([x, csr_matrix(_embed(texts) * EMBED_WEIGHT)]).tocsr()
