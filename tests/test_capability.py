@@ -153,12 +153,16 @@ def test_cases_join_into_needs_by_matching_columns(tmp_path: Path) -> None:
         capability(ws, svc_bad)
 
 
-def test_a_service_without_clock_activities_has_only_open_needs(tmp_path: Path) -> None:
+def test_without_clock_activities_a_need_is_met_at_its_last_event(tmp_path: Path) -> None:
     f = tmp_path / "log.csv"
-    f.write_text("case_id,activity,timestamp\nA,Start,2024-01-01\nA,Next,2024-01-03\n")
+    f.write_text("case_id,activity,timestamp\nA,Start,2024-01-01\nA,Next,2024-01-03\n"
+                 "B,Start,2024-01-02\n")
     ws = Workspace()
     import_events(ws, f, service=Service(name="s"), timezone="UTC")
     from servicecheck.capability import needs
 
-    n = needs(ws, Service(name="s"))
-    assert n["open"].tolist() == [True] and n["age_days"].tolist() == [2.0]
+    n = needs(ws, Service(name="s")).set_index("need_id")
+    assert n["open"].tolist() == [False, False]
+    assert n["end_to_end_days"].tolist() == [2.0, 0.0]
+    words = capability(ws, Service(name="s")).describe()
+    assert "from its first event to its last" in words and "names no end activity" in words

@@ -61,3 +61,15 @@ def test_init_writes_a_service_file_that_loads(tmp_path: Path) -> None:
     assert Service.load(f).name == "Benefits"
     again = runner.invoke(app, ["init", str(f)])
     assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_text_in_square_brackets_is_printed_as_it_is(tmp_path: Path) -> None:
+    f = tmp_path / "log.csv"
+    f.write_text("case_id,activity,timestamp\nA,Visit [no access],2024-01-01 09:00\n"
+                 "A,Visit [no access],2024-01-02 09:00\nA,Fixed,2024-01-05 09:00\n")
+    ws = str(tmp_path / "ws.duckdb")
+    assert runner.invoke(app, ["import", str(f), "-w", ws]).exit_code == 0
+    r = runner.invoke(app, ["flow", "-w", ws])
+    assert "Visit [no access]" in r.output
+    r = runner.invoke(app, ["targets", "-w", ws])
+    assert r.exit_code == 2 and "add a [targets] table" in r.output

@@ -37,9 +37,10 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
     ev = with_need(workspace.events(svc.key), svc)
     starts, ends = list(svc.clock.start), list(svc.clock.end)
     visits = list(svc.need.visit_activities)
-    # without named activities: no event ends a need, every event may start one (as columns,
-    # so that they aggregate like the named case)
-    is_end = ev.activity.isin(ends) if ends else ev.event_index < 0
+    # Without named activities every event may start a need and every event may end it: a
+    # need is then met at its last event (PM4Py's convention), and capability says so in
+    # words. As columns, so that they aggregate like the named case.
+    is_end = ev.activity.isin(ends) if ends else ev.event_index >= 0
     is_start = ev.activity.isin(starts) if starts else ev.event_index >= 0
 
     # a need is met when its most recently started case reached an end activity
@@ -123,8 +124,13 @@ class Capability:
         if phases > 1:
             first = self.completed["first_contact"].iloc[self.chart.limits[-1].first_point - 1]
             since = f" for needs first reported after the change ({first:%d %b %Y} on)"
+        if "names no end activity" in self.clock:
+            starts = "its first event to its last"
         text = (f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}{since}; "
                 f"the system is {state}.")
+        if "names no end activity" in self.clock:
+            text += (" (The service file names no end activity, so each case counts as "
+                     "finished at its last event; name it under [clock] end.)")
         if self.n_open:
             older = int((self.open["age_days"] > hi).sum())
             text += (f" {self.n_open:,} {noun}s are still open (not counted above)"
@@ -176,7 +182,9 @@ def capability(
         params["improvement_direction"] = "decrease"
     chart = spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset, labels=labels,
                     phases=breaks or None, **params)
-    return Capability(service=svc.key, chart=chart, completed=done, open=wip)
+    clock = (Capability.clock if svc.clock.end else
+             "first event to last event: the service file names no end activity")
+    return Capability(service=svc.key, chart=chart, completed=done, open=wip, clock=clock)
 
 
 def change_signal(cap: Capability) -> spc.Signal | None:

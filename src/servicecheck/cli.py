@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from servicecheck.io.errors import InputError
@@ -36,7 +37,9 @@ def friendly(fn: F) -> F:
             return fn(*args, **kwargs)
         except InputError as exc:
             # one sentence on one line: never wrapped, so it can be read and grepped whole
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            # the sentence carries names from the user's data: never read it as markup
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                      soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -50,6 +53,11 @@ def _check_period(period: str, allowed: str) -> None:
         choices = " or ".join(PERIOD_WORDS[p] for p in allowed)
         raise InputError(f"'{period}' is not a period", source="--period",
                          fix=f"use {choices}")
+
+
+def say(text: str) -> None:
+    """Print a line of results: plain text (activity names may hold [brackets])."""
+    console.print(text, highlight=False, markup=False)
 
 
 def _progress() -> Progress:
@@ -74,8 +82,8 @@ def generate(
         task = p.add_task("generating", total=events)
         g = gen(out, events=events, seed=seed, csv=csv,
                 progress=lambda n: p.advance(task, n))
-    console.print(f"Wrote {g.events:,} events, {g.demands:,} demands and {g.needs:,} needs "
-                  f"to {g.folder}", highlight=False)
+    say(f"Wrote {g.events:,} events, {g.demands:,} demands and {g.needs:,} needs "
+                  f"to {g.folder}")
 
 
 @app.command()
@@ -93,8 +101,7 @@ def init(
         raise InputError("the file exists already", source=str(path),
                          fix="choose another path, or pass --force to overwrite it")
     path.write_text(service_template(name), encoding="utf-8")
-    console.print(f"Wrote {path}: edit it, then import a log with --service {path}",
-                  highlight=False)
+    say(f"Wrote {path}: edit it, then import a log with --service {path}")
 
 
 @app.command("import")
@@ -141,7 +148,7 @@ def import_(
             timezone=timezone, timestamp_format=timestamp_format, delimiter=delimiter,
             wide=stamps,
         )
-    console.print(f"Imported {report.describe()}.", highlight=False)
+    say(f"Imported {report.describe()}.")
 
 
 @app.command("import-demand")
@@ -179,7 +186,7 @@ def import_demand(
         report = import_demands(ws, file, service=svc, mapping=mapping, preset=preset,
                                 timestamp_format=timestamp_format)
     masked = f"; masked {report.masked:,} personal details" if report.masked else ""
-    console.print(f"Imported {report.events:,} demands from {file}{masked}.", highlight=False)
+    say(f"Imported {report.events:,} demands from {file}{masked}.")
 
 
 @app.command()
@@ -193,7 +200,7 @@ def summary(workspace: WorkspaceOpt,
     with Workspace(workspace, read_only=True) as ws:
         s = summarise(ws, ws.service(service))
     for line in s.lines():
-        console.print(line, highlight=False)
+        say(line)
 
 
 @app.command()
@@ -216,30 +223,31 @@ def capability(
     with Workspace(workspace, read_only=True) as ws:
         svc = ws.service(service)
         c = cap(ws, svc, preset=preset)
-    console.print(c.describe(), highlight=False)
+    say(c.describe())
     last = c.chart.limits[-1].first_point
     recent = [s for s in c.chart.signals if s.points[-1] >= last][:5]
     for s in recent:
-        console.print(f"  - {s.reason}", highlight=False)
+        say(f"  - {s.reason}")
     if c.warning():
-        console.print(f"[yellow]Note:[/] {c.warning()}", highlight=False)
+        say(f"Note: {c.warning()}")
     if out:
         from servicecheck.charts.xmr import write_chart
 
         path = write_chart(c.chart, out / "capability", title="End-to-end days per need",
                            y_title="days from first contact")
-        console.print(f"Chart written to {path}", highlight=False)
+        say(f"Chart written to {path}")
     if period:
         _check_period(period, "DWM")
         view = by_period(c, period, stat, preset=preset,
                          phases=[svc.redesign_date] if svc.redesign_date else None)
         unit = {"D": "day", "W": "week", "M": "month"}[period]
         lim = view.days.limits[-1]
-        console.print(f"Per {unit}: the {stat} need takes {lim.centre:.1f} days "
+        say(f"Per {unit}: the {stat} need takes {lim.centre:.1f} days "
                       f"(limits {max(lim.lower or 0.0, 0.0):.1f} to {lim.upper or 0.0:.1f}); "
-                      f"{view.days.describe()}.", highlight=False)
-        if view.note():
-            console.print(view.note(), highlight=False)
+                      f"{view.days.describe()}.")
+        note = view.note()
+        if note:
+            say(note)
         if out:
             from servicecheck.charts.xmr import write_chart
 
@@ -296,7 +304,7 @@ def flow(
         if demand_type:
             events = for_demand_type(ws, svc, demand_type)
         for line in flow_lines(ws, svc, top=top, events=events):
-            console.print(line, highlight=False)
+            say(line)
         if out:
             dot = flow_map(events if events is not None else ws.events(svc.key),
                            value_steps=svc.value_steps, overlay=overlay, coverage=coverage,
@@ -304,7 +312,7 @@ def flow(
             out.mkdir(parents=True, exist_ok=True)
             (out / "map.dot").write_text(dot, encoding="utf-8")
             page = write_map_html(dot, out / "map.html", title=f"{svc.name}: flow map")
-            console.print(f"Flow map written to {page}", highlight=False)
+            say(f"Flow map written to {page}")
 
 
 @app.command()
@@ -324,7 +332,7 @@ def demand(
     with Workspace(workspace, read_only=True) as ws:
         svc = ws.service(service)
         for line in demand_lines(ws, svc, period):
-            console.print(line, highlight=False)
+            say(line)
         if out:
             from servicecheck.charts.xmr import write_chart
 
@@ -339,7 +347,7 @@ def demand(
                 write_chart(t.chart, out / f"demand-{i + 1}", x_title=unit,
                             title=f"{t.demand_type} ({t.nature}) per {unit}",
                             y_title="contacts")
-            console.print(f"Charts written to {out}", highlight=False)
+            say(f"Charts written to {out}")
 
 
 @app.command()
@@ -366,20 +374,19 @@ def classify(
         svc = ws.service(service)
         if confirm:
             n = labels.confirm(ws, svc, confirm)
-            console.print(f"Confirmed labels for {n:,} demands.", highlight=False)
+            say(f"Confirmed labels for {n:,} demands.")
         suggester = labels.train(ws, svc, embed=embed)
         queue = labels.review_queue(ws, svc, suggester)
-        console.print(f"Learned from the confirmed labels; {len(queue):,} demands wait for a "
-                      "person to classify them.", highlight=False)
+        say(f"Learned from the confirmed labels; {len(queue):,} demands wait for a "
+                      "person to classify them.")
         if review:
             review.parent.mkdir(parents=True, exist_ok=True)
             queue.to_csv(review, index=False)
-            console.print(f"Review queue written to {review} (least certain first).",
-                          highlight=False)
+            say(f"Review queue written to {review} (least certain first).")
         if accept_above is not None:
             n = labels.accept_confident(ws, svc, suggester, accept_above)
-            console.print(f"Accepted {n:,} suggestions at or above {accept_above:.0%} "
-                          "confidence, as the team chose.", highlight=False)
+            say(f"Accepted {n:,} suggestions at or above {accept_above:.0%} "
+                "confidence, as the team chose.")
 
 
 @app.command()
@@ -398,12 +405,12 @@ def targets(
     with Workspace(workspace, read_only=True) as ws:
         view = target_view(ws, ws.service(service), freq=period)
     for line in target_lines(view):
-        console.print(line, highlight=False)
+        say(line)
     if out:
         from servicecheck.charts.targets import write_target_charts
 
         for path in write_target_charts(view, out):
-            console.print(f"Chart written to {path}", highlight=False)
+            say(f"Chart written to {path}")
 
 
 @app.command()
@@ -422,7 +429,7 @@ def demo(
         result = run_demo(out, events=events, seed=seed,
                           progress=lambda n: p.advance(task, n))
     for line in result.lines:
-        console.print(line, highlight=False)
+        say(line)
 
 
 def main() -> None:
