@@ -133,7 +133,8 @@ class Capability:
                      "finished at its last event; name it under [clock] end.)")
         if self.n_open:
             older = int((self.open["age_days"] > hi).sum())
-            text += (f" {self.n_open:,} {noun}s are still open (not counted above)"
+            is_are = f"{noun} is" if self.n_open == 1 else f"{noun}s are"
+            text += (f" {self.n_open:,} {is_are} still open (not counted above)"
                      + (f", {older:,} of them already older than {hi:.0f} days" if older else "")
                      + ".")
         return text

@@ -23,6 +23,7 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w",
                                              help="The DuckDB workspace file.")]
@@ -62,7 +63,7 @@ def say(text: str) -> None:
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed:,.0f}/{task.total:,.0f} events"),
+                    TextColumn("{task.completed:,.0f}/{task.total:,.0f} {task.fields[unit]}"),
                     TimeElapsedColumn(), console=err, transient=True)
 
 
@@ -79,7 +80,7 @@ def generate(
     from servicecheck.examples.housing_repairs import generate as gen
 
     with _progress() as p:
-        task = p.add_task("generating", total=events)
+        task = p.add_task("generating", total=events, unit="events")
         g = gen(out, events=events, seed=seed, csv=csv,
                 progress=lambda n: p.advance(task, n))
     say(f"Wrote {g.events:,} events, {g.demands:,} demands and {g.needs:,} needs "
@@ -415,21 +416,88 @@ def targets(
 
 @app.command()
 @friendly
+def report(
+    workspace: WorkspaceOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "check.html"),
+    service: Annotated[str | None, typer.Option(help="Which service.")] = None,
+    assets: Annotated[Path | None, typer.Option(
+        help="Also write every chart as SVG (and Vega-Lite JSON) into this folder.")] = None,
+    pdf: Annotated[bool, typer.Option(
+        help="Also print the report to PDF through headless Chromium.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open the report in a browser.")]
+    = False,
+) -> None:
+    """The Check report: one self-contained HTML file for the team and its managers."""
+    from servicecheck.report import write_report
+
+    result = _with_section_progress(lambda tell: write_report(
+        workspace, out, service=service, assets=assets, pdf=pdf, progress=tell))
+    _say_report(result.path, result.findings)
+    if result.assets:
+        say(f"{len(result.assets)} charts written to {assets}")
+    if result.pdf:
+        say(f"PDF: {result.pdf}")
+    if open_:
+        _open(result.path)
+
+
+def _section_teller(p: Progress) -> Callable[[str], None]:
+    """A bar on ``p`` that names each report section as it is written."""
+    from servicecheck.report.build import SECTION_NAMES
+
+    task = p.add_task("writing the report", total=len(SECTION_NAMES), visible=False,
+                      unit="sections")
+
+    def tell(name: str) -> None:
+        p.update(task, description=f"writing the report: {name}", visible=True,
+                 completed=SECTION_NAMES.index(name))
+
+    return tell
+
+
+def _with_section_progress(work: Callable[[Callable[[str], None]], T]) -> T:
+    with _progress() as p:
+        return work(_section_teller(p))
+
+
+def _say_report(path: Path, findings: list[str]) -> None:
+    say("Headline findings:")
+    for i, finding in enumerate(findings, 1):
+        say(f"  {i}. {finding}")
+    say(f"Check report: {path} ({path.stat().st_size / 1e6:.1f} MB, works offline)")
+
+
+def _open(path: Path) -> None:
+    import webbrowser
+
+    if not webbrowser.open(path.resolve().as_uri()):
+        say(f"No browser could be started here; open {path} yourself.")
+
+
+@app.command()
+@friendly
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path(
         "servicecheck-demo"),
     events: Annotated[int, typer.Option(help="About how many events to generate.")] = 60000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    open_: Annotated[bool, typer.Option("--open", help="Open the report in a browser.")]
+    = False,
 ) -> None:
-    """Generate the synthetic housing-repairs service, import it and summarise it."""
+    """Generate the synthetic housing-repairs service, import it, summarise it and write its
+    Check report."""
     from servicecheck.demo import run_demo
 
     with _progress() as p:
-        task = p.add_task("generating", total=events)
-        result = run_demo(out, events=events, seed=seed,
-                          progress=lambda n: p.advance(task, n))
+        task = p.add_task("generating", total=events, unit="events")
+        result = run_demo(out, events=events, seed=seed, progress=lambda n: p.advance(task, n),
+                          report_progress=_section_teller(p))
     for line in result.lines:
         say(line)
+    _say_report(result.report, result.findings)
+    if open_:
+        _open(result.report)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from servicecheck.capability import capability, change_signal, needs
 from servicecheck.engine import Workspace
 from servicecheck.examples.load import load_repairs
+from servicecheck.report import write_report
 from servicecheck.summary import summarise
 from servicecheck.targets import target_view
 
@@ -18,10 +19,15 @@ class DemoResult:
     folder: Path
     workspace: Path
     lines: list[str]
+    report: Path
+    findings: list[str]
 
 
 def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
-             progress: Callable[[int], None] | None = None) -> DemoResult:
+             progress: Callable[[int], None] | None = None,
+             report_progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Generate, import, summarise and write the Check report (``check.html`` in ``out``).
+    ``progress`` hears events generated; ``report_progress`` each report section begun."""
     folder = Path(out)
     data = folder / "data"
     ws_path = folder / "housing-repairs.duckdb"
@@ -34,6 +40,7 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
         s = summarise(ws, svc, need_table=need_table)
         cap = capability(ws, svc, need_table=need_table)
         regime = target_view(ws, svc) if svc.targets else None
+        report = write_report(ws, folder / "check.html", progress=report_progress)
     lines = [*s.lines()]
     if dem.masked:
         lines.append(f"Masked {dem.masked:,} phone numbers, e-mail addresses and postcodes in "
@@ -53,4 +60,4 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
     if regime is not None:
         lines.append("Targets beside purpose: " + regime.headline())
     lines.append(f"Workspace: {ws_path}")
-    return DemoResult(folder, ws_path, lines)
+    return DemoResult(folder, ws_path, lines, report.path, report.findings)

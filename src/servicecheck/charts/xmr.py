@@ -9,9 +9,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from servicecheck.charts import Figure, vega_figure
 from servicecheck.spc import Chart
 
-MAX_POINTS = 5000  # beyond this the spec carries every point but draws lines only
+MAX_POINTS = 1000  # beyond this every point is on the line but only signals are circled
 
 
 def chart_frame(chart: Chart) -> pd.DataFrame:
@@ -32,20 +33,29 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
     base = alt.Chart(df).encode(x=alt.X("point:Q", title=x_title))
     tooltip = [alt.Tooltip("label:N", title="date"), alt.Tooltip("value:Q", format=".1f"),
                alt.Tooltip("signal:N")]
-    line = base.mark_line(strokeWidth=1, color="#4a4a4a").encode(
+    line = base.mark_line(strokeWidth=1, color="#4a4a4a", aria=False).encode(
         y=alt.Y("value:Q", title=y_title))
-    points = base.mark_circle(size=18).encode(
+    large = len(df) > MAX_POINTS
+    # On a large chart each circle's description would cost more than the circle: the figure's
+    # alt text and the signal list say what the points say.
+    points = base.mark_circle(size=18, aria=not large).encode(
         y="value:Q",
         color=alt.Color("kind:N", scale=alt.Scale(domain=["common cause", "signal"],
                                                   range=["#4a4a4a", "#e07b00"]),
                         legend=alt.Legend(title=None, orient="top")),
-        tooltip=tooltip,
+        tooltip=alt.value(None) if large else tooltip,
     )
-    centre = base.mark_line(color="#1f5fa8").encode(y="centre:Q", detail="group:N")
-    upper = base.mark_line(color="#1f5fa8", strokeDash=[4, 3]).encode(y="upper:Q",
-                                                                      detail="group:N")
-    lower = base.mark_line(color="#1f5fa8", strokeDash=[4, 3]).encode(y="lower_drawn:Q",
-                                                                      detail="group:N")
+    # Limits are constant within a phase: one segment per phase, not one vertex per point,
+    # which keeps a chart of thousands of needs small enough to inline in a report.
+    all_positive = bool((df["value"] >= 0).all())
+    segments = pd.DataFrame([{
+        "first": lim.first_point, "last": lim.last_point, "centre": lim.centre,
+        "upper": lim.upper, "lower": (max(lim.lower, 0.0) if all_positive else lim.lower)
+        if lim.lower is not None else None} for lim in chart.limits])
+    seg = alt.Chart(segments).encode(x="first:Q", x2="last:Q")
+    centre = seg.mark_rule(color="#1f5fa8").encode(y="centre:Q")
+    upper = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="upper:Q")
+    lower = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="lower:Q")
     layers: list[Any] = [line, centre, upper, lower]
     # a phase break is a known change in the system: say so where the limits were recalculated
     breaks = pd.DataFrame([{"point": lim.first_point,
@@ -57,7 +67,7 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         text = alt.Chart(breaks).mark_text(align="left", dx=4, dy=-120, color="#1f5fa8",
                                            fontSize=11).encode(x="point:Q", text="text:N")
         layers += [rule, text]
-    if len(df) <= MAX_POINTS:
+    if not large:
         layers.append(points)
     else:
         layers.append(points.transform_filter(alt.datum.kind == "signal"))
@@ -71,18 +81,23 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
     return spec
 
 
+def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
+               x_title: str = "in order of completion") -> Figure:
+    """The chart as a figure, its alt text saying in words what the chart shows."""
+    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title)
+    lim = chart.limits[-1]
+    lower = lim.lower if lim.lower is not None else float("nan")
+    if (chart.values >= 0).all():
+        lower = max(lower, 0.0)  # as drawn: a count or a time cannot fall below zero
+    phases = f" in {len(chart.limits)} phases, the last with" if len(chart.limits) > 1 else ","
+    alt_text = (f"{title}: {len(chart.values):,} points{phases} centre {lim.centre:.1f}, "
+                f"limits {lower:.1f} to {lim.upper if lim.upper is not None else float('nan'):.1f}"
+                f"; {chart.describe()}.")
+    return vega_figure(spec, name, alt_text)
+
+
 def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str,
                 x_title: str = "in order of completion") -> Path:
     """Write the chart as Vega-Lite JSON and as SVG (no browser needed)."""
-    import vl_convert as vlc
-
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title)
-    # a capability chart has one point per need: thousands are normal, not a mistake
-    with alt.data_transformers.disable_max_rows():
-        spec_json = spec.to_json()
-    stem.with_suffix(".vl.json").write_text(spec_json, encoding="utf-8")
-    svg = vlc.vegalite_to_svg(spec_json)
-    path = stem.with_suffix(".svg")
-    path.write_text(svg, encoding="utf-8")
-    return path
+    return xmr_figure(chart, stem.name, title=title, y_title=y_title,
+                      x_title=x_title).write(stem.parent)

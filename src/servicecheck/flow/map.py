@@ -1,24 +1,25 @@
 """The flow map as Graphviz DOT, made from the directly-follows table (no numbers computed here
-that the measures do not already give). Pages and reports render it with the vendored
-@viz-js/viz, so no Graphviz binary is needed anywhere.
+that the measures do not already give), and drawn to SVG by the Graphviz that the pygraphviz
+wheel carries, so no Graphviz install and no script in the page are needed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import itertools
-from collections.abc import Sequence
-from importlib import resources
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 from ibis.expr.types import Table
 
 from servicecheck._frames import to_frame
+from servicecheck.charts import Figure
 from servicecheck.flow.dfg import directly_follows, start_end_activities
 from servicecheck.flow.variants import covering, variants
 
-VIZ_JS = "viz-global-3.31.0.js"
 VALUE_STYLE = 'shape=box, style="rounded,filled,bold", fillcolor="#d7ead3", color="#2d6a2d"'
 WASTE_STYLE = 'shape=box, style="rounded,filled,dashed", fillcolor="#fbe3d6", color="#a0522d"'
 
@@ -110,28 +111,53 @@ def flow_map(
     return "\n".join(lines)
 
 
-def viz_js() -> str:
-    """The vendored @viz-js/viz browser build, to inline into a page."""
-    ref = resources.files("servicecheck.report").joinpath("vendor", VIZ_JS)
-    return ref.read_text(encoding="utf-8")
+_fontconfig_ready = False
+
+
+@contextlib.contextmanager
+def _quiet_first_fontconfig() -> Iterator[None]:
+    """The Graphviz inside the pygraphviz wheel brings an older fontconfig that, on its first
+    use in a process, prints a harmless warning about the system's newer config files straight
+    to file descriptor 2. Silence that one first use; errors still arrive as exceptions."""
+    global _fontconfig_ready
+    if _fontconfig_ready:
+        yield
+        return
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        _fontconfig_ready = True
+
+
+def render_svg(dot: str) -> str:
+    """Lay the map out with Graphviz's dot and return the SVG."""
+    import pygraphviz
+
+    graph = pygraphviz.AGraph(string=dot)
+    with _quiet_first_fontconfig():
+        svg = graph.draw(format="svg", prog="dot")
+    return bytes(svg).decode("utf-8")
+
+
+def map_figure(dot: str, alt: str, name: str = "flow-map") -> Figure:
+    return Figure(name, render_svg(dot), alt)
 
 
 def write_map_html(dot: str, path: Path, *, title: str) -> Path:
-    """A self-contained page that draws the map in the browser (nothing fetched)."""
+    """A self-contained page with the map drawn in it (nothing fetched, no script)."""
+    figure = map_figure(dot, f"{title}: the steps of the work and how often one follows "
+                             "another")
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:Helvetica,Arial,sans-serif;margin:1.5rem}}#map svg{{max-width:100%;
 height:auto}}</style></head><body><h1>{html.escape(title)}</h1>
-<div id="map" role="img" aria-label="{html.escape(title)}: the steps of the work and how
-often one follows another"></div>
-<script id="dot" type="text/plain">{html.escape(dot)}</script>
-<script>{viz_js()}</script>
-<script>
-const dot = document.getElementById("dot").textContent;
-Viz.instance().then(viz => {{
-  document.getElementById("map").appendChild(viz.renderSVGElement(dot));
-}});
-</script></body></html>"""
+<div id="map">{figure.inline()}</div>
+</body></html>"""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path

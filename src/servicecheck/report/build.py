@@ -1,0 +1,169 @@
+"""Write the Check report: one HTML file with every chart inlined as SVG (no script, no font,
+nothing fetched), the charts also as files beside it on request, and a PDF through headless
+Chromium where it is installed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from servicecheck.capability import capability, needs
+from servicecheck.engine import Workspace
+from servicecheck.io.errors import InputError
+from servicecheck.report.sections import (
+    Section,
+    capability_section,
+    data_quality_section,
+    demand_section,
+    flow_section,
+    purpose_section,
+    system_conditions_section,
+    targets_section,
+)
+from servicecheck.service import Service
+
+SECTION_NAMES = ("purpose", "demand", "capability", "flow", "targets versus purpose",
+                 "system conditions", "data quality")
+HEADLINE_ORDER = ("capability", "demand", "targets", "flow")
+
+
+@dataclass(frozen=True)
+class Report:
+    path: Path
+    findings: list[str]
+    sections: list[Section]
+    assets: list[Path]
+    pdf: Path | None
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+def build_sections(ws: Workspace, svc: Service,
+                   progress: Callable[[str], None] | None = None) -> list[Section]:
+    """Every section, in reading order; ``progress`` hears each section's name as it starts."""
+    tell = progress or (lambda _name: None)
+    tell("purpose")
+    out = [purpose_section(svc)]
+    tell("demand")
+    out.append(demand_section(ws, svc))
+    tell("capability")
+    cap = capability(ws, svc, need_table=needs(ws, svc))
+    out.append(capability_section(cap, svc))
+    tell("flow")
+    out.append(flow_section(ws, svc))
+    tell("targets versus purpose")
+    out.append(targets_section(ws, svc))
+    tell("system conditions")
+    out.append(system_conditions_section(ws, svc))
+    tell("data quality")
+    out.append(data_quality_section(ws, svc, cap))
+    return out
+
+
+def headline_findings(sections: list[Section], n: int = 3) -> list[str]:
+    by_id = {s.id: s.headline for s in sections if s.headline}
+    return [by_id[k] for k in HEADLINE_ORDER if k in by_id][:n]
+
+
+def _words(text: str) -> Markup:
+    """Escape a sentence and show `names` (service-file keys, commands) as code."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False)))
+
+
+def render(sections: list[Section], svc: Service, *, source: str, period: str) -> str:
+    from servicecheck import __version__
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("servicecheck.report", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True)
+    env.filters["words"] = _words
+    return env.get_template("check.html.j2").render(
+        service=svc, sections=sections, findings=headline_findings(sections),
+        version=__version__, workspace=source, period=period,
+        made=f"{dt.datetime.now(dt.UTC):%d %b %Y %H:%M} UTC")
+
+
+def _period(ws: Workspace, svc: Service) -> str:
+    ev = ws.events(svc.key)
+    row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
+    if row["first"] is None or str(row["first"]) == "NaT":
+        return "no events yet"
+    return f"{row['first']:%d %b %Y} to {row['last']:%d %b %Y}"
+
+
+def write_report(workspace: Workspace | str | Path, out: str | Path, *,
+                 service: str | None = None, assets: str | Path | None = None,
+                 pdf: bool = False, progress: Callable[[str], None] | None = None) -> Report:
+    """Write the Check report for one service of a workspace to ``out`` (HTML).
+
+    ``assets`` names a folder for every chart as SVG (and Vega-Lite JSON); ``pdf`` also prints
+    the report to ``out`` with a ``.pdf`` suffix through headless Chromium.
+    """
+    out = Path(out)
+    if isinstance(workspace, Workspace):
+        ws, owned = workspace, False
+    else:
+        ws, owned = Workspace(workspace, read_only=True), True
+    try:
+        svc = ws.service(service)
+        sections = build_sections(ws, svc, progress)
+        page = render(sections, svc, source=str(ws.path or "a workspace in memory"),
+                      period=_period(ws, svc))
+    finally:
+        if owned:
+            ws.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    written = ([f.write(Path(assets)) for s in sections for f in s.figures]
+               if assets is not None else [])
+    pdf_path = print_pdf(out, out.with_suffix(".pdf")) if pdf else None
+    return Report(out, headline_findings(sections), sections, written, pdf_path)
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium_flags(profile: str) -> list[str]:
+    """Headless with nothing reaching out: no first-run, sync, updates or background fetches."""
+    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--disable-quic",
+             f"--user-data-dir={profile}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    return flags
+
+
+def print_pdf(page: Path, target: Path) -> Path:
+    browser = find_chromium()
+    if browser is None:
+        raise InputError("--pdf needs Chromium, and none is installed", source=str(page),
+                         fix="install it (Debian: apt install chromium) or print the HTML "
+                             "report from any browser")
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [browser, *chromium_flags(profile), "--no-pdf-header-footer",
+             f"--print-to-pdf={target}", page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=180)
+    if done.returncode != 0 or not target.exists():
+        raise InputError(f"Chromium could not print the report ({done.stderr.strip()[-200:]})",
+                         source=str(page), fix="print the HTML report from a browser")
+    return target

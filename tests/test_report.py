@@ -1,0 +1,134 @@
+"""The Check report as a team meets it: one offline HTML file, the sections in plain words whose
+numbers are the measures' numbers, the charts inlined and also written beside it, a PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from servicecheck.capability import capability, needs
+from servicecheck.cli import app
+from servicecheck.engine import Workspace
+from servicecheck.report import write_report
+from servicecheck.summary import summarise
+
+runner = CliRunner()
+SECTIONS = ["purpose", "demand", "capability", "flow", "targets", "system-conditions",
+            "data-quality"]
+
+
+class Outline(HTMLParser):
+    """What a reader and a screen reader meet: sections, leads, images and what loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.leads: dict[str, int] = {}
+        self.svgs: list[dict[str, str | None]] = []
+        self.fetches: list[str] = []
+        self.scripts = 0
+        self._section = ""
+        self._in_lead = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section":
+            self._section = a["id"] or ""
+            self.sections.append(self._section)
+        if tag == "div" and a.get("class") == "lead":
+            self._in_lead = True
+        if tag == "p" and self._in_lead:
+            self.leads[self._section] = self.leads.get(self._section, 0) + 1
+        if tag == "svg":
+            self.svgs.append(a)
+        if tag == "script":
+            self.scripts += 1
+        for key in ("src", "href"):
+            value = a.get(key) or ""
+            if key in a and not value.startswith("#"):
+                self.fetches.append(value)
+        if tag == "link":
+            self.fetches.append(str(a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div":
+            self._in_lead = False
+
+
+def outline(page: str) -> Outline:
+    o = Outline()
+    o.feed(page)
+    return o
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_workspace: Path) -> Path:
+    """The report `servicecheck demo` wrote beside its workspace."""
+    return demo_workspace.parent / "check.html"
+
+
+def test_the_demo_writes_a_self_contained_report(demo_report: Path) -> None:
+    page = demo_report.read_text(encoding="utf-8")
+    o = outline(page)
+    assert o.sections == SECTIONS
+    assert all(1 <= o.leads[s] <= 3 for s in SECTIONS), o.leads
+    assert o.scripts == 0 and o.fetches == []
+    assert "@import" not in page and "url(" not in page
+    assert demo_report.stat().st_size <= 2_000_000
+    # every chart is inline, named for a screen reader
+    assert len(o.svgs) >= 8
+    assert all(s.get("role") == "img" and len(s.get("aria-label") or "") > 20 for s in o.svgs)
+    assert "@media print" in page and "break-before: page" in page
+
+
+def test_report_numbers_are_the_measures_numbers(demo_workspace: Path, tmp_path: Path) -> None:
+    with Workspace(demo_workspace, read_only=True) as ws:
+        svc = ws.service()
+        report = write_report(ws, tmp_path / "check.html")
+        s = summarise(ws, svc)
+        cap = capability(ws, svc, need_table=needs(ws, svc))
+    by_id = {sec.id: sec for sec in report.sections}
+    lo, hi = cap.predictable_range()
+    assert report.findings[0].startswith(f"A need takes between {lo:.0f} and {hi:.0f} days")
+    share = s.failure_demands / s.demands
+    assert f"{share:.0%} of classified demand is failure demand" in report.findings[1]
+    assert len(report.findings) == 3 and "orders met their target" in report.findings[2]
+    assert by_id["capability"].lead[0] == cap.describe()
+    quality = " ".join(by_id["data-quality"].lead)
+    assert f"{s.events + s.demands:,} rows read in 2 imports" in quality
+    assert "none left out" in quality
+    assert f"{s.events:,} events" in " ".join(by_id["system-conditions"].lead)
+
+
+def test_report_command_writes_assets_and_pdf(demo_workspace: Path, tmp_path: Path) -> None:
+    if shutil.which("chromium") is None:
+        pytest.fail("Chromium is needed for --pdf (scripts/system-deps installs it)")
+    out = tmp_path / "out" / "check.html"
+    r = runner.invoke(app, ["report", "-w", str(demo_workspace), "-o", str(out),
+                            "--assets", str(tmp_path / "charts"), "--pdf"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "Headline findings: 1. A need takes between" in text and f"Check report: {out}" in text
+    svgs = sorted(p.name for p in (tmp_path / "charts").glob("*.svg"))
+    assert svgs == sorted(["failure-demand.svg", "demand-types.svg", "capability.svg",
+                           "capability-week.svg", "flow-map.svg", "target-regime.svg",
+                           "citizen-days.svg", "where-the-days-go.svg"])
+    inline = out.read_text(encoding="utf-8").count("<svg")
+    assert inline == len(svgs)
+    assert all((tmp_path / "charts" / n).read_text().lstrip().startswith(("<svg", "<?xml"))
+               for n in svgs)
+    pdf = out.with_suffix(".pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages >= len(SECTIONS)  # each section starts a page in print
+
+
+def test_report_of_a_missing_workspace_is_one_sentence(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["report", "-w", str(tmp_path / "nope.duckdb")])
+    assert r.exit_code == 2
+    assert "does not exist" in r.output and "Traceback" not in r.output
