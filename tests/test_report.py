@@ -93,12 +93,19 @@ def test_report_numbers_are_the_measures_numbers(demo_workspace: Path, tmp_path:
         s = summarise(ws, svc)
         cap = capability(ws, svc, need_table=needs(ws, svc))
     by_id = {sec.id: sec for sec in report.sections}
-    lo, hi = cap.predictable_range()
-    assert report.findings[0].startswith(f"A need takes between {lo:.0f} and {hi:.0f} days")
+    assert report.findings[0] == cap.headline()
+    assert not cap.chart.stable  # so the headline gives what needs took, not a range
+    done = cap.completed.iloc[cap.chart.limits[-1].first_point - 1:]["end_to_end_days"]
+    assert report.findings[0].startswith(
+        f"Half of the needs took {done.median():.0f} days or fewer from the citizen's first "
+        f"contact, 9 in 10 up to {done.quantile(0.9):.0f}")
     share = s.failure_demands / s.demands
     assert f"{share:.0%} of classified demand is failure demand" in report.findings[1]
     assert len(report.findings) == 3 and "orders met their target" in report.findings[2]
     assert by_id["capability"].lead[0] == cap.describe()
+    lo, hi = cap.predictable_range()
+    assert f"between {lo:.0f} and {hi:.0f} days" in cap.describe()
+    assert "so that range is no prediction" in cap.describe()
     quality = " ".join(by_id["data-quality"].lead)
     assert f"{s.events + s.demands:,} rows read in 2 imports" in quality
     assert "none left out" in quality
@@ -113,7 +120,7 @@ def test_report_command_writes_assets_and_pdf(demo_workspace: Path, tmp_path: Pa
                             "--assets", str(tmp_path / "charts"), "--pdf"])
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())
-    assert "Headline findings: 1. A need takes between" in text and f"Check report: {out}" in text
+    assert "Headline findings: 1. Half of the needs took" in text and f"Check report: {out}" in text
     svgs = sorted(p.name for p in (tmp_path / "charts").glob("*.svg"))
     assert svgs == sorted(["failure-demand.svg", "demand-types.svg", "capability.svg",
                            "capability-week.svg", "flow-map.svg", "target-regime.svg",
@@ -132,3 +139,47 @@ def test_report_of_a_missing_workspace_is_one_sentence(tmp_path: Path) -> None:
     r = runner.invoke(app, ["report", "-w", str(tmp_path / "nope.duckdb")])
     assert r.exit_code == 2
     assert "does not exist" in r.output and "Traceback" not in r.output
+
+
+# real logs no one designed the report for, each with the service file kept under examples/
+REAL = [
+    # example folder, log, events kept, text the report must say
+    ("road-traffic-fines", "road_traffic_fines_first10k_cases.csv.gz", 34_724,
+     ["of fines met their target", "from Create Fine", "none left out",
+      "A penalty is added automatically when payment is late"]),
+    ("sepsis", "sepsis_hospital.csv.gz", 15_190,
+     ["of patients met their target", "24 without a case id", "from ER Registration",
+      "Blood tests repeated on a fixed schedule"]),
+    ("travel-expenses", "bpic2020_domestic_declarations.csv.gz", 55_628,
+     ["names no target regime", "went straight through (clean)",
+      "No demand has been imported", "Claims sent back rather than put right"]),
+]
+
+
+@pytest.mark.parametrize(("example", "log", "events", "says"), REAL,
+                         ids=[r[0] for r in REAL])
+def test_report_reads_sensibly_on_real_logs(example: str, log: str, events: int,
+                                            says: list[str], tmp_path: Path) -> None:
+    from servicecheck import import_events
+    from servicecheck.service import Service
+
+    from .conftest import DATA, ROOT
+
+    svc = Service.load(ROOT / "examples" / example / "service.toml")
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        imported = import_events(ws, DATA / log, service=svc)
+        assert imported.events == events
+        report = write_report(ws, tmp_path / "check.html", assets=tmp_path / "charts")
+    page = report.path.read_text(encoding="utf-8")
+    o = outline(page)
+    assert o.sections == SECTIONS and o.scripts == 0 and o.fetches == []
+    assert all(1 <= o.leads[s] <= 3 for s in SECTIONS), o.leads
+    assert report.size <= 2_000_000
+    text = " ".join(" ".join(s.lead + s.details + [" ".join(r) for t in s.tables
+                                                   for r in t.rows])
+                    for s in report.sections)
+    for words in says:
+        assert words in text, words
+    assert "nan" not in text.lower().split() and "None" not in text.split()
+    assert len(report.findings) >= 2
+    assert len(report.assets) == len(o.svgs)

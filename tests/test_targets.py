@@ -52,7 +52,7 @@ def test_one_need_by_hand(tmp_path: Path) -> None:
     assert (m["days_before_clock"], m["days_order_open"], m["days_clock_stopped"]) == (2, 2, 6)
     assert v.regime["within_target"].iloc[0] == 0.5
     assert v.citizen["median_days"].iloc[0] == 10.0
-    assert target_lines(v)[0].startswith("50% of orders met their target; the median citizen "
+    assert target_lines(v)[0].startswith("50% of cases met their target; the median citizen "
                                          "waited 10 days")
 
 
@@ -114,7 +114,7 @@ def test_nyc311_case_table_with_due_dates() -> None:
     assert len(with_due) == 121 and not with_due["closed"].any()
     assert int(o["past_due_open"].sum()) == int((with_due["due"] < log.period[1]).sum())
     assert o.loc[o["due"].isna(), "within_target"].isna().all()  # no deadline: not judged
-    assert target_lines(v)[0].startswith("no closed order has a timescale or due date")
+    assert target_lines(v)[0].startswith("no closed request has a timescale or due date")
     assert "visit" not in target_lines(v)[0]
 
 

@@ -116,18 +116,45 @@ class Capability:
         lim = self.chart.limits[phase]
         return max(lim.lower or 0.0, 0.0), float(lim.upper or 0.0)
 
+    def _latest(self) -> pd.DataFrame:
+        """The completed needs of the latest phase (all of them when there is one phase)."""
+        first = self.chart.limits[-1].first_point if self.chart.limits else 1
+        return self.completed.iloc[first - 1:]
+
+    def _since(self) -> str:
+        if len(self.chart.limits) < 2 or "first_contact" not in self.completed:
+            return ""
+        first = self.completed["first_contact"].iloc[self.chart.limits[-1].first_point - 1]
+        return f" for needs first reported after the change ({first:%d %b %Y} on)"
+
+    def _starts(self, starts: str) -> str:
+        return "its first event to its last" if "names no end activity" in self.clock else starts
+
+    def headline(self, noun: str = "need", starts: str = "the citizen's first contact") -> str:
+        """One sentence: the predictable range when the system is stable; when it is not, what
+        the needs took (median and 9 in 10), since limits then predict nothing."""
+        starts = self._starts(starts)
+        if self.chart.stable:
+            lo, hi = self.predictable_range()
+            return f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}."
+        days = self._latest()["end_to_end_days"] if "end_to_end_days" in self.completed else None
+        if days is None or days.empty:
+            return f"The time a {noun} takes from {starts} is not predictable."
+        return (f"Half of the {noun}s took {days.median():.0f} days or fewer from {starts}, "
+                f"9 in 10 up to {days.quantile(0.9):.0f}, and the time is not predictable.")
+
     def describe(self, noun: str = "need", starts: str = "the citizen's first contact") -> str:
         lo, hi = self.predictable_range()
         state = self.chart.describe()
-        phases = len(self.chart.limits)
-        since = ""
-        if phases > 1:
-            first = self.completed["first_contact"].iloc[self.chart.limits[-1].first_point - 1]
-            since = f" for needs first reported after the change ({first:%d %b %Y} on)"
-        if "names no end activity" in self.clock:
-            starts = "its first event to its last"
-        text = (f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}{since}; "
-                f"the system is {state}.")
+        since = self._since()
+        starts = self._starts(starts)
+        if self.chart.stable:
+            text = (f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}{since}; "
+                    f"the system is {state}.")
+        else:
+            text = (f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}{since} "
+                    f"on the process limits, but the system is {state}, so that range is no "
+                    "prediction: find and act on the causes of the signals first.")
         if "names no end activity" in self.clock:
             text += (" (The service file names no end activity, so each case counts as "
                      "finished at its last event; name it under [clock] end.)")

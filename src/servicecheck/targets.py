@@ -40,6 +40,8 @@ class TargetView:
     mechanisms: pd.DataFrame      # per need: each mechanism, and the days it adds
     where_days: pd.DataFrame      # the citizen's days split by what was happening
     freq: str
+    unit: str = "order"           # what the regime counts, as the service file names it
+    starts: str = "first contact"  # where the citizen's clock starts, in words
 
     def headline(self) -> str:
         closed = self.orders[self.orders["closed"]]
@@ -47,14 +49,15 @@ class TargetView:
         n = self.mechanisms
         done = n[~n["open"]]
         if len(judged):
-            regime = f"{judged.mean():.0%} of orders met their target"
+            regime = f"{judged.mean():.0%} of {self.unit}s met their target"
         else:
-            regime = "no closed order has a timescale or due date the regime judges it by"
+            regime = (f"no closed {self.unit} has a timescale or due date the regime judges it "
+                      "by")
         if not len(done):
             return f"{regime}; no need has been met yet."
         days = done["end_to_end_days"].median()
         text = (f"{regime}; the median citizen waited {days:.0f} "
-                f"{'day' if round(days) == 1 else 'days'} from first contact to the need "
+                f"{'day' if round(days) == 1 else 'days'} from {self.starts} to the need "
                 "being met")
         if done["visits"].sum() > 0:
             text += f", and {(done['visits'] > 1).mean():.0%} needed more than one visit"
@@ -154,8 +157,11 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
         table["label"] = [f"{p:{fmt}}" for p in table["period"]]
 
     mech = _mechanisms(ev, orders, n, svc, workspace, late_start_days)
+    starts = ("first contact" if svc.clock.start_at_first_contact else
+              " or ".join(svc.clock.start) or "the first event")
     return TargetView(orders=orders, regime=regime, citizen=citizen, mechanisms=mech,
-                      where_days=_where_days(mech), freq=freq)
+                      where_days=_where_days(mech), freq=freq,
+                      unit=svc.targets.unit if svc.targets else "order", starts=starts)
 
 
 def _mechanisms(ev: pd.DataFrame, orders: pd.DataFrame, n: pd.DataFrame, svc: Service,

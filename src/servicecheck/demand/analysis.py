@@ -29,6 +29,11 @@ def failure_share(demands: Table, by: str | None = None) -> pd.DataFrame:
     """
     d = _frame(demands)
     key = by or "all"
+    if d.empty:  # no demand yet: zero of everything overall, and no share to speak of
+        rows = [{key: "all demand", "demand": 0, "value": 0, "failure": 0, "unknown": 0,
+                 "failure_share": float("nan")}] if by is None else []
+        return pd.DataFrame(rows, columns=[key, "demand", "value", "failure", "unknown",
+                                           "failure_share"])
     if by is None:
         d[key] = "all demand"
     g = d.groupby(key, dropna=False)

@@ -47,13 +47,19 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def clock_start_words(svc: Service) -> str:
+    """Where the citizen's clock starts, in words, as the service file says."""
+    if svc.clock.start_at_first_contact:
+        return "the citizen's first contact"
+    return _join(svc.clock.start) or "the first event"
+
+
 # -- Purpose ---------------------------------------------------------------------------------
 def purpose_section(svc: Service) -> Section:
     lead = [f"Purpose, in the citizen's words: “{svc.purpose}”." if svc.purpose else
             "The service file states no purpose yet: write it under `purpose`, in the "
             "citizen's words."]
-    start = ("the citizen's first contact" if svc.clock.start_at_first_contact else
-             _join(svc.clock.start) or "the first event")
+    start = clock_start_words(svc)
     end = _join(svc.clock.end) or "the last event of the need (no end activity is named)"
     lead.append(f"The citizen's clock starts at {start} and stops at {end}; every time in "
                 "this report is measured on it, not on the organisation's clock.")
@@ -122,7 +128,8 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
         return Section("capability", "Capability", [
             f"No need has been met yet ({cap.n_open:,} open), so there is no end-to-end time "
             "to chart."])
-    lead = [cap.describe()]
+    starts = clock_start_words(svc)
+    lead = [cap.describe(starts=starts)]
     if len(cap.chart.limits) > 1:
         before, after = cap.chart.limits[0], cap.chart.limits[-1]
         lead.append(f"Before the change a need took {before.centre:.0f} days on average "
@@ -132,9 +139,11 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
         if signal:
             lead.append(f"On the old limits the change shows as a signal ({signal.reason}), "
                         "so the limits were recalculated from it.")
-    else:
+    elif cap.chart.stable:
         lead.append("Any single need can take anywhere in that range: that is what the "
                     "system delivers, whatever a target says.")
+    else:
+        lead.append(cap.headline(starts=starts))
     details = [f"Signal: {s.reason}" for s in cap.chart.signals[:8]]
     if cap.warning():
         details.append(f"Note: {cap.warning()}")
@@ -151,7 +160,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     if note:
         details.append(note)
     return Section("capability", "Capability", lead, figures, [], details,
-                   headline=lead[0].split(";")[0] + ".")
+                   headline=cap.headline(starts=starts))
 
 
 # -- Flow ------------------------------------------------------------------------------------
