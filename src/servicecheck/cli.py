@@ -500,6 +500,89 @@ def demo(
         _open(result.report)
 
 
+DatabaseOpt = Annotated[str, typer.Option(
+    "--database", "-d", help="The store: a SQLite file, or a URL such as "
+    "postgresql+psycopg://user@host/db.")]
+
+
+@app.command()
+@friendly
+def serve(
+    database: DatabaseOpt = "servicecheck.db",
+    service: Annotated[Path | None, typer.Option(
+        help="The service file (demand types, channels, redaction).")] = None,
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", help="A workspace for the capability, flow and targets "
+        "dashboards.")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; other machines reach it "
+                                           "only if you choose so.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option(
+        help="Mark cookies Secure (behind a TLS proxy).")] = False,
+) -> None:
+    """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
+    import uvicorn
+
+    from servicecheck.web import create_app
+
+    web_app = create_app(database, service=service, workspace=workspace,
+                         secure_cookies=secure_cookies)
+    say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
+        "Ctrl+C stops it.")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+
+
+users_app = typer.Typer(help="People who may sign in to the web app.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Tokens for council systems that post demand to the API.",
+                         no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+@users_app.command("add")
+@friendly
+def users_add(
+    name: Annotated[str, typer.Argument(help="The name they sign in with.")],
+    role: Annotated[str, typer.Option(help="recorder, analyst or admin.")] = "recorder",
+    database: DatabaseOpt = "servicecheck.db",
+    password_stdin: Annotated[bool, typer.Option(
+        help="Read the password from standard input (for scripts).")] = False,
+) -> None:
+    """Add a person with a role: recorders capture, analysts also see dashboards and export,
+    admins also manage people and integrations."""
+    from servicecheck.store import open_store
+    from servicecheck.store.accounts import add_user
+
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin else
+                typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    store = open_store(database)
+    try:
+        add_user(store, name, password, role)
+    finally:
+        store.close()
+    say(f"Added {name} as {role}.")
+
+
+@tokens_app.command("add")
+@friendly
+def tokens_add(
+    name: Annotated[str, typer.Argument(help="The integration, e.g. 'repairs-crm'.")],
+    database: DatabaseOpt = "servicecheck.db",
+) -> None:
+    """Create a token for one integration; it is printed once and stored only as a hash."""
+    from servicecheck.store import open_store
+    from servicecheck.store.accounts import add_token
+
+    store = open_store(database)
+    try:
+        token = add_token(store, name)
+    finally:
+        store.close()
+    say(token)
+    err.print("Give this token to the integration now: it is not shown again.",
+              highlight=False, markup=False)
+
+
 def main() -> None:
     try:
         app()

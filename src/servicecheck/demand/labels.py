@@ -3,6 +3,7 @@ confirmation, and (only when the team sets a threshold) accepting confident sugg
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -39,12 +40,20 @@ def train(ws: Workspace, service: Service, *, held_out: float = 0.2,
                          source=str(ws.path or "workspace"),
                          fix="confirm at least a few dozen first (servicecheck classify "
                          "--confirm labels.csv), then suggestions can be learned")
-    s = Suggester.for_labels(label_lists(ws, service), embed=embed)
+    return fit_suggester(confirmed, label_lists(ws, service), held_out=held_out, embed=embed)
+
+
+def fit_suggester(confirmed: pd.DataFrame, labels: Mapping[str, Sequence[str]], *,
+                  held_out: float = 0.2, embed: bool = False) -> Suggester:
+    """Learn from confirmed demand in time order (``verbatim`` and a column per head); with
+    enough of it, the latest share is held out to calibrate, then learned from too."""
+    s = Suggester.for_labels(labels, embed=embed)
     cut = int(len(confirmed) * (1 - held_out)) if len(confirmed) >= 100 else len(confirmed)
-    s.learn(confirmed["verbatim"].tolist()[:cut], confirmed.iloc[:cut])
+    verbatims = confirmed["verbatim"].astype(str).tolist()
+    s.learn(verbatims[:cut], confirmed.iloc[:cut])
     if cut < len(confirmed):
-        s.calibrate(confirmed["verbatim"].tolist()[cut:], confirmed.iloc[cut:])
-        s.learn(confirmed["verbatim"].tolist()[cut:], confirmed.iloc[cut:], epochs=1)
+        s.calibrate(verbatims[cut:], confirmed.iloc[cut:])
+        s.learn(verbatims[cut:], confirmed.iloc[cut:], epochs=1)
     return s
 
 

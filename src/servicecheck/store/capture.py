@@ -1,0 +1,88 @@
+"""Demand captured at the front line or sent by a council system: stored redacted, read back
+for the live board and for analysts' export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from servicecheck.demand.redact import redact
+from servicecheck.service import Service
+from servicecheck.store.db import Store, now
+from servicecheck.store.schema import demands
+
+NATURES = ("value", "failure", "unknown")
+EXPORT_COLUMNS = ["id", "service", "received_at", "channel", "verbatim", "demand_type", "nature",
+                  "failure_kind", "first_point_resolved", "case_id", "recorded_by", "source",
+                  "suggested_nature", "suggested_confidence"]
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One demand as the citizen put it, and how the worker classified it."""
+
+    verbatim: str
+    channel: str
+    nature: str
+    demand_type: str | None = None
+    failure_kind: str | None = None
+    first_point_resolved: bool | None = None
+    case_id: str | None = None
+    received_at: dt.datetime | None = None
+    suggested_nature: str | None = None
+    suggested_confidence: float | None = None
+
+
+def problems(c: Capture, svc: Service) -> list[str]:
+    """What is wrong with a capture, each as a sentence naming the field and the fix."""
+    out = []
+    if not c.verbatim.strip():
+        out.append("verbatim: write what the citizen said, in their words")
+    if c.channel not in svc.channels:
+        out.append(f"channel: '{c.channel}' is not one of {', '.join(svc.channels)}")
+    if c.nature not in NATURES:
+        out.append("nature: choose value, failure or unknown")
+    if c.nature == "failure" and svc.failure_kinds and c.failure_kind and \
+            c.failure_kind not in svc.failure_kinds:
+        out.append(f"failure kind: '{c.failure_kind}' is not one of "
+                   f"{', '.join(svc.failure_kinds)}")
+    if c.nature != "failure" and c.failure_kind:
+        out.append("failure kind: only failure demand has a failure kind")
+    return out
+
+
+def store_demand(store: Store, svc: Service, c: Capture, *, recorded_by: str,
+                 source: str) -> int:
+    """Redact (when the service file says so) and store; returns the demand's id once the
+    database has committed it, so an acknowledged capture is never lost."""
+    verbatim = redact(c.verbatim)[0] if svc.redact else c.verbatim
+    with store.engine.begin() as conn:
+        return int(conn.execute(demands.insert().values(
+            service=svc.key, received_at=c.received_at or now(), channel=c.channel,
+            verbatim=verbatim.strip(), demand_type=(c.demand_type or None),
+            nature=c.nature, failure_kind=(c.failure_kind or None) if c.nature == "failure"
+            else None, first_point_resolved=c.first_point_resolved,
+            case_id=(c.case_id or None), recorded_by=recorded_by, source=source,
+            suggested_nature=c.suggested_nature, suggested_confidence=c.suggested_confidence,
+        ).returning(demands.c.id)).scalar_one())
+
+
+def demand_frame(store: Store, svc: Service, since: dt.datetime | None = None) -> pd.DataFrame:
+    """Captured demand for one service (all of it, or since a time), oldest first."""
+    q = sa.select(*[demands.c[c] for c in EXPORT_COLUMNS]).where(demands.c.service == svc.key)
+    if since is not None:
+        q = q.where(demands.c.received_at >= since)
+    with store.engine.connect() as conn:
+        df = pd.DataFrame(conn.execute(q.order_by(demands.c.received_at, demands.c.id)).all(),
+                          columns=EXPORT_COLUMNS)
+    df["received_at"] = pd.to_datetime(df["received_at"], utc=True)
+    return df
+
+
+def count(store: Store, svc: Service) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(demands).where(
+            demands.c.service == svc.key)).scalar_one())

@@ -1,0 +1,99 @@
+"""Open the store (SQLite file by default, PostgreSQL by URL) and bring its tables up to date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from servicecheck.io.errors import InputError
+from servicecheck.store import schema
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back without their zone; everything stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def database_url(text: str) -> str:
+    """A URL, or a path to a SQLite file."""
+    if "://" in text:
+        if text.startswith("postgresql://"):  # psycopg 3 is the driver we ship
+            return "postgresql+psycopg://" + text[len("postgresql://"):]
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    # WAL lets the board read while captures write; NORMAL keeps every committed capture
+    # through a crash of the server process (only a power cut may lose the last commits);
+    # a busy timeout makes concurrent writers queue instead of failing.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+@dataclass
+class Store:
+    engine: sa.Engine
+    url: str
+
+    def audit(self, actor: str, action: str, detail: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(schema.audit.insert().values(at=now(), actor=actor, action=action,
+                                                   detail=detail))
+
+    def audit_log(self, limit: int = 200) -> list[sa.Row[Any]]:
+        with self.engine.connect() as c:
+            return list(c.execute(schema.audit.select().order_by(schema.audit.c.id.desc())
+                                  .limit(limit)))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Run every Alembic revision not yet applied (at each start of the app)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location",
+                        str(resources.files("servicecheck.store").joinpath("migrations")))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def open_store(url: str, *, run_migrations: bool = True) -> Store:
+    """Connect and migrate. ``url`` is a SQLAlchemy URL or a path to a SQLite file."""
+    full = database_url(url)
+    if full.startswith("sqlite"):
+        engine = sa.create_engine(full, connect_args={"check_same_thread": False})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = sa.create_engine(full, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    try:
+        if run_migrations:
+            migrate(engine)
+        else:
+            with engine.connect():
+                pass
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        raise InputError(f"the database cannot be opened ({str(exc.orig).strip()[:160]})",
+                         source=url.split("@")[-1],
+                         fix="check the URL, that the server runs and the user may connect"
+                         ) from None
+    return Store(engine, full)

@@ -1,0 +1,77 @@
+"""The tables. One definition, read by the migrations' first revision and by the queries."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+ROLES = ("recorder", "analyst", "admin")
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    # only a hash of the cookie's token is stored: a copy of the database opens no session
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+demands = sa.Table(
+    "demands", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("service", sa.String(200), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("channel", sa.String(40), nullable=False),
+    sa.Column("verbatim", sa.Text, nullable=False),
+    sa.Column("demand_type", sa.String(200)),
+    sa.Column("nature", sa.String(10), nullable=False),
+    sa.Column("failure_kind", sa.String(200)),
+    sa.Column("first_point_resolved", sa.Boolean),
+    sa.Column("case_id", sa.String(200)),
+    sa.Column("recorded_by", sa.String(80), nullable=False),
+    sa.Column("source", sa.String(120), nullable=False),  # "form" or "api:<integration>"
+    sa.Column("suggested_nature", sa.String(10)),
+    sa.Column("suggested_confidence", sa.Float),
+    sa.Index("ix_demands_service_received", "service", "received_at"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+audit = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(120), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # never a verbatim: ids and counts only
+)
+
+login_attempts = sa.Table(
+    "login_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Index("ix_login_attempts_name_at", "name", "at"),
+)

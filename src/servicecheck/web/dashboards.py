@@ -1,0 +1,36 @@
+"""Dashboards over the workspace: the same sections the Check report shows, cached until the
+workspace file changes (opened read-only, one connection per build)."""
+
+from __future__ import annotations
+
+from servicecheck.engine import Workspace
+from servicecheck.io.errors import InputError
+from servicecheck.report.sections import (
+    Section,
+    capability_section,
+    flow_section,
+    targets_section,
+)
+from servicecheck.web.context import Context
+
+
+def section(c: Context, name: str) -> Section:
+    if c.workspace is None:
+        raise InputError("no workspace was given to the server", source="servicecheck serve",
+                         fix="start it with --workspace ws.duckdb to see the dashboards")
+    key = (name, c.workspace.stat().st_mtime)
+    if key not in c.dashboards:
+        with Workspace(c.workspace, read_only=True) as ws:
+            svc = ws.service(c.service.key if c.service.key in ws.services() else None)
+            if name == "capability":
+                from servicecheck.capability import capability, needs
+
+                built = capability_section(capability(ws, svc, need_table=needs(ws, svc)), svc)
+            elif name == "flow":
+                built = flow_section(ws, svc)
+            else:
+                built = targets_section(ws, svc)
+        c.dashboards = {k: v for k, v in c.dashboards.items() if k[1] == key[1]}
+        c.dashboards[key] = built
+    result: Section = c.dashboards[key]
+    return result

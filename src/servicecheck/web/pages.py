@@ -1,0 +1,228 @@
+"""The pages people use: sign in, capture, the live board, dashboards, export, administration.
+Each handler reads the request, calls the library, and renders; no measure is computed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+
+from servicecheck.io.errors import InputError
+from servicecheck.store import accounts
+from servicecheck.store.accounts import Session
+from servicecheck.store.capture import Capture, demand_frame, problems, store_demand
+from servicecheck.store.schema import ROLES
+from servicecheck.web.board import board
+from servicecheck.web.context import ctx
+from servicecheck.web.security import (
+    ADMIN,
+    ANALYST,
+    LOGIN_CSRF_COOKIE,
+    RECORDER,
+    SESSION_COOKIE,
+    Forbidden,
+    session,
+    set_cookie,
+)
+
+router = APIRouter(include_in_schema=False)  # pages; the OpenAPI document is the API's
+
+
+def page(request: Request, template: str, status_code: int = 200, **values: Any
+         ) -> HTMLResponse:
+    c = ctx(request)
+    s = session(request)
+    body = c.env.get_template(template).render(
+        request=request, session=s, service=c.service, has_workspace=c.workspace is not None,
+        **values)
+    return HTMLResponse(body, status_code=status_code)
+
+
+def partial(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+# -- signing in -------------------------------------------------------------------------------
+def _safe_next(target: str | None) -> str:
+    """Only a path on this server: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/capture"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = page(request, "login.html", login_csrf=token, next=_safe_next(next), error=None)
+    set_cookie(response, request, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, name: str = Form(...), password: str = Form(...),
+          csrf: str = Form(""), next: str = Form("/capture")) -> Response:
+    c = ctx(request)
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not secrets.compare_digest(cookie, csrf):
+        raise Forbidden("the sign-in form's security token is missing or out of date; "
+                        "reload the page and try again")
+    ip = request.client.host if request.client else "unknown"
+    if accounts.login_refused(c.store, name):
+        refused = page(request, "login.html", status_code=429, login_csrf=csrf,
+                        next=_safe_next(next),
+                        error="Too many failed attempts for this name: wait 15 minutes.")
+        refused.headers["Retry-After"] = str(accounts.FAILURE_WINDOW_MIN * 60)
+        return refused
+    user = accounts.check_password(c.store, name, password, ip)
+    if user is None:
+        return page(request, "login.html", status_code=401, login_csrf=csrf,
+                    next=_safe_next(next), error="That name and password do not match.")
+    token, _ = accounts.start_session(c.store, user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_cookie(response, request, SESSION_COOKIE, token,
+               max_age=accounts.SESSION_HOURS * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, s: Session = RECORDER) -> Response:
+    accounts.end_session(ctx(request).store, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def home(request: Request, s: Session = RECORDER) -> Response:
+    return RedirectResponse("/capture", status_code=303)
+
+
+# -- capture ----------------------------------------------------------------------------------
+@router.get("/capture", response_class=HTMLResponse)
+def capture_form(request: Request, s: Session = RECORDER) -> HTMLResponse:
+    return page(request, "capture.html", form=None, errors=[], saved=None,
+                channel=ctx(request).service.channels[0])
+
+
+@router.post("/capture", response_class=HTMLResponse)
+def capture(request: Request, s: Session = RECORDER, verbatim: str = Form(""),
+            channel: str = Form(""), demand_type: str = Form(""), nature: str = Form(""),
+            failure_kind: str = Form(""), first_point_resolved: str = Form(""),
+            case_id: str = Form(""), suggested_nature: str = Form(""),
+            suggested_confidence: str = Form("")) -> HTMLResponse:
+    c = ctx(request)
+    confidence = float(suggested_confidence) if suggested_confidence else None
+    item = Capture(verbatim=verbatim, channel=channel, nature=nature or "",
+                   demand_type=demand_type.strip() or None,
+                   failure_kind=failure_kind or None,
+                   first_point_resolved=bool(first_point_resolved), case_id=case_id.strip() or None,
+                   suggested_nature=suggested_nature or None, suggested_confidence=confidence)
+    errors = problems(item, c.service)
+    saved = None
+    if not errors:
+        saved = store_demand(c.store, c.service, item, recorded_by=s.user.name, source="form")
+        c.suggester.maybe_learn(demand_frame(c.store, c.service))
+    template = "_capture_form.html" if partial(request) else "capture.html"
+    # after a capture the form comes back empty but keeps the channel: the next call is
+    # most likely on the same line
+    return page(request, template, status_code=422 if errors else 200,
+                form=item if errors else None, errors=errors, saved=saved, channel=channel)
+
+
+@router.post("/capture/suggest", response_class=HTMLResponse)
+def suggest(request: Request, s: Session = RECORDER, verbatim: str = Form("")) -> HTMLResponse:
+    c = ctx(request)
+    return page(request, "_suggestion.html", suggestion=c.suggester.suggest(verbatim),
+                ready=c.suggester.ready)
+
+
+# -- the live board ---------------------------------------------------------------------------
+@router.get("/board", response_class=HTMLResponse)
+def board_page(request: Request, s: Session = RECORDER) -> HTMLResponse:
+    c = ctx(request)
+    b = board(demand_frame(c.store, c.service), c.service.timezone)
+    return page(request, "_board.html" if partial(request) else "board.html", board=b)
+
+
+# -- dashboards over the workspace -------------------------------------------------------------
+DASHBOARDS = {"capability": "Capability", "flow": "Flow", "targets": "Targets versus purpose"}
+
+
+@router.get("/dashboards/{name}", response_class=HTMLResponse)
+def dashboard(request: Request, name: str, s: Session = ANALYST) -> HTMLResponse:
+    from servicecheck.web.dashboards import section
+
+    if name not in DASHBOARDS:
+        return page(request, "error.html", status_code=404, message="There is no such page.")
+    try:
+        sec = section(ctx(request), name)
+    except InputError as exc:
+        return page(request, "error.html", status_code=503, message=str(exc))
+    return page(request, "dashboard.html", s=sec, name=name, dashboards=DASHBOARDS)
+
+
+# -- export -----------------------------------------------------------------------------------
+@router.get("/export/demands.csv")
+def export(request: Request, s: Session = ANALYST) -> Response:
+    c = ctx(request)
+    frame = demand_frame(c.store, c.service)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    c.store.audit(s.user.name, "export", f"demands.csv: {len(frame)} rows")
+    stamp = f"{dt.datetime.now(dt.UTC):%Y%m%d-%H%M}"
+    return StreamingResponse(iter([buffer.getvalue()]), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{quote(c.service.key)}-demands-'
+                               f'{stamp}.csv"'})
+
+
+# -- administration ---------------------------------------------------------------------------
+@router.get("/admin", response_class=HTMLResponse)
+def admin(request: Request, s: Session = ADMIN) -> HTMLResponse:
+    return _admin_page(request)
+
+
+def _admin_page(request: Request, status_code: int = 200, **values: Any) -> HTMLResponse:
+    import sqlalchemy as sa
+
+    from servicecheck.store.schema import api_tokens, users
+
+    store = ctx(request).store
+    with store.engine.connect() as conn:
+        people = conn.execute(sa.select(users.c.name, users.c.role, users.c.disabled)
+                              .order_by(users.c.name)).all()
+        tokens = conn.execute(sa.select(api_tokens.c.name, api_tokens.c.created_at,
+                                        api_tokens.c.revoked).order_by(api_tokens.c.name)).all()
+    values.setdefault("message", None)
+    values.setdefault("new_token", None)
+    return page(request, "admin.html", status_code=status_code, users=people, tokens=tokens,
+                audit=store.audit_log(), roles=ROLES, **values)
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def add_user(request: Request, s: Session = ADMIN, name: str = Form(""),
+             password: str = Form(""), role: str = Form("recorder")) -> HTMLResponse:
+    store = ctx(request).store
+    try:
+        accounts.add_user(store, name.strip(), password, role)
+    except InputError as exc:
+        return _admin_page(request, status_code=422, message=str(exc))
+    store.audit(s.user.name, "user added", f"{name.strip()} ({role})")
+    return _admin_page(request, message=f"Added {name.strip()} as {role}.")
+
+
+@router.post("/admin/tokens", response_class=HTMLResponse)
+def add_token(request: Request, s: Session = ADMIN, name: str = Form("")) -> HTMLResponse:
+    store = ctx(request).store
+    try:
+        token = accounts.add_token(store, name.strip())
+    except InputError as exc:
+        return _admin_page(request, status_code=422, message=str(exc))
+    store.audit(s.user.name, "token added", name.strip())
+    return _admin_page(request, new_token=token,
+                       message=f"Token for {name.strip()}: copy it now, it is not shown again.")

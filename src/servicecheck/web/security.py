@@ -1,0 +1,102 @@
+"""Who may do what: sessions from an HttpOnly cookie, roles enforced on the server, a CSRF
+token on every form post, security headers on every response."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, Request, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from servicecheck.store.accounts import Session, session_for
+from servicecheck.web.context import ctx
+
+SESSION_COOKIE = "sc_session"
+LOGIN_CSRF_COOKIE = "sc_login_csrf"
+
+# Scripts and styles only from this server (htmx is vendored); SVG charts are inline.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+class NotLoggedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+def session(request: Request) -> Session | None:
+    cached: Session | None = getattr(request.state, "session", None)
+    if cached is None:
+        cached = session_for(ctx(request).store, request.cookies.get(SESSION_COOKIE))
+        request.state.session = cached
+    return cached
+
+
+def require(role: str) -> Callable[[Request], Awaitable[Session]]:
+    """A dependency: the session of a user with at least ``role``, and for a form post a valid
+    CSRF token (field ``csrf`` or header X-CSRF-Token)."""
+
+    async def dependency(request: Request) -> Session:
+        s = session(request)
+        if s is None:
+            raise NotLoggedIn()
+        if not s.user.may(role):
+            raise Forbidden(f"this needs the {role} role; you are signed in as "
+                            f"{s.user.role}")
+        if request.method == "POST":
+            sent = request.headers.get("x-csrf-token")
+            if sent is None:
+                form = await request.form()
+                value = form.get("csrf")
+                sent = value if isinstance(value, str) else None
+            if not sent or not secrets.compare_digest(sent, s.csrf):
+                raise Forbidden("the form's security token is missing or out of date; "
+                                "reload the page and try again")
+        return s
+
+    return dependency
+
+
+RECORDER = Depends(require("recorder"))
+ANALYST = Depends(require("analyst"))
+ADMIN = Depends(require("admin"))
+
+
+def set_cookie(response: Response, request: Request, name: str, value: str,
+               max_age: int | None = None) -> None:
+    secure = ctx(request).secure_cookies or request.url.scheme == "https"
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
+                        secure=secure, path="/")
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware (cheaper than BaseHTTPMiddleware under load)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "same-origin"
+                if not static:
+                    headers["Cache-Control"] = "no-store"  # pages hold citizens' words
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

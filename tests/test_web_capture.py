@@ -1,0 +1,195 @@
+"""Capture as the front line meets it, the board, export, the API for council systems and the
+store's migrations, on real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from servicecheck.cli import app as cli
+from servicecheck.store import open_store
+from servicecheck.store.accounts import add_token
+
+from .test_web_security import sign_in
+
+SECRET_WORDS = "my neighbour Mrs Quigley-Fairweather says the damp is back"
+
+
+def capture(c: TestClient, csrf: str, **fields: str) -> Any:
+    data = {"channel": "phone", "nature": "value", "csrf": csrf, **fields}
+    return c.post("/capture", data=data, headers={"HX-Request": "true"})
+
+
+def export(c: TestClient) -> list[dict[str, str]]:
+    r = c.get("/export/demands.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(r.text)))
+
+
+def test_capture_is_redacted_stored_and_on_the_board(web_app: Any) -> None:
+    c, csrf = sign_in(web_app, "recorder")
+    r = capture(c, csrf, verbatim="Leak under the sink, ring me on 07700 900123 or "
+                                  "ann@example.org, NE1 4ST", demand_type="Leak",
+                first_point_resolved="yes", case_id="R-1")
+    assert r.status_code == 200 and "Recorded demand 1." in r.text
+    assert 'autofocus' in r.text and "R-1" not in r.text  # a fresh form for the next call
+    r = capture(c, csrf, verbatim="Third time I have rung about this", nature="failure",
+                failure_kind="progress chasing", demand_type="Progress chase")
+    assert "Recorded demand 2." in r.text
+    r = capture(c, csrf, verbatim="", nature="failure", failure_kind="not a kind")
+    assert r.status_code == 422 and "Not recorded yet" in r.text
+    assert "verbatim: write what the citizen said" in r.text and "failure kind" in r.text
+    board = c.get("/board", headers={"HX-Request": "true"}).text
+    assert "Today: 2 demands" in board and "50% failure demand" in board
+    assert "2 demands captured in all" in board
+    a, _ = sign_in(web_app, "analyst")
+    rows = export(a)
+    assert [r["verbatim"] for r in rows] == [
+        "Leak under the sink, ring me on [phone] or [email], [postcode]",
+        "Third time I have rung about this"]
+    assert rows[0]["first_point_resolved"] == "True" and rows[0]["case_id"] == "R-1"
+    assert rows[1]["failure_kind"] == "progress chasing" and rows[1]["recorded_by"] == "recorder"
+    audit = web_app.state.ctx.store.audit_log()
+    assert audit[0].action == "export" and audit[0].actor == "analyst"
+    assert "2 rows" in audit[0].detail
+
+
+def test_suggestions_appear_once_people_have_classified(web_app: Any) -> None:
+    c, csrf = sign_in(web_app, "recorder")
+    r = c.post("/capture/suggest", data={"verbatim": "where is my plumber", "csrf": csrf})
+    assert "Suggestions start once about ten demands" in r.text
+    chases = ["still waiting for the plumber", "nobody came again today",
+              "chasing my repair again", "when is someone coming, third call",
+              "the engineer never turned up", "I was told someone would ring back"]
+    new = ["my boiler has stopped", "there is a leak in the bathroom",
+           "the front door lock is broken", "a window will not close",
+           "the kitchen tap drips", "no hot water since this morning"]
+    for i in range(5):
+        for v in chases:
+            capture(c, csrf, verbatim=f"{v} ({i})", nature="failure",
+                    failure_kind="progress chasing")
+        for v in new:
+            capture(c, csrf, verbatim=f"{v} ({i})", nature="value")
+    web_app.state.ctx.suggester.maybe_learn(
+        __import__("servicecheck.store.capture", fromlist=["x"]).demand_frame(
+            web_app.state.ctx.store, web_app.state.ctx.service), wait=True)
+    r = c.post("/capture/suggest", data={"verbatim": "still waiting, nobody came", "csrf": csrf})
+    assert "Suggested: <strong>failure</strong>" in r.text and "You decide." in r.text
+    r = c.post("/capture/suggest", data={"verbatim": "my boiler has a leak", "csrf": csrf})
+    assert "Suggested: <strong>value</strong>" in r.text
+    # the suggestion travels with the capture, and the person's choice is what is stored
+    r = capture(c, csrf, verbatim="still waiting", nature="value", suggested_nature="failure",
+                suggested_confidence="0.9")
+    a, _ = sign_in(web_app, "analyst")
+    last = export(a)[-1]
+    assert (last["nature"], last["suggested_nature"]) == ("value", "failure")
+    assert float(last["suggested_confidence"]) == 0.9
+
+
+def test_api_takes_demand_from_council_systems(web_app: Any) -> None:
+    token = add_token(web_app.state.ctx.store, "repairs-crm")
+    c = TestClient(web_app)
+    body = {"verbatim": "Boiler broken, tel 07700900123", "channel": "web",
+            "nature": "value", "demand_type": "Heating", "case_id": "CRM-9",
+            "received_at": "2025-03-01T09:30:00+00:00"}
+    assert c.post("/api/demands", json=body).status_code == 401
+    assert c.post("/api/demands", json=body,
+                  headers={"Authorization": "Bearer nope"}).status_code == 401
+    auth = {"Authorization": f"Bearer {token}"}
+    r = c.post("/api/demands", json=body, headers=auth)
+    assert r.status_code == 201 and r.json() == {"id": 1}
+    for bad, words in [({**body, "channel": "pigeon"}, "channel: 'pigeon' is not one of"),
+                       ({**body, "nature": "maybe"}, "nature"),
+                       ({**body, "verbatim": ""}, "verbatim"),
+                       ({**body, "received_at": "2025-03-01T09:30:00"}, "UTC offset")]:
+        r = c.post("/api/demands", json=bad, headers=auth)
+        assert r.status_code == 422 and words in r.text, bad
+    a, _ = sign_in(web_app, "analyst")
+    rows = export(a)
+    assert len(rows) == 1 and rows[0]["verbatim"] == "Boiler broken, tel [phone]"
+    assert rows[0]["source"] == "api:repairs-crm" and rows[0]["received_at"].startswith(
+        "2025-03-01T09:30:00")
+    schema = a.get("/openapi.json").json()
+    demand_in = schema["components"]["schemas"]["DemandIn"]
+    assert set(demand_in["required"]) == {"verbatim", "channel"}
+    assert "/api/demands" in schema["paths"] and "/capture" not in schema["paths"]
+
+
+def test_verbatims_never_reach_the_logs(web_app: Any, caplog: pytest.LogCaptureFixture
+                                        ) -> None:
+    caplog.set_level(logging.DEBUG)
+    c, csrf = sign_in(web_app, "admin")
+    capture(c, csrf, verbatim=SECRET_WORDS)
+    c.post("/capture/suggest", data={"verbatim": SECRET_WORDS, "csrf": csrf})
+    token = add_token(web_app.state.ctx.store, "crm")
+    c.post("/api/demands", json={"verbatim": SECRET_WORDS, "channel": "web"},
+           headers={"Authorization": f"Bearer {token}"})
+    export(c)
+    c.get("/admin")
+    assert caplog.records  # the app and its libraries did log something
+    assert "Quigley" not in caplog.text
+    with web_app.state.ctx.store.engine.connect() as conn:
+        audit = " ".join(r.detail for r in conn.execute(sa.text("SELECT detail FROM audit")))
+    assert "Quigley" not in audit
+
+
+def test_migrations_run_once_and_reach_head(store_url: str) -> None:
+    first = open_store(store_url)
+    first.close()
+    again = open_store(store_url)  # a second start finds nothing to do
+    with again.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        tables = set(sa.inspect(conn).get_table_names())
+    again.close()
+    assert {"users", "sessions", "demands", "api_tokens", "audit", "login_attempts"} <= tables
+
+
+def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["users", "add", "sam", "--role", "analyst", "-d", db,
+                            "--password-stdin"], input="a good long password\n")
+    assert r.exit_code == 0 and "Added sam as analyst" in r.output
+    r = runner.invoke(cli, ["users", "add", "sam", "-d", db, "--password-stdin"],
+                      input="a good long password\n")
+    assert r.exit_code == 2 and "already a user called 'sam'" in r.output
+    r = runner.invoke(cli, ["users", "add", "kim", "--role", "boss", "-d", db,
+                            "--password-stdin"], input="a good long password\n")
+    assert r.exit_code == 2 and "'boss' is not a role" in r.output
+    r = runner.invoke(cli, ["users", "add", "kim", "-d", db, "--password-stdin"],
+                      input="short\n")
+    assert r.exit_code == 2 and "shorter than 10 characters" in r.output
+    r = runner.invoke(cli, ["tokens", "add", "crm", "-d", db])
+    assert r.exit_code == 0 and r.output.strip().splitlines()[0].startswith("sc_")
+    store = open_store(db)
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT token_hash FROM api_tokens")).scalar()
+        hashes = conn.execute(sa.text("SELECT password_hash FROM users")).scalar()
+    store.close()
+    assert r.output.strip().splitlines()[0] not in str(stored)  # only a hash is kept
+    assert str(hashes).startswith("$argon2id$")
+
+
+def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> None:
+    from servicecheck.store.accounts import add_user
+    from servicecheck.web import create_app
+
+    app = create_app(str(tmp_path / "w.db"), workspace=demo_workspace)
+    add_user(app.state.ctx.store, "analyst", "a long test password", "analyst")
+    c, _ = sign_in(app, "analyst")
+    for name, words in [("capability", "End-to-end days per need"),
+                        ("flow", "the flow of the work"),
+                        ("targets", "The target regime's view")]:
+        r = c.get(f"/dashboards/{name}")
+        assert r.status_code == 200 and words in r.text and "<svg" in r.text, name
+    assert c.get("/dashboards/nope").status_code == 404
+    # suggestions learned from the workspace's confirmed demand straight away
+    assert app.state.ctx.suggester.ready
