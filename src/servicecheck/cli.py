@@ -519,17 +519,31 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(
         help="Mark cookies Secure (behind a TLS proxy).")] = False,
+    workers: Annotated[int, typer.Option(
+        help="Worker processes (PostgreSQL; SQLite takes one writer, so keep 1).")] = 1,
 ) -> None:
     """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
+    import os
+
     import uvicorn
 
     from servicecheck.web import create_app
 
+    # built here once even with workers: it migrates the store and fails early on bad settings
     web_app = create_app(database, service=service, workspace=workspace,
                          secure_cookies=secure_cookies)
     say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
         "Ctrl+C stops it.")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+        return
+    os.environ.update({
+        "SERVICECHECK_DATABASE": database,
+        "SERVICECHECK_SERVICE": str(service.resolve()) if service else "",
+        "SERVICECHECK_WORKSPACE": str(workspace.resolve()) if workspace else "",
+        "SERVICECHECK_SECURE_COOKIES": "1" if secure_cookies else ""})
+    uvicorn.run("servicecheck.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning", access_log=False)
 
 
 users_app = typer.Typer(help="People who may sign in to the web app.", no_args_is_help=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -52,7 +53,7 @@ def add_user(store: Store, name: str, password: str, role: str) -> User:
     if len(password) < 10:
         raise InputError("the password is shorter than 10 characters", source="password",
                          fix="choose a longer one (a few words make a good password)")
-    with store.engine.begin() as c:
+    with store.writing() as c:
         if c.execute(sa.select(users.c.id).where(users.c.name == name)).first():
             raise InputError(f"there is already a user called '{name}'", source="users",
                              fix="choose another name")
@@ -83,7 +84,7 @@ def check_password(store: Store, name: str, password: str, ip: str) -> User | No
         ok = row is not None
     except VerificationError:
         ok = False
-    with store.engine.begin() as c:
+    with store.writing() as c:
         c.execute(login_attempts.insert().values(name=name[:80], ip=ip[:64], at=now(), ok=ok))
     return User(row.id, row.name, row.role) if ok and row else None
 
@@ -91,7 +92,7 @@ def check_password(store: Store, name: str, password: str, ip: str) -> User | No
 def start_session(store: Store, user: User) -> tuple[str, Session]:
     """A new session; returns the cookie's token (only its hash is stored) and the session."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    with store.engine.begin() as c:
+    with store.writing() as c:
         c.execute(sessions.insert().values(
             token_hash=_digest(token), user_id=user.id, csrf=csrf, created_at=now(),
             expires_at=now() + dt.timedelta(hours=SESSION_HOURS)))
@@ -114,14 +115,14 @@ def session_for(store: Store, token: str | None) -> Session | None:
 
 def end_session(store: Store, token: str | None) -> None:
     if token:
-        with store.engine.begin() as c:
+        with store.writing() as c:
             c.execute(sessions.delete().where(sessions.c.token_hash == _digest(token)))
 
 
 def add_token(store: Store, name: str) -> str:
     """A token for one integration (a council system posting demand); shown once."""
     token = "sc_" + secrets.token_urlsafe(32)
-    with store.engine.begin() as c:
+    with store.writing() as c:
         if c.execute(sa.select(api_tokens.c.id).where(api_tokens.c.name == name)).first():
             raise InputError(f"there is already an integration called '{name}'",
                              source="tokens", fix="choose another name, or revoke that one")
@@ -131,10 +132,25 @@ def add_token(store: Store, name: str) -> str:
     return token
 
 
+TOKEN_CACHE_SECONDS = 30.0
+_token_cache: dict[tuple[str, str], tuple[float, str]] = {}
+
+
 def integration_for(store: Store, token: str | None) -> str | None:
+    """The integration a token belongs to. Looked up at most every 30 seconds per token (an
+    integration posts many demands a second): a revoked token stops within that time."""
     if not token:
         return None
+    key = (store.url, _digest(token))
+    hit = _token_cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < TOKEN_CACHE_SECONDS:
+        return hit[1]
     with store.engine.connect() as c:
         name = c.execute(sa.select(api_tokens.c.name).where(
-            api_tokens.c.token_hash == _digest(token), ~api_tokens.c.revoked)).scalar()
-    return str(name) if name else None
+            api_tokens.c.token_hash == key[1], ~api_tokens.c.revoked)).scalar()
+    if not name:
+        return None  # unknown tokens are not remembered: a new one works at once
+    if len(_token_cache) > 1_000:
+        _token_cache.clear()
+    _token_cache[key] = (time.monotonic(), str(name))
+    return str(name)

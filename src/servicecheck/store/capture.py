@@ -59,7 +59,7 @@ def store_demand(store: Store, svc: Service, c: Capture, *, recorded_by: str,
     """Redact (when the service file says so) and store; returns the demand's id once the
     database has committed it, so an acknowledged capture is never lost."""
     verbatim = redact(c.verbatim)[0] if svc.redact else c.verbatim
-    with store.engine.begin() as conn:
+    with store.writing() as conn:
         return int(conn.execute(demands.insert().values(
             service=svc.key, received_at=c.received_at or now(), channel=c.channel,
             verbatim=verbatim.strip(), demand_type=(c.demand_type or None),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -48,9 +51,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Store:
     engine: sa.Engine
     url: str
+    # SQLite takes one writer at a time; writers that find it busy back off in sleeps of up to
+    # 100 ms. Queueing them here instead, in the process, keeps a capture's wait to the
+    # writes ahead of it (measured: p99 1.9 s -> see benchmarks/RESULTS.md).
+    _write_lock: threading.Lock | None = None
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        """A write transaction: committed when the block ends, rolled back on error."""
+        if self._write_lock is None:
+            with self.engine.begin() as c:
+                yield c
+            return
+        with self._write_lock, self.engine.begin() as c:
+            yield c
 
     def audit(self, actor: str, action: str, detail: str) -> None:
-        with self.engine.begin() as c:
+        with self.writing() as c:
             c.execute(schema.audit.insert().values(at=now(), actor=actor, action=action,
                                                    detail=detail))
 
@@ -83,7 +100,11 @@ def open_store(url: str, *, run_migrations: bool = True) -> Store:
         engine = sa.create_engine(full, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = sa.create_engine(full, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # At least as many pooled connections as the web app has request threads (16): an
+        # overflow connection is closed when returned, and opening PostgreSQL connections
+        # under load put 100+ ms on the slowest captures (measured). No pre-ping: a round
+        # trip per request; stale connections are recycled instead.
+        engine = sa.create_engine(full, pool_size=16, max_overflow=8, pool_recycle=1800)
     try:
         if run_migrations:
             migrate(engine)
@@ -96,4 +117,4 @@ def open_store(url: str, *, run_migrations: bool = True) -> Store:
                          source=url.split("@")[-1],
                          fix="check the URL, that the server runs and the user may connect"
                          ) from None
-    return Store(engine, full)
+    return Store(engine, full, threading.Lock() if full.startswith("sqlite") else None)

@@ -22,6 +22,11 @@ from servicecheck.web.context import Context
 from servicecheck.web.security import ANALYST, Forbidden, NotLoggedIn, SecurityHeaders
 from servicecheck.web.suggestions import LiveSuggester
 
+# Request threads per worker. Fewer than anyio's default of 40: with 40 threads contending for
+# the GIL, the slowest captures waited 0.4 s at 300 a second; with 16, 40-70 ms (measured,
+# benchmarks/capture_load.py on PostgreSQL). The store's pool holds as many connections.
+REQUEST_THREADS = 16
+
 
 def _history(workspace: Path | None, service: Service) -> pd.DataFrame | None:
     """Confirmed demand from the workspace, to learn suggestions from at the start."""
@@ -65,6 +70,9 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     # below to signed-in analysts, for whoever connects a council system.
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         yield
         store.close()
 
@@ -94,3 +102,19 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
                           + ".")
 
     return app
+
+
+ENV = ("SERVICECHECK_DATABASE", "SERVICECHECK_SERVICE", "SERVICECHECK_WORKSPACE",
+       "SERVICECHECK_SECURE_COOKIES")
+
+
+def app_from_environment() -> FastAPI:
+    """The app as `servicecheck serve --workers N` starts it in each worker process (uvicorn
+    imports a factory by name there, so the settings travel in the environment)."""
+    import os
+
+    return create_app(os.environ["SERVICECHECK_DATABASE"],
+                      service=Path(os.environ["SERVICECHECK_SERVICE"])
+                      if os.environ.get("SERVICECHECK_SERVICE") else None,
+                      workspace=os.environ.get("SERVICECHECK_WORKSPACE") or None,
+                      secure_cookies=os.environ.get("SERVICECHECK_SECURE_COOKIES") == "1")
