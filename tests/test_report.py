@@ -18,8 +18,8 @@ from servicecheck.report import write_report
 from servicecheck.summary import summarise
 
 runner = CliRunner()
-SECTIONS = ["purpose", "demand", "capability", "flow", "targets", "system-conditions",
-            "data-quality"]
+SECTIONS = ["purpose", "demand", "capability", "flow", "targets", "economics",
+            "system-conditions", "data-quality"]
 
 
 class Outline(HTMLParser):
@@ -124,7 +124,8 @@ def test_report_command_writes_assets_and_pdf(demo_workspace: Path, tmp_path: Pa
     svgs = sorted(p.name for p in (tmp_path / "charts").glob("*.svg"))
     assert svgs == sorted(["failure-demand.svg", "demand-types.svg", "capability.svg",
                            "capability-week.svg", "flow-map.svg", "target-regime.svg",
-                           "citizen-days.svg", "where-the-days-go.svg"])
+                           "citizen-days.svg", "where-the-days-go.svg", "cost-per-need.svg",
+                           "cost-per-contact.svg"])
     inline = out.read_text(encoding="utf-8").count("<svg")
     assert inline == len(svgs)
     assert all((tmp_path / "charts" / n).read_text().lstrip().startswith(("<svg", "<?xml"))

@@ -97,5 +97,5 @@ def test_report_prints_to_pdf_in_the_browser(report_page: tuple[Any, list[str], 
     page, _, _ = report_page
     pdf = page.pdf(path=str(tmp_path / "check.pdf"), format="A4")
     assert pdf[:5] == b"%PDF-"
-    # the print stylesheet starts each of the seven sections on a new page
-    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 7
+    # the print stylesheet starts each of the eight sections on a new page
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 8

@@ -416,6 +416,31 @@ def targets(
 
 @app.command()
 @friendly
+def costs(
+    workspace: WorkspaceOpt,
+    service: Annotated[str | None, typer.Option(help="Which service.")] = None,
+    period: Annotated[str, typer.Option(help="Period for the charts: W or M.")] = "M",
+    out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+) -> None:
+    """What meeting one need costs beside one transaction, what failure demand and waste cost,
+    and what a redesign saves, with the assumptions used."""
+    from servicecheck.economics import cost_lines, economics
+    from servicecheck.engine import Workspace
+
+    _check_period(period, "WM")
+    with Workspace(workspace, read_only=True) as ws:
+        e = economics(ws, ws.service(service), freq=period)
+    for line in cost_lines(e):
+        say(line)
+    if out:
+        from servicecheck.report.sections import economics_figures
+
+        for figure in economics_figures(e):
+            say(f"Chart written to {figure.write(out)}")
+
+
+@app.command()
+@friendly
 def report(
     workspace: WorkspaceOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(

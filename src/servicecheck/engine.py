@@ -244,6 +244,15 @@ def service_to_dict(s: Service) -> dict[str, Any]:
         d["demand"]["cost_per_minute"] = s.cost_per_minute
     if s.designed_handoffs is not None:
         d["flow"] = {"designed_handoffs": s.designed_handoffs}
+    if s.costs.given:
+        c = s.costs
+        d["costs"] = {"currency": c.currency, "activity_minutes": dict(c.activity_minutes),
+                      "activity_cost": dict(c.activity_cost),
+                      "team_cost_per_minute": dict(c.team_cost_per_minute)}
+        if c.visit_cost is not None:
+            d["costs"]["visit_cost"] = c.visit_cost
+        if c.order_cost is not None:
+            d["costs"]["order_cost"] = c.order_cost
     if s.targets:
         t = s.targets
         d["targets"] = {"name": t.name, "unit": t.unit, "start": list(t.start),

@@ -81,6 +81,21 @@ class SystemCondition:
 
 
 @dataclass(frozen=True)
+class Costs:
+    """What the work costs, as far as the team knows it; every figure optional. Contact
+    handling minutes and the cost of a minute live under [demand] (handling_minutes,
+    cost_per_minute); this is the rest."""
+
+    given: bool = False  # whether the service file has a [costs] table at all
+    currency: str = "£"
+    activity_minutes: dict[str, float] = field(default_factory=dict)  # work time per step
+    activity_cost: dict[str, float] = field(default_factory=dict)  # fixed cost per step (post)
+    team_cost_per_minute: dict[str, float] = field(default_factory=dict)
+    visit_cost: float | None = None
+    order_cost: float | None = None
+
+
+@dataclass(frozen=True)
 class Service:
     """A service as the team defines it in its service file."""
 
@@ -104,6 +119,7 @@ class Service:
     designed_handoffs: int | None = None
     targets: TargetRegime | None = None
     system_conditions: tuple[SystemCondition, ...] = ()
+    costs: Costs = field(default_factory=Costs)
     path: Path | None = None
 
     @property
@@ -131,7 +147,7 @@ class Service:
                   path: Path | None = None) -> Service:
         known = {"name", "purpose", "timezone", "clock", "need", "columns", "teams",
                  "value_steps", "demand", "targets", "system_conditions", "redesign_date",
-                 "flow"}
+                 "flow", "costs"}
         for key in data:
             if key not in known:
                 raise InputError(f"'{key}' is not a service-file key", source=source,
@@ -188,6 +204,7 @@ class Service:
             )
             for c in data.get("system_conditions", [])
         )
+        costs = _costs(data, source)
         columns = {str(k): str(v) for k, v in _table(data, "columns", source).items()}
         allowed_cols = {"case", "activity", "timestamp", "start_timestamp", "team", "resource",
                         "citizen_ref", "need"}
@@ -221,8 +238,48 @@ class Service:
             designed_handoffs=designed,
             targets=targets,
             system_conditions=conditions,
+            costs=costs,
             path=path,
         )
+
+
+COST_KEYS = ("currency", "activity_minutes", "activity_cost", "team_cost_per_minute",
+             "visit_cost", "order_cost")
+
+
+def _costs(data: dict[str, Any], source: str) -> Costs:
+    if "costs" not in data:
+        return Costs()
+    c = _table(data, "costs", source)
+    for key in c:
+        if key not in COST_KEYS:
+            raise InputError(f"'costs.{key}' is not a cost-model key", source=source,
+                             column=f"costs.{key}", fix=f"use one of: {', '.join(COST_KEYS)} "
+                             "(contact minutes and the cost of a minute go under [demand])")
+
+    def amounts(key: str) -> dict[str, float]:
+        out = {}
+        for k, v in _table(c, key, source).items():
+            if not isinstance(v, int | float) or isinstance(v, bool) or v < 0:
+                raise InputError(f"'costs.{key}.{k}' is not an amount", source=source,
+                                 column=f"costs.{key}", fix="write a number, 0 or more")
+            out[str(k)] = float(v)
+        return out
+
+    def amount(key: str) -> float | None:
+        v = c.get(key)
+        if v is None:
+            return None
+        if not isinstance(v, int | float) or isinstance(v, bool) or v < 0:
+            raise InputError(f"'costs.{key}' is not an amount", source=source,
+                             column=f"costs.{key}", fix="write a number, 0 or more")
+        return float(v)
+
+    return Costs(given=True, currency=str(c.get("currency", "£")),
+                 activity_minutes=amounts("activity_minutes"),
+                 activity_cost=amounts("activity_cost"),
+                 team_cost_per_minute=amounts("team_cost_per_minute"),
+                 visit_cost=amount("visit_cost"), order_cost=amount("order_cost"))
 
 
 def _str(d: dict[str, Any], key: str, source: str, *, required: bool = False) -> str:

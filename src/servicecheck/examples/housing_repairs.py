@@ -465,6 +465,28 @@ cost_per_minute = 0.55
 # a contact with no case reference belongs to the citizen's need open within this many days
 link_within_days = 14
 
+[costs]
+# What the work costs, for the economics of flow (servicecheck costs). Contact minutes and
+# the cost of a minute are under [demand]; these are the rest. Figures are illustrative.
+currency = "£"
+# travel and van time for each visit, and raising, scheduling and paying each order
+visit_cost = 28.0
+order_cost = 6.0
+# a minute costs £0.55 unless the team is named here
+team_cost_per_minute = { "Call centre" = 0.40, "Contractor admin" = 0.45 }
+
+[costs.activity_minutes]
+# work time of each step, in minutes (the report of the repair is the call, costed as a contact)
+"Order raised" = 6
+"Appointment booked" = 4
+"Priority changed" = 3
+"Diagnosed" = 40
+"No access" = 25
+"Visit: wrong trade" = 30
+"Return visit" = 60
+"Repair completed" = 60
+"Order closed" = 4
+
 [targets]
 # the regime's clock: each order from raised to closed, against its priority timescale
 name = "Repairs completed within priority timescale"

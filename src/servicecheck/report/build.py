@@ -26,6 +26,7 @@ from servicecheck.report.sections import (
     capability_section,
     data_quality_section,
     demand_section,
+    economics_section,
     flow_section,
     purpose_section,
     system_conditions_section,
@@ -34,8 +35,8 @@ from servicecheck.report.sections import (
 from servicecheck.service import Service
 
 SECTION_NAMES = ("purpose", "demand", "capability", "flow", "targets versus purpose",
-                 "system conditions", "data quality")
-HEADLINE_ORDER = ("capability", "demand", "targets", "flow")
+                 "economics of flow", "system conditions", "data quality")
+HEADLINE_ORDER = ("capability", "demand", "targets", "economics", "flow")
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,15 @@ def build_sections(ws: Workspace, svc: Service,
     tell("demand")
     out.append(demand_section(ws, svc))
     tell("capability")
-    cap = capability(ws, svc, need_table=needs(ws, svc))
+    need_table = needs(ws, svc)
+    cap = capability(ws, svc, need_table=need_table)
     out.append(capability_section(cap, svc))
     tell("flow")
     out.append(flow_section(ws, svc))
     tell("targets versus purpose")
     out.append(targets_section(ws, svc))
+    tell("economics of flow")
+    out.append(economics_section(ws, svc, need_table))
     tell("system conditions")
     out.append(system_conditions_section(ws, svc))
     tell("data quality")

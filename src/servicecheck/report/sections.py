@@ -13,6 +13,7 @@ import pandas as pd
 
 from servicecheck.capability import Capability, by_period, change_signal
 from servicecheck.charts import Figure
+from servicecheck.economics import Economics
 from servicecheck.engine import Workspace
 from servicecheck.service import Service
 
@@ -215,6 +216,56 @@ def targets_section(ws: Workspace, svc: Service) -> Section:
     lead = [lines[0], f"Of the citizens' days, {_join(parts)}."]
     return Section("targets", "Targets versus purpose", lead, target_figures(view), [],
                    [ln.strip() for ln in lines[1:]], headline=lines[0])
+
+
+# -- Economics of flow ----------------------------------------------------------------------
+def economics_figures(e: Economics) -> list[Figure]:
+    """Cost per need met and cost per contact, per period, on process behaviour charts."""
+    from servicecheck.charts.xmr import xmr_figure
+
+    unit = "month" if e.freq == "M" else "week"
+    cur = e.model.currency
+    figures = []
+    if len(e.need_chart.values) >= 2:
+        figures.append(xmr_figure(e.need_chart, "cost-per-need", x_title=unit,
+                                  title=f"Cost of meeting one need, per {unit} ({cur})",
+                                  y_title=f"{cur} per need met"))
+    if len(e.contact_chart.values) >= 2:
+        figures.append(xmr_figure(e.contact_chart, "cost-per-contact", x_title=unit,
+                                  title=f"Cost of one contact, per {unit} ({cur}): the "
+                                        "economy-of-scale view",
+                                  y_title=f"{cur} per contact"))
+    return figures
+
+
+def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | None = None
+                      ) -> Section:
+    from servicecheck.economics import cost_lines, economics, money
+
+    e = economics(ws, svc, need_table=need_table)
+    lines = cost_lines(e)
+    if len(lines) == 1:
+        return Section("economics", "Economics of flow", lines)
+    cur = e.model.currency
+    figures = economics_figures(e)
+    tables = [Table("What one transaction costs, beside what one need costs",
+                    ("transaction", "how many", "unit cost"),
+                    [(str(t), f"{int(n):,}", money(cur, float(c))) for t, n, c in
+                     zip(e.transactions["transaction"], e.transactions["count"],
+                         e.transactions["unit_cost"], strict=True)]
+                    + [("one need, end to end", f"{int((~e.per_need['open']).sum()):,}",
+                        money(cur, float(e.per_need.loc[~e.per_need["open"], "total"].mean())))]),
+              Table("Failure demand a year, by type",
+                    ("demand type", "contacts a year", "cost a year"),
+                    [(str(t), f"{n:,.0f}", money(cur, c)) for t, n, c in
+                     zip(e.failure_by_type["demand_type"], e.failure_by_type["contacts"],
+                         e.failure_by_type["cost"], strict=True)][:10]),
+              Table("Waste steps a year", ("step", "times a year", "cost a year"),
+                    [(str(a), f"{n:,.0f}", money(cur, c)) for a, n, c in
+                     zip(e.waste_by_step["activity"], e.waste_by_step["events"],
+                         e.waste_by_step["cost"], strict=True) if c > 0][:10])]
+    return Section("economics", "Economics of flow", lines[:3], figures, tables, lines[3:],
+                   headline=lines[0])
 
 
 # -- System conditions -----------------------------------------------------------------------

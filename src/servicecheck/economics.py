@@ -1,0 +1,338 @@
+"""Economics of flow: what meeting one need costs end to end, beside the unit cost of one
+transaction; what failure demand and waste steps cost; what a redesign saves, with its
+uncertainty. Every figure comes from the service file's cost model or a stated default, and
+every output carries the list of assumptions it used.
+
+Economies of scale lower the unit cost of a call, an order, a visit while failure demand,
+hand-offs, rework and repeat visits multiply the transactions a need takes; the per-need view
+shows that, the per-transaction view hides it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from servicecheck import spc
+from servicecheck._frames import to_frame
+from servicecheck.capability import needs, phase_of
+from servicecheck.demand.analysis import link_to_needs
+from servicecheck.engine import Workspace
+from servicecheck.need_key import with_need
+from servicecheck.service import Service
+
+DEFAULT_CONTACT_MINUTES = 6.0
+DEFAULT_COST_PER_MINUTE = 0.50  # about £30 an hour with overheads: a stated guess
+FREQS = {"W": "W-MON", "M": "MS"}  # periods start on a Monday, or the 1st of the month
+
+
+@dataclass(frozen=True)
+class CostModel:
+    currency: str
+    contact_minutes: dict[str, float]
+    cost_per_minute: float
+    team_cost_per_minute: dict[str, float]
+    activity_minutes: dict[str, float]
+    activity_cost: dict[str, float]
+    visit_cost: float
+    order_cost: float
+    assumptions: tuple[str, ...]
+
+    @classmethod
+    def from_service(cls, svc: Service) -> CostModel:
+        c = svc.costs
+        said: list[str] = []
+        cur = c.currency
+        if svc.cost_per_minute is not None:
+            rate = svc.cost_per_minute
+            said.append(f"a minute of work costs {cur}{rate:.2f} (service file)")
+        else:
+            rate = DEFAULT_COST_PER_MINUTE
+            said.append(f"a minute of work costs {cur}{rate:.2f} (default: set "
+                        "demand.cost_per_minute)")
+        if c.team_cost_per_minute:
+            said.append("per-team minute costs: " + ", ".join(
+                f"{t} {cur}{v:.2f}" for t, v in c.team_cost_per_minute.items()))
+        minutes = dict(svc.handling_minutes)
+        said.append("handling a contact takes " + (", ".join(
+            f"{m:g} min by {ch}" for ch, m in minutes.items()) + "; " if minutes else "")
+            + f"{DEFAULT_CONTACT_MINUTES:g} min by any other channel (default)")
+        if c.activity_minutes:
+            said.append("work time per step: " + ", ".join(
+                f"{a} {m:g} min" for a, m in c.activity_minutes.items()))
+        else:
+            said.append("steps are not costed by time (set costs.activity_minutes)")
+        if c.activity_cost:
+            said.append("fixed cost per step: " + ", ".join(
+                f"{a} {cur}{v:,.2f}" for a, v in c.activity_cost.items()))
+        said.append(f"a visit costs {cur}{c.visit_cost:,.2f} besides its time"
+                    if c.visit_cost is not None else "visits have no cost besides their time "
+                    "(set costs.visit_cost)")
+        said.append(f"an order costs {cur}{c.order_cost:,.2f} to raise and manage"
+                    if c.order_cost is not None else "orders have no cost besides their steps "
+                    "(set costs.order_cost)")
+        return cls(cur, minutes, rate, dict(c.team_cost_per_minute), dict(c.activity_minutes),
+                   dict(c.activity_cost), c.visit_cost or 0.0, c.order_cost or 0.0,
+                   tuple(said))
+
+    def contact_cost(self, channel: object) -> float:
+        return self.contact_minutes.get(str(channel), DEFAULT_CONTACT_MINUTES) * \
+            self.cost_per_minute
+
+    def step_cost(self, activity: object, team: object) -> float:
+        rate = self.team_cost_per_minute.get(str(team), self.cost_per_minute)
+        return (self.activity_minutes.get(str(activity), 0.0) * rate
+                + self.activity_cost.get(str(activity), 0.0))
+
+
+def need_costs(ws: Workspace, svc: Service, model: CostModel | None = None,
+               need_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per need: what each contact, step, visit and order cost, and how much of it was waste
+    (failure demand, steps that are not value work, visits after the first, orders after the
+    first). Columns end in ``_cost``; ``total`` and ``waste`` sum them."""
+    model = model or CostModel.from_service(svc)
+    n = need_table if need_table is not None else needs(ws, svc)
+    out = n[["need_id", "first_contact", "met_at", "open", "end_to_end_days", "visits",
+             "cases"]].rename(columns={"cases": "orders"}).set_index("need_id")
+    dem = ws.demands(svc.key).select("received_at", "channel", "nature", "case_id",
+                                     "citizen_ref", "demand_type").to_pandas()
+    linked = link_to_needs(dem, n, svc.link_within_days)
+    linked = linked[linked["need_id"].notna()]
+    linked["cost"] = linked["channel"].map(model.contact_cost).astype(float)
+    g = linked.groupby("need_id")
+    out["contacts"] = g.size()
+    out["contact_cost"] = g["cost"].sum()
+    fail = linked[linked["nature"] == "failure"].groupby("need_id")
+    out["failure_contacts"] = fail.size()
+    out["failure_contact_cost"] = fail["cost"].sum()
+
+    ev = with_need(ws.events(svc.key), svc)
+    steps = to_frame(ev.group_by([ev.need, ev.activity, ev.team]).aggregate(n=ev.count()))
+    steps["cost"] = [model.step_cost(a, t) * k for a, t, k in
+                     zip(steps["activity"], steps["team"], steps["n"], strict=True)]
+    steps["waste"] = ~steps["activity"].isin(svc.value_steps) if svc.value_steps else False
+    per = steps.groupby("need")
+    out["step_cost"] = per["cost"].sum()
+    out["waste_step_cost"] = steps[steps["waste"]].groupby("need")["cost"].sum()
+    out["visit_cost"] = out["visits"] * model.visit_cost
+    out["repeat_visit_cost"] = (out["visits"] - 1).clip(lower=0) * model.visit_cost
+    out["order_cost"] = out["orders"] * model.order_cost
+    out["extra_order_cost"] = (out["orders"] - 1).clip(lower=0) * model.order_cost
+    costs = ["contact_cost", "step_cost", "visit_cost", "order_cost"]
+    waste = ["failure_contact_cost", "waste_step_cost", "repeat_visit_cost", "extra_order_cost"]
+    cols = ["contacts", "failure_contacts", *costs, *waste]
+    # a need without demand or steps has none of them: zero, as numbers (an empty group-by
+    # would otherwise leave a column of another type)
+    out[cols] = out[cols].apply(pd.to_numeric).fillna(0.0)
+    out["total"] = out[costs].sum(axis=1)
+    out["waste"] = out[waste].sum(axis=1)
+    return out.reset_index()
+
+
+@dataclass(frozen=True)
+class Saving:
+    """A yearly saving with its 90% bootstrap interval: never a bare point figure."""
+
+    per_year: float
+    low: float
+    high: float
+    before_per_need: float
+    after_per_need: float
+    needs_per_year: float
+
+
+@dataclass(frozen=True)
+class Economics:
+    model: CostModel
+    per_need: pd.DataFrame          # every need, completed or open
+    transactions: pd.DataFrame      # transaction, count, unit cost (the economy-of-scale view)
+    per_period: pd.DataFrame        # period, cost per need met, cost per contact
+    need_chart: spc.Chart
+    contact_chart: spc.Chart
+    failure_by_type: pd.DataFrame   # demand type, failure contacts a year, cost a year
+    waste_by_step: pd.DataFrame     # step, events a year, cost a year
+    per_year: dict[str, float]      # total, failure demand, waste steps, repeat visits, ...
+    value_share: float
+    saving: Saving | None
+    freq: str = "M"
+    notes: list[str] = field(default_factory=list)
+
+
+def _per_year(span_days: float) -> float:
+    return 365.25 / max(span_days, 1.0)
+
+
+def _bootstrap_saving(before: np.ndarray, after: np.ndarray, needs_per_year: float,
+                      reps: int = 2000, seed: int = 0) -> Saving:
+    """Resample the needs of each phase with replacement; the saving is the difference in
+    mean cost per need times the needs a year. 90% interval from the 5th and 95th centiles."""
+    rng = np.random.default_rng(seed)
+    b = rng.choice(before, size=(reps, len(before))).mean(axis=1)
+    a = rng.choice(after, size=(reps, len(after))).mean(axis=1)
+    diffs = (b - a) * needs_per_year
+    point = (before.mean() - after.mean()) * needs_per_year
+    return Saving(float(point), float(np.percentile(diffs, 5)), float(np.percentile(diffs, 95)),
+                  float(before.mean()), float(after.mean()), needs_per_year)
+
+
+def economics(ws: Workspace, svc: Service, *, freq: str = "M",
+              need_table: pd.DataFrame | None = None) -> Economics:
+    model = CostModel.from_service(svc)
+    n = need_table if need_table is not None else needs(ws, svc)
+    per = need_costs(ws, svc, model, n)
+    done = per[~per["open"]].sort_values("met_at")
+    ev = ws.events(svc.key)
+    span = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
+    scale = _per_year((span["last"] - span["first"]).total_seconds() / 86400)
+    dem = ws.demands(svc.key).select("received_at", "channel", "nature",
+                                     "demand_type").to_pandas()
+    dem["cost"] = dem["channel"].map(model.contact_cost).astype(float)
+
+    # the economy-of-scale view: what one transaction of each kind costs
+    rows = [("a contact", len(dem), float(dem["cost"].mean()))] if len(dem) else []
+    for channel, grp in dem.groupby("channel"):
+        rows.append((f"a contact by {channel}", len(grp), model.contact_cost(channel)))
+    orders = int(per["orders"].sum())
+    if orders:
+        rows.append(("an order (its steps and its own cost)", orders,
+                     float((per["step_cost"].sum() + per["order_cost"].sum()) / orders)))
+    visits = int(per["visits"].sum())
+    if visits and model.visit_cost:
+        rows.append(("a visit", visits, model.visit_cost))
+    events = int(ev.count().execute())
+    if events:
+        rows.append(("a step", events, float(per["step_cost"].sum() / events)))
+    transactions = pd.DataFrame(rows, columns=["transaction", "count", "unit_cost"])
+
+    rule = FREQS[freq]
+    need_p = done.set_index("met_at")["total"].resample(rule, label="left",
+                                                        closed="left").mean()
+    contact_p = dem.set_index("received_at")["cost"].resample(rule, label="left",
+                                                               closed="left").mean()
+    periods = pd.DataFrame({"cost_per_need": need_p, "cost_per_contact": contact_p})
+    periods.index.name = "period"
+    periods = periods.reset_index()
+    phases = None
+    if svc.redesign_date:
+        change = pd.Timestamp(svc.redesign_date, tz="UTC")
+        first_after = int((periods["period"] < change).sum()) + 1
+        phases = [first_after] if 1 < first_after <= len(periods) else None
+    labels = [f"{p:%d %b %Y}" for p in periods["period"]]
+
+    def chart(col: str) -> spc.Chart:
+        values = periods[col].to_numpy(dtype=float)
+        keep = ~np.isnan(values)
+        kept_phases = None
+        if phases:
+            shifted = int(keep[:phases[0] - 1].sum()) + 1
+            kept_phases = [shifted] if 1 < shifted <= int(keep.sum()) else None
+        return spc.xmr(values[keep], labels=[lb for lb, k in zip(labels, keep, strict=True)
+                                             if k], phases=kept_phases)
+
+    failure = dem[dem["nature"] == "failure"]
+    failure_by_type = failure.assign(demand_type=failure["demand_type"].fillna("(no type)")
+                                     ).groupby("demand_type").agg(
+        contacts=("cost", "size"), cost=("cost", "sum")).reset_index()
+    failure_by_type[["contacts", "cost"]] = failure_by_type[["contacts", "cost"]] * scale
+    failure_by_type = failure_by_type.sort_values("cost", ascending=False).reset_index(drop=True)
+
+    ev_t = to_frame(ev.group_by([ev.activity, ev.team]).aggregate(n=ev.count()))
+    ev_t["cost"] = [model.step_cost(a, t) * k for a, t, k in
+                    zip(ev_t["activity"], ev_t["team"], ev_t["n"], strict=True)]
+    steps = ev_t.groupby("activity").agg(events=("n", "sum"), cost=("cost", "sum")).reset_index()
+    waste_steps = steps[~steps["activity"].isin(svc.value_steps)] if svc.value_steps else \
+        steps.iloc[0:0]
+    waste_by_step = waste_steps.assign(events=waste_steps["events"] * scale,
+                                       cost=waste_steps["cost"] * scale).sort_values(
+        "cost", ascending=False).reset_index(drop=True)
+
+    all_needs = per  # costs incurred in the period, open needs included
+    per_year = {
+        "total": float(all_needs["total"].sum() * scale),
+        "failure demand": float(all_needs["failure_contact_cost"].sum() * scale),
+        "waste steps": float(all_needs["waste_step_cost"].sum() * scale),
+        "repeat visits": float(all_needs["repeat_visit_cost"].sum() * scale),
+        "extra orders": float(all_needs["extra_order_cost"].sum() * scale),
+    }
+    waste_total = sum(v for k, v in per_year.items() if k != "total")
+    value_share = 1 - waste_total / per_year["total"] if per_year["total"] else float("nan")
+
+    saving = None
+    notes: list[str] = []
+    if svc.redesign_date and len(done):
+        phase = phase_of(done["first_contact"], [svc.redesign_date])
+        before = done.loc[phase == 0, "total"].to_numpy(dtype=float)
+        after = done.loc[phase == 1, "total"].to_numpy(dtype=float)
+        if len(before) >= 30 and len(after) >= 30:
+            saving = _bootstrap_saving(before, after, len(per) * scale)
+        else:
+            notes.append("Too few needs on one side of the redesign date (under 30) to "
+                         "estimate a saving.")
+    return Economics(model, per, transactions, periods, chart("cost_per_need"),
+                     chart("cost_per_contact"), failure_by_type, waste_by_step, per_year,
+                     value_share, saving, freq, notes)
+
+
+def money(cur: str, v: float) -> str:
+    if abs(v) >= 1e6:
+        return f"{cur}{v / 1e6:,.1f}m"
+    if abs(v) >= 1e4:
+        return f"{cur}{v / 1e3:,.0f}k"
+    return f"{cur}{v:,.2f}" if abs(v) < 100 else f"{cur}{v:,.0f}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def cost_lines(e: Economics, noun: str = "need") -> list[str]:
+    """The economics in plain words, the assumptions last."""
+    cur = e.model.currency
+    done = e.per_need[~e.per_need["open"]]
+    if done.empty:
+        return ["No need has been met yet, so there is no cost of meeting one."]
+    per, waste = done["total"].mean(), done["waste"].mean()
+    parts = {"failure demand": done["failure_contact_cost"].sum(),
+             "steps that are not value work": done["waste_step_cost"].sum(),
+             "repeat visits": done["repeat_visit_cost"].sum(),
+             "extra orders": done["extra_order_cost"].sum()}
+    named = [k for k, v in parts.items() if v > 0]
+    # the economy-of-scale figure a manager sees: a contact's cost, else a step's
+    unit_costs = dict(zip(e.transactions["transaction"], e.transactions["unit_cost"],
+                          strict=True))
+    what = "a contact" if "a contact" in unit_costs else "a step"
+    lines = [f"Meeting one {noun} costs {money(cur, per)} end to end"
+             + (f", {money(cur, waste)} of it {_join(named)}" if named else "")
+             + f", while {what} costs {money(cur, float(unit_costs.get(what, 0.0)))} on its own"
+             + (" on average." if what == "a step" else ".")]
+    counts = [f"{done[c].mean():.1f} {words}" for c, words in
+              (("contacts", "contacts"), ("orders", "orders or cases"), ("visits", "visits"))
+              if done[c].sum() > 0]
+    lines.append(f"A {noun} takes {_join(counts)} on average: what grows is the number of "
+                 "transactions a need takes, not the cost of each.")
+    py = e.per_year
+    lines.append(f"A year costs about {money(cur, py['total'])}; "
+                 f"{e.value_share:.0%} of it served purpose. " + " ".join(
+                     f"{k.capitalize()} cost{'s' if k == 'failure demand' else ''} "
+                     f"{money(cur, py[k])} a year." for k in py if k != "total" and py[k] > 0))
+    if e.saving is not None:
+        s = e.saving
+        lines.append(f"Since the redesign a {noun} costs {money(cur, s.after_per_need)} against "
+                     f"{money(cur, s.before_per_need)} before: about {money(cur, s.per_year)} "
+                     f"a year at {s.needs_per_year:,.0f} {noun}s a year (90% interval "
+                     f"{money(cur, s.low)} to {money(cur, s.high)}, resampling the {noun}s).")
+    lines += e.notes
+    if len(e.failure_by_type):
+        top = e.failure_by_type.head(3)
+        lines.append("Costliest failure demand a year: " + "; ".join(
+            f"{t} {money(cur, c)}" for t, c in zip(top["demand_type"], top["cost"],
+                                                   strict=True)) + ".")
+    if len(e.waste_by_step) and e.waste_by_step["cost"].sum() > 0:
+        top = e.waste_by_step.head(3)
+        lines.append("Costliest waste steps a year: " + "; ".join(
+            f"{a} {money(cur, c)}" for a, c in zip(top["activity"], top["cost"], strict=True))
+            + ".")
+    lines.append("Assumptions: " + "; ".join(e.model.assumptions) + ".")
+    return lines
