@@ -98,6 +98,13 @@ def test_service_file_mistakes_are_named(tmp_path: Path) -> None:
     f.write_text('name = "Repairs"\nvalue_step = ["Fix"]\n')
     with pytest.raises(InputError, match="'value_step' is not a service-file key"):
         Service.load(f)
+    # a misspelt key inside a table is named too, not silently ignored
+    f.write_text('name = "Repairs"\n[clock]\nstrat = ["Reported"]\n')
+    with pytest.raises(InputError, match=r"'clock\.strat' is not a service-file key.*start, end"):
+        Service.load(f)
+    f.write_text('name = "Repairs"\n[[system_conditions]]\nname = "x"\ncause = ["y"]\n')
+    with pytest.raises(InputError, match=r"'system_conditions\.cause' is not a service-file"):
+        Service.load(f)
     f.write_text('purpose = "x"\n')
     with pytest.raises(InputError, match="the key 'name' is missing"):
         Service.load(f)

@@ -113,7 +113,7 @@ def test_defaults_are_stated() -> None:
 
 
 BAD_COSTS = [
-    ('[costs]\nvisit = 3', "'costs.visit' is not a cost-model key"),
+    ('[costs]\nvisit = 3', "'costs.visit' is not a service-file key"),
     ('[costs]\nvisit_cost = -1', "'costs.visit_cost' is not an amount"),
     ('[costs]\nvisit_cost = "lots"', "'costs.visit_cost' is not an amount"),
     ('[costs.activity_minutes]\n"Order raised" = "six"',

@@ -80,6 +80,29 @@ class SystemCondition:
     causes: tuple[str, ...] = ()
 
 
+COST_KEYS = ("currency", "activity_minutes", "activity_cost", "team_cost_per_minute",
+             "visit_cost", "order_cost")
+# Every key a service file may hold, and the keys of its tables. Validation and the
+# documentation test (every key documented) both read this.
+SERVICE_KEYS: dict[str, tuple[str, ...]] = {
+    "name": (), "purpose": (), "timezone": (), "redesign_date": (), "value_steps": (),
+    "clock": ("start", "end", "start_at_first_contact"),
+    "need": ("link_column", "match_columns", "within_days", "visit_activities"),
+    "columns": ("case", "activity", "timestamp", "start_timestamp", "team", "resource",
+                "citizen_ref", "need"),
+    "teams": ("column", "activities"),
+    "flow": ("designed_handoffs",),
+    "demand": ("types", "failure_kinds", "channels", "redact", "handling_minutes",
+               "cost_per_minute", "link_within_days"),
+    "targets": ("name", "unit", "start", "end", "priority_column", "timescales", "default",
+                "due_column", "due_format"),
+    "system_conditions": ("name", "kind", "note", "causes"),
+    "costs": COST_KEYS,
+}
+
+KEY_HINTS = {"costs": " (contact minutes and the cost of a minute go under [demand])"}
+
+
 @dataclass(frozen=True)
 class Costs:
     """What the work costs, as far as the team knows it; every figure optional. Contact
@@ -145,14 +168,20 @@ class Service:
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "service file",
                   path: Path | None = None) -> Service:
-        known = {"name", "purpose", "timezone", "clock", "need", "columns", "teams",
-                 "value_steps", "demand", "targets", "system_conditions", "redesign_date",
-                 "flow", "costs"}
-        for key in data:
-            if key not in known:
+        for key, value in data.items():
+            if key not in SERVICE_KEYS:
                 raise InputError(f"'{key}' is not a service-file key", source=source,
                                  column=key,
-                                 fix=f"use one of: {', '.join(sorted(known))}")
+                                 fix=f"use one of: {', '.join(sorted(SERVICE_KEYS))}")
+            inner = SERVICE_KEYS[key]
+            tables = value if isinstance(value, list) else [value]
+            for table in tables if inner else []:
+                for sub in table if isinstance(table, dict) else []:
+                    if sub not in inner:
+                        raise InputError(f"'{key}.{sub}' is not a service-file key",
+                                         source=source, column=f"{key}.{sub}",
+                                         fix=f"use one of: {', '.join(inner)}"
+                                         + KEY_HINTS.get(key, ""))
         name = _str(data, "name", source, required=True)
         clock_d = _table(data, "clock", source)
         clock = Clock(
@@ -206,13 +235,6 @@ class Service:
         )
         costs = _costs(data, source)
         columns = {str(k): str(v) for k, v in _table(data, "columns", source).items()}
-        allowed_cols = {"case", "activity", "timestamp", "start_timestamp", "team", "resource",
-                        "citizen_ref", "need"}
-        for k in columns:
-            if k not in allowed_cols:
-                raise InputError(f"'{k}' is not a column role", source=source,
-                                 column=f"columns.{k}",
-                                 fix=f"use one of: {', '.join(sorted(allowed_cols))}")
         return cls(
             name=name,
             purpose=_str(data, "purpose", source),
@@ -243,19 +265,12 @@ class Service:
         )
 
 
-COST_KEYS = ("currency", "activity_minutes", "activity_cost", "team_cost_per_minute",
-             "visit_cost", "order_cost")
 
 
 def _costs(data: dict[str, Any], source: str) -> Costs:
     if "costs" not in data:
         return Costs()
-    c = _table(data, "costs", source)
-    for key in c:
-        if key not in COST_KEYS:
-            raise InputError(f"'costs.{key}' is not a cost-model key", source=source,
-                             column=f"costs.{key}", fix=f"use one of: {', '.join(COST_KEYS)} "
-                             "(contact minutes and the cost of a minute go under [demand])")
+    c = _table(data, "costs", source)  # its keys were checked against SERVICE_KEYS
 
     def amounts(key: str) -> dict[str, float]:
         out = {}
