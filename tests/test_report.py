@@ -96,9 +96,9 @@ def test_report_numbers_are_the_measures_numbers(demo_workspace: Path, tmp_path:
     assert report.findings[0] == cap.headline()
     assert not cap.chart.stable  # so the headline gives what needs took, not a range
     done = cap.completed.iloc[cap.chart.limits[-1].first_point - 1:]["end_to_end_days"]
-    assert report.findings[0].startswith(
-        f"Half of the needs took {done.median():.0f} days or fewer from the citizen's first "
-        f"contact, 9 in 10 up to {done.quantile(0.9):.0f}")
+    assert report.findings[0].startswith("Half of the needs first reported after the change (")
+    assert (f" on) took {done.median():.0f} days or fewer from the citizen's first contact, 9 "
+            f"in 10 up to {done.quantile(0.9):.0f}") in report.findings[0]
     share = s.failure_demands / s.demands
     assert f"{share:.0%} of classified demand is failure demand" in report.findings[1]
     assert len(report.findings) == 3 and "orders met their target" in report.findings[2]
@@ -120,7 +120,7 @@ def test_report_command_writes_assets_and_pdf(demo_workspace: Path, tmp_path: Pa
                             "--assets", str(tmp_path / "charts"), "--pdf"])
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())
-    assert "Headline findings: 1. Half of the needs took" in text and f"Check report: {out}" in text
+    assert "Headline findings: 1. Half of the needs first reported after the change" in text and f"Check report: {out}" in text
     svgs = sorted(p.name for p in (tmp_path / "charts").glob("*.svg"))
     assert svgs == sorted(["failure-demand.svg", "demand-types.svg", "capability.svg",
                            "capability-week.svg", "flow-map.svg", "target-regime.svg",

@@ -140,8 +140,10 @@ class Capability:
         days = self._latest()["end_to_end_days"] if "end_to_end_days" in self.completed else None
         if days is None or days.empty:
             return f"The time a {noun} takes from {starts} is not predictable."
-        return (f"Half of the {noun}s took {days.median():.0f} days or fewer from {starts}, "
-                f"9 in 10 up to {days.quantile(0.9):.0f}, and the time is not predictable.")
+        since = self._since().replace(f" for {noun}s", "").replace(" for needs", "")
+        return (f"Half of the {noun}s{since} took {days.median():.0f} days or fewer from "
+                f"{starts}, 9 in 10 up to {days.quantile(0.9):.0f}, and the time is not "
+                "predictable.")
 
     def describe(self, noun: str = "need", starts: str = "the citizen's first contact") -> str:
         lo, hi = self.predictable_range()
