@@ -193,3 +193,27 @@ def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> 
     assert c.get("/dashboards/nope").status_code == 404
     # suggestions learned from the workspace's confirmed demand straight away
     assert app.state.ctx.suggester.ready
+
+
+def test_purge_keeps_the_retention_period(store_url: str) -> None:
+    import datetime as dt
+
+    from servicecheck.service import Service
+    from servicecheck.store.capture import Capture, purge, store_demand
+
+    store = open_store(store_url)
+    svc = Service(name="s")
+    now = dt.datetime.now(dt.UTC)
+    for age in (800, 400, 10):
+        store_demand(store, svc, Capture(verbatim=f"{age} days ago", channel="phone",
+                                         nature="value",
+                                         received_at=now - dt.timedelta(days=age)),
+                     recorded_by="t", source="form")
+    assert purge(store, 730) == 1
+    with store.engine.connect() as conn:
+        left = [r[0] for r in conn.execute(sa.text("SELECT verbatim FROM demands ORDER BY id"))]
+    assert left == ["400 days ago", "10 days ago"]
+    assert store.audit_log()[0].action == "purge"
+    store.close()
+    r = CliRunner().invoke(cli, ["purge", "--older-than-days", "0", "-d", store_url])
+    assert r.exit_code == 2 and "would delete today's demand" in r.output

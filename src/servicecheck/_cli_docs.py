@@ -12,7 +12,6 @@ import typer
 
 from servicecheck.cli import app
 
-
 # Typer carries its own copy of click, so commands and parameters are read by their
 # attributes rather than by class.
 
@@ -23,7 +22,7 @@ def _param(p: Any) -> str:
     opt: Any = p
     names = ", ".join(f"`{n}`" for n in [*opt.opts, *opt.secondary_opts])
     default = opt.default
-    shown = "" if default in (None, False, ()) or opt.is_flag and not default else \
+    shown = "" if default in (None, False, ()) or (opt.is_flag and not default) else \
         f" (default: `{default}`)"
     return f"| {names} | option | {(opt.help or '').strip()}{shown} |"
 

@@ -602,6 +602,29 @@ def users_add(
     say(f"Added {name} as {role}.")
 
 
+@app.command()
+@friendly
+def purge(
+    days: Annotated[float, typer.Option(
+        "--older-than-days", help="Delete captured demand received more than this many days "
+        "ago (your retention period).")],
+    database: DatabaseOpt = "servicecheck.db",
+) -> None:
+    """Delete captured demand older than the retention period (and old login records)."""
+    from servicecheck.store import open_store
+    from servicecheck.store.capture import purge as purge_old
+
+    if days < 1:
+        raise InputError(f"{days} days would delete today's demand", source="--older-than-days",
+                         fix="give the retention period in days, e.g. 730")
+    store = open_store(database)
+    try:
+        gone = purge_old(store, days)
+    finally:
+        store.close()
+    say(f"Deleted {gone:,} demands received more than {days:g} days ago.")
+
+
 @tokens_app.command("add")
 @friendly
 def tokens_add(

@@ -28,6 +28,10 @@ class Figure:
         path.write_text(self.svg, encoding="utf-8")
         return path
 
+    def _repr_svg_(self) -> str:
+        """Shown as the picture in Jupyter."""
+        return self.inline()
+
     def inline(self) -> str:
         """The SVG for inlining into HTML: no XML prologue, labelled as an image by its alt."""
         svg = self.svg[self.svg.index("<svg"):]

@@ -86,3 +86,18 @@ def count(store: Store, svc: Service) -> int:
     with store.engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(demands).where(
             demands.c.service == svc.key)).scalar_one())
+
+
+def purge(store: Store, older_than_days: float, actor: str = "cli") -> int:
+    """Delete captured demand received more than ``older_than_days`` ago (the retention
+    period the data protection policy sets), with login records and ended sessions of the same
+    age; audited. Returns how many demands went."""
+    from servicecheck.store.schema import login_attempts, sessions
+
+    cut = now() - dt.timedelta(days=older_than_days)
+    with store.writing() as conn:
+        gone = conn.execute(demands.delete().where(demands.c.received_at < cut)).rowcount
+        conn.execute(login_attempts.delete().where(login_attempts.c.at < cut))
+        conn.execute(sessions.delete().where(sessions.c.expires_at < now()))
+    store.audit(actor, "purge", f"{gone} demands received before {cut:%Y-%m-%d}")
+    return int(gone)
