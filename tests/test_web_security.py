@@ -43,6 +43,7 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, str, int]] = [
     ("GET", "/export/demands.csv", None, "analyst", 200),
     ("GET", "/openapi.json", None, "analyst", 200),
     ("GET", "/admin", None, "admin", 200),
+    ("GET", "/journey", None, "admin", 503),  # no workspace given: said so
     ("POST", "/admin/users", {"name": "newbie", "password": "another long one",
                               "role": "recorder"}, "admin", 200),
     ("POST", "/admin/tokens", {"name": "crm"}, "admin", 200),

@@ -127,6 +127,9 @@ def import_(
     wide: Annotated[str | None, typer.Option(
         help="A case table (a row per case): date columns and the activity each records, "
         "e.g. 'Created Date=Created,Closed Date=Closed'.")] = None,
+    citizen_id: Annotated[str | None, typer.Option(
+        help="Column with the citizen's own identifier (customer number, NI number): stored "
+        "only as a salted hash in citizen_ref, never itself.")] = None,
 ) -> None:
     """Import an event log into a workspace (one transaction: all rows or none)."""
     from servicecheck.engine import Workspace
@@ -145,7 +148,8 @@ def import_(
         report = import_events(
             ws, log, service=svc,
             columns={"case": case, "activity": activity, "timestamp": timestamp,
-                     "start_timestamp": start_timestamp, "team": team, "resource": resource},
+                     "start_timestamp": start_timestamp, "team": team, "resource": resource,
+                     "citizen_id": citizen_id},
             timezone=timezone, timestamp_format=timestamp_format, delimiter=delimiter,
             wide=stamps,
         )
@@ -437,6 +441,46 @@ def costs(
 
         for figure in economics_figures(e):
             say(f"Chart written to {figure.write(out)}")
+
+
+@app.command("joined-up")
+@friendly
+def joined_up(
+    workspace: WorkspaceOpt,
+    min_open_days: Annotated[float, typer.Option(
+        help="Count a need in one service as a cause once it has been open this long.")] = 28,
+    within_days: Annotated[float, typer.Option(
+        help="Demand up to this many days after the need was met still counts.")] = 0,
+    citizen: Annotated[str | None, typer.Option(
+        help="Show one citizen's journey across services (their citizen_ref).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for the picture of failure demand between services.")] = None,
+) -> None:
+    """Several services in one workspace: one citizen across them, and the failure demand one
+    service causes in another."""
+    from servicecheck.engine import Workspace
+    from servicecheck.joined_up import Window, flow_between_services, joined_up_lines, journey
+
+    window = Window(within_days=within_days, min_open_days=min_open_days)
+    with Workspace(workspace, read_only=True) as ws:
+        if citizen:
+            steps = journey(ws, citizen)
+            if steps.empty:
+                raise InputError(f"no event or contact has the citizen_ref '{citizen}'",
+                                 source=str(workspace), column="citizen_ref",
+                                 fix="copy the reference from an export or the web app")
+            for r in steps.itertuples():
+                say(f"{r.at:%d %b %Y %H:%M}  {r.service:<20} {r.kind:<18} {r.ref}  {r.what}")
+            return
+        for line in joined_up_lines(ws, window):
+            say(line)
+        if out and len(ws.services()) > 1:
+            from servicecheck.flow.map import map_figure
+
+            path = map_figure(flow_between_services(ws, window),
+                              "Failure demand one service causes in another",
+                              "between-services").write(out)
+            say(f"Picture written to {path}")
 
 
 @app.command()

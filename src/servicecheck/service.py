@@ -89,7 +89,7 @@ SERVICE_KEYS: dict[str, tuple[str, ...]] = {
     "clock": ("start", "end", "start_at_first_contact"),
     "need": ("link_column", "match_columns", "within_days", "visit_activities"),
     "columns": ("case", "activity", "timestamp", "start_timestamp", "team", "resource",
-                "citizen_ref", "need"),
+                "citizen_ref", "citizen_id", "need"),
     "teams": ("column", "activities"),
     "flow": ("designed_handoffs",),
     "demand": ("types", "failure_kinds", "channels", "redact", "handling_minutes",

@@ -18,6 +18,7 @@ from servicecheck.engine import Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport, timestamp_sql
 from servicecheck.io.tables import read_table
+from servicecheck.pseudonym import citizen_ref_sql
 from servicecheck.service import Service
 
 DEMAND_ROLES: dict[str, tuple[str, ...]] = {
@@ -32,6 +33,7 @@ DEMAND_ROLES: dict[str, tuple[str, ...]] = {
     "first_point_resolved": ("first_point_resolved", "one_stop"),
     "case_id": ("case_id", "need_id", "case_ref"),
     "citizen_ref": ("citizen_ref",),
+    "citizen_id": (),  # a raw identifier: stored only as a salted hash (see pseudonym.py)
     "recorded_by": ("recorded_by",),
 }
 REQUIRED = ("received_at", "channel", "verbatim")
@@ -176,7 +178,8 @@ def import_demands(
                {txt('failure_kind')} AS failure_kind,
                {fpr} AS first_point_resolved,
                {txt('case_id')} AS case_id,
-               {txt('citizen_ref')} AS citizen_ref,
+               {citizen_ref_sql(txt('citizen_id')) if 'citizen_id' in cols
+                else txt('citizen_ref')} AS citizen_ref,
                {txt('recorded_by')} AS recorded_by,
                __row + {first} AS demand_index
         FROM src ORDER BY __row""").to_arrow_table()

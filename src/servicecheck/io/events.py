@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.tables import RawTable
+from servicecheck.pseudonym import citizen_ref_sql
 
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "case": ("case_id", "case:concept:name"),
@@ -23,6 +24,9 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "resource": ("resource", "org:resource"),
     "team": ("team",),
     "citizen_ref": ("citizen_ref",),
+    # a raw identifier (customer number, NI number): stored only as a salted hash in
+    # citizen_ref, never itself; only ever mapped by name, never guessed
+    "citizen_id": (),
     "need": ("need_id",),
 }
 REQUIRED_ROLES = ("case", "activity", "timestamp")
@@ -34,6 +38,7 @@ ROLE_FLAGS = {
     "team": "--team",
     "resource": "--resource",
     "citizen_ref": "--citizen",
+    "citizen_id": "--citizen-id",
     "need": "--need",
 }
 CANONICAL = ("service", "case_id", "activity", "timestamp", "start_timestamp", "team",
@@ -273,6 +278,9 @@ def canonical_events(
         select.append("CAST(NULL AS VARCHAR) AS team")
     for role, name in (("resource", "resource"), ("citizen_ref", "citizen_ref"),
                        ("need", "need_id")):
+        if role == "citizen_ref" and "citizen_id" in columns:
+            select.append(f"{citizen_ref_sql(text(columns['citizen_id']))} AS citizen_ref")
+            continue
         select.append(f"{text(columns[role])} AS {name}" if role in columns
                       else f"CAST(NULL AS VARCHAR) AS {name}")
     select.append(f"__row + {first_index} AS event_index")

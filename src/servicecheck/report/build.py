@@ -28,6 +28,7 @@ from servicecheck.report.sections import (
     demand_section,
     economics_section,
     flow_section,
+    joined_up_section,
     purpose_section,
     system_conditions_section,
     targets_section,
@@ -35,7 +36,7 @@ from servicecheck.report.sections import (
 from servicecheck.service import Service
 
 SECTION_NAMES = ("purpose", "demand", "capability", "flow", "targets versus purpose",
-                 "economics of flow", "system conditions", "data quality")
+                 "economics of flow", "joined-up", "system conditions", "data quality")
 HEADLINE_ORDER = ("capability", "demand", "targets", "economics", "flow")
 
 
@@ -70,6 +71,9 @@ def build_sections(ws: Workspace, svc: Service,
     out.append(targets_section(ws, svc))
     tell("economics of flow")
     out.append(economics_section(ws, svc, need_table))
+    if len(ws.services()) > 1:  # citizens meet a council, not a department
+        tell("joined-up")
+        out.append(joined_up_section(ws))
     tell("system conditions")
     out.append(system_conditions_section(ws, svc))
     tell("data quality")

@@ -268,6 +268,34 @@ def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | No
                    headline=lines[0])
 
 
+# -- Joined-up --------------------------------------------------------------------------------
+def joined_up_section(ws: Workspace) -> Section:
+    """Across the services of the workspace: one citizen, and failure demand between them."""
+    from servicecheck.flow.map import map_figure
+    from servicecheck.joined_up import (
+        Window,
+        cross_matrix,
+        flow_between_services,
+        joined_up_lines,
+    )
+
+    window = Window(min_open_days=28)
+    lines = joined_up_lines(ws, window)
+    m = cross_matrix(ws, window)
+    name = {k: ws.service(k).name for k in ws.services()}
+    figures = [map_figure(flow_between_services(ws, window), "Failure demand one service "
+                          "causes in another: an arrow from the service whose open need "
+                          "(28 days or more) preceded failure demand in the other, labelled "
+                          "with the count.", "between-services")]
+    rows = [(name[str(a)], name[str(b)], f"{int(n):,}", f"{float(sh):.0%}") for a, b, n, sh in
+            zip(m["cause"], m["effect"], m["failure_demands"], m["share_of_effect_failure"],
+                strict=True)]
+    return Section("joined-up", "Joined-up", lines[:3], figures, [Table(
+        "Failure demand in one service from people with a need open in another",
+        ("need open in", "failure demand in", "contacts", "share of its failure demand"),
+        rows)], lines[3:], headline=next((ln for ln in lines if ln.startswith("At its")), None))
+
+
 # -- System conditions -----------------------------------------------------------------------
 def system_conditions_section(ws: Workspace, svc: Service) -> Section:
     from servicecheck._frames import to_frame

@@ -167,6 +167,24 @@ def dashboard(request: Request, name: str, s: Session = ANALYST) -> HTMLResponse
     return page(request, "dashboard.html", s=sec, name=name, dashboards=DASHBOARDS)
 
 
+# -- one citizen across services (admins only: it joins a person's whole record) ------------
+@router.get("/journey", response_class=HTMLResponse)
+def citizen_journey(request: Request, ref: str = "", s: Session = ADMIN) -> HTMLResponse:
+    from servicecheck.engine import Workspace
+    from servicecheck.joined_up import journey
+
+    c = ctx(request)
+    if c.workspace is None:
+        return page(request, "error.html", status_code=503,
+                    message="No workspace was given to the server: start it with --workspace.")
+    steps = None
+    if ref:
+        with Workspace(c.workspace, read_only=True) as ws:
+            steps = journey(ws, ref.strip())
+        c.store.audit(s.user.name, "journey viewed", f"{len(steps)} steps")
+    return page(request, "journey.html", ref=ref, steps=steps)
+
+
 # -- export -----------------------------------------------------------------------------------
 @router.get("/export/demands.csv")
 def export(request: Request, s: Session = ANALYST) -> Response:
