@@ -27,6 +27,36 @@ T = TypeVar("T")
 
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w",
                                              help="The DuckDB workspace file.")]
+# commands that can also read a council's table in place on PostgreSQL
+AnalysisWorkspaceOpt = Annotated[Path | None, typer.Option(
+    "--workspace", "-w", help="The DuckDB workspace file (or --backend and --table).")]
+BackendOpt = Annotated[str | None, typer.Option(
+    help="Read a table in place on this database, e.g. postgresql://user@host/db.")]
+TableOpt = Annotated[str | None, typer.Option(help="The events table on --backend.")]
+OrderOpt = Annotated[str | None, typer.Option(
+    help="On --backend: the column ordering events with the same time (an event id).")]
+ServiceFileOpt = Annotated[Path | None, typer.Option(
+    help="On --backend: the service file mapping the table's columns.")]
+
+
+def _analysis_workspace(workspace: Path | None, backend: str | None, table: str | None,
+                        order_column: str | None, service_file: Path | None) -> Any:
+    """The workspace to analyse: a DuckDB file, or a table read in place on PostgreSQL."""
+    from servicecheck.engine import Workspace
+
+    if backend:
+        from servicecheck.remote import RemoteWorkspace, connect
+        from servicecheck.service import Service
+
+        if not table or not service_file:
+            raise InputError("--backend needs the table and the service file", source="--backend",
+                             fix="add --table EVENTS_TABLE --service-file service.toml")
+        return RemoteWorkspace(connect(backend), Service.load(service_file), table,
+                               order_column=order_column)
+    if workspace is None:
+        raise InputError("no workspace was given", source="--workspace",
+                         fix="give -w ws.duckdb, or --backend URL with --table")
+    return Workspace(workspace, read_only=True)
 
 
 def friendly(fn: F) -> F:
@@ -211,7 +241,7 @@ def summary(workspace: WorkspaceOpt,
 @app.command()
 @friendly
 def capability(
-    workspace: WorkspaceOpt,
+    workspace: AnalysisWorkspaceOpt = None,
     service: Annotated[str | None, typer.Option(help="Which service.")] = None,
     preset: Annotated[str, typer.Option(help="Rule set: ptd, mdc2023, anhoej, wheeler.")]
     = "ptd",
@@ -219,13 +249,16 @@ def capability(
     period: Annotated[str | None, typer.Option(
         help="Also chart completed needs per period: D, W or M.")] = None,
     stat: Annotated[str, typer.Option(help="Per period: median or mean days.")] = "median",
+    backend: BackendOpt = None,
+    table: TableOpt = None,
+    order_column: OrderOpt = None,
+    service_file: ServiceFileOpt = None,
 ) -> None:
     """The predictable range of end-to-end time, and its signals, in words."""
     from servicecheck.capability import by_period
     from servicecheck.capability import capability as cap
-    from servicecheck.engine import Workspace
 
-    with Workspace(workspace, read_only=True) as ws:
+    with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)
         c = cap(ws, svc, preset=preset)
     say(c.describe())
@@ -486,7 +519,7 @@ def joined_up(
 @app.command()
 @friendly
 def report(
-    workspace: WorkspaceOpt,
+    workspace: AnalysisWorkspaceOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "check.html"),
     service: Annotated[str | None, typer.Option(help="Which service.")] = None,
@@ -496,12 +529,17 @@ def report(
         help="Also print the report to PDF through headless Chromium.")] = False,
     open_: Annotated[bool, typer.Option("--open", help="Open the report in a browser.")]
     = False,
+    backend: BackendOpt = None,
+    table: TableOpt = None,
+    order_column: OrderOpt = None,
+    service_file: ServiceFileOpt = None,
 ) -> None:
     """The Check report: one self-contained HTML file for the team and its managers."""
     from servicecheck.report import write_report
 
-    result = _with_section_progress(lambda tell: write_report(
-        workspace, out, service=service, assets=assets, pdf=pdf, progress=tell))
+    with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
+        result = _with_section_progress(lambda tell: write_report(
+            ws, out, service=service, assets=assets, pdf=pdf, progress=tell))
     _say_report(result.path, result.findings)
     if result.assets:
         say(f"{len(result.assets)} charts written to {assets}")

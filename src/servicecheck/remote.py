@@ -1,0 +1,131 @@
+"""Analysis where the data already live: a council's own event (and demand) table on
+PostgreSQL, read in place through Ibis, nothing copied. The table keeps its own column names;
+the service file's ``[columns]`` maps them, exactly as on import, and every measure runs
+unchanged as SQL on the council's server.
+
+    servicecheck capability --backend postgresql://user@host/db --table repairs_events \\
+        --service service.toml
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import ibis
+import pyarrow as pa
+from ibis.expr.types import Table
+
+from servicecheck.engine import Workspace
+from servicecheck.io.errors import InputError
+from servicecheck.service import Service
+
+CANONICAL = ("case_id", "activity", "timestamp", "start_timestamp", "team", "resource",
+             "citizen_ref", "need_id")
+DEFAULT_NAMES = {"case": "case_id", "activity": "activity", "timestamp": "timestamp",
+                 "start_timestamp": "start_timestamp", "team": "team", "resource": "resource",
+                 "citizen_ref": "citizen_ref", "need": "need_id"}
+
+
+def connect(url: str) -> Any:
+    """An Ibis connection from a URL (postgresql://user:password@host:port/database)."""
+    u = urlparse(url.replace("postgresql+psycopg://", "postgresql://"))
+    if u.scheme not in ("postgresql", "postgres"):
+        raise InputError(f"'{u.scheme}' is not a backend servicecheck reads in place",
+                         source="--backend", fix="give a postgresql://user@host/db URL")
+    try:
+        return ibis.postgres.connect(host=u.hostname or "localhost", port=u.port or 5432,
+                                     user=unquote(u.username or ""),
+                                     password=unquote(u.password or "") or None,
+                                     database=(u.path or "/").lstrip("/") or None)
+    except Exception as exc:  # the driver's own errors vary; say it in one sentence
+        raise InputError(f"the database cannot be reached ({str(exc).strip()[:160]})",
+                         source=f"{u.hostname}:{u.port or 5432}",
+                         fix="check the URL, that the server runs and the user may connect"
+                         ) from None
+
+
+class RemoteWorkspace(Workspace):
+    """A workspace whose events (and demands) are tables on another backend, read in place.
+    Read-only: imports, labels and the web app's capture write to a DuckDB workspace."""
+
+    def __init__(self, con: Any, service: Service, events_table: str,
+                 demands_table: str | None = None, order_column: str | None = None) -> None:
+        """``order_column`` orders events with the same time (an event id); without it, ties
+        are ordered by case and activity, which can differ from the source's own order."""
+        self.path = None
+        self.con = con
+        self._service = service
+        names = con.list_tables()
+        for t in (events_table, demands_table):
+            if t is not None and t not in names:
+                raise InputError(f"there is no table '{t}'", source="--table",
+                                 fix=f"the tables are: {', '.join(sorted(names)[:20])}")
+        self._events = self._canonical(con.table(events_table), order_column)
+        self._demands = con.table(demands_table) if demands_table else None
+
+    def _canonical(self, t: Table, order_column: str | None) -> Table:
+        mapping = {**DEFAULT_NAMES, **{k: v for k, v in self._service.columns.items()
+                                       if k in DEFAULT_NAMES}}
+        if self._service.team_column and "team" not in self._service.columns:
+            mapping["team"] = self._service.team_column
+        cols: dict[str, Any] = {}
+        for role, canonical in DEFAULT_NAMES.items():
+            source = mapping[role]
+            if source in t.columns:
+                value = t[source]
+                cols[canonical] = value.cast("string") if canonical not in (
+                    "timestamp", "start_timestamp") else value
+            elif role in ("case", "activity", "timestamp"):
+                raise InputError(f"the table has no column '{source}' for the {role}",
+                                 source="--table", column=source,
+                                 fix="map it under [columns] in the service file")
+            else:
+                cols[canonical] = ibis.null().cast(
+                    "timestamp('UTC')" if canonical == "start_timestamp" else "string")
+        if "team" not in self._service.columns and self._service.activity_teams:
+            cols["team"] = t[mapping["activity"]].cast("string").substitute(
+                self._service.activity_teams, else_=ibis.null().cast("string"))
+        order = ([t[order_column]] if order_column else
+                 [t[mapping["timestamp"]], t[mapping["case"]], t[mapping["activity"]]])
+        keep = (t[mapping["case"]].notnull() & t[mapping["activity"]].notnull()
+                & t[mapping["timestamp"]].notnull())
+        return t.filter(keep).select(
+            service=ibis.literal(self._service.key), **cols,
+            event_index=ibis.row_number().over(order_by=order))
+
+    # -- reading, as a DuckDB workspace reads ---------------------------------------------
+    def events(self, service: str | None = None) -> Table:
+        return self._events
+
+    def demands(self, service: str | None = None) -> Table:
+        if self._demands is not None:
+            return self._demands
+        # no demand table: an empty one on the same server, so joins stay on the server
+        empty = ibis.memtable(pa.schema([
+            ("service", pa.string()), ("demand_id", pa.string()),
+            ("received_at", pa.timestamp("us", tz="UTC")), ("channel", pa.string()),
+            ("verbatim", pa.string()), ("demand_type", pa.string()), ("nature", pa.string()),
+            ("failure_kind", pa.string()), ("first_point_resolved", pa.bool_()),
+            ("case_id", pa.string()), ("citizen_ref", pa.string()),
+            ("recorded_by", pa.string())]).empty_table())
+        self._demands = self.con.create_table(f"__sc_no_demands_{id(self)}", empty, temp=True)
+        return self._demands
+
+    def services(self) -> list[str]:
+        return [self._service.key]
+
+    def service(self, key: str | None = None) -> Service:
+        return self._service
+
+    def import_log(self) -> list[dict[str, Any]]:
+        return []
+
+    def close(self) -> None:
+        self.con.disconnect()
+
+    def __enter__(self) -> RemoteWorkspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
