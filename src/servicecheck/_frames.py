@@ -7,8 +7,18 @@ from typing import Any
 import pandas as pd
 
 
+def in_utc(df: pd.DataFrame) -> pd.DataFrame:
+    """Times as UTC-aware columns whatever the engine: Spark hands back times without their
+    zone (the session runs in UTC), DuckDB and PostgreSQL with it."""
+    for col in df.columns:
+        if pd.api.types.is_datetime64_dtype(df[col]) and not isinstance(
+                df[col].dtype, pd.DatetimeTZDtype):
+            df[col] = df[col].dt.tz_localize("UTC")
+    return df
+
+
 def to_frame(expr: Any) -> pd.DataFrame:
     """Execute an Ibis table expression into a pandas DataFrame."""
     df = expr.to_pandas()
     assert isinstance(df, pd.DataFrame)
-    return df
+    return in_utc(df)

@@ -15,6 +15,7 @@ import ibis
 import pandas as pd
 
 from servicecheck import spc
+from servicecheck._frames import in_utc
 from servicecheck._time import DAY_S, seconds_between
 from servicecheck.engine import Workspace
 from servicecheck.need_key import with_need
@@ -88,7 +89,7 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
         first_visit_fix=~is_open & (t.visits == 1) & (t.cases == 1),
     ).order_by(["first_contact", "need_id"])
     # Arrow's own conversion: several times faster than a column-by-column one for 1M rows
-    df: pd.DataFrame = out.to_pyarrow().to_pandas()
+    df: pd.DataFrame = in_utc(out.to_pyarrow().to_pandas())
     return df[NEED_COLUMNS]
 
 

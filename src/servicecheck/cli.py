@@ -31,8 +31,10 @@ WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w",
 AnalysisWorkspaceOpt = Annotated[Path | None, typer.Option(
     "--workspace", "-w", help="The DuckDB workspace file (or --backend and --table).")]
 BackendOpt = Annotated[str | None, typer.Option(
-    help="Read a table in place on this database, e.g. postgresql://user@host/db.")]
-TableOpt = Annotated[str | None, typer.Option(help="The events table on --backend.")]
+    help="Read a table in place: postgresql://user@host/db, or Spark (spark, "
+    "spark:local[4], spark://host:7077, sc://host:15002).")]
+TableOpt = Annotated[str | None, typer.Option(
+    help="The events table on --backend (on Spark also a Parquet file or folder).")]
 OrderOpt = Annotated[str | None, typer.Option(
     help="On --backend: the column ordering events with the same time (an event id).")]
 ServiceFileOpt = Annotated[Path | None, typer.Option(

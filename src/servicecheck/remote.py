@@ -1,10 +1,12 @@
 """Analysis where the data already live: a council's own event (and demand) table on
-PostgreSQL, read in place through Ibis, nothing copied. The table keeps its own column names;
-the service file's ``[columns]`` maps them, exactly as on import, and every measure runs
-unchanged as SQL on the council's server.
+PostgreSQL, or a table (or Parquet files) on Spark, read in place through Ibis, nothing
+copied. The table keeps its own column names; the service file's ``[columns]`` maps them,
+exactly as on import, and every measure runs unchanged as SQL on that engine.
 
     servicecheck capability --backend postgresql://user@host/db --table repairs_events \\
-        --service service.toml
+        --service-file service.toml
+    servicecheck report --backend spark:local[4] --table events.parquet \\
+        --service-file service.toml -o check.html
 """
 
 from __future__ import annotations
@@ -27,8 +29,33 @@ DEFAULT_NAMES = {"case": "case_id", "activity": "activity", "timestamp": "timest
                  "citizen_ref": "citizen_ref", "need": "need_id"}
 
 
+def spark_session(url: str) -> Any:
+    """A Spark session: ``spark`` or ``spark:local[N]`` on this machine, ``spark://host:7077``
+    on a cluster, ``sc://host:15002`` through Spark Connect."""
+    from pyspark.sql import SparkSession
+
+    b = SparkSession.builder.appName("servicecheck")
+    if url.startswith("sc://"):
+        b = b.remote(url)
+    else:
+        master = url.split(":", 1)[1] if url.startswith("spark:") and not url.startswith(
+            "spark://") else url if url.startswith("spark://") else "local[2]"
+        b = (b.master(master).config("spark.ui.enabled", "false")
+             .config("spark.driver.bindAddress", "127.0.0.1"))
+    return (b.config("spark.sql.session.timeZone", "UTC")  # as DuckDB: analysis in UTC
+            .getOrCreate())
+
+
 def connect(url: str) -> Any:
-    """An Ibis connection from a URL (postgresql://user:password@host:port/database)."""
+    """An Ibis connection from a URL: postgresql://user:password@host:port/database, or a
+    Spark master (``spark``, ``spark:local[4]``, ``spark://host:7077``, ``sc://host:15002``)."""
+    if url == "spark" or url.startswith(("spark:", "sc://")):
+        try:
+            return ibis.pyspark.connect(spark_session(url))
+        except ImportError:
+            raise InputError("Spark is not installed", source="--backend",
+                             fix="pip install 'servicecheck[spark]' (Java 17 is needed too)"
+                             ) from None
     u = urlparse(url.replace("postgresql+psycopg://", "postgresql://"))
     if u.scheme not in ("postgresql", "postgres"):
         raise InputError(f"'{u.scheme}' is not a backend servicecheck reads in place",
@@ -45,6 +72,19 @@ def connect(url: str) -> Any:
                          ) from None
 
 
+def _register_files(con: Any, table: str) -> str:
+    """On Spark a Parquet file or folder can stand for a table: read it as a view named after
+    it (a table in the catalog is read by its name)."""
+    from pathlib import Path
+
+    path = Path(table)
+    if con.name != "pyspark" or not path.exists():
+        return table
+    name = path.name.split(".")[0].replace("-", "_")
+    con._session.read.parquet(str(path)).createOrReplaceTempView(name)
+    return name
+
+
 class RemoteWorkspace(Workspace):
     """A workspace whose events (and demands) are tables on another backend, read in place.
     Read-only: imports, labels and the web app's capture write to a DuckDB workspace."""
@@ -56,6 +96,8 @@ class RemoteWorkspace(Workspace):
         self.path = None
         self.con = con
         self._service = service
+        events_table = _register_files(con, events_table)
+        demands_table = _register_files(con, demands_table) if demands_table else None
         names = con.list_tables()
         for t in (events_table, demands_table):
             if t is not None and t not in names:
@@ -101,7 +143,7 @@ class RemoteWorkspace(Workspace):
     def demands(self, service: str | None = None) -> Table:
         if self._demands is not None:
             return self._demands
-        # no demand table: an empty one on the same server, so joins stay on the server
+        # no demand table: an empty one, of the canonical shape
         empty = ibis.memtable(pa.schema([
             ("service", pa.string()), ("demand_id", pa.string()),
             ("received_at", pa.timestamp("us", tz="UTC")), ("channel", pa.string()),
@@ -109,7 +151,7 @@ class RemoteWorkspace(Workspace):
             ("failure_kind", pa.string()), ("first_point_resolved", pa.bool_()),
             ("case_id", pa.string()), ("citizen_ref", pa.string()),
             ("recorded_by", pa.string())]).empty_table())
-        self._demands = self.con.create_table(f"__sc_no_demands_{id(self)}", empty, temp=True)
+        self._demands = empty  # Ibis puts it on the backend where a query needs it
         return self._demands
 
     def services(self) -> list[str]:

@@ -21,14 +21,18 @@ def variants(events: Table) -> pd.DataFrame:
     import pandas as pd
 
     # A variant is identified without building any per-case list (which a database must hold
-    # whole in memory): each event's (position, activity) is hashed and the hashes of a case
-    # are XOR-ed together. Positions are unique within a case, so the fingerprint depends on
-    # the order; only plain fixed-size aggregates are used, which spill to disk under a
-    # memory limit. The activity list is then read back for one case of each variant.
+    # whole in memory): each event's (position, activity) is hashed, and a case's hashes are
+    # summed, twice over with two different hashes (62 bits of fingerprint). Positions are
+    # unique within a case, so the fingerprint depends on the order; only plain fixed-size
+    # sums are used, which every backend has (PySpark has no XOR aggregate) and which spill
+    # to disk under a memory limit. The activity list is then read back for one case of each.
     o = ordered(events)
-    term = o.activity.concat("\x1f", o.position.cast("string")).hash()
-    per_case = o.group_by(o.case_id).aggregate(fingerprint=term.bit_xor(), steps=o.count())
-    groups = per_case.group_by([per_case.fingerprint, per_case.steps]).aggregate(
+    pos = o.position.cast("string")
+    first = o.activity.concat("\x1f", pos).hash() % 2147483647
+    second = pos.concat("\x1e", o.activity).hash() % 2147483647
+    per_case = o.group_by(o.case_id).aggregate(fp1=first.sum(), fp2=second.sum(),
+                                                steps=o.count())
+    groups = per_case.group_by([per_case.fp1, per_case.fp2, per_case.steps]).aggregate(
         cases=per_case.count(), example=per_case.case_id.min())
     counted = to_frame(groups)
     examples = o.semi_join(groups.select(case_id=groups.example), "case_id")

@@ -1,0 +1,77 @@
+"""Growth with size on DuckDB: 1M, 10M and 100M events of the synthetic repairs service,
+analysed out of core (a workspace file under a memory limit, spilling to disk).
+
+    python benchmarks/scale.py [--events 1000000 10000000 100000000] [--memory-limit 2GB]
+
+Each size runs in a fresh process: import the Parquet log into a workspace file, then the
+citizen's-clock needs (capability) and the whole flow analysis. Prints each phase as it ends
+(progress), wall time, peak memory (VmHWM) and the growth ratio against the previous size.
+Aim: linear growth; 100M within 15x the 10M time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+from _common import PEAK, generated
+
+RUN = """
+import json, os, sys, tempfile, time
+from servicecheck import Service, Workspace, import_events
+from servicecheck.capability import needs
+from servicecheck.flow import analyse
+folder, limit = sys.argv[1], sys.argv[2]
+svc = Service.load(os.path.join(folder, "service.toml"))
+tmp = tempfile.mkdtemp(dir=os.environ.get("SCALE_TMP"))
+out = {}
+t0 = time.perf_counter()
+with Workspace(os.path.join(tmp, "ws.duckdb"), memory_limit=limit) as ws:
+    import_events(ws, os.path.join(folder, "events.parquet"), service=svc)
+    out["import_s"] = time.perf_counter() - t0
+    print("  imported", round(out["import_s"], 1), "s", file=sys.stderr, flush=True)
+    t = time.perf_counter()
+    n = needs(ws, svc)
+    out["needs_s"] = time.perf_counter() - t
+    out["needs"] = len(n)
+    print("  needs", round(out["needs_s"], 1), "s", file=sys.stderr, flush=True)
+    del n
+    t = time.perf_counter()
+    a = analyse(ws.events(svc.key))
+    out["flow_s"] = time.perf_counter() - t
+    out["variants"] = len(a.variants)
+    print("  flow", round(out["flow_s"], 1), "s", file=sys.stderr, flush=True)
+out["total_s"] = time.perf_counter() - t0
+out["peak_mb"] = peak_mb()
+print(json.dumps(out))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--events", type=int, nargs="+", default=[1_000_000, 10_000_000,
+                                                               100_000_000])
+    ap.add_argument("--memory-limit", default="2GB")
+    a = ap.parse_args()
+    print(f"DuckDB out of core, memory limit {a.memory_limit}, workspace file on disk")
+    print(f"{'events':>12} {'import s':>9} {'needs s':>8} {'flow s':>8} {'total s':>8} "
+          f"{'peak MB':>8} {'growth':>7}")
+    previous = None
+    for n in a.events:
+        folder = generated(n)
+        print(f"{n:>12,} running ...", file=sys.stderr, flush=True)
+        done = subprocess.run([sys.executable, "-c", PEAK + RUN, str(folder), a.memory_limit],
+                              stdout=subprocess.PIPE, text=True, timeout=6 * 3600)
+        if done.returncode != 0:
+            raise SystemExit(f"{n:,} events failed")
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        growth = f"{r['total_s'] / previous:.1f}x" if previous else "-"
+        print(f"{n:>12,} {r['import_s']:>9.1f} {r['needs_s']:>8.1f} {r['flow_s']:>8.1f} "
+              f"{r['total_s']:>8.1f} {r['peak_mb']:>8.0f} {growth:>7}", flush=True)
+        previous = r["total_s"]
+
+
+if __name__ == "__main__":
+    main()
