@@ -2,11 +2,14 @@
 analysed out of core (a workspace file under a memory limit, spilling to disk).
 
     python benchmarks/scale.py [--events 1000000 10000000 100000000] [--memory-limit 2GB]
+                               [--spark 1000000 10000000]
 
 Each size runs in a fresh process: import the Parquet log into a workspace file, then the
 citizen's-clock needs (capability) and the whole flow analysis. Prints each phase as it ends
 (progress), wall time, peak memory (VmHWM) and the growth ratio against the previous size.
-Aim: linear growth; 100M within 15x the 10M time.
+Aim: linear growth; 100M within 15x the 10M time. With --spark, the same needs and flow
+analysis on Spark local[2] reading the Parquet file in place (peak memory there is the
+driver's Python process; the JVM's is not counted).
 """
 
 from __future__ import annotations
@@ -49,11 +52,39 @@ print(json.dumps(out))
 """
 
 
+SPARK = """
+import json, os, sys, time
+from servicecheck import Service
+from servicecheck.capability import needs
+from servicecheck.flow import analyse
+from servicecheck.remote import RemoteWorkspace, connect
+folder = sys.argv[1]
+svc = Service.load(os.path.join(folder, "service.toml"))
+t0 = time.perf_counter()
+con = connect("spark:local[2]")
+out = {"start_s": time.perf_counter() - t0}
+t = time.perf_counter()
+ws = RemoteWorkspace(con, svc, os.path.join(folder, "events.parquet"))
+n = needs(ws, svc)
+out["needs_s"] = time.perf_counter() - t
+print("  needs", round(out["needs_s"], 1), "s", file=sys.stderr, flush=True)
+t = time.perf_counter()
+a = analyse(ws.events())
+out["flow_s"] = time.perf_counter() - t
+print("  flow", round(out["flow_s"], 1), "s", file=sys.stderr, flush=True)
+out["total_s"] = out["needs_s"] + out["flow_s"]
+out["peak_mb"] = peak_mb()
+print(json.dumps(out))
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--events", type=int, nargs="+", default=[1_000_000, 10_000_000,
+    ap.add_argument("--events", type=int, nargs="*", default=[1_000_000, 10_000_000,
                                                                100_000_000])
     ap.add_argument("--memory-limit", default="2GB")
+    ap.add_argument("--spark", type=int, nargs="*", default=[],
+                    help="sizes to run on Spark local[2] too, e.g. 1000000 10000000")
     a = ap.parse_args()
     print(f"DuckDB out of core, memory limit {a.memory_limit}, workspace file on disk")
     print(f"{'events':>12} {'import s':>9} {'needs s':>8} {'flow s':>8} {'total s':>8} "
@@ -71,6 +102,23 @@ def main() -> None:
         print(f"{n:>12,} {r['import_s']:>9.1f} {r['needs_s']:>8.1f} {r['flow_s']:>8.1f} "
               f"{r['total_s']:>8.1f} {r['peak_mb']:>8.0f} {growth:>7}", flush=True)
         previous = r["total_s"]
+    if a.spark:
+        print("Spark local[2], Parquet read in place (session start not counted)")
+        print(f"{'events':>12} {'needs s':>8} {'flow s':>8} {'total s':>8} {'peak MB':>8} "
+              f"{'growth':>7}")
+        previous = None
+        for n in a.spark:
+            folder = generated(n)
+            print(f"{n:>12,} running on Spark ...", file=sys.stderr, flush=True)
+            done = subprocess.run([sys.executable, "-c", PEAK + SPARK, str(folder)],
+                                  stdout=subprocess.PIPE, text=True, timeout=6 * 3600)
+            if done.returncode != 0:
+                raise SystemExit(f"{n:,} events failed on Spark")
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            growth = f"{r['total_s'] / previous:.1f}x" if previous else "-"
+            print(f"{n:>12,} {r['needs_s']:>8.1f} {r['flow_s']:>8.1f} {r['total_s']:>8.1f} "
+                  f"{r['peak_mb']:>8.0f} {growth:>7}", flush=True)
+            previous = r["total_s"]
 
 
 if __name__ == "__main__":

@@ -40,8 +40,12 @@ def spark_session(url: str) -> Any:
     else:
         master = url.split(":", 1)[1] if url.startswith("spark:") and not url.startswith(
             "spark://") else url if url.startswith("spark://") else "local[2]"
-        b = (b.master(master).config("spark.ui.enabled", "false")
-             .config("spark.driver.bindAddress", "127.0.0.1"))
+        b = b.master(master).config("spark.ui.enabled", "false")
+        if master.startswith("local"):
+            # on one machine everything stays on loopback: without the advertised host too,
+            # shuffle blocks are fetched from the machine's own address and refused
+            b = (b.config("spark.driver.bindAddress", "127.0.0.1")
+                 .config("spark.driver.host", "127.0.0.1"))
     return (b.config("spark.sql.session.timeZone", "UTC")  # as DuckDB: analysis in UTC
             .getOrCreate())
 
