@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from servicecheck.io.errors import InputError
 
@@ -91,6 +92,16 @@ def _check_period(period: str, allowed: str) -> None:
 def say(text: str) -> None:
     """Print a line of results: plain text (activity names may hold [brackets])."""
     console.print(text, highlight=False, markup=False)
+
+
+@contextlib.contextmanager
+def _working(what: str) -> Iterator[None]:
+    """A spinner with the time so far, for work whose size is not known in advance (an
+    import, a query over millions of events): on the error stream, gone when done."""
+    with Progress(SpinnerColumn(), TextColumn(what), TimeElapsedColumn(), console=err,
+                  transient=True) as p:
+        p.add_task(what, total=None)
+        yield
 
 
 def _progress() -> Progress:
@@ -176,7 +187,7 @@ def import_(
             raise InputError(f"'{wide}' is not COLUMN=ACTIVITY pairs", source="--wide",
                              fix="write it like 'Created Date=Created,Closed Date=Closed'")
         stamps = {p[0].strip(): p[1].strip() for p in pairs}
-    with Workspace(workspace) as ws:
+    with _working(f"importing {log.name}"), Workspace(workspace) as ws:
         report = import_events(
             ws, log, service=svc,
             columns={"case": case, "activity": activity, "timestamp": timestamp,
@@ -212,7 +223,7 @@ def import_demand(
                              fix="write it like --map verbatim=Notes")
         k, v = item.split("=", 1)
         mapping[k.strip()] = v.strip()
-    with Workspace(workspace) as ws:
+    with _working(f"importing {file.name}"), Workspace(workspace) as ws:
         if service:
             svc = Service.load(service)
         else:
@@ -260,7 +271,8 @@ def capability(
     from servicecheck.capability import by_period
     from servicecheck.capability import capability as cap
 
-    with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
+    with _working("measuring end-to-end time"), _analysis_workspace(
+            workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)
         c = cap(ws, svc, preset=preset)
     say(c.describe())
@@ -343,7 +355,9 @@ def flow(
                                  fix="name a column of the event log") from None
         if demand_type:
             events = for_demand_type(ws, svc, demand_type)
-        for line in flow_lines(ws, svc, top=top, events=events):
+        with _working("reading the flow"):
+            lines = flow_lines(ws, svc, top=top, events=events)
+        for line in lines:
             say(line)
         if out:
             dot = flow_map(events if events is not None else ws.events(svc.key),
