@@ -11,6 +11,7 @@ exactly as on import, and every measure runs unchanged as SQL on that engine.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -43,9 +44,15 @@ def spark_session(url: str) -> Any:
         b = b.master(master).config("spark.ui.enabled", "false")
         if master.startswith("local"):
             # on one machine everything stays on loopback: without the advertised host too,
-            # shuffle blocks are fetched from the machine's own address and refused
+            # shuffle blocks are fetched from the machine's own address and refused. The
+            # driver is the executor here: the default 1 GB heap ran out collecting the needs
+            # of 10M events (measured), so give it what SERVICECHECK_SPARK_MEMORY says.
             b = (b.config("spark.driver.bindAddress", "127.0.0.1")
-                 .config("spark.driver.host", "127.0.0.1"))
+                 .config("spark.driver.host", "127.0.0.1")
+                 .config("spark.driver.memory",
+                         os.environ.get("SERVICECHECK_SPARK_MEMORY", "4g")))
+    # results come to Python through Arrow, not row by row
+    b = b.config("spark.sql.execution.arrow.pyspark.enabled", "true")
     return (b.config("spark.sql.session.timeZone", "UTC")  # as DuckDB: analysis in UTC
             .getOrCreate())
 
