@@ -156,6 +156,12 @@ def test_commands_read_a_table_in_place(database: str, spark: Any, tmp_path: Pat
     r = runner.invoke(app, ["capability", *base])
     assert r.exit_code == 0, r.output
     assert "days from" in r.output
+    for command, words in [("flow", "Longest waits"), ("targets", "of patients met their target"),
+                           ("costs", "Meeting one need costs"),
+                           ("demand", "No demand has been imported")]:
+        r = runner.invoke(app, [command, *base])
+        assert r.exit_code == 0, (command, r.output)
+        assert words in " ".join(r.output.split()), command
     r = runner.invoke(app, ["report", *base, "-o", str(tmp_path / "r.html")])
     assert r.exit_code == 0, r.output
     assert "Check report" in r.output and (tmp_path / "r.html").stat().st_size > 50_000

@@ -313,7 +313,7 @@ def capability(
 @app.command()
 @friendly
 def flow(
-    workspace: WorkspaceOpt,
+    workspace: AnalysisWorkspaceOpt = None,
     service: Annotated[str | None, typer.Option(help="Which service.")] = None,
     top: Annotated[int, typer.Option(help="How many rows of each table.")] = 5,
     out: Annotated[Path | None, typer.Option(
@@ -327,9 +327,12 @@ def flow(
         help="Only cases with COLUMN=VALUE on an event, e.g. --where priority=P1.")] = None,
     demand_type: Annotated[str | None, typer.Option(
         help="Only needs whose first contact was of this demand type.")] = None,
+    backend: BackendOpt = None,
+    table: TableOpt = None,
+    order_column: OrderOpt = None,
+    service_file: ServiceFileOpt = None,
 ) -> None:
     """The longest waits, repeated steps, hand-offs, value and waste, clean and dirty work."""
-    from servicecheck.engine import Workspace
     from servicecheck.flow.map import flow_map, write_map_html
     from servicecheck.flow.slicing import for_demand_type, where_case
     from servicecheck.flow.words import flow_lines
@@ -340,7 +343,7 @@ def flow(
     if not 0 < coverage <= 1:
         raise InputError(f"{coverage} is not a share of cases", source="--coverage",
                          fix="give a number above 0 and at most 1, e.g. 0.8")
-    with Workspace(workspace, read_only=True) as ws:
+    with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)
         events = None
         if where:
@@ -372,18 +375,21 @@ def flow(
 @app.command()
 @friendly
 def demand(
-    workspace: WorkspaceOpt,
+    workspace: AnalysisWorkspaceOpt = None,
     service: Annotated[str | None, typer.Option(help="Which service.")] = None,
     period: Annotated[str, typer.Option(help="Period for the charts: D, W or M.")] = "W",
     out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+    backend: BackendOpt = None,
+    table: TableOpt = None,
+    order_column: OrderOpt = None,
+    service_file: ServiceFileOpt = None,
 ) -> None:
     """Value and failure demand, types, predictability and one stop, in plain words."""
     from servicecheck.demand.analysis import failure_chart, predictability
     from servicecheck.demand.words import demand_lines
-    from servicecheck.engine import Workspace
 
     _check_period(period, "DWM")
-    with Workspace(workspace, read_only=True) as ws:
+    with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)
         for line in demand_lines(ws, svc, period):
             say(line)
@@ -446,17 +452,20 @@ def classify(
 @app.command()
 @friendly
 def targets(
-    workspace: WorkspaceOpt,
+    workspace: AnalysisWorkspaceOpt = None,
     service: Annotated[str | None, typer.Option(help="Which service.")] = None,
     period: Annotated[str, typer.Option(help="Period for the comparison: W or M.")] = "M",
     out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+    backend: BackendOpt = None,
+    table: TableOpt = None,
+    order_column: OrderOpt = None,
+    service_file: ServiceFileOpt = None,
 ) -> None:
     """What the target regime reports beside what citizens live through, and why they differ."""
-    from servicecheck.engine import Workspace
     from servicecheck.targets import target_lines, target_view
 
     _check_period(period, "WM")
-    with Workspace(workspace, read_only=True) as ws:
+    with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
         view = target_view(ws, ws.service(service), freq=period)
     for line in target_lines(view):
         say(line)
@@ -470,18 +479,21 @@ def targets(
 @app.command()
 @friendly
 def costs(
-    workspace: WorkspaceOpt,
+    workspace: AnalysisWorkspaceOpt = None,
     service: Annotated[str | None, typer.Option(help="Which service.")] = None,
     period: Annotated[str, typer.Option(help="Period for the charts: W or M.")] = "M",
     out: Annotated[Path | None, typer.Option(help="Folder for the chart files.")] = None,
+    backend: BackendOpt = None,
+    table: TableOpt = None,
+    order_column: OrderOpt = None,
+    service_file: ServiceFileOpt = None,
 ) -> None:
     """What meeting one need costs beside one transaction, what failure demand and waste cost,
     and what a redesign saves, with the assumptions used."""
     from servicecheck.economics import cost_lines, economics
-    from servicecheck.engine import Workspace
 
     _check_period(period, "WM")
-    with Workspace(workspace, read_only=True) as ws:
+    with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
         e = economics(ws, ws.service(service), freq=period)
     for line in cost_lines(e):
         say(line)
