@@ -166,3 +166,17 @@ def test_without_clock_activities_a_need_is_met_at_its_last_event(tmp_path: Path
     assert n["end_to_end_days"].tolist() == [2.0, 0.0]
     words = capability(ws, Service(name="s")).describe()
     assert "from its first event to its last" in words and "names no end activity" in words
+
+
+@pytest.mark.parametrize(("ages", "words"), [
+    ([40.0], "1 need is still open (not counted above), already older than"),
+    ([40.0, 50.0], "2 needs are still open (not counted above), 2 of them already older than"),
+    ([1.0], "1 need is still open (not counted above)."),
+])
+def test_open_needs_in_words(ages: list[float], words: str) -> None:
+    from servicecheck.capability import Capability
+
+    chart = spc.xmr([5.0, 6.0, 5.5, 6.5, 5.0, 6.0, 5.5, 6.0], preset="ptd")
+    cap = Capability(service="s", chart=chart, completed=pd.DataFrame(),
+                     open=pd.DataFrame({"age_days": ages}))
+    assert words in cap.describe()

@@ -165,7 +165,9 @@ class Capability:
             older = int((self.open["age_days"] > hi).sum())
             is_are = f"{noun} is" if self.n_open == 1 else f"{noun}s are"
             text += (f" {self.n_open:,} {is_are} still open (not counted above)"
-                     + (f", {older:,} of them already older than {hi:.0f} days" if older else "")
+                     + ((", already older than" if self.n_open == 1 else
+                         f", {older:,} of them already older than") + f" {hi:.0f} days"
+                        if older else "")
                      + ".")
         return text
 
