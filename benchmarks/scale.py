@@ -78,6 +78,30 @@ print(json.dumps(out))
 """
 
 
+def measure(code: str, args: list[str], label: str) -> dict[str, float]:
+    """Run one size in a fresh process; its progress goes to stderr, its figures to stdout."""
+    print(f"{label} running ...", file=sys.stderr, flush=True)
+    done = subprocess.run([sys.executable, "-c", PEAK + code, *args],
+                          stdout=subprocess.PIPE, text=True, timeout=6 * 3600)
+    if done.returncode != 0:
+        raise SystemExit(f"{label} failed")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def table(engine: str, sizes: list[int], code: str, extra: list[str],
+          columns: list[tuple[str, str]]) -> None:
+    """One engine's rows: the named columns, then growth against the previous size."""
+    print(f"{'events':>12} " + " ".join(f"{h:>8}" for h, _ in columns) + f" {'growth':>7}")
+    previous = None
+    for n in sizes:
+        r = measure(code, [str(generated(n)), *extra], f"{n:,} events on {engine}")
+        growth = f"{r['total_s'] / previous:.1f}x" if previous else "-"
+        print(f"{n:>12,} " + " ".join(f"{r[k]:>8.{0 if k == 'peak_mb' else 1}f}"
+                                     for _, k in columns) + f" {growth:>7}", flush=True)
+        previous = r["total_s"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--events", type=int, nargs="*", default=[1_000_000, 10_000_000,
@@ -86,39 +110,13 @@ def main() -> None:
     ap.add_argument("--spark", type=int, nargs="*", default=[],
                     help="sizes to run on Spark local[2] too, e.g. 1000000 10000000")
     a = ap.parse_args()
+    timings = [("needs s", "needs_s"), ("flow s", "flow_s"), ("total s", "total_s"),
+               ("peak MB", "peak_mb")]
     print(f"DuckDB out of core, memory limit {a.memory_limit}, workspace file on disk")
-    print(f"{'events':>12} {'import s':>9} {'needs s':>8} {'flow s':>8} {'total s':>8} "
-          f"{'peak MB':>8} {'growth':>7}")
-    previous = None
-    for n in a.events:
-        folder = generated(n)
-        print(f"{n:>12,} running ...", file=sys.stderr, flush=True)
-        done = subprocess.run([sys.executable, "-c", PEAK + RUN, str(folder), a.memory_limit],
-                              stdout=subprocess.PIPE, text=True, timeout=6 * 3600)
-        if done.returncode != 0:
-            raise SystemExit(f"{n:,} events failed")
-        r = json.loads(done.stdout.strip().splitlines()[-1])
-        growth = f"{r['total_s'] / previous:.1f}x" if previous else "-"
-        print(f"{n:>12,} {r['import_s']:>9.1f} {r['needs_s']:>8.1f} {r['flow_s']:>8.1f} "
-              f"{r['total_s']:>8.1f} {r['peak_mb']:>8.0f} {growth:>7}", flush=True)
-        previous = r["total_s"]
+    table("DuckDB", a.events, RUN, [a.memory_limit], [("import s", "import_s"), *timings])
     if a.spark:
         print("Spark local[2], Parquet read in place (session start not counted)")
-        print(f"{'events':>12} {'needs s':>8} {'flow s':>8} {'total s':>8} {'peak MB':>8} "
-              f"{'growth':>7}")
-        previous = None
-        for n in a.spark:
-            folder = generated(n)
-            print(f"{n:>12,} running on Spark ...", file=sys.stderr, flush=True)
-            done = subprocess.run([sys.executable, "-c", PEAK + SPARK, str(folder)],
-                                  stdout=subprocess.PIPE, text=True, timeout=6 * 3600)
-            if done.returncode != 0:
-                raise SystemExit(f"{n:,} events failed on Spark")
-            r = json.loads(done.stdout.strip().splitlines()[-1])
-            growth = f"{r['total_s'] / previous:.1f}x" if previous else "-"
-            print(f"{n:>12,} {r['needs_s']:>8.1f} {r['flow_s']:>8.1f} {r['total_s']:>8.1f} "
-                  f"{r['peak_mb']:>8.0f} {growth:>7}", flush=True)
-            previous = r["total_s"]
+        table("Spark", a.spark, SPARK, [], timings)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,8 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
         s = summarise(ws, svc, need_table=need_table)
         cap = capability(ws, svc, need_table=need_table)
         regime = target_view(ws, svc) if svc.targets else None
-        report = write_report(ws, folder / "check.html", progress=report_progress)
+        report = write_report(ws, folder / "check.html", progress=report_progress,
+                              need_table=need_table)
     lines = [*s.lines()]
     if dem.masked:
         lines.append(f"Masked {dem.masked:,} phone numbers, e-mail addresses and postcodes in "

@@ -17,6 +17,7 @@ import pandas as pd
 
 from servicecheck import spc
 from servicecheck._frames import to_frame
+from servicecheck._text import join_words
 from servicecheck.capability import needs, phase_of
 from servicecheck.demand.analysis import link_to_needs
 from servicecheck.engine import Workspace
@@ -283,10 +284,6 @@ def money(cur: str, v: float) -> str:
     return f"{cur}{v:,.2f}" if abs(v) < 100 else f"{cur}{v:,.0f}"
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def cost_lines(e: Economics, noun: str = "need") -> list[str]:
     """The economics in plain words, the assumptions last."""
     cur = e.model.currency
@@ -304,13 +301,13 @@ def cost_lines(e: Economics, noun: str = "need") -> list[str]:
                           strict=True))
     what = "a contact" if "a contact" in unit_costs else "a step"
     lines = [f"Meeting one {noun} costs {money(cur, per)} end to end"
-             + (f", {money(cur, waste)} of it {_join(named)}" if named else "")
+             + (f", {money(cur, waste)} of it {join_words(named)}" if named else "")
              + f", while {what} costs {money(cur, float(unit_costs.get(what, 0.0)))} on its own"
              + (" on average." if what == "a step" else ".")]
     counts = [f"{done[c].mean():.1f} {words}" for c, words in
               (("contacts", "contacts"), ("orders", "orders or cases"), ("visits", "visits"))
               if done[c].sum() > 0]
-    lines.append(f"A {noun} takes {_join(counts)} on average: what grows is the number of "
+    lines.append(f"A {noun} takes {join_words(counts)} on average: what grows is the number of "
                  "transactions a need takes, not the cost of each.")
     py = e.per_year
     lines.append(f"A year costs about {money(cur, py['total'])}; "

@@ -176,9 +176,3 @@ class RemoteWorkspace(Workspace):
 
     def close(self) -> None:
         self.con.disconnect()
-
-    def __enter__(self) -> RemoteWorkspace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from servicecheck.capability import needs
 from servicecheck.demand.analysis import (
     failure_chart,
@@ -20,7 +22,8 @@ from servicecheck.engine import Workspace
 from servicecheck.service import Service
 
 
-def demand_lines(workspace: Workspace, service: Service, freq: str = "W") -> list[str]:
+def demand_lines(workspace: Workspace, service: Service, freq: str = "W",
+                 need_table: pd.DataFrame | None = None) -> list[str]:
     dem = workspace.demands(service.key)
     total = failure_share(dem).iloc[0]
     if int(total["demand"]) == 0:
@@ -57,7 +60,7 @@ def demand_lines(workspace: Workspace, service: Service, freq: str = "W") -> lis
     fp = one_stop(dem)
     if not math.isnan(fp):
         lines.append(f"{fp:.0%} of value demand was resolved at the first point of contact.")
-    n = needs(workspace, service)
+    n = need_table if need_table is not None else needs(workspace, service)
     linked = link_to_needs(dem.to_pandas(), n, service.link_within_days)
     per = failure_per_need(linked)
     if len(per):

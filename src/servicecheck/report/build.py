@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import pandas as pd
 from markupsafe import Markup
 
 from servicecheck.capability import capability, needs
@@ -54,15 +55,18 @@ class Report:
 
 
 def build_sections(ws: Workspace, svc: Service,
-                   progress: Callable[[str], None] | None = None) -> list[Section]:
-    """Every section, in reading order; ``progress`` hears each section's name as it starts."""
+                   progress: Callable[[str], None] | None = None,
+                   need_table: pd.DataFrame | None = None) -> list[Section]:
+    """Every section, in reading order; ``progress`` hears each section's name as it starts.
+    The needs table is computed once (or handed in) and read by every section that needs it."""
     tell = progress or (lambda _name: None)
     tell("purpose")
     out = [purpose_section(svc)]
+    if need_table is None:
+        need_table = needs(ws, svc)
     tell("demand")
-    out.append(demand_section(ws, svc))
+    out.append(demand_section(ws, svc, need_table=need_table))
     tell("capability")
-    need_table = needs(ws, svc)
     cap = capability(ws, svc, need_table=need_table)
     out.append(capability_section(cap, svc))
     tell("flow")
@@ -86,20 +90,27 @@ def headline_findings(sections: list[Section], n: int = 3) -> list[str]:
     return [by_id[k] for k in HEADLINE_ORDER if k in by_id][:n]
 
 
-def _words(text: str) -> Markup:
+def words(text: str) -> Markup:
     """Escape a sentence and show `names` (service-file keys, commands) as code."""
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False)))
+
+
+def environment(*packages: str) -> jinja2.Environment:
+    """Templates from these packages (first match wins) and the report's own, with the
+    `words` filter: the report and the web app's dashboards render sections alike."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader(p, "templates")
+                                    for p in (*packages, "servicecheck.report")]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True)
+    env.filters["words"] = words
+    return env
 
 
 def render(sections: list[Section], svc: Service, *, source: str, period: str) -> str:
     from servicecheck import __version__
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("servicecheck.report", "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
-    env.filters["words"] = _words
-    return env.get_template("check.html.j2").render(
+    return environment().get_template("check.html.j2").render(
         service=svc, sections=sections, findings=headline_findings(sections),
         version=__version__, workspace=source, period=period,
         made=f"{dt.datetime.now(dt.UTC):%d %b %Y %H:%M} UTC")
@@ -115,7 +126,8 @@ def _period(ws: Workspace, svc: Service) -> str:
 
 def write_report(workspace: Workspace | str | Path, out: str | Path, *,
                  service: str | None = None, assets: str | Path | None = None,
-                 pdf: bool = False, progress: Callable[[str], None] | None = None) -> Report:
+                 pdf: bool = False, progress: Callable[[str], None] | None = None,
+                 need_table: pd.DataFrame | None = None) -> Report:
     """Write the Check report for one service of a workspace to ``out`` (HTML).
 
     ``assets`` names a folder for every chart as SVG (and Vega-Lite JSON); ``pdf`` also prints
@@ -128,7 +140,7 @@ def write_report(workspace: Workspace | str | Path, out: str | Path, *,
         ws, owned = Workspace(workspace, read_only=True), True
     try:
         svc = ws.service(service)
-        sections = build_sections(ws, svc, progress)
+        sections = build_sections(ws, svc, progress, need_table)
         page = render(sections, svc, source=str(ws.path or "a workspace in memory"),
                       period=_period(ws, svc))
     finally:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from servicecheck._text import join_words
 from servicecheck.capability import Capability, by_period, change_signal
 from servicecheck.charts import Figure
 from servicecheck.economics import Economics
@@ -41,18 +42,11 @@ def _sentences(lines: Sequence[str]) -> list[str]:
     return [ln for ln in lines if not ln.startswith(" ") and not ln.rstrip().endswith(":")]
 
 
-def _join(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def clock_start_words(svc: Service) -> str:
     """Where the citizen's clock starts, in words, as the service file says."""
     if svc.clock.start_at_first_contact:
         return "the citizen's first contact"
-    return _join(svc.clock.start) or "the first event"
+    return join_words(svc.clock.start) or "the first event"
 
 
 # -- Purpose ---------------------------------------------------------------------------------
@@ -61,18 +55,18 @@ def purpose_section(svc: Service) -> Section:
             "The service file states no purpose yet: write it under `purpose`, in the "
             "citizen's words."]
     start = clock_start_words(svc)
-    end = _join(svc.clock.end) or "the last event of the need (no end activity is named)"
+    end = join_words(svc.clock.end) or "the last event of the need (no end activity is named)"
     lead.append(f"The citizen's clock starts at {start} and stops at {end}; every time in "
                 "this report is measured on it, not on the organisation's clock.")
     if svc.value_steps:
         lead.append(f"Value work, the steps that directly serve purpose: "
-                    f"{_join(svc.value_steps)}. Everything else is waste from the citizen's "
+                    f"{join_words(svc.value_steps)}. Everything else is waste from the citizen's "
                     "side.")
     rows = [("service", svc.name)]
     if svc.need.link_column:
         rows.append(("one need", f"orders sharing “{svc.need.link_column}”"))
     elif svc.need.match_columns:
-        rows.append(("one need", f"same {_join(svc.need.match_columns)} within "
+        rows.append(("one need", f"same {join_words(svc.need.match_columns)} within "
                                  f"{svc.need.within_days:g} days"))
     if svc.redesign_date:
         rows.append(("redesign", svc.redesign_date))
@@ -88,13 +82,14 @@ def purpose_section(svc: Service) -> Section:
 
 
 # -- Demand ----------------------------------------------------------------------------------
-def demand_section(ws: Workspace, svc: Service, freq: str = "W") -> Section:
+def demand_section(ws: Workspace, svc: Service, freq: str = "W",
+                   need_table: pd.DataFrame | None = None) -> Section:
     from servicecheck.charts.demand import pareto_figure
     from servicecheck.charts.xmr import xmr_figure
     from servicecheck.demand.analysis import failure_chart, pareto, predictability
     from servicecheck.demand.words import demand_lines
 
-    lines = demand_lines(ws, svc, freq)
+    lines = demand_lines(ws, svc, freq, need_table)
     dem = ws.demands(svc.key)
     sentences = _sentences(lines)
     if len(lines) == 1:  # nothing imported
@@ -213,7 +208,7 @@ def targets_section(ws: Workspace, svc: Service) -> Section:
     parts = [f"{share:.0%} " + (where if where.startswith("before") else f"while {where}")
              for where, share in zip(view.where_days["where"], view.where_days["share"],
                                      strict=True)]
-    lead = [lines[0], f"Of the citizens' days, {_join(parts)}."]
+    lead = [lines[0], f"Of the citizens' days, {join_words(parts)}."]
     return Section("targets", "Targets versus purpose", lead, target_figures(view), [],
                    [ln.strip() for ln in lines[1:]], headline=lines[0])
 
@@ -328,7 +323,7 @@ def system_conditions_section(ws: Workspace, svc: Service) -> Section:
         rows.append((c.name, c.kind, c.note, "; ".join(effects) or "no steps named"))
     waste_events = sum(int(per_step.get(s, 0)) for s in caused)
     lead = [f"The team named {len(svc.system_conditions)} system conditions: "
-            f"{_join([c.name for c in svc.system_conditions[:3]])}"
+            f"{join_words([c.name for c in svc.system_conditions[:3]])}"
             f"{' and others' if len(svc.system_conditions) > 3 else ''}.",
             f"The waste steps they cause make up {waste_events / total:.0%} of all the work "
             f"recorded ({waste_events:,} of {total:,} events).",
@@ -350,7 +345,7 @@ def data_quality_section(ws: Workspace, svc: Service, cap: Capability) -> Sectio
             if n:
                 reasons[why] = reasons.get(why, 0) + int(n)
     lead = [f"{read:,} rows read in {len(log)} imports; {kept:,} kept"
-            + (f", {read - kept:,} left out: " + _join([f"{n:,} {why}" for why, n in
+            + (f", {read - kept:,} left out: " + join_words([f"{n:,} {why}" for why, n in
                                                          reasons.items()]) + "."
                if read > kept else ", none left out.")]
     if cap.n_open:
@@ -361,13 +356,16 @@ def data_quality_section(ws: Workspace, svc: Service, cap: Capability) -> Sectio
         lead.append("Every need in the data was met by its end.")
     clock = ("The clock starts at the citizen's first contact where demand links to the need"
              if svc.clock.start_at_first_contact else "The clock starts at the named activities")
-    clock += (f" and stops at {_join(svc.clock.end)}." if svc.clock.end else
+    clock += (f" and stops at {join_words(svc.clock.end)}." if svc.clock.end else
               "; no end activity is named, so a need counts as met at its last event.")
     lead.append(clock + f" Times without a zone were read as {svc.timezone}.")
+    def left_out(r: dict[str, object]) -> str:
+        dropped = json.loads(str(r["dropped"] or "{}")).items()
+        return join_words([f"{n:,} {why}" for why, n in dropped if n]) or "none"
+
     rows = [(str(r["kind"]), str(r["source"]).rsplit("/", 1)[-1], f"{int(r['rows_read']):,}",
-             f"{int(r['rows_kept']):,}",
-             _join([f"{n:,} {why}" for why, n in json.loads(r["dropped"] or "{}").items() if n])
-             or "none", f"{pd.Timestamp(r['imported_at']):%d %b %Y %H:%M}") for r in log]
+             f"{int(r['rows_kept']):,}", left_out(r),
+             f"{pd.Timestamp(r['imported_at']):%d %b %Y %H:%M}") for r in log]
     return Section("data-quality", "Data quality", lead, [], [
         Table("Imports", ("kind", "file", "rows read", "rows kept", "left out", "imported"),
               rows)])

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from servicecheck.demand.records import NATURES
 from servicecheck.demand.redact import redact
 from servicecheck.service import Service
 from servicecheck.store.db import Store, now
 from servicecheck.store.schema import demands
 
-NATURES = ("value", "failure", "unknown")
 EXPORT_COLUMNS = ["id", "service", "received_at", "channel", "verbatim", "demand_type", "nature",
                   "failure_kind", "first_point_resolved", "case_id", "recorded_by", "source",
                   "suggested_nature", "suggested_confidence"]
@@ -82,10 +82,13 @@ def demand_frame(store: Store, svc: Service, since: dt.datetime | None = None) -
     return df
 
 
-def count(store: Store, svc: Service) -> int:
+def count(store: Store, svc: Service, *, labelled: bool = False) -> int:
+    """Captured demand for one service (only value or failure, with ``labelled``)."""
+    q = sa.select(sa.func.count()).select_from(demands).where(demands.c.service == svc.key)
+    if labelled:
+        q = q.where(demands.c.nature.in_(["value", "failure"]))
     with store.engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(demands).where(
-            demands.c.service == svc.key)).scalar_one())
+        return int(conn.execute(q).scalar_one())
 
 
 def purge(store: Store, older_than_days: float, actor: str = "cli") -> int:

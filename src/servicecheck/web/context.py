@@ -3,33 +3,21 @@ suggester and the templates. Built once by create_app and kept on app.state."""
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from starlette.requests import Request
 
+from servicecheck.report.build import environment
 from servicecheck.service import Service
 from servicecheck.store import Store
 from servicecheck.web.suggestions import LiveSuggester
 
 
-def _words(text: str) -> Markup:
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False)))
-
-
 def templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("servicecheck.web", "templates"),
-                                    jinja2.PackageLoader("servicecheck.report", "templates")]),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
-    env.filters["words"] = _words
-    return env
+    return environment("servicecheck.web")
 
 
 @dataclass

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from servicecheck.io.errors import InputError
 from servicecheck.store import accounts
 from servicecheck.store.accounts import Session
-from servicecheck.store.capture import Capture, demand_frame, problems, store_demand
+from servicecheck.store.capture import Capture, count, demand_frame, problems, store_demand
 from servicecheck.store.schema import ROLES
 from servicecheck.web.board import board
 from servicecheck.web.context import ctx
@@ -127,7 +127,9 @@ def capture(request: Request, s: Session = RECORDER, verbatim: str = Form(""),
     saved = None
     if not errors:
         saved = store_demand(c.store, c.service, item, recorded_by=s.user.name, source="form")
-        c.suggester.maybe_learn(demand_frame(c.store, c.service))
+        # a count, not every capture ever made, decides whether it is time to learn again
+        if c.suggester.due(count(c.store, c.service, labelled=True)):
+            c.suggester.maybe_learn(demand_frame(c.store, c.service))
     template = "_capture_form.html" if partial(request) else "capture.html"
     # after a capture the form comes back empty but keeps the channel: the next call is
     # most likely on the same line

@@ -39,7 +39,8 @@ class LiveSuggester:
     def ready(self) -> bool:
         return self._model is not None
 
-    def _due(self, labelled: int) -> bool:
+    def due(self, labelled: int) -> bool:
+        """Whether ``labelled`` classified captures call for learning (again)."""
         if self._model is None:
             return labelled + len(self.history) >= MIN_LABELS
         return labelled - self._learned_from >= RELEARN_EVERY
@@ -51,10 +52,10 @@ class LiveSuggester:
         labelled = captured[captured["nature"].isin(["value", "failure"])]
         if wait:
             with self._busy:
-                if self._due(len(labelled)):
+                if self.due(len(labelled)):
                     self._learn(labelled)
             return
-        if not self._due(len(labelled)) or not self._busy.acquire(blocking=False):
+        if not self.due(len(labelled)) or not self._busy.acquire(blocking=False):
             return
 
         def work() -> None:
