@@ -185,3 +185,35 @@ def test_eventlog_summary_for_notebooks(tmp_path: Path) -> None:
     html = log._repr_html_()
     assert "2 events in 2 cases" in html and "01 Jan 2024 to 01 Mar 2024" in html
     assert "1 without a case id" in html
+
+
+# Values padded with whitespace, and values that are only whitespace, read the same from
+# every source: Arrow-held tables are trimmed in Arrow, Parquet read in place by DuckDB.
+PADDED = pd.DataFrame({
+    "case_id": ["  A ", "A", "\t", "B"],
+    "activity": ["Start\t", " Fix é ", "Lost", "  "],
+    "timestamp": [" 2024-01-01 10:00 ", "2024-01-02 10:00\t", "2024-01-03 10:00",
+                  "2024-01-04 10:00"],
+    "team": [" Trades ", "   ", None, "Call centre"],
+})
+
+
+@pytest.mark.parametrize("form", ["csv", "dataframe", "parquet"])
+def test_whitespace_is_trimmed_and_blank_is_missing(tmp_path: Path, form: str) -> None:
+    source: object = PADDED
+    if form == "csv":
+        source = tmp_path / "log.csv"
+        PADDED.to_csv(source, index=False)
+    elif form == "parquet":
+        source = tmp_path / "log.parquet"
+        PADDED.to_parquet(source)
+    log = read_log(source, timezone="UTC")
+    got = log.to_pandas()
+    assert got["case_id"].tolist() == ["A", "A"]
+    assert got["activity"].tolist() == ["Start", "Fix é"]
+    assert got["team"].tolist()[0] == "Trades" and pd.isna(got["team"].tolist()[1])
+    assert got["timestamp"].tolist() == [pd.Timestamp("2024-01-01 10:00", tz="UTC"),
+                                         pd.Timestamp("2024-01-02 10:00", tz="UTC")]
+    assert log.report is not None
+    assert log.report.dropped == {"without a case id": 1, "without an activity": 1,
+                                  "without a timestamp": 0}

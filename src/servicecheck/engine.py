@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,12 @@ class Workspace:
         if not read_only:
             for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL):
                 self.raw.execute(ddl)
-        self.con = ibis.duckdb.from_connection(self.raw)
+
+    @cached_property
+    def con(self) -> Any:
+        """The Ibis connection, made on first use: an import alone never needs it, and
+        loading Ibis's DuckDB backend (with sqlglot) costs a quarter of a second."""
+        return ibis.duckdb.from_connection(self.raw)
 
     # -- reading ---------------------------------------------------------------------------
     def events(self, service: str | None = None) -> Table:

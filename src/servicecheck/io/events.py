@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from servicecheck.io.errors import InputError
-from servicecheck.io.tables import RawTable
+from servicecheck.io.tables import IMPORT_POOL, RawTable
 from servicecheck.pseudonym import citizen_ref_sql
 
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
@@ -118,23 +119,62 @@ def resolve_columns(
     return out
 
 
-def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None) -> str:
+# What Arrow's ascii_trim_whitespace removes, for DuckDB's TRIM (which removes only spaces
+# unless told): a tab left on a timestamp read in place from Parquet made it unreadable.
+ASCII_WHITESPACE = "chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
+
+def trim_sql(expr: str) -> str:
+    """DuckDB: ``expr`` without leading or trailing ASCII whitespace.
+
+    TRIM with a set of characters is four times slower than testing the first and last
+    byte, and almost no value needs it, so only values starting or ending at or below
+    a space are trimmed (measured: 0.028 s against 0.11 s per million values)."""
+    return (f"CASE WHEN ascii({expr}) <= 32 OR ascii({expr}[-1]) <= 32 "
+            f"THEN TRIM({expr}, {ASCII_WHITESPACE}) ELSE {expr} END")
+
+
+def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None,
+                  trimmed: bool = False) -> str:
     """A DuckDB expression turning a source column into TIMESTAMPTZ (naive = local time)."""
     q = f'"{col}"'
+    t = q if trimmed else trim_sql(q)
     if pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type):
         return f"CAST({q} AS TIMESTAMPTZ)"
     if not (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)):
         return f"TRY_CAST(CAST({q} AS VARCHAR) AS TIMESTAMPTZ)"
     if fmt:
-        return f"CAST(TRY_STRPTIME(TRIM({q}), '{fmt}') AS TIMESTAMPTZ)"
+        return f"CAST(TRY_STRPTIME({t}, '{fmt}') AS TIMESTAMPTZ)"
     fmts = ", ".join(f"'{f}'" for f in UK_FORMATS)
     return (
-        f"COALESCE(TRY_CAST(TRIM({q}) AS TIMESTAMPTZ), "
-        f"CAST(TRY_STRPTIME(TRIM({q}), [{fmts}]) AS TIMESTAMPTZ))"
+        f"COALESCE(TRY_CAST({t} AS TIMESTAMPTZ), "
+        f"CAST(TRY_STRPTIME({t}, [{fmts}]) AS TIMESTAMPTZ))"
     )
 
 
 IMPORT_RELATION = "__import_src"
+
+
+def clean_text_columns(table: pa.Table) -> tuple[pa.Table, frozenset[str]]:
+    """Trim the text columns and make blank values missing, in Arrow; name the columns done.
+
+    Arrow trims ASCII whitespace in one pass over the bytes, about eight times faster than
+    DuckDB's TRIM over the same strings (measured on the 1M-event import): the import's
+    largest cost after reading. Whitespace beyond ASCII (a no-break space) is kept.
+    """
+    done: set[str] = set()
+    columns = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.ascii_trim_whitespace(column, memory_pool=IMPORT_POOL)
+            # trimming can leave '' only where there was whitespace; most columns have none
+            blank = pc.equal(pc.binary_length(column), 0)
+            if pc.any(blank).as_py():
+                column = pc.if_else(blank, pa.scalar(None, column.type), column,
+                                    memory_pool=IMPORT_POOL)
+            done.add(name)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names), frozenset(done)
 
 
 def release_source(con: duckdb.DuckDBPyConnection) -> None:
@@ -178,25 +218,29 @@ def canonical_events(
                          fix="use a name like Europe/London or UTC") from None
     # the row number is the file's own order: ties in time keep it
     relation = IMPORT_RELATION
+    cleaned: frozenset[str] = frozenset()
     if raw.scan is not None:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT * FROM {raw.scan}")
-    elif "__row" in table.column_names:  # a widened case table numbers its own events
-        con.register(relation, table)
     else:
-        src = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
-        con.register(relation, src)
+        table, cleaned = clean_text_columns(table)
+        if "__row" not in table.column_names:  # a widened case table numbers its own events
+            table = table.append_column("__row", pa.arange(0, table.num_rows))
+        con.register(relation, table)
 
     def parsed(role: str) -> str:
         col = columns[role]
-        return timestamp_sql(col, table.schema.field(col).type, timestamp_format)
+        return timestamp_sql(col, table.schema.field(col).type, timestamp_format,
+                             trimmed=col in cleaned)
 
     def is_text(col: str) -> bool:
         t = table.schema.field(col).type
         return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
 
     def text(col: str) -> str:
+        if col in cleaned:
+            return f'"{col}"'
         if is_text(col):
-            return f"NULLIF(TRIM(\"{col}\"), '')"
+            return "NULLIF(" + trim_sql(f'"{col}"') + ", '')"
         return f"CAST(\"{col}\" AS VARCHAR)"
 
     def present(col: str) -> str:

@@ -27,6 +27,20 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SNIFF_BYTES = 64 * 1024
 
 
+def _import_pool() -> pa.MemoryPool:
+    """The allocator for the import's own Arrow buffers: jemalloc where pyarrow has it,
+    else the C library's. pyarrow's default, mimalloc, made a fresh process's first
+    1M-event CSV import 0.3 s slower (reading and trimming: 0.41 s with jemalloc, 0.45 s
+    with malloc, 0.58-0.85 s with mimalloc, measured here)."""
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # builds without jemalloc (Windows, some conda builds)
+        return pa.system_memory_pool()
+
+
+IMPORT_POOL = _import_pool()
+
+
 @dataclass(frozen=True)
 class RawTable:
     """A source read into Arrow, with what a person needs to find a row in the original.
@@ -154,7 +168,7 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
     try:
         stream = pa.input_stream(str(path), compression="detect")
         table = pacsv.read_csv(stream, read_options=read_opts, parse_options=parse_opts,
-                               convert_options=convert)
+                               convert_options=convert, memory_pool=IMPORT_POOL)
     except pa.ArrowInvalid as exc:
         raise _arrow_error(exc, path) from None
     except UnicodeDecodeError:
