@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".data"
 DEFAULT_PEERS = str(HERE.parent / ".venv-peers" / "bin" / "python")
+SHARED = Path(os.environ.get("SERVICECHECK_SHARED", HERE.parent.parent / "shared"))
 
 # Linux keeps ru_maxrss across exec, so a child would report its parent's peak: read the
 # process's own high-water mark instead.

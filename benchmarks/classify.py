@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import SHARED
 from sklearn.metrics import f1_score
 
 from servicecheck.demand.suggest import Suggester, expected_calibration_error
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 EMBED = False
 
@@ -74,7 +71,7 @@ def main() -> None:
     evaluate("repairs/time", d["verbatim"].tolist(), d.reset_index(drop=True), heads)
     shuffled = d.sample(frac=1, random_state=0).reset_index(drop=True)
     evaluate("repairs/rand", shuffled["verbatim"].tolist(), shuffled, heads)
-    nyc = pd.read_csv(SHARED / "nyc311_2023-02-28_sample.csv", usecols=["Descriptor",
+    nyc = pd.read_csv(SHARED / "data" / "nyc311_2023-02-28_sample.csv", usecols=["Descriptor",
                                                                         "Complaint Type"])
     nyc = nyc.dropna().reset_index(drop=True)
     evaluate("nyc311", nyc["Descriptor"].tolist(),

@@ -217,3 +217,67 @@ def test_whitespace_is_trimmed_and_blank_is_missing(tmp_path: Path, form: str) -
     assert log.report is not None
     assert log.report.dropped == {"without a case id": 1, "without an activity": 1,
                                   "without a timestamp": 0}
+
+
+XES_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<log xes.version="1.0" xmlns="http://www.xes-standard.org">\n'
+            '\t<global scope="event">\n\t\t<string key="concept:name" value="__INVALID__"/>\n'
+            '\t</global>\n')
+EVENT_A = ('\t\t<event>\n\t\t\t<string key="concept:name" value="Start"/>\n'
+           '\t\t\t<date key="time:timestamp" value="2024-01-01T10:00:00+00:00"/>\n'
+           '\t\t</event>\n')
+EVENT_B = ('\t\t<event>\n\t\t\t<string key="concept:name" value="Fix &amp; close"/>\n'
+           '\t\t\t<date key="time:timestamp" value="2024-01-02T10:00:00+00:00"/>\n'
+           '\t\t\t<string key="org:resource" value="r1"/>\n\t\t</event>\n')
+# a trace's body (between <trace> and its events), and whether the fast columnar path reads
+# it (True) or must hand the file to the XML parser (False); both must give the same events
+XES_SHAPES = [
+    ("plain", '\t\t<string key="concept:name" value="A"/>\n', True),
+    ("spaces inside tags", '\t\t<string  key="concept:name"  value="A" />\n', True),
+    ("comment line", '\t\t<!-- a note -->\n\t\t<string key="concept:name" value="A"/>\n', True),
+    ("comment then attribute", '\t\t<!-- n --><string key="concept:name" value="A"/>\n', False),
+    ("two attributes on a line", '\t\t<string key="concept:name" value="A"/>'
+     '<string key="x" value="1"/>\n', False),
+    ("value before key", '\t\t<string value="A" key="concept:name"/>\n', False),
+    ("single quotes", "\t\t<string key='concept:name' value='A'/>\n", False),
+    ("nested list", '\t\t<string key="concept:name" value="A"/>\n\t\t<list key="l">\n'
+     '\t\t\t<values><string key="v" value="1"/></values>\n\t\t</list>\n', False),
+    ("attribute with children", '\t\t<string key="concept:name" value="A">\n'
+     '\t\t\t<string key="note" value="n"/>\n\t\t</string>\n', False),
+]
+
+
+@pytest.mark.parametrize(("body", "columnar"), [s[1:] for s in XES_SHAPES],
+                         ids=[s[0] for s in XES_SHAPES])
+def test_xes_shapes(tmp_path: Path, body: str, columnar: bool) -> None:
+    from servicecheck.io.xes import _read_tree
+    from servicecheck.io.xes_columnar import NotLineShaped, read_xes_columnar
+
+    path = tmp_path / "log.xes"
+    path.write_text(XES_HEAD + "\t<trace>\n" + body + EVENT_A + EVENT_B + "\t</trace>\n</log>\n")
+    if columnar:
+        fast, tree = read_xes_columnar(path), _read_tree(path)
+        assert fast.to_pydict() == tree.select(fast.column_names).to_pydict()
+    else:
+        with pytest.raises(NotLineShaped):
+            read_xes_columnar(path)
+    got = read_log(path).to_pandas()
+    assert got["case_id"].tolist() == ["A", "A"]
+    assert got["activity"].tolist() == ["Start", "Fix & close"]
+    assert got["resource"].tolist()[1] == "r1"
+
+
+def test_an_import_leaves_arrows_allocator_as_it_was(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from servicecheck import InputError
+
+    before = pa.default_memory_pool().backend_name
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("case_id,activity,timestamp\nA,Start,2024-01-01 10:00\n")
+    bad.write_text("case_id,activity,timestamp\nA,Start,never\n")
+    assert read_log(good).n_events == 1
+    assert pa.default_memory_pool().backend_name == before
+    with pytest.raises(InputError, match="not a date and time"):
+        read_log(bad)
+    assert pa.default_memory_pool().backend_name == before

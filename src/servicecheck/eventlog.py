@@ -17,7 +17,7 @@ from servicecheck.io.events import (
     release_source,
     resolve_columns,
 )
-from servicecheck.io.tables import read_table
+from servicecheck.io.tables import import_allocator, read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
 from servicecheck.service import Service
 
@@ -71,6 +71,7 @@ class EventLog:
         return f"EventLog(service={self.service!r}, events={self.n_events}, cases={self.n_cases})"
 
 
+@import_allocator()
 def import_events(
     workspace: Workspace,
     source: Any,

@@ -16,8 +16,8 @@ import pyarrow as pa
 from servicecheck.demand.redact import redact_many
 from servicecheck.engine import Workspace
 from servicecheck.io.errors import InputError
-from servicecheck.io.events import ImportReport, timestamp_sql
-from servicecheck.io.tables import read_table
+from servicecheck.io.events import ImportReport, text_sql, timestamp_sql
+from servicecheck.io.tables import import_allocator, read_table
 from servicecheck.pseudonym import citizen_ref_sql
 from servicecheck.service import Service
 
@@ -90,6 +90,7 @@ def _resolve(names: list[str], mapping: Mapping[str, str | None], source: str) -
     return out
 
 
+@import_allocator()
 def import_demands(
     workspace: Workspace,
     source: Any,
@@ -111,7 +112,7 @@ def import_demands(
 
     con = duckdb.connect()
     con.execute(f"SET TimeZone = '{timezone or service.timezone}'")
-    src = raw.table.append_column("__row", pa.array(range(raw.table.num_rows), pa.int64()))
+    src = raw.table.append_column("__row", pa.arange(0, raw.table.num_rows))
     con.register("src", src)
 
     def ts(role: str) -> str:
@@ -124,9 +125,10 @@ def import_demands(
     def txt(role: str) -> str:
         if role not in cols:
             return "CAST(NULL AS VARCHAR)"
-        expr = f"NULLIF(TRIM(CAST(\"{cols[role]}\" AS VARCHAR)), '')"
+        expr = text_sql(f'CAST("{cols[role]}" AS VARCHAR)')
         if role in fallbacks:
-            expr = f"COALESCE({expr}, NULLIF(TRIM(CAST(\"{fallbacks[role]}\" AS VARCHAR)), ''))"
+            fallback = text_sql(f'CAST("{fallbacks[role]}" AS VARCHAR)')
+            expr = f"COALESCE({expr}, {fallback})"
         return expr
 
     checks = [

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from servicecheck.io.errors import InputError
-from servicecheck.io.tables import IMPORT_POOL, RawTable
+from servicecheck.io.tables import RawTable
 from servicecheck.pseudonym import citizen_ref_sql
 
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
@@ -134,6 +134,11 @@ def trim_sql(expr: str) -> str:
             f"THEN TRIM({expr}, {ASCII_WHITESPACE}) ELSE {expr} END")
 
 
+def text_sql(expr: str) -> str:
+    """DuckDB: ``expr`` trimmed, with a blank value as missing."""
+    return f"NULLIF({trim_sql(expr)}, '')"
+
+
 def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None,
                   trimmed: bool = False) -> str:
     """A DuckDB expression turning a source column into TIMESTAMPTZ (naive = local time)."""
@@ -166,12 +171,11 @@ def clean_text_columns(table: pa.Table) -> tuple[pa.Table, frozenset[str]]:
     columns = []
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            column = pc.ascii_trim_whitespace(column, memory_pool=IMPORT_POOL)
+            column = pc.ascii_trim_whitespace(column)
             # trimming can leave '' only where there was whitespace; most columns have none
             blank = pc.equal(pc.binary_length(column), 0)
             if pc.any(blank).as_py():
-                column = pc.if_else(blank, pa.scalar(None, column.type), column,
-                                    memory_pool=IMPORT_POOL)
+                column = pc.if_else(blank, pa.scalar(None, column.type), column)
             done.add(name)
         columns.append(column)
     return pa.table(columns, names=table.column_names), frozenset(done)
@@ -240,7 +244,7 @@ def canonical_events(
         if col in cleaned:
             return f'"{col}"'
         if is_text(col):
-            return "NULLIF(" + trim_sql(f'"{col}"') + ", '')"
+            return text_sql(f'"{col}"')
         return f"CAST(\"{col}\" AS VARCHAR)"
 
     def present(col: str) -> str:
