@@ -233,6 +233,8 @@ EVENT_B = ('\t\t<event>\n\t\t\t<string key="concept:name" value="Fix &amp; close
 # it (True) or must hand the file to the XML parser (False); both must give the same events
 XES_SHAPES = [
     ("plain", '\t\t<string key="concept:name" value="A"/>\n', True),
+    ("a key given twice: the last counts", '\t\t<string key="concept:name" value="Z"/>\n'
+     '\t\t<string key="concept:name" value="A"/>\n', True),
     ("spaces inside tags", '\t\t<string  key="concept:name"  value="A" />\n', True),
     ("comment line", '\t\t<!-- a note -->\n\t\t<string key="concept:name" value="A"/>\n', True),
     ("comment then attribute", '\t\t<!-- n --><string key="concept:name" value="A"/>\n', False),
