@@ -240,6 +240,8 @@ XES_SHAPES = [
     ("comment then attribute", '\t\t<!-- n --><string key="concept:name" value="A"/>\n', False),
     ("two attributes on a line", '\t\t<string key="concept:name" value="A"/>'
      '<string key="x" value="1"/>\n', False),
+    ("an attribute with a third property", '\t\t<string key="concept:name" value="A" '
+     'x="1"/>\n', False),
     ("value before key", '\t\t<string value="A" key="concept:name"/>\n', False),
     ("single quotes", "\t\t<string key='concept:name' value='A'/>\n", False),
     ("nested list", '\t\t<string key="concept:name" value="A"/>\n\t\t<list key="l">\n'

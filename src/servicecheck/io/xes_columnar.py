@@ -1,12 +1,14 @@
 """The fast XES path: XES as process-mining tools write it — one element per line, attributes
 self-closing with the key before the value — read without building an XML tree.
 
-Lines are read by Arrow, cut at their double quotes and known by their first piece (Arrow),
-numbered into events and traces by cumulative sums, and scattered into columns by Arrow
-``take``. Anything else
-(several elements on a line, nested or list attributes, single quotes, character references,
-unbalanced elements) raises ``NotLineShaped`` and the caller uses the full XML parser, which
-also names the line of any syntax error. DTDs are refused before either path runs.
+Arrow reads the lines and cuts each at ``value="``: an attribute line becomes its head
+(``<string key="concept:name" ``) and its tail (``Repair reported"/>``). A file has few
+distinct heads, so each is read once in Python (element, key) and every line gets its kind
+and key by a table lookup; only the values are copied out of the lines. Events and traces
+are numbered by cumulative sums and the values scattered into columns by Arrow ``take``.
+Anything else (several elements on a line, nested or list attributes, single quotes,
+unbalanced elements) raises ``NotLineShaped`` and the caller uses the full XML parser,
+which also names the line of any syntax error. DTDs are refused before either path runs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import html
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 KIND_TRACE, KIND_TRACE_END, KIND_EVENT, KIND_EVENT_END, KIND_ATTR, KIND_LOG_END = 1, 2, 3, 4, 5, 6
+KIND_OTHER = 7  # any other element (global, extension, classifier, the log itself, a list)
 
 
 class NotLineShaped(Exception):
@@ -34,82 +38,118 @@ KIND_OF_TAG = {"trace": KIND_TRACE, "/trace": KIND_TRACE_END, "event": KIND_EVEN
                "/event": KIND_EVENT_END, "/log": KIND_LOG_END,
                **{t: KIND_ATTR for t in ATTR_TAGS}}
 STRUCTURE = (KIND_TRACE, KIND_TRACE_END, KIND_EVENT, KIND_EVENT_END, KIND_LOG_END)
-# Each line is cut at its double quotes (an XML attribute value in double quotes holds none):
-# a plain attribute is exactly  <TAG key= | KEY | value= | VALUE | />  in five pieces.
-# The first piece, trimmed, names the element; a file has only a few distinct first pieces,
-# so each is read by this pattern once in Python rather than once per line by a regular
-# expression over the whole file (that was 1.6 s of a 1M-event file's 3 s).
-HEAD = re.compile(r"<(?P<tag>/?[a-z]+)(?P<tail>.*)", re.DOTALL)
-ATTR_TAIL = re.compile(r"\s+key=")
-STRUCTURE_TAIL = re.compile(r"\s*>")
+CUT = 'value="'
+ANY_HEAD = re.compile(r"\s*<(?P<tag>/?[a-z]+)")
+ATTR_HEAD = re.compile(r'\s*<[a-z]+\s+key="(?P<key>[^"]*)"\s+')  # then value="...
+STRUCTURE_HEAD = re.compile(r"\s*</?[a-z]+\s*>\s*")
+TAIL = r'^(?P<value>[^"]*)"\s*/>\s*$'  # an attribute's tail, when not exactly VALUE"/>
+# per kind, what it adds to the open traces and open events
+TRACE_DELTA = np.array([0, 1, -1, 0, 0, 0, 0, 0], dtype=np.int8)
+EVENT_DELTA = np.array([0, 0, 0, 1, -1, 0, 0, 0], dtype=np.int8)
 
 
-def _cut(chunk: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array, pa.Array]:
-    """Per line: the trimmed first piece and the number of pieces; for five-piece lines,
-    the key, value and whether the pieces between are exactly ' value=' and '/>'."""
-    pieces = pc.split_pattern(chunk, '"', max_splits=4)
-    count = pc.list_value_length(pieces)
-    head = pc.ascii_trim_whitespace(pc.list_element(pieces, 0))
-    five = pieces.filter(pc.equal(count, 5))
-    mid, end = pc.list_element(five, 2), pc.list_element(five, 4)
-    between = pc.and_(pc.equal(mid, " value="), pc.equal(pc.ascii_trim_whitespace(end), "/>"))
-    if not pc.all(between).as_py():  # other spacing: the exact form, by pattern, here only
-        between = pc.and_(pc.match_substring_regex(mid, r"^\s+value=$"),
-                          pc.match_substring_regex(end, r"^\s*/>\s*$"))
-    return head, count, pc.list_element(five, 1), pc.list_element(five, 3), between
+@dataclass
+class _Chunk:
+    """One block of lines, cut: the heads (dictionary-encoded), the number of pieces per line,
+    and for the lines cut in two, their positions and values (null where not VALUE"/>)."""
+
+    heads: pa.DictionaryArray
+    pieces: np.ndarray
+    two: np.ndarray
+    values: pa.Array
+    ampersand: bool
 
 
-def _head_kinds(heads: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """For each distinct first piece: its kind (0 prolog, comment or blank; 7 any other
-    element), and whether it has the one form this reader accepts for that kind."""
-    kinds, sound = [], []
-    for head in heads:
-        m = HEAD.fullmatch(head)
-        kind = KIND_OF_TAG.get(m["tag"], 7) if m else 0
-        tail = m["tail"] if m else ""
-        kinds.append(kind)
-        sound.append(bool(ATTR_TAIL.fullmatch(tail)) if kind == KIND_ATTR
-                     else bool(STRUCTURE_TAIL.fullmatch(tail)) if kind in STRUCTURE
-                     else True)
-    return np.array(kinds, dtype=np.int8), np.array(sound, dtype=bool)
+def _cut(chunk: pa.Array) -> _Chunk:
+    pieces = pc.split_pattern(chunk, CUT, max_splits=1)
+    count = pc.list_value_length(pieces).to_numpy()
+    heads = pc.list_element(pieces, 0).dictionary_encode()
+    two = np.flatnonzero(count == 2)
+    tails = pieces.values.take(pa.array(pieces.offsets.to_numpy()[two] + 1))
+    exact = (pc.all(pc.ends_with(tails, '"/>')).as_py() is not False
+             and pc.all(pc.equal(pc.find_substring(tails, '"'),
+                                 pc.subtract(pc.binary_length(tails), 3))).as_py() is not False)
+    values = (pc.utf8_slice_codeunits(tails, 0, -3) if exact
+              # struct_field, unlike .field(), leaves a line that does not match null
+              else pc.struct_field(pc.extract_regex(tails, TAIL), "value"))
+    ampersand = bool(pc.any(pc.match_substring(values, "&")).as_py())
+    return _Chunk(heads, count, two, values, ampersand)
 
 
-def classify(lines: pa.ChunkedArray) -> tuple[np.ndarray, pa.ChunkedArray, pa.ChunkedArray]:
-    """Per line its kind; for the attribute lines, in order, their keys and values.
-    Raises NotLineShaped for lines this path cannot read."""
+class _Heads:
+    """What each distinct head is: its kind, its key's number, and whether it has the one
+    form this reader accepts for that kind. Read once per head, kept for the whole file."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._key_no: dict[str, int] = {}
+        self._seen: dict[str, tuple[int, int, bool]] = {}
+
+    def tables(self, heads: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows = [self._read(h) for h in heads]
+        return (np.array([r[0] for r in rows], dtype=np.int8),
+                np.array([r[1] for r in rows], dtype=np.int32),
+                np.array([r[2] for r in rows], dtype=bool))
+
+    def _read(self, head: str) -> tuple[int, int, bool]:
+        if head not in self._seen:
+            m = ANY_HEAD.match(head)
+            kind = KIND_OF_TAG.get(m["tag"], KIND_OTHER) if m else 0
+            key_no, sound = -1, True
+            if kind == KIND_ATTR:
+                a = ATTR_HEAD.fullmatch(head)
+                sound = a is not None
+                if a is not None:
+                    key = html.unescape(a["key"]) if "&" in a["key"] else a["key"]
+                    key_no = self._key_no.setdefault(key, len(self.keys))
+                    if key_no == len(self.keys):
+                        self.keys.append(key)
+            elif kind in STRUCTURE:
+                sound = STRUCTURE_HEAD.fullmatch(head) is not None
+            self._seen[head] = (kind, key_no, sound)
+        return self._seen[head]
+
+
+def classify(lines: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, pa.ChunkedArray,
+                                                list[str]]:
+    """Per line its kind and key number (-1 where not an attribute); the attribute lines'
+    values in order; the key names. Raises NotLineShaped for lines this path cannot read."""
     # Arrow's kernels release the GIL: cut the chunks on every core
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        cuts = list(pool.map(_cut, lines.chunks))
-    heads = pa.chunked_array([c[0] for c in cuts], type=pa.string()).combine_chunks()
-    encoded = heads.dictionary_encode()
-    kind_of, sound_of = _head_kinds(encoded.dictionary.to_pylist())
-    codes = encoded.indices.to_numpy()
-    kind = kind_of[codes]
-    count = np.concatenate([c[1].to_numpy() for c in cuts])
-    if not sound_of[codes].all():
-        raise NotLineShaped("an element this reader does not read line by line")
-    if ((kind == KIND_ATTR) & (count != 5)).any() or ((np.isin(kind, STRUCTURE))
-                                                      & (count != 1)).any():
-        raise NotLineShaped("an attribute that is not self-closing with key before value")
+        chunks = list(pool.map(_cut, lines.chunks))
+    heads = _Heads()
+    kinds, key_nos, values = [], [], []
+    for c in chunks:
+        kind_of, key_of, sound_of = heads.tables(c.heads.dictionary.to_pylist())
+        codes = c.heads.indices.to_numpy()
+        if not sound_of[codes].all():
+            raise NotLineShaped("an element this reader does not read line by line")
+        kind = kind_of[codes]
+        attr = kind == KIND_ATTR
+        if (attr & (c.pieces != 2)).any() or (np.isin(kind, STRUCTURE) & (c.pieces != 1)).any():
+            raise NotLineShaped("an attribute that is not self-closing with key before value")
+        chosen = c.values.filter(pa.array(attr[c.two]))
+        if chosen.null_count:
+            raise NotLineShaped("an attribute that is not self-closing with key before value")
+        kinds.append(kind)
+        key_nos.append(key_of[codes])
+        values.append(chosen)
+    kind = np.concatenate(kinds)
     # the few other lines (prolog, log header, globals, comments) may not hide a second
     # element: an attribute after a comment would otherwise be lost without a word
-    other = (kind == 0) | (kind == 7)
+    other = (kind == 0) | (kind == KIND_OTHER)
     if other.any():
         most = pc.max(pc.count_substring(lines.filter(pa.array(other)), "<")).as_py()
         if most is not None and most > 1:
             raise NotLineShaped("several elements on one line")
-    attr = kind[count == 5] == KIND_ATTR  # which five-piece lines are attributes
-    between = np.concatenate([c[4].to_numpy(zero_copy_only=False) for c in cuts])
-    if not between[attr].all():
-        raise NotLineShaped("an attribute that is not self-closing with key before value")
-    pick = pa.array(attr)
-    keys = pa.chunked_array([c[2] for c in cuts], type=pa.string()).filter(pick)
-    values = pa.chunked_array([c[3] for c in cuts], type=pa.string()).filter(pick)
-    return kind, keys, values
+    found = pa.chunked_array(values, type=pa.string())
+    if any(c.ampersand for c in chunks):
+        found = _unescape(found)
+    return kind, np.concatenate(key_nos), found, heads.keys
 
 
 def read_lines(path: Path) -> pa.Table:
-    """The file's lines; small blocks, so that DuckDB scans the batches in parallel."""
+    """The file's lines, in blocks that the cutting shares among the cores."""
     stream = pa.input_stream(str(path), compression="detect")
     return pacsv.read_csv(
         stream,
@@ -127,66 +167,66 @@ def read_xes_columnar(path: Path) -> pa.Table:
         lines = read_lines(path)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise NotLineShaped(str(exc)) from None
-    kind, keys, values = classify(lines.column("line"))
-    # one cumulative sum per quantity: +1 at an opening element, -1 at its closing one
-    trace_open = np.cumsum(_delta(kind, KIND_TRACE, KIND_TRACE_END))
-    event_open = np.cumsum(_delta(kind, KIND_EVENT, KIND_EVENT_END))
+    kind, key_no, values, keys = classify(lines.column("line"))
+    # 32-bit counters: a file of 2**31 lines would not fit in memory as lines anyway; fresh
+    # 64-bit arrays cost more in first-touched pages than in arithmetic
+    trace_open = np.cumsum(TRACE_DELTA[kind], dtype=np.int32)
+    event_open = np.cumsum(EVENT_DELTA[kind], dtype=np.int32)
     if (trace_open.min(initial=0) < 0 or trace_open.max(initial=0) > 1
             or event_open.min(initial=0) < 0 or event_open.max(initial=0) > 1
             or trace_open[-1] != 0 or event_open[-1] != 0
             or ((kind == KIND_EVENT) & (trace_open != 1)).any()
-            or ((kind == 7) & (trace_open > 0)).any()
+            or ((kind == KIND_OTHER) & (trace_open > 0)).any()
             or not (kind == KIND_LOG_END).any()):
         raise NotLineShaped("elements are not balanced, or unknown ones stand in a trace")
-    n_events = int((kind == KIND_EVENT).sum())
-    n_traces = int((kind == KIND_TRACE).sum())
+    is_event = kind == KIND_EVENT
+    n_events = int(is_event.sum())
     if n_events == 0:
         return pa.table({})
-    event_no = np.cumsum(kind == KIND_EVENT, dtype=np.int64) - 1
-    trace_no = np.cumsum(kind == KIND_TRACE, dtype=np.int64) - 1
-    # from here on, arrays are over the attribute lines only (keys and values are)
+    event_no = np.cumsum(is_event, dtype=np.int32)
+    event_no -= 1
+    trace_no = np.cumsum(kind == KIND_TRACE, dtype=np.int32)
+    trace_no -= 1
+    n_traces = int(trace_no[-1]) + 1
+    # from here on, arrays are over the attribute lines only (as the values are)
     is_attr = kind == KIND_ATTR
     in_event = (event_open == 1)[is_attr]
     in_trace = ((event_open == 0) & (trace_open == 1))[is_attr]
-    event_no, trace_no_attr = event_no[is_attr], trace_no[is_attr]
+    key_no = key_no[is_attr]
 
-    if pc.any(pc.match_substring(values, "&")).as_py():
-        values = _unescape(values)
-
+    values = values.combine_chunks()
     columns: dict[str, pa.Array] = {}
-    _scatter(columns, keys, values, in_event, event_no, n_events, prefix="")
+    _scatter(columns, keys, key_no, values, in_event, event_no[is_attr], n_events, prefix="")
     trace_cols: dict[str, pa.Array] = {}
-    _scatter(trace_cols, keys, values, in_trace, trace_no_attr, n_traces, prefix="case:")
-    event_trace = pa.array(trace_no[kind == KIND_EVENT])
+    _scatter(trace_cols, keys, key_no, values, in_trace, trace_no[is_attr], n_traces,
+             prefix="case:")
+    event_trace = pa.array(trace_no[is_event])
     for name, col in trace_cols.items():
         if name not in columns:
             columns[name] = col.take(event_trace)
     return pa.table(columns)
 
 
-def _scatter(out: dict[str, pa.Array], keys: pa.ChunkedArray, values: pa.ChunkedArray,
-             mask: np.ndarray, owner: np.ndarray, n: int, prefix: str) -> None:
-    """Column per key: the value at its owner's row (the last one when a key repeats)."""
-    sel = pa.array(mask)
-    # one contiguous array each: take() on many chunks costs several times more
-    k = keys.filter(sel).combine_chunks().dictionary_encode()
-    v = values.filter(sel).combine_chunks()
-    who = owner[mask]
-    codes = k.indices.to_numpy(zero_copy_only=False)
-    names = k.dictionary.to_pylist()
+def _scatter(out: dict[str, pa.Array], keys: list[str], key_no: np.ndarray,
+             values: pa.Array, mask: np.ndarray, owner: np.ndarray, n: int,
+             prefix: str) -> None:
+    """Column per key: the value at its owner's row (the last one when a key repeats).
+    ``values`` is one contiguous array: take() on many chunks costs several times more."""
+    chosen = np.flatnonzero(mask)
+    who = owner[chosen]
+    codes = key_no[chosen]
     # the lines of each key together, in file order: one sort, not one pass per key (a real
     # log has 169 keys; comparing every line with each of them cost half a second)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(names)))])
-    for code, key in enumerate(names):
+    # (numpy's stable sort is a radix sort on 16-bit integers: four times faster here)
+    order = np.argsort(codes.astype(np.int16) if len(keys) < 2**15 else codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(keys)))])
+    for code, key in enumerate(keys):
         lines = order[bounds[code]:bounds[code + 1]]
+        if lines.size == 0:
+            continue
         pos = np.full(n, -1, dtype=np.int64)
-        pos[who[lines]] = lines  # in file order, so the last of a repeated key wins
-        out[prefix + _text(key)] = v.take(pa.array(pos, mask=pos < 0))
-
-
-def _text(key: str) -> str:
-    return html.unescape(key) if "&" in key else key
+        pos[who[lines]] = chosen[lines]  # in file order, so the last of a repeated key wins
+        out[prefix + key] = values.take(pa.array(pos, mask=pos < 0))
 
 
 def _unescape(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -194,10 +234,3 @@ def _unescape(values: pa.ChunkedArray) -> pa.ChunkedArray:
     items = values.to_pylist()
     return pa.chunked_array([pa.array([html.unescape(x) if x is not None and "&" in x else x
                                        for x in items], type=pa.string())])
-
-
-def _delta(kind: np.ndarray, opening: int, closing: int) -> np.ndarray:
-    d = np.zeros(kind.shape[0], dtype=np.int32)
-    d[kind == opening] = 1
-    d[kind == closing] = -1
-    return d
