@@ -285,3 +285,32 @@ def test_an_import_leaves_arrows_allocator_as_it_was(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a date and time"):
         read_log(bad)
     assert pa.default_memory_pool().backend_name == before
+
+
+# one validation pass answers for both time columns: which is named, which row, how many more
+BAD_TIMES = [
+    ("end time", "2024-01-01 10:00,soon\n2024-01-01 11:00,later\n", "timestamp", 2, "'soon'",
+     "and 1 more row"),
+    ("start time", "tea time,2024-01-01 10:00\n2024-01-01 11:00,2024-01-01 12:00\n",
+     "start", 2, "'tea time'", None),
+    ("both: the end time is named first", "x,y\nx,y\nx,y\n", "timestamp", 2, "'y'",
+     "and 2 more rows"),
+]
+
+
+@pytest.mark.parametrize(("rows", "column", "row", "value", "more"),
+                         [b[1:] for b in BAD_TIMES], ids=[b[0] for b in BAD_TIMES])
+def test_unreadable_times_are_named(tmp_path: Path, rows: str, column: str, row: int,
+                                    value: str, more: str | None) -> None:
+    from servicecheck import InputError, Workspace
+
+    f = tmp_path / "log.csv"
+    f.write_text("case_id,activity,start,timestamp\n" +
+                 "".join(f"A,Work,{line}\n" for line in rows.splitlines()))
+    ws = Workspace()
+    with pytest.raises(InputError) as err:
+        read_log(f, start_timestamp="start", workspace=ws)
+    text = str(err.value)
+    assert f"row {row}, column '{column}'" in text and value in text
+    assert (more in text) if more else "more" not in text
+    assert ws.raw.execute("SELECT count(*) FROM events").fetchone() == (0,)
