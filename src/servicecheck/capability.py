@@ -44,29 +44,20 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
     is_end = ev.activity.isin(ends) if ends else ev.event_index >= 0
     is_start = ev.activity.isin(starts) if starts else ev.event_index >= 0
 
-    # One pass over the events, per case; then per need from the (far fewer) cases. Counting
-    # a need's cases as its case rows avoids COUNT(DISTINCT) and a second pass over every
-    # event, which at 100M events spilled out of DuckDB's memory limit.
-    per_case = ev.group_by([ev.need, ev.case_id]).aggregate(
-        case_first=ev.timestamp.min(),
-        has_end=is_end.any(),
-        first_start=ev.timestamp.min(where=is_start),
-        met_at=ev.timestamp.max(where=is_end),
-        visits=ev.count(where=ev.activity.isin(visits)) if visits else ibis.literal(0),
-        citizen_ref=ev.citizen_ref.max(),
-    )
     # a need is met when its most recently started case reached an end activity
+    per_case = ev.group_by([ev.need, ev.case_id]).aggregate(
+        case_first=ev.timestamp.min(), has_end=is_end.any())
     w = ibis.window(group_by=per_case.need,
                     order_by=[per_case.case_first.desc(), per_case.case_id.desc()])
     last = per_case.mutate(r=ibis.row_number().over(w))
     last = last.filter(last.r == 0).select("need", last_case_met=last.has_end)
-    agg = per_case.group_by(per_case.need).aggregate(
-        first_event=per_case.case_first.min(),
-        first_start=per_case.first_start.min(),
-        met_at=per_case.met_at.max(),
-        cases=per_case.count(),
-        visits=per_case.visits.sum(),
-        citizen_ref=per_case.citizen_ref.max(),
+    agg = ev.group_by(ev.need).aggregate(
+        first_event=ev.timestamp.min(),
+        first_start=ev.timestamp.min(where=is_start),
+        met_at=ev.timestamp.max(where=is_end),
+        cases=ev.case_id.nunique(),
+        visits=ev.count(where=ev.activity.isin(visits)) if visits else ibis.literal(0),
+        citizen_ref=ev.citizen_ref.max(),
     )
     dem = workspace.demands(svc.key)
     dem = dem.filter(dem.case_id.notnull())
