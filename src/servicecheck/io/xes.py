@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import IO
 
 import pyarrow as pa
-from lxml import etree
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.tables import RawTable
@@ -83,6 +82,9 @@ def read_xes(path: Path) -> RawTable:
 
 
 def _read_tree(path: Path) -> pa.Table:
+    # loaded here, not with the module: only files that are not line-shaped need the parser
+    from lxml import etree
+
     rows: list[dict[str, str | None]] = []
     keys: dict[str, None] = {}  # every attribute key seen, in first-seen order
 
