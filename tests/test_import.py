@@ -314,3 +314,15 @@ def test_unreadable_times_are_named(tmp_path: Path, rows: str, column: str, row:
     assert f"row {row}, column '{column}'" in text and value in text
     assert (more in text) if more else "more" not in text
     assert ws.raw.execute("SELECT count(*) FROM events").fetchone() == (0,)
+
+
+def test_a_small_import_leaves_duckdbs_threads_as_they_were(tmp_path: Path) -> None:
+    from servicecheck import Workspace
+
+    ws = Workspace()
+    before = ws.raw.execute("SELECT current_setting('threads')").fetchone()
+    f = tmp_path / "log.csv"
+    f.write_text("case_id,activity,timestamp\nA,Start,2024-01-01 10:00\n")
+    import_events(ws, f)  # one row: inserted on one thread
+    assert ws.raw.execute("SELECT current_setting('threads')").fetchone() == before
+    assert ws.raw.execute("SELECT count(*) FROM events").fetchone() == (1,)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ CREATE TABLE IF NOT EXISTS demands (
     recorded_by VARCHAR,
     demand_index BIGINT NOT NULL
 )"""
+# DuckDB's rows per row group, its unit of parallel writing
+ROW_GROUP = 122_880
 META_DDL = [
     """CREATE TABLE IF NOT EXISTS services (
         service VARCHAR PRIMARY KEY, name VARCHAR, definition VARCHAR, source_path VARCHAR)""",
@@ -186,7 +189,8 @@ class Workspace:
         def work() -> None:
             self._save_service(service)
             self._add_columns(table, select_sql)
-            self.raw.execute(f"INSERT INTO {table} BY NAME {select_sql}")
+            with self._one_thread_below(ROW_GROUP, report.rows_read):
+                self.raw.execute(f"INSERT INTO {table} BY NAME {select_sql}")
             row = self.raw.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports"
                                    ).fetchone()
             self.raw.execute(
@@ -200,6 +204,22 @@ class Workspace:
         finally:
             # an import may have set the zone it reads naive times in; analysis is in UTC
             self.raw.execute("SET TimeZone = 'UTC'")
+
+    @contextmanager
+    def _one_thread_below(self, rows: int, n: int) -> Iterator[None]:
+        """DuckDB on one thread while it inserts fewer rows than a row group: threads then
+        only add partial row groups to merge. Measured on the real PermitLog XES (81k
+        events, 170 columns): 0.25 s on one thread, 0.48-0.52 s on two."""
+        if n >= rows:
+            yield
+            return
+        row = self.raw.execute("SELECT current_setting('threads')").fetchone()
+        before = int(row[0]) if row else 1
+        self.raw.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            self.raw.execute(f"SET threads = {before}")
 
     def _save_service(self, service: Service) -> None:
         definition = json.dumps(service_to_dict(service))
