@@ -75,6 +75,14 @@ def write_xes(parquet: Path, out: Path) -> None:
         f.write("\t</trace>\n</log>\n")
 
 
+def best_of(repeat: int, python: str, code: str, path: Path) -> dict[str, float]:
+    """The fastest of ``repeat`` fresh-process runs, with the median of their times: the
+    machine is shared, and the median says how typical the best run was."""
+    runs = [run(python, code, str(path)) for _ in range(repeat)]
+    best = min(runs, key=lambda r: r["seconds"])
+    return {**best, "median": statistics.median(r["seconds"] for r in runs)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=1_000_000)
@@ -102,10 +110,7 @@ def main() -> None:
         if have_peer:
             readers.append(("PM4Py", args.peers, PEER))
         for name, python, code in readers:
-            runs = [run(python, code, str(path)) for _ in range(args.repeat)]
-            best = min(runs, key=lambda r: r["seconds"])
-            # the machine is shared: the median says how typical the best run was
-            results[name] = {**best, "median": statistics.median(r["seconds"] for r in runs)}
+            results[name] = best_of(args.repeat, python, code, path)
         for name, r in results.items():
             ratio = ""
             if name == "servicecheck" and "PM4Py" in results:
@@ -124,10 +129,8 @@ def main() -> None:
           f"{'PM4Py s':>8s} {'speed vs PM4Py':>15s}")
     ours_total = peer_total = 0.0
     for path in sorted(originals.glob("*.xes.gz")):
-        ours = min((run(sys.executable, OURS, str(path)) for _ in range(args.repeat)),
-                   key=lambda r: r["seconds"])
-        peer = min((run(args.peers, PEER, str(path)) for _ in range(args.repeat)),
-                   key=lambda r: r["seconds"])
+        ours = best_of(args.repeat, sys.executable, OURS, path)
+        peer = best_of(args.repeat, args.peers, PEER, path)
         ours_total += ours["seconds"]
         peer_total += peer["seconds"]
         print(f"{path.name:34s} {int(ours['events']):>8,} {ours['seconds']:>14.2f} "

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,16 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SNIFF_BYTES = 64 * 1024
 
 
+@cache
 def _import_pool() -> pa.MemoryPool:
-    """jemalloc where pyarrow has it, else the C library's allocator."""
+    """jemalloc where pyarrow has it, else the C library's allocator (chosen on the first
+    import, so that merely loading servicecheck starts no allocator)."""
     try:
         return pa.jemalloc_memory_pool()
     except NotImplementedError:  # builds without jemalloc (Windows, some conda builds)
         return pa.system_memory_pool()
 
 
-IMPORT_POOL = _import_pool()
 _pool_lock = threading.Lock()
 _pool_users = 0
 _pool_before: pa.MemoryPool | None = None
@@ -58,7 +60,7 @@ def import_allocator() -> Iterator[None]:
     with _pool_lock:
         if _pool_users == 0:
             _pool_before = pa.default_memory_pool()
-            pa.set_memory_pool(IMPORT_POOL)
+            pa.set_memory_pool(_import_pool())
         _pool_users += 1
     try:
         yield
