@@ -78,7 +78,11 @@ def test_case_clock_equals_first_to_last_event_and_is_labelled() -> None:
 
     log = read_log(DATA / "sepsis_hospital.csv.gz")
     c = case_clock(log.workspace, log.workspace.service())
-    assert "not the citizen's clock" in c.clock
+    assert c.clock == "case"
+    from servicecheck.capability import findings
+    from servicecheck.narrative.words import Voice, say
+
+    assert "(the case's own clock, not the citizen's)" in say(findings(c)[0], Voice())
     d = case_durations(log.table)
     assert c.n_completed == 1049
     assert np.allclose(np.sort(c.completed["end_to_end_days"].to_numpy()),
@@ -109,7 +113,6 @@ def test_predictable_range_words_clip_the_lower_limit_at_zero() -> None:
     assert (chart.limits[0].lower or 0) < 0
     cap = Capability(service="s", chart=chart, completed=pd.DataFrame(),
                      open=pd.DataFrame({"age_days": []}))
-    assert cap.describe().startswith("A need takes between 0 and ")
     assert cap.predictable_range()[0] == 0.0
 
 
@@ -164,19 +167,37 @@ def test_without_clock_activities_a_need_is_met_at_its_last_event(tmp_path: Path
     n = needs(ws, Service(name="s")).set_index("need_id")
     assert n["open"].tolist() == [False, False]
     assert n["end_to_end_days"].tolist() == [2.0, 0.0]
-    words = capability(ws, Service(name="s")).describe()
-    assert "from its first event to its last" in words and "names no end activity" in words
+    from servicecheck.capability import findings
+    from servicecheck.narrative.words import Voice, say
+
+    current = findings(capability(ws, Service(name="s")))[0]
+    assert current.clock == "last-event"
+    assert "from its first event to its last" in say(current, Voice())
 
 
-@pytest.mark.parametrize(("ages", "words"), [
-    ([40.0], "1 need is still open (not counted above), already older than"),
-    ([40.0, 50.0], "2 needs are still open (not counted above), 2 of them already older than"),
-    ([1.0], "1 need is still open (not counted above)."),
+@pytest.mark.parametrize(("ages", "idle", "words"), [
+    ([40.0], [2.0], ["1 need is still open and moving", "the oldest was first reported 40 "
+                     "days before the end of the data"]),
+    ([40.0, 50.0], [2.0, 3.0], ["2 needs are still open and moving", "50 days"]),
+    ([400.0], [300.0], ["1 need without an end had no event for more than 13 days",
+                        "the longest 300 days", "stale, not open"]),
 ])
-def test_open_needs_in_words(ages: list[float], words: str) -> None:
-    from servicecheck.capability import Capability
+def test_open_and_stale_needs_in_words(ages: list[float], idle: list[float],
+                                       words: list[str]) -> None:
+    from servicecheck.capability import Capability, findings, stale_after_days
+    from servicecheck.narrative.words import Voice, say_all
 
-    chart = spc.xmr([5.0, 6.0, 5.5, 6.5, 5.0, 6.0, 5.5, 6.0], preset="ptd")
-    cap = Capability(service="s", chart=chart, completed=pd.DataFrame(),
-                     open=pd.DataFrame({"age_days": ages}))
-    assert words in cap.describe()
+    values = [5.0, 6.0, 5.5, 6.5, 5.0, 6.0, 5.5, 7.0]
+    chart = spc.xmr(values, preset="ptd")
+    wip = pd.DataFrame({"age_days": ages, "idle_days": idle})
+    limit = stale_after_days(pd.Series(values))
+    assert limit == pytest.approx(2 * pd.Series(values).quantile(0.9))  # 13.2 days
+    stale = wip["idle_days"] > limit
+    done = pd.DataFrame({"end_to_end_days": values, "first_contact": pd.Timestamp(
+        "2024-01-01", tz="UTC"), "met_at": pd.date_range("2024-01-02", periods=8, tz="UTC")})
+    cap = Capability(service="s", chart=chart, completed=done, open=wip[~stale],
+                     stale=wip[stale], stale_after_days=limit,
+                     as_at=pd.Timestamp("2024-02-01", tz="UTC"))
+    text = " ".join(say_all(findings(cap), Voice()))
+    for w in words:
+        assert w in text

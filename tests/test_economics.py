@@ -17,8 +17,8 @@ from servicecheck.economics import (
     DEFAULT_COST_PER_MINUTE,
     CostModel,
     _bootstrap_saving,
-    cost_lines,
     economics,
+    findings,
     need_costs,
 )
 from servicecheck.engine import Workspace
@@ -71,9 +71,13 @@ def test_the_words_say_per_need_per_transaction_and_the_assumptions(
         repairs: tuple[Workspace, Service, pd.DataFrame]) -> None:
     ws, svc, _ = repairs
     e = economics(ws, svc)
-    lines = cost_lines(e, "repair")
+    from servicecheck.narrative.words import Voice, say_all
+
+    found = findings(e, svc)
+    assert not any(f.defaults for f in found)  # the service file gives the minute's cost
+    lines = say_all(found, Voice())
     done = e.per_need[~e.per_need["open"]]
-    assert lines[0].startswith(f"Meeting one repair costs £{done['total'].mean():,.0f} end "
+    assert lines[0].startswith(f"Meeting one need costs £{done['total'].mean():,.0f} end "
                                "to end")
     assert "while a contact costs £" in lines[0]
     assert "a year at" in " ".join(lines) and "90% interval" in " ".join(lines)

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from servicecheck import InputError, Service, Workspace, import_events
 from servicecheck.cli import app
-from servicecheck.targets import MECHANISMS, target_lines, target_view
+from servicecheck.narrative.words import Voice, say
+from servicecheck.targets import MECHANISMS, findings, target_view
 
 SERVICE = {
     "name": "repairs",
@@ -52,8 +53,13 @@ def test_one_need_by_hand(tmp_path: Path) -> None:
     assert (m["days_before_clock"], m["days_order_open"], m["days_clock_stopped"]) == (2, 2, 6)
     assert v.regime["within_target"].iloc[0] == 0.5
     assert v.citizen["median_days"].iloc[0] == 10.0
-    assert target_lines(v)[0].startswith("50% of cases met their target; the median citizen "
-                                         "waited 10 days")
+    two = findings(v)[0]
+    assert two.topic == "targets.two_clocks" and two.noun == "case" and two.n == 2
+    assert (two.q("on_time"), two.q("median")) == (0.5, 10 * 86400)
+    assert say(two, Voice(tz="UTC")) == (
+        "For the needs first reported between 1 Jan 2024 and 11 Jan 2024, the target regime "
+        "reports 50% of 2 cases on time, while half of those citizens waited 10 days or more "
+        "from first contact to the need being met (9 in 10 within 10 days).")
 
 
 def test_mechanisms_recover_the_ground_truth(tmp_path: Path) -> None:
@@ -89,7 +95,10 @@ def test_targets_command(demo_workspace: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["targets", "-w", str(demo_workspace),
                                  "--out", str(tmp_path / "charts")])
     assert r.exit_code == 0, r.output
-    assert "of orders met their target" in " ".join(r.output.split())
+    text = " ".join(r.output.split())
+    assert "For the needs first reported since the change on 30 Dec 2024, the target " \
+           "regime reports" in text
+    assert "the two clocks moved in opposite directions" in text
     for name in ("target-regime", "citizen-days", "where-the-days-go"):
         assert (tmp_path / "charts" / f"{name}.svg").read_text().startswith("<svg")
 
@@ -114,8 +123,9 @@ def test_nyc311_case_table_with_due_dates() -> None:
     assert len(with_due) == 121 and not with_due["closed"].any()
     assert int(o["past_due_open"].sum()) == int((with_due["due"] < log.period[1]).sum())
     assert o.loc[o["due"].isna(), "within_target"].isna().all()  # no deadline: not judged
-    assert target_lines(v)[0].startswith("no closed request has a timescale or due date")
-    assert "visit" not in target_lines(v)[0]
+    two = findings(v)[0]
+    assert not two.applies and not two.may_lead
+    assert say(two, Voice()).startswith("No closed request is judged against a timescale")
 
 
 def test_case_table_keeps_row_order_and_names_bad_rows(tmp_path: Path) -> None:

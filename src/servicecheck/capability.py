@@ -8,7 +8,7 @@ progress: their ages are censored and kept apart, never averaged in as if finish
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ibis
@@ -18,12 +18,13 @@ from servicecheck import spc
 from servicecheck._frames import in_utc
 from servicecheck._time import DAY_S, seconds_between
 from servicecheck.engine import Workspace
+from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
 NEED_COLUMNS = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end_days",
-                "open", "age_days", "cases", "visits", "contacts", "failure_demands",
-                "first_visit_fix"]
+                "open", "age_days", "idle_days", "cases", "visits", "contacts",
+                "failure_demands", "first_visit_fix"]
 
 
 def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
@@ -53,6 +54,7 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
     last = last.filter(last.r == 0).select("need", last_case_met=last.has_end)
     agg = ev.group_by(ev.need).aggregate(
         first_event=ev.timestamp.min(),
+        last_event=ev.timestamp.max(),
         first_start=ev.timestamp.min(where=is_start),
         met_at=ev.timestamp.max(where=is_end),
         cases=ev.case_id.nunique(),
@@ -82,6 +84,9 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
         open=is_open,
         age_days=ibis.ifelse(is_open, seconds_between(first_contact, as_at) / DAY_S,
                              ibis.null("float64")),
+        # how long an open need has not moved: far past the usual time it is stale, not open
+        idle_days=ibis.ifelse(is_open, seconds_between(t.last_event, as_at) / DAY_S,
+                              ibis.null("float64")),
         cases=t.cases,
         visits=t.visits,
         contacts=t.contacts.fill_null(0),
@@ -95,14 +100,23 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Capability:
-    """What the system predictably delivers, with its chart and the work still in progress."""
+    """What the system predictably delivers, with its chart and the work still in progress.
+
+    ``completed`` are the needs charted (in phase, then completion order); ``open`` the needs
+    still moving; ``stale`` open needs idle far longer than the service's usual time (ended
+    some other way, most likely); ``set_aside`` needs whose end came before their start."""
 
     service: str
     chart: spc.Chart
     completed: pd.DataFrame
     open: pd.DataFrame
     unit: str = "days"
-    clock: str = "citizen: first contact to need met"
+    clock: Clock = "citizen"
+    stale: pd.DataFrame = field(default_factory=pd.DataFrame)
+    set_aside: int = 0
+    changes: tuple[pd.Timestamp, ...] = ()
+    as_at: pd.Timestamp | None = None
+    stale_after_days: float | None = None
 
     @property
     def n_completed(self) -> int:
@@ -112,76 +126,21 @@ class Capability:
     def n_open(self) -> int:
         return len(self.open)
 
+    @property
+    def n_stale(self) -> int:
+        return len(self.stale)
+
     def predictable_range(self, phase: int = -1) -> tuple[float, float]:
         """Lower and upper limit of the given phase, the lower drawn at zero when negative."""
         lim = self.chart.limits[phase]
         return max(lim.lower or 0.0, 0.0), float(lim.upper or 0.0)
 
-    def _latest(self) -> pd.DataFrame:
-        """The completed needs of the latest phase (all of them when there is one phase)."""
-        first = self.chart.limits[-1].first_point if self.chart.limits else 1
-        return self.completed.iloc[first - 1:]
-
-    def _since(self) -> str:
-        if len(self.chart.limits) < 2 or "first_contact" not in self.completed:
-            return ""
-        first = self.completed["first_contact"].iloc[self.chart.limits[-1].first_point - 1]
-        return f" for needs first reported after the change ({first:%d %b %Y} on)"
-
-    def _starts(self, starts: str) -> str:
-        return "its first event to its last" if "names no end activity" in self.clock else starts
-
-    def headline(self, noun: str = "need", starts: str = "the citizen's first contact") -> str:
-        """One sentence: the predictable range when the system is stable; when it is not, what
-        the needs took (median and 9 in 10), since limits then predict nothing."""
-        starts = self._starts(starts)
-        if self.chart.stable:
-            lo, hi = self.predictable_range()
-            return f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}."
-        days = self._latest()["end_to_end_days"] if "end_to_end_days" in self.completed else None
-        if days is None or days.empty:
-            return f"The time a {noun} takes from {starts} is not predictable."
-        since = self._since().replace(f" for {noun}s", "").replace(" for needs", "")
-        return (f"Half of the {noun}s{since} took {days.median():.0f} days or fewer from "
-                f"{starts}, 9 in 10 up to {days.quantile(0.9):.0f}, and the time is not "
-                "predictable.")
-
-    def describe(self, noun: str = "need", starts: str = "the citizen's first contact") -> str:
-        lo, hi = self.predictable_range()
-        state = self.chart.describe()
-        since = self._since()
-        starts = self._starts(starts)
-        if self.chart.stable:
-            text = (f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}{since}; "
-                    f"the system is {state}.")
-        else:
-            text = (f"A {noun} takes between {lo:.0f} and {hi:.0f} days from {starts}{since} "
-                    f"on the process limits, but the system is {state}, so that range is no "
-                    "prediction: find and act on the causes of the signals first.")
-        if "names no end activity" in self.clock:
-            text += (" (The service file names no end activity, so each case counts as "
-                     "finished at its last event; name it under [clock] end.)")
-        if self.n_open:
-            older = int((self.open["age_days"] > hi).sum())
-            is_are = f"{noun} is" if self.n_open == 1 else f"{noun}s are"
-            text += (f" {self.n_open:,} {is_are} still open (not counted above)"
-                     + ((", already older than" if self.n_open == 1 else
-                         f", {older:,} of them already older than") + f" {hi:.0f} days"
-                        if older else "")
-                     + ".")
-        return text
-
-    def warning(self) -> str | None:
-        """A warning when open work would change the picture if it were finished today."""
-        if not self.n_open or not self.n_completed:
-            return None
-        _, hi = self.predictable_range()
-        older = int((self.open["age_days"] > hi).sum())
-        share = self.n_open / (self.n_open + self.n_completed)
-        if older > 0.05 * self.n_completed or share > 0.2:
-            return (f"{self.n_open:,} needs are open ({share:.0%}); {older:,} are already older "
-                    "than the upper limit, so the finished needs flatter the system.")
-        return None
+    def phase(self, i: int = -1) -> pd.DataFrame:
+        """The completed needs of one phase (the latest by default)."""
+        if not self.chart.limits:
+            return self.completed
+        lim = self.chart.limits[i]
+        return self.completed.iloc[lim.first_point - 1:lim.last_point]
 
 
 def capability(
@@ -199,25 +158,69 @@ def capability(
     """
     svc = service or workspace.service()
     df = need_table if need_table is not None else needs(workspace, svc)
-    done = df[~df["open"]].sort_values(["met_at", "need_id"]).reset_index(drop=True)
-    wip = df[df["open"]].reset_index(drop=True)
+    finished = df[~df["open"]]
+    # an end before its start is impossible: set aside and counted, never charted
+    backwards = finished["end_to_end_days"] < 0
+    done = finished[~backwards].sort_values(["met_at", "need_id"]).reset_index(drop=True)
+    wip = df[df["open"]]
+    stale_after = stale_after_days(done["end_to_end_days"])
+    is_stale = (wip["idle_days"] > stale_after) if stale_after is not None else \
+        pd.Series(False, index=wip.index)
     change_dates = phases if phases is not None else (
         [svc.redesign_date] if svc.redesign_date else [])
     # A need belongs to the system that received it: phase by first contact, then completion
     # order within the phase, so needs begun before a change do not blur the new limits.
-    done["phase"] = phase_of(done["first_contact"], change_dates)
+    done["phase"] = phase_of(done["first_contact"], change_times(svc, change_dates))
     done = done.sort_values(["phase", "met_at", "need_id"]).reset_index(drop=True)
     starts = done.index[done["phase"].diff().fillna(0) > 0]
     breaks = [int(i) + 1 for i in starts]
-    labels = [f"{t:%d %b %Y}" for t in done["met_at"]]
+    local = done["met_at"].dt.tz_convert(svc.timezone) if len(done) else done["met_at"]
+    labels = [f"{t:%d %b %Y}" for t in local]
     params: dict[str, Any] = {}
     if preset in ("ptd", "mdc2023"):
         params["improvement_direction"] = "decrease"
-    chart = spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset, labels=labels,
-                    phases=breaks or None, **params)
-    clock = (Capability.clock if svc.clock.end else
-             "first event to last event: the service file names no end activity")
-    return Capability(service=svc.key, chart=chart, completed=done, open=wip, clock=clock)
+    chart = without_tied_trends(spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset,
+                                        labels=labels, phases=breaks or None, **params),
+                                done["met_at"])
+    ends = df["met_at"].max() if len(df) else None
+    ages = (df["first_contact"] + pd.to_timedelta(df["age_days"], unit="D")).max() \
+        if len(wip) else None
+    as_at = max((t for t in (ends, ages) if t is not None and not pd.isna(t)), default=None)
+    return Capability(service=svc.key, chart=chart, completed=done,
+                      open=wip[~is_stale].reset_index(drop=True),
+                      stale=wip[is_stale].reset_index(drop=True), set_aside=int(backwards.sum()),
+                      clock="citizen" if svc.clock.end else "last-event",
+                      changes=change_times(svc, change_dates),
+                      as_at=as_at, stale_after_days=stale_after)
+
+
+def without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
+    """The chart without trends among needs met at the same instant: equal timestamps have no
+    order (only the need ids order them), so they make no trend. Limits are untouched."""
+    met = times.to_numpy()
+
+    def ordered(s: spc.Signal) -> bool:
+        t = met[[p - 1 for p in s.points]]
+        return s.rule != "trend" or len(t) < 2 or bool((t[1:] > t[:-1]).all())
+
+    return replace(chart, signals=tuple(s for s in chart.signals if ordered(s)))
+
+
+def change_times(svc: Service, dates: list[str] | None = None) -> tuple[pd.Timestamp, ...]:
+    """The known changes in the system (the redesign date by default) as instants: a date
+    starts at midnight in the service's own time zone."""
+    if dates is None:
+        dates = [svc.redesign_date] if svc.redesign_date else []
+    return tuple(pd.Timestamp(d, tz=svc.timezone).tz_convert("UTC") for d in sorted(dates))
+
+
+def stale_after_days(days: pd.Series) -> float | None:
+    """How long an open need may sit without an event before it counts as stale: twice the
+    time within which nine in ten needs are met, and never less than a day. A need idle that
+    long has almost certainly ended some other way (withdrawn, closed in another system)."""
+    if days.empty:
+        return None
+    return max(2.0 * float(days.quantile(0.9)), 1.0)
 
 
 def change_signal(cap: Capability) -> spc.Signal | None:
@@ -237,11 +240,11 @@ def change_signal(cap: Capability) -> spc.Signal | None:
     return after[0] if after else None
 
 
-def phase_of(first_contact: pd.Series, dates: list[str]) -> pd.Series:
-    """0 before the first change date, 1 after it, and so on."""
+def phase_of(first_contact: pd.Series, changes: tuple[pd.Timestamp, ...]) -> pd.Series:
+    """0 before the first change, 1 after it, and so on."""
     phase = pd.Series(0, index=first_contact.index)
-    for d in sorted(dates):
-        phase += (first_contact >= pd.Timestamp(d, tz="UTC")).astype(int)
+    for c in changes:
+        phase += (first_contact >= c).astype(int)
     return phase
 
 
@@ -262,20 +265,6 @@ class PeriodView:
     table: pd.DataFrame
     days: spc.Chart
     counts: spc.Chart
-
-    @property
-    def empty_periods(self) -> list[str]:
-        return [p for p, n in zip(self.table["label"], self.table["needs"], strict=True)
-                if n == 0]
-
-    def note(self) -> str | None:
-        empty = self.empty_periods
-        if not empty:
-            return None
-        unit = PERIODS[self.freq][2]
-        return (f"{len(empty)} {unit}{'s' if len(empty) > 1 else ''} had no completed needs "
-                f"(first: {empty[0]}): counted as 0 on the count chart, left as gaps on the "
-                "time chart, never as zero days.")
 
 
 def period_summary(done: pd.DataFrame, freq: str = "W", stat: str = "median") -> pd.DataFrame:
@@ -340,4 +329,95 @@ def case_clock(workspace: Workspace, service: Service | None = None, *,
                               if preset in ("ptd", "mdc2023") else {})
     chart = spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset, labels=labels, **params)
     return Capability(service=svc.key, chart=chart, completed=done, open=done.iloc[0:0],
-                      clock="case: first to last event (not the citizen's clock)")
+                      clock="case")
+
+
+# -- findings ---------------------------------------------------------------------------------
+def _spread(days: pd.Series) -> dict[str, Quantity]:
+    return {"median": seconds(float(days.median())), "p90": seconds(float(days.quantile(0.9))),
+            "longest": seconds(float(days.max())), "shortest": seconds(float(days.min()))}
+
+
+def findings(cap: Capability) -> list[Finding]:
+    """What the capability chart says, as findings: the current phase first (what the system
+    delivers now), the change, then the work still open, stale or set aside."""
+    out: list[Finding] = []
+    waiting = cap.n_open + cap.n_stale
+    if cap.n_completed == 0:
+        out.append(Finding("capability.none_met", "need", waiting, clock=cap.clock,
+                           applies=False, why_not="no need met"))
+    else:
+        cur = cap.phase(-1)
+        several = len(cap.chart.limits) > 1
+        change = cap.changes[-1] if several and cap.changes else None
+        start = change if change is not None else cur["first_contact"].min()
+        span = Span(start=start, end=cap.as_at or cur["met_at"].max(), change=change,
+                    phase="after" if several else "all")
+        lim = cap.chart.limits[-1]
+        episodes = cap.chart.episodes()
+        numbers = {**_spread(cur["end_to_end_days"]), "signals": count(len(episodes))}
+        if not episodes:
+            numbers["lower"] = seconds(max(lim.lower or 0.0, 0.0))
+            numbers["upper"] = seconds(float(lim.upper or 0.0))
+        out.append(Finding("capability.current", "need", len(cur), numbers, span, cap.clock,
+                           chart="capability", headline=100, names=(cap.chart.rule_set,),
+                           flags=frozenset({"unstable" if episodes else "stable"})))
+        if several:
+            before = cap.phase(-2)
+            sig = change_signal(cap)
+            b = _spread(before["end_to_end_days"])
+            out.append(Finding(
+                "capability.change", "need", len(before) + len(cur),
+                {**{f"before_{k}": v for k, v in b.items()},
+                 **{f"after_{k}": v for k, v in _spread(cur["end_to_end_days"]).items()},
+                 "before_n": count(len(before)), "after_n": count(len(cur)),
+                 "signal_points": count(len(sig.points) if sig else 0)},
+                Span(before["first_contact"].min(), span.end, change, "all"), cap.clock,
+                chart="capability", headline=70,
+                names=(sig.rule,) if sig else ()))
+    if cap.n_open:
+        ages = cap.open["age_days"]
+        out.append(Finding("capability.open", "need", cap.n_open,
+                           {"oldest": seconds(float(ages.max()))}, clock=cap.clock,
+                           chart="capability"))
+    if cap.n_stale and cap.stale_after_days is not None:
+        out.append(Finding("capability.stale", "need", cap.n_stale,
+                           {"stale_after": seconds(cap.stale_after_days),
+                            "longest_idle": seconds(float(cap.stale["idle_days"].max()))},
+                           clock=cap.clock))
+    if cap.set_aside:
+        out.append(Finding("quality.backwards", "need", cap.set_aside, clock=cap.clock))
+    return out
+
+
+def period_findings(view: PeriodView, cap: Capability) -> list[Finding]:
+    """The period chart in findings: what the per-period figure is (the median of the needs
+    met in each period; its centre line is the mean of those medians, and is named so), its
+    range, and its signals, the last period left out of them when it is not over yet."""
+    have = view.table[view.table["needs"] > 0].reset_index(drop=True)
+    if have.empty:
+        return []
+    rule = PERIODS[view.freq][0]
+    last_end = have["period"].iloc[-1] + pd.tseries.frequencies.to_offset(rule)
+    partial = cap.as_at is not None and cap.as_at < last_end
+    chart = view.days
+    lim = chart.limits[-1]  # the latest phase: its periods, its centre, its signals
+    have = have.iloc[lim.first_point - 1:lim.last_point]
+    signals = [s for s in chart.signals if s.points[0] >= lim.first_point
+               and not (partial and set(s.points) == {chart.n})]
+    episodes = len({(s.points[0], s.points[-1]) for s in signals})
+    span = Span(have["period"].iloc[0], cap.as_at or have["period"].iloc[-1],
+                cap.changes[-1] if len(chart.limits) > 1 and cap.changes else None,
+                "after" if len(chart.limits) > 1 else "all")
+    empty = view.table[view.table["needs"] == 0]
+    gaps = [Finding("capability.empty_periods", PERIODS[view.freq][2], len(empty),
+                    span=Span(empty["period"].iloc[0], empty["period"].iloc[-1]),
+                    chart=f"capability-{PERIODS[view.freq][2]}")] if len(empty) else []
+    return [*gaps, Finding(
+        "capability.per_period", "need", int(have["needs"].sum()),
+        {"periods": count(len(have)), "centre": seconds(lim.centre),
+         "lowest": seconds(float(have["days"].min())),
+         "highest": seconds(float(have["days"].max())), "signals": count(episodes)},
+        span, cap.clock, chart=f"capability-{PERIODS[view.freq][2]}",
+        names=(PERIODS[view.freq][2], view.stat, chart.rule_set),
+        flags=frozenset({"partial"} if partial else set()))]

@@ -243,11 +243,14 @@ def summary(workspace: WorkspaceOpt,
             service: Annotated[str | None, typer.Option(help="Which service.")] = None) -> None:
     """Print what is in a workspace, in plain words."""
     from servicecheck.engine import Workspace
+    from servicecheck.narrative.words import say_all, voice_for
     from servicecheck.summary import summarise
 
     with Workspace(workspace, read_only=True) as ws:
-        s = summarise(ws, ws.service(service))
-    for line in s.lines():
+        svc = ws.service(service)
+        s = summarise(ws, svc)
+    found = s.findings()
+    for line in say_all(found, voice_for(svc, found)):
         say(line)
 
 
@@ -275,31 +278,31 @@ def capability(
             workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)
         c = cap(ws, svc, preset=preset)
-    say(c.describe())
-    last = c.chart.limits[-1].first_point
-    recent = [s for s in c.chart.signals if s.points[-1] >= last][:5]
-    for s in recent:
-        say(f"  - {s.reason}")
-    if c.warning():
-        say(f"Note: {c.warning()}")
+    from servicecheck.capability import findings
+    from servicecheck.narrative.words import say as word
+    from servicecheck.narrative.words import voice_for
+
+    found = findings(c)
+    voice = voice_for(svc, found)
+    for f in found:
+        say(word(f, voice))
     if out:
         from servicecheck.charts.xmr import write_chart
 
-        path = write_chart(c.chart, out / "capability", title="End-to-end days per need",
-                           y_title="days from first contact")
+        units = f"{voice.unit.name}s"
+        path = write_chart(c.chart.scaled(86400.0 / voice.unit.seconds), out / "capability",
+                           title=f"End-to-end {units} per need",
+                           y_title=f"{units} from first contact")
         say(f"Chart written to {path}")
     if period:
         _check_period(period, "DWM")
         view = by_period(c, period, stat, preset=preset,
                          phases=[svc.redesign_date] if svc.redesign_date else None)
         unit = {"D": "day", "W": "week", "M": "month"}[period]
-        lim = view.days.limits[-1]
-        say(f"Per {unit}: the {stat} need takes {lim.centre:.1f} days "
-                      f"(limits {max(lim.lower or 0.0, 0.0):.1f} to {lim.upper or 0.0:.1f}); "
-                      f"{view.days.describe()}.")
-        note = view.note()
-        if note:
-            say(note)
+        from servicecheck.capability import period_findings
+
+        for f in period_findings(view, c):
+            say(word(f, voice))
         if out:
             from servicecheck.charts.xmr import write_chart
 
@@ -462,12 +465,17 @@ def targets(
     service_file: ServiceFileOpt = None,
 ) -> None:
     """What the target regime reports beside what citizens live through, and why they differ."""
-    from servicecheck.targets import target_lines, target_view
+    from servicecheck.capability import capability, findings
+    from servicecheck.narrative.words import say_all, voice_for
+    from servicecheck.targets import findings as target_findings
+    from servicecheck.targets import target_view
 
     _check_period(period, "WM")
     with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
-        view = target_view(ws, ws.service(service), freq=period)
-    for line in target_lines(view):
+        svc = ws.service(service)
+        view = target_view(ws, svc, freq=period)
+        cap = capability(ws, svc)
+    for line in say_all(target_findings(view, cap.changes), voice_for(svc, findings(cap))):
         say(line)
     if out:
         from servicecheck.charts.targets import write_target_charts
@@ -490,14 +498,16 @@ def costs(
 ) -> None:
     """What meeting one need costs beside one transaction, what failure demand and waste cost,
     and what a redesign saves, with the assumptions used."""
-    from servicecheck.economics import cost_lines, economics
+    from servicecheck.economics import costed, economics, findings
+    from servicecheck.narrative.words import say_all, voice_for
 
     _check_period(period, "WM")
     with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
-        e = economics(ws, ws.service(service), freq=period)
-    for line in cost_lines(e):
+        svc = ws.service(service)
+        e = economics(ws, svc, freq=period) if costed(svc) else None
+    for line in say_all(findings(e, svc), voice_for(svc)):
         say(line)
-    if out:
+    if out and e is not None:
         from servicecheck.report.sections import economics_figures
 
         for figure in economics_figures(e):
@@ -520,7 +530,8 @@ def joined_up(
     """Several services in one workspace: one citizen across them, and the failure demand one
     service causes in another."""
     from servicecheck.engine import Workspace
-    from servicecheck.joined_up import Window, flow_between_services, joined_up_lines, journey
+    from servicecheck.joined_up import Window, findings, flow_between_services, journey
+    from servicecheck.narrative.words import Voice, say_all
 
     window = Window(within_days=within_days, min_open_days=min_open_days)
     with Workspace(workspace, read_only=True) as ws:
@@ -533,7 +544,7 @@ def joined_up(
             for r in steps.itertuples():
                 say(f"{r.at:%d %b %Y %H:%M}  {r.service:<20} {r.kind:<18} {r.ref}  {r.what}")
             return
-        for line in joined_up_lines(ws, window):
+        for line in say_all(findings(ws, window), Voice()):
             say(line)
         if out and len(ws.services()) > 1:
             from servicecheck.flow.map import map_figure

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from servicecheck.capability import capability, change_signal, needs
+from servicecheck.capability import capability, findings, needs
 from servicecheck.engine import Workspace
 from servicecheck.examples.load import load_repairs
+from servicecheck.narrative.words import say, voice_for
 from servicecheck.report import write_report
 from servicecheck.summary import summarise
-from servicecheck.targets import target_view
 
 
 @dataclass(frozen=True)
@@ -39,26 +39,15 @@ def run_demo(out: str | Path, *, events: int = 60000, seed: int = 1,
         need_table = needs(ws, svc)  # computed once, read by the summary and the chart
         s = summarise(ws, svc, need_table=need_table)
         cap = capability(ws, svc, need_table=need_table)
-        regime = target_view(ws, svc) if svc.targets else None
         report = write_report(ws, folder / "check.html", progress=report_progress,
                               need_table=need_table)
-    lines = [*s.lines()]
+    found = [*s.findings(), *findings(cap)]
+    voice = voice_for(svc, found)
+    # what tenants live through, before and after; the headlines then say what holds now
+    lines = [say(f, voice) for f in found if f.topic in (
+        "summary.contents", "capability.change", "capability.open", "capability.stale")]
     if dem.masked:
-        lines.append(f"Masked {dem.masked:,} phone numbers, e-mail addresses and postcodes in "
-                     "what tenants said.")
-    lines.append(cap.describe(noun="repair", starts="the tenant's first contact"))
-    if len(cap.chart.limits) > 1:
-        before, after = cap.chart.limits[0], cap.chart.limits[-1]
-        lines.append(
-            f"Before the redesign a repair took {before.centre:.0f} days on average "
-            f"(up to {before.upper:.0f}); after it, {after.centre:.0f} days "
-            f"(up to {after.upper:.0f})."
-        )
-        signal = change_signal(cap)
-        if signal:
-            lines.append(f"On the old limits the redesign shows as a signal: {signal.reason}; "
-                         "so the limits were recalculated from the redesign.")
-    if regime is not None:
-        lines.append("Targets beside purpose: " + regime.headline())
+        lines.insert(1, f"Masked {dem.masked:,} phone numbers, e-mail addresses and postcodes "
+                        "in what tenants said.")
     lines.append(f"Workspace: {ws_path}")
     return DemoResult(folder, ws_path, lines, report.path, report.findings)

@@ -17,10 +17,10 @@ import pandas as pd
 
 from servicecheck import spc
 from servicecheck._frames import to_frame
-from servicecheck._text import join_words
-from servicecheck.capability import needs, phase_of
+from servicecheck.capability import change_times, needs, phase_of
 from servicecheck.demand.analysis import link_to_needs
 from servicecheck.engine import Workspace
+from servicecheck.findings import Finding, Span, money, ratio, share
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
@@ -217,7 +217,7 @@ def economics(ws: Workspace, svc: Service, *, freq: str = "M",
     periods = periods.reset_index()
     phases = None
     if svc.redesign_date:
-        change = pd.Timestamp(svc.redesign_date, tz="UTC")
+        change = change_times(svc)[-1]
         first_after = int((periods["period"] < change).sum()) + 1
         phases = [first_after] if 1 < first_after <= len(periods) else None
     labels = [f"{p:%d %b %Y}" for p in periods["period"]]
@@ -263,7 +263,7 @@ def economics(ws: Workspace, svc: Service, *, freq: str = "M",
     saving = None
     notes: list[str] = []
     if svc.redesign_date and len(done):
-        phase = phase_of(done["first_contact"], [svc.redesign_date])
+        phase = phase_of(done["first_contact"], change_times(svc))
         before = done.loc[phase == 0, "total"].to_numpy(dtype=float)
         after = done.loc[phase == 1, "total"].to_numpy(dtype=float)
         if len(before) >= 30 and len(after) >= 30:
@@ -276,60 +276,68 @@ def economics(ws: Workspace, svc: Service, *, freq: str = "M",
                      value_share, saving, freq, notes)
 
 
-def money(cur: str, v: float) -> str:
-    if abs(v) >= 1e6:
-        return f"{cur}{v / 1e6:,.1f}m"
-    if abs(v) >= 1e4:
-        return f"{cur}{v / 1e3:,.0f}k"
-    return f"{cur}{v:,.2f}" if abs(v) < 100 else f"{cur}{v:,.0f}"
+def costed(svc: Service) -> bool:
+    """Whether the team gave a cost model at all: without one, nothing is costed (the economics
+    say "not costed", never a cost of nought)."""
+    return svc.cost_per_minute is not None or svc.costs.given
 
 
-def cost_lines(e: Economics, noun: str = "need") -> list[str]:
-    """The economics in plain words, the assumptions last."""
-    cur = e.model.currency
+def findings(e: Economics | None, svc: Service) -> list[Finding]:
+    """The economics as findings; every one rests on the stated assumptions, and those resting
+    on a default minute cost are marked so, and never lead the Check."""
+    if e is None or not costed(svc):
+        return [Finding("economics.not_costed", "need", 0, applies=False,
+                        why_not="no cost model")]
+    defaults = svc.cost_per_minute is None
     done = e.per_need[~e.per_need["open"]]
+    out: list[Finding] = []
     if done.empty:
-        return ["No need has been met yet, so there is no cost of meeting one."]
-    per, waste = done["total"].mean(), done["waste"].mean()
+        return [Finding("economics.none_met", "need", 0, applies=False,
+                        why_not="no need met")]
     parts = {"failure demand": done["failure_contact_cost"].sum(),
              "steps that are not value work": done["waste_step_cost"].sum(),
              "repeat visits": done["repeat_visit_cost"].sum(),
              "extra orders": done["extra_order_cost"].sum()}
-    named = [k for k, v in parts.items() if v > 0]
-    # the economy-of-scale figure a manager sees: a contact's cost, else a step's
     unit_costs = dict(zip(e.transactions["transaction"], e.transactions["unit_cost"],
                           strict=True))
     what = "a contact" if "a contact" in unit_costs else "a step"
-    lines = [f"Meeting one {noun} costs {money(cur, per)} end to end"
-             + (f", {money(cur, waste)} of it {join_words(named)}" if named else "")
-             + f", while {what} costs {money(cur, float(unit_costs.get(what, 0.0)))} on its own"
-             + (" on average." if what == "a step" else ".")]
-    counts = [f"{done[c].mean():.1f} {words}" for c, words in
-              (("contacts", "contacts"), ("orders", "orders or cases"), ("visits", "visits"))
-              if done[c].sum() > 0]
-    lines.append(f"A {noun} takes {join_words(counts)} on average: what grows is the number of "
-                 "transactions a need takes, not the cost of each.")
+    out.append(Finding(
+        "economics.per_need", "need", len(done),
+        {"cost": money(float(done["total"].mean())), "waste": money(float(done["waste"].mean())),
+         "unit": money(float(unit_costs.get(what, 0.0)))},
+        chart="cost-per-need", defaults=defaults,
+        names=(what, *[k for k, v in parts.items() if v > 0])))
+    per = {c: ratio(float(done[c].mean())) for c in ("contacts", "orders", "visits")
+           if done[c].sum() > 0}
+    if per:
+        out.append(Finding("economics.transactions", "need", len(done), per, defaults=defaults))
     py = e.per_year
-    lines.append(f"A year costs about {money(cur, py['total'])}; "
-                 f"{e.value_share:.0%} of it served purpose. " + " ".join(
-                     f"{k.capitalize()} cost{'s' if k == 'failure demand' else ''} "
-                     f"{money(cur, py[k])} a year." for k in py if k != "total" and py[k] > 0))
+    if py["total"] > 0:
+        out.append(Finding(
+            "economics.per_year", "need", len(e.per_need),
+            {"total": money(py["total"]), "value_share": share(e.value_share),
+             **{k: money(v) for k, v in py.items() if k != "total" and v > 0}},
+            defaults=defaults))
     if e.saving is not None:
         s = e.saving
-        lines.append(f"Since the redesign a {noun} costs {money(cur, s.after_per_need)} against "
-                     f"{money(cur, s.before_per_need)} before: about {money(cur, s.per_year)} "
-                     f"a year at {s.needs_per_year:,.0f} {noun}s a year (90% interval "
-                     f"{money(cur, s.low)} to {money(cur, s.high)}, resampling the {noun}s).")
-    lines += e.notes
-    if len(e.failure_by_type):
-        top = e.failure_by_type.head(3)
-        lines.append("Costliest failure demand a year: " + "; ".join(
-            f"{t} {money(cur, c)}" for t, c in zip(top["demand_type"], top["cost"],
-                                                   strict=True)) + ".")
-    if len(e.waste_by_step) and e.waste_by_step["cost"].sum() > 0:
-        top = e.waste_by_step.head(3)
-        lines.append("Costliest waste steps a year: " + "; ".join(
-            f"{a} {money(cur, c)}" for a, c in zip(top["activity"], top["cost"], strict=True))
-            + ".")
-    lines.append("Assumptions: " + "; ".join(e.model.assumptions) + ".")
-    return lines
+        changes = change_times(svc)
+        out.append(Finding(
+            "economics.saving", "need", round(s.needs_per_year),
+            {"per_year": money(s.per_year), "low": money(s.low), "high": money(s.high),
+             "before": money(s.before_per_need), "after": money(s.after_per_need)},
+            Span(done["first_contact"].min(), done["met_at"].max(),
+                 changes[-1] if changes else None, "all"),
+            chart="cost-per-need", headline=50, defaults=defaults))
+    elif svc.redesign_date:
+        out.append(Finding("economics.saving", "need", 0, applies=False,
+                           why_not="too few needs on one side of the change"))
+    for topic, table, col in (("economics.failure_types", e.failure_by_type, "demand_type"),
+                              ("economics.waste_steps", e.waste_by_step, "activity")):
+        top = table[table["cost"] > 0].head(3)
+        if len(top):
+            out.append(Finding(topic, "item", len(top),
+                               {f"cost{i}": money(float(c)) for i, c in enumerate(top["cost"])},
+                               names=tuple(str(x) for x in top[col]), defaults=defaults))
+    out.append(Finding("economics.assumptions", "assumption", len(e.model.assumptions),
+                       names=e.model.assumptions, defaults=defaults))
+    return out

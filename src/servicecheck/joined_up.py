@@ -19,6 +19,7 @@ import pandas as pd
 
 from servicecheck.capability import needs
 from servicecheck.engine import Workspace
+from servicecheck.findings import Finding, Quantity, Span, count, share
 
 
 @dataclass(frozen=True)
@@ -141,40 +142,46 @@ def journey(ws: Workspace, citizen_ref: str) -> pd.DataFrame:
     return out
 
 
-def joined_up_lines(ws: Workspace, window: Window | None = None) -> list[str]:
+def findings(ws: Workspace, window: Window | None = None) -> list[Finding]:
+    """One citizen across services, as findings: how many need more than one service (and at
+    once), failure demand one service causes in another (and its highest month), and needs
+    followed by demand elsewhere."""
     w = window or Window()
     keys = ws.services()
     if len(keys) < 2:
-        return [f"The workspace holds one service ({', '.join(keys) or 'none'}): import another "
-                "(with the same citizen identifier) to see one citizen across services."]
+        return [Finding("joined.one_service", "service", len(keys), applies=False,
+                        why_not="one service", names=tuple(keys))]
     spc = services_per_citizen(ws)
-    lines = [f"{len(spc):,} citizens are known to {len(keys)} services; "
-             f"{(spc['services'] > 1).mean():.0%} needed more than one, "
-             f"{(spc['at_once'] > 1).mean():.0%} more than one at once."]
+    out = [Finding("joined.citizens", "citizen", len(spc),
+                   {"services": count(len(keys)),
+                    "more_than_one": share(float((spc["services"] > 1).mean())),
+                    "at_once": share(float((spc["at_once"] > 1).mean()))})]
     m = cross_matrix(ws, w, keys)
     name = {k: ws.service(k).name for k in keys}
-    open_words = (f" open more than {w.min_open_days:g} days" if w.min_open_days else " open")
     hits = m[m["failure_demands"] > 0].sort_values("failure_demands", ascending=False)
-    for cause, effect, count, share in zip(hits["cause"].astype(str), hits["effect"].astype(str),
-                                           hits["failure_demands"].astype(int),
-                                           hits["share_of_effect_failure"].astype(float),
-                                           strict=True):
-        lines.append(f"{count:,} failure demands in {name[effect]} "
-                     f"({share:.0%} of its failure demand) came from "
-                     f"people with a need in {name[cause]}{open_words} at the time.")
+    for cause, effect, n, part in zip(hits["cause"].astype(str), hits["effect"].astype(str),
+                                      hits["failure_demands"].astype(int),
+                                      hits["share_of_effect_failure"].astype(float),
+                                      strict=True):
+        out.append(Finding("joined.caused", "failure demand", int(n),
+                           {"share": share(part), "min_open": Quantity.days(w.min_open_days)},
+                           names=(name[cause], name[effect])))
         months = per_month(ws, cause, effect, w)
         top = months.sort_values("share", ascending=False).iloc[0]
-        if top["caused"] > 0:
-            one_in = round(1 / top["share"]) if top["share"] > 0 else 0
-            lines.append(f"At its highest, in {top['month']:%B %Y}, 1 in {one_in} "
-                         f"{name[effect]} contacts came from people whose "
-                         f"{name[cause]} need was{open_words}.")
+        if top["caused"] > 0 and top["share"] > 0:
+            m_ = top["month"]
+            month = m_.to_timestamp() if isinstance(m_, pd.Period) else pd.Timestamp(m_)
+            out.append(Finding("joined.peak", "contact", int(top["caused"]),
+                               {"one_in": count(round(1 / top["share"])),
+                                "min_open": Quantity.days(w.min_open_days)},
+                               Span(month, month), names=(name[cause], name[effect])))
     for a, b in itertools.permutations(keys, 2):
-        share = followed_by(ws, a, b, 28)
-        if share > 0:
-            lines.append(f"{share:.0%} of needs in {name[a]} were followed within 28 days by "
-                         f"demand in {name[b]} from the same person.")
-    return lines
+        followed = followed_by(ws, a, b, 28)
+        if followed > 0:
+            out.append(Finding("joined.followed", "need", 0,
+                               {"share": share(followed), "within": Quantity.days(28)},
+                               names=(name[a], name[b])))
+    return out
 
 
 def flow_between_services(ws: Workspace, window: Window | None = None) -> str:
@@ -190,9 +197,9 @@ def flow_between_services(ws: Workspace, window: Window | None = None) -> str:
     for key, i in ids.items():
         lines.append(f'  {i} [label="{ws.service(key).name}"];')
     hits = m[m["failure_demands"] > 0]
-    for cause, effect, count in zip(hits["cause"].astype(str), hits["effect"].astype(str),
-                                    hits["failure_demands"].astype(int), strict=True):
-        lines.append(f'  {ids[cause]} -> {ids[effect]} [label="{count:,}", '
-                     f'penwidth={1 + 5 * count / top:.2f}];')
+    for cause, effect, n in zip(hits["cause"].astype(str), hits["effect"].astype(str),
+                            hits["failure_demands"].astype(int), strict=True):
+        lines.append(f'  {ids[cause]} -> {ids[effect]} [label="{n:,}", '
+                     f'penwidth={1 + 5 * n / top:.2f}];')
     lines.append("}")
     return "\n".join(lines)

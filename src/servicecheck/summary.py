@@ -9,6 +9,7 @@ import pandas as pd
 
 from servicecheck.capability import needs
 from servicecheck.engine import Workspace
+from servicecheck.findings import Finding, Span, count, seconds, share
 from servicecheck.service import Service
 
 
@@ -21,27 +22,31 @@ class Summary:
     events: int
     demands: int
     failure_demands: int
-    first: str
-    last: str
+    unknown_demands: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
     median_days: float
     p90_days: float
 
-    def lines(self) -> list[str]:
-        out = [
-            f"{self.service}: {self.needs:,} needs ({self.open_needs:,} still open), "
-            f"{self.cases:,} orders or cases, {self.events:,} events, {self.demands:,} demands.",
-            f"Period: {self.first} to {self.last}.",
-        ]
-        if not np.isnan(self.median_days):
-            out.append(
-                f"From the citizen's first contact to the need being met: median "
-                f"{self.median_days:.1f} days; 9 in 10 within {self.p90_days:.1f} days "
-                "(finished needs only)."
-            )
-        if self.demands:
-            share = self.failure_demands / self.demands
-            out.append(f"{share:.0%} of demand is failure demand "
-                       f"({self.failure_demands:,} of {self.demands:,} contacts).")
+    def findings(self) -> list[Finding]:
+        """What is in the workspace, and what all its finished needs took, over its period."""
+        span = Span(self.first, self.last) if self.first is not None and \
+            self.last is not None else None
+        out = [Finding("summary.contents", "need", self.needs,
+                       {"open": count(self.open_needs), "cases": count(self.cases),
+                        "events": count(self.events), "demands": count(self.demands)},
+                       span, names=(self.service,))]
+        done = self.needs - self.open_needs
+        if done and not np.isnan(self.median_days) and span is not None:
+            out.append(Finding("summary.times", "need", done,
+                               {"median": seconds(self.median_days),
+                                "p90": seconds(self.p90_days)}, span, "citizen"))
+        classified = self.demands - self.unknown_demands
+        if classified:
+            out.append(Finding("demand.failure_share", "contact", classified,
+                               {"share": share(self.failure_demands / classified),
+                                "failure": count(self.failure_demands),
+                                "unknown": count(self.unknown_demands)}, span))
         return out
 
 
@@ -52,7 +57,8 @@ def summarise(workspace: Workspace, service: Service | None = None, *,
     counts = ev.aggregate(events=ev.count(), cases=ev.case_id.nunique(),
                           first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas()
     dem = workspace.demands(svc.key)
-    d = dem.aggregate(n=dem.count(), failure=dem.count(where=dem.nature == "failure")
+    d = dem.aggregate(n=dem.count(), failure=dem.count(where=dem.nature == "failure"),
+                      unknown=dem.count(where=dem.nature.isnull() | (dem.nature == "unknown"))
                       ).to_pandas()
     n = need_table if need_table is not None else needs(workspace, svc)
     done = n.loc[~n["open"], "end_to_end_days"].to_numpy()
@@ -65,8 +71,9 @@ def summarise(workspace: Workspace, service: Service | None = None, *,
         events=int(row["events"]),
         demands=int(d["n"].iloc[0]),
         failure_demands=int(d["failure"].iloc[0] or 0),
-        first=f"{row['first']:%d %b %Y}",
-        last=f"{row['last']:%d %b %Y}",
+        unknown_demands=int(d["unknown"].iloc[0] or 0),
+        first=None if pd.isna(row["first"]) else pd.Timestamp(row["first"]),
+        last=None if pd.isna(row["last"]) else pd.Timestamp(row["last"]),
         median_days=float(np.median(done)) if done.size else float("nan"),
         p90_days=float(np.quantile(done, 0.9)) if done.size else float("nan"),
     )

@@ -18,18 +18,14 @@ from servicecheck._frames import to_frame
 from servicecheck._time import DAY_S
 from servicecheck.capability import needs
 from servicecheck.engine import Workspace
+from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
 PERIODS = {"W": ("W-MON", "w/c %d %b %Y"), "M": ("MS", "%b %Y")}
-MECHANISMS = {
-    "late_start": "the regime's clock started a day or more after the first contact",
-    "split": "one need was split into orders for several trades or teams",
-    "closed_reraised": "an order was closed before the need was met, then raised again",
-    "reprioritised": "an order's priority was changed",
-    "repeat_report": "the problem was reported again after the repair was called complete",
-}
+# what can separate the two clocks for one need (narrative/words.py says each in words)
+MECHANISMS = ("late_start", "split", "closed_reraised", "reprioritised", "repeat_report")
 
 
 @dataclass(frozen=True)
@@ -42,26 +38,6 @@ class TargetView:
     freq: str
     unit: str = "order"           # what the regime counts, as the service file names it
     starts: str = "first contact"  # where the citizen's clock starts, in words
-
-    def headline(self) -> str:
-        closed = self.orders[self.orders["closed"]]
-        judged = closed["within_target"].dropna()
-        n = self.mechanisms
-        done = n[~n["open"]]
-        if len(judged):
-            regime = f"{judged.mean():.0%} of {self.unit}s met their target"
-        else:
-            regime = (f"no closed {self.unit} has a timescale or due date the regime judges it "
-                      "by")
-        if not len(done):
-            return f"{regime}; no need has been met yet."
-        days = done["end_to_end_days"].median()
-        text = (f"{regime}; the median citizen waited {days:.0f} "
-                f"{'day' if round(days) == 1 else 'days'} from {self.starts} to the need "
-                "being met")
-        if done["visits"].sum() > 0:
-            text += f", and {(done['visits'] > 1).mean():.0%} needed more than one visit"
-        return text + "."
 
 
 def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
@@ -234,25 +210,73 @@ def _where_days(m: pd.DataFrame) -> pd.DataFrame:
                          "share": [v / total for v in parts.values()]})
 
 
-def target_lines(view: TargetView) -> list[str]:
-    """The comparison in plain words."""
-    lines = [view.headline()]
+def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[Finding]:
+    """The two clocks side by side for the same needs in the same period (the needs first
+    reported since the latest change, or all of them), the same before the change when there
+    was one, and the mechanisms between the clocks."""
     m = view.mechanisms
+    change = changes[-1] if changes else None
+    phases = [("after", m["first_contact"] >= change), ("before", m["first_contact"] < change)] \
+        if change is not None else [("all", m["first_contact"].notna())]
+    orders = view.orders
+    out: list[Finding] = []
+    per_phase: dict[str, dict[str, Quantity]] = {}
+    spans: dict[str, Span] = {}
+    for phase, mask in phases:
+        ids = set(m.loc[mask, "need_id"])
+        mine = orders[orders["need_id"].isin(ids) & orders["closed"]]
+        judged = mine["within_target"].dropna()
+        done = m[mask & ~m["open"]]
+        if judged.empty or done.empty:
+            continue
+        per_phase[phase] = {
+            "on_time": share(float(judged.mean())), "judged": count(len(judged)),
+            "median": seconds(float(done["end_to_end_days"].median())),
+            "p90": seconds(float(done["end_to_end_days"].quantile(0.9))),
+            "needs": count(len(done))}
+        spans[phase] = Span(m.loc[mask, "first_contact"].min(), done["met_at"].max(),
+                            change if phase == "after" else None,
+                            phase)  # type: ignore[arg-type]
+    now = "after" if "after" in per_phase else "all" if "all" in per_phase else None
+    if now is None:
+        out.append(Finding("targets.two_clocks", view.unit, 0, applies=False,
+                           why_not="no closed order is judged against a timescale",
+                           clock="regime"))
+    else:
+        numbers = dict(per_phase[now])
+        flags: set[str] = set()
+        if now == "after" and "before" in per_phase:
+            b = per_phase["before"]
+            numbers.update({f"before_{k}": v for k, v in b.items()})
+            regime_better = numbers["on_time"].value > b["on_time"].value
+            citizen_better = numbers["median"].value < b["median"].value
+            flags.add("compared")
+            if regime_better != citizen_better:
+                flags.add("opposite")
+        out.append(Finding("targets.two_clocks", view.unit, int(numbers["judged"].value),
+                           numbers, spans[now], "regime", chart="target-regime",
+                           headline=95, names=(view.starts,), flags=frozenset(flags)))
     done = m[~m["open"]]
-    lines.append("What separates the two clocks (share of needs, and the median days "
-                 "those needs took):")
-    for key, words in MECHANISMS.items():
+    for key in MECHANISMS:
         has, hasnt = done[done[key]], done[~done[key]]
-        if len(has):
-            added = (f", {has['end_to_end_days'].median() - hasnt['end_to_end_days'].median():+.0f}"
-                     " days against needs without it" if len(hasnt) else "")
-            lines.append(f"  {words}: {len(has) / len(done):.0%} of needs, "
-                         f"median {has['end_to_end_days'].median():.0f} days end to end{added}")
+        if has.empty:
+            continue
+        numbers = {"share": share(len(has) / len(done)),
+                   "median": seconds(float(has["end_to_end_days"].median()))}
+        if len(hasnt):
+            numbers["without"] = seconds(float(hasnt["end_to_end_days"].median()))
+        out.append(Finding("targets.mechanism", "need", len(has), numbers, clock="citizen",
+                           names=(key,)))
     stopped = done[done["days_clock_stopped"] > 0]
     if len(stopped):
-        lines.append(f"  the clock stopped (no order open while the need was unmet): "
-                     f"{len(stopped) / len(done):.0%} of needs, "
-                     f"{stopped['days_clock_stopped'].median():.0f} days at the median")
-    for where, share in zip(view.where_days["where"], view.where_days["share"], strict=True):
-        lines.append(f"  {share:.0%} of the citizens' days: {where}")
-    return lines
+        out.append(Finding("targets.clock_stopped", "need", len(stopped),
+                           {"share": share(len(stopped) / len(done)),
+                            "median": seconds(float(stopped["days_clock_stopped"].median()))},
+                           clock="citizen"))
+    if len(done):
+        wd = view.where_days
+        out.append(Finding("targets.where_days", "need", len(done),
+                           {k: share(float(v)) for k, v in zip(
+                               ("before_clock", "order_open", "clock_stopped"), wd["share"],
+                               strict=True)}, clock="citizen", chart="where-the-days-go"))
+    return out

@@ -15,6 +15,8 @@ from servicecheck import spc
 from servicecheck._frames import to_frame
 
 FREQS = {"D": ("D", "%d %b %Y"), "W": ("W-MON", "w/c %d %b %Y"), "M": ("MS", "%b %Y")}
+# a share of fewer classified contacts than this is shown, marked, and never tested or led with
+MIN_CONTACTS = 30
 
 
 def _frame(demands: Table) -> pd.DataFrame:
@@ -77,12 +79,24 @@ def phase_points(periods: pd.Series, dates: list[str] | None) -> list[int] | Non
 def failure_chart(demands: Table, freq: str = "W", preset: str = "ptd",
                   phases: list[str] | None = None) -> spc.Chart:
     """The failure share per period on a process behaviour chart (periods with demand);
-    ``phases`` are dates of known changes, where limits are recalculated."""
+    ``phases`` are dates of known changes, where limits are recalculated. A period of fewer
+    than MIN_CONTACTS classified contacts, and the last period while it is not over, are
+    drawn but never read as a signal on their own."""
+    from dataclasses import replace
+
     t = per_period(demands, freq)
     t = t[t["failure_share"].notna()].reset_index(drop=True)
-    return spc.xmr((100 * t["failure_share"]).to_numpy(dtype=float), preset=preset,
-                   labels=list(t["label"]), improvement_direction="decrease",
-                   phases=phase_points(t["period"], phases))
+    chart = spc.xmr((100 * t["failure_share"]).to_numpy(dtype=float), preset=preset,
+                    labels=list(t["label"]), improvement_direction="decrease",
+                    phases=phase_points(t["period"], phases))
+    untested = set((t.index[(t["value"] + t["failure"]) < MIN_CONTACTS] + 1).tolist())
+    if len(t):
+        last = to_frame(demands.aggregate(last=demands.received_at.max()))["last"].iloc[0]
+        end = t["period"].iloc[-1] + pd.tseries.frequencies.to_offset(FREQS[freq][0])
+        if last < end - pd.Timedelta(seconds=1):
+            untested.add(len(t))
+    kept = tuple(s for s in chart.signals if not set(s.points) <= untested)
+    return replace(chart, signals=kept)
 
 
 def pareto(demands: Table) -> pd.DataFrame:

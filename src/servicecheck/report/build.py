@@ -22,6 +22,7 @@ from markupsafe import Markup
 from servicecheck.capability import capability, needs
 from servicecheck.engine import Workspace
 from servicecheck.io.errors import InputError
+from servicecheck.narrative.words import headlines, voice_for
 from servicecheck.report.sections import (
     Section,
     capability_section,
@@ -38,7 +39,6 @@ from servicecheck.service import Service
 
 SECTION_NAMES = ("purpose", "demand", "capability", "flow", "targets versus purpose",
                  "economics of flow", "joined-up", "system conditions", "data quality")
-HEADLINE_ORDER = ("capability", "demand", "targets", "economics", "flow")
 
 
 @dataclass(frozen=True)
@@ -65,29 +65,34 @@ def build_sections(ws: Workspace, svc: Service,
     if need_table is None:
         need_table = needs(ws, svc)
     tell("demand")
-    out.append(demand_section(ws, svc, need_table=need_table))
-    tell("capability")
     cap = capability(ws, svc, need_table=need_table)
-    out.append(capability_section(cap, svc))
+    capability_part = capability_section(cap, svc)
+    voice = voice_for(svc, capability_part.findings)
+    out.append(demand_section(ws, svc, need_table=need_table, voice=voice))
+    tell("capability")
+    out.append(capability_part)
     tell("flow")
-    out.append(flow_section(ws, svc))
+    out.append(flow_section(ws, svc, voice, need_table))
     tell("targets versus purpose")
-    out.append(targets_section(ws, svc))
+    out.append(targets_section(ws, svc, cap))
     tell("economics of flow")
-    out.append(economics_section(ws, svc, need_table))
+    out.append(economics_section(ws, svc, need_table, voice))
     if len(ws.services()) > 1:  # citizens meet a council, not a department
         tell("joined-up")
         out.append(joined_up_section(ws))
     tell("system conditions")
     out.append(system_conditions_section(ws, svc))
     tell("data quality")
-    out.append(data_quality_section(ws, svc, cap))
+    out.append(data_quality_section(ws, svc, cap, voice))
     return out
 
 
-def headline_findings(sections: list[Section], n: int = 3) -> list[str]:
-    by_id = {s.id: s.headline for s in sections if s.headline}
-    return [by_id[k] for k in HEADLINE_ORDER if k in by_id][:n]
+def headline_findings(sections: list[Section], svc: Service, n: int = 3) -> list[str]:
+    """The headline findings, chosen by rule from the sections' findings: only findings that
+    apply and rest on the team's own figures, the highest ranked first (what the system
+    delivers now, then the two clocks side by side in the same period, then demand)."""
+    found = [f for s in sections for f in s.findings]
+    return headlines(found, voice_for(svc, found), n)
 
 
 def words(text: str) -> Markup:
@@ -111,7 +116,7 @@ def render(sections: list[Section], svc: Service, *, source: str, period: str) -
     from servicecheck import __version__
 
     return environment().get_template("check.html.j2").render(
-        service=svc, sections=sections, findings=headline_findings(sections),
+        service=svc, sections=sections, findings=headline_findings(sections, svc),
         version=__version__, workspace=source, period=period,
         made=f"{dt.datetime.now(dt.UTC):%d %b %Y %H:%M} UTC")
 
@@ -151,7 +156,7 @@ def write_report(workspace: Workspace | str | Path, out: str | Path, *,
     written = ([f.write(Path(assets)) for s in sections for f in s.figures]
                if assets is not None else [])
     pdf_path = print_pdf(out, out.with_suffix(".pdf")) if pdf else None
-    return Report(out, headline_findings(sections), sections, written, pdf_path)
+    return Report(out, headline_findings(sections, svc), sections, written, pdf_path)
 
 
 def find_chromium() -> str | None:

@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from servicecheck._text import join_words
-from servicecheck.capability import Capability, by_period, change_signal
+from servicecheck.capability import Capability, by_period
 from servicecheck.charts import Figure
 from servicecheck.economics import Economics
 from servicecheck.engine import Workspace
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.grammar import date, money
+from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
 from servicecheck.service import Service
 
 
@@ -35,18 +39,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     headline: str | None = None  # the one sentence this section offers the headline findings
-
-
-def _sentences(lines: Sequence[str]) -> list[str]:
-    """Top-level sentences only: not the headings of lists nor their indented items."""
-    return [ln for ln in lines if not ln.startswith(" ") and not ln.rstrip().endswith(":")]
-
-
-def clock_start_words(svc: Service) -> str:
-    """Where the citizen's clock starts, in words, as the service file says."""
-    if svc.clock.start_at_first_contact:
-        return "the citizen's first contact"
-    return join_words(svc.clock.start) or "the first event"
+    findings: list[Finding] = field(default_factory=list)  # what the section's words say
 
 
 # -- Purpose ---------------------------------------------------------------------------------
@@ -83,19 +76,22 @@ def purpose_section(svc: Service) -> Section:
 
 # -- Demand ----------------------------------------------------------------------------------
 def demand_section(ws: Workspace, svc: Service, freq: str = "W",
-                   need_table: pd.DataFrame | None = None) -> Section:
+                   need_table: pd.DataFrame | None = None, voice: Voice | None = None
+                   ) -> Section:
     from servicecheck.charts.demand import pareto_figure
     from servicecheck.charts.xmr import xmr_figure
     from servicecheck.demand.analysis import failure_chart, pareto, predictability
-    from servicecheck.demand.words import demand_lines
+    from servicecheck.demand.findings import findings
 
-    lines = demand_lines(ws, svc, freq, need_table)
-    dem = ws.demands(svc.key)
-    sentences = _sentences(lines)
-    if len(lines) == 1:  # nothing imported
+    voice = voice or Voice(tz=svc.timezone, currency=svc.costs.currency)
+    found = findings(ws, svc, freq, need_table)
+    said = [(f, say(f, voice)) for f in found]
+    if not found[0].applies:  # nothing imported
         return Section("demand", "Demand", [
-            lines[0], "Import contact records with `servicecheck import-demand` (or capture "
-                      "them in the web app) to see value and failure demand."])
+            said[0][1], "Import contact records with `servicecheck import-demand` (or capture "
+                        "them in the web app) to see value and failure demand."],
+            findings=found)
+    dem = ws.demands(svc.key)
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     changes = [svc.redesign_date] if svc.redesign_date else None
     figures = [
@@ -106,68 +102,61 @@ def demand_section(ws: Workspace, svc: Service, freq: str = "W",
     ]
     kinds = predictability(dem, freq)
     rows = [(t.demand_type, t.nature, f"{t.per_period_mean:.1f}",
-             "yes" if t.predictable else
-             "no: " + t.chart.describe().split(": ", 1)[1].split(" (")[0])
+             "yes" if t.predictable else "no: signals on its chart")
             for t in kinds[:15]]
     tables = [Table(f"Predictability: contacts of each type per {unit}",
                     ("demand type", "nature", f"mean per {unit}", "predictable"), rows)]
-    share = next((ln for ln in sentences if "failure demand" in ln and "%" in ln), None)
-    return Section("demand", "Demand", sentences[:3], figures, tables, sentences[3:],
-                   headline=share.split(":")[0] + "." if share else None)
+    lead_topics = ("demand.failure_share", "demand.commonest_failure", "demand.contacts")
+    lead = [text for t in lead_topics for f, text in said if f.topic == t][:3]
+    details = [text for _, text in said if text not in lead]
+    return Section("demand", "Demand", lead, figures, tables, details, findings=found)
 
 
 # -- Capability ------------------------------------------------------------------------------
 def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Section:
+    from servicecheck.capability import findings, period_findings
     from servicecheck.charts.xmr import xmr_figure
 
+    found = findings(cap)
+    voice = voice_for(svc, found)
+    said = {f.topic: say(f, voice) for f in found}
+    lead = [said[t] for t in ("capability.none_met", "capability.current", "capability.change")
+            if t in said]
+    details = [said[t] for t in ("capability.open", "capability.stale", "quality.backwards")
+               if t in said]
     if cap.n_completed == 0:
-        return Section("capability", "Capability", [
-            f"No need has been met yet ({cap.n_open:,} open), so there is no end-to-end time "
-            "to chart."])
-    starts = clock_start_words(svc)
-    lead = [cap.describe(starts=starts)]
-    if len(cap.chart.limits) > 1:
-        before, after = cap.chart.limits[0], cap.chart.limits[-1]
-        lead.append(f"Before the change a need took {before.centre:.0f} days on average "
-                    f"(up to {before.upper or 0.0:.0f}); after it, {after.centre:.0f} days "
-                    f"(up to {after.upper or 0.0:.0f}).")
-        signal = change_signal(cap)
-        if signal:
-            lead.append(f"On the old limits the change shows as a signal ({signal.reason}), "
-                        "so the limits were recalculated from it.")
-    elif cap.chart.stable:
-        lead.append("Any single need can take anywhere in that range: that is what the "
-                    "system delivers, whatever a target says.")
-    else:
-        lead.append(cap.headline(starts=starts))
-    details = [f"Signal: {s.reason}" for s in cap.chart.signals[:8]]
-    if cap.warning():
-        details.append(f"Note: {cap.warning()}")
-    figures = [xmr_figure(cap.chart, "capability", title="End-to-end days per need, in order "
-                          "of completion", y_title="days from first contact")]
+        return Section("capability", "Capability", lead + details, findings=found)
+    # charts in the unit the words use: a service that meets needs within the hour is drawn
+    # in minutes, not in hundredths of a day
+    per_day = 86400.0 / voice.unit.seconds
+    units = g.plural(voice.unit.name)
+    figures = [xmr_figure(cap.chart.scaled(per_day), "capability",
+                          title=f"End-to-end {units} per need, in order of completion",
+                          y_title=f"{units} from first contact")]
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     view = by_period(cap, freq, "median", phases=[svc.redesign_date] if svc.redesign_date
                      else None)
     if len(view.days.values) >= 2:
-        figures.append(xmr_figure(view.days, f"capability-{unit}", x_title=unit,
-                                  title=f"Median end-to-end days per {unit}",
-                                  y_title="days from first contact"))
-    note = view.note()
-    if note:
-        details.append(note)
-    return Section("capability", "Capability", lead, figures, [], details,
-                   headline=cap.headline(starts=starts))
+        figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
+                                  x_title=unit, title=f"Median end-to-end {units} per {unit}",
+                                  y_title=f"{units} from first contact"))
+    per_period = period_findings(view, cap)
+    details += [say(f, voice) for f in per_period]
+    found = [*found, *per_period]
+    return Section("capability", "Capability", lead, figures, [], details, findings=found)
 
 
 # -- Flow ------------------------------------------------------------------------------------
-def flow_section(ws: Workspace, svc: Service) -> Section:
+def flow_section(ws: Workspace, svc: Service, voice: Voice | None = None,
+                 need_table: pd.DataFrame | None = None) -> Section:
+    from servicecheck.flow.findings import findings
     from servicecheck.flow.map import flow_map, map_figure
     from servicecheck.flow.rework import rework
-    from servicecheck.flow.words import flow_lines
 
     ev = ws.events(svc.key)
-    lines = flow_lines(ws, svc)
-    sentences = _sentences(lines)
+    found = findings(ws, svc, need_table=need_table)
+    voice = voice or Voice(tz=svc.timezone)
+    said = [(f.topic, say(f, voice)) for f in found]
     n_activities = int(ev.activity.nunique().execute())
     # a map of more than about 25 steps cannot be read on a page: keep the common paths
     coverage = 1.0 if n_activities <= 25 else 0.8
@@ -185,18 +174,17 @@ def flow_section(ws: Workspace, svc: Service) -> Section:
                     [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
                      zip(rw["activity"], rw["rework_cases"], rw["rework_share"], strict=True)])]
     # lead with what most changes how people see the work: clean versus dirty, then value
-    clean = next((ln for ln in sentences if "(clean)" in ln), None)
-    value = next((ln for ln in sentences if "value work" in ln), None)
-    lead = [ln for ln in (clean, value) if ln] + [ln for ln in sentences
-                                                  if ln not in (clean, value)]
-    return Section("flow", "Flow", lead[:3], figures, tables,
-                   [ln.strip() for ln in lines if ln not in lead[:3]], headline=clean)
+    order = ("flow.clean", "flow.value", "flow.repeats", "flow.variants")
+    lead = [text for t in order for topic, text in said if topic == t][:3]
+    details = [text for _, text in said if text not in lead]
+    return Section("flow", "Flow", lead, figures, tables, details, findings=found)
 
 
 # -- Targets versus purpose ------------------------------------------------------------------
-def targets_section(ws: Workspace, svc: Service) -> Section:
+def targets_section(ws: Workspace, svc: Service, cap: Capability) -> Section:
+    from servicecheck.capability import findings as capability_findings
     from servicecheck.charts.targets import target_figures
-    from servicecheck.targets import target_lines, target_view
+    from servicecheck.targets import findings, target_view
 
     if svc.targets is None:
         return Section("targets", "Targets versus purpose", [
@@ -204,13 +192,14 @@ def targets_section(ws: Workspace, svc: Service) -> Section:
             "citizen's view. Describe the current targets under [targets] to see what they "
             "report and what they hide."])
     view = target_view(ws, svc, freq="M")
-    lines = target_lines(view)
-    parts = [f"{share:.0%} " + (where if where.startswith("before") else f"while {where}")
-             for where, share in zip(view.where_days["where"], view.where_days["share"],
-                                     strict=True)]
-    lead = [lines[0], f"Of the citizens' days, {join_words(parts)}."]
+    voice = voice_for(svc, capability_findings(cap))
+    found = findings(view, cap.changes)
+    said = {f.topic: say(f, voice) for f in found}
+    lead = [said[t] for t in ("targets.two_clocks", "targets.where_days") if t in said]
+    details = [say(f, voice) for f in found
+               if f.topic in ("targets.mechanism", "targets.clock_stopped")]
     return Section("targets", "Targets versus purpose", lead, target_figures(view), [],
-                   [ln.strip() for ln in lines[1:]], headline=lines[0])
+                   details, findings=found)
 
 
 # -- Economics of flow ----------------------------------------------------------------------
@@ -233,34 +222,41 @@ def economics_figures(e: Economics) -> list[Figure]:
     return figures
 
 
-def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | None = None
-                      ) -> Section:
-    from servicecheck.economics import cost_lines, economics, money
+def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | None = None,
+                      voice: Voice | None = None) -> Section:
+    from servicecheck.economics import costed, economics, findings
 
+    voice = voice or Voice(tz=svc.timezone, currency=svc.costs.currency)
+    if not costed(svc):
+        found = findings(None, svc)
+        return Section("economics", "Economics of flow", [say(f, voice) for f in found],
+                       findings=found)
     e = economics(ws, svc, need_table=need_table)
-    lines = cost_lines(e)
+    found = findings(e, svc)
+    lines = [say(f, voice) for f in found]
     if len(lines) == 1:
-        return Section("economics", "Economics of flow", lines)
+        return Section("economics", "Economics of flow", lines, findings=found)
     cur = e.model.currency
     figures = economics_figures(e)
+    done_total = e.per_need.loc[~e.per_need["open"], "total"]
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
-                    [(str(t), f"{int(n):,}", money(cur, float(c))) for t, n, c in
+                    [(str(t), f"{int(n):,}", money(float(c), cur)) for t, n, c in
                      zip(e.transactions["transaction"], e.transactions["count"],
                          e.transactions["unit_cost"], strict=True)]
-                    + [("one need, end to end", f"{int((~e.per_need['open']).sum()):,}",
-                        money(cur, float(e.per_need.loc[~e.per_need["open"], "total"].mean())))]),
+                    + [("one need, end to end", f"{len(done_total):,}",
+                        money(float(done_total.mean()), cur))]),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
-                    [(str(t), f"{n:,.0f}", money(cur, c)) for t, n, c in
+                    [(str(t), f"{n:,.0f}", money(c, cur)) for t, n, c in
                      zip(e.failure_by_type["demand_type"], e.failure_by_type["contacts"],
                          e.failure_by_type["cost"], strict=True)][:10]),
               Table("Waste steps a year", ("step", "times a year", "cost a year"),
-                    [(str(a), f"{n:,.0f}", money(cur, c)) for a, n, c in
+                    [(str(a), f"{n:,.0f}", money(c, cur)) for a, n, c in
                      zip(e.waste_by_step["activity"], e.waste_by_step["events"],
                          e.waste_by_step["cost"], strict=True) if c > 0][:10])]
     return Section("economics", "Economics of flow", lines[:3], figures, tables, lines[3:],
-                   headline=lines[0])
+                   findings=found)
 
 
 # -- Joined-up --------------------------------------------------------------------------------
@@ -270,12 +266,13 @@ def joined_up_section(ws: Workspace) -> Section:
     from servicecheck.joined_up import (
         Window,
         cross_matrix,
+        findings,
         flow_between_services,
-        joined_up_lines,
     )
 
     window = Window(min_open_days=28)
-    lines = joined_up_lines(ws, window)
+    found = findings(ws, window)
+    lines = [say(f, Voice()) for f in found]
     m = cross_matrix(ws, window)
     name = {k: ws.service(k).name for k in ws.services()}
     figures = [map_figure(flow_between_services(ws, window), "Failure demand one service "
@@ -288,85 +285,68 @@ def joined_up_section(ws: Workspace) -> Section:
     return Section("joined-up", "Joined-up", lines[:3], figures, [Table(
         "Failure demand in one service from people with a need open in another",
         ("need open in", "failure demand in", "contacts", "share of its failure demand"),
-        rows)], lines[3:], headline=next((ln for ln in lines if ln.startswith("At its")), None))
+        rows)], lines[3:], findings=found)
 
 
 # -- System conditions -----------------------------------------------------------------------
 def system_conditions_section(ws: Workspace, svc: Service) -> Section:
-    from servicecheck._frames import to_frame
-    from servicecheck.flow.rework import rework
+    from servicecheck.flow.findings import condition_findings
 
     if not svc.system_conditions:
         return Section("system-conditions", "System conditions", [
             "The team has not yet written down the system conditions (policies, procedures, "
             "measures, IT, structure) that cause the waste. Add them under "
             "[[system_conditions]] with the steps each one causes."])
-    ev = ws.events(svc.key)
-    counts = to_frame(ev.activity.value_counts())
-    per_step = dict(zip(counts.iloc[:, 0], counts.iloc[:, 1], strict=True))
-    total = sum(per_step.values()) or 1
-    rw = rework(ev)
-    repeated = {str(a): int(n) for a, n in zip(rw["activity"], rw["rework_cases"], strict=True)
-                if n > 0}
+    found = condition_findings(ws, svc)
+    voice = Voice(tz=svc.timezone)
+    lead = [say(f, voice) for f in found] + [
+        "Change the conditions and the waste goes; push people to work harder within them "
+        "and it does not."]
+    per_step = found[0].detail
     rows = []
-    caused: set[str] = set()
     for c in svc.system_conditions:
         effects = []
         for step in c.causes:
-            n = int(per_step.get(step, 0))
+            n, repeated = per_step.get(step, (0, 0))
             kind = "value work" if step in svc.value_steps else "waste"
-            again = (f", repeated in {repeated[step]:,} cases" if step in repeated else "")
+            again = f", repeated in {repeated:,} cases" if repeated else ""
             effects.append(f"{step} ({n:,} events, {kind}{again})" if n else
                            f"{step} (not in the log)")
-            if kind == "waste":
-                caused.add(step)
         rows.append((c.name, c.kind, c.note, "; ".join(effects) or "no steps named"))
-    waste_events = sum(int(per_step.get(s, 0)) for s in caused)
-    lead = [f"The team named {len(svc.system_conditions)} system conditions: "
-            f"{join_words([c.name for c in svc.system_conditions[:3]])}"
-            f"{' and others' if len(svc.system_conditions) > 3 else ''}.",
-            f"The waste steps they cause make up {waste_events / total:.0%} of all the work "
-            f"recorded ({waste_events:,} of {total:,} events).",
-            "Change the conditions and the waste goes; push people to work harder within them "
-            "and it does not."]
     return Section("system-conditions", "System conditions", lead, [], [
         Table("Each condition and the work it causes",
-              ("condition", "kind", "the team's note", "steps it causes"), rows)])
+              ("condition", "kind", "the team's note", "steps it causes"), rows)],
+        findings=found)
 
 
 # -- Data quality ----------------------------------------------------------------------------
-def data_quality_section(ws: Workspace, svc: Service, cap: Capability) -> Section:
-    log = [r for r in ws.import_log() if r["service"] == svc.key]
-    read = sum(int(r["rows_read"]) for r in log)
-    kept = sum(int(r["rows_kept"]) for r in log)
-    reasons: dict[str, int] = {}
-    for r in log:
-        for why, n in json.loads(r["dropped"] or "{}").items():
-            if n:
-                reasons[why] = reasons.get(why, 0) + int(n)
-    lead = [f"{read:,} rows read in {len(log)} imports; {kept:,} kept"
-            + (f", {read - kept:,} left out: " + join_words([f"{n:,} {why}" for why, n in
-                                                         reasons.items()]) + "."
-               if read > kept else ", none left out.")]
-    if cap.n_open:
-        lead.append(f"{cap.n_open:,} needs are still open at the end of the data: they are not "
-                    "in the end-to-end times, and the oldest has waited "
-                    f"{cap.open['age_days'].max():.0f} days.")
-    else:
+def data_quality_section(ws: Workspace, svc: Service, cap: Capability,
+                        voice: Voice | None = None) -> Section:
+    from servicecheck.capability import findings as capability_findings
+    from servicecheck.quality import import_findings, placeholder_findings
+
+    voice = voice or Voice(tz=svc.timezone)
+    found = [*import_findings(ws, svc), *placeholder_findings(ws, svc),
+             *[f for f in capability_findings(cap) if f.topic in (
+                 "capability.open", "capability.stale", "quality.backwards")]]
+    lead = [say(f, voice) for f in found]
+    if cap.n_open + cap.n_stale == 0:
         lead.append("Every need in the data was met by its end.")
     clock = ("The clock starts at the citizen's first contact where demand links to the need"
              if svc.clock.start_at_first_contact else "The clock starts at the named activities")
     clock += (f" and stops at {join_words(svc.clock.end)}." if svc.clock.end else
               "; no end activity is named, so a need counts as met at its last event.")
     lead.append(clock + f" Times without a zone were read as {svc.timezone}.")
+    lead, details = lead[:3], lead[3:]
+    log = [r for r in ws.import_log() if r["service"] == svc.key]
+
     def left_out(r: dict[str, object]) -> str:
         dropped = json.loads(str(r["dropped"] or "{}")).items()
         return join_words([f"{n:,} {why}" for why, n in dropped if n]) or "none"
 
     rows = [(str(r["kind"]), str(r["source"]).rsplit("/", 1)[-1], f"{int(r['rows_read']):,}",
              f"{int(r['rows_kept']):,}", left_out(r),
-             f"{pd.Timestamp(r['imported_at']):%d %b %Y %H:%M}") for r in log]
+             date(pd.Timestamp(r["imported_at"]), svc.timezone)) for r in log]
     return Section("data-quality", "Data quality", lead, [], [
         Table("Imports", ("kind", "file", "rows read", "rows kept", "left out", "imported"),
-              rows)])
-
+              rows)], details, findings=found)

@@ -101,6 +101,23 @@ class Chart:
         in_last = [s for s in self.signals if s.points and s.points[-1] >= last.first_point]
         return not in_last
 
+    def scaled(self, factor: float) -> Chart:
+        """The same chart in another unit (days to hours, say): values, centre lines and
+        limits multiplied by ``factor``; signals and rules are unchanged, since XmR limits
+        scale with the data."""
+        from dataclasses import replace
+
+        def times(v: float | None) -> float | None:
+            return None if v is None else v * factor
+
+        limits = tuple(replace(
+            lim, centre=lim.centre * factor, lower=times(lim.lower), upper=times(lim.upper),
+            lower_2sigma=times(lim.lower_2sigma), upper_2sigma=times(lim.upper_2sigma),
+            mr_centre=times(lim.mr_centre), mr_upper=times(lim.mr_upper))
+            for lim in self.limits)
+        return replace(self, values=self.values * factor, limits=limits,
+                       moving_ranges=self.moving_ranges * factor)
+
     def limits_at(self, point: int) -> Limits:
         """The limits that apply to a 1-based point number."""
         return self.limits[int(self.group[point - 1])]
@@ -126,11 +143,30 @@ class Chart:
             }
         )
 
+    def episodes(self, group: int = -1) -> list[tuple[int, int]]:
+        """The special causes of one group, each counted once: signals whose points overlap
+        or touch are one episode, however the rule set labels its points (a shift broken by
+        a trend label is one signal, not three). First and last point, 1-based."""
+        if not self.limits:
+            return []
+        lim = self.limits[group]
+        spans = sorted((max(s.points[0], lim.first_point), min(s.points[-1], lim.last_point))
+                       for s in self.signals
+                       if s.points and s.points[-1] >= lim.first_point
+                       and s.points[0] <= lim.last_point)
+        merged: list[tuple[int, int]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
     def describe(self) -> str:
         """Stable or not, in words, with the rule set named."""
         if self.stable:
             return f"stable: no signals in the latest period ({self.rule_set} rules)"
-        n = sum(1 for s in self.signals if s.points[-1] >= self.limits[-1].first_point)
+        n = len(self.episodes())
         word = "signal" if n == 1 else "signals"
         return f"not stable: {n} {word} ({self.rule_set} rules)"
 

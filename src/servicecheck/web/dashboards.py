@@ -22,14 +22,14 @@ def section(c: Context, name: str) -> Section:
     if key not in c.dashboards:
         with Workspace(c.workspace, read_only=True) as ws:
             svc = ws.service(c.service.key if c.service.key in ws.services() else None)
-            if name == "capability":
-                from servicecheck.capability import capability, needs
+            from servicecheck.capability import capability, needs
 
-                built = capability_section(capability(ws, svc, need_table=needs(ws, svc)), svc)
-            elif name == "flow":
+            if name == "flow":
                 built = flow_section(ws, svc)
             else:
-                built = targets_section(ws, svc)
+                cap = capability(ws, svc, need_table=needs(ws, svc))
+                built = (capability_section(cap, svc) if name == "capability" else
+                         targets_section(ws, svc, cap))
         c.dashboards = {k: v for k, v in c.dashboards.items() if k[1] == key[1]}
         c.dashboards[key] = built
     result: Section = c.dashboards[key]

@@ -1,0 +1,104 @@
+"""Demand as findings: how much, how much of it is failure (now, and period by period), what
+kinds, which channels, what is predictable, one stop, per need, and its cost where costed."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from servicecheck.capability import change_times, needs
+from servicecheck.demand.analysis import (
+    MIN_CONTACTS,
+    failure_chart,
+    failure_per_need,
+    failure_share,
+    link_to_needs,
+    one_stop,
+    pareto,
+    predictability,
+    predictable_value_demand,
+)
+from servicecheck.engine import Workspace
+from servicecheck.findings import Finding, Span, count, ratio, share
+from servicecheck.service import Service
+
+PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
+
+
+def _share(d: pd.DataFrame, span: Span | None, headline: int = 0) -> Finding | None:
+    classified = int(d["nature"].isin(["value", "failure"]).sum())
+    if not classified:
+        return None
+    failure = int((d["nature"] == "failure").sum())
+    few = classified < MIN_CONTACTS
+    return Finding("demand.failure_share", "contact", classified,
+                   {"share": share(failure / classified), "failure": count(failure),
+                    "unknown": count(int((d["nature"] == "unknown").sum()))}, span,
+                   chart="failure-demand", headline=0 if few else headline,
+                   flags=frozenset({"few"} if few else set()))
+
+
+def findings(workspace: Workspace, service: Service, freq: str = "W",
+             need_table: pd.DataFrame | None = None) -> list[Finding]:
+    dem = workspace.demands(service.key)
+    d = dem.select("received_at", "case_id", "citizen_ref", "nature").to_pandas()
+    if d.empty:
+        return [Finding("demand.none", "contact", 0, applies=False,
+                        why_not="no demand imported")]
+    first, last = d["received_at"].min(), d["received_at"].max()
+    out = [Finding("demand.contacts", "contact", len(d), span=Span(first, last))]
+    changes = change_times(service)
+    if changes and (d["received_at"] >= changes[-1]).any():
+        now = d[d["received_at"] >= changes[-1]]
+        f = _share(now, Span(changes[-1], last, changes[-1], "after"), headline=80)
+        out += [f] if f else []
+        f = _share(d[d["received_at"] < changes[-1]], Span(first, changes[-1], None, "before"))
+        out += [f] if f else []
+    else:
+        f = _share(d, Span(first, last), headline=80)
+        out += [f] if f else []
+    p = pareto(dem)
+    fail = p[p["failure"] > 0].sort_values(["failure", "demand_type"],
+                                           ascending=[False, True]).head(3)
+    if len(fail):
+        out.append(Finding("demand.commonest_failure", "type", len(fail),
+                           {f"n{i}": count(n) for i, n in enumerate(fail["failure"])},
+                           names=tuple(str(t) for t in fail["demand_type"])))
+    by_channel = failure_share(dem, by="channel")
+    rows = [(str(c), s, int(v + fl)) for c, s, v, fl in zip(
+        by_channel["channel"], by_channel["failure_share"], by_channel["value"],
+        by_channel["failure"], strict=True) if not math.isnan(s)]
+    if rows:
+        out.append(Finding("demand.by_channel", "channel", len(rows),
+                           {f"share{i}": share(s) for i, (_, s, _) in enumerate(rows)},
+                           names=tuple(c for c, _, _ in rows),
+                           flags=frozenset(f"few{i}" for i, (_, _, n) in enumerate(rows)
+                                           if n < MIN_CONTACTS)))
+    chart = failure_chart(dem, freq, phases=[service.redesign_date] if service.redesign_date
+                          else None)
+    if len(chart.limits):
+        lim = chart.limits[-1]
+        since = changes[-1] if len(chart.limits) > 1 and changes else None
+        out.append(Finding(
+            "demand.failure_chart", "contact", chart.n - lim.first_point + 1,
+            {"lower": share(max(lim.lower or 0.0, 0.0) / 100),
+             "upper": share(min(lim.upper or 0.0, 100.0) / 100),
+             "signals": count(len(chart.episodes()))},
+            Span(since or first, last, since, "after" if since else "all"),
+            chart="failure-demand", names=(PERIOD_NAMES[freq], chart.rule_set)))
+    steady = predictable_value_demand(predictability(dem, freq))
+    if steady:
+        out.append(Finding("demand.predictable", "type", len(steady),
+                           {f"mean{i}": ratio(t.per_period_mean) for i, t in enumerate(steady)},
+                           names=(PERIOD_NAMES[freq], *(t.demand_type for t in steady))))
+    fp = one_stop(dem)
+    if not math.isnan(fp):
+        out.append(Finding("demand.one_stop", "contact", 0, {"share": share(fp)}))
+    n = need_table if need_table is not None else needs(workspace, service)
+    per = failure_per_need(link_to_needs(dem.to_pandas(), n, service.link_within_days))
+    if len(per):
+        out.append(Finding("demand.per_need", "need", len(per),
+                           {"contacts": ratio(per["contacts"].mean()),
+                            "failure": ratio(per["failure_demands"].mean())}))
+    return out

@@ -1,0 +1,115 @@
+"""The flow as findings: the longest waits, repeated steps, paths, hand-offs, value and waste,
+clean and dirty work. Numbers only; narrative/words.py says them."""
+
+from __future__ import annotations
+
+import pandas as pd
+from ibis.expr.types import Table
+
+from servicecheck.engine import Workspace
+from servicecheck.findings import Finding, Span, count, ratio, seconds, share
+from servicecheck.flow.clean import clean_and_dirty
+from servicecheck.flow.dfg import directly_follows
+from servicecheck.flow.handoffs import handoffs_per_case
+from servicecheck.flow.rework import rework, rework_per_case
+from servicecheck.flow.value import value_and_waste
+from servicecheck.flow.variants import variants
+from servicecheck.service import Service
+
+MIN_WAITS = 5  # a wait seen fewer times than this says more about chance than the flow
+
+
+def findings(workspace: Workspace, service: Service, top: int = 5,
+             events: Table | None = None, need_table: pd.DataFrame | None = None
+             ) -> list[Finding]:
+    """What the flow shows; ``events`` may be a slice of the service's events (clean and dirty
+    work is then left out: it is a property of whole needs)."""
+    ev = events if events is not None else workspace.events(service.key)
+    out: list[Finding] = []
+    dfg = directly_follows(ev)
+    waits = dfg[dfg["count"] >= MIN_WAITS].sort_values(
+        ["median_s", "source", "target"], ascending=[False, True, True]).head(top)
+    for source, target, n, median in zip(waits["source"], waits["target"], waits["count"],
+                                         waits["median_s"], strict=True):
+        out.append(Finding("flow.wait", "time", int(n), {"median": seconds(median / 86400)},
+                           names=(str(source), str(target))))
+    per_case = rework_per_case(ev)
+    if len(per_case):
+        looped = int(per_case["looped"].sum())
+        out.append(Finding("flow.repeats", "case", len(per_case),
+                           {"share": share(looped / len(per_case)), "looped": count(looped)},
+                           flags=frozenset({"all"} if events is None else set())))
+    rw = rework(ev)
+    for activity, cases, rshare in zip(rw["activity"], rw["rework_cases"], rw["rework_share"],
+                                       strict=True):
+        if cases <= 0 or len([f for f in out if f.topic == "flow.rework"]) >= top:
+            break
+        out.append(Finding("flow.rework", "case", int(cases), {"share": share(rshare)},
+                           names=(str(activity),)))
+    v = variants(ev)
+    if len(v):
+        k = min(top, len(v))
+        out.append(Finding("flow.variants", "path", len(v),
+                           {"top": count(k), "coverage": share(v["coverage"].head(k).sum())}))
+    if ev.team.notnull().any().execute():
+        h = handoffs_per_case(ev)
+        out.append(Finding("flow.handoffs", "case", len(h),
+                           {"mean": ratio(h["handoffs"].mean()),
+                            "most": count(int(h["handoffs"].max()))}))
+    if service.value_steps:
+        vw = value_and_waste(ev, service.value_steps)
+        timed = vw["value_time_share"].dropna()
+        numbers = {"steps": share(vw["value_step_share"].mean())}
+        if len(timed):
+            numbers["time"] = share(timed.median())
+        out.append(Finding("flow.value", "case", len(vw), numbers,
+                           names=tuple(service.value_steps),
+                           flags=frozenset(set() if len(timed) else {"untimed"})))
+    if events is None:
+        out += clean_findings(clean_and_dirty(workspace, service, need_table=need_table))
+    return out
+
+
+def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
+    """Clean work went straight through: no step done twice, no failure demand, no more
+    hand-offs than designed. Each reason for dirty work is counted on its own, so "looped"
+    only ever means a step was repeated."""
+    if per_need.empty:
+        return []
+    clean = per_need[per_need["clean"]]
+    dirty = per_need[~per_need["clean"]]
+    numbers = {"share": share(len(clean) / len(per_need)),
+               "repeated": share(float((per_need["repeated_steps"] > 0).mean())),
+               "failure": share(float((per_need["failure_demands"] > 0).mean())),
+               "handoffs": share(float((per_need["handoffs"]
+                                        > per_need["designed_handoffs"]).mean()))}
+    for label, group in (("clean", clean), ("dirty", dirty)):
+        days = group.loc[~group["open"], "end_to_end_days"]
+        if len(days):
+            numbers[f"{label}_median"] = seconds(float(days.median()))
+    span = Span(per_need["first_contact"].min(),
+                max(per_need["met_at"].max(), per_need["first_contact"].max()))
+    return [Finding("flow.clean", "need", len(per_need), numbers, span, "citizen",
+                    headline=60, chart="flow-map")]
+
+
+def condition_findings(workspace: Workspace, service: Service) -> list[Finding]:
+    """The system conditions the team named and the waste steps they cause: how much of all
+    the recorded work those steps are. ``detail`` holds, per step named, its events and the
+    cases that repeat it (for the table beside the words)."""
+    from servicecheck._frames import to_frame
+
+    ev = workspace.events(service.key)
+    counts = to_frame(ev.activity.value_counts())
+    per_step = dict(zip(counts.iloc[:, 0], counts.iloc[:, 1], strict=True))
+    total = int(sum(per_step.values()))
+    rw = rework(ev)
+    repeated = dict(zip(rw["activity"], rw["rework_cases"], strict=True))
+    named = {step for c in service.system_conditions for step in c.causes}
+    caused = {s for s in named if s not in service.value_steps}
+    waste = int(sum(int(per_step.get(s, 0)) for s in caused))
+    detail = {s: (int(per_step.get(s, 0)), int(repeated.get(s, 0))) for s in named}
+    return [Finding("conditions.waste", "event", total,
+                    {"conditions": count(len(service.system_conditions)),
+                     "waste": count(waste), "share": share(waste / total if total else 0.0)},
+                    names=tuple(c.name for c in service.system_conditions), detail=detail)]

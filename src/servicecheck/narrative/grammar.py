@@ -1,0 +1,141 @@
+"""One grammar for every sentence the product writes: plurals, counts, shares, money, dates in
+the service's own time zone, and durations in a unit that fits the data (a service that meets
+most needs within the hour speaks in minutes, never "0 days")."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from servicecheck.findings import Quantity
+
+_IRREGULAR = {"person": "people", "child": "children", "day": "days", "analysis": "analyses"}
+
+
+def plural(noun: str) -> str:
+    if noun in _IRREGULAR:
+        return _IRREGULAR[noun]
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and len(noun) > 1 and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def number(n: float) -> str:
+    """A whole count with thousands separators."""
+    return f"{round(n):,}"
+
+
+def counted(n: float, noun: str) -> str:
+    """'1 need', '1,434 needs'."""
+    return f"{number(n)} {noun if round(n) == 1 else plural(noun)}"
+
+
+def is_are(n: float) -> str:
+    return "is" if round(n) == 1 else "are"
+
+
+def percent(p: float) -> str:
+    """A share as a percentage; never '0%' for something that happened, nor '100%' for
+    something that did not always happen."""
+    if 0 < p < 0.005:
+        return "under 1%"
+    if 0.995 <= p < 1:
+        return "over 99%"
+    return f"{p:.0%}"
+
+
+def money(v: float, currency: str = "£") -> str:
+    """One way to write money, so the same sum reads the same in every place."""
+    if abs(v) >= 1e6:
+        return f"{currency}{v / 1e6:,.1f}m"
+    if abs(v) < 100:
+        return f"{currency}{v:,.2f}"
+    return f"{currency}{v:,.0f}"
+
+
+def ratio(v: float) -> str:
+    return f"{v:,.1f}"
+
+
+def join_words(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def date(ts: pd.Timestamp, tz: str) -> str:
+    """A date in the service's own time zone: a log starting at 00:30 on 1 April in London
+    starts on 1 April, not on 31 March in UTC."""
+    t = pd.Timestamp(ts)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    return f"{t.tz_convert(tz):%-d %b %Y}"
+
+
+# -- durations --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimeUnit:
+    name: str
+    seconds: float
+
+
+MINUTES = TimeUnit("minute", 60.0)
+HOURS = TimeUnit("hour", 3600.0)
+DAYS = TimeUnit("day", 86400.0)
+WEEKS = TimeUnit("week", 7 * 86400.0)
+
+
+def unit_for(seconds: Iterable[float]) -> TimeUnit:
+    """The unit that fits the typical value (the median): minutes under an hour and a half,
+    hours under two days, weeks from twelve weeks on, days otherwise."""
+    arr = np.asarray([s for s in seconds if s is not None and math.isfinite(s)], dtype=float)
+    if arr.size == 0:
+        return DAYS
+    typical = float(np.median(arr))
+    if typical < 90 * 60:
+        return MINUTES
+    if typical < 2 * 86400:
+        return HOURS
+    if typical >= 12 * 7 * 86400:
+        return WEEKS
+    return DAYS
+
+
+def amount(seconds: float, unit: TimeUnit) -> str:
+    """The number alone, in the unit: two significant figures below one, one decimal below
+    ten, whole numbers above."""
+    v = seconds / unit.seconds
+    if v == 0:
+        return "0"
+    if abs(v) < 1:
+        return f"{v:.2g}"
+    if abs(v) < 10:
+        text = f"{v:.1f}"
+        return text[:-2] if text.endswith(".0") else text
+    return f"{v:,.0f}"
+
+
+def duration(seconds: float, unit: TimeUnit) -> str:
+    """'5.7 minutes', '1 day', '12 days'."""
+    text = amount(seconds, unit)
+    return f"{text} {unit.name if text == '1' else plural(unit.name)}"
+
+
+def quantity(q: Quantity, unit: TimeUnit = DAYS, currency: str = "£") -> str:
+    """Any quantity of a finding, written the one way it is always written."""
+    if q.unit == "seconds":
+        return duration(q.value, unit)
+    if q.unit == "share":
+        return percent(q.value)
+    if q.unit == "money":
+        return money(q.value, currency)
+    if q.unit == "count":
+        return number(q.value)
+    return ratio(q.value)
