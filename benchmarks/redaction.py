@@ -34,11 +34,14 @@ from servicecheck.examples.verbatims import (
 )
 
 # what the first run on the items written after the rules found (a fixed record, not re-measured)
-HELD_OUT = ("The last 80 items of the corpus (56 details, 28 near-misses) were written after the "
-            "rules, to measure rather than confirm. On 2026-12-02 the rules first missed 2 of "
-            "the 56 (`s/c 10-11-12`, a sort code after \"s/c\" that reads as a date; "
-            "`Name: Mr J Smith`, an initial) and masked none of the 28 near-misses: recall 0.964, "
-            "precision 1.000 on unseen items. Both forms were then added.")
+HELD_OUT = ("Two later rounds of items were written after the rules, to measure rather than "
+            "confirm; each was scored before any change. Round 2 (80 items: 56 details, 28 "
+            "near-misses) missed 2 details (`s/c 10-11-12`, a sort code after \"s/c\" that "
+            "reads as a date; `Name: Mr J Smith`, an initial) and masked no near-miss: recall "
+            "0.964, precision 1.000; both forms were then added. Round 3 (69 items: 37 details, "
+            "33 near-misses) missed none; its one mask on a near-miss was \"I'm called Jo? no, "
+            "that's my sister\": a name after \"I'm called\", wrongly marked as a near-miss and "
+            "then marked as a name: recall 1.000, precision 0.974 as first marked.")
 CONTACTS = ("07700 900", "0113 496", "@example.com")  # what the generator writes in
 NYC = SHARED / "data" / "nyc311_2023-02-28_sample.csv"
 

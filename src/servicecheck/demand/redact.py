@@ -108,6 +108,7 @@ def _numbers(text: str, valid: Callable[[list[str], bool], bool]) -> Iterator[Sp
         if run.end() - run.start() < 10:  # too short for a phone or card number
             continue
         groups = list(_DIGITS.finditer(text, run.start(), run.end()))
+        digits = [g.group() for g in groups]
         i = 0
         while i < len(groups):
             start = groups[i].start()
@@ -115,7 +116,7 @@ def _numbers(text: str, valid: Callable[[list[str], bool], bool]) -> Iterator[Sp
                 start -= 1
             plus = "+" in text[start:groups[i].start()]
             for j in range(min(len(groups), i + _MAX_GROUPS), i, -1):
-                if valid([g.group() for g in groups[i:j]], plus):
+                if valid(digits[i:j], plus):
                     yield _bracketed(text, start, groups[j - 1].end())
                     i = j
                     break
@@ -150,9 +151,11 @@ _TLDS = ("com", "co.uk", "co", "uk", "org", "net", "gov", "ac", "nhs", "ltd", "m
 _TLD = "(?:" + "|".join(re.escape(t) for t in _TLDS) + ")"
 _SPELLED_HINT = re.compile(rf"dot|\.{_TLD}\b", re.I)
 _SPELLED = re.compile(
-    rf"(?<![\w.+-])[\w+\-]+(?:{_DOT}[\w+\-]+)*"
+    rf"(?<![\w.+-])[\w+\-]+(?:{_DOT}[\w+\-]+){{0,5}}"
     rf"(?P<at>\s*@\s*|\s*[\[({{<]\s*at\s*[\])}}>]\s*|\s+at\s+)"
-    rf"(?P<domain>[a-z0-9\-]+(?:{_DOT}[a-z0-9\-]+)*{_DOT}{_TLD})(?!\w)", re.I)
+    rf"(?P<domain>[a-z0-9\-]+(?:{_DOT}[a-z0-9\-]+){{0,4}}{_DOT}{_TLD})(?!\w)", re.I)
+# The pieces are bounded so that "a dot a dot a dot ..." (10,000 characters through the API)
+# costs time in proportion to its length, not its square.
 # "at" is a word: "bought it at amazon.co.uk" is not an address. With a plain "at", the
 # address needs a spelled "dot" or a provider people give as their own address.
 _PROVIDERS = re.compile(
