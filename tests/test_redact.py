@@ -114,18 +114,23 @@ SAID = [  # verbatim, demand type (typed freely: "other, say what"), case refere
     ("my name is Jo Bloggs, boiler", "other: ring Jo on 07700 900123", "AB 12 34 56 C"),
     ("leak again", "Leak", "R-1001"),
     ("still leaking", "Leak", "ab123456c"),
+    # a system's own references that only look like a phone number or a postcode
+    ("no heating", "Heating", "01000012345"),
+    ("no heating again", "Heating", "LS14AP"),
 ]
 STORED = [  # the same as stored, with names asked for
     ("my name is [name], boiler", "other: ring Jo on [phone]", "pseudonym"),
     ("leak again", "Leak", "R-1001"),
     ("still leaking", "Leak", "pseudonym"),
+    ("no heating", "Heating", "01000012345"),
+    ("no heating again", "Heating", "LS14AP"),
 ]
 
 
 def check_stored(rows: list[tuple[str, str, str]]) -> None:
     """Rows as stored match STORED; a case reference holding an NI number is one pseudonym,
     the same for the same number however it was written, and never the number itself."""
-    refs = {r[2] for r in rows} - {"R-1001"}
+    refs = {r[2] for r in rows} - {"R-1001", "01000012345", "LS14AP"}
     assert len(refs) == 1 and next(iter(refs)).startswith("c")
     assert [(v, t, "pseudonym" if c in refs else c) for v, t, c in rows] == STORED
 

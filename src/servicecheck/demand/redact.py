@@ -356,6 +356,9 @@ def redact_many(texts: Sequence[str | None], *, names: bool = False
 # form, API). The case reference is not masked but replaced whole by a pseudonym when it holds
 # a detail (a phone or NI number keyed as the reference): "[phone]" for every such case would
 # join the needs of different citizens; the salted hash keeps each one's demands together.
+# In a reference, only an e-mail, an NI number or a detail written with spaces or other
+# separators counts: a council system's "01000012345" or "AB12CD" is its own reference, and
+# replacing it would cut the demand off from the case it joins in the events.
 MASKED_FIELDS = ("verbatim", "demand_type", "failure_kind")
 REFERENCE_FIELDS = ("case_id",)
 
@@ -367,7 +370,9 @@ def redact_field(field: str, value: str | None, *, names: bool = False
         return None, 0
     if field in MASKED_FIELDS:
         return redact(value, names=names)
-    if field in REFERENCE_FIELDS and find(value, names=names):
+    if field in REFERENCE_FIELDS and any(
+            d.kind in ("email", "ni") or not value[d.start:d.end].isalnum()
+            for d in find(value, names=names)):
         from servicecheck.pseudonym import citizen_ref
 
         return citizen_ref(value), 1
