@@ -1,7 +1,7 @@
 """Masking personal details in what citizens said: the words of the demand stay, the
 identifiers go, each replaced by a label such as ``[phone]``.
 
-Masked (see docs/web-app.md, "Data protection", for the written forms each covers): UK phone
+Masked (docs/web-app.md, "What redaction masks", lists the written forms each covers): UK phone
 numbers, e-mail addresses (also spelled out: "jo dot bloggs at gmail dot com"), National
 Insurance numbers, postcodes, dates of birth (when the words say so: "DOB", "born on",
 "date of birth"), bank sort codes and account numbers, payment card numbers, and, when the
@@ -11,7 +11,7 @@ Each kind is found on the original text; where two kinds claim the same characte
 listed first in ``DETECTORS`` wins (an e-mail address holding digits stays one e-mail).
 Precision matters as much as recall: a masked "Room B2 4th floor" or a masked appointment date
 loses the citizen's words, so each kind also knows its near-misses. The measured recall and
-precision on the corpus in tests/redaction_corpus.txt are in benchmarks/RESULTS.md.
+precision on the corpus in tests/data/redaction_corpus.txt are in benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ def _signalled(pattern: re.Pattern[str], *hints: str) -> Callable[[str], Iterato
     say what it is ("DOB", "sort code", "account"). The pattern is tried only where one of
     the hints (lower case) is in the text: a substring test costs a fraction of a search."""
     def detect(text: str) -> Iterator[Span]:
-        if hints and not any(h in text.lower() for h in hints):
-            return
+        if hints:
+            low = text.lower()
+            if not any(h in low for h in hints):
+                return
         for m in pattern.finditer(text):
             yield m.span(1)
     return detect
