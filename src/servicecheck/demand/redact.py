@@ -241,7 +241,8 @@ def _postcodes(text: str) -> Iterator[Span]:
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_DATE = (rf"(?:\d{{6}}|\d{{8}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})"
+_DATE = (rf"(?:\d{{6}}|\d{{8}}|\d{{1,2}}(?:[/.\-]\d{{1,2}}[/.\-]|\s\d{{1,2}}\s)"
+         rf"(?:\d{{4}}|\d{{2}})"
          rf"|\d{{4}}-\d{{2}}-\d{{2}}"
          rf"|{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}}|\s+\d{{2}})?"
          rf"|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?)(?![\w/])")
@@ -273,9 +274,9 @@ def _sort_codes(text: str) -> Iterator[Span]:
 # --- names (only when the service file asks) --------------------------------------------
 _TITLES = ("Mrs", "Mr", "Ms", "Miss", "Mx", "Dr")
 _WORD = re.compile(r"\S+")
-# a capitalised word with a small letter in it ("Jo", "McDonald", "O'Neill"), or an initial
-# before one ("J Smith", "J. Smith")
-_NAME_WORD = r"[A-Z](?:[a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*|\.?(?=\s+[A-Z]))"
+# a capitalised word ("Jo", "McDonald", "O'Neill", "BLOGGS" where all is in capitals), or an
+# initial before one ("J Smith", "J. Smith")
+_NAME_WORD = r"[A-Z](?:[a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*|[A-Z'’\-]+|\.?(?=\s+[A-Z]))"
 _NAME = re.compile(
     r"(?i:\bname(?:'s|’s|\s+is|\s*:)|\bi'?m\s+called|\bi’m\s+called|\bi\s+am\s+called)\s+"
     rf"((?:(?:{'|'.join(_TITLES)})\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})")
@@ -288,7 +289,7 @@ def _names(text: str) -> Iterator[Span]:
     for m in _NAME.finditer(text):
         end = None
         for w in _WORD.finditer(text, m.start(1), m.end(1)):
-            if w.group() in _NOT_NAMES:
+            if w.group().title() in _NOT_NAMES:
                 break
             end = w.end()
         if end is not None and text[m.start(1):end].rstrip(".") not in _TITLES:
