@@ -253,6 +253,7 @@ def service_to_dict(s: Service) -> dict[str, Any]:
         "value_steps": list(s.value_steps),
         "demand": {"types": list(s.demand_types), "failure_kinds": list(s.failure_kinds),
                    "channels": list(s.channels), "redact": s.redact,
+                   "redact_names": s.redact_names,
                    "handling_minutes": dict(s.handling_minutes),
                    "link_within_days": s.link_within_days},
         "system_conditions": [

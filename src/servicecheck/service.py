@@ -92,8 +92,8 @@ SERVICE_KEYS: dict[str, tuple[str, ...]] = {
                 "citizen_ref", "citizen_id", "need"),
     "teams": ("column", "activities"),
     "flow": ("designed_handoffs",),
-    "demand": ("types", "failure_kinds", "channels", "redact", "handling_minutes",
-               "cost_per_minute", "link_within_days"),
+    "demand": ("types", "failure_kinds", "channels", "redact", "redact_names",
+               "handling_minutes", "cost_per_minute", "link_within_days"),
     "targets": ("name", "unit", "start", "end", "priority_column", "timescales", "default",
                 "due_column", "due_format"),
     "system_conditions": ("name", "kind", "note", "causes"),
@@ -135,6 +135,7 @@ class Service:
     failure_kinds: tuple[str, ...] = DEFAULT_FAILURE_KINDS
     channels: tuple[str, ...] = DEFAULT_CHANNELS
     redact: bool = True
+    redact_names: bool = False  # also mask the name after "my name is" (needs redact)
     handling_minutes: dict[str, float] = field(default_factory=dict)
     cost_per_minute: float | None = None
     link_within_days: float = 14.0
@@ -251,6 +252,7 @@ class Service:
             or DEFAULT_FAILURE_KINDS,
             channels=_strs(demand_d, "channels", source, "demand.") or DEFAULT_CHANNELS,
             redact=bool(demand_d.get("redact", True)),
+            redact_names=bool(demand_d.get("redact_names", False)),
             handling_minutes={str(k): float(v) for k, v in
                               _table(demand_d, "handling_minutes", source).items()},
             cost_per_minute=(float(demand_d["cost_per_minute"])

@@ -40,7 +40,8 @@ visit_activities = []
 # Demand types in the citizen's terms; the team edits this list.
 types = []
 channels = ["phone", "web", "counter", "email", "letter"]
-# Mask phone numbers, e-mails, NI numbers and postcodes in verbatims on import.
+# Mask personal details (phone, e-mail, NI number, postcode, date of birth, bank and card
+# numbers) in what citizens said; redact_names = true also masks "my name is ...".
 redact = true
 
 # The target regime's own clock, shown only beside the citizen's view.

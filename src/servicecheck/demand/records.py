@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from servicecheck.demand.redact import redact_many
+from servicecheck.demand.redact import MASKED_FIELDS, REFERENCE_FIELDS, redact_fields
 from servicecheck.engine import Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport, text_sql, timestamp_sql
@@ -188,9 +188,12 @@ def import_demands(
     con.close()
     masked = 0
     if service.redact:
-        texts, masked = redact_many(table.column("verbatim").to_pylist())
-        table = table.set_column(table.schema.get_field_index("verbatim"), "verbatim",
-                                 pa.array(texts, pa.string()))
+        redacted, masked = redact_fields(
+            {f: table.column(f).to_pylist() for f in (*MASKED_FIELDS, *REFERENCE_FIELDS)},
+            names=service.redact_names)
+        for f, values in redacted.items():
+            table = table.set_column(table.schema.get_field_index(f), f,
+                                     pa.array(values, pa.string()))
     report = DemandImport(source=raw.source, service=service.key, rows_read=raw.table.num_rows,
                           events=table.num_rows, cases=0, mapping=cols, masked=masked)
     workspace.append("demands", table, report, service, "demands")

@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from servicecheck.demand.records import NATURES
-from servicecheck.demand.redact import redact
+from servicecheck.demand.redact import redact_field
 from servicecheck.service import Service
 from servicecheck.store.db import Store, now
 from servicecheck.store.schema import demands
@@ -58,14 +58,18 @@ def store_demand(store: Store, svc: Service, c: Capture, *, recorded_by: str,
                  source: str) -> int:
     """Redact (when the service file says so) and store; returns the demand's id once the
     database has committed it, so an acknowledged capture is never lost."""
-    verbatim = redact(c.verbatim)[0] if svc.redact else c.verbatim
+    def kept(field: str, value: str | None) -> str | None:
+        return redact_field(field, value or None, names=svc.redact_names)[0] \
+            if svc.redact else value or None
+
     with store.writing() as conn:
         return int(conn.execute(demands.insert().values(
             service=svc.key, received_at=c.received_at or now(), channel=c.channel,
-            verbatim=verbatim.strip(), demand_type=(c.demand_type or None),
-            nature=c.nature, failure_kind=(c.failure_kind or None) if c.nature == "failure"
-            else None, first_point_resolved=c.first_point_resolved,
-            case_id=(c.case_id or None), recorded_by=recorded_by, source=source,
+            verbatim=(kept("verbatim", c.verbatim) or "").strip(),
+            demand_type=kept("demand_type", c.demand_type), nature=c.nature,
+            failure_kind=kept("failure_kind", c.failure_kind) if c.nature == "failure" else None,
+            first_point_resolved=c.first_point_resolved, case_id=kept("case_id", c.case_id),
+            recorded_by=recorded_by, source=source,
             suggested_nature=c.suggested_nature, suggested_confidence=c.suggested_confidence,
         ).returning(demands.c.id)).scalar_one())
 
