@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pandas as pd
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import (
     HTMLResponse,
@@ -22,6 +23,7 @@ from fastapi.responses import (
     Response,
 )
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from servicecheck.service import Service
 from servicecheck.store import open_store
@@ -83,6 +85,8 @@ def invalid_request(exc: RequestValidationError) -> str:
     message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     if error.get("type") == "missing":
         message = "is required"
+    elif error.get("type") == "string_unicode":  # pydantic's words for a lone surrogate
+        message = "holds a broken character (a lone UTF-16 surrogate); type or paste it again"
     return f"{field or 'the body'}: {message[:1].lower() + message[1:]}.".replace("..", ".")
 
 
@@ -134,6 +138,13 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
             return Response("Sign in first.", status_code=401,
                             headers={"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            exc = StarletteHTTPException(400, "the body could not be read; send JSON (or a "
+                                              "form) encoded as UTF-8")
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     def not_valid(_: Request, exc: RequestValidationError) -> JSONResponse:
