@@ -152,6 +152,10 @@ def attempt(c: TestClient, name: str, password: str) -> Any:
 def test_guesses_are_slowed_down_but_never_lock_a_name(web_app: Any) -> None:
     now = [1_000_000.0]
     web_app.state.ctx.clock = lambda: now[0]
+    # the real user's own browser, where they signed in before: it holds a device cookie
+    usual = TestClient(web_app, base_url="http://127.0.0.1", client=("198.51.100.7", 1))
+    assert attempt(usual, "recorder", PASSWORD).status_code == 303
+    assert usual.cookies.get("sc_device")
     stranger = TestClient(web_app, base_url="http://127.0.0.1", client=("203.0.113.9", 1))
     for _ in range(throttle.NAME.free):
         assert attempt(stranger, "recorder", "wrong guess!").status_code == 401
@@ -169,7 +173,12 @@ def test_guesses_are_slowed_down_but_never_lock_a_name(web_app: Any) -> None:
             now[0] += waits[-1]
             assert attempt(stranger, "recorder", "wrong guess!").status_code == 401
     assert waits == [1, 2, 4, 8, 16, 32, 60, 60, 60, 60]
-    # the real user, from elsewhere, is in within a minute of the stranger's last guess
+    # from their usual browser the real user is not slowed at all; the stranger's copy of
+    # a device cookie that is not the user's changes nothing
+    assert attempt(usual, "recorder", PASSWORD).status_code == 303
+    stranger.cookies.set("sc_device", "made-up")
+    assert attempt(stranger, "recorder", "wrong guess!").status_code == 429
+    # from a new browser they are in within a minute of the stranger's last guess
     user = TestClient(web_app, base_url="http://127.0.0.1", client=("198.51.100.7", 1))
     assert attempt(user, "recorder", PASSWORD).status_code == 429
     now[0] += 60

@@ -20,7 +20,14 @@ from servicecheck.io.errors import InputError
 from servicecheck.store import throttle
 from servicecheck.store.db import Store, as_utc, now
 from servicecheck.store.passwords import name_problem, password_problem
-from servicecheck.store.schema import ROLES, api_tokens, login_attempts, sessions, users
+from servicecheck.store.schema import (
+    ROLES,
+    api_tokens,
+    devices,
+    login_attempts,
+    sessions,
+    users,
+)
 
 HASHER = PasswordHasher()
 SESSION_HOURS = 12
@@ -73,14 +80,28 @@ def add_user(store: Store, name: str, password: str, role: str, actor: str = "cl
     return User(uid, name, role)
 
 
+def _known_device(c: sa.Connection, name: str, device: str | None) -> str | None:
+    """The device cookie's hash, if the browser signed in as ``name`` before."""
+    if not device:
+        return None
+    digest = _digest(device)
+    known = c.execute(sa.select(devices.c.token_hash).join(users).where(
+        devices.c.token_hash == digest, users.c.name == name)).first()
+    return digest if known else None
+
+
 def sign_in(store: Store, name: str, password: str, address: str,
-            at: float | None = None) -> User | None:
+            at: float | None = None, device: str | None = None) -> User | None:
     """The user if the password is right, None if not; raises throttle.Throttled, without
-    checking the password, when this name or address must wait for its next attempt."""
+    checking the password, when this name and address (or this known device) must wait."""
     at = time.time() if at is None else at
     with store.writing() as c:  # one transaction: a refused claim gives the other back
-        throttle.claim(c, throttle.ADDRESS, address, at)
-        throttle.claim(c, throttle.NAME, name, at)
+        known = _known_device(c, name, device)
+        if known:
+            throttle.claim(c, throttle.DEVICE, known, at)
+        else:
+            throttle.claim(c, throttle.ADDRESS, address, at)
+            throttle.claim(c, throttle.NAME, name, at)
     with store.engine.connect() as c:
         row = c.execute(sa.select(users).where(users.c.name == name, ~users.c.disabled)
                         ).first()
@@ -94,8 +115,21 @@ def sign_in(store: Store, name: str, password: str, address: str,
         c.execute(login_attempts.insert().values(name=name[:80], ip=address[:64], at=now(),
                                                  ok=ok))
         if ok:
-            throttle.succeeded(c, name, address)
+            throttle.succeeded(c, name, address, known)
     return User(row.id, row.name, row.role) if ok and row else None
+
+
+def remember_device(store: Store, user: User, device: str | None) -> str | None:
+    """After a right password: a new device token for the browser's cookie, unless the one it
+    sent is already this user's (then None: keep it)."""
+    with store.engine.connect() as c:
+        if _known_device(c, user.name, device):
+            return None
+    token = secrets.token_urlsafe(32)
+    with store.writing() as c:
+        c.execute(devices.insert().values(token_hash=_digest(token), user_id=user.id,
+                                          created_at=now()))
+    return token
 
 
 def start_session(store: Store, user: User) -> tuple[str, Session]:
@@ -174,6 +208,12 @@ def _user_id(c: sa.Connection, name: str) -> int:
     return int(uid)
 
 
+def _sign_out_everywhere(c: sa.Connection, uid: int) -> None:
+    """End every session and forget every browser of the user (a thief's included)."""
+    c.execute(sessions.delete().where(sessions.c.user_id == uid))
+    c.execute(devices.delete().where(devices.c.user_id == uid))
+
+
 def set_disabled(store: Store, name: str, disabled: bool, actor: str = "cli") -> None:
     """Disable (a leaver: every session of theirs ends now) or enable a user."""
     with store.writing() as c:
@@ -183,7 +223,7 @@ def set_disabled(store: Store, name: str, disabled: bool, actor: str = "cli") ->
                              fix="ask another admin to do it")
         c.execute(users.update().where(users.c.id == uid).values(disabled=disabled))
         if disabled:
-            c.execute(sessions.delete().where(sessions.c.user_id == uid))
+            _sign_out_everywhere(c, uid)
         else:
             throttle.forget(c, name)
     store.audit(actor, "user disabled" if disabled else "user enabled", name)
@@ -196,7 +236,7 @@ def reset_password(store: Store, name: str, password: str, actor: str = "cli") -
         uid = _user_id(c, name)
         c.execute(users.update().where(users.c.id == uid).values(
             password_hash=HASHER.hash(password)))
-        c.execute(sessions.delete().where(sessions.c.user_id == uid))
+        _sign_out_everywhere(c, uid)
         throttle.forget(c, name)
     store.audit(actor, "password reset", name)
 

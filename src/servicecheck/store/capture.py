@@ -168,7 +168,7 @@ def purge(store: Store, older_than_days: float, actor: str = "cli") -> int:
     age; audited. Returns how many demands went."""
     import time
 
-    from servicecheck.store.schema import login_attempts, login_throttle, sessions
+    from servicecheck.store.schema import devices, login_attempts, login_throttle, sessions
     from servicecheck.store.throttle import QUIET_RESET
 
     cut = now() - dt.timedelta(days=older_than_days)
@@ -176,6 +176,7 @@ def purge(store: Store, older_than_days: float, actor: str = "cli") -> int:
         gone = conn.execute(demands.delete().where(demands.c.received_at < cut)).rowcount
         conn.execute(login_attempts.delete().where(login_attempts.c.at < cut))
         conn.execute(sessions.delete().where(sessions.c.expires_at < now()))
+        conn.execute(devices.delete().where(devices.c.created_at < cut))
         # throttle rows quiet long enough to have started again hold nothing worth keeping
         conn.execute(login_throttle.delete().where(
             login_throttle.c.next_at < time.time() - QUIET_RESET))

@@ -82,6 +82,16 @@ login_attempts = sa.Table(
     sa.Index("ix_login_attempts_name_at", "name", "at"),
 )
 
+# Browsers a user has signed in from: a sign-in from one of them is throttled on its own
+# (device cookie, OWASP), so a stranger's guesses at the name never slow the real user there.
+devices = sa.Table(
+    "devices", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # of the cookie's token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # One row per user name ("name:...") and per client address ("addr:..."): how many sign-in
 # attempts failed in a row and when the next may be checked (seconds since the epoch). The
 # row is claimed by one conditional UPDATE, so concurrent attempts cannot overrun it.

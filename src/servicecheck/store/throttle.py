@@ -6,6 +6,10 @@ doubles (1 s, 2 s, 4 s ...) up to a minute, never more: a stranger's wrong guess
 real user wait at most a minute, and an attacker gets at most one guess a minute per name
 (against passwords of 12 or more characters that are not on the common list).
 
+A browser the user has signed in from before carries a device cookie; its attempts are
+counted on their own row instead of the name's and the address's, so a stranger guessing at
+the name from elsewhere does not slow the real user there at all (OWASP's device cookies).
+
 An attempt is counted *before* its password is checked, by one conditional UPDATE that succeeds
 only when the row's next allowed time has come: concurrent attempts queue on the row in the
 database (SQLite and PostgreSQL alike), so 40 at once get no more checks than one at a time.
@@ -36,6 +40,9 @@ class Key:
 NAME = Key("name", 5)
 # several people behind one council office's address mistype too: more free attempts there
 ADDRESS = Key("addr", 20)
+# a browser the user signed in from before (its device cookie): throttled on its own, in
+# place of the name and the address, so guesses from elsewhere never slow it
+DEVICE = Key("device", 5)
 
 
 class Throttled(Exception):
@@ -95,9 +102,14 @@ def claim(conn: sa.Connection, key: Key, value: str, at: float) -> None:
         raise Throttled(key, max(float(next_at) - at, 0.1))
 
 
-def succeeded(conn: sa.Connection, name: str, address: str) -> None:
-    """A right password: the name starts again; the address gives back this attempt only
-    (one account's sign-in must not wipe out guesses made at others from there)."""
+def succeeded(conn: sa.Connection, name: str, address: str, device: str | None) -> None:
+    """A right password. From a known device, that device starts again (the name's count,
+    made by strangers' guesses, stays). Otherwise the name starts again, and the address gives
+    back this attempt only (one account's sign-in must not wipe out guesses at others)."""
+    if device:
+        conn.execute(t.update().where(t.c.key == DEVICE.row(device))
+                     .values(failures=0, next_at=0.0))
+        return
     conn.execute(t.update().where(t.c.key == NAME.row(name)).values(failures=0, next_at=0.0))
     conn.execute(t.update().where(t.c.key == ADDRESS.row(address), t.c.failures > 0)
                  .values(failures=t.c.failures - 1))

@@ -25,6 +25,8 @@ from servicecheck.web.context import ctx
 from servicecheck.web.security import (
     ADMIN,
     ANALYST,
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
     LOGIN_CSRF_COOKIE,
     RECORDER,
     SESSION_COOKIE,
@@ -76,7 +78,8 @@ def login(request: Request, name: str = Form(...), password: str = Form(...),
                         "reload the page and try again")
     address = request.client.host if request.client else "unknown"
     try:
-        user = accounts.sign_in(c.store, name, password, address, at=c.clock())
+        user = accounts.sign_in(c.store, name, password, address, at=c.clock(),
+                                device=request.cookies.get(DEVICE_COOKIE))
     except Throttled as slow:
         wait = math.ceil(slow.seconds)
         who = "for this name" if slow.key.kind == "name" else "from this address"
@@ -93,6 +96,9 @@ def login(request: Request, name: str = Form(...), password: str = Form(...),
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_cookie(response, request, SESSION_COOKIE, token,
                max_age=accounts.SESSION_HOURS * 3600)
+    device = accounts.remember_device(c.store, user, request.cookies.get(DEVICE_COOKIE))
+    if device:
+        set_cookie(response, request, DEVICE_COOKIE, device, max_age=DEVICE_DAYS * 86400)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 

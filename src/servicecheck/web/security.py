@@ -16,6 +16,9 @@ from servicecheck.web.context import ctx
 
 SESSION_COOKIE = "sc_session"
 LOGIN_CSRF_COOKIE = "sc_login_csrf"
+# a browser that signed in before: its sign-ins are throttled apart from strangers' guesses
+DEVICE_COOKIE = "sc_device"
+DEVICE_DAYS = 365
 
 # The largest request body read: a capture form or an API post is a few kilobytes; a long
 # letter typed in as the verbatim (10,000 characters) is well under this.

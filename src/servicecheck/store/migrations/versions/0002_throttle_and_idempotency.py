@@ -1,4 +1,5 @@
-"""Sign-in throttle per name and per address; the integration's id on demands (idempotent API).
+"""Sign-in throttle per name, per address and per known device; the integration's id on
+demands (idempotent API).
 
 Revision ID: 0002
 Revises: 0001
@@ -20,6 +21,13 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
         sa.Column("next_at", sa.Float, nullable=False, server_default="0"),
     )
+    op.create_table(
+        "devices",
+        sa.Column("token_hash", sa.String(64), primary_key=True),
+        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
     op.add_column("demands", sa.Column("external_id", sa.String(200)))
     op.add_column("demands", sa.Column("request_hash", sa.String(64)))
     # NULLs are distinct in a unique index on SQLite and PostgreSQL: demands without an id
@@ -33,4 +41,5 @@ def downgrade() -> None:
     with op.batch_alter_table("demands") as batch:
         batch.drop_column("request_hash")
         batch.drop_column("external_id")
+    op.drop_table("devices")
     op.drop_table("login_throttle")
