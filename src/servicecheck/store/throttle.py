@@ -99,7 +99,9 @@ def claim(conn: sa.Connection, key: Key, value: str, at: float) -> None:
         failures=failures, next_at=at + _delay_sql(failures, key.free)))
     if done.rowcount != 1:
         next_at = conn.execute(sa.select(t.c.next_at).where(t.c.key == row)).scalar_one()
-        raise Throttled(key, max(float(next_at) - at, 0.1))
+        # an attempt that read the clock just before the one that claimed the row could be
+        # told 60.001 s: the wait said is never more than the cap
+        raise Throttled(key, min(max(float(next_at) - at, 0.1), MAX_DELAY))
 
 
 def succeeded(conn: sa.Connection, name: str, address: str, device: str | None) -> None:
