@@ -133,6 +133,11 @@ def test_bad_input_is_one_sentence_never_a_500(web_app: Any,
         r = admin.post(path, data={**form, "csrf": csrf}, headers={"HX-Request": "true"})
         assert r.status_code == status and words in r.text, (path, form, r.text[-400:])
         checked += 1
+    for ref, words in [("R-1\x00", "The citizen reference holds a NUL character"),
+                       ("R" * 201, "The citizen reference is longer than 200 characters")]:
+        r = admin.get("/journey", params={"ref": ref})
+        assert r.status_code == 422 and words in r.text, (ref[:9], r.text[-300:])
+        checked += 1
     assert checked >= 60
     with web_app.state.ctx.store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM demands")).scalar() == 0

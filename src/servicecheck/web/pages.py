@@ -19,6 +19,7 @@ from servicecheck.store import accounts
 from servicecheck.store.accounts import Session
 from servicecheck.store.capture import Capture, count, demand_frame, problems, store_demand
 from servicecheck.store.schema import ROLES
+from servicecheck.store.text import character_problem
 from servicecheck.store.throttle import Throttled
 from servicecheck.web.board import board
 from servicecheck.web.context import ctx
@@ -200,6 +201,11 @@ def citizen_journey(request: Request, ref: str = "", s: Session = ADMIN) -> HTML
     from servicecheck.joined_up import journey
 
     c = ctx(request)
+    problem = character_problem(ref) or (
+        "is longer than 200 characters; give the reference itself" if len(ref) > 200 else None)
+    if problem:
+        return page(request, "error.html", status_code=422,
+                    message=f"The citizen reference {problem}.")
     if c.workspace is None:
         return page(request, "error.html", status_code=503,
                     message="No workspace was given to the server: start it with --workspace.")
