@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from typing import Literal
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from servicecheck.store.accounts import integration_for
@@ -55,7 +55,7 @@ class DemandOut(BaseModel):
                         409: {"description": "The id was sent before with another demand."},
                         413: {"description": "The body is larger than 1 MiB."},
                         422: {"description": "The demand is not valid; the detail says why."}})
-def post_demand(request: Request, response: Response, body: DemandIn,
+def post_demand(request: Request, body: DemandIn,
                 authorization: str = Header("", description="Bearer <integration token>"),
                 idempotency_key: str | None = Header(
                     None, description="An id for this post: a repeat with the same key returns "
