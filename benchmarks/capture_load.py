@@ -1,12 +1,18 @@
-"""Capture under load, and durability when the server is killed.
+"""Capture under load, durability when the server is killed, and sign-in under attack.
 
     python benchmarks/capture_load.py [--clients 50] [--seconds 30] [--database sqlite|postgresql|both]
+                                      [--phases load,durability,signin]
 
 For each store: starts `servicecheck serve` on loopback, runs CLIENTS concurrent clients each
 posting demands to /api/demands (one at a time per client, as a council system would) for
 SECONDS, and prints p50/p99 latency and captures per second (aim: p99 <= 50 ms, >= 300/s on 2
 cores). Then the durability run: the same load, the server killed with SIGKILL in the middle,
 restarted, and every demand whose 201 reached a client looked for in the store.
+
+Sign-in under attack: 40 wrong passwords at one name at once, from 40 addresses (how many
+password checks, against the throttle's schedule); then strangers guess at the name as fast
+as they are answered for --attack-seconds, while the real user signs in every few seconds from
+the browser they used before (device cookie) and, at the end, from a new browser.
 
 Bounded: loopback only, at most CLIENTS connections, and each phase stops after SECONDS.
 PostgreSQL: the server scripts/postgres-up starts (SERVICECHECK_TEST_POSTGRES overrides).
@@ -58,8 +64,10 @@ def postgres_database() -> str:
 
 
 class Server:
-    def __init__(self, database: str, service: Path, workers: int = 1) -> None:
+    def __init__(self, database: str, service: Path, workers: int = 1,
+                 extra: tuple[str, ...] = ()) -> None:
         self.database, self.service, self.workers = database, service, workers
+        self.extra = extra
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -71,7 +79,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from servicecheck.cli import main; main()", "serve",
              "--database", self.database, "--service", str(self.service),
-             "--port", str(self.port), "--workers", str(self.workers)],
+             "--port", str(self.port), "--workers", str(self.workers), *self.extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -195,13 +203,13 @@ def stored_ids(database: str) -> set[int]:
 
 
 def measure(kind: str, clients: int, seconds: float, folder: Path, offered: float,
-            workers: int) -> None:
+            workers: int, phases: list[str]) -> None:
     from servicecheck.store import open_store
     from servicecheck.store.accounts import add_token
 
     service = folder / "service.toml"
     service.write_text(SERVICE, encoding="utf-8")
-    for phase in ("load", "durability"):
+    for phase in phases:
         database = (str(folder / f"{phase}.db") if kind == "sqlite" else postgres_database())
         store = open_store(database)
         token = add_token(store, "load-test")
@@ -238,6 +246,129 @@ def measure(kind: str, clients: int, seconds: float, folder: Path, offered: floa
             server.stop()
 
 
+PASSWORD = "the real user's long password"
+
+
+async def sign_in(port: int, name: str, password: str, address: str,
+                  device: str | None = None) -> tuple[int, dict[str, str]]:
+    """One POST /login through the trusted proxy's header (the address it names is the
+    client's); the sign-in form's CSRF pair is the double-submit cookie and field."""
+    from urllib.parse import urlencode
+
+    body = urlencode({"name": name, "password": password, "csrf": "x", "next": "/"}).encode()
+    cookie = "sc_login_csrf=x" + (f"; sc_device={device}" if device else "")
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                 f"X-Forwarded-For: {address}\r\nCookie: {cookie}\r\n"
+                 f"Content-Type: application/x-www-form-urlencoded\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    await writer.drain()
+    head = (await reader.readuntil(b"\r\n\r\n")).decode()
+    writer.close()
+    headers: dict[str, str] = {}
+    for line in head.split("\r\n")[1:]:
+        if ":" in line:
+            key, value = line.split(":", 1)
+            if key.lower() == "set-cookie" and value.strip().startswith("sc_device="):
+                headers["device"] = value.strip().split(";")[0].split("=", 1)[1]
+            headers[key.lower()] = value.strip()
+    return int(head.split(" ", 2)[1]), headers
+
+
+def checks_of(database: str, name: str) -> int:
+    """Wrong passwords checked for ``name`` (the real user's right ones are not counted)."""
+    import sqlalchemy as sa
+
+    from servicecheck.store import open_store
+    from servicecheck.store.schema import login_attempts
+
+    store = open_store(database)
+    with store.engine.connect() as c:
+        n = c.execute(sa.select(sa.func.count()).select_from(login_attempts)
+                      .where(login_attempts.c.name == name, ~login_attempts.c.ok)
+                      ).scalar_one()
+    store.close()
+    return int(n)
+
+
+async def attack(port: int, database: str, seconds: float) -> str:
+    from servicecheck.store.throttle import NAME, allowed_within
+
+    # the real user's usual browser: signed in once before the attack
+    status, headers = await sign_in(port, "ann", PASSWORD, "198.51.100.1")
+    device = headers.get("device")
+    assert status == 303 and device, (status, headers)
+    # 40 wrong passwords at once, from 40 addresses
+    start = time.monotonic()
+    burst = await asyncio.gather(*(sign_in(port, "ann", f"guess {i}", f"203.0.113.{i}")
+                                   for i in range(40)))
+    elapsed = time.monotonic() - start
+    checked = checks_of(database, "ann")
+    bound = allowed_within(elapsed, NAME.free)
+    lines = [f"40 concurrent wrong passwords: {checked} checked in {elapsed:.2f} s "
+             f"(the schedule allows {bound}), {sum(s == 429 for s, _ in burst)} slowed (429)"]
+    if checked > bound:
+        raise SystemExit("LIMIT BROKEN: " + lines[0])
+    # strangers guess as fast as they are answered, from 8 addresses, while the real user
+    # signs in from the usual browser every 5 s
+    stop_at = time.monotonic() + seconds
+    guesses = refused = 0
+    waits: list[float] = []
+
+    async def stranger(i: int) -> None:
+        nonlocal guesses
+        while time.monotonic() < stop_at:
+            status, headers = await sign_in(port, "ann", f"guess {guesses}", f"203.0.114.{i}")
+            guesses += 1
+            if status == 429:
+                waits.append(float(headers["retry-after"]))
+
+    async def user() -> None:
+        nonlocal refused
+        while time.monotonic() < stop_at:
+            await asyncio.sleep(5)
+            status, _ = await sign_in(port, "ann", PASSWORD, "198.51.100.1", device)
+            refused += status != 303
+
+    before = checks_of(database, "ann")
+    await asyncio.gather(user(), *(stranger(i) for i in range(8)))
+    checked = checks_of(database, "ann") - before
+    lines.append(f"{seconds:.0f} s of guessing: {guesses:,} attempts, {checked} wrong "
+                 f"passwords checked (the schedule allows {allowed_within(seconds, NAME.free)}"
+                 f" from a fresh start), longest wait asked {max(waits, default=0):.0f} s; "
+                 f"the real user's usual browser signed in every 5 s, refused {refused} "
+                 "times")
+    # a new browser, after the strangers stop: in within the last wait asked
+    start = time.monotonic()
+    while True:
+        status, headers = await sign_in(port, "ann", PASSWORD, "198.51.100.2")
+        if status != 429:
+            break
+        await asyncio.sleep(float(headers["retry-after"]))
+    lines.append(f"a new browser after the guessing: status {status} after "
+                 f"{time.monotonic() - start:.1f} s")
+    return "; ".join(lines)
+
+
+def signin(kind: str, folder: Path, seconds: float) -> None:
+    from servicecheck.store import open_store
+    from servicecheck.store.accounts import add_user
+
+    service = folder / "service.toml"
+    service.write_text(SERVICE, encoding="utf-8")
+    database = str(folder / "signin.db") if kind == "sqlite" else postgres_database()
+    store = open_store(database)
+    add_user(store, "ann", PASSWORD, "recorder")
+    store.close()
+    server = Server(database, service, 1, ("--trusted-proxy", "127.0.0.1"))
+    server.start()
+    try:
+        print(f"{kind:<10} sign-in: " + asyncio.run(attack(server.port, database, seconds)),
+              flush=True)
+    finally:
+        server.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clients", type=int, default=50)
@@ -247,14 +378,24 @@ def main() -> None:
                     help="server worker processes on PostgreSQL (SQLite: always 1)")
     ap.add_argument("--rate", type=float, default=300.0,
                     help="captures a second offered by all clients together, for the paced run")
+    ap.add_argument("--phases", default="load,durability,signin",
+                    help="which of load, durability and signin to run")
+    ap.add_argument("--attack-seconds", type=float, default=75.0,
+                    help="how long strangers guess at one name (the waits reach their cap of "
+                    "a minute after 63 s)")
     a = ap.parse_args()
     if a.clients > 200 or a.seconds > 300:
         raise SystemExit("bounded: at most 200 clients and 300 seconds")
     print(f"capture load: {a.clients} clients, {a.seconds:.0f} s, {os.cpu_count()} cores, "
           f"server and clients on this machine (loopback)")
+    phases = a.phases.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         for kind in (["sqlite", "postgresql"] if a.database == "both" else [a.database]):
-            measure(kind, a.clients, a.seconds, Path(tmp), a.rate, a.workers)
+            if {"load", "durability"} & set(phases):
+                measure(kind, a.clients, a.seconds, Path(tmp), a.rate, a.workers,
+                        [p for p in ("load", "durability") if p in phases])
+            if "signin" in phases:
+                signin(kind, Path(tmp), min(a.attack_seconds, 300.0))
 
 
 if __name__ == "__main__":

@@ -146,10 +146,11 @@ def test_migrations_run_once_and_reach_head(store_url: str) -> None:
     first.close()
     again = open_store(store_url)  # a second start finds nothing to do
     with again.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         tables = set(sa.inspect(conn).get_table_names())
     again.close()
-    assert {"users", "sessions", "demands", "api_tokens", "audit", "login_attempts"} <= tables
+    assert {"users", "sessions", "demands", "api_tokens", "audit", "login_attempts",
+            "login_throttle"} <= tables
 
 
 def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
@@ -166,7 +167,7 @@ def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "'boss' is not a role" in r.output
     r = runner.invoke(cli, ["users", "add", "kim", "-d", db, "--password-stdin"],
                       input="short\n")
-    assert r.exit_code == 2 and "shorter than 10 characters" in r.output
+    assert r.exit_code == 2 and "shorter than 12 characters" in r.output
     r = runner.invoke(cli, ["tokens", "add", "crm", "-d", db])
     assert r.exit_code == 0 and r.output.strip().splitlines()[0].startswith("sc_")
     store = open_store(db)
@@ -176,6 +177,27 @@ def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
     store.close()
     assert r.output.strip().splitlines()[0] not in str(stored)  # only a hash is kept
     assert str(hashes).startswith("$argon2id$")
+    # the lifecycle: list, disable, enable, reset a password, revoke a token
+    for args, stdin, code, words in [
+        (["users", "list"], None, 0, "sam: analyst, active"),
+        (["users", "disable", "sam"], None, 0, "Disabled sam: their sessions have ended."),
+        (["users", "list"], None, 0, "sam: analyst, disabled"),
+        (["users", "disable", "nobody"], None, 2, "there is no user called 'nobody'"),
+        (["users", "enable", "sam"], None, 0, "Enabled sam."),
+        (["users", "reset-password", "sam", "--password-stdin"], "password1234\n", 2,
+         "the password is on the list of common passwords"),
+        (["users", "reset-password", "sam", "--password-stdin"], "another good password\n",
+         0, "Set a new password for sam"),
+        (["users", "add", "", "--password-stdin"], "a good long password\n", 2,
+         "the user name is empty"),
+        (["tokens", "list"], None, 0, "crm: made "),
+        (["tokens", "revoke", "crm"], None, 0, "Revoked the token of crm"),
+        (["tokens", "list"], None, 0, ", revoked"),
+        (["tokens", "revoke", "erp"], None, 2, "there is no integration called 'erp'"),
+        (["purge", "--older-than-days", "nan"], None, 2, "'nan' is not a number of days"),
+    ]:
+        r = runner.invoke(cli, [*args, "-d", db], input=stdin)
+        assert r.exit_code == code and words in r.output, (args, r.output)
 
 
 def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> None:
@@ -217,3 +239,41 @@ def test_purge_keeps_the_retention_period(store_url: str) -> None:
     store.close()
     r = CliRunner().invoke(cli, ["purge", "--older-than-days", "0", "-d", store_url])
     assert r.exit_code == 2 and "would delete today's demand" in r.output
+
+
+def test_a_repeated_post_returns_the_first_answer_and_stores_nothing(web_app: Any) -> None:
+    import concurrent.futures
+
+    token = add_token(web_app.state.ctx.store, "crm")
+    c = TestClient(web_app)
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"verbatim": "Boiler broken again", "channel": "web"}
+    first = c.post("/api/demands", json=body, headers={**auth, "Idempotency-Key": "k-1"})
+    again = c.post("/api/demands", json=body, headers={**auth, "Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    # the integration's own id in the body works the same; the header and it may agree
+    by_id = c.post("/api/demands", json={**body, "external_id": "CRM-77"}, headers=auth)
+    same = c.post("/api/demands", json={**body, "external_id": "CRM-77"},
+                  headers={**auth, "Idempotency-Key": "CRM-77"})
+    assert by_id.json() == same.json() and by_id.json() != first.json()
+    differ = c.post("/api/demands", json={**body, "external_id": "CRM-77"},
+                    headers={**auth, "Idempotency-Key": "CRM-78"})
+    assert differ.status_code == 422 and "Idempotency-Key header and external_id differ" in \
+        differ.text
+    # another demand under a used id is refused, naming the first
+    r = c.post("/api/demands", json={**body, "verbatim": "Something else"},
+               headers={**auth, "Idempotency-Key": "k-1"})
+    assert r.status_code == 409 and "sent before with a different demand" in r.text
+    # concurrent repeats: one row
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: c.post(
+            "/api/demands", json=body, headers={**auth, "Idempotency-Key": "k-2"}), range(8)))
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["id"] for a in answers}) == 1
+    with web_app.state.ctx.store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM demands")).scalar() == 3
+    # another integration may use the same id for its own demand
+    other = add_token(web_app.state.ctx.store, "erp")
+    r = c.post("/api/demands", json=body,
+               headers={"Authorization": f"Bearer {other}", "Idempotency-Key": "k-1"})
+    assert r.status_code == 201 and r.json()["id"] not in (first.json()["id"],)

@@ -667,6 +667,9 @@ def serve(
         help="Mark cookies Secure (behind a TLS proxy).")] = False,
     workers: Annotated[int, typer.Option(
         help="Worker processes (PostgreSQL; SQLite takes one writer, so keep 1).")] = 1,
+    trusted_proxy: Annotated[str | None, typer.Option(
+        help="Addresses of the TLS proxy in front (comma-separated): only it may say who the "
+        "client is and that it came over TLS (then HSTS is sent).")] = None,
 ) -> None:
     """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
     import os
@@ -677,19 +680,24 @@ def serve(
 
     # built here once even with workers: it migrates the store and fails early on bad settings
     web_app = create_app(database, service=service, workspace=workspace,
-                         secure_cookies=secure_cookies)
+                         secure_cookies=secure_cookies, trusted_proxies=trusted_proxy)
     say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
         "Ctrl+C stops it.")
+    # proxy headers are read by the app itself, from the trusted proxy only (uvicorn's own
+    # reading would trust 127.0.0.1 whatever the admin said)
     if workers == 1:
-        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False,
+                    proxy_headers=False)
         return
     os.environ.update({
         "SERVICECHECK_DATABASE": database,
         "SERVICECHECK_SERVICE": str(service.resolve()) if service else "",
         "SERVICECHECK_WORKSPACE": str(workspace.resolve()) if workspace else "",
-        "SERVICECHECK_SECURE_COOKIES": "1" if secure_cookies else ""})
+        "SERVICECHECK_SECURE_COOKIES": "1" if secure_cookies else "",
+        "SERVICECHECK_TRUSTED_PROXIES": trusted_proxy or ""})
     uvicorn.run("servicecheck.web.app:app_from_environment", factory=True, workers=workers,
-                host=host, port=port, log_level="warning", access_log=False)
+                host=host, port=port, log_level="warning", access_log=False,
+                proxy_headers=False)
 
 
 users_app = typer.Typer(help="People who may sign in to the web app.", no_args_is_help=True)
@@ -699,28 +707,107 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 
 
+PasswordStdinOpt = Annotated[bool, typer.Option(
+    help="Read the password from standard input (for scripts).")]
+
+
 @users_app.command("add")
 @friendly
 def users_add(
     name: Annotated[str, typer.Argument(help="The name they sign in with.")],
     role: Annotated[str, typer.Option(help="recorder, analyst or admin.")] = "recorder",
     database: DatabaseOpt = "servicecheck.db",
-    password_stdin: Annotated[bool, typer.Option(
-        help="Read the password from standard input (for scripts).")] = False,
+    password_stdin: PasswordStdinOpt = False,
 ) -> None:
     """Add a person with a role: recorders capture, analysts also see dashboards and export,
     admins also manage people and integrations."""
-    from servicecheck.store import open_store
     from servicecheck.store.accounts import add_user
+    from servicecheck.store.passwords import MIN_LENGTH
 
-    password = (sys.stdin.readline().rstrip("\n") if password_stdin else
-                typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    password = _read_password(password_stdin, MIN_LENGTH)
+    with _store(database) as store:
+        add_user(store, name, password, role)
+    say(f"Added {name} as {role}.")
+
+
+def _read_password(from_stdin: bool, min_length: int) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    prompt = f"Password ({min_length} characters or more)"
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+@contextlib.contextmanager
+def _store(database: str) -> Iterator[Any]:
+    from servicecheck.store import open_store
+
     store = open_store(database)
     try:
-        add_user(store, name, password, role)
+        yield store
     finally:
         store.close()
-    say(f"Added {name} as {role}.")
+
+
+@users_app.command("list")
+@friendly
+def users_list(database: DatabaseOpt = "servicecheck.db") -> None:
+    """Everyone who may sign in, with their role and whether they are disabled."""
+    from servicecheck.store.accounts import list_users
+
+    with _store(database) as store:
+        _say_each(list_users(store),
+                  lambda u: f"{u.name}: {u.role}, {'disabled' if u.disabled else 'active'}",
+                  "No users yet: add one with `servicecheck users add NAME --role admin`.")
+
+
+def _say_each(rows: list[Any], line: Callable[[Any], str], none: str) -> None:
+    for row in rows:
+        say(line(row))
+    if not rows:
+        say(none)
+
+
+@users_app.command("disable")
+@friendly
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The user (a leaver, a lost laptop).")],
+    database: DatabaseOpt = "servicecheck.db",
+) -> None:
+    """Stop a user signing in; their open sessions end at once."""
+    from servicecheck.store.accounts import set_disabled
+
+    with _store(database) as store:
+        set_disabled(store, name, True)
+    say(f"Disabled {name}: their sessions have ended.")
+
+
+@users_app.command("enable")
+@friendly
+def users_enable(name: Annotated[str, typer.Argument(help="The user.")],
+                 database: DatabaseOpt = "servicecheck.db") -> None:
+    """Let a disabled user sign in again."""
+    from servicecheck.store.accounts import set_disabled
+
+    with _store(database) as store:
+        set_disabled(store, name, False)
+    say(f"Enabled {name}.")
+
+
+@users_app.command("reset-password")
+@friendly
+def users_reset_password(
+    name: Annotated[str, typer.Argument(help="The user.")],
+    database: DatabaseOpt = "servicecheck.db",
+    password_stdin: PasswordStdinOpt = False,
+) -> None:
+    """Set a new password; the user's open sessions end."""
+    from servicecheck.store.accounts import reset_password
+    from servicecheck.store.passwords import MIN_LENGTH
+
+    password = _read_password(password_stdin, MIN_LENGTH)
+    with _store(database) as store:
+        reset_password(store, name, password)
+    say(f"Set a new password for {name}: their sessions have ended.")
 
 
 @app.command()
@@ -732,17 +819,16 @@ def purge(
     database: DatabaseOpt = "servicecheck.db",
 ) -> None:
     """Delete captured demand older than the retention period (and old login records)."""
-    from servicecheck.store import open_store
     from servicecheck.store.capture import purge as purge_old
 
+    if not days < float("inf"):  # nan and inf: no retention period at all
+        raise InputError(f"'{days}' is not a number of days", source="--older-than-days",
+                         fix="give the retention period in days, e.g. 730")
     if days < 1:
         raise InputError(f"{days} days would delete today's demand", source="--older-than-days",
                          fix="give the retention period in days, e.g. 730")
-    store = open_store(database)
-    try:
+    with _store(database) as store:
         gone = purge_old(store, days)
-    finally:
-        store.close()
     say(f"Deleted {gone:,} demands received more than {days:g} days ago.")
 
 
@@ -753,17 +839,37 @@ def tokens_add(
     database: DatabaseOpt = "servicecheck.db",
 ) -> None:
     """Create a token for one integration; it is printed once and stored only as a hash."""
-    from servicecheck.store import open_store
     from servicecheck.store.accounts import add_token
 
-    store = open_store(database)
-    try:
+    with _store(database) as store:
         token = add_token(store, name)
-    finally:
-        store.close()
     say(token)
     err.print("Give this token to the integration now: it is not shown again.",
               highlight=False, markup=False)
+
+
+@tokens_app.command("list")
+@friendly
+def tokens_list(database: DatabaseOpt = "servicecheck.db") -> None:
+    """Every integration's token: when it was made and whether it is revoked."""
+    from servicecheck.store.accounts import list_tokens
+
+    with _store(database) as store:
+        _say_each(list_tokens(store), lambda t: f"{t.name}: made {t.created_at:%Y-%m-%d}, "
+                  f"{'revoked' if t.revoked else 'active'}",
+                  "No tokens yet: make one with `servicecheck tokens add NAME`.")
+
+
+@tokens_app.command("revoke")
+@friendly
+def tokens_revoke(name: Annotated[str, typer.Argument(help="The integration.")],
+                  database: DatabaseOpt = "servicecheck.db") -> None:
+    """Revoke an integration's token: refused from its next post on."""
+    from servicecheck.store.accounts import revoke_token
+
+    with _store(database) as store:
+        revoke_token(store, name)
+    say(f"Revoked the token of {name}: it is refused from now on.")
 
 
 def main() -> None:

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 
 from servicecheck.demand.records import NATURES
 from servicecheck.demand.redact import redact_field
+from servicecheck.io.errors import InputError
 from servicecheck.service import Service
 from servicecheck.store.db import Store, now
 from servicecheck.store.schema import demands
+from servicecheck.store.text import character_problem, quoted
 
 EXPORT_COLUMNS = ["id", "service", "received_at", "channel", "verbatim", "demand_type", "nature",
                   "failure_kind", "first_point_resolved", "case_id", "recorded_by", "source",
@@ -36,28 +38,96 @@ class Capture:
     suggested_confidence: float | None = None
 
 
-def problems(c: Capture, svc: Service) -> list[str]:
+VERBATIM_LENGTH = 10_000  # characters: a long letter; the API and the form alike
+# the text fields and their longest value: the columns' own lengths, so PostgreSQL never meets
+# a value too long for them (SQLite would keep it; both now answer alike)
+TEXT_FIELDS = {"verbatim": VERBATIM_LENGTH,
+               **{name: int(demands.c[name].type.length)  # type: ignore[attr-defined]
+                  for name in ("channel", "demand_type", "failure_kind", "case_id",
+                               "external_id")}}
+
+
+def _text_problems(c: Capture, external_id: str | None) -> dict[str, str]:
+    out = {}
+    values = {"verbatim": c.verbatim, "channel": c.channel, "demand_type": c.demand_type,
+              "failure_kind": c.failure_kind, "case_id": c.case_id, "external_id": external_id}
+    for name, value in values.items():
+        if value is None:
+            continue
+        label = name.replace("_", " ")
+        problem = character_problem(value, multiline=name == "verbatim")
+        if problem:
+            out[name] = f"{label}: {problem}"
+        elif len(value) > TEXT_FIELDS[name]:
+            out[name] = (f"{label}: {len(value):,} characters is more than the "
+                         f"{TEXT_FIELDS[name]:,} it may hold; shorten it")
+    return out
+
+
+def problems(c: Capture, svc: Service, external_id: str | None = None) -> list[str]:
     """What is wrong with a capture, each as a sentence naming the field and the fix."""
-    out = []
-    if not c.verbatim.strip():
+    bad = _text_problems(c, external_id)
+    out = list(bad.values())
+    if "verbatim" not in bad and not c.verbatim.strip():
         out.append("verbatim: write what the citizen said, in their words")
-    if c.channel not in svc.channels:
-        out.append(f"channel: '{c.channel}' is not one of {', '.join(svc.channels)}")
+    if "channel" not in bad and c.channel not in svc.channels:
+        out.append(f"channel: {quoted(c.channel)} is not one of {', '.join(svc.channels)}")
     if c.nature not in NATURES:
         out.append("nature: choose value, failure or unknown")
+    if c.suggested_nature is not None and c.suggested_nature not in NATURES:
+        out.append("suggested nature: is not value, failure or unknown; reload the form")
     if c.nature == "failure" and svc.failure_kinds and c.failure_kind and \
-            c.failure_kind not in svc.failure_kinds:
-        out.append(f"failure kind: '{c.failure_kind}' is not one of "
+            "failure_kind" not in bad and c.failure_kind not in svc.failure_kinds:
+        out.append(f"failure kind: {quoted(c.failure_kind)} is not one of "
                    f"{', '.join(svc.failure_kinds)}")
     if c.nature != "failure" and c.failure_kind:
         out.append("failure kind: only failure demand has a failure kind")
     return out
 
 
+class SentBefore(InputError):
+    """The integration's id was used before for a different demand."""
+
+
+def _stored_under(store: Store, source: str, external_id: str, request_hash: str | None
+                  ) -> int | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(demands.c.id, demands.c.request_hash).where(
+            demands.c.source == source, demands.c.external_id == external_id)).first()
+    if row is None:
+        return None
+    if row.request_hash != request_hash:
+        raise SentBefore(f"the id {quoted(external_id)} was sent before with a different "
+                         f"demand (stored as demand {row.id})", source="external_id",
+                         fix="send each demand under its own id, or repeat it unchanged")
+    return int(row.id)
+
+
 def store_demand(store: Store, svc: Service, c: Capture, *, recorded_by: str,
-                 source: str) -> int:
+                 source: str, external_id: str | None = None,
+                 request_hash: str | None = None) -> int:
     """Redact (when the service file says so) and store; returns the demand's id once the
-    database has committed it, so an acknowledged capture is never lost."""
+    database has committed it, so an acknowledged capture is never lost. With
+    ``external_id`` (the integration's own id, or its Idempotency-Key) a repeat returns the
+    first demand's id and stores nothing; concurrent repeats meet the unique index."""
+    if external_id is not None:
+        first = _stored_under(store, source, external_id, request_hash)
+        if first is not None:
+            return first
+    try:
+        return _insert(store, svc, c, recorded_by=recorded_by, source=source,
+                       external_id=external_id, request_hash=request_hash)
+    except sa.exc.IntegrityError:
+        # a concurrent repeat committed first: answer with its id
+        first = _stored_under(store, source, external_id, request_hash) \
+            if external_id is not None else None
+        if first is None:
+            raise
+        return first
+
+
+def _insert(store: Store, svc: Service, c: Capture, *, recorded_by: str, source: str,
+            external_id: str | None, request_hash: str | None) -> int:
     def kept(field: str, value: str | None) -> str | None:
         return redact_field(field, value or None, names=svc.redact_names)[0] \
             if svc.redact else value or None
@@ -71,6 +141,7 @@ def store_demand(store: Store, svc: Service, c: Capture, *, recorded_by: str,
             first_point_resolved=c.first_point_resolved, case_id=kept("case_id", c.case_id),
             recorded_by=recorded_by, source=source,
             suggested_nature=c.suggested_nature, suggested_confidence=c.suggested_confidence,
+            external_id=external_id, request_hash=request_hash,
         ).returning(demands.c.id)).scalar_one())
 
 
@@ -99,12 +170,19 @@ def purge(store: Store, older_than_days: float, actor: str = "cli") -> int:
     """Delete captured demand received more than ``older_than_days`` ago (the retention
     period the data protection policy sets), with login records and ended sessions of the same
     age; audited. Returns how many demands went."""
-    from servicecheck.store.schema import login_attempts, sessions
+    import time
+
+    from servicecheck.store.schema import devices, login_attempts, login_throttle, sessions
+    from servicecheck.store.throttle import QUIET_RESET
 
     cut = now() - dt.timedelta(days=older_than_days)
     with store.writing() as conn:
         gone = conn.execute(demands.delete().where(demands.c.received_at < cut)).rowcount
         conn.execute(login_attempts.delete().where(login_attempts.c.at < cut))
         conn.execute(sessions.delete().where(sessions.c.expires_at < now()))
+        conn.execute(devices.delete().where(devices.c.created_at < cut))
+        # throttle rows quiet long enough to have started again hold nothing worth keeping
+        conn.execute(login_throttle.delete().where(
+            login_throttle.c.next_at < time.time() - QUIET_RESET))
     store.audit(actor, "purge", f"{gone} demands received before {cut:%Y-%m-%d}")
     return int(gone)

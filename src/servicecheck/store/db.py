@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -93,10 +94,24 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` readable and writable by its owner only (0600), whatever the umask,
+    before SQLite opens it: the store holds citizens' words and password hashes. SQLite
+    creates its -wal and -shm files with the database file's permissions. An existing file
+    keeps the permissions its admin gave it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def open_store(url: str, *, run_migrations: bool = True) -> Store:
     """Connect and migrate. ``url`` is a SQLAlchemy URL or a path to a SQLite file."""
     full = database_url(url)
     if full.startswith("sqlite"):
+        file = full.split("?")[0].removeprefix("sqlite:///")
+        if full.startswith("sqlite:///") and file and file != ":memory:":
+            private_file(Path(file))
         engine = sa.create_engine(full, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     else:

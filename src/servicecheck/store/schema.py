@@ -45,7 +45,13 @@ demands = sa.Table(
     sa.Column("source", sa.String(120), nullable=False),  # "form" or "api:<integration>"
     sa.Column("suggested_nature", sa.String(10)),
     sa.Column("suggested_confidence", sa.Float),
+    # the integration's own id for the demand (or its Idempotency-Key): a repeat of the same
+    # post finds the first row instead of storing a second; the hash tells a true repeat
+    # from a different demand sent under the same id
+    sa.Column("external_id", sa.String(200)),
+    sa.Column("request_hash", sa.String(64)),
     sa.Index("ix_demands_service_received", "service", "received_at"),
+    sa.Index("uq_demands_source_external_id", "source", "external_id", unique=True),
 )
 
 api_tokens = sa.Table(
@@ -74,4 +80,24 @@ login_attempts = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("ok", sa.Boolean, nullable=False),
     sa.Index("ix_login_attempts_name_at", "name", "at"),
+)
+
+# Browsers a user has signed in from: a sign-in from one of them is throttled on its own
+# (device cookie, OWASP), so a stranger's guesses at the name never slow the real user there.
+devices = sa.Table(
+    "devices", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # of the cookie's token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One row per user name ("name:...") and per client address ("addr:..."): how many sign-in
+# attempts failed in a row and when the next may be checked (seconds since the epoch). The
+# row is claimed by one conditional UPDATE, so concurrent attempts cannot overrun it.
+login_throttle = sa.Table(
+    "login_throttle", metadata,
+    sa.Column("key", sa.String(160), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_at", sa.Float, nullable=False, server_default="0"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -10,17 +11,35 @@ from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from servicecheck.service import Service
 from servicecheck.store import open_store
 from servicecheck.store.capture import demand_frame
 from servicecheck.web import api, pages
 from servicecheck.web.context import Context
-from servicecheck.web.security import ANALYST, Forbidden, NotLoggedIn, SecurityHeaders
+from servicecheck.web.security import (
+    ANALYST,
+    BodyLimit,
+    Forbidden,
+    NotLoggedIn,
+    SecurityHeaders,
+)
 from servicecheck.web.suggestions import LiveSuggester
+
+LOG = logging.getLogger("servicecheck.web")
 
 # Request threads per worker. Fewer than anyio's default of 40: with 40 threads contending for
 # the GIL, the slowest captures waited 0.4 s at 300 a second; with 16, 40-70 ms (measured,
@@ -56,10 +75,28 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
     return Service(name="Demand")
 
 
+def invalid_request(exc: RequestValidationError) -> str:
+    """FastAPI's list of validation errors as one sentence naming the field, without echoing
+    the value sent (it may be a citizen's words)."""
+    error = exc.errors()[0]
+    if error.get("type") == "json_invalid":
+        return "the body is not valid JSON; send one JSON object with the demand's fields."
+    field = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    if error.get("type") == "missing":
+        message = "is required"
+    elif error.get("type") == "string_unicode":  # pydantic's words for a lone surrogate
+        message = "holds a broken character (a lone UTF-16 surrogate); type or paste it again"
+    return f"{field or 'the body'}: {message[:1].lower() + message[1:]}.".replace("..", ".")
+
+
 def create_app(database: str = "servicecheck.db", *, service: Service | Path | None = None,
-               workspace: str | Path | None = None, secure_cookies: bool = False) -> FastAPI:
+               workspace: str | Path | None = None, secure_cookies: bool = False,
+               trusted_proxies: str | None = None) -> FastAPI:
     """The app over a store (SQLite path or SQLAlchemy URL), migrated on start; the service
-    file gives the typology and redaction; a workspace, if given, feeds the dashboards."""
+    file gives the typology and redaction; a workspace, if given, feeds the dashboards.
+    ``trusted_proxies`` (addresses, comma-separated) may say, in X-Forwarded-For and
+    X-Forwarded-Proto, who the client is and that it came over TLS; nobody else may."""
     ws_path = Path(workspace) if workspace is not None else None
     svc = _service(service, ws_path)
     store = open_store(database)
@@ -80,6 +117,12 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
                   summary="Demand capture and the Check dashboard", lifespan=lifespan)
     app.state.ctx = Context(store, svc, ws_path, suggester, secure_cookies)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)  # added last: runs first, before any route or guard
+    if trusted_proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=[h.strip() for h in trusted_proxies.split(",")])
     static = resources.files("servicecheck.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(pages.router)
@@ -96,6 +139,30 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
                             headers={"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            exc = StarletteHTTPException(400, "the body could not be read; send JSON (or a "
+                                              "form) encoded as UTF-8")
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    def not_valid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": invalid_request(exc)}, status_code=422)
+
+    # A value the checks before the insert did not foresee: one sentence, and nothing logged
+    # (the database's message would carry the citizen's words into the server's log).
+    @app.exception_handler(sa.exc.SQLAlchemyError)
+    def database_refused(_: Request, exc: sa.exc.SQLAlchemyError) -> PlainTextResponse:
+        if isinstance(exc, sa.exc.DataError | sa.exc.IntegrityError):
+            return PlainTextResponse("The database refused a value of this request; check "
+                                     "the fields for unusual characters or very long text.",
+                                     status_code=400)
+        cause = getattr(exc, "orig", None) or exc
+        LOG.error("the database failed a request (%s)", type(cause).__name__)  # no values
+        return PlainTextResponse("The database did not answer; try again in a minute, and "
+                                 "tell the admin if it goes on.", status_code=503)
+
     @app.exception_handler(Forbidden)
     def forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
         return pages.page(request, "error.html", status_code=403, message=exc.why.capitalize()
@@ -105,7 +172,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
 
 
 ENV = ("SERVICECHECK_DATABASE", "SERVICECHECK_SERVICE", "SERVICECHECK_WORKSPACE",
-       "SERVICECHECK_SECURE_COOKIES")
+       "SERVICECHECK_SECURE_COOKIES", "SERVICECHECK_TRUSTED_PROXIES")
 
 
 def app_from_environment() -> FastAPI:
@@ -117,4 +184,5 @@ def app_from_environment() -> FastAPI:
                       service=Path(os.environ["SERVICECHECK_SERVICE"])
                       if os.environ.get("SERVICECHECK_SERVICE") else None,
                       workspace=os.environ.get("SERVICECHECK_WORKSPACE") or None,
-                      secure_cookies=os.environ.get("SERVICECHECK_SECURE_COOKIES") == "1")
+                      secure_cookies=os.environ.get("SERVICECHECK_SECURE_COOKIES") == "1",
+                      trusted_proxies=os.environ.get("SERVICECHECK_TRUSTED_PROXIES") or None)

@@ -3,6 +3,8 @@ suggester and the templates. Built once by create_app and kept on app.state."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ class Context:
     secure_cookies: bool = False
     env: jinja2.Environment = field(default_factory=templates)
     dashboards: dict[tuple[str, float], Any] = field(default_factory=dict)
+    clock: Callable[[], float] = time.time  # sign-in throttling's clock (tests move it on)
 
 
 def ctx(request: Request) -> Context:

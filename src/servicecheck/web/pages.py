@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import secrets
 from typing import Any
 from urllib.parse import quote
@@ -13,15 +14,20 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from servicecheck.io.errors import InputError
+from servicecheck.spreadsheets import safe_frame
 from servicecheck.store import accounts
 from servicecheck.store.accounts import Session
 from servicecheck.store.capture import Capture, count, demand_frame, problems, store_demand
 from servicecheck.store.schema import ROLES
+from servicecheck.store.text import character_problem
+from servicecheck.store.throttle import Throttled
 from servicecheck.web.board import board
 from servicecheck.web.context import ctx
 from servicecheck.web.security import (
     ADMIN,
     ANALYST,
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
     LOGIN_CSRF_COOKIE,
     RECORDER,
     SESSION_COOKIE,
@@ -71,14 +77,19 @@ def login(request: Request, name: str = Form(...), password: str = Form(...),
     if not cookie or not secrets.compare_digest(cookie, csrf):
         raise Forbidden("the sign-in form's security token is missing or out of date; "
                         "reload the page and try again")
-    ip = request.client.host if request.client else "unknown"
-    if accounts.login_refused(c.store, name):
+    address = request.client.host if request.client else "unknown"
+    try:
+        user = accounts.sign_in(c.store, name, password, address, at=c.clock(),
+                                device=request.cookies.get(DEVICE_COOKIE))
+    except Throttled as slow:
+        wait = math.ceil(slow.seconds)
+        who = "for this name" if slow.key.kind == "name" else "from this address"
         refused = page(request, "login.html", status_code=429, login_csrf=csrf,
-                        next=_safe_next(next),
-                        error="Too many failed attempts for this name: wait 15 minutes.")
-        refused.headers["Retry-After"] = str(accounts.FAILURE_WINDOW_MIN * 60)
+                       next=_safe_next(next),
+                       error=f"Too many failed attempts {who}: wait {wait} seconds and try "
+                             "again.")
+        refused.headers["Retry-After"] = str(wait)
         return refused
-    user = accounts.check_password(c.store, name, password, ip)
     if user is None:
         return page(request, "login.html", status_code=401, login_csrf=csrf,
                     next=_safe_next(next), error="That name and password do not match.")
@@ -86,6 +97,9 @@ def login(request: Request, name: str = Form(...), password: str = Form(...),
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_cookie(response, request, SESSION_COOKIE, token,
                max_age=accounts.SESSION_HOURS * 3600)
+    device = accounts.remember_device(c.store, user, request.cookies.get(DEVICE_COOKIE))
+    if device:
+        set_cookie(response, request, DEVICE_COOKIE, device, max_age=DEVICE_DAYS * 86400)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 
@@ -117,13 +131,15 @@ def capture(request: Request, s: Session = RECORDER, verbatim: str = Form(""),
             case_id: str = Form(""), suggested_nature: str = Form(""),
             suggested_confidence: str = Form("")) -> HTMLResponse:
     c = ctx(request)
-    confidence = float(suggested_confidence) if suggested_confidence else None
+    confidence = _confidence(suggested_confidence)
     item = Capture(verbatim=verbatim, channel=channel, nature=nature or "",
                    demand_type=demand_type.strip() or None,
                    failure_kind=failure_kind or None,
                    first_point_resolved=bool(first_point_resolved), case_id=case_id.strip() or None,
                    suggested_nature=suggested_nature or None, suggested_confidence=confidence)
     errors = problems(item, c.service)
+    if suggested_confidence and confidence is None:
+        errors.append("suggested confidence: is not a number from 0 to 1; reload the form")
     saved = None
     if not errors:
         saved = store_demand(c.store, c.service, item, recorded_by=s.user.name, source="form")
@@ -135,6 +151,15 @@ def capture(request: Request, s: Session = RECORDER, verbatim: str = Form(""),
     # most likely on the same line
     return page(request, template, status_code=422 if errors else 200,
                 form=item if errors else None, errors=errors, saved=saved, channel=channel)
+
+
+def _confidence(text: str) -> float | None:
+    """The suggester's confidence the form carried back: a number from 0 to 1, else None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None  # nan fails both comparisons
 
 
 @router.post("/capture/suggest", response_class=HTMLResponse)
@@ -176,6 +201,11 @@ def citizen_journey(request: Request, ref: str = "", s: Session = ADMIN) -> HTML
     from servicecheck.joined_up import journey
 
     c = ctx(request)
+    problem = character_problem(ref) or (
+        "is longer than 200 characters; give the reference itself" if len(ref) > 200 else None)
+    if problem:
+        return page(request, "error.html", status_code=422,
+                    message=f"The citizen reference {problem}.")
     if c.workspace is None:
         return page(request, "error.html", status_code=503,
                     message="No workspace was given to the server: start it with --workspace.")
@@ -193,7 +223,7 @@ def export(request: Request, s: Session = ANALYST) -> Response:
     c = ctx(request)
     frame = demand_frame(c.store, c.service)
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    safe_frame(frame).to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
     c.store.audit(s.user.name, "export", f"demands.csv: {len(frame)} rows")
     stamp = f"{dt.datetime.now(dt.UTC):%Y%m%d-%H%M}"
     return StreamingResponse(iter([buffer.getvalue()]), media_type="text/csv", headers={
@@ -208,41 +238,65 @@ def admin(request: Request, s: Session = ADMIN) -> HTMLResponse:
 
 
 def _admin_page(request: Request, status_code: int = 200, **values: Any) -> HTMLResponse:
-    import sqlalchemy as sa
-
-    from servicecheck.store.schema import api_tokens, users
-
     store = ctx(request).store
-    with store.engine.connect() as conn:
-        people = conn.execute(sa.select(users.c.name, users.c.role, users.c.disabled)
-                              .order_by(users.c.name)).all()
-        tokens = conn.execute(sa.select(api_tokens.c.name, api_tokens.c.created_at,
-                                        api_tokens.c.revoked).order_by(api_tokens.c.name)).all()
     values.setdefault("message", None)
     values.setdefault("new_token", None)
-    return page(request, "admin.html", status_code=status_code, users=people, tokens=tokens,
-                audit=store.audit_log(), roles=ROLES, **values)
+    return page(request, "admin.html", status_code=status_code, users=accounts.list_users(store),
+                tokens=accounts.list_tokens(store), audit=store.audit_log(), roles=ROLES,
+                **values)
+
+
+def _admin_do(request: Request, work: Any, done: str, **values: Any) -> HTMLResponse:
+    """Run one admin action; its InputError is the page's one sentence, with 422."""
+    try:
+        work()
+    except InputError as exc:
+        return _admin_page(request, status_code=422, message=str(exc))
+    return _admin_page(request, message=done, **values)
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
 def add_user(request: Request, s: Session = ADMIN, name: str = Form(""),
              password: str = Form(""), role: str = Form("recorder")) -> HTMLResponse:
-    store = ctx(request).store
-    try:
-        accounts.add_user(store, name.strip(), password, role)
-    except InputError as exc:
-        return _admin_page(request, status_code=422, message=str(exc))
-    store.audit(s.user.name, "user added", f"{name.strip()} ({role})")
-    return _admin_page(request, message=f"Added {name.strip()} as {role}.")
+    return _admin_do(request, lambda: accounts.add_user(ctx(request).store, name.strip(),
+                                                        password, role, actor=s.user.name),
+                     f"Added {name.strip()} as {role}.")
+
+
+@router.post("/admin/users/disable", response_class=HTMLResponse)
+def disable_user(request: Request, s: Session = ADMIN, name: str = Form("")) -> HTMLResponse:
+    return _admin_do(request, lambda: accounts.set_disabled(ctx(request).store, name, True,
+                                                            actor=s.user.name),
+                     f"Disabled {name}: their sessions have ended.")
+
+
+@router.post("/admin/users/enable", response_class=HTMLResponse)
+def enable_user(request: Request, s: Session = ADMIN, name: str = Form("")) -> HTMLResponse:
+    return _admin_do(request, lambda: accounts.set_disabled(ctx(request).store, name, False,
+                                                            actor=s.user.name),
+                     f"Enabled {name}.")
+
+
+@router.post("/admin/users/password", response_class=HTMLResponse)
+def reset_password(request: Request, s: Session = ADMIN, name: str = Form(""),
+                   password: str = Form("")) -> HTMLResponse:
+    return _admin_do(request, lambda: accounts.reset_password(ctx(request).store, name,
+                                                              password, actor=s.user.name),
+                     f"Set a new password for {name}: their sessions have ended.")
 
 
 @router.post("/admin/tokens", response_class=HTMLResponse)
 def add_token(request: Request, s: Session = ADMIN, name: str = Form("")) -> HTMLResponse:
-    store = ctx(request).store
     try:
-        token = accounts.add_token(store, name.strip())
+        token = accounts.add_token(ctx(request).store, name.strip(), actor=s.user.name)
     except InputError as exc:
         return _admin_page(request, status_code=422, message=str(exc))
-    store.audit(s.user.name, "token added", name.strip())
-    return _admin_page(request, new_token=token,
-                       message=f"Token for {name.strip()}: copy it now, it is not shown again.")
+    return _admin_page(request, new_token=token, message=f"Token for {name.strip()}: copy it "
+                       "now, it is not shown again.")
+
+
+@router.post("/admin/tokens/revoke", response_class=HTMLResponse)
+def revoke_token(request: Request, s: Session = ADMIN, name: str = Form("")) -> HTMLResponse:
+    return _admin_do(request, lambda: accounts.revoke_token(ctx(request).store, name,
+                                                            actor=s.user.name),
+                     f"Revoked the token of {name}: it is refused from now on.")

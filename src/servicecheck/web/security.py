@@ -1,13 +1,14 @@
 """Who may do what: sessions from an HttpOnly cookie, roles enforced on the server, a CSRF
-token on every form post, security headers on every response."""
+token on every form post, security headers on every response (HSTS over TLS), and request
+bodies capped before anything reads them."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
 
-from fastapi import Depends, Request, Response
-from starlette.datastructures import MutableHeaders
+from fastapi import Depends, HTTPException, Request, Response
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicecheck.store.accounts import Session, session_for
@@ -15,6 +16,15 @@ from servicecheck.web.context import ctx
 
 SESSION_COOKIE = "sc_session"
 LOGIN_CSRF_COOKIE = "sc_login_csrf"
+# a browser that signed in before: its sign-ins are throttled apart from strangers' guesses
+DEVICE_COOKIE = "sc_device"
+DEVICE_DAYS = 365
+
+# The largest request body read: a capture form or an API post is a few kilobytes; a long
+# letter typed in as the verbatim (10,000 characters) is well under this.
+MAX_BODY = 1024 * 1024
+# a year, as browsers' preload lists ask; sent only on responses that came over TLS
+HSTS = "max-age=31536000; includeSubDomains"
 
 # Scripts and styles only from this server (htmx is vendored); SVG charts are inline.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -97,6 +107,54 @@ class SecurityHeaders:
                 headers["Referrer-Policy"] = "same-origin"
                 if not static:
                     headers["Cache-Control"] = "no-store"  # pages hold citizens' words
+                # "https" when TLS ended here, or at a proxy the admin declared trusted
+                # (serve --trusted-proxy): a client's own X-Forwarded-Proto counts for nothing
+                if scope.get("scheme") == "https":
+                    headers["Strict-Transport-Security"] = HSTS
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+TOO_LARGE = (f"the request is larger than {MAX_BODY // 1024 ** 2} MiB; send less: a demand's "
+             "words fit in a few kilobytes")
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, TOO_LARGE)
+
+
+class BodyLimit:
+    """Refuse a body over MAX_BODY before the app sees the request (so before sign-in or a
+    token is checked) when its Content-Length says so, without reading it; a body sent
+    without a length is counted as it arrives and refused at the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            status, text = (413, TOO_LARGE) if length.isdigit() else \
+                (400, "the Content-Length header is not a number; send the body's size")
+            response = Response(text + ".", status_code=status, media_type="text/plain",
+                                headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge()  # FastAPI passes an HTTPException through as 413
+            return message
+
+        await self.app(scope, counted, send)
