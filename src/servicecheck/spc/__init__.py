@@ -4,7 +4,8 @@ Presets and the references they match exactly:
 
 - ``ptd``: NHSRplotthedots 0.2.2 (Making Data Count)
 - ``mdc2023``: Making Data Count after its November 2023 change
-- ``anhoej``: qicharts2 0.8.1 I, MR and run charts with Anhøj runs analysis
+- ``anhoej``: qicharts2 0.8.1 with Anhøj runs analysis (``qic``: run, I, MR, T, G, C, P,
+  P′, U and U′ charts)
 - ``wheeler``: Wheeler's XmR with the four Western Electric rules
 """
 
@@ -65,6 +66,7 @@ def xmr(
     if preset == "anhoej":
         if phases:
             params.setdefault("part", [int(p) - 1 for p in phases])
+        params.setdefault("chart", "i")
         return qic(values, labels=labels, **params)
     if preset == "wheeler":
         if phases:
