@@ -132,3 +132,66 @@ def test_case_table_keeps_row_order_and_names_bad_rows(tmp_path: Path) -> None:
     df = read_log(f, case="ref", wide={"opened": "Opened", "closed": "Closed"}).to_pandas()
     assert df["activity"].tolist() == ["Opened", "Closed", "Opened"]  # tie kept in map order
     assert "opened" not in df.columns and "ref" not in df.columns
+
+
+# working-day timescales: Awaab's Law's "10 working days" beside a 24-hour priority, with
+# bank holidays, the service's own closure days and a clock change between UTC and the
+# service's zone (Europe/London)
+WD_SERVICE = {
+    "name": "damp and mould",
+    "clock": {"start": ["Reported"], "end": ["Completed"]},
+    "need": {"link_column": "need_id"},
+    "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
+                "timescales": {"DM": "10 working days", "P1": "24h"}, "default": "10wd",
+                "calendar": "england-and-wales",
+                "closures": ["2023-12-27", "2023-12-28", "2023-12-29"]},
+}
+WD_ORDERS = [
+    # (order, priority, raised (UTC), closed (UTC), working days, within, why)
+    ("O1", "DM", "2023-05-05 09:00", "2023-05-19 16:00", 9, True,
+     "14 calendar days, but the coronation Monday is no working day"),
+    ("O2", "DM", "2023-12-20 10:00", "2024-01-05 10:00", 6, True,
+     "Christmas, New Year's Day and the three closure days are skipped"),
+    ("O3", "DM", "2023-06-05 09:00", "2023-06-20 09:00", 11, False, "one working day over"),
+    ("O4", "P1", "2023-06-01 09:00", "2023-06-02 08:00", None, True, "a 24-hour priority"),
+    ("O5", "DM", "2023-06-01 23:30", "2023-06-16 23:30", 10, True,
+     "00:30 BST on Friday to 00:30 BST on Saturday: 10 working days in London, 11 in UTC"),
+    ("O6", "", "2023-06-05 09:00", "2023-06-19 09:00", 10, True, "the default, 10wd"),
+]
+
+
+def test_working_day_timescales(tmp_path: Path) -> None:
+    rows = ["need_id,case_id,activity,timestamp,priority"]
+    for case, prio, raised, closed, *_ in WD_ORDERS:
+        rows += [f"N{case},{case},Reported,{raised},{prio}",
+                 f"N{case},{case},Raised,{raised},{prio}",
+                 f"N{case},{case},Closed,{closed},{prio}",
+                 f"N{case},{case},Completed,{closed},{prio}"]
+    f = tmp_path / "log.csv"
+    f.write_text("\n".join(rows) + "\n")
+    svc = Service.from_dict(WD_SERVICE)
+    assert svc.targets is not None
+    assert svc.targets.timescales_working_days == {"DM": 10}
+    assert svc.targets.timescales_days == {"P1": 1.0}
+    assert svc.targets.default_working_days == 10 and svc.targets.default_days is None
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    v = target_view(ws, svc)
+    o = v.orders.set_index("case_id")
+    for case, _prio, _r, _c, days, within, why in WD_ORDERS:
+        if days is not None:
+            assert o.loc[case, "regime_working_days"] == days, why
+        assert bool(o.loc[case, "within_target"]) is within, why
+    assert v.calendar == ("working days: Monday to Friday, less england-and-wales bank "
+                          "holidays, and 3 local closure days")
+
+
+@pytest.mark.parametrize(("targets", "words"), [
+    ({"calendar": "wales"}, "'wales' is not a UK working-day calendar"),
+    ({"closures": ["27/12/2023"]}, "closure day '27/12/2023' is not a date"),
+])
+def test_working_day_calendar_mistakes_are_one_sentence(targets: dict[str, object],
+                                                        words: str) -> None:
+    data = {**SERVICE, "targets": {**SERVICE["targets"], **targets}}  # type: ignore[dict-item]
+    with pytest.raises(InputError, match=words):
+        Service.from_dict(data)

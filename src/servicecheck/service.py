@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from servicecheck.io.errors import InputError
+from servicecheck.workdays import CALENDARS
 
 DEFAULT_FAILURE_KINDS = (
     "not done",
@@ -24,6 +25,14 @@ DEFAULT_FAILURE_KINDS = (
 )
 DEFAULT_CHANNELS = ("phone", "web", "counter", "email", "letter", "visit", "app", "unknown")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|d|days?|w|weeks?)\s*$", re.I)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WORKING_DAYS = re.compile(r"^\s*(\d+)\s*(wd|working[ _-]?days?)\s*$", re.I)
+
+
+def working_days(text: str | int | float) -> int | None:
+    """'10wd' or '10 working days' as a whole number of working days; None otherwise."""
+    m = _WORKING_DAYS.match(str(text))
+    return int(m.group(1)) if m else None
 
 
 def parse_duration_days(text: str | int | float, *, where: str, source: str) -> float:
@@ -70,6 +79,12 @@ class TargetRegime:
     default_days: float | None = None
     due_column: str | None = None
     due_format: str | None = None
+    # timescales counted in working days (weekends, the calendar's bank holidays and the
+    # closures skipped), per priority and for anything else
+    timescales_working_days: dict[str, int] = field(default_factory=dict)
+    default_working_days: int | None = None
+    calendar: str = "england-and-wales"
+    closures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,7 @@ SERVICE_KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("types", "failure_kinds", "channels", "redact", "handling_minutes",
                "cost_per_minute", "link_within_days"),
     "targets": ("name", "unit", "start", "end", "priority_column", "timescales", "default",
-                "due_column", "due_format"),
+                "due_column", "due_format", "calendar", "closures"),
     "system_conditions": ("name", "kind", "note", "causes"),
     "costs": COST_KEYS,
 }
@@ -207,11 +222,26 @@ class Service:
         targets = None
         if "targets" in data:
             t = _table(data, "targets", source)
+            given = {str(k): v for k, v in _table(t, "timescales", source).items()}
+            wd = {k: n for k, v in given.items() if (n := working_days(v)) is not None}
             scales = {
-                str(k): parse_duration_days(v, where=f"targets.timescales.{k}", source=source)
-                for k, v in _table(t, "timescales", source).items()
+                k: parse_duration_days(v, where=f"targets.timescales.{k}", source=source)
+                for k, v in given.items() if k not in wd
             }
             default = t.get("default")
+            default_wd = None if default is None else working_days(default)
+            if default_wd is not None:
+                default = None
+            calendar = str(t.get("calendar", "england-and-wales"))
+            if calendar not in CALENDARS:
+                raise InputError(f"'{calendar}' is not a UK working-day calendar",
+                                 source=source, column="targets.calendar",
+                                 fix=f"write one of {', '.join(CALENDARS)}")
+            closures = _strs(t, "closures", source, "targets.")
+            for day in closures:
+                if not _ISO_DATE.match(day):
+                    raise InputError(f"closure day '{day}' is not a date", source=source,
+                                     column="targets.closures", fix="write it as YYYY-MM-DD")
             targets = TargetRegime(
                 name=str(t.get("name", "")),
                 unit=str(t.get("unit", "case")),
@@ -223,6 +253,10 @@ class Service:
                 else parse_duration_days(default, where="targets.default", source=source),
                 due_column=t.get("due_column"),
                 due_format=t.get("due_format"),
+                timescales_working_days=wd,
+                default_working_days=default_wd,
+                calendar=calendar,
+                closures=closures,
             )
         conditions = tuple(
             SystemCondition(
