@@ -137,10 +137,12 @@ def test_case_table_keeps_row_order_and_names_bad_rows(tmp_path: Path) -> None:
 # working-day timescales: Awaab's Law's "10 working days" beside a 24-hour priority, with
 # bank holidays, the service's own closure days and a clock change between UTC and the
 # service's zone (Europe/London)
+# the citizen's clock and needs of the services below: one need per order
+ORDER_CLOCKS = {"clock": {"start": ["Reported"], "end": ["Completed"]},
+                "need": {"link_column": "need_id"}}
 WD_SERVICE = {
+    **ORDER_CLOCKS,
     "name": "damp and mould",
-    "clock": {"start": ["Reported"], "end": ["Completed"]},
-    "need": {"link_column": "need_id"},
     "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
                 "timescales": {"DM": "10 working days", "P1": "24h"}, "default": "10wd",
                 "calendar": "england-and-wales",
@@ -161,21 +163,12 @@ WD_ORDERS = [
 
 
 def test_working_day_timescales(tmp_path: Path) -> None:
-    rows = ["need_id,case_id,activity,timestamp,priority"]
-    for case, prio, raised, closed, *_ in WD_ORDERS:
-        rows += [f"N{case},{case},Reported,{raised},{prio}",
-                 f"N{case},{case},Raised,{raised},{prio}",
-                 f"N{case},{case},Closed,{closed},{prio}",
-                 f"N{case},{case},Completed,{closed},{prio}"]
-    f = tmp_path / "log.csv"
-    f.write_text("\n".join(rows) + "\n")
-    svc = Service.from_dict(WD_SERVICE)
+    ws, svc = _orders_workspace(tmp_path, WD_SERVICE,
+                                [(c, p, r, r, e) for c, p, r, e, *_ in WD_ORDERS])
     assert svc.targets is not None
     assert svc.targets.timescales_working_days == {"DM": 10}
     assert svc.targets.timescales_days == {"P1": 1.0}
     assert svc.targets.default_working_days == 10 and svc.targets.default_days is None
-    ws = Workspace()
-    import_events(ws, f, service=svc, timezone="UTC")
     v = target_view(ws, svc)
     o = v.orders.set_index("case_id")
     for case, _prio, _r, _c, days, within, why in WD_ORDERS:
@@ -186,6 +179,24 @@ def test_working_day_timescales(tmp_path: Path) -> None:
                           "holidays, and 3 local closure days")
 
 
+def _orders_workspace(tmp_path: Path, service: dict[str, object],
+                      orders: list[tuple[str, str, str, str, str]]) -> tuple[Workspace, Service]:
+    """One need per order: (order, priority, reported, raised, closed or '' while open)."""
+    rows = ["need_id,case_id,activity,timestamp,priority"]
+    for case, prio, reported, raised, closed in orders:
+        rows += [f"N{case},{case},Reported,{reported},{prio}",
+                 f"N{case},{case},Raised,{raised},{prio}"]
+        if closed:
+            rows += [f"N{case},{case},Closed,{closed},{prio}",
+                     f"N{case},{case},Completed,{closed},{prio}"]
+    f = tmp_path / "log.csv"
+    f.write_text("\n".join(rows) + "\n")
+    svc = Service.from_dict(service)
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    return ws, svc
+
+
 @pytest.mark.parametrize(("targets", "words"), [
     ({"calendar": "wales"}, "'wales' is not a UK working-day calendar"),
     ({"closures": ["27/12/2023"]}, "closure day '27/12/2023' is not a date"),
@@ -194,4 +205,45 @@ def test_working_day_calendar_mistakes_are_one_sentence(targets: dict[str, objec
                                                         words: str) -> None:
     data = {**SERVICE, "targets": {**SERVICE["targets"], **targets}}  # type: ignore[dict-item]
     with pytest.raises(InputError, match=words):
+        Service.from_dict(data)
+
+
+# TSM RP02: emergency and non-emergency repairs completed within the landlord's timescale,
+# per reporting year (1 April to 31 March, in the service's zone)
+RP02_SERVICE = {
+    **ORDER_CLOCKS,
+    "name": "repairs",
+    "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
+                "timescales": {"P1": "24h", "P2": "5wd"}, "preset": "tsm-rp02",
+                "emergency": ["P1"]},
+}
+RP02_ORDERS = [
+    # (order, priority, reported, raised, closed or "", all UTC)
+    ("O1", "P1", "2024-03-30 10:00", "2024-03-30 10:00", "2024-03-31 09:00"),
+    # closed 23:30 UTC on 31 March 2024 is 00:30 BST on 1 April: the next reporting year
+    ("O2", "P1", "2024-03-31 22:00", "2024-03-31 22:00", "2024-03-31 23:30"),
+    ("O3", "P2", "2024-03-28 09:00", "2024-04-02 09:00", "2024-04-12 09:00"),  # 8 wd: out
+    ("O4", "P2", "2024-04-15 09:00", "2024-04-15 09:00", "2024-04-19 09:00"),  # 4 wd: in
+    ("O5", "P1", "2024-05-01 09:00", "2024-05-01 09:00", "2024-05-03 09:00"),  # 48 h: out
+    ("O6", "P3", "2024-05-01 09:00", "2024-05-01 09:00", "2024-05-10 09:00"),  # no timescale
+    ("O7", "P2", "2024-05-20 09:00", "2024-05-20 09:00", ""),                  # still open
+]
+
+
+def test_tsm_rp02_by_hand(tmp_path: Path) -> None:
+    from servicecheck.regulators import tsm_rp02
+
+    ws, svc = _orders_workspace(tmp_path, RP02_SERVICE, RP02_ORDERS)
+    got = tsm_rp02(target_view(ws, svc), svc)
+    want = pd.DataFrame([
+        ("2023/24", "emergency", 1, 1, 1.0, 0, 1, 23 / 24, True),
+        ("2024/25", "emergency", 2, 1, 0.5, 0, 2, (1.5 / 24 + 2) / 2, True),
+        ("2024/25", "non-emergency", 2, 1, 0.5, 1, 3, 9.0, True),
+    ], columns=got.columns)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_an_unknown_preset_is_one_sentence() -> None:
+    data = {**SERVICE, "targets": {**SERVICE["targets"], "preset": "tsm-rp99"}}  # type: ignore[dict-item]
+    with pytest.raises(InputError, match="'tsm-rp99' is not a regulator's preset"):
         Service.from_dict(data)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from servicecheck.io.errors import InputError
+from servicecheck.regulators import PRESETS as REGULATOR_PRESETS
 from servicecheck.workdays import CALENDARS
 
 DEFAULT_FAILURE_KINDS = (
@@ -85,6 +86,8 @@ class TargetRegime:
     default_working_days: int | None = None
     calendar: str = "england-and-wales"
     closures: tuple[str, ...] = ()
+    preset: str | None = None  # a regulator's figure to compute (servicecheck.regulators)
+    emergency: tuple[str, ...] = ()  # the priorities the landlord counts as emergencies
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ SERVICE_KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("types", "failure_kinds", "channels", "redact", "handling_minutes",
                "cost_per_minute", "link_within_days"),
     "targets": ("name", "unit", "start", "end", "priority_column", "timescales", "default",
-                "due_column", "due_format", "calendar", "closures"),
+                "due_column", "due_format", "calendar", "closures", "preset", "emergency"),
     "system_conditions": ("name", "kind", "note", "causes"),
     "costs": COST_KEYS,
 }
@@ -242,6 +245,11 @@ class Service:
                 if not _ISO_DATE.match(day):
                     raise InputError(f"closure day '{day}' is not a date", source=source,
                                      column="targets.closures", fix="write it as YYYY-MM-DD")
+            preset = t.get("preset")
+            if preset is not None and preset not in REGULATOR_PRESETS:
+                raise InputError(f"'{preset}' is not a regulator's preset", source=source,
+                                 column="targets.preset",
+                                 fix=f"write one of {', '.join(REGULATOR_PRESETS)}")
             targets = TargetRegime(
                 name=str(t.get("name", "")),
                 unit=str(t.get("unit", "case")),
@@ -257,6 +265,8 @@ class Service:
                 default_working_days=default_wd,
                 calendar=calendar,
                 closures=closures,
+                preset=preset,
+                emergency=_strs(t, "emergency", source, "targets."),
             )
         conditions = tuple(
             SystemCondition(
