@@ -247,3 +247,66 @@ def test_an_unknown_preset_is_one_sentence() -> None:
     data = {**SERVICE, "targets": {**SERVICE["targets"], "preset": "tsm-rp99"}}  # type: ignore[dict-item]
     with pytest.raises(InputError, match="'tsm-rp99' is not a regulator's preset"):
         Service.from_dict(data)
+
+
+AWAAB_SERVICE = {
+    **ORDER_CLOCKS,
+    "name": "damp and mould",
+    "targets": {"start": ["Reported"], "end": ["Closed"], "priority_column": "priority",
+                "preset": "awaabs-law", "emergency": ["E"],
+                "steps": {"investigated": ["Inspected"], "summary": ["Findings sent"],
+                          "made_safe": ["Made safe"], "further_work": ["Works started"]}},
+}
+AWAAB_LOG = [
+    # a significant hazard reported on Friday 5 May 2023, across the coronation and the
+    # spring bank holiday: investigated on the 9th working day, findings on the 3rd after,
+    # made safe on the 5th, further work begun 13 weeks after the investigation
+    ("H1", "DM", "Reported", "2023-05-05 10:00"), ("H1", "DM", "Inspected", "2023-05-19 10:00"),
+    ("H1", "DM", "Findings sent", "2023-05-24 10:00"),
+    ("H1", "DM", "Made safe", "2023-05-26 10:00"),
+    ("H1", "DM", "Works started", "2023-08-18 10:00"),
+    # investigated on the 11th working day; no findings or safety work when the data end
+    ("H2", "DM", "Reported", "2023-06-05 09:00"), ("H2", "DM", "Inspected", "2023-06-20 09:00"),
+    # an emergency: investigated in 4 hours, made safe in 25
+    ("H3", "E", "Reported", "2023-09-01 08:00"), ("H3", "E", "Inspected", "2023-09-01 12:00"),
+    ("H3", "E", "Made safe", "2023-09-02 09:00"),
+]
+AWAAB_WANT = [
+    # case, step, elapsed (None: not done), within, overdue
+    ("H1", "further_work", 91.0, False, False),
+    ("H1", "investigated", 9.0, True, False),
+    ("H1", "made_safe", 5.0, True, False),
+    ("H1", "summary", 3.0, True, False),
+    ("H2", "further_work", None, None, False),  # 74 of its 84 days gone: not yet overdue
+    ("H2", "investigated", 11.0, False, False),
+    ("H2", "made_safe", None, None, True),
+    ("H2", "summary", None, None, True),
+    ("H3", "investigated", 4.0, True, False),
+    ("H3", "made_safe", 25.0, False, False),
+]
+
+
+def test_awaabs_law_by_hand(tmp_path: Path) -> None:
+    from servicecheck.regulators import awaabs_law
+
+    rows = ["need_id,case_id,activity,timestamp,priority"]
+    rows += [f"N{c},{c},{a},{ts},{p}" for c, p, a, ts in AWAAB_LOG]
+    f = tmp_path / "log.csv"
+    f.write_text("\n".join(rows) + "\n")
+    svc = Service.from_dict(AWAAB_SERVICE)
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    got = awaabs_law(ws, svc)
+    assert set(got[got["case_id"] == "H3"]["hazard"]) == {"emergency"}
+    assert set(got[got["case_id"] != "H3"]["hazard"]) == {"significant"}
+    have = [(r.case_id, r.step, None if pd.isna(r.elapsed) else float(r.elapsed),
+             None if pd.isna(r.within) else bool(r.within), bool(r.overdue))
+            for r in got.itertuples()]
+    assert have == AWAAB_WANT
+
+
+def test_an_unknown_step_is_one_sentence() -> None:
+    data = {**AWAAB_SERVICE, "targets": {**AWAAB_SERVICE["targets"],  # type: ignore[dict-item]
+                                         "steps": {"inspected": ["Inspected"]}}}
+    with pytest.raises(InputError, match="'inspected' is not a step the presets know"):
+        Service.from_dict(data)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from servicecheck.io.errors import InputError
+from servicecheck.regulators import AWAAB_STEP_NAMES
 from servicecheck.regulators import PRESETS as REGULATOR_PRESETS
 from servicecheck.workdays import CALENDARS
 
@@ -88,6 +89,7 @@ class TargetRegime:
     closures: tuple[str, ...] = ()
     preset: str | None = None  # a regulator's figure to compute (servicecheck.regulators)
     emergency: tuple[str, ...] = ()  # the priorities the landlord counts as emergencies
+    steps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a preset's step marks
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ SERVICE_KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("types", "failure_kinds", "channels", "redact", "handling_minutes",
                "cost_per_minute", "link_within_days"),
     "targets": ("name", "unit", "start", "end", "priority_column", "timescales", "default",
-                "due_column", "due_format", "calendar", "closures", "preset", "emergency"),
+                "due_column", "due_format", "calendar", "closures", "preset", "emergency", "steps"),
     "system_conditions": ("name", "kind", "note", "causes"),
     "costs": COST_KEYS,
 }
@@ -250,6 +252,11 @@ class Service:
                 raise InputError(f"'{preset}' is not a regulator's preset", source=source,
                                  column="targets.preset",
                                  fix=f"write one of {', '.join(REGULATOR_PRESETS)}")
+            odd = set(_table(t, "steps", source)) - set(AWAAB_STEP_NAMES)
+            if odd:
+                raise InputError(f"'{sorted(odd)[0]}' is not a step the presets know",
+                                 source=source, column="targets.steps",
+                                 fix=f"name steps among {', '.join(AWAAB_STEP_NAMES)}")
             targets = TargetRegime(
                 name=str(t.get("name", "")),
                 unit=str(t.get("unit", "case")),
@@ -267,6 +274,8 @@ class Service:
                 closures=closures,
                 preset=preset,
                 emergency=_strs(t, "emergency", source, "targets."),
+                steps={str(k): _strs(t["steps"], str(k), source, "targets.steps.")
+                       for k in _table(t, "steps", source)},
             )
         conditions = tuple(
             SystemCondition(
