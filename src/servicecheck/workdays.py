@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -116,6 +117,29 @@ def _local_days(values: Any, tz: str) -> tuple[npt.NDArray[np.datetime64], pd.Se
     return local.dt.normalize().to_numpy().astype("datetime64[D]"), ts
 
 
+def _count(a: npt.NDArray[np.datetime64], b: npt.NDArray[np.datetime64],
+           cal: np.busdaycalendar) -> npt.NDArray[np.int64]:
+    """Working days in (a, b], negative when b is before a (then those in (b, a])."""
+    one = np.timedelta64(1, "D")
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    # busday_count counts [begin, end): shifting both by a day counts (start, end]
+    n: npt.NDArray[np.int64] = np.where(b < a, -1, 1) * np.busday_count(lo + one, hi + one,
+                                                                         busdaycal=cal)
+    return n
+
+
+def _offset(days: npt.NDArray[np.datetime64], steps: npt.NDArray[np.int64],
+            cal: np.busdaycalendar) -> npt.NDArray[np.datetime64]:
+    """The steps-th working day after each day (before it for negative steps)."""
+    res = days.copy()
+    fwd, back = steps > 0, steps < 0
+    # a start on a closed day: its first working day after is the next open one, so roll
+    # back before counting forward (and forward before counting back)
+    res[fwd] = np.busday_offset(days[fwd], steps[fwd], roll="backward", busdaycal=cal)
+    res[back] = np.busday_offset(days[back], steps[back], roll="forward", busdaycal=cal)
+    return res
+
+
 def between_many(starts: Any, ends: Any, calendar: str = "england-and-wales", *,
                  closures: Closures = (), tz: str = DEFAULT_TZ) -> npt.NDArray[np.float64]:
     """Working days after each start up to and including its end (NaN where either is
@@ -128,12 +152,7 @@ def between_many(starts: Any, ends: Any, calendar: str = "england-and-wales", *,
     cal = _calendar_for(calendar, np.concatenate([a, b]), 0, tuple(closures))
     out = np.full(a.shape[0], np.nan)
     ok = ~(np.isnat(a) | np.isnat(b))
-    one = np.timedelta64(1, "D")
-    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
-    # busday_count counts [begin, end): shifting both by a day counts (start, end]; an end
-    # before its start counts (end, start], negative
-    sign = np.where(b[ok] < a[ok], -1, 1)
-    out[ok] = sign * np.busday_count(lo + one, hi + one, busdaycal=cal)
+    out[ok] = _count(a[ok], b[ok], cal)
     return out
 
 
@@ -148,11 +167,7 @@ def add_many(starts: Any, n: int | Sequence[int] | npt.NDArray[np.integer[Any]],
     cal = _calendar_for(calendar, days, spread, tuple(closures))
     ok = ~np.isnat(days)
     res = days.copy()
-    fwd, back = ok & (steps > 0), ok & (steps < 0)
-    # a start on a closed day: its first working day after is the next open one, so roll
-    # back before counting forward (and forward before counting back)
-    res[fwd] = np.busday_offset(days[fwd], steps[fwd], roll="backward", busdaycal=cal)
-    res[back] = np.busday_offset(days[back], steps[back], roll="forward", busdaycal=cal)
+    res[ok] = _offset(days[ok], steps[ok], cal)
     if given is None:
         return pd.Series([None if np.isnat(d) else d.astype(dt.date) for d in res],
                          dtype=object)
@@ -166,24 +181,47 @@ def add_many(starts: Any, n: int | Sequence[int] | npt.NDArray[np.integer[Any]],
     return out
 
 
+def _day(when: dt.date | dt.datetime, tz: str) -> np.datetime64:
+    """The date of a date or timestamp in the service's zone (naive = already local)."""
+    if isinstance(when, dt.datetime):
+        if when.tzinfo is not None:
+            when = when.astimezone(ZoneInfo(tz))
+        return np.datetime64(when.date(), "D")
+    if isinstance(when, dt.date):
+        return np.datetime64(when, "D")
+    raise ValueError(f"'{when}' is not a date or a time")
+
+
 def between(start: dt.date | dt.datetime, end: dt.date | dt.datetime,
             calendar: str = "england-and-wales", *, closures: Closures = (),
             tz: str = DEFAULT_TZ) -> int:
     """Working days after ``start`` up to and including ``end`` (see the module's
     convention): ``between(date(2023, 5, 5), date(2023, 5, 9))`` is 1, the coronation
     bank holiday on Monday 8 May not counting."""
-    got = between_many([start], [end], calendar, closures=closures, tz=tz)[0]
-    if np.isnan(got):
-        raise ValueError("between needs a start and an end date")
-    return int(got)
+    a, b = np.array([_day(start, tz)]), np.array([_day(end, tz)])
+    cal = _calendar_for(calendar, np.concatenate([a, b]), 0, tuple(closures))
+    return int(_count(a, b, cal)[0])
 
 
 def add(start: _When, n: int, calendar: str = "england-and-wales", *,
         closures: Closures = (), tz: str = DEFAULT_TZ) -> _When:
     """The ``n``-th working day after ``start``: a date for a date, a timestamp with the
     same wall-clock time (and the same zone) for a timestamp."""
-    got = add_many([start], n, calendar, closures=closures, tz=tz).iloc[0]
-    if isinstance(start, dt.datetime) and not isinstance(start, pd.Timestamp):
-        py = pd.Timestamp(got).to_pydatetime()
-        got = py.astimezone(start.tzinfo) if start.tzinfo is not None else py
-    return got  # type: ignore[no-any-return]
+    if n == 0:
+        return start
+    day = np.array([_day(start, tz)])
+    cal = _calendar_for(calendar, day, n, tuple(closures))
+    moved: dt.date = _offset(day, np.array([n], dtype=np.int64), cal)[0].astype(dt.date)
+    if not isinstance(start, dt.datetime):
+        return moved
+    if start.tzinfo is None:
+        wall = dt.datetime.combine(moved, start.time())
+        return (pd.Timestamp(wall) if isinstance(start, pd.Timestamp)
+                else wall)
+    zone = ZoneInfo(tz)
+    # the same wall-clock time on the new date, at that date's offset (GMT or BST): a
+    # working day is never a Sunday, so never the night the clocks change
+    local = dt.datetime.combine(moved, start.astimezone(zone).time(), tzinfo=zone)
+    if isinstance(start, pd.Timestamp):
+        return pd.Timestamp(local).tz_convert(start.tz)
+    return local.astimezone(start.tzinfo)
