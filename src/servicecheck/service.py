@@ -93,6 +93,16 @@ class TargetRegime:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A change the team made to the system, from the service file's change log."""
+
+    date: str  # ISO date
+    what: str
+    by: str = ""
+    rebase: bool = False  # the team says the limits are recalculated from this date
+
+
+@dataclass(frozen=True)
 class SystemCondition:
     name: str
     kind: str
@@ -117,6 +127,7 @@ SERVICE_KEYS: dict[str, tuple[str, ...]] = {
     "targets": ("name", "unit", "start", "end", "priority_column", "timescales", "default",
                 "due_column", "due_format", "calendar", "closures", "preset", "emergency", "steps"),
     "system_conditions": ("name", "kind", "note", "causes"),
+    "changes": ("date", "what", "by", "rebase"),
     "costs": COST_KEYS,
 }
 
@@ -164,6 +175,22 @@ class Service:
     system_conditions: tuple[SystemCondition, ...] = ()
     costs: Costs = field(default_factory=Costs)
     path: Path | None = None
+    changes: tuple[Change, ...] = ()  # the team's change log, in date order
+
+    @property
+    def phase_dates(self) -> list[str]:
+        """Where limits are recalculated: the redesign date and every change the team
+        marked ``rebase``; never a date the tool inferred."""
+        dates = {c.date for c in self.changes if c.rebase}
+        if self.redesign_date:
+            dates.add(str(self.redesign_date))
+        return sorted(dates)
+
+    def change_before(self, when: Any) -> Change | None:
+        """The latest change on or before a date: the change a signal follows, if any."""
+        day = str(when)[:10]
+        done = [c for c in self.changes if c.date <= day]
+        return done[-1] if done else None
 
     @property
     def key(self) -> str:
@@ -287,6 +314,9 @@ class Service:
             for c in data.get("system_conditions", [])
         )
         costs = _costs(data, source)
+        changes = tuple(sorted((_change(c, i, source) for i, c in
+                                enumerate(data.get("changes", []), start=1)),
+                               key=lambda c: c.date))
         columns = {str(k): str(v) for k, v in _table(data, "columns", source).items()}
         return cls(
             name=name,
@@ -315,7 +345,19 @@ class Service:
             system_conditions=conditions,
             costs=costs,
             path=path,
+            changes=changes,
         )
+
+
+def _change(c: Any, i: int, source: str) -> Change:
+    d = c if isinstance(c, dict) else {}
+    day, what = str(d.get("date", "")), d.get("what")
+    if not _ISO_DATE.match(day) or not what:
+        raise InputError(f"change {i} needs a date (YYYY-MM-DD) and what was changed",
+                         source=source, column="changes",
+                         fix='write it like [[changes]] date = "2025-03-03" what = "..."')
+    return Change(date=day, what=str(what), by=str(d.get("by", "")),
+                  rebase=bool(d.get("rebase", False)))
 
 
 
