@@ -316,7 +316,8 @@ def main() -> None:
         out.append({"id": cid, "description": what, "source": SOURCE, "input": inp,
                     "expected": r12(exp)})
     path = Path(__file__).with_name("qicharts2_derived_cases.json")
-    path.write_text(json.dumps(out, indent=1) + "\n")
+    # one case a line: small diffs when a case is added
+    path.write_text("[\n" + ",\n".join(json.dumps(c) for c in out) + "\n]\n")
     print(f"{len(out)} cases written to {path}")
 
 
