@@ -196,7 +196,7 @@ def runs_analysis(y: FloatArray, cl: FloatArray | float, n_obs: int) -> RunsAnal
 
 
 def qic(
-    values: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
     n: Sequence[float] | np.ndarray | None = None,
     *,
     chart: str = "run",
@@ -207,20 +207,20 @@ def qic(
     screenedmr: bool = True,
     labels: Sequence[Any] | None = None,
 ) -> Chart:
-    """A qicharts2 chart of ``values`` (numerators when denominators ``n`` are given), with
+    """A qicharts2 chart of ``y`` (numerators when denominators ``n`` are given), with
     qicharts2's arithmetic and the Anhøj runs analysis. The chart's per-point ``cl``,
     ``lcl``, ``ucl``, ``lcl_95``, ``ucl_95`` and ``sigma_signal`` are qicharts2's columns;
     ``qic_data()`` gives them all under qicharts2's names."""
     if chart not in CHARTS:
         raise ValueError(f"chart must be one of {', '.join(CHARTS)}, not {chart!r}")
-    y_sum = as_values(values)
+    y_sum = as_values(y)
     size = y_sum.shape[0]
     if n is None:
         if chart in NEEDS_N:
             raise ValueError(f"a {chart} chart plots values over denominators: give n, one "
                              "denominator per value")
         den = np.full(size, np.nan)
-        y = y_sum.copy()
+        ratio = y_sum.copy()
     else:
         den = as_values(n)
         if den.shape[0] != size:
@@ -230,7 +230,7 @@ def qic(
         gone = np.isnan(y_sum) | np.isnan(den)
         y_sum, den = np.where(gone, np.nan, y_sum), np.where(gone, np.nan, den)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = y_sum / den
+            ratio = y_sum / den
     lab = default_labels(size, labels)
     if freeze is not None and part is not None:
         raise ValueError("freeze and part cannot be combined; use one or the other")
@@ -252,7 +252,7 @@ def qic(
     for g, (a, b) in enumerate(itertools.pairwise(bounds)):
         group[a:b] = g
         inc = include[a:b]
-        this = _Part(y[a:b], y_sum[a:b], den[a:b], baseline[a:b] & inc, screenedmr)
+        this = _Part(ratio[a:b], y_sum[a:b], den[a:b], baseline[a:b] & inc, screenedmr)
         lines = fn(this)
         amrs.append(this.amr)
         for key, v in zip(cols, lines, strict=True):
@@ -289,7 +289,7 @@ def qic(
     signals.sort(key=lambda s: s.points[0])
     mr = np.full(size, np.nan)
     for a, b in itertools.pairwise(bounds):
-        mr[a + 1:b] = np.abs(np.diff(y[a:b]))
+        mr[a + 1:b] = np.abs(np.diff(ratio[a:b]))
     return Chart(
         preset="anhoej",
         rule_set=RULE_SET,
