@@ -112,8 +112,10 @@ def test_the_first_check_tutorial_runs(tutorial_folder: Path) -> None:
 
 
 def test_the_charts_page_runs(tutorial_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_page(DOCS / "charts.md", tutorial_folder) == 1
-    assert "above the upper limit: point 11" in capsys.readouterr().out  # the 40
+    assert run_page(DOCS / "charts.md", tutorial_folder) == 2
+    out = capsys.readouterr().out
+    assert "above the upper limit: point 11" in out  # the 40
+    assert "42.7% failure demand; week 11's limits 38.0% to 47.5%" in out  # the P' chart
 
 
 def test_the_site_builds_offline_with_warnings_as_errors(tmp_path: Path) -> None:

@@ -37,15 +37,17 @@ def test_fix_after_n_points_takes_limits_from_the_first_points_only() -> None:
         spc.ptd_spc(Y, fix_after_n_points=11)
 
 
-def test_qic_exclude_bridges_the_moving_range_and_leaves_the_point_out() -> None:
+def test_qic_exclude_bridges_the_moving_range_and_still_tests_the_point() -> None:
     x = [5.0, 6, 5, 40, 6, 5, 6, 5, 6, 5]
     c = spc.qic(x, chart="i", exclude=4, screenedmr=False)
     kept = [v for i, v in enumerate(x) if i != 3]
     assert c.include.tolist() == [i != 3 for i in range(10)]
     assert c.limits[0].centre == pytest.approx(np.mean(kept))
     assert c.limits[0].mr_centre == pytest.approx(_mean_mr(kept))  # 5 -> 6 bridges point 4
-    assert c.limits[0].runs is not None and c.limits[0].runs.n_obs == 10
-    assert not c.sigma_signal[3]  # an excluded point is plotted but not judged
+    # as qicharts2: the runs series closes up around the excluded point and n.obs counts the
+    # included points only; the excluded point is still tested against the limits
+    assert c.limits[0].runs is not None and c.limits[0].runs.n_obs == 9
+    assert c.sigma_signal.tolist() == [i == 3 for i in range(10)]
 
 
 def test_qic_part_starts_new_limits_after_the_point() -> None:

@@ -70,7 +70,7 @@ def _run_ptd(case: dict[str, Any]) -> None:
 
 def _run_qic(case: dict[str, Any]) -> None:
     inp, exp = case["input"], case["expected"]
-    chart = spc.qic(inp["values"], **inp.get("params", {}))
+    chart = spc.qic(inp["values"], inp.get("n"), **inp.get("params", {}))
     assert len(chart.limits) == len(exp["per_part"])
     for got, want in zip(chart.limits, exp["per_part"], strict=True):
         r = got.runs
@@ -108,7 +108,17 @@ def _run_qic(case: dict[str, Any]) -> None:
     if "y_moving_range" in pp:
         got_mr = [None if np.isnan(v) else float(v) for v in chart.moving_ranges]
         assert all(close(a, b) for a, b in zip(got_mr, pp["y_moving_range"], strict=True))
-    unknown = set(pp) - {"part", "baseline", "include", "sigma_signal", "y_moving_range"}
+    # per-point lines (qicharts2's y, cl, lcl, ucl, lcl.95, ucl.95); null = no line there
+    lines = {"y": chart.values, "cl": chart.cl, "lcl": chart.lcl, "ucl": chart.ucl,
+             "lcl_95": chart.lcl_95, "ucl_95": chart.ucl_95}
+    for key, got_line in lines.items():
+        if key in pp:
+            got_pts = [None if np.isnan(v) else float(v) for v in got_line]
+            bad = [i + 1 for i, (a, b) in enumerate(zip(got_pts, pp[key], strict=True))
+                   if not close(a, b)]
+            assert not bad, f"{key} differs at points {bad}"
+    unknown = set(pp) - {"part", "baseline", "include", "sigma_signal", "y_moving_range",
+                         *lines}
     assert not unknown, f"expected per-point fields not checked: {unknown}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -142,3 +143,273 @@ def test_case_table_keeps_row_order_and_names_bad_rows(tmp_path: Path) -> None:
     df = read_log(f, case="ref", wide={"opened": "Opened", "closed": "Closed"}).to_pandas()
     assert df["activity"].tolist() == ["Opened", "Closed", "Opened"]  # tie kept in map order
     assert "opened" not in df.columns and "ref" not in df.columns
+
+
+# working-day timescales: Awaab's Law's "10 working days" beside a 24-hour priority, with
+# bank holidays, the service's own closure days and a clock change between UTC and the
+# service's zone (Europe/London)
+# the citizen's clock and needs of the services below: one need per order
+ORDER_CLOCKS = {"clock": {"start": ["Reported"], "end": ["Completed"]},
+                "need": {"link_column": "need_id"}}
+WD_SERVICE = {
+    **ORDER_CLOCKS,
+    "name": "damp and mould",
+    "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
+                "timescales": {"DM": "10 working days", "P1": "24h"}, "default": "10wd",
+                "calendar": "england-and-wales",
+                "closures": ["2023-12-27", "2023-12-28", "2023-12-29"]},
+}
+WD_ORDERS = [
+    # (order, priority, raised (UTC), closed (UTC), working days, within, why)
+    ("O1", "DM", "2023-05-05 09:00", "2023-05-19 16:00", 9, True,
+     "14 calendar days, but the coronation Monday is no working day"),
+    ("O2", "DM", "2023-12-20 10:00", "2024-01-05 10:00", 6, True,
+     "Christmas, New Year's Day and the three closure days are skipped"),
+    ("O3", "DM", "2023-06-05 09:00", "2023-06-20 09:00", 11, False, "one working day over"),
+    ("O4", "P1", "2023-06-01 09:00", "2023-06-02 08:00", None, True, "a 24-hour priority"),
+    ("O5", "DM", "2023-06-01 23:30", "2023-06-16 23:30", 10, True,
+     "00:30 BST on Friday to 00:30 BST on Saturday: 10 working days in London, 11 in UTC"),
+    ("O6", "", "2023-06-05 09:00", "2023-06-19 09:00", 10, True, "the default, 10wd"),
+]
+
+
+def test_working_day_timescales(tmp_path: Path) -> None:
+    ws, svc = _orders_workspace(tmp_path, WD_SERVICE,
+                                [(c, p, r, r, e) for c, p, r, e, *_ in WD_ORDERS])
+    assert svc.targets is not None
+    assert svc.targets.timescales_working_days == {"DM": 10}
+    assert svc.targets.timescales_days == {"P1": 1.0}
+    assert svc.targets.default_working_days == 10 and svc.targets.default_days is None
+    v = target_view(ws, svc)
+    o = v.orders.set_index("case_id")
+    for case, _prio, _r, _c, days, within, why in WD_ORDERS:
+        if days is not None:
+            assert o.loc[case, "regime_working_days"] == days, why
+        assert bool(o.loc[case, "within_target"]) is within, why
+    assert v.calendar == ("working days: Monday to Friday, less england-and-wales bank "
+                          "holidays, and 3 local closure days")
+
+
+def _orders_workspace(tmp_path: Path, service: dict[str, object],
+                      orders: list[tuple[str, str, str, str, str]]) -> tuple[Workspace, Service]:
+    """One need per order: (order, priority, reported, raised, closed or '' while open)."""
+    rows = ["need_id,case_id,activity,timestamp,priority"]
+    for case, prio, reported, raised, closed in orders:
+        rows += [f"N{case},{case},Reported,{reported},{prio}",
+                 f"N{case},{case},Raised,{raised},{prio}"]
+        if closed:
+            rows += [f"N{case},{case},Closed,{closed},{prio}",
+                     f"N{case},{case},Completed,{closed},{prio}"]
+    f = tmp_path / "log.csv"
+    f.write_text("\n".join(rows) + "\n")
+    svc = Service.from_dict(service)
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    return ws, svc
+
+
+@pytest.mark.parametrize(("targets", "words"), [
+    ({"calendar": "wales"}, "'wales' is not a UK working-day calendar"),
+    ({"closures": ["27/12/2023"]}, "closure day '27/12/2023' is not a date"),
+])
+def test_working_day_calendar_mistakes_are_one_sentence(targets: dict[str, object],
+                                                        words: str) -> None:
+    data = {**SERVICE, "targets": {**SERVICE["targets"], **targets}}  # type: ignore[dict-item]
+    with pytest.raises(InputError, match=words):
+        Service.from_dict(data)
+
+
+# TSM RP02: emergency and non-emergency repairs completed within the landlord's timescale,
+# per reporting year (1 April to 31 March, in the service's zone)
+RP02_SERVICE = {
+    **ORDER_CLOCKS,
+    "name": "repairs",
+    "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
+                "timescales": {"P1": "24h", "P2": "5wd"}, "preset": "tsm-rp02",
+                "emergency": ["P1"]},
+}
+RP02_ORDERS = [
+    # (order, priority, reported, raised, closed or "", all UTC)
+    ("O1", "P1", "2024-03-30 10:00", "2024-03-30 10:00", "2024-03-31 09:00"),
+    # closed 23:30 UTC on 31 March 2024 is 00:30 BST on 1 April: the next reporting year
+    ("O2", "P1", "2024-03-31 22:00", "2024-03-31 22:00", "2024-03-31 23:30"),
+    ("O3", "P2", "2024-03-28 09:00", "2024-04-02 09:00", "2024-04-12 09:00"),  # 8 wd: out
+    ("O4", "P2", "2024-04-15 09:00", "2024-04-15 09:00", "2024-04-19 09:00"),  # 4 wd: in
+    ("O5", "P1", "2024-05-01 09:00", "2024-05-01 09:00", "2024-05-03 09:00"),  # 48 h: out
+    ("O6", "P3", "2024-05-01 09:00", "2024-05-01 09:00", "2024-05-10 09:00"),  # no timescale
+    ("O7", "P2", "2024-05-20 09:00", "2024-05-20 09:00", ""),                  # still open
+]
+
+
+def test_tsm_rp02_by_hand(tmp_path: Path) -> None:
+    from servicecheck.regulators import tsm_rp02
+
+    ws, svc = _orders_workspace(tmp_path, RP02_SERVICE, RP02_ORDERS)
+    got = tsm_rp02(target_view(ws, svc), svc)
+    want = pd.DataFrame([
+        ("2023/24", "emergency", 1, 1, 1.0, 0, 1, 23 / 24, True),
+        ("2024/25", "emergency", 2, 1, 0.5, 0, 2, (1.5 / 24 + 2) / 2, True),
+        ("2024/25", "non-emergency", 2, 1, 0.5, 1, 3, 9.0, True),
+    ], columns=got.columns)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_an_unknown_preset_is_one_sentence() -> None:
+    data = {**SERVICE, "targets": {**SERVICE["targets"], "preset": "tsm-rp99"}}  # type: ignore[dict-item]
+    with pytest.raises(InputError, match="'tsm-rp99' is not a regulator's preset"):
+        Service.from_dict(data)
+
+
+AWAAB_SERVICE = {
+    **ORDER_CLOCKS,
+    "name": "damp and mould",
+    "targets": {"start": ["Reported"], "end": ["Closed"], "priority_column": "priority",
+                "preset": "awaabs-law", "emergency": ["E"],
+                "steps": {"investigated": ["Inspected"], "summary": ["Findings sent"],
+                          "made_safe": ["Made safe"], "further_work": ["Works started"]}},
+}
+AWAAB_LOG = [
+    # a significant hazard reported on Friday 5 May 2023, across the coronation and the
+    # spring bank holiday: investigated on the 9th working day, findings on the 3rd after,
+    # made safe on the 5th, further work begun 13 weeks after the investigation
+    ("H1", "DM", "Reported", "2023-05-05 10:00"), ("H1", "DM", "Inspected", "2023-05-19 10:00"),
+    ("H1", "DM", "Findings sent", "2023-05-24 10:00"),
+    ("H1", "DM", "Made safe", "2023-05-26 10:00"),
+    ("H1", "DM", "Works started", "2023-08-18 10:00"),
+    # investigated on the 11th working day; no findings or safety work when the data end
+    ("H2", "DM", "Reported", "2023-06-05 09:00"), ("H2", "DM", "Inspected", "2023-06-20 09:00"),
+    # an emergency: investigated in 4 hours, made safe in 25
+    ("H3", "E", "Reported", "2023-09-01 08:00"), ("H3", "E", "Inspected", "2023-09-01 12:00"),
+    ("H3", "E", "Made safe", "2023-09-02 09:00"),
+]
+AWAAB_WANT = [
+    # case, step, elapsed (None: not done), within, overdue
+    ("H1", "further_work", 91.0, False, False),
+    ("H1", "investigated", 9.0, True, False),
+    ("H1", "made_safe", 5.0, True, False),
+    ("H1", "summary", 3.0, True, False),
+    ("H2", "further_work", None, None, False),  # 74 of its 84 days gone: not yet overdue
+    ("H2", "investigated", 11.0, False, False),
+    ("H2", "made_safe", None, None, True),
+    ("H2", "summary", None, None, True),
+    ("H3", "investigated", 4.0, True, False),
+    ("H3", "made_safe", 25.0, False, False),
+]
+
+
+def test_awaabs_law_by_hand(tmp_path: Path) -> None:
+    from servicecheck.regulators import awaabs_law
+
+    rows = ["need_id,case_id,activity,timestamp,priority"]
+    rows += [f"N{c},{c},{a},{ts},{p}" for c, p, a, ts in AWAAB_LOG]
+    f = tmp_path / "log.csv"
+    f.write_text("\n".join(rows) + "\n")
+    svc = Service.from_dict(AWAAB_SERVICE)
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    got = awaabs_law(ws, svc)
+    assert set(got[got["case_id"] == "H3"]["hazard"]) == {"emergency"}
+    assert set(got[got["case_id"] != "H3"]["hazard"]) == {"significant"}
+    have = [(r.case_id, r.step, None if pd.isna(r.elapsed) else float(r.elapsed),
+             None if pd.isna(r.within) else bool(r.within), bool(r.overdue))
+            for r in got.itertuples()]
+    assert have == AWAAB_WANT
+
+
+def test_an_unknown_step_is_one_sentence() -> None:
+    data = {**AWAAB_SERVICE, "targets": {**AWAAB_SERVICE["targets"],  # type: ignore[dict-item]
+                                         "steps": {"inspected": ["Inspected"]}}}
+    with pytest.raises(InputError, match="'inspected' is not a step the presets know"):
+        Service.from_dict(data)
+
+
+SENSITIVITY_LOG = """need_id,case_id,activity,timestamp,priority
+N1,O1,Reported,2024-01-01 09:00,P2
+N1,O1,Raised,2024-01-03 09:00,P2
+N1,O1,No access,2024-01-04 09:00,P2
+N1,O1,Visit,2024-01-08 09:00,P2
+N1,O1,Completed,2024-01-09 09:00,P2
+N1,O1,Closed,2024-01-09 10:00,P2
+N2,O2,Reported,2024-01-10 09:00,P2
+N2,O2,Raised,2024-01-10 10:00,P2
+N2,O2,Completed,2024-01-18 09:00,P2
+N2,O2,Closed,2024-01-18 10:00,P2
+"""
+# (start, stop, clock stopped while waiting for access, orders within 7 days of 2)
+SENSITIVITY = [
+    ("order raised", "order closed", False, 1),  # O1 6 days 1 hour, O2 8 days
+    ("order raised", "order closed", True, 1),
+    ("order raised", "work done", False, 1),     # O2 7 days 23 hours
+    ("order raised", "work done", True, 1),
+    ("first contact", "order closed", False, 0),  # O1 8 days 1 hour
+    ("first contact", "order closed", True, 1),   # less 4 days waiting for access
+    ("first contact", "work done", False, 0),
+    ("first contact", "work done", True, 1),
+]
+
+
+def test_clock_sensitivity_by_hand(tmp_path: Path) -> None:
+    from servicecheck.clocks import clock_sensitivity
+
+    f = tmp_path / "log.csv"
+    f.write_text(SENSITIVITY_LOG)
+    svc = Service.from_dict({**ORDER_CLOCKS, "name": "repairs",
+                             "targets": {"start": ["Raised"], "end": ["Closed"], "unit": "order",
+                                         "priority_column": "priority",
+                                         "timescales": {"P2": "7d"}}})
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    got = clock_sensitivity(ws, svc, stops={"order closed": ["Closed"],
+                                            "work done": ["Completed"]}, pause=["No access"])
+    have = [(r.start, r.stop, bool(r.clock_stopped), int(r.within))
+            for r in got.table.itertuples()]
+    assert have == SENSITIVITY
+    assert set(got.table["orders"]) == {2}
+    assert got.largest_effect() == (
+        "The figure moves most when the clock is counted from first contact rather than "
+        "order raised: 0% of 2 orders within target, against 50% of 2 as the regime counts "
+        "them.")
+
+
+def test_clock_sensitivity_on_the_synthetic_service(tmp_path: Path) -> None:
+    from servicecheck.clocks import clock_sensitivity
+    from servicecheck.examples.load import load_repairs
+
+    ex = load_repairs(tmp_path, events=30000, seed=8)
+    got = clock_sensitivity(ex.workspace, ex.service, pause=["No access"]).table
+    share = {(r.start, bool(r.clock_stopped)): r.share for r in got.itertuples()}
+    # the generator starts orders late and closes them early: counted from first contact,
+    # far fewer orders meet their timescale; pausing for access flatters the figure
+    assert share[("first contact", False)] < share[("order raised", False)] - 0.2
+    assert share[("order raised", True)] > share[("order raised", False)]
+    assert got["orders"].nunique() == 1  # the same orders under every start
+
+
+def test_tsm_rp02_recovers_the_generators_orders(tmp_path: Path) -> None:
+    import dataclasses
+
+    from servicecheck.examples.load import load_repairs
+    from servicecheck.regulators import tsm_rp02
+
+    ex = load_repairs(tmp_path, events=30000, seed=8)
+    assert ex.service.targets is not None
+    svc = dataclasses.replace(ex.service, targets=dataclasses.replace(
+        ex.service.targets, preset="tsm-rp02", emergency=("P1",)))
+    got = tsm_rp02(target_view(ex.workspace, svc), svc)
+    # the same figure from the generator's own record of each order
+    o = pd.read_parquet(ex.generated.orders_truth_parquet).dropna(subset=["closed"])
+    scale = o["priority"].map({"P1": 1.0, "P2": 7.0, "P3": 28.0})
+    local = o["closed"].dt.tz_convert("Europe/London")
+    first = local.dt.year - (local.dt.month < 4)
+    o = o.assign(year=first.astype(str) + "/" + ((first + 1) % 100).astype(str).str.zfill(2),
+                 category=np.where(o["priority"] == "P1", "emergency", "non-emergency"),
+                 within=(o["closed"] - o["raised"]).dt.total_seconds() / 86400 <= scale)
+    want = (o[scale.notna()].groupby(["year", "category"])
+            .agg(completed=("within", "size"), within=("within", "sum")).reset_index())
+    # 78 weeks from January 2024 touch three reporting years; two categories each
+    assert want["year"].unique().tolist() == ["2023/24", "2024/25", "2025/26"]
+    assert len(want) == 6
+    pd.testing.assert_frame_equal(got[["year", "category", "completed", "within"]], want,
+                                  check_dtype=False)
+    assert got["partial"].tolist() == [True, True, False, False, True, True]
+    assert (got["median_days"] > 0).all()

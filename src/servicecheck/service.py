@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from servicecheck.io.errors import InputError
+from servicecheck.regulators import AWAAB_STEP_NAMES
+from servicecheck.regulators import PRESETS as REGULATOR_PRESETS
+from servicecheck.workdays import CALENDARS
 
 DEFAULT_FAILURE_KINDS = (
     "not done",
@@ -24,6 +27,14 @@ DEFAULT_FAILURE_KINDS = (
 )
 DEFAULT_CHANNELS = ("phone", "web", "counter", "email", "letter", "visit", "app", "unknown")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|d|days?|w|weeks?)\s*$", re.I)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WORKING_DAYS = re.compile(r"^\s*(\d+)\s*(wd|working[ _-]?days?)\s*$", re.I)
+
+
+def working_days(text: str | int | float) -> int | None:
+    """'10wd' or '10 working days' as a whole number of working days; None otherwise."""
+    m = _WORKING_DAYS.match(str(text))
+    return int(m.group(1)) if m else None
 
 
 def parse_duration_days(text: str | int | float, *, where: str, source: str) -> float:
@@ -70,6 +81,25 @@ class TargetRegime:
     default_days: float | None = None
     due_column: str | None = None
     due_format: str | None = None
+    # timescales counted in working days (weekends, the calendar's bank holidays and the
+    # closures skipped), per priority and for anything else
+    timescales_working_days: dict[str, int] = field(default_factory=dict)
+    default_working_days: int | None = None
+    calendar: str = "england-and-wales"
+    closures: tuple[str, ...] = ()
+    preset: str | None = None  # a regulator's figure to compute (servicecheck.regulators)
+    emergency: tuple[str, ...] = ()  # the priorities the landlord counts as emergencies
+    steps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a preset's step marks
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change the team made to the system, from the service file's change log."""
+
+    date: str  # ISO date
+    what: str
+    by: str = ""
+    rebase: bool = False  # the team says the limits are recalculated from this date
 
 
 @dataclass(frozen=True)
@@ -95,8 +125,9 @@ SERVICE_KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("types", "failure_kinds", "channels", "redact", "redact_names",
                "handling_minutes", "cost_per_minute", "link_within_days"),
     "targets": ("name", "unit", "start", "end", "priority_column", "timescales", "default",
-                "due_column", "due_format"),
+                "due_column", "due_format", "calendar", "closures", "preset", "emergency", "steps"),
     "system_conditions": ("name", "kind", "note", "causes"),
+    "changes": ("date", "what", "by", "rebase"),
     "costs": COST_KEYS,
 }
 
@@ -145,6 +176,22 @@ class Service:
     system_conditions: tuple[SystemCondition, ...] = ()
     costs: Costs = field(default_factory=Costs)
     path: Path | None = None
+    changes: tuple[Change, ...] = ()  # the team's change log, in date order
+
+    @property
+    def phase_dates(self) -> list[str]:
+        """Where limits are recalculated: the redesign date and every change the team
+        marked ``rebase``; never a date the tool inferred."""
+        dates = {c.date for c in self.changes if c.rebase}
+        if self.redesign_date:
+            dates.add(str(self.redesign_date))
+        return sorted(dates)
+
+    def change_before(self, when: Any) -> Change | None:
+        """The latest change on or before a date: the change a signal follows, if any."""
+        day = str(when)[:10]
+        done = [c for c in self.changes if c.date <= day]
+        return done[-1] if done else None
 
     @property
     def key(self) -> str:
@@ -208,11 +255,36 @@ class Service:
         targets = None
         if "targets" in data:
             t = _table(data, "targets", source)
+            given = {str(k): v for k, v in _table(t, "timescales", source).items()}
+            wd = {k: n for k, v in given.items() if (n := working_days(v)) is not None}
             scales = {
-                str(k): parse_duration_days(v, where=f"targets.timescales.{k}", source=source)
-                for k, v in _table(t, "timescales", source).items()
+                k: parse_duration_days(v, where=f"targets.timescales.{k}", source=source)
+                for k, v in given.items() if k not in wd
             }
             default = t.get("default")
+            default_wd = None if default is None else working_days(default)
+            if default_wd is not None:
+                default = None
+            calendar = str(t.get("calendar", "england-and-wales"))
+            if calendar not in CALENDARS:
+                raise InputError(f"'{calendar}' is not a UK working-day calendar",
+                                 source=source, column="targets.calendar",
+                                 fix=f"write one of {', '.join(CALENDARS)}")
+            closures = _strs(t, "closures", source, "targets.")
+            for day in closures:
+                if not _ISO_DATE.match(day):
+                    raise InputError(f"closure day '{day}' is not a date", source=source,
+                                     column="targets.closures", fix="write it as YYYY-MM-DD")
+            preset = t.get("preset")
+            if preset is not None and preset not in REGULATOR_PRESETS:
+                raise InputError(f"'{preset}' is not a regulator's preset", source=source,
+                                 column="targets.preset",
+                                 fix=f"write one of {', '.join(REGULATOR_PRESETS)}")
+            odd = set(_table(t, "steps", source)) - set(AWAAB_STEP_NAMES)
+            if odd:
+                raise InputError(f"'{sorted(odd)[0]}' is not a step the presets know",
+                                 source=source, column="targets.steps",
+                                 fix=f"name steps among {', '.join(AWAAB_STEP_NAMES)}")
             targets = TargetRegime(
                 name=str(t.get("name", "")),
                 unit=str(t.get("unit", "case")),
@@ -224,6 +296,14 @@ class Service:
                 else parse_duration_days(default, where="targets.default", source=source),
                 due_column=t.get("due_column"),
                 due_format=t.get("due_format"),
+                timescales_working_days=wd,
+                default_working_days=default_wd,
+                calendar=calendar,
+                closures=closures,
+                preset=preset,
+                emergency=_strs(t, "emergency", source, "targets."),
+                steps={str(k): _strs(t["steps"], str(k), source, "targets.steps.")
+                       for k in _table(t, "steps", source)},
             )
         conditions = tuple(
             SystemCondition(
@@ -235,6 +315,9 @@ class Service:
             for c in data.get("system_conditions", [])
         )
         costs = _costs(data, source)
+        changes = tuple(sorted((_change(c, i, source) for i, c in
+                                enumerate(data.get("changes", []), start=1)),
+                               key=lambda c: c.date))
         columns = {str(k): str(v) for k, v in _table(data, "columns", source).items()}
         return cls(
             name=name,
@@ -264,7 +347,19 @@ class Service:
             system_conditions=conditions,
             costs=costs,
             path=path,
+            changes=changes,
         )
+
+
+def _change(c: Any, i: int, source: str) -> Change:
+    d = c if isinstance(c, dict) else {}
+    day, what = str(d.get("date", "")), d.get("what")
+    if not _ISO_DATE.match(day) or not what:
+        raise InputError(f"change {i} needs a date (YYYY-MM-DD) and what was changed",
+                         source=source, column="changes",
+                         fix='write it like [[changes]] date = "2025-03-03" what = "..."')
+    return Change(date=day, what=str(what), by=str(d.get("by", "")),
+                  rebase=bool(d.get("rebase", False)))
 
 
 

@@ -22,6 +22,7 @@ from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
+from servicecheck.workdays import between_many
 
 PERIODS = {"W": ("W-MON", "w/c %d %b %Y"), "M": ("MS", "%b %Y")}
 # what can separate the two clocks for one need (narrative/words.py says each in words)
@@ -38,6 +39,7 @@ class TargetView:
     freq: str
     unit: str = "order"           # what the regime counts, as the service file names it
     starts: str = "first contact"  # where the citizen's clock starts, in words
+    calendar: str | None = None   # the working-day calendar, when a timescale uses one
 
 
 def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
@@ -66,9 +68,14 @@ def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
     else:
         orders["priority"] = None
         orders["priority_changed"] = False
-    scales = t.timescales_days
-    orders["timescale_days"] = [scales.get(str(p), t.default_days) if p is not None
-                                else t.default_days for p in orders["priority"]]
+    # each priority's timescale, in calendar days (hours count as parts of a day) or in
+    # working days; anything else takes the default
+    both = [(t.timescales_days[k], None) if k in t.timescales_days
+            else (None, t.timescales_working_days[k]) if k in t.timescales_working_days
+            else (t.default_days, t.default_working_days)
+            for k in (None if p is None else str(p) for p in orders["priority"])]
+    orders["timescale_days"] = [d for d, _ in both]
+    orders["timescale_working_days"] = [w for _, w in both]
     if t.due_column and t.due_column in ev.columns:
         # a due date per case: the regime's own deadline, read in the service's time zone
         raw_due = ev.dropna(subset=[t.due_column]).groupby("case_id")[t.due_column].first()
@@ -81,7 +88,13 @@ def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
                              ).dt.total_seconds() / DAY_S
     scale = orders["timescale_days"].astype(float)
     within = orders["closed"] & (orders["regime_days"] <= scale)
-    judged = scale.notna()
+    wd = orders["timescale_working_days"].astype(float)
+    # working days after the day the clock started, up to and including the day it stopped
+    orders["regime_working_days"] = between_many(
+        _utc(orders["regime_start"]), _utc(orders["regime_end"]), t.calendar,
+        closures=t.closures, tz=tz)
+    within = within.where(wd.isna(), orders["closed"] & (orders["regime_working_days"] <= wd))
+    judged = scale.notna() | wd.notna()
     if "due" in orders:
         has_due = orders["due"].notna()
         within = within.where(~has_due, orders["closed"]
@@ -94,6 +107,10 @@ def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
     need_of = ev.groupby("case_id")["need"].first()
     orders["need_id"] = need_of.reindex(orders.index)
     return orders.reset_index()
+
+
+def _utc(ts: pd.Series) -> pd.Series:
+    return ts.dt.tz_localize("UTC") if ts.dt.tz is None else ts
 
 
 def target_view(workspace: Workspace, service: Service | None = None, *, freq: str = "M",
@@ -137,7 +154,17 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
               " or ".join(svc.clock.start) or "the first event")
     return TargetView(orders=orders, regime=regime, citizen=citizen, mechanisms=mech,
                       where_days=_where_days(mech), freq=freq,
-                      unit=svc.targets.unit if svc.targets else "order", starts=starts)
+                      unit=svc.targets.unit if svc.targets else "order", starts=starts,
+                      calendar=_calendar_words(svc))
+
+
+def _calendar_words(svc: Service) -> str | None:
+    t = svc.targets
+    if t is None or not (t.timescales_working_days or t.default_working_days is not None):
+        return None
+    n = len(t.closures)
+    closed = f", and {n} local closure day{'' if n == 1 else 's'}" if n else ""
+    return f"working days: Monday to Friday, less {t.calendar} bank holidays{closed}"
 
 
 def _mechanisms(ev: pd.DataFrame, orders: pd.DataFrame, n: pd.DataFrame, svc: Service,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,8 @@ def chart_frame(chart: Chart) -> pd.DataFrame:
 
 
 def xmr_spec(chart: Chart, *, title: str, y_title: str,
-             x_title: str = "in order of completion") -> alt.VConcatChart:
+             x_title: str = "in order of completion",
+             notes: Sequence[tuple[int, str]] | None = None) -> alt.VConcatChart:
     """Altair chart: the values with limits per phase, signals coloured with their reason."""
     df = chart_frame(chart)
     base = alt.Chart(df).encode(x=alt.X("point:Q", title=x_title))
@@ -72,13 +74,23 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         if lim.lower is not None else None} for lim in chart.limits])
     seg = alt.Chart(segments).encode(x="first:Q", x2="last:Q")
     centre = seg.mark_rule(color="#1f5fa8").encode(y="centre:Q")
-    upper = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="upper:Q")
-    lower = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="lower:Q")
+    if "ucl" in chart.per_point:
+        # limits that move with each point's denominator (p' and u' charts): a step line
+        steps = alt.Chart(df).mark_line(color="#1f5fa8", strokeDash=[4, 3],
+                                        interpolate="step-after", aria=False)
+        upper = steps.encode(x="point:Q", y="upper:Q")
+        lower = steps.encode(x="point:Q", y="lower_drawn:Q")
+    else:
+        upper = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="upper:Q")
+        lower = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="lower:Q")
     layers: list[Any] = [line, centre, upper, lower]
     # a phase break is a known change in the system: say so where the limits were recalculated
     breaks = pd.DataFrame([{"point": lim.first_point,
                             "text": f"limits recalculated: {chart.labels[lim.first_point - 1]}"}
-                           for lim in chart.limits[1:]])
+                           for lim in chart.limits[1:]]
+                          # the team's own notes of what changed, where no limits were
+                          # recalculated: drawn, never a phase of their own
+                          + [{"point": p, "text": text} for p, text in (notes or ())])
     if not breaks.empty:
         rule = alt.Chart(breaks).mark_rule(color="#1f5fa8", strokeDash=[2, 2]).encode(
             x="point:Q")
@@ -103,9 +115,10 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
 
 
 def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
-               x_title: str = "in order of completion") -> Figure:
+               x_title: str = "in order of completion",
+               notes: Sequence[tuple[int, str]] | None = None) -> Figure:
     """The chart as a figure, its alt text saying in words what the chart shows."""
-    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title)
+    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title, notes=notes)
     lim = chart.limits[-1]
     lower = lim.lower if lim.lower is not None else float("nan")
     if (chart.values >= 0).all():
@@ -118,7 +131,24 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
 
 
 def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str,
-                x_title: str = "in order of completion") -> Path:
+                x_title: str = "in order of completion",
+                notes: Sequence[tuple[int, str]] | None = None) -> Path:
     """Write the chart as Vega-Lite JSON and as SVG (no browser needed)."""
     return xmr_figure(chart, stem.name, title=title, y_title=y_title,
-                      x_title=x_title).write(stem.parent)
+                      x_title=x_title, notes=notes).write(stem.parent)
+
+
+def change_notes(points_start: Sequence[Any], changes: Sequence[Any]) -> list[tuple[int, str]]:
+    """Where each change in the service file's log falls on a chart: the first point that
+    starts on or after its date, with what changed and who changed it. ``points_start`` is
+    each point's start (a date or timestamp), ``changes`` the service's ``changes``."""
+    starts = pd.to_datetime(pd.Series(list(points_start)))
+    if starts.dt.tz is not None:
+        starts = starts.dt.tz_localize(None)
+    out = []
+    for c in changes:
+        at = np.flatnonzero((starts >= pd.Timestamp(c.date)).to_numpy())
+        if at.size:
+            by = f" ({c.by})" if c.by else ""
+            out.append((int(at[0]) + 1, f"{c.date}: {c.what}{by}"))
+    return out

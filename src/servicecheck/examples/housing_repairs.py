@@ -92,6 +92,9 @@ class Chunk:
     events: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in EVENT_COLS})
     demands: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in DEMAND_COLS})
     truth: list[NeedTruth] = field(default_factory=list)
+    # per order, as the generator raised and closed it: [order, need, raised, closed,
+    # priority when closed (or now, while open)]
+    orders: dict[str, list[Any]] = field(default_factory=dict)
 
 
 
@@ -126,6 +129,13 @@ class _Need:
         if self.order not in self.cases:  # the orders the data show for this need
             self.cases.add(self.order)
             tr.orders += 1
+        o = self.chunk.orders.setdefault(self.order, [self.order, tr.need_id, None, None, ""])
+        if activity == "Order raised" and o[2] is None:
+            o[2] = t
+        if o[3] is None:  # the order's priority until it is first closed
+            o[4] = self.priority
+            if activity == "Order closed" and o[2] is not None:
+                o[3] = t
         for k, v in (("need_id", tr.need_id), ("case_id", self.order), ("activity", activity),
                      ("timestamp", t), ("team", team), ("resource", resource),
                      ("priority", self.priority or None), ("property_ref", tr.property_ref),
@@ -383,6 +393,19 @@ def _demands_table(c: Chunk) -> pa.Table:
     return table.take(pa.compute.sort_indices(table, [("received_at", "ascending")]))
 
 
+def _orders_table(c: Chunk) -> pa.Table:
+    """The generator's own record of each order: raised, first closed, its priority then."""
+    rows = [o for o in c.orders.values() if o[2] is not None]
+    return pa.table({
+        "case_id": pa.array([o[0] for o in rows], type=pa.string()),
+        "need_id": pa.array([o[1] for o in rows], type=pa.string()),
+        "raised": _ts([o[2] for o in rows]),
+        "closed": pa.array([None if o[3] is None else int((START.timestamp() + o[3]) * 1e6)
+                            for o in rows], type=pa.timestamp("us", tz="UTC")),
+        "priority": pa.array([o[4] or None for o in rows], type=pa.string()),
+    })
+
+
 def _truth_table(c: Chunk) -> pa.Table:
     rows = c.truth
     base = START.timestamp()
@@ -536,6 +559,10 @@ class Generated:
     def truth_parquet(self) -> Path:
         return self.folder / "ground_truth.parquet"
 
+    @property
+    def orders_truth_parquet(self) -> Path:
+        return self.folder / "orders_truth.parquet"
+
 
 def generate(out: str | Path, *, events: int = 60000, seed: int = 1, csv: bool = True,
              progress: Callable[[int], None] | None = None) -> Generated:
@@ -548,7 +575,8 @@ def generate(out: str | Path, *, events: int = 60000, seed: int = 1, csv: bool =
         for chunk in generate_chunks(events, seed, progress=progress):
             for name, table in (("events", _events_table(chunk)),
                                 ("demands", _demands_table(chunk)),
-                                ("ground_truth", _truth_table(chunk))):
+                                ("ground_truth", _truth_table(chunk)),
+                                ("orders_truth", _orders_table(chunk))):
                 if name not in writers:
                     writers[name] = pq.ParquetWriter(folder / f"{name}.parquet", table.schema)
                     if csv:

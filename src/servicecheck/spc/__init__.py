@@ -4,7 +4,8 @@ Presets and the references they match exactly:
 
 - ``ptd``: NHSRplotthedots 0.2.2 (Making Data Count)
 - ``mdc2023``: Making Data Count after its November 2023 change
-- ``anhoej``: qicharts2 0.8.1 I, MR and run charts with Anhøj runs analysis
+- ``anhoej``: qicharts2 0.8.1 with Anhøj runs analysis (``qic``: run, I, MR, T, G, C, P,
+  P′, U and U′ charts)
 - ``wheeler``: Wheeler's XmR with the four Western Electric rules
 """
 
@@ -18,7 +19,7 @@ import numpy as np
 from servicecheck.spc._chart import Chart, Limits, RunsAnalysis, Signal
 from servicecheck.spc.anhoej import qic
 from servicecheck.spc.ptd import assurance_type, ptd_spc
-from servicecheck.spc.summary import summary_table
+from servicecheck.spc.summary import summary_html, summary_table
 from servicecheck.spc.wheeler import wheeler_xmr
 
 PRESETS = ("ptd", "mdc2023", "anhoej", "wheeler")
@@ -32,6 +33,7 @@ __all__ = [
     "assurance_type",
     "ptd_spc",
     "qic",
+    "summary_html",
     "summary_table",
     "wheeler_xmr",
     "xmr",
@@ -65,6 +67,7 @@ def xmr(
     if preset == "anhoej":
         if phases:
             params.setdefault("part", [int(p) - 1 for p in phases])
+        params.setdefault("chart", "i")
         return qic(values, labels=labels, **params)
     if preset == "wheeler":
         if phases:

@@ -82,10 +82,55 @@ class Chart:
     improvement_direction: str = "neutral"
     assurance: str | None = None
     moving_ranges: FloatArray = field(default_factory=lambda: np.empty(0))
+    # per-point lines where they vary within a group (qicharts2's p, u and their primes):
+    # keys cl, lcl, ucl, lcl_95, ucl_95; absent keys come from the group's limits
+    per_point: dict[str, FloatArray] = field(default_factory=dict)
+    denominators: FloatArray | None = None
 
     @property
     def n(self) -> int:
         return int(self.values.shape[0])
+
+    def _line(self, key: str, attr: str) -> FloatArray:
+        if key in self.per_point:
+            return self.per_point[key]
+        return np.array([_nan(getattr(self.limits[g], attr)) for g in self.group], dtype=float)
+
+    # qicharts2's per-point lines; NaN where a chart has no such line
+    cl = property(lambda self: self._line("cl", "centre"), doc="centre line (``cl``)")
+    lcl = property(lambda self: self._line("lcl", "lower"), doc="lower 3-sigma limit")
+    ucl = property(lambda self: self._line("ucl", "upper"), doc="upper 3-sigma limit")
+    lcl_95 = property(lambda self: self._line("lcl_95", "lower_2sigma"),
+                      doc="lower 2-sigma line (``lcl.95``)")
+    ucl_95 = property(lambda self: self._line("ucl_95", "upper_2sigma"),
+                      doc="upper 2-sigma line (``ucl.95``)")
+
+    def qic_data(self) -> pd.DataFrame:
+        """One row per point with qicharts2's ``return.data`` column names: ``x``, ``y``,
+        ``n``, ``cl``, ``lcl``, ``ucl``, ``lcl.95``, ``ucl.95``, ``part``, ``baseline``,
+        ``include``, the part's runs analysis (``n.obs``, ``n.useful``, ``longest.run``,
+        ``longest.run.max``, ``n.crossings``, ``n.crossings.min``, ``runs.signal``) and
+        ``sigma.signal``."""
+        import pandas as pd
+
+        runs = [self.limits[g].runs for g in self.group]
+        def field_of(name: str) -> list[Any]:
+            return [None if r is None else getattr(r, name) for r in runs]
+
+        den = self.denominators if self.denominators is not None else np.full(self.n, np.nan)
+        return pd.DataFrame({
+            "x": np.arange(1, self.n + 1), "y": self.values, "n": den,
+            "cl": self.cl, "lcl": self.lcl, "ucl": self.ucl,
+            "lcl.95": self.lcl_95, "ucl.95": self.ucl_95,
+            "part": self.group + 1, "baseline": self.baseline, "include": self.include,
+            "n.obs": field_of("n_obs"), "n.useful": field_of("n_useful"),
+            "longest.run": field_of("longest_run"),
+            "longest.run.max": field_of("longest_run_max"),
+            "n.crossings": field_of("n_crossings"),
+            "n.crossings.min": field_of("n_crossings_min"),
+            "runs.signal": field_of("signal"), "sigma.signal": self.sigma_signal,
+            "label": list(self.labels),
+        })
 
     @property
     def variation_icon(self) -> str:
@@ -126,9 +171,7 @@ class Chart:
         """One row per point: value, its group's centre and limits, and its label."""
         import pandas as pd
 
-        centre = np.array([self.limits[g].centre for g in self.group], dtype=float)
-        lower = np.array([_nan(self.limits[g].lower) for g in self.group], dtype=float)
-        upper = np.array([_nan(self.limits[g].upper) for g in self.group], dtype=float)
+        centre, lower, upper = self.cl, self.lcl, self.ucl
         return pd.DataFrame(
             {
                 "point": np.arange(1, self.n + 1),

@@ -1,0 +1,138 @@
+"""Clock sensitivity: how the regime's on-time figure moves with where its clock starts, where
+it stops, and whether it stops while the landlord waits for access.
+
+The regime's figure rests on choices that are rarely written down (METHOD.md, "Targets
+versus purpose: the clocks"): counting from the order being raised rather than the
+citizen's first contact, stopping when the order is closed rather than when the work is
+done, pausing while waiting for access. Each order is judged against its own timescale
+(hours, calendar or working days) under every combination, so a team sees which figure
+rests on which choice.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from servicecheck._frames import to_frame
+from servicecheck._time import DAY_S
+from servicecheck.capability import needs
+from servicecheck.engine import Workspace
+from servicecheck.io.errors import InputError
+from servicecheck.need_key import with_need
+from servicecheck.service import Service
+from servicecheck.targets import _regime_orders
+from servicecheck.workdays import between_many
+
+FIRST_CONTACT = "first contact"  # a start choice that is the need's first contact
+
+
+@dataclass(frozen=True)
+class ClockSensitivity:
+    """The regime's figure under each choice of clock: one row per start, stop and pause."""
+
+    table: pd.DataFrame  # start, stop, clock_stopped, orders, within, share
+    unit: str
+
+    def largest_effect(self) -> str:
+        """One sentence naming the choice that moves the figure most from the regime's own
+        (the first start, the first stop, the clock never stopped)."""
+        t = self.table.dropna(subset=["share"])
+        if t.empty:
+            return f"No {self.unit} could be judged under any choice of clock."
+        own = self.table.iloc[0]
+        t = t.assign(moved=(t["share"] - own["share"]).abs())
+        row = t.iloc[int(np.argmax(t["moved"].to_numpy()))]
+        if not row["moved"] > 0:
+            return (f"The figure is {own['share']:.0%} of {self.unit}s within target whichever "
+                    "clock is used.")
+        how = []
+        if row["start"] != own["start"]:
+            how.append(f"counted from {row['start']} rather than {own['start']}")
+        if row["stop"] != own["stop"]:
+            how.append(f"stopped at {row['stop']} rather than {own['stop']}")
+        if row["clock_stopped"] != own["clock_stopped"]:
+            how.append("with the clock stopped while waiting for access"
+                       if row["clock_stopped"] else "with no pause for access")
+        return (f"The figure moves most when the clock is {' and '.join(how)}: "
+                f"{row['share']:.0%} of {int(row['orders']):,} {self.unit}s within target, "
+                f"against {own['share']:.0%} of {int(own['orders']):,} as the regime counts "
+                "them.")
+
+
+def clock_sensitivity(
+    workspace: Workspace,
+    service: Service | None = None,
+    *,
+    starts: Mapping[str, Sequence[str]] | None = None,
+    stops: Mapping[str, Sequence[str]] | None = None,
+    pause: Sequence[str] = (),
+) -> ClockSensitivity:
+    """The regime's on-time share under each choice of clock.
+
+    ``starts`` and ``stops`` map a label to the activities that start or stop the clock (the
+    first such event of the order; a stop at or after the order was raised); a start
+    labelled ``"first contact"`` with no activities is the need's first contact. The
+    regime's own clock (``[targets] start`` and ``end``) comes first by default. ``pause``
+    names activities (e.g. ``"No access"``) after which the clock stands still until the
+    order's next event; every combination is then counted with and without the pause.
+    """
+    svc = service or workspace.service()
+    t = svc.targets
+    if t is None or not t.start or not t.end:
+        raise InputError("the service file states no target regime",
+                         source=str(svc.path or "service file"), column="targets",
+                         fix="add a [targets] table with start, end and timescales")
+    starts = dict(starts or {"order raised": t.start, FIRST_CONTACT: ()})
+    stops = dict(stops or {"order closed": t.end})
+    cols = ["case_id", "need", "activity", "timestamp", "event_index"]
+    ev_t = with_need(workspace.events(svc.key), svc)
+    extra = [c for c in (t.priority_column, t.due_column) if c and c in ev_t.columns]
+    ev = to_frame(ev_t.select(*cols, *extra)).sort_values(["case_id", "timestamp",
+                                                          "event_index"])
+    orders = _regime_orders(ev, svc).set_index("case_id")
+    first_contact = needs(workspace, svc).set_index("need_id")["first_contact"]
+
+    def first_of(acts: Sequence[str], after: pd.Series | None = None) -> pd.Series:
+        e = ev[ev["activity"].isin(set(acts))]
+        if after is not None:
+            e = e[e["timestamp"] >= e["case_id"].map(after)]
+        return e.groupby("case_id")["timestamp"].min().reindex(orders.index)
+
+    start_at = {label: (orders["need_id"].map(first_contact) if not acts and label ==
+                        FIRST_CONTACT else first_of(acts)) for label, acts in starts.items()}
+    stop_at = {label: first_of(acts, orders["regime_start"]) for label, acts in stops.items()}
+    # waits for access: from a pause event to the order's next event
+    ev = ev.assign(next_at=ev.groupby("case_id")["timestamp"].shift(-1))
+    waits = ev[ev["activity"].isin(set(pause)) & ev["next_at"].notna()]
+    days = orders["timescale_days"].astype(float)
+    wds = orders["timescale_working_days"].astype(float)
+    rows = []
+    for (s_label, s), (e_label, e), stopped in itertools.product(
+            start_at.items(), stop_at.items(), (False, True) if pause else (False,)):
+        elapsed = (e - s).dt.total_seconds() / DAY_S
+        worked = pd.Series(between_many(s, e, t.calendar, closures=t.closures,
+                                        tz=svc.timezone), index=orders.index)
+        if stopped:
+            w = waits.join(pd.DataFrame({"s": s, "e": e}), on="case_id")
+            # the part of each wait inside this clock's run
+            lo = w[["timestamp", "s"]].max(axis=1)
+            hi = w[["next_at", "e"]].min(axis=1)
+            w = w.assign(lo=lo, hi=hi)[hi > lo]
+            elapsed = elapsed - ((w["hi"] - w["lo"]).dt.total_seconds() / DAY_S
+                                 ).groupby(w["case_id"]).sum().reindex(orders.index,
+                                                                        fill_value=0.0)
+            worked = worked - pd.Series(
+                between_many(w["lo"], w["hi"], t.calendar, closures=t.closures,
+                             tz=svc.timezone), index=w.index
+            ).groupby(w["case_id"]).sum().reindex(orders.index, fill_value=0.0)
+        judged = s.notna() & e.notna() & (days.notna() | wds.notna())
+        within = np.where(wds.notna(), worked <= wds, elapsed <= days)[judged.to_numpy()]
+        rows.append({"start": s_label, "stop": e_label, "clock_stopped": stopped,
+                     "orders": int(judged.sum()), "within": int(within.sum()),
+                     "share": float(within.mean()) if within.size else float("nan")})
+    return ClockSensitivity(table=pd.DataFrame(rows), unit=t.unit)

@@ -1,0 +1,173 @@
+"""Regulators' figures, computed as a landlord reports them, beside the citizen's clock.
+
+``tsm-rp02``: the Regulator of Social Housing's Tenant Satisfaction Measure RP02 (England,
+reported since April 2023): the share of **emergency** and of **non-emergency** responsive
+repairs completed within the landlord's own target timescale, over the repairs completed in
+the reporting year (1 April to 31 March). A repair is one order on the regime's clock
+(``[targets] start`` to ``end``), its timescale is the landlord's for its priority
+(``[targets] timescales``, which may be working days), and the priorities the landlord
+calls emergencies are ``[targets] emergency``. Beside each figure: the needs those repairs
+belong to that were met in the same year, and the median end-to-end time citizens waited.
+
+``awaabs-law``: the hazard timescales social landlords in England must meet since 27
+October 2025 (Awaab's Law, the Hazards in Social Housing (Prescribed Requirements)
+(England) Regulations 2025), as the issue that asked for them states them: an emergency
+hazard investigated and made safe within 24 hours of the landlord becoming aware; a
+significant hazard (damp and mould first) investigated within 10 working days of becoming
+aware, the written findings given within 3 working days of the investigation, safety work
+done within 5 working days of it, and further work within 12 weeks of it. The landlord
+becomes aware at ``[targets] start``; the priorities in ``[targets] emergency`` are
+emergency hazards, every other case a significant one; ``[targets] steps`` names the
+activity that marks each step. Check the regulations and the government's guidance for your
+own case before relying on a figure.
+
+The figure is the regime's, never a judgement of the service (METHOD.md): it is shown beside
+the citizen's time so that a team sees both clocks for the same repairs and year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from servicecheck.workdays import between_many
+
+if TYPE_CHECKING:
+    from servicecheck.engine import Workspace
+    from servicecheck.service import Service
+    from servicecheck.targets import TargetView
+
+PRESETS = ("tsm-rp02", "awaabs-law")
+# Awaab's Law: (step, the step its clock runs from, timescale, the hazards it applies to)
+AWAAB_STEPS = (
+    ("investigated", "aware", "24h", "emergency"),
+    ("made_safe", "aware", "24h", "emergency"),
+    ("investigated", "aware", "10wd", "significant"),
+    ("summary", "investigated", "3wd", "significant"),
+    ("made_safe", "investigated", "5wd", "significant"),
+    ("further_work", "investigated", "12w", "significant"),
+)
+AWAAB_STEP_NAMES = ("investigated", "summary", "made_safe", "further_work")
+YEAR_STARTS = 4  # the regulator's reporting year starts on 1 April
+
+
+def reporting_year(ts: pd.Series, tz: str) -> pd.Series:
+    """'2024/25' for a time from 1 April 2024 to 31 March 2025, in the service's zone."""
+    local = ts.dt.tz_convert(tz) if ts.dt.tz is not None else ts
+    first = local.dt.year - (local.dt.month < YEAR_STARTS).astype(int)
+    year: pd.Series = first.astype(str) + "/" + ((first + 1) % 100).astype(str).str.zfill(2)
+    return year
+
+
+def tsm_rp02(view: TargetView, service: Service) -> pd.DataFrame:
+    """RP02 per reporting year and category, with the citizen's end-to-end time beside it.
+
+    Columns: ``year``, ``category`` (emergency, non-emergency), ``completed`` (repairs
+    completed in the year with a timescale), ``within`` (of those, completed within it),
+    ``share`` (within / completed: the figure a landlord reports), ``no_timescale``
+    (completed repairs whose priority has no timescale: not in the figure), ``needs_met``
+    and ``median_days`` (the needs of those repairs met in the same year, and their median
+    end-to-end days on the citizen's clock), ``partial`` (the data do not cover the whole
+    year: the figure is not the year's)."""
+    t = service.targets
+    if t is None:
+        raise ValueError("the service file states no target regime; add a [targets] table")
+    tz = service.timezone
+    o = view.orders[view.orders["closed"]].copy()
+    emergency = set(t.emergency)
+    o["category"] = ["emergency" if str(p) in emergency else "non-emergency"
+                     for p in o["priority"]]
+    o["year"] = reporting_year(o["regime_end"], tz)
+    m = view.mechanisms[~view.mechanisms["open"]][["need_id", "met_at", "end_to_end_days"]]
+    m = m.assign(met_year=reporting_year(m["met_at"], tz))
+    # what the data cover: a year they do not cover whole gives a partial figure
+    first = view.orders["regime_start"].min()
+    last = pd.concat([view.orders["regime_start"], view.orders["regime_end"]]).max()
+    rows = []
+    for (year, category), g in o.groupby(["year", "category"], sort=True):
+        judged = g["within_target"].dropna()
+        needs = m[m["need_id"].isin(set(g["need_id"])) & (m["met_year"] == year)]
+        begins = pd.Timestamp(f"{str(year)[:4]}-04-01", tz=tz)
+        ends = begins + pd.DateOffset(years=1)
+        rows.append({
+            "year": year, "category": category,
+            "completed": len(judged), "within": int(judged.sum()),
+            "share": float(judged.mean()) if len(judged) else float("nan"),
+            "no_timescale": int(g["within_target"].isna().sum()),
+            "needs_met": len(needs),
+            "median_days": float(needs["end_to_end_days"].median()) if len(needs)
+            else float("nan"),
+            "partial": bool(first > begins or last < ends - pd.Timedelta(days=1)),
+        })
+    return pd.DataFrame(rows, columns=["year", "category", "completed", "within", "share",
+                                       "no_timescale", "needs_met", "median_days", "partial"])
+
+
+def awaabs_law(workspace: Workspace, service: Service) -> pd.DataFrame:
+    """Each Awaab's Law step per hazard case, judged against its timescale.
+
+    One row per case and step that applies to its hazard: ``case_id``, ``need_id``,
+    ``hazard`` (emergency or significant), ``step``, ``clock_from`` (when its clock
+    started), ``done_at`` (the step's first event, empty while not done), ``timescale``,
+    ``elapsed`` (hours for a 24-hour step, working days for a working-day one, calendar
+    days for weeks), ``within`` (done within the timescale; empty while not done),
+    ``overdue`` (not done and past its timescale when the data end)."""
+    from servicecheck._frames import to_frame
+    from servicecheck.need_key import with_need
+    from servicecheck.service import parse_duration_days, working_days
+
+    t = service.targets
+    if t is None or not t.start:
+        raise ValueError("the service file states no target regime with a start; add "
+                         "[targets] start = the activity at which the landlord is aware")
+    ev_t = with_need(workspace.events(service.key), service)
+    cols = ["case_id", "need", "activity", "timestamp"]
+    col = t.priority_column
+    extra: list[str] = [col] if col and col in ev_t.columns else []
+    ev = to_frame(ev_t.select(*cols, *extra))
+    as_at = ev["timestamp"].max()
+    marks = {"aware": set(t.start), **{k: set(v) for k, v in t.steps.items()}}
+    first = pd.DataFrame({step: ev[ev["activity"].isin(acts)].groupby("case_id")["timestamp"]
+                          .min() for step, acts in marks.items()})
+    first = first[first["aware"].notna()] if "aware" in first else first.iloc[:0]
+    for step in AWAAB_STEP_NAMES:
+        if step not in first:
+            first[step] = pd.Series(dtype=first["aware"].dtype)
+    prio = (ev.dropna(subset=extra).groupby("case_id")[extra[0]].last() if extra
+            else pd.Series(dtype=object))
+    emergency = set(t.emergency)
+    hazard = pd.Series(["emergency" if str(p) in emergency else "significant"
+                        for p in prio.reindex(first.index)], index=first.index)
+    need = ev.groupby("case_id")["need"].first()
+    rows = []
+    for step, frm, scale, kind in AWAAB_STEPS:
+        cases = first[hazard == kind]
+        start, done = cases[frm], cases[step]
+        wd = working_days(scale)
+        elapsed: np.ndarray
+        so_far: np.ndarray
+        if wd is not None:
+            elapsed = between_many(start, done, t.calendar, closures=t.closures,
+                                   tz=service.timezone)
+            so_far = between_many(start, pd.Series(as_at, index=start.index), t.calendar,
+                                  closures=t.closures, tz=service.timezone)
+            limit = float(wd)
+        else:
+            days = parse_duration_days(scale, where="awaabs-law", source="preset")
+            unit = 24.0 if scale.endswith("h") else 1.0  # hours for 24h, else days
+            elapsed = ((done - start).dt.total_seconds() / 86400 * unit).to_numpy()
+            so_far = ((as_at - start).dt.total_seconds() / 86400 * unit).to_numpy()
+            limit = days * unit
+        judged = ~np.isnan(elapsed)
+        rows.append(pd.DataFrame({
+            "case_id": cases.index, "need_id": need.reindex(cases.index).to_numpy(),
+            "hazard": kind, "step": step, "clock_from": start.to_numpy(),
+            "done_at": done.to_numpy(), "timescale": scale, "elapsed": elapsed,
+            "within": np.where(judged, elapsed <= limit, np.nan),
+            # a step with no clock yet (no investigation) cannot be overdue
+            "overdue": ~judged & start.notna().to_numpy() & (so_far > limit),
+        }))
+    return pd.concat(rows, ignore_index=True).sort_values(["case_id", "step"],
+                                                          ignore_index=True)
