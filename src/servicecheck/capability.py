@@ -167,7 +167,7 @@ def capability(
     is_stale = (wip["idle_days"] > stale_after) if stale_after is not None else \
         pd.Series(False, index=wip.index)
     change_dates = phases if phases is not None else (
-        [svc.redesign_date] if svc.redesign_date else [])
+        svc.phase_dates)
     # A need belongs to the system that received it: phase by first contact, then completion
     # order within the phase, so needs begun before a change do not blur the new limits.
     done["phase"] = phase_of(done["first_contact"], change_times(svc, change_dates))
@@ -210,7 +210,7 @@ def change_times(svc: Service, dates: list[str] | None = None) -> tuple[pd.Times
     """The known changes in the system (the redesign date by default) as instants: a date
     starts at midnight in the service's own time zone."""
     if dates is None:
-        dates = [svc.redesign_date] if svc.redesign_date else []
+        dates = svc.phase_dates
     return tuple(pd.Timestamp(d, tz=svc.timezone).tz_convert("UTC") for d in sorted(dates))
 
 

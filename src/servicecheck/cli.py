@@ -297,7 +297,7 @@ def capability(
     if period:
         _check_period(period, "DWM")
         view = by_period(c, period, stat, preset=preset,
-                         phases=[svc.redesign_date] if svc.redesign_date else None)
+                         phases=svc.phase_dates or None)
         unit = {"D": "day", "W": "week", "M": "month"}[period]
         from servicecheck.capability import period_findings
 
@@ -401,7 +401,7 @@ def demand(
 
             unit = {"D": "day", "W": "week", "M": "month"}[period]
             dem = ws.demands(svc.key)
-            changes = [svc.redesign_date] if svc.redesign_date else None
+            changes = svc.phase_dates or None
             write_chart(failure_chart(dem, period, phases=changes), out / "failure-demand",
                         x_title=unit,
                         title=f"Failure demand, % of classified contacts per {unit}",

@@ -75,8 +75,7 @@ def findings(workspace: Workspace, service: Service, freq: str = "W",
                            names=tuple(c for c, _, _ in rows),
                            flags=frozenset(f"few{i}" for i, (_, _, n) in enumerate(rows)
                                            if n < MIN_CONTACTS)))
-    chart = failure_chart(dem, freq, phases=[service.redesign_date] if service.redesign_date
-                          else None)
+    chart = failure_chart(dem, freq, phases=service.phase_dates or None)
     if len(chart.limits):
         lim = chart.limits[-1]
         since = changes[-1] if len(chart.limits) > 1 and changes else None

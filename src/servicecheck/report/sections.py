@@ -93,7 +93,7 @@ def demand_section(ws: Workspace, svc: Service, freq: str = "W",
             findings=found)
     dem = ws.demands(svc.key)
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
-    changes = [svc.redesign_date] if svc.redesign_date else None
+    changes = svc.phase_dates or None
     figures = [
         xmr_figure(failure_chart(dem, freq, phases=changes), "failure-demand", x_title=unit,
                    title=f"Failure demand, % of classified contacts per {unit}",
@@ -134,8 +134,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                           title=f"End-to-end {units} per need, in order of completion",
                           y_title=f"{units} from first contact")]
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
-    view = by_period(cap, freq, "median", phases=[svc.redesign_date] if svc.redesign_date
-                     else None)
+    view = by_period(cap, freq, "median", phases=svc.phase_dates or None)
     if len(view.days.values) >= 2:
         figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
                                   x_title=unit, title=f"Median end-to-end {units} per {unit}",
