@@ -25,7 +25,12 @@ class Voice:
     extra: dict[str, str] = field(default_factory=dict)
 
     def dur(self, f: Finding, name: str) -> str:
-        return g.duration(f.q(name), self.unit)
+        """A duration in the service's unit; one shorter than a whole unit in the unit that
+        fits it ('4 days', not '0.57 weeks')."""
+        seconds = f.q(name)
+        unit = self.unit if seconds == 0 or abs(seconds) >= self.unit.seconds else \
+            g.unit_for([seconds])
+        return g.duration(seconds, unit)
 
     def amount(self, f: Finding, name: str) -> str:
         return g.amount(f.q(name), self.unit)
@@ -210,7 +215,7 @@ def _per_period(f: Finding, voice: Voice) -> str:
              if f.span is not None and f.span.change is not None else "")
     text = (f"Per {period}{since}, the {stat} time of the {plural_noun(f)} met in each {period} "
             f"ran "
-            f"from {voice.amount(f, 'lowest')} to {voice.dur(f, 'highest')} over "
+            f"from {voice.dur(f, 'lowest')} to {voice.dur(f, 'highest')} over "
             f"{g.counted(f.q('periods'), period)}; the chart's centre line, the mean of those "
             f"{ {'day': 'daily'}.get(period, period + 'ly')} {stat}s, is {voice.dur(f, 'centre')}")
     if f.q("signals"):
