@@ -104,3 +104,27 @@ def test_economics_without_a_cost_model_say_not_costed(tmp_path: Path) -> None:
     econ = next(s for s in report.sections if s.id == "economics")
     assert econ.lead[0].startswith("Not costed")
     assert not any("£" in h for h in report.findings)
+
+
+COMMANDS = [["summary"], ["capability", "--period", "W"], ["flow"], ["demand"], ["costs"],
+            ["targets"]]
+
+
+@pytest.mark.parametrize("log", ["bpic2020_request_for_payment.csv.gz", "sepsis_hospital.csv.gz"])
+def test_every_command_speaks_without_leaks(log: str, tmp_path: Path) -> None:
+    """The terminal's words, from the same findings: nothing leaks, on a log with no service
+    file; a command that cannot apply (targets without a regime) says so in one sentence."""
+    from typer.testing import CliRunner
+
+    from servicecheck.cli import app
+
+    runner = CliRunner()
+    ws = str(tmp_path / "ws.duckdb")
+    assert runner.invoke(app, ["import", str(DATA / log), "-w", ws]).exit_code == 0
+    for command in COMMANDS:
+        r = runner.invoke(app, [*command, "-w", ws])
+        text = " ".join(r.output.split())
+        assert r.exit_code in (0, 2) and "Traceback" not in text, (command, text)
+        assert not LEAK.search(text), (command, text)
+        if r.exit_code == 0:
+            assert not RANGE.search(text) or "limit" in text, (command, text)
