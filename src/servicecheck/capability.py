@@ -110,7 +110,6 @@ class Capability:
     chart: spc.Chart
     completed: pd.DataFrame
     open: pd.DataFrame
-    unit: str = "days"
     clock: Clock = "citizen"
     stale: pd.DataFrame = field(default_factory=pd.DataFrame)
     set_aside: int = 0

@@ -1,7 +1,7 @@
-"""The sections of the Check report. Each opens with two or three plain sentences made from the
-numbers (the lead), so a front-line team can read it without the charts; the figures, tables and
-further lines follow. Sentences come from the same ``*_lines`` functions the CLI prints, so the
-report and the terminal never disagree."""
+"""The sections of the Check report. Each opens with two or three plain sentences (the lead),
+so a front-line team can read it without the charts; the figures, tables and further lines
+follow. A section arranges: the measures give findings, the narrative words them (the same
+words the CLI prints), the charts draw; nothing here computes a measure or reads a sentence."""
 
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
-    headline: str | None = None  # the one sentence this section offers the headline findings
     findings: list[Finding] = field(default_factory=list)  # what the section's words say
 
 
