@@ -118,10 +118,10 @@ def test_defaults_are_stated() -> None:
 
 BAD_COSTS = [
     ('[costs]\nvisit = 3', "'costs.visit' is not a service-file key"),
-    ('[costs]\nvisit_cost = -1', "'costs.visit_cost' is not an amount"),
-    ('[costs]\nvisit_cost = "lots"', "'costs.visit_cost' is not an amount"),
+    ('[costs]\nvisit_cost = -1', "costs.visit_cost = -1 is out of range (it must be from 0"),
+    ('[costs]\nvisit_cost = "lots"', "costs.visit_cost must be a number, not 'lots'"),
     ('[costs.activity_minutes]\n"Order raised" = "six"',
-     "'costs.activity_minutes.Order raised' is not an amount"),
+     "costs.activity_minutes.Order raised must be a number, not 'six'"),
 ]
 
 

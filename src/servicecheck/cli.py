@@ -38,6 +38,9 @@ TableOpt = Annotated[str | None, typer.Option(
     help="The events table on --backend (on Spark also a Parquet file or folder).")]
 OrderOpt = Annotated[str | None, typer.Option(
     help="On --backend: the column ordering events with the same time (an event id).")]
+ReplaceOpt = Annotated[bool, typer.Option(
+    help="Put this file's rows in place of an earlier import of the same file or content "
+    "(without it, a file imported already is refused).")]
 ServiceFileOpt = Annotated[Path | None, typer.Option(
     help="On --backend: the service file mapping the table's columns.")]
 
@@ -173,6 +176,7 @@ def import_(
     citizen_id: Annotated[str | None, typer.Option(
         help="Column with the citizen's own identifier (customer number, NI number): stored "
         "only as a salted hash in citizen_ref, never itself.")] = None,
+    replace: ReplaceOpt = False,
 ) -> None:
     """Import an event log into a workspace (one transaction: all rows or none)."""
     from servicecheck.engine import Workspace
@@ -194,7 +198,7 @@ def import_(
                      "start_timestamp": start_timestamp, "team": team, "resource": resource,
                      "citizen_id": citizen_id},
             timezone=timezone, timestamp_format=timestamp_format, delimiter=delimiter,
-            wide=stamps,
+            wide=stamps, replace=replace,
         )
     say(f"Imported {report.describe()}.")
 
@@ -210,6 +214,7 @@ def import_demand(
         "--map", help="ROLE=COLUMN, e.g. --map verbatim='What they said'.")] = None,
     timestamp_format: Annotated[str | None, typer.Option(help="strptime format of dates.")]
     = None,
+    replace: ReplaceOpt = False,
 ) -> None:
     """Import demand (contacts in the citizen's words): all rows or none."""
     from servicecheck.demand.records import import_demands
@@ -232,7 +237,7 @@ def import_demand(
             except InputError:
                 svc = Service(name=file.name.split(".")[0])
         report = import_demands(ws, file, service=svc, mapping=mapping, preset=preset,
-                                timestamp_format=timestamp_format)
+                                timestamp_format=timestamp_format, replace=replace)
     masked = f"; masked {report.masked:,} personal details" if report.masked else ""
     say(f"Imported {report.events:,} demands from {file}{masked}.")
 

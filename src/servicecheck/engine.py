@@ -22,6 +22,8 @@ from ibis.expr.types import Table
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport
+from servicecheck.io.fingerprint import Fingerprint
+from servicecheck.io.sql import ident
 from servicecheck.service import Service
 
 EVENTS_DDL = """
@@ -63,6 +65,12 @@ META_DDL = [
         import_id BIGINT, service VARCHAR, kind VARCHAR, source VARCHAR, rows_read BIGINT,
         rows_kept BIGINT, dropped VARCHAR, imported_at TIMESTAMPTZ)""",
 ]
+# The import log's fingerprint of each source (added to workspaces made before it): the
+# file's resolved path, size and SHA-256, the column mapping used, and the range of row
+# indexes the import wrote, which --replace deletes.
+IMPORT_COLUMNS = {"source_path": "VARCHAR", "source_size": "BIGINT", "source_sha256": "VARCHAR",
+                  "mapping": "VARCHAR", "first_index": "BIGINT", "end_index": "BIGINT"}
+INDEX_COLUMN = {"events": "event_index", "demands": "demand_index"}
 
 
 class Workspace:
@@ -99,6 +107,8 @@ class Workspace:
         if not read_only:
             for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL):
                 self.raw.execute(ddl)
+            for name, ctype in IMPORT_COLUMNS.items():
+                self.raw.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {name} {ctype}")
 
     @cached_property
     def con(self) -> Any:
@@ -147,7 +157,7 @@ class Workspace:
 
     # -- writing ---------------------------------------------------------------------------
     def next_index(self, table: str) -> int:
-        col = "event_index" if table == "events" else "demand_index"
+        col = INDEX_COLUMN[table]
         row = self.raw.execute(f"SELECT coalesce(max({col}) + 1, 0) FROM {table}").fetchone()
         return int(row[0]) if row else 0
 
@@ -169,34 +179,57 @@ class Workspace:
         for name, ctype in self.raw.execute(
                 f"SELECT column_name, column_type FROM (DESCRIBE {select_sql})").fetchall():
             if name.lower() not in have:
-                q = name.replace('"', '""')
-                self.raw.execute(f'ALTER TABLE {table} ADD COLUMN "{q}" {ctype}')
+                self.raw.execute(f"ALTER TABLE {table} ADD COLUMN {ident(name)} {ctype}")
                 have.add(name.lower())
 
     def append(self, table: str, data: pa.Table, report: ImportReport, service: Service,
-               kind: str) -> None:
+               kind: str, *, first_index: int, fingerprint: Fingerprint | None = None,
+               replace: bool = False) -> None:
         """Append an Arrow table's rows and record the import, in one transaction."""
         self.raw.register("__incoming", data)
         try:
-            self.append_select(table, "SELECT * FROM __incoming", report, service, kind)
+            self.append_select(table, "SELECT * FROM __incoming", report, service, kind,
+                               first_index=first_index, fingerprint=fingerprint,
+                               replace=replace)
         finally:
             self.raw.unregister("__incoming")
 
     def append_select(self, table: str, select_sql: str, report: ImportReport,
-                      service: Service, kind: str) -> None:
-        """Insert what a SELECT on this connection returns and record the import, atomically."""
+                      service: Service, kind: str, *, first_index: int,
+                      fingerprint: Fingerprint | None = None, replace: bool = False) -> None:
+        """Insert what a SELECT on this connection returns and record the import, atomically.
+
+        A source whose content is in the import log already (same service, same kind) is
+        refused before anything is written, unless ``replace``: then the rows of its earlier
+        import (the same content, or the same file since changed) are deleted in the same
+        transaction as the new rows are inserted."""
+        earlier = self._earlier_imports(service.key, kind, fingerprint)
+        if (not replace and fingerprint and earlier
+                and earlier[0]["source_sha256"] == fingerprint.sha256):
+            raise _already_imported(earlier[0], report.source, kind)
 
         def work() -> None:
+            if replace:
+                self._delete_imports(table, earlier)
             self._save_service(service)
             self._add_columns(table, select_sql)
             with self._one_thread_if_small(report.rows_read):
                 self.raw.execute(f"INSERT INTO {table} BY NAME {select_sql}")
+            index = INDEX_COLUMN[table]
+            end = self.raw.execute(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
+                                   f"WHERE {index} >= ?", [first_index, first_index]).fetchone()
             row = self.raw.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports"
                                    ).fetchone()
+            fp = fingerprint
             self.raw.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO imports BY NAME SELECT ? AS import_id, ? AS service, ? AS kind, "
+                "? AS source, ? AS rows_read, ? AS rows_kept, ? AS dropped, "
+                "? AS imported_at, ? AS source_path, ? AS source_size, ? AS source_sha256, "
+                "? AS mapping, ? AS first_index, ? AS end_index",
                 [row[0] if row else 1, service.key, kind, report.source, report.rows_read,
-                 report.events, json.dumps(report.dropped), dt.datetime.now(dt.UTC)],
+                 report.events, json.dumps(report.dropped), dt.datetime.now(dt.UTC),
+                 fp.path if fp else None, fp.size if fp else None, fp.sha256 if fp else None,
+                 json.dumps(report.mapping), first_index, end[0] if end else first_index],
             )
 
         try:
@@ -204,6 +237,29 @@ class Workspace:
         finally:
             # an import may have set the zone it reads naive times in; analysis is in UTC
             self.raw.execute("SET TimeZone = 'UTC'")
+
+    def _earlier_imports(self, service: str, kind: str, fingerprint: Fingerprint | None
+                         ) -> list[dict[str, Any]]:
+        """Earlier imports of this source into this service: the same content first, then
+        the same file (by path) whose content has changed since."""
+        if fingerprint is None:
+            return []
+        cur = self.raw.execute(
+            "SELECT * FROM imports WHERE service = ? AND kind = ? AND "
+            "((source_sha256 = ? AND source_size = ?) OR source_path = ?) "
+            "ORDER BY source_sha256 = ? DESC, import_id",
+            [service, kind, fingerprint.sha256, fingerprint.size, fingerprint.path,
+             fingerprint.sha256])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def _delete_imports(self, table: str, imports: list[dict[str, Any]]) -> None:
+        index = INDEX_COLUMN[table]
+        for imp in imports:
+            self.raw.execute(f"DELETE FROM {table} WHERE service = ? AND {index} >= ? "
+                             f"AND {index} < ?",
+                             [imp["service"], imp["first_index"], imp["end_index"]])
+            self.raw.execute("DELETE FROM imports WHERE import_id = ?", [imp["import_id"]])
 
     @contextmanager
     def _one_thread_if_small(self, rows: int) -> Iterator[None]:
@@ -236,6 +292,17 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _already_imported(earlier: dict[str, Any], source: str, kind: str) -> InputError:
+    when = earlier["imported_at"].astimezone(dt.UTC)
+    rows = "events" if kind == "events" else "demands"
+    return InputError(
+        f"this content was imported already, on {when:%d %b %Y at %H:%M} UTC from "
+        f"{earlier['source']} ({earlier['rows_kept']:,} {rows} kept), so importing it again "
+        "would count every row twice", source=source,
+        fix="leave the workspace as it is, or pass --replace to put this file's rows in "
+        "place of the earlier import's")
 
 
 def service_to_dict(s: Service) -> dict[str, Any]:

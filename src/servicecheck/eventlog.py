@@ -17,6 +17,8 @@ from servicecheck.io.events import (
     release_source,
     resolve_columns,
 )
+from servicecheck.io.fingerprint import Fingerprinting
+from servicecheck.io.sql import check_format, check_timezone
 from servicecheck.io.tables import import_allocator, read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
 from servicecheck.service import Service
@@ -84,13 +86,21 @@ def import_events(
     encoding: str | None = None,
     sheet: str | int | None = None,
     wide: dict[str, str] | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Read a source and append its events to the workspace in one transaction.
 
     ``wide`` reads a case table (a row per case): it maps each date column to the activity
-    it records, e.g. {"Created Date": "Created", "Closed Date": "Closed"}.
+    it records, e.g. {"Created Date": "Created", "Closed Date": "Closed"}. A file whose
+    content the workspace holds already is refused, unless ``replace``: then its rows take
+    the place of the earlier import's (of the same content, or of the same file).
     """
     svc = service or Service(name=_default_name(source))
+    if timezone:
+        check_timezone(timezone, source="--timezone")
+    if timestamp_format:
+        check_format(timestamp_format, source="--timestamp-format")
+    fingerprint = Fingerprinting(source)
     raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet,
                      in_place=not wide)
     if wide:
@@ -105,6 +115,7 @@ def import_events(
         configured.setdefault("need", svc.need.link_column)
     mapping = resolve_columns([str(c) for c in raw.table.column_names], columns, configured,
                               raw.source)
+    first = workspace.next_index("events")
     try:
         prepared = canonical_events(
             raw,
@@ -114,9 +125,11 @@ def import_events(
             timezone=timezone or svc.timezone,
             timestamp_format=timestamp_format,
             activity_teams=svc.activity_teams,
-            first_index=workspace.next_index("events"),
+            first_index=first,
         )
-        workspace.append_select("events", prepared.sql, prepared.report, svc, "events")
+        workspace.append_select("events", prepared.sql, prepared.report, svc, "events",
+                                first_index=first, fingerprint=fingerprint.result(),
+                                replace=replace)
     finally:
         # whatever happened, the workspace reads in UTC again and holds no source view
         release_source(workspace.raw)

@@ -18,6 +18,8 @@ import os
 import secrets
 from pathlib import Path
 
+from servicecheck.io.sql import literal
+
 REF_LENGTH = 24  # hex characters kept: 96 bits, no collisions at any council's size
 
 
@@ -52,7 +54,7 @@ def citizen_ref(identifier: str, salt_value: str | None = None) -> str:
 
 def citizen_ref_sql(column_sql: str, salt_value: str | None = None) -> str:
     """The same in DuckDB SQL, for a text expression (NULL stays NULL)."""
-    s = (salt_value if salt_value is not None else salt()).replace("'", "''")
+    s = literal(f"{salt_value if salt_value is not None else salt()}|")
     norm = f"upper(regexp_replace({column_sql}, '\\s+', '', 'g'))"
     return (f"CASE WHEN {column_sql} IS NULL THEN NULL ELSE "
-            f"'c' || substr(sha256('{s}|' || {norm}), 1, {REF_LENGTH}) END")
+            f"'c' || substr(sha256({s} || {norm}), 1, {REF_LENGTH}) END")

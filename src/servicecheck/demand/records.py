@@ -17,6 +17,8 @@ from servicecheck.demand.redact import MASKED_FIELDS, REFERENCE_FIELDS, redact_f
 from servicecheck.engine import Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport, text_sql, timestamp_sql
+from servicecheck.io.fingerprint import Fingerprinting
+from servicecheck.io.sql import check_format, ident, literal, literals, set_timezone
 from servicecheck.io.tables import import_allocator, read_table
 from servicecheck.pseudonym import citizen_ref_sql
 from servicecheck.service import Service
@@ -100,8 +102,16 @@ def import_demands(
     preset: str | None = None,
     timestamp_format: str | None = None,
     timezone: str | None = None,
+    replace: bool = False,
 ) -> DemandImport:
-    """Read demand records and append them to the workspace in one transaction."""
+    """Read demand records and append them to the workspace in one transaction; a file
+    already imported is refused unless ``replace`` (see ``import_events``)."""
+    if preset is not None and preset not in PRESETS:
+        raise InputError(f"'{preset}' is not a known export layout", source="--preset",
+                         fix=f"use one of: {', '.join(PRESETS)}, or map the columns with --map")
+    if timestamp_format:
+        check_format(timestamp_format, source="--timestamp-format")
+    fingerprint = Fingerprinting(source)
     raw = read_table(source)
     names = [str(c) for c in raw.table.column_names]
     m: dict[str, str | None] = dict(PRESETS.get(preset or "", {}))
@@ -111,7 +121,7 @@ def import_demands(
     channels = tuple(c.lower() for c in (PRESET_CHANNELS.get(preset or "") or service.channels))
 
     con = duckdb.connect()
-    con.execute(f"SET TimeZone = '{timezone or service.timezone}'")
+    set_timezone(con, timezone or service.timezone, source="--timezone")
     src = raw.table.append_column("__row", pa.arange(0, raw.table.num_rows))
     con.register("src", src)
 
@@ -125,9 +135,9 @@ def import_demands(
     def txt(role: str) -> str:
         if role not in cols:
             return "CAST(NULL AS VARCHAR)"
-        expr = text_sql(f'CAST("{cols[role]}" AS VARCHAR)')
+        expr = text_sql(f"CAST({ident(cols[role])} AS VARCHAR)")
         if role in fallbacks:
-            fallback = text_sql(f'CAST("{fallbacks[role]}" AS VARCHAR)')
+            fallback = text_sql(f"CAST({ident(fallbacks[role])} AS VARCHAR)")
             expr = f"COALESCE({expr}, {fallback})"
         return expr
 
@@ -138,7 +148,7 @@ def import_demands(
         ("verbatim", f"{txt('verbatim')} IS NULL",
          "has an empty verbatim: demand is recorded in the citizen's words",
          "fill in what the citizen said, or remove the row"),
-        ("channel", f"lower({txt('channel')}) NOT IN ({', '.join(repr(c) for c in channels)}) "
+        ("channel", f"lower({txt('channel')}) NOT IN ({literals(channels)}) "
          f"OR {txt('channel')} IS NULL",
          "has a channel the service file does not list",
          f"use one of {', '.join(channels)}, or add it to [demand] channels"),
@@ -153,7 +163,7 @@ def import_demands(
                        "has a nature other than value, failure or unknown",
                        "use value, failure or unknown"))
     for role, cond, problem, fix in checks:
-        bad = con.execute(f"SELECT __row, CAST(\"{cols[role]}\" AS VARCHAR), count(*) OVER () "
+        bad = con.execute(f"SELECT __row, CAST({ident(cols[role])} AS VARCHAR), count(*) OVER () "
                           f"FROM src WHERE {cond} ORDER BY __row LIMIT 1").fetchone()
         if bad:
             row, value, count = bad
@@ -164,10 +174,10 @@ def import_demands(
                              row=int(row) + raw.header_rows + 1, column=cols[role], fix=fix)
 
     first = workspace.next_index("demands")
-    fpr = (f"TRY_CAST(\"{cols['first_point_resolved']}\" AS BOOLEAN)"
+    fpr = (f"TRY_CAST({ident(cols['first_point_resolved'])} AS BOOLEAN)"
            if "first_point_resolved" in cols else "CAST(NULL AS BOOLEAN)")
     table = con.execute(f"""
-        SELECT '{service.key}' AS service,
+        SELECT {literal(service.key)} AS service,
                COALESCE({txt('demand_id')}, 'row-' || CAST(__row + {first} AS VARCHAR))
                    AS demand_id,
                {ts('received_at')} AS received_at,
@@ -196,7 +206,8 @@ def import_demands(
                                      pa.array(values, pa.string()))
     report = DemandImport(source=raw.source, service=service.key, rows_read=raw.table.num_rows,
                           events=table.num_rows, cases=0, mapping=cols, masked=masked)
-    workspace.append("demands", table, report, service, "demands")
+    workspace.append("demands", table, report, service, "demands", first_index=first,
+                     fingerprint=fingerprint.result(), replace=replace)
     natures = pa.compute.value_counts(table.column("nature")).to_pylist()
     report.by_nature = {d["values"]: d["counts"] for d in natures}
     return report

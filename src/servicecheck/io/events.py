@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.sql import ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
 from servicecheck.pseudonym import citizen_ref_sql
 
@@ -144,15 +145,15 @@ def text_sql(expr: str) -> str:
 def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None,
                   trimmed: bool = False) -> str:
     """A DuckDB expression turning a source column into TIMESTAMPTZ (naive = local time)."""
-    q = f'"{col}"'
+    q = ident(col)
     t = q if trimmed else trim_sql(q)
     if pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type):
         return f"CAST({q} AS TIMESTAMPTZ)"
     if not (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)):
         return f"TRY_CAST(CAST({q} AS VARCHAR) AS TIMESTAMPTZ)"
     if fmt:
-        return f"CAST(TRY_STRPTIME({t}, '{fmt}') AS TIMESTAMPTZ)"
-    fmts = ", ".join(f"'{f}'" for f in UK_FORMATS)
+        return f"CAST(TRY_STRPTIME({t}, {literal(fmt)}) AS TIMESTAMPTZ)"
+    fmts = literals(UK_FORMATS)
     return (
         f"COALESCE(TRY_CAST({t} AS TIMESTAMPTZ), "
         f"CAST(TRY_STRPTIME({t}, [{fmts}]) AS TIMESTAMPTZ))"
@@ -213,6 +214,7 @@ def canonical_events(
     timestamp_format: str | None = None,
     activity_teams: Mapping[str, str] | None = None,
     first_index: int = 0,
+    timezone_source: str = "--timezone",
 ) -> PreparedImport:
     """Validate a raw table and prepare the SELECT of its canonical events, or an InputError.
 
@@ -223,11 +225,7 @@ def canonical_events(
     table = raw.table
     report = ImportReport(source=raw.source, service=service_key, rows_read=raw.num_rows,
                           mapping=dict(columns))
-    try:
-        con.execute(f"SET TimeZone = '{timezone}'")
-    except duckdb.Error:
-        raise InputError(f"'{timezone}' is not a time zone", source=raw.source,
-                         fix="use a name like Europe/London or UTC") from None
+    set_timezone(con, timezone, source=timezone_source)
     # the row number is the file's own order: ties in time keep it
     relation = IMPORT_RELATION
     cleaned: frozenset[str] = frozenset()
@@ -250,14 +248,14 @@ def canonical_events(
 
     def text(col: str) -> str:
         if col in cleaned:
-            return f'"{col}"'
+            return ident(col)
         if is_text(col):
-            return text_sql(f'"{col}"')
-        return f"CAST(\"{col}\" AS VARCHAR)"
+            return text_sql(ident(col))
+        return f"CAST({ident(col)} AS VARCHAR)"
 
     def present(col: str) -> str:
         """Non-blank, without formatting a typed value as text just to test it."""
-        return f"{text(col)}" if is_text(col) else f"\"{col}\""
+        return text(col) if is_text(col) else ident(col)
 
     # Everything validation needs, in one aggregate pass over the source (an order of
     # magnitude faster than filtering with a window; one scan instead of one per question):
@@ -321,7 +319,7 @@ def canonical_events(
     report.events, report.cases = n_keep, n_cases
 
     select = [
-        f"'{service_key}' AS service",
+        f"{literal(service_key)} AS service",
         f"{text(case_col)} AS case_id",
         f"{text(act_col)} AS activity",
         f"{parsed('timestamp')} AS timestamp",
@@ -332,7 +330,7 @@ def canonical_events(
         select.append(f"{text(columns['team'])} AS team")
     elif activity_teams:
         cases = " ".join(
-            f"WHEN {text(act_col)} = '{_sql_str(a)}' THEN '{_sql_str(t)}'"
+            f"WHEN {text(act_col)} = {literal(a)} THEN {literal(t)}"
             for a, t in activity_teams.items()
         )
         select.append(f"CASE {cases} ELSE NULL END AS team")
@@ -353,14 +351,6 @@ def canonical_events(
             continue
         alias = name if name.lower() not in taken else f"{name} (source)"
         taken.add(alias.lower())
-        select.append(f'"{_sql_ident(name)}" AS "{_sql_ident(alias)}"')
+        select.append(f"{ident(name)} AS {ident(alias)}")
     sql = f"SELECT {', '.join(select)} FROM {relation} WHERE {keep}"
     return PreparedImport(sql=sql, report=report, relation=relation)
-
-
-def _sql_str(s: str) -> str:
-    return s.replace("'", "''")
-
-
-def _sql_ident(s: str) -> str:
-    return s.replace('"', '""')

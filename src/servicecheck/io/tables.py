@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.sql import literal
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 XES_SUFFIXES = (".xes", ".xes.gz")
@@ -266,9 +267,8 @@ def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
         if pf.metadata.num_rows == 0:
             raise InputError("the file has no rows", source=str(path),
                              fix="export it again with its events")
-        quoted = str(path.resolve()).replace("'", "''")
         scan = (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS __row "
-                f"FROM read_parquet('{quoted}', file_row_number = true))")
+                f"FROM read_parquet({literal(str(path.resolve()))}, file_row_number = true))")
         return RawTable(schema.empty_table(), str(path), header_rows=0, kind="parquet",
                         scan=scan, rows=pf.metadata.num_rows)
     try:

@@ -1,0 +1,62 @@
+"""Every name and value that reaches SQL goes through here: sqlglot quotes it, or the
+connection binds it. SQL is never built by pasting user text (a column, a channel, a time
+zone, a format) between quotes by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+
+import duckdb
+import sqlglot.expressions as exp
+
+from servicecheck.io.errors import InputError
+
+
+def ident(name: str) -> str:
+    """A quoted DuckDB identifier: any column name, quotes and all, names one column."""
+    return str(exp.to_identifier(name, quoted=True).sql("duckdb"))
+
+
+def literal(value: str) -> str:
+    """A DuckDB string literal holding exactly ``value``."""
+    return str(exp.Literal.string(value).sql("duckdb"))
+
+
+def literals(values: tuple[str, ...] | list[str]) -> str:
+    """A comma-separated list of string literals (for IN and list values)."""
+    return ", ".join(literal(v) for v in values)
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    # 'localtime' names the machine's own zone, which differs between machines
+    return frozenset(zoneinfo.available_timezones()) - {"localtime"}
+
+
+def check_timezone(zone: str, *, source: str, key: str | None = None) -> str:
+    """The zone, if the IANA database knows it; else one sentence naming where it came from:
+    an option (``source="--timezone"``) or a service file and its key."""
+    if zone not in _zones():
+        raise InputError(f"'{zone}' is not a time zone in the IANA database", source=source,
+                         column=key, fix="give a name like Europe/London or UTC")
+    return zone
+
+
+def set_timezone(con: duckdb.DuckDBPyConnection, zone: str, *, source: str) -> None:
+    """Read naive times in ``zone`` on this connection: checked first, then bound."""
+    con.execute("SET TimeZone = ?", [check_timezone(zone, source=source)])
+
+
+def check_format(fmt: str, *, source: str) -> str:
+    """A strptime format DuckDB understands, or one sentence naming the option."""
+    try:
+        duckdb.connect().execute("SELECT TRY_STRPTIME('', ?)", [fmt])
+    except duckdb.Error as exc:
+        reason = str(exc).rsplit(":", 1)[-1].strip()
+        raise InputError(f"'{fmt}' is not a date format servicecheck understands ({reason})",
+                         source=source, fix="write it with strptime codes, e.g. "
+                         "'%d/%m/%Y %H:%M' (%d day, %m month, %Y year, %H hour, %M minute)"
+                         ) from None
+    return fmt

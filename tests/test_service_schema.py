@@ -1,0 +1,53 @@
+"""The service-file schema is the one definition: the docs' key reference is made from it,
+the docs' tables name only its keys, and `servicecheck init`'s template (with every
+commented example switched on) is valid against it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from servicecheck.service import SERVICE_KEYS, Service
+from servicecheck.service_schema import key_reference
+from servicecheck.templates import service_template
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def test_the_key_reference_is_made_from_the_schema() -> None:
+    page = (DOCS / "reference" / "service-keys.md").read_text(encoding="utf-8")
+    assert page == key_reference(), (
+        "regenerate it: python -m servicecheck.service_schema > docs/reference/service-keys.md")
+    # every key, and only those, has its row
+    rows = re.findall(r"^\| `([a-z_.]+)` \|", page, re.M)
+    assert rows == [f"{k}.{s}" if s else k for k, subs in SERVICE_KEYS.items()
+                    for s in (subs or ("",))]
+
+
+def test_the_guide_documents_only_keys_the_schema_has() -> None:
+    page = (DOCS / "service-file.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+(?:\.[a-z_]+)?)` \|", page, re.M))
+    known = {k for k in SERVICE_KEYS} | {f"{k}.{s}" for k, subs in SERVICE_KEYS.items()
+                                          for s in subs}
+    assert documented - known == set()
+    assert len(documented) > 40
+
+
+def test_the_init_template_loads_with_every_example_switched_on(tmp_path: Path) -> None:
+    text = service_template("Repairs")
+    # "# key = value" and "# [table]" lines are examples: switch them all on
+    switched = re.sub(r"^# (\[[a-z_]+\]|[a-z_]+ = .*)$", r"\1", text, flags=re.M)
+    assert switched.count("\n# ") < text.count("\n# ")
+    data = tomllib.loads(switched)
+    f = tmp_path / "service.toml"
+    f.write_text(switched, encoding="utf-8")
+    svc = Service.load(f)
+    assert svc.name == "Repairs" and svc.targets is not None
+    assert svc.targets.timescales_days == {"P1": 1.0, "P2": 7.0, "P3": 28.0}
+    assert svc.redesign_date == "2025-01-06"
+    # every key the template shows is one the schema defines
+    for key, value in data.items():
+        assert key in SERVICE_KEYS
+        if isinstance(value, dict):
+            assert set(value) <= set(SERVICE_KEYS[key]), key
