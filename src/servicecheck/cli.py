@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -278,7 +279,11 @@ def capability(
     """The predictable range of end-to-end time, and its signals, in words."""
     from servicecheck.capability import by_period
     from servicecheck.capability import capability as cap
+    from servicecheck.spc import PRESETS
 
+    if preset not in PRESETS:
+        raise InputError(f"'{preset}' is not a rule set", source="--preset",
+                         fix=f"use one of: {', '.join(PRESETS)}")
     with _working("measuring end-to-end time"), _analysis_workspace(
             workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)

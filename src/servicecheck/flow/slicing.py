@@ -19,7 +19,11 @@ def where_case(events: Table, column: str, value: object) -> Table:
     if column not in events.columns:
         raise KeyError(f"the events have no column {column!r}; they have "
                        f"{', '.join(events.columns)}")
-    cases = events.filter(events[column] == value).select("case_id").distinct()
+    # compared as text: a value from the command line is text, whatever the column's type
+    col = events[column]
+    if isinstance(value, str) and not col.type().is_string():
+        col = col.cast("string")
+    cases = events.filter(col == value).select("case_id").distinct()
     return events.semi_join(cases, "case_id")
 
 

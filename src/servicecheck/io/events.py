@@ -271,6 +271,16 @@ def canonical_events(
         inner += [f"{text(columns[role])} AS r{i}", f"{parsed(role)} AS p{i}"]
         bad = f"p{i} IS NULL AND r{i} IS NOT NULL"
         outer += [f"min(__row) FILTER (WHERE {bad})", f"count(*) FILTER (WHERE {bad})"]
+        if timestamp_format:
+            outer += ["NULL", "NULL"]
+            continue
+        # which rows read as ISO 8601 and which only day-first: a column with both is two
+        # exports pasted together, to be reported, not guessed at row by row
+        col = columns[role]
+        iso = f"TRY_CAST({ident(col) if col in cleaned else trim_sql(ident(col))} AS TIMESTAMPTZ)"
+        inner.append(f"{iso} IS NOT NULL AS iso{i}")
+        outer += [f"min(__row) FILTER (WHERE iso{i})",
+                  f"min(__row) FILTER (WHERE p{i} IS NOT NULL AND NOT iso{i})"]
     outer += [
         "count(*) FILTER (WHERE c IS NULL)",
         "count(*) FILTER (WHERE c IS NOT NULL AND a IS NULL)",
@@ -281,32 +291,44 @@ def canonical_events(
     found = con.execute(f"SELECT {', '.join(outer)} "
                         f"FROM (SELECT {', '.join(inner)} FROM {relation})").fetchone()
     assert found is not None  # an aggregate always returns its row
-    for i, role in enumerate(stamps):
-        first_bad, count = found[2 * i], int(found[2 * i + 1])
-        if first_bad is None:
-            continue
-        col = columns[role]
-        row = int(first_bad)
+
+    def value_at(col: str, row: int) -> tuple[str, int, str]:
+        """The value at a source row, the row a person sees, and the column to name (a
+        widened case table: the user's date column, not the internal one)."""
         value = con.execute(f"SELECT {text(col)} FROM {relation} WHERE __row = ?",
                             [row]).fetchone()[0]  # type: ignore[index]
-        more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
-                if count > 1 else "")
-        raise InputError(
-            f"'{value}' is not a date and time servicecheck understands{more}",
-            source=raw.source,
-            row=row // raw.rows_per_record + raw.header_rows + 1,
-            # a widened case table: name the user's date column, not the internal one
-            column=raw.stamp_columns[row % raw.rows_per_record]
-            if raw.stamp_columns and role == "timestamp" else col,
-            fix="use ISO 8601 (2024-12-25 14:03 or 2024-12-25T14:03:00+00:00), "
-            "UK day-first (25/12/2024 14:03) or a date, or give --timestamp-format",
-        )
+        shown_col = (raw.stamp_columns[row % raw.rows_per_record]
+                     if raw.stamp_columns and col == columns["timestamp"] else col)
+        return str(value), row // raw.rows_per_record + raw.header_rows + 1, shown_col
+
+    for i, role in enumerate(stamps):
+        first_bad, count, first_iso, first_dayfirst = found[4 * i: 4 * i + 4]
+        col = columns[role]
+        if first_bad is not None:
+            value, row, shown_col = value_at(col, int(first_bad))
+            more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
+                    if count > 1 else "")
+            raise InputError(
+                f"'{value}' is not a date and time servicecheck understands{more}",
+                source=raw.source, row=row, column=shown_col,
+                fix="use ISO 8601 (2024-12-25 14:03 or 2024-12-25T14:03:00+00:00), "
+                "UK day-first (25/12/2024 14:03) or a date, or give --timestamp-format",
+            )
+        if first_iso is not None and first_dayfirst is not None:
+            iso_value, iso_row, shown_col = value_at(col, int(first_iso))
+            uk_value, uk_row, _ = value_at(col, int(first_dayfirst))
+            raise InputError(
+                f"the times are in two forms, ISO 8601 ('{iso_value}' in row {iso_row}) and "
+                f"day-first ('{uk_value}' in row {uk_row}), so rows may not mean the same "
+                "date", source=raw.source, column=shown_col,
+                fix="export the column in one form, or give --timestamp-format for the one "
+                "the whole column uses")
     # every non-empty timestamp parses (checked above), so emptiness decides what is kept
     no_case = f"{present(case_col)} IS NULL"
     no_act = f"{present(act_col)} IS NULL"
     no_ts = f"{present(ts_col)} IS NULL"
     keep = f"NOT ({no_case}) AND NOT ({no_act}) AND NOT ({no_ts})"
-    counts = found[2 * len(stamps):]
+    counts = found[4 * len(stamps):]
     n_case, n_act, n_ts, n_keep, n_cases = (int(x) for x in counts)
     report.dropped = {
         "without a case id": n_case,

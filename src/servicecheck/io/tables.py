@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.limits import check_columns, guarded_stream, limits
 from servicecheck.io.sql import literal
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
@@ -175,6 +176,11 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
                          fix="export the log again as CSV, or give the Parquet, Excel or XES file")
     enc = encoding or detect_encoding(head)
     text = head.decode(enc, errors="replace")
+    if delimiter is not None:
+        delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1 or delimiter in "\"\r\n":
+            raise InputError(f"'{delimiter}' is not a delimiter", source="--delimiter",
+                             fix="give one character, such as , or ; or | (or \\t for a tab)")
     if text.lstrip().startswith("<?xml") or text.lstrip().startswith("<log"):
         raise InputError("the file holds XML, not delimited text", source=str(path),
                          fix="rename it to .xes (or .xes.gz) if it is an XES event log")
@@ -187,7 +193,10 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
     names = [c.strip() for c in first_line]
     _check_header(names, path)
     arrow_enc = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(enc, enc)
-    read_opts = pacsv.ReadOptions(encoding=arrow_enc, block_size=16 << 20,
+    lim = limits()
+    # a row must fit in one block, so the block size is the line-length limit; blocks of
+    # 1 MiB read the 1M-event CSV no slower than 16 MiB (0.44 s against 0.74 s, busy machine)
+    read_opts = pacsv.ReadOptions(encoding=arrow_enc, block_size=lim.line_bytes,
                                   column_names=names, skip_rows=1)
     parse_opts = pacsv.ParseOptions(delimiter=delim, newlines_in_values=True)
     convert = pacsv.ConvertOptions(
@@ -197,10 +206,15 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
         quoted_strings_can_be_null=True,
     )
     try:
-        stream = pa.input_stream(str(path), compression="detect")
+        stream = guarded_stream(path, lim, refuse_nul=not enc.startswith("utf-16"))
         table = pacsv.read_csv(stream, read_options=read_opts, parse_options=parse_opts,
                                convert_options=convert)
     except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):
+            raise InputError(f"a row is longer than {lim.line_bytes:,} bytes, the limit",
+                             source=str(path), fix="check that the file is a delimited log "
+                             "(a quote left open makes one row of the rest), or raise "
+                             "SERVICECHECK_MAX_LINE_BYTES") from None
         raise _arrow_error(exc, path) from None
     except UnicodeDecodeError:
         raise InputError(f"the file is not text in the {enc} encoding it appears to use",
@@ -235,6 +249,7 @@ def _arrow_error(exc: Exception, path: Path) -> InputError:
 
 
 def _check_header(names: list[str], path: Path) -> None:
+    check_columns(len(names), str(path))
     if not any(names):
         raise InputError("the first row (the header) is empty", source=str(path), row=1,
                          fix="put the column names in the first row")

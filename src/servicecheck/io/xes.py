@@ -10,11 +10,12 @@ from __future__ import annotations
 import gzip
 import zlib
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyarrow as pa
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.limits import check_columns, guarded_file, limits
 from servicecheck.io.tables import RawTable
 from servicecheck.io.xes_columnar import NotLineShaped, read_xes_columnar
 
@@ -39,6 +40,11 @@ def _open(path: Path) -> IO[bytes]:
     if magic == b"\x1f\x8b":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
+
+
+def _open_guarded(path: Path) -> Any:
+    """The file's bytes for the XML parser, read within the limits (size, NUL bytes)."""
+    return guarded_file(path, limits())
 
 
 def _refuse_dtd(path: Path) -> None:
@@ -66,6 +72,14 @@ def _refuse_dtd(path: Path) -> None:
                          fix="give an XES event log (.xes or .xes.gz)")
 
 
+def _dtd_error(path: Path, line: int | None) -> InputError:
+    return InputError(
+        "the XES file declares a DTD or entities, which servicecheck refuses for safety",
+        source=str(path), row=line,
+        fix="remove the <!DOCTYPE ...> block and export the log again",
+    )
+
+
 def read_xes(path: Path) -> RawTable:
     _refuse_dtd(path)
     try:
@@ -75,6 +89,7 @@ def read_xes(path: Path) -> RawTable:
     except (EOFError, OSError, zlib.error) as exc:
         raise InputError(f"the file could not be read to the end ({exc})", source=str(path),
                          fix="copy or export the file again, complete") from None
+    check_columns(table.num_columns, str(path))
     if table.num_rows == 0:
         raise InputError("the XES file has no events", source=str(path),
                          fix="check that the export contains traces with events")
@@ -87,14 +102,28 @@ def _read_tree(path: Path) -> pa.Table:
 
     rows: list[dict[str, str | None]] = []
     keys: dict[str, None] = {}  # every attribute key seen, in first-seen order
+    deepest = limits().xes_depth
+    depth = 0
 
     try:
-        with _open(path) as f:
+        with _open_guarded(path) as f:
             parser = etree.iterparse(
-                f, events=("end",), resolve_entities=False, no_network=True,
+                f, events=("start", "end"), resolve_entities=False, no_network=True,
                 load_dtd=False, huge_tree=True, remove_comments=True,
             )
-            for _, el in parser:
+            for what, el in parser:
+                if what == "start":
+                    depth += 1
+                    if depth == 1 and (el.getroottree().docinfo.doctype
+                                       or el.getroottree().docinfo.internalDTD is not None):
+                        raise _dtd_error(path, None)
+                    if depth > deepest:
+                        raise InputError(
+                            f"the XML nests elements more than {deepest} deep, as no event "
+                            "log does", source=str(path), row=el.sourceline,
+                            fix="export the log again, or raise SERVICECHECK_MAX_XES_DEPTH")
+                    continue
+                depth -= 1
                 if _local(el.tag) != "trace":
                     continue
                 case_attrs: dict[str, str | None] = {}

@@ -25,6 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from servicecheck.io.limits import guarded_stream, limits
+
 KIND_TRACE, KIND_TRACE_END, KIND_EVENT, KIND_EVENT_END, KIND_ATTR, KIND_LOG_END = 1, 2, 3, 4, 5, 6
 KIND_OTHER = 7  # any other element (global, extension, classifier, the log itself, a list)
 
@@ -139,9 +141,14 @@ def classify(lines: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, pa.Chunked
     # element: an attribute after a comment would otherwise be lost without a word
     other = (kind == 0) | (kind == KIND_OTHER)
     if other.any():
-        most = pc.max(pc.count_substring(lines.filter(pa.array(other)), "<")).as_py()
+        rest = lines.filter(pa.array(other))
+        most = pc.max(pc.count_substring(rest, "<")).as_py()
         if most is not None and most > 1:
             raise NotLineShaped("several elements on one line")
+        # a DTD, wherever it stands: the XML parser then finds and refuses it by its line
+        if pc.any(pc.match_substring(rest, "<!DOCTYPE")).as_py() or \
+                pc.any(pc.match_substring(rest, "<!ENTITY")).as_py():
+            raise NotLineShaped("a DTD or entity declaration")
     found = pa.chunked_array(values, type=pa.string())
     if any(c.ampersand for c in chunks):
         found = _unescape(found)
@@ -150,7 +157,7 @@ def classify(lines: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, pa.Chunked
 
 def read_lines(path: Path) -> pa.Table:
     """The file's lines, in blocks that the cutting shares among the cores."""
-    stream = pa.input_stream(str(path), compression="detect")
+    stream = guarded_stream(path, limits())
     return pacsv.read_csv(
         stream,
         read_options=pacsv.ReadOptions(column_names=["line"], block_size=1 << 20),
