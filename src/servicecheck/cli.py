@@ -284,6 +284,8 @@ def capability(
     if preset not in PRESETS:
         raise InputError(f"'{preset}' is not a rule set", source="--preset",
                          fix=f"use one of: {', '.join(PRESETS)}")
+    if period:
+        _check_period(period, "DWM")
     with _working("measuring end-to-end time"), _analysis_workspace(
             workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)
@@ -305,7 +307,6 @@ def capability(
                            y_title=f"{units} from first contact")
         say(f"Chart written to {path}")
     if period:
-        _check_period(period, "DWM")
         view = by_period(c, period, stat, preset=preset,
                          phases=svc.phase_dates or None)
         unit = {"D": "day", "W": "week", "M": "month"}[period]
@@ -443,6 +444,8 @@ def classify(
     from servicecheck.demand import labels
     from servicecheck.engine import Workspace
 
+    if accept_above is not None:
+        labels.check_threshold(accept_above)
     with Workspace(workspace) as ws:
         svc = ws.service(service)
         if confirm:

@@ -357,7 +357,9 @@ def _sentence(error: Any, source: str) -> InputError:
         problem = f"{key} must be {KINDS[kind]}, not {shown}"
     elif kind == "finite_number":
         problem = f"{key} must be a finite number, not {shown}"
-    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "too_short"):
+    elif kind == "string_too_short":
+        problem = f"{key} must not be empty"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal"):
         allowed = _range(metadata)
         problem = (f"{key} = {shown} is out of range "
                    f"({'it must be ' + allowed if allowed else error['msg'].lower()})")

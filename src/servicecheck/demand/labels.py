@@ -110,13 +110,18 @@ def confirm(ws: Workspace, service: Service, source: str | Path | pd.DataFrame) 
     return len(labels)
 
 
+def check_threshold(threshold: float) -> None:
+    """A confidence threshold the team may choose: above a coin toss, at most certainty."""
+    if not 0.5 < threshold <= 1:
+        raise InputError(f"{threshold} is not a confidence threshold", source="--accept-above",
+                         fix="give a number above 0.5 and at most 1, e.g. 0.97")
+
+
 def accept_confident(ws: Workspace, service: Service, suggester: Suggester,
                      threshold: float) -> int:
     """Label unclassified demand where the suggested nature's confidence is at least
     ``threshold``: only ever called with a threshold the team chose explicitly."""
-    if not 0.5 < threshold <= 1:
-        raise InputError(f"{threshold} is not a confidence threshold", source="--accept-above",
-                         fix="give a number above 0.5 and at most 1, e.g. 0.97")
+    check_threshold(threshold)
     q = review_queue(ws, service, suggester)
     if q.empty or "nature_confidence" not in q:
         return 0
