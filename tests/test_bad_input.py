@@ -407,7 +407,28 @@ def test_bad_files_are_one_sentence(home: Path, monkeypatch: pytest.MonkeyPatch,
     _refused(home, ["import", f"{{home}}/{name}", "-w", "{home}/ws.duckdb"], words)
 
 
+DEMAND_FILE_CASES: list[tuple[str, bytes, str]] = [
+    ("dmix.csv", b"received_at,channel,verbatim\n2024-01-05 09:00,phone,a\n"
+     b"06/01/2024 10:00,phone,b\n", "ISO 8601 ('2024-01-05 09:00' in row 2) and day-first"),
+    ("dnul.csv", (DEMANDS + "2024-01-01 09:00,phone,ok\n" * 3000).encode()
+     + b"2024-01-01 09:00,phone,n\x00ul\n", "row 3003: the file holds a NUL byte"),
+    ("dquote.csv", b"received_at,channel,verbatim\n2024-01-05 09:00,citizen's portal,a\n",
+     "channel the service file does not list ('citizen's portal')"),
+    ("dwide.csv", (",".join(f"c{i}" for i in range(2001)) + "\n").encode(),
+     "2,001 columns, more than the limit of 2,000"),
+    ("dempty.csv", b"", "the file is empty"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "words"), DEMAND_FILE_CASES,
+                         ids=[c[0] for c in DEMAND_FILE_CASES])
+def test_bad_demand_files_are_one_sentence(home: Path, name: str, data: bytes,
+                                           words: str) -> None:
+    (home / name).write_bytes(data)
+    _refused(home, ["import-demand", f"{{home}}/{name}", "-w", "{home}/ws.duckdb"], words)
+
+
 def test_the_corpus_is_large() -> None:
     n = (len(SERVICE_CASES) + len(OPTION_CASES) + len(FILE_CASES) + len(EVENT_CASES)
-         + len(DEMAND_CASES) + 1)
+         + len(DEMAND_CASES) + len(DEMAND_FILE_CASES) + 1)
     assert n >= 150, n

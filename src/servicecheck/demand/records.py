@@ -16,7 +16,7 @@ import pyarrow as pa
 from servicecheck.demand.redact import MASKED_FIELDS, REFERENCE_FIELDS, redact_fields
 from servicecheck.engine import Workspace
 from servicecheck.io.errors import InputError
-from servicecheck.io.events import ImportReport, text_sql, timestamp_sql
+from servicecheck.io.events import ImportReport, iso_sql, text_sql, timestamp_sql, two_forms
 from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.sql import check_format, ident, literal, literals, set_timezone
 from servicecheck.io.tables import import_allocator, read_table
@@ -173,6 +173,19 @@ def import_demands(
             raise InputError(f"the row {problem}{shown}{more}", source=raw.source,
                              row=int(row) + raw.header_rows + 1, column=cols[role], fix=fix)
 
+    received = cols["received_at"]
+    if fmt is None and pa.types.is_string(raw.table.schema.field(received).type):
+        iso = f"{iso_sql(received)} IS NOT NULL"
+        rows = con.execute(f"SELECT min(__row) FILTER (WHERE {iso}), min(__row) FILTER (WHERE "
+                           f"NOT ({iso}) AND {ts('received_at')} IS NOT NULL) FROM src"
+                           ).fetchone()
+        if rows and rows[0] is not None and rows[1] is not None:
+            def at(row: int) -> tuple[str, int]:
+                value = con.execute(f"SELECT {ident(received)} FROM src WHERE __row = ?",
+                                    [row]).fetchone()
+                return str(value[0] if value else ""), row + raw.header_rows + 1
+
+            raise two_forms(raw.source, received, at(int(rows[0])), at(int(rows[1])))
     first = workspace.next_index("demands")
     fpr = (f"TRY_CAST({ident(cols['first_point_resolved'])} AS BOOLEAN)"
            if "first_point_resolved" in cols else "CAST(NULL AS BOOLEAN)")

@@ -160,6 +160,23 @@ def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None,
     )
 
 
+def iso_sql(col: str, trimmed: bool = False) -> str:
+    """DuckDB: the column read as ISO 8601 only (NULL where it is another form)."""
+    return f"TRY_CAST({ident(col) if trimmed else trim_sql(ident(col))} AS TIMESTAMPTZ)"
+
+
+def two_forms(source: str, column: str, iso: tuple[str, int], dayfirst: tuple[str, int]
+              ) -> InputError:
+    """A time column with ISO 8601 and day-first dates: two exports pasted together, to be
+    reported with a row of each, not guessed at row by row (is 03/04 March or April?)."""
+    return InputError(
+        f"the times are in two forms, ISO 8601 ('{iso[0]}' in row {iso[1]}) and "
+        f"day-first ('{dayfirst[0]}' in row {dayfirst[1]}), so rows may not mean the same "
+        "date", source=source, column=column,
+        fix="export the column in one form, or give --timestamp-format for the one "
+        "the whole column uses")
+
+
 IMPORT_RELATION = "__import_src"
 
 
@@ -277,8 +294,7 @@ def canonical_events(
         # which rows read as ISO 8601 and which only day-first: a column with both is two
         # exports pasted together, to be reported, not guessed at row by row
         col = columns[role]
-        iso = f"TRY_CAST({ident(col) if col in cleaned else trim_sql(ident(col))} AS TIMESTAMPTZ)"
-        inner.append(f"{iso} IS NOT NULL AS iso{i}")
+        inner.append(f"{iso_sql(col, trimmed=col in cleaned)} IS NOT NULL AS iso{i}")
         outer += [f"min(__row) FILTER (WHERE iso{i})",
                   f"min(__row) FILTER (WHERE p{i} IS NOT NULL AND NOT iso{i})"]
     outer += [
@@ -317,12 +333,7 @@ def canonical_events(
         if first_iso is not None and first_dayfirst is not None:
             iso_value, iso_row, shown_col = value_at(col, int(first_iso))
             uk_value, uk_row, _ = value_at(col, int(first_dayfirst))
-            raise InputError(
-                f"the times are in two forms, ISO 8601 ('{iso_value}' in row {iso_row}) and "
-                f"day-first ('{uk_value}' in row {uk_row}), so rows may not mean the same "
-                "date", source=raw.source, column=shown_col,
-                fix="export the column in one form, or give --timestamp-format for the one "
-                "the whole column uses")
+            raise two_forms(raw.source, shown_col, (iso_value, iso_row), (uk_value, uk_row))
     # every non-empty timestamp parses (checked above), so emptiness decides what is kept
     no_case = f"{present(case_col)} IS NULL"
     no_act = f"{present(act_col)} IS NULL"

@@ -54,7 +54,9 @@ def check_format(fmt: str, *, source: str) -> str:
     try:
         duckdb.connect().execute("SELECT TRY_STRPTIME('', ?)", [fmt])
     except duckdb.Error as exc:
-        reason = str(exc).rsplit(":", 1)[-1].strip()
+        # "Invalid Input Error: Failed to parse format specifier %Q: Unrecognized format..."
+        parts = str(exc).split(": ")
+        reason = (parts[2] if len(parts) > 2 else parts[-1]).strip().lower()
         raise InputError(f"'{fmt}' is not a date format servicecheck understands ({reason})",
                          source=source, fix="write it with strptime codes, e.g. "
                          "'%d/%m/%Y %H:%M' (%d day, %m month, %Y year, %H hour, %M minute)"
