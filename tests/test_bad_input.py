@@ -392,6 +392,9 @@ FILE_CASES: list[tuple[str, bytes, dict[str, str], str]] = [
     ("wide.xes", ('<?xml version="1.0"?>\n<log>\n' + XES_EVENT.replace(
         "<event>", "<event>" + "".join(f'<string key="k{i}" value="v"/>' for i in range(30)))
         + "\n</log>\n").encode(), {"SERVICECHECK_MAX_COLUMNS": "20"}, "more than the limit"),
+    ("entity_ref.xes", ('<?xml version="1.0"?>\n<log>\n' + XES_EVENT.replace(
+        '"x"', '"x &xxe; y"').replace("><", ">\n<") + "\n</log>\n").encode(), {},
+     "a value uses an entity XML does not define ('x &xxe; y')"),
     ("quote.csv", b'case_id,activity,timestamp\nA,"open quote,2024-01-01\n' + b"x" * 9000,
      {"SERVICECHECK_MAX_LINE_BYTES": "4096"}, "a row is longer than"),
 ]

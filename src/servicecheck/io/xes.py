@@ -17,7 +17,7 @@ import pyarrow as pa
 from servicecheck.io.errors import InputError
 from servicecheck.io.limits import check_columns, guarded_file, limits
 from servicecheck.io.tables import RawTable
-from servicecheck.io.xes_columnar import NotLineShaped, read_xes_columnar
+from servicecheck.io.xes_columnar import NotLineShaped, UndefinedEntity, read_xes_columnar
 
 _ATTR_TAGS = {"string", "date", "int", "float", "boolean", "id"}
 _PROLOG_BYTES = 256 * 1024
@@ -84,6 +84,11 @@ def read_xes(path: Path) -> RawTable:
     _refuse_dtd(path)
     try:
         table = read_xes_columnar(path)
+    except UndefinedEntity as exc:
+        raise InputError(f"a value uses an entity XML does not define ('{exc}'), which only "
+                         "a DTD could declare and servicecheck refuses for safety",
+                         source=str(path), fix="export the log again without entities "
+                         "(&amp; &lt; &gt; &quot; &apos; are fine)") from None
     except NotLineShaped:
         table = _read_tree(path)  # any other shape, and damaged files, get the XML parser
     except (EOFError, OSError, zlib.error) as exc:
@@ -147,7 +152,7 @@ def _read_tree(path: Path) -> pa.Table:
                 while el.getprevious() is not None:
                     del el.getparent()[0]
     except etree.XMLSyntaxError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None) or None  # lxml says 0 when it has no line
         raise InputError(f"the XML is not well formed ({exc.msg})", source=str(path), row=line,
                          fix="export the log again; the file may be cut short or damaged") from None
     except (EOFError, OSError, zlib.error) as exc:
