@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -365,6 +366,13 @@ def _bomb() -> bytes:
     return out.getvalue()
 
 
+def _xlsx_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<a/>" + b" " * (100 << 20))
+    return out.getvalue()
+
+
 XES_EVENT = ('<trace><string key="concept:name" value="A"/><event>'
              '<string key="concept:name" value="x"/>'
              '<date key="time:timestamp" value="2024-01-01T00:00:00"/></event></trace>')
@@ -395,6 +403,9 @@ FILE_CASES: list[tuple[str, bytes, dict[str, str], str]] = [
     ("entity_ref.xes", ('<?xml version="1.0"?>\n<log>\n' + XES_EVENT.replace(
         '"x"', '"x &xxe; y"').replace("><", ">\n<") + "\n</log>\n").encode(), {},
      "a value uses an entity XML does not define ('x &xxe; y')"),
+    ("bomb.xlsx", _xlsx_bomb(), {}, "a compression bomb"),
+    ("big.xlsx", _xlsx_bomb(), {"SERVICECHECK_MAX_DECOMPRESSED_BYTES": "1000"},
+     "unpacks to more than 1,000 bytes, the limit"),
     ("quote.csv", b'case_id,activity,timestamp\nA,"open quote,2024-01-01\n' + b"x" * 9000,
      {"SERVICECHECK_MAX_LINE_BYTES": "4096"}, "a row is longer than"),
 ]

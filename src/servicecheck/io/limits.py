@@ -78,17 +78,8 @@ class _Guarded:
                              source=str(self.path), row=_line_of(self.path, at),
                              fix="export the log again; the file may be damaged or binary")
         self.seen += len(data)
-        if self.seen > self.lim.decompressed_bytes:
-            raise InputError(f"the file unpacks to more than {_size(self.lim.decompressed_bytes)}"
-                             ", the limit", source=str(self.path),
-                             fix=f"split the export, or raise {ENV['decompressed_bytes']}")
-        if self.packed and self.seen > RATIO_AFTER and \
-                self.seen > self.lim.gzip_ratio * self.packed:
-            raise InputError(f"the file unpacks to more than {self.lim.gzip_ratio} times its "
-                             "size, as no real export does (a compression bomb)",
-                             source=str(self.path),
-                             fix=f"check where it came from; if it is real, raise "
-                             f"{ENV['gzip_ratio']}")
+        if self.packed:
+            check_unpacked(self.path, self.seen, self.packed, self.lim)
         return data
 
     def readable(self) -> bool:
@@ -134,7 +125,7 @@ def _line_of(path: Path, offset: int) -> int:
 
 
 def _size(n: int) -> str:
-    return f"{n / GIB:g} GiB" if n >= GIB else f"{n / MIB:g} MiB"
+    return f"{n / GIB:g} GiB" if n >= GIB else f"{n / MIB:g} MiB" if n >= MIB else f"{n:,} bytes"
 
 
 def check_columns(count: int, source: str, lim: Limits | None = None) -> None:
@@ -143,3 +134,28 @@ def check_columns(count: int, source: str, lim: Limits | None = None) -> None:
         raise InputError(f"the file has {count:,} columns, more than the limit of {cap:,}",
                          source=source, fix=f"export only the columns the log needs, or raise "
                          f"{ENV['columns']}")
+
+
+def check_zip(path: Path, lim: Limits | None = None) -> None:
+    """An .xlsx is a zip: its members' stated sizes are checked before anything unpacks
+    (a zip member cannot inflate past its stated size without failing its CRC)."""
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        return  # an old binary .xls, read as it is
+    with zipfile.ZipFile(path) as z:
+        unpacked = sum(i.file_size for i in z.infolist())
+    check_unpacked(path, unpacked, max(path.stat().st_size, 1), lim or limits())
+
+
+def check_unpacked(path: Path, unpacked: int, packed: int, lim: Limits) -> None:
+    """A compressed file unpacked this far: within the size limit, and not a bomb."""
+    if unpacked > lim.decompressed_bytes:
+        raise InputError(f"the file unpacks to more than {_size(lim.decompressed_bytes)}, "
+                         "the limit", source=str(path),
+                         fix=f"split the export, or raise {ENV['decompressed_bytes']}")
+    if unpacked > RATIO_AFTER and unpacked > lim.gzip_ratio * packed:
+        raise InputError(f"the file unpacks to more than {lim.gzip_ratio} times its size, "
+                         "as no real export does (a compression bomb)", source=str(path),
+                         fix=f"check where it came from; if it is real, raise "
+                         f"{ENV['gzip_ratio']}")

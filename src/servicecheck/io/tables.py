@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from servicecheck.io.errors import InputError
-from servicecheck.io.limits import check_columns, guarded_stream, limits
+from servicecheck.io.limits import check_columns, check_zip, guarded_stream, limits
 from servicecheck.io.sql import literal
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
@@ -301,6 +301,7 @@ def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
 def read_excel(path: Path, sheet: str | int | None = None) -> RawTable:
     from python_calamine import CalamineWorkbook
 
+    check_zip(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         target = sheet if sheet is not None else 0
