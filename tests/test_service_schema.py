@@ -8,6 +8,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from servicecheck.service import SERVICE_KEYS, Service
 from servicecheck.service_schema import key_reference
 from servicecheck.templates import service_template
@@ -51,3 +53,10 @@ def test_the_init_template_loads_with_every_example_switched_on(tmp_path: Path) 
         assert key in SERVICE_KEYS
         if isinstance(value, dict):
             assert set(value) <= set(SERVICE_KEYS[key]), key
+
+
+@pytest.mark.parametrize("name", ['Tenants\' "repairs"', "C:\\path\\to", "two\nlines", "é ✓"])
+def test_init_writes_a_file_that_loads_whatever_the_name(tmp_path: Path, name: str) -> None:
+    f = tmp_path / "service.toml"
+    f.write_text(service_template(name), encoding="utf-8")
+    assert Service.load(f).name == name

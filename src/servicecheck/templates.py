@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-TEMPLATE = '''# {name}: the service as your team understands it. Every key is optional except name.
-name = "{name}"
+import json
+
+TEMPLATE = '''# {comment}: the service as your team sees it. Every key is optional except name.
+name = {name}
 # What the service is for, in the citizen's words.
 purpose = "Fix my problem, when it suits me, first time"
 # Times without a UTC offset are read in this zone and stored in UTC.
@@ -55,4 +57,6 @@ redact = true
 
 
 def service_template(name: str) -> str:
-    return TEMPLATE.format(name=name.replace('"', "'"))
+    # a JSON string is a TOML basic string: quotes, backslashes and controls escaped
+    return TEMPLATE.format(name=json.dumps(name, ensure_ascii=False),
+                           comment=" ".join(name.split()))
