@@ -108,6 +108,13 @@ def _date(value: object) -> object:
     return value
 
 
+def _closure(value: object) -> object:
+    try:
+        return _date(value)
+    except ValueError:
+        raise ValueError(f"closure day '{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
 def _zone(value: object) -> object:
     if isinstance(value, str):
         try:
@@ -145,6 +152,7 @@ Duration = Annotated[float, BeforeValidator(duration_days)]
 Timescale = Annotated[float | str, BeforeValidator(_timescale)]
 Date = Annotated[str, BeforeValidator(_date)]
 Zone = Annotated[str, BeforeValidator(_zone)]
+Closure = Annotated[str, BeforeValidator(_closure)]
 Format = Annotated[str, BeforeValidator(_strptime)]
 
 
@@ -214,7 +222,7 @@ class TargetKeys(_Table):
     due_format: Format | None = Field(None, json_schema_extra=ex('"%d/%m/%Y"'))
     calendar: Annotated[str, _one_of(CALENDARS, "a UK working-day calendar")] = Field(
         "england-and-wales", json_schema_extra=ex('"scotland"'))
-    closures: Annotated[tuple[Date, ...], BeforeValidator(_as_list)] = Field(
+    closures: Annotated[tuple[Closure, ...], BeforeValidator(_as_list)] = Field(
         (), json_schema_extra=ex('["2025-12-29", "2025-12-30"]'))
     preset: Annotated[str, _one_of(REGULATOR_PRESETS, "a regulator's preset")] | None = Field(
         None, json_schema_extra=ex('"tsm-rp02"'))
@@ -347,6 +355,11 @@ def _sentence(error: Any, source: str) -> InputError:
         fix = (f"did you mean '{close[0]}'? " if close else "") + \
             f"{where}: {', '.join(siblings)}{KEY_HINTS.get(table or '', '')}"
         return InputError(f"'{key}' is not a service-file key", source=source, fix=fix)
+    if loc[0] == "changes" and len(loc) > 2 and isinstance(loc[1], int) and \
+            loc[2] in ("date", "what"):
+        return InputError(f"change {loc[1] + 1} needs a date (YYYY-MM-DD) and what was changed",
+                          source=source,
+                          fix='write it like [[changes]] date = "2025-03-03" what = "..."')
     if kind == "missing":
         return InputError(f"the key '{key}' is missing", source=source,
                           fix=f"add {leaf} = {example} at the top of the file")
