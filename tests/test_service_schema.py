@@ -60,3 +60,29 @@ def test_init_writes_a_file_that_loads_whatever_the_name(tmp_path: Path, name: s
     f = tmp_path / "service.toml"
     f.write_text(service_template(name), encoding="utf-8")
     assert Service.load(f).name == name
+
+
+RICH = {"name": "Repairs", "redesign_date": "2025-01-06", "timezone": "Europe/Belfast",
+        "clock": {"start": "Reported", "end": ["Fixed"], "start_at_first_contact": False},
+        "need": {"link_column": "need_id", "within_days": 12.5},
+        "teams": {"column": "team"}, "flow": {"designed_handoffs": 1},
+        "demand": {"types": ["Leak"], "redact_names": True, "cost_per_minute": 0.5,
+                   "handling_minutes": {"phone": 6}},
+        "changes": [{"date": "2025-03-03", "what": "Scripts removed", "rebase": True},
+                    {"date": "2025-01-01", "what": "New form", "by": "Team"}],
+        "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
+                    "timescales": {"P1": "24h", "P2": "10wd"}, "default": "5wd",
+                    "calendar": "scotland", "closures": ["2025-12-29"], "preset": "tsm-rp02",
+                    "emergency": ["P1"], "steps": {"investigated": ["Inspection"]}},
+        "costs": {"visit_cost": 28, "activity_minutes": {"Fix": 40}},
+        "system_conditions": [{"name": "Targets", "kind": "measures", "causes": ["Closed"]}]}
+
+
+def test_the_workspace_keeps_every_key_of_the_service() -> None:
+    """What a workspace stores of a service reads back as the same service."""
+    from servicecheck.engine import service_to_dict
+
+    svc = Service.from_dict(RICH)
+    assert Service.from_dict(service_to_dict(svc)) == svc
+    assert svc.targets is not None and svc.targets.timescales_working_days == {"P2": 10}
+    assert [c.date for c in svc.changes] == ["2025-01-01", "2025-03-03"]

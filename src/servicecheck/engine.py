@@ -359,4 +359,17 @@ def service_to_dict(s: Service) -> dict[str, Any]:
             d["targets"]["due_column"] = t.due_column
         if t.due_format:
             d["targets"]["due_format"] = t.due_format
+        # working-day timescales are stored as written ("10wd"), the others in days
+        d["targets"]["timescales"].update(
+            {k: f"{n}wd" for k, n in t.timescales_working_days.items()})
+        if t.default_working_days is not None:
+            d["targets"]["default"] = f"{t.default_working_days}wd"
+        d["targets"].update(calendar=t.calendar, closures=list(t.closures),
+                            emergency=list(t.emergency),
+                            steps={k: list(v) for k, v in t.steps.items()})
+        if t.preset:
+            d["targets"]["preset"] = t.preset
+    if s.changes:
+        d["changes"] = [{"date": c.date, "what": c.what, "by": c.by, "rebase": c.rebase}
+                        for c in s.changes]
     return d
