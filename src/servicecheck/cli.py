@@ -326,6 +326,11 @@ def flow(
     = "frequency",
     coverage: Annotated[float, typer.Option(
         help="Keep the paths of the commonest variants covering this share of cases.")] = 1.0,
+    steps: Annotated[int, typer.Option(
+        help="Draw at most this many steps on the map, and twice as many arrows.")] = 30,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Draw every step and arrow on the map (on hundreds of steps, laying "
+        "it out takes minutes).")] = False,
     where: Annotated[str | None, typer.Option(
         help="Only cases with COLUMN=VALUE on an event, e.g. --where priority=P1.")] = None,
     demand_type: Annotated[str | None, typer.Option(
@@ -343,6 +348,9 @@ def flow(
     if overlay not in ("frequency", "time"):
         raise InputError(f"'{overlay}' is not an overlay", source="--overlay",
                          fix="use frequency or time")
+    if steps < 1:
+        raise InputError(f"{steps} is not a number of steps to draw", source="--steps",
+                         fix="give 1 or more, or --all to draw every step")
     if not 0 < coverage <= 1:
         raise InputError(f"{coverage} is not a share of cases", source="--coverage",
                          fix="give a number above 0 and at most 1, e.g. 0.8")
@@ -366,13 +374,19 @@ def flow(
         for line in lines:
             say(line)
         if out:
-            dot = flow_map(events if events is not None else ws.events(svc.key),
-                           value_steps=svc.value_steps, overlay=overlay, coverage=coverage,
-                           title=f"{svc.name}: the flow of the work")
-            out.mkdir(parents=True, exist_ok=True)
-            (out / "map.dot").write_text(dot, encoding="utf-8")
-            page = write_map_html(dot, out / "map.html", title=f"{svc.name}: flow map")
+            with _working("drawing the flow map"):
+                drawn = flow_map(events if events is not None else ws.events(svc.key),
+                                 value_steps=svc.value_steps, overlay=overlay,
+                                 coverage=coverage, title=f"{svc.name}: the flow of the work",
+                                 max_steps=None if all_ else steps,
+                                 max_arrows=None if all_ else 2 * steps)
+                out.mkdir(parents=True, exist_ok=True)
+                (out / "map.dot").write_text(drawn.dot, encoding="utf-8")
+                page = write_map_html(drawn.dot, out / "map.html",
+                                      title=f"{svc.name}: flow map")
             say(f"Flow map written to {page}")
+            if drawn.simplified:
+                say(f"{drawn.note()} --all draws them all; --steps N draws the N commonest.")
 
 
 @app.command()
