@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from servicecheck import Workspace
 from servicecheck.cli import app
+from servicecheck.flow.dfg import directly_follows
 from servicecheck.flow.map import FlowMap, flow_map
 
 runner = CliRunner()
@@ -73,6 +74,24 @@ def test_the_map_of_400_steps_keeps_to_its_bounds_and_says_what_it_hides(
     if max_arrows >= 2 * max_steps:  # room enough: every box has a way in and a way out
         ends = {a for pair in arrows for a in pair}
         assert boxes <= ends
+
+
+def test_the_arrows_count_the_work_with_the_steps_not_drawn_left_out(wide_ws: Path) -> None:
+    with Workspace(wide_ws, read_only=True) as ws:
+        events = ws.events(ws.service(None).key)
+        drawn = flow_map(events)
+        names = dict(re.findall(r'^  (n\d+) \[label="[^"]*", tooltip="(\w+)"', drawn.dot,
+                                flags=re.M))
+        projected = directly_follows(events.filter(events.activity.isin(list(names.values()))))
+        timed = flow_map(events, overlay="time")
+    counts = {(s, t): n for s, t, n in zip(projected["source"], projected["target"],
+                                           projected["count"], strict=True)}
+    arrows = re.findall(r'^  (n\d+) -> (n\d+) \[label="([\d,]+)"', drawn.dot, flags=re.M)
+    assert len(arrows) > 30
+    for source, target, label in arrows:
+        assert int(label.replace(",", "")) == counts[names[source], names[target]]
+    waits = re.findall(r'^  n\d+ -> n\d+ \[label="([^"]+)"', timed.dot, flags=re.M)
+    assert len(waits) == len(arrows) and all(w.endswith((" d", " h", " min")) for w in waits)
 
 
 def test_all_of_a_wide_map_when_asked(wide_ws: Path) -> None:

@@ -1,6 +1,8 @@
-"""The flow map as Graphviz DOT, made from the directly-follows table (no numbers computed here
-that the measures do not already give), and drawn to SVG by the Graphviz that the pygraphviz
-wheel carries, so no Graphviz install and no script in the page are needed.
+"""The flow map as Graphviz DOT, made from the directly-follows table, or when it must be
+simplified from the variants (no numbers are computed here that the measures do not already
+give, but for counting a variant's arrows once the steps not drawn are left out), and drawn to
+SVG by the Graphviz that the pygraphviz wheel carries, so no Graphviz install and no script in
+the page are needed.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ MAX_ARROWS = 60
 # the steps not drawn are taken out
 _DERIVED = ("position", "next_activity", "next_timestamp", "next_team", "next_resource")
 _START, _END = "__start", "__end"
+Pair = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -102,14 +105,13 @@ def _chosen_steps(per_activity: dict[str, int], paths: list[list[str]],
     return list(chosen)
 
 
-def _chosen_arrows(arrows: dict[tuple[str, str], int], paths: list[list[str]],
-                   limit: int) -> list[tuple[str, str]]:
+def _chosen_arrows(arrows: dict[Pair, int], paths: list[list[str]], limit: int) -> list[Pair]:
     """The arrows to draw: each drawn step's strongest way in and out first (so no box floats
     alone), then those on the commonest variants' paths, then the commonest of the rest."""
     by_count = sorted(arrows, key=lambda p: (-arrows[p], p))
-    ranked: dict[tuple[str, str], None] = {}
+    ranked: dict[Pair, None] = {}
     for side in (0, 1):
-        strongest: dict[str, tuple[str, str]] = {}
+        strongest: dict[str, Pair] = {}
         for p in by_count:
             strongest.setdefault(p[side], p)
         ranked.update(dict.fromkeys(strongest[a] for a in sorted(strongest)
@@ -119,6 +121,19 @@ def _chosen_arrows(arrows: dict[tuple[str, str], int], paths: list[list[str]],
                                     if p in arrows))
     ranked.update(dict.fromkeys(by_count))
     return list(ranked)[:limit]
+
+
+def _projected(paths: Sequence[tuple[list[str], int]], drawn: set[str]) -> dict[Pair, int]:
+    """How often each drawn step directly followed another (or began or ended a case) once the
+    steps not drawn are taken out of every case: counted from the variants, each once with
+    its number of cases, which gives what the directly-follows table of the projected events
+    would."""
+    weights: dict[Pair, int] = {}
+    for acts, n in paths:
+        kept = [a for a in acts if a in drawn]
+        for pair in itertools.pairwise([_START, *kept, _END]) if kept else ():
+            weights[pair] = weights.get(pair, 0) + n
+    return weights
 
 
 def flow_map(
@@ -137,60 +152,69 @@ def flow_map(
 
     ``overlay`` labels the arrows with how often the step followed (``frequency``) or the
     median wait between them (``time``). ``coverage`` < 1 keeps only the activities and paths
-    of the commonest variants that together cover that share of cases. The DOT is the same for
-    the same log, so the layout is too.
+    of the commonest variants that together cover that share of cases. ``dfg`` is the log's
+    directly-follows table, if already made. The DOT is the same for the same log, so the
+    layout is too.
     """
     if overlay not in ("frequency", "time"):
         raise ValueError("overlay must be 'frequency' or 'time'")
     derived = [c for c in _DERIVED if c in events.columns]
     if derived:
         events = events.drop(*derived)
-    full = dfg if dfg is not None else directly_follows(events)
-    starts, ends = start_end_activities(events)
     counts = to_frame(events.activity.value_counts())
     per_activity = {str(a): int(n) for a, n in zip(counts.iloc[:, 0], counts.iloc[:, 1],
                                                    strict=True)}
-    arrows_total = len(full) + len(starts) + len(ends)
     step_limit = len(per_activity) if max_steps is None else max_steps
-    arrow_limit = arrows_total if max_arrows is None else max_arrows
-    paths: list[list[str]] = []  # of the variants kept, commonest first
-    common: list[list[str]] = []  # of those shared by several cases: a path of one is no guide
-    if coverage < 1.0 or len(per_activity) > step_limit or arrows_total > arrow_limit:
-        kept = variants(events)
-        if coverage < 1.0:
-            kept = covering(kept, coverage)
-        paths = [list(acts) for acts in kept["activities"]]
-        common = [acts for acts, n in zip(paths, kept["cases"], strict=True) if n > 1]
-    candidates = per_activity
-    if coverage < 1.0:
-        on_paths = {a for acts in paths for a in acts}
-        candidates = {a: n for a, n in per_activity.items() if a in on_paths}
-    nodes = _chosen_steps(candidates, common, step_limit)
-    table = full
-    if len(nodes) < len(per_activity):
-        # the steps drawn, as if the others were never recorded: arrows then say which drawn
-        # step came next, and every case still runs from start to end
-        events = events.filter(events.activity.isin(nodes))
-        table = directly_follows(events)
+    table = None
+    if coverage == 1.0 and len(per_activity) <= step_limit:
+        table = dfg if dfg is not None else directly_follows(events)
         starts, ends = start_end_activities(events)
-        kept_steps = set(nodes)
-        paths = [[a for a in acts if a in kept_steps] for acts in paths]
-        common = [[a for a in acts if a in kept_steps] for acts in common]
-    weights = {(str(s), str(t)): int(n) for s, t, n in zip(table["source"], table["target"],
-                                                           table["count"], strict=True)}
-    weights |= {(_START, a): n for a, n in starts.items()} | {(a, _END): n
-                                                              for a, n in ends.items()}
-    if coverage < 1.0:
-        on_path = {p for acts in paths for p in itertools.pairwise([_START, *acts, _END])}
-        weights = {p: n for p, n in weights.items() if p in on_path}
-    shown = set(_chosen_arrows(weights, common, arrow_limit))
-    table = table.iloc[[i for i, pair in enumerate(zip(table["source"], table["target"],
-                                                      strict=True)) if pair in shown]]
+        weights = {(str(s), str(t)): int(n) for s, t, n in
+                   zip(table["source"], table["target"], table["count"], strict=True)}
+        weights |= {(_START, a): n for a, n in starts.items()}
+        weights |= {(a, _END): n for a, n in ends.items()}
+    if table is not None and (max_arrows is None or len(weights) <= max_arrows):
+        nodes, arrows_total, shown = list(per_activity), len(weights), list(weights)
+    else:
+        # too much to draw: every number of the map comes from one query, the variants
+        v = variants(events)
+        every = list(zip(v["activities"], (int(n) for n in v["cases"]), strict=True))
+        kept = every[:len(covering(v, coverage))]
+        candidates = per_activity
+        if coverage < 1.0:
+            on_paths = {a for acts, _ in kept for a in acts}
+            candidates = {a: n for a, n in per_activity.items() if a in on_paths}
+        # a path that only one case took is no guide to what is common
+        common = [acts for acts, n in kept if n > 1]
+        nodes = _chosen_steps(candidates, common, step_limit)
+        drawn_steps = set(nodes)
+        arrows_total = len(_projected(every, set(per_activity)))
+        weights = _projected(every, drawn_steps)
+        if coverage < 1.0:
+            on_kept = _projected(kept, drawn_steps)
+            weights = {p: n for p, n in weights.items() if p in on_kept}
+        drawn_paths = [[a for a in acts if a in drawn_steps] for acts in common]
+        shown = _chosen_arrows(weights, drawn_paths,
+                               arrows_total if max_arrows is None else max_arrows)
+        table = None
+        if overlay == "time":
+            table = directly_follows(events if len(nodes) == len(per_activity) else
+                                     events.filter(events.activity.isin(nodes)))
+    medians = ({} if table is None else
+               {(str(s), str(t)): float(m) for s, t, m in
+                zip(table["source"], table["target"], table["median_s"], strict=True)})
     drawn = FlowMap("", len(nodes), len(per_activity), len(shown), arrows_total,
                     sum(per_activity[a] for a in nodes), sum(per_activity.values()))
+    dot = _dot(drawn, title, nodes, per_activity, set(value_steps),
+               {p: weights[p] for p in sorted(shown)}, medians if overlay == "time" else None)
+    return dataclasses.replace(drawn, dot=dot)
+
+
+def _dot(drawn: FlowMap, title: str, nodes: list[str], per_activity: dict[str, int],
+         value: set[str], arrows: dict[Pair, int], medians: dict[Pair, float] | None) -> str:
+    """The DOT text: boxes in name order and arrows in (from, to) order, so that the same map
+    is laid out the same way every time. ``medians`` labels arrows with waits, not counts."""
     label = _label(*[t for t in (title, drawn.note()) if t])
-    value = set(value_steps)
-    top = max(int(table["count"].max()) if len(table) else 1, 1)
     lines = ["digraph flow {", '  graph [rankdir=TB, fontname="Helvetica", fontsize=12, '
              f"labelloc=t, label={label}];",
              '  node [fontname="Helvetica", fontsize=11];',
@@ -199,31 +223,30 @@ def flow_map(
              'fillcolor="#eeeeee"];',
              f'  "{_END}" [label="end", shape=doublecircle, width=0.45, style=filled, '
              'fillcolor="#eeeeee"];']
-    ids = {a: f"n{i}" for i, a in enumerate(sorted(nodes))}
-    for a, node in ids.items():
+    ids = {_START: f'"{_START}"', _END: f'"{_END}"'} | {
+        a: f"n{i}" for i, a in enumerate(sorted(nodes))}
+    for a in sorted(nodes):
         kind = "value work" if a in value else "waste" if value else ""
         style = VALUE_STYLE if a in value else WASTE_STYLE if value else 'shape=box, ' \
             'style="rounded"'
         parts = [a, f"{per_activity[a]:,} events"] + ([f"({kind})"] if kind else [])
-        lines.append(f"  {node} [label={_label(*parts)}, tooltip={_q(a)}, {style}];")
-    for a, n in sorted(starts.items()):
-        if (_START, a) in shown:
-            lines.append(f'  "{_START}" -> {ids[a]} [label="{n:,}", style=dotted];')
-    for a, n in sorted(ends.items()):
-        if (a, _END) in shown:
-            lines.append(f'  {ids[a]} -> "{_END}" [label="{n:,}", style=dotted];')
-    for source, target, n, median in zip(table["source"], table["target"], table["count"],
-                                         table["median_s"], strict=True):
-        label = f"{int(n):,}" if overlay == "frequency" else duration_words(float(median))
-        width = 1 + 5 * int(n) / top
-        lines.append(f'  {ids[source]} -> {ids[target]} [label="{label}", penwidth={width:.2f}];')
+        lines.append(f"  {ids[a]} [label={_label(*parts)}, tooltip={_q(a)}, {style}];")
+    between = [n for (s, t), n in arrows.items() if _START not in (s, t) and _END not in (s, t)]
+    top = max(between, default=1)
+    for (source, target), n in arrows.items():
+        if source == _START or target == _END:
+            lines.append(f'  {ids[source]} -> {ids[target]} [label="{n:,}", style=dotted];')
+            continue
+        label = f"{n:,}" if medians is None else duration_words(medians[source, target])
+        lines.append(f'  {ids[source]} -> {ids[target]} [label="{label}", '
+                     f"penwidth={1 + 5 * n / top:.2f}];")
     if value:
         lines += ['  subgraph cluster_key { label="key"; fontsize=10; color="#cccccc";',
                   f'    "__k_value" [label="value work", {VALUE_STYLE}];',
                   f'    "__k_waste" [label="waste (not value work)", {WASTE_STYLE}];',
                   "  }"]
     lines.append("}")
-    return dataclasses.replace(drawn, dot="\n".join(lines))
+    return "\n".join(lines)
 
 
 _fontconfig_ready = False
