@@ -688,6 +688,9 @@ def serve(
     """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
     import os
 
+    # the address first: loading the web app takes seconds, and the person waits for it
+    say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
+        "Ctrl+C stops it.")
     import uvicorn
 
     from servicecheck.web import create_app
@@ -695,8 +698,6 @@ def serve(
     # built here once even with workers: it migrates the store and fails early on bad settings
     web_app = create_app(database, service=service, workspace=workspace,
                          secure_cookies=secure_cookies, trusted_proxies=trusted_proxy)
-    say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
-        "Ctrl+C stops it.")
     # proxy headers are read by the app itself, from the trusted proxy only (uvicorn's own
     # reading would trust 127.0.0.1 whatever the admin said)
     if workers == 1:
