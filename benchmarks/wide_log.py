@@ -19,15 +19,12 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
-from _common import SHARED, WORK
+from _common import SHARED, WORK, timed
 
 CLI = [sys.executable, "-m", "servicecheck.cli"]
 
@@ -89,20 +86,6 @@ def real_wide(name: str, attribute: str) -> Path:
         print(f"{path}: {len(log):,} events, {log['case_id'].nunique():,} cases, "
               f"{log['activity'].nunique():,} activities")
     return path
-
-
-def timed(args: list[str], timeout: float) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system, all threads) of one fresh process: on a
-    shared machine the CPU time says what the wall time would be on a quiet one."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "COLUMNS": "120"})
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def measure(log: Path, repeat: int, timeout: float) -> None:

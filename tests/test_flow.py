@@ -95,6 +95,7 @@ def test_flow_map_dot_renders_to_svg_with_graphviz(log: object, tmp_path: Path) 
     fewer = flow_map(log, coverage=0.3)  # type: ignore[arg-type]
     assert "Chase" not in fewer.dot and "Chase" in dot and fewer.steps_drawn == 1
     svg = render_svg(dot)
+    assert render_svg(drawn) == svg  # the map itself, as a notebook passes it
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "Fontconfig" not in svg
     for label in ("Report", "Diagnose", "Fix", "Chase", "value work"):

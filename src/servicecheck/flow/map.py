@@ -272,21 +272,21 @@ def _quiet_first_fontconfig() -> Iterator[None]:
         _fontconfig_ready = True
 
 
-def render_svg(dot: str) -> str:
+def render_svg(dot: str | FlowMap) -> str:
     """Lay the map out with Graphviz's dot and return the SVG."""
     import pygraphviz
 
-    graph = pygraphviz.AGraph(string=dot)
+    graph = pygraphviz.AGraph(string=dot.dot if isinstance(dot, FlowMap) else dot)
     with _quiet_first_fontconfig():
         svg = graph.draw(format="svg", prog="dot")
     return bytes(svg).decode("utf-8")
 
 
-def map_figure(dot: str, alt: str, name: str = "flow-map") -> Figure:
+def map_figure(dot: str | FlowMap, alt: str, name: str = "flow-map") -> Figure:
     return Figure(name, render_svg(dot), alt)
 
 
-def write_map_html(dot: str, path: Path, *, title: str) -> Path:
+def write_map_html(dot: str | FlowMap, path: Path, *, title: str) -> Path:
     """A self-contained page with the map drawn in it (nothing fetched, no script)."""
     figure = map_figure(dot, f"{title}: the steps of the work and how often one follows "
                              "another")
