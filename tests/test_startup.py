@@ -10,7 +10,8 @@ import sys
 import pytest
 
 HEAVY = ("ibis", "duckdb", "pandas", "pyarrow", "numpy", "altair", "vl_convert", "sklearn",
-         "fastapi", "starlette", "uvicorn", "sqlalchemy", "jinja2", "pygraphviz", "argon2")
+         "fastapi", "starlette", "uvicorn", "sqlalchemy", "jinja2", "pygraphviz", "argon2",
+         "markdown_it")  # Rich help's Markdown parser: plain help needs none
 
 
 def _loaded(code: str) -> set[str]:

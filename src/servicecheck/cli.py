@@ -16,10 +16,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from servicecheck.io.errors import InputError
 
+# Help as plain text: Typer's Rich help loads a Markdown parser first, a third of the time
+# `servicecheck --help` takes (0.52 s of CPU against 0.30 s).
 app = typer.Typer(
     help="Study a public service as a system, from the citizen's side.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
 console = Console()
 err = Console(stderr=True)
@@ -715,9 +718,10 @@ def serve(
                 proxy_headers=False)
 
 
-users_app = typer.Typer(help="People who may sign in to the web app.", no_args_is_help=True)
+users_app = typer.Typer(help="People who may sign in to the web app.", no_args_is_help=True,
+                        rich_markup_mode=None)
 tokens_app = typer.Typer(help="Tokens for council systems that post demand to the API.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 
