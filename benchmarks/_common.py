@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,3 +42,17 @@ def generated(events: int) -> Path:
         print(f"generating about {events:,} events ...", flush=True)
         generate(folder, events=events, seed=1, csv=events <= 2_000_000)
     return folder
+
+
+def timed(args: list[str], timeout: float) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, all threads) of one fresh process: on a
+    shared machine the CPU time says what the wall time would be on a quiet one."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "COLUMNS": "120"})
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime

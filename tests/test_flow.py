@@ -83,14 +83,19 @@ def test_slices(log: object) -> None:
 
 
 def test_flow_map_dot_renders_to_svg_with_graphviz(log: object, tmp_path: Path) -> None:
-    dot = flow_map(log, value_steps=["Diagnose", "Fix"], title='Repairs "test"')  # type: ignore[arg-type]
+    drawn = flow_map(log, value_steps=["Diagnose", "Fix"], title='Repairs "test"')  # type: ignore[arg-type]
+    dot = drawn.dot
     assert "(value work)" in dot and "(waste)" in dot and 'style="rounded,filled,dashed"' in dot
     assert 'label="Repairs \\"test\\""' in dot
-    time_dot = flow_map(log, overlay="time")  # type: ignore[arg-type]
+    # 4 steps; arrows: 4 between steps, 1 from start (Report), 2 to end (Fix, Report)
+    assert (drawn.steps_drawn, drawn.arrows_drawn, drawn.arrows_total) == (4, 7, 7)
+    assert not drawn.simplified and drawn.note() == ""
+    time_dot = flow_map(log, overlay="time").dot  # type: ignore[arg-type]
     assert 'label="1.0 d"' in time_dot  # Report -> Diagnose in A: one day
     fewer = flow_map(log, coverage=0.3)  # type: ignore[arg-type]
-    assert "Chase" not in fewer and "Chase" in dot
+    assert "Chase" not in fewer.dot and "Chase" in dot and fewer.steps_drawn == 1
     svg = render_svg(dot)
+    assert render_svg(drawn) == svg  # the map itself, as a notebook passes it
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "Fontconfig" not in svg
     for label in ("Report", "Diagnose", "Fix", "Chase", "value work"):

@@ -201,8 +201,9 @@ def link_to_needs(demands: pd.DataFrame, need_table: pd.DataFrame,
 def failure_per_need(linked: pd.DataFrame) -> pd.DataFrame:
     """Per need: contacts and failure demands (chasers, repeats, complaints) it caused."""
     d = linked[linked["need_id"].notna()]
-    g = d.groupby("need_id")
+    # one vectorised sum: a Python function per need took 13 s of the demo's 66 s report
+    failures = (d["nature"] == "failure").groupby(d["need_id"]).sum().astype("int64")
     return pd.DataFrame({
-        "contacts": g.size(),
-        "failure_demands": g["nature"].apply(lambda s: int((s == "failure").sum())),
+        "contacts": d.groupby("need_id").size(),
+        "failure_demands": failures,
     }).reset_index()

@@ -155,16 +155,15 @@ def flow_section(ws: Workspace, svc: Service, voice: Voice | None = None,
     found = findings(ws, svc, need_table=need_table)
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
-    n_activities = int(ev.activity.nunique().execute())
-    # a map of more than about 25 steps cannot be read on a page: keep the common paths
-    coverage = 1.0 if n_activities <= 25 else 0.8
-    dot = flow_map(ev, value_steps=svc.value_steps, coverage=coverage,
-                   title=f"{svc.name}: the flow of the work")
-    kept = ("" if coverage == 1.0 else
-            f" (the paths of the commonest variants covering {coverage:.0%} of cases; "
-            f"{n_activities} steps in all)")
-    figures = [map_figure(dot, f"Map of the work: {n_activities} steps, each arrow labelled "
-                               f"with how often one step followed another{kept}.")]
+    # the map is bounded (flow.map.MAX_STEPS): the caption counts what it draws
+    drawn = flow_map(ev, value_steps=svc.value_steps, title=f"{svc.name}: the flow of the work")
+    steps = (f"the {drawn.steps_drawn:,} commonest of {drawn.steps_total:,} steps and "
+             f"{drawn.arrows_drawn:,} of {drawn.arrows_total:,} arrows" if drawn.simplified
+             else f"{drawn.steps_total:,} steps")
+    seeing_all = (" (servicecheck flow --out map/ --all draws them all)" if drawn.simplified
+                  else "")
+    figures = [map_figure(drawn.dot, f"Map of the work: {steps}, each arrow labelled with how "
+                                     f"often one step followed another{seeing_all}.")]
     rw = rework(ev)
     rw = rw[rw["rework_cases"] > 0].head(10)
     tables = [Table("Steps done more than once in the same case",

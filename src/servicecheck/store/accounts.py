@@ -6,6 +6,7 @@ database, never a cache: a disabled user or a revoked token stops at the next re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 import time
@@ -31,8 +32,14 @@ from servicecheck.store.schema import (
 
 HASHER = PasswordHasher()
 SESSION_HOURS = 12
-# a real hash to verify against when the name is unknown, so timing does not tell names apart
-_DUMMY_HASH = HASHER.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the name is unknown, so timing does not tell names
+    apart; made on the first login, not when the module loads (argon2 takes its time on
+    purpose, and every command that touches the store would wait for it)."""
+    return HASHER.hash("not a password anyone has")
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,7 @@ def sign_in(store: Store, name: str, password: str, address: str,
                         ).first()
     ok = False
     try:
-        HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+        HASHER.verify(row.password_hash if row else _dummy_hash(), password)
         ok = row is not None
     except VerificationError:
         ok = False

@@ -1,0 +1,113 @@
+"""Start-up: how long the commands a user meets first take, each in fresh processes.
+
+    python benchmarks/startup.py [--repeat 5] [--only help serve demo report pdf]
+
+`--help`; `serve` until it prints its address and until it first answers a request; `demo`
+(its default 60,000 events); the demo's report, and with `--pdf`. Each figure is the
+best and the median of several fresh processes, wall seconds, with the least CPU seconds (user
+and system, all threads) and the load average beside them: on a busy shared machine the CPU
+time is the nearer to what a quiet one takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from _common import timed
+
+_SCRIPT = Path(sys.executable).parent / "servicecheck"
+CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "servicecheck.cli"]
+AIMS = {"help": 0.5, "serve address": 0.5, "serve answers": 3.0, "demo": 15.0,
+        "report": 5.0, "report --pdf": 15.0}
+
+
+def run(*args: str) -> tuple[float, float]:
+    return timed([*CLI, *args], timeout=900)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve(folder: Path) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Wall and CPU seconds until `serve` prints its address, and until it answers the sign-in
+    page."""
+    port = _free_port()
+    t = time.perf_counter()
+    proc = subprocess.Popen([*CLI, "serve", "-d", str(folder / "store.db"), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        printed = time.perf_counter() - t, _cpu(proc.pid)
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if proc.poll() is not None:
+                    raise RuntimeError("serve stopped before it answered") from None
+                time.sleep(0.02)
+        return printed, (time.perf_counter() - t, _cpu(proc.pid))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", nargs="*", default=["help", "serve", "demo", "report", "pdf"])
+    args = ap.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="startup-"))
+    demo = folder / "demo"
+    ws = demo / "housing-repairs.duckdb"
+    jobs: dict[str, Callable[[], tuple[float, float]]] = {
+        "help": lambda: run("--help"),
+        "demo": lambda: run("demo", "--out", str(demo)),
+        "report": lambda: run("report", "-w", str(ws), "-o", str(folder / "check.html")),
+        "report --pdf": lambda: run("report", "-w", str(ws), "-o", str(folder / "check.html"),
+                                    "--pdf"),
+    }
+    print(f"{'command':16s} {'best s':>7s} {'median s':>9s} {'CPU s':>6s} {'aim s':>6s}  "
+          "load average")
+    results: dict[str, list[tuple[float, float]]] = {}
+    wanted = set(args.only)
+    if "serve" in wanted:
+        served = [serve(folder) for _ in range(args.repeat)]
+        results["serve address"] = [a for a, _ in served]
+        results["serve answers"] = [b for _, b in served]
+    if {"report", "pdf"} & wanted and not ws.exists():
+        jobs["demo"]()
+    for name, job in jobs.items():
+        if name.split()[0] in wanted or (name == "report --pdf" and "pdf" in wanted):
+            # the demo and the PDF take seconds each: fewer runs
+            n = args.repeat if name in ("help", "report") else max(1, args.repeat // 2)
+            results[name] = [job() for _ in range(n)]
+    for name, runs in results.items():
+        walls = [w for w, _ in runs]
+        print(f"{name:16s} {min(walls):7.2f} {statistics.median(walls):9.2f} "
+              f"{min(c for _, c in runs):6.2f} {AIMS[name]:6.1f}  {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

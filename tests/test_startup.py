@@ -1,0 +1,44 @@
+"""Start-up stays quick: the command line loads none of the heavy libraries until a command
+needs them (`servicecheck --help` in well under a second; benchmarks/startup.py times it)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("ibis", "duckdb", "pandas", "pyarrow", "numpy", "altair", "vl_convert", "sklearn",
+         "fastapi", "starlette", "uvicorn", "sqlalchemy", "jinja2", "pygraphviz", "argon2",
+         "markdown_it")  # Rich help's Markdown parser: plain help needs none
+
+
+def _loaded(code: str) -> set[str]:
+    """The top-level packages a fresh interpreter has loaded after running ``code``."""
+    out = subprocess.run([sys.executable, "-c", f"{code}\nimport json, sys\n"
+                          "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
+                         capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("code", [
+    "import servicecheck.cli",
+    "from servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
+    "assert CliRunner().invoke(app, ['--help']).exit_code == 0",
+    "import servicecheck\nservicecheck.InputError",
+])
+def test_the_command_line_loads_no_heavy_library(code: str) -> None:
+    assert _loaded(code) & set(HEAVY) == set()
+
+
+def test_the_public_names_still_load_on_first_use() -> None:
+    import servicecheck
+
+    assert servicecheck.read_log.__module__ == "servicecheck.eventlog"
+    assert servicecheck.Workspace.__name__ == "Workspace"
+    assert set(servicecheck.__all__) <= set(dir(servicecheck))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        servicecheck.nope  # noqa: B018
+    # and a check of the test itself: loading the engine does load them
+    assert {"ibis", "duckdb"} <= _loaded("import servicecheck\nservicecheck.Workspace")
