@@ -1,6 +1,7 @@
 """The demo report in a real browser (Debian's Chromium through Playwright) with the network
-cut off: no console errors, nothing requested, every chart drawn, and an accessibility check
-with the vendored axe-core. Screenshots are kept in test-artifacts/."""
+cut off: no console errors, nothing requested, every chart drawn with dates on its time axes
+and no label cut, an accessibility check with the vendored axe-core, and the printed PDF
+holding what the page holds. Screenshots (1366 px wide) are kept in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from .conftest import ROOT
 
 AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1.min.js"
+PDF_PAGES = (9, 15)  # the demo's report on A4, two charts to a page: 13 pages measured
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -37,7 +39,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def report_page(browser: Any, demo_workspace: Path) -> Iterator[tuple[Any, list[str], list[str]]]:
-    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
+    context = browser.new_context(offline=True, viewport={"width": 1366, "height": 900})
     requested: list[str] = []
     errors: list[str] = []
 
@@ -92,10 +94,52 @@ def test_report_passes_the_accessibility_check(report_page: tuple[Any, list[str]
         assert rule in result["passes"], rule
 
 
+# the charts drawn over time, by figure id: each must have dates on its x axis
+OVER_TIME = {"failure-demand", "capability", "capability-week", "target-regime",
+             "citizen-days", "cost-per-need", "cost-per-contact"}
+DATE_TICK = re.compile(r"^\d\d [A-Z][a-z]{2} \d{4}$")
+
+
+def test_every_chart_has_dates_on_its_time_axis_and_no_label_cut(
+        report_page: tuple[Any, list[str], list[str]]) -> None:
+    page, _, _ = report_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    # a label Vega hid to avoid an overlap has opacity 0: it is not drawn, so not cut either
+    charts = page.evaluate("""() => [...document.querySelectorAll('figure')].map(f => {
+        const shown = t => getComputedStyle(t).opacity !== '0';
+        const svg = f.querySelector('svg'), box = svg.getBoundingClientRect();
+        const fig = f.getBoundingClientRect();
+        const xAxes = [...svg.querySelectorAll('g.role-axis[aria-label^="X-axis"]')];
+        return {id: f.id.replace(/^fig-/, ''),
+                overflow: box.right > fig.right + 1 || box.left < fig.left - 1,
+                timeAxes: xAxes.filter(a => /(utc|time) scale/.test(a.getAttribute(
+                    'aria-label'))).map(a => [...a.querySelectorAll(
+                    '.role-axis-label text')].filter(shown).map(t => t.textContent)),
+                texts: [...svg.querySelectorAll('text')].filter(shown).map(t => {
+                    const r = t.getBoundingClientRect();
+                    return {text: t.textContent, cut: r.width > 0 && (
+                        r.left < box.left - 1 || r.right > box.right + 1 ||
+                        r.top < box.top - 1 || r.bottom > box.bottom + 1)};
+                })};
+    })""")
+    assert {c["id"] for c in charts} >= OVER_TIME
+    for i, c in enumerate(charts):
+        page.locator("figure").nth(i).screenshot(
+            path=str(ARTIFACTS / f"report-figure-{c['id']}.png"))
+        assert not c["overflow"], c["id"]
+        if c["id"] in OVER_TIME:
+            assert c["timeAxes"], f"{c['id']} has no time axis"
+        for labels in c["timeAxes"]:
+            assert len(labels) >= 3 and all(DATE_TICK.match(t) for t in labels), (
+                c["id"], labels)
+        cut = [t["text"] for t in c["texts"] if t["cut"] or "…" in t["text"]]
+        assert cut == [], (c["id"], cut)
+
+
 def test_report_prints_to_pdf_in_the_browser(report_page: tuple[Any, list[str], list[str]],
                                             tmp_path: Path) -> None:
     page, _, _ = report_page
     pdf = page.pdf(path=str(tmp_path / "check.pdf"), format="A4")
     assert pdf[:5] == b"%PDF-"
-    # the print stylesheet starts each of the eight sections on a new page
-    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 8
+    # sections follow one another rather than each taking a new page
+    assert PDF_PAGES[0] <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= PDF_PAGES[1]

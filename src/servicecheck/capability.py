@@ -14,7 +14,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from servicecheck import spc
+from servicecheck import periods, spc
 from servicecheck._frames import in_utc
 from servicecheck._time import DAY_S, seconds_between
 from servicecheck.engine import Workspace
@@ -116,6 +116,7 @@ class Capability:
     changes: tuple[pd.Timestamp, ...] = ()
     as_at: pd.Timestamp | None = None
     stale_after_days: float | None = None
+    timezone: str = "UTC"  # the service's: periods and dates are read there
 
     @property
     def n_completed(self) -> int:
@@ -181,6 +182,7 @@ def capability(
     chart = without_tied_trends(spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset,
                                         labels=labels, phases=breaks or None, **params),
                                 done["met_at"])
+    chart = replace(chart, dates=tuple(local))
     ends = df["met_at"].max() if len(df) else None
     ages = (df["first_contact"] + pd.to_timedelta(df["age_days"], unit="D")).max() \
         if len(wip) else None
@@ -190,7 +192,7 @@ def capability(
                       stale=wip[is_stale].reset_index(drop=True), set_aside=int(backwards.sum()),
                       clock="citizen" if svc.clock.end else "last-event",
                       changes=change_times(svc, change_dates),
-                      as_at=as_at, stale_after_days=stale_after)
+                      as_at=as_at, stale_after_days=stale_after, timezone=svc.timezone)
 
 
 def without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
@@ -247,10 +249,6 @@ def phase_of(first_contact: pd.Series, changes: tuple[pd.Timestamp, ...]) -> pd.
     return phase
 
 
-PERIODS = {"D": ("D", "%d %b %Y", "day"), "W": ("W-MON", "w/c %d %b %Y", "week"),
-           "M": ("MS", "%b %Y", "month")}
-
-
 @dataclass(frozen=True)
 class PeriodView:
     """Completed needs per day, week or month: their number, and their typical time.
@@ -266,44 +264,47 @@ class PeriodView:
     counts: spc.Chart
 
 
-def period_summary(done: pd.DataFrame, freq: str = "W", stat: str = "median") -> pd.DataFrame:
-    """Completed needs per period: count and the mean or median days; empty periods are gaps."""
-    if freq not in PERIODS:
-        raise ValueError(f"freq must be D, W or M, not {freq!r}")
+def period_summary(done: pd.DataFrame, freq: str = "W", stat: str = "median",
+                   tz: str = "UTC") -> pd.DataFrame:
+    """Completed needs per period in ``tz``: count and the mean or median days; empty periods
+    are gaps."""
+    periods.kind(freq)
     if stat not in ("mean", "median"):
         raise ValueError(f"stat must be mean or median, not {stat!r}")
     if done.empty:
         return pd.DataFrame(columns=["period", "label", "needs", "days"])
-    rule, fmt, _ = PERIODS[freq]
     s = done.set_index("met_at")["end_to_end_days"].sort_index()
-    g = s.resample(rule, label="left", closed="left")
+    g = periods.resample(s, freq, tz)
     out = pd.DataFrame({"needs": g.count(), "days": getattr(g, stat)()})
     out.index.name = "period"
     out = out.reset_index()
-    out["label"] = [f"{p:{fmt}}" for p in out["period"]]
+    out["label"] = periods.labels(out["period"], freq)
     return out[["period", "label", "needs", "days"]]
 
 
 def by_period(cap: Capability, freq: str = "W", stat: str = "median", *,
               preset: str = "ptd", phases: list[str] | None = None) -> PeriodView:
-    """The capability as period charts: days (gaps for empty periods) and counts (zeros)."""
-    table = period_summary(cap.completed, freq, stat)
+    """The capability as period charts: days (gaps for empty periods) and counts (zeros),
+    periods in the service's time zone, the last one partial when the data end within it."""
+    table = period_summary(cap.completed, freq, stat, cap.timezone)
     change = [pd.Timestamp(d, tz="UTC") for d in (phases or [])]
 
-    def breaks(periods: pd.Series) -> list[int] | None:
-        pts = sorted({int((periods < c).sum()) + 1 for c in change
-                      if 0 < int((periods < c).sum()) < len(periods)})
+    def breaks(starts: pd.Series) -> list[int] | None:
+        pts = sorted({int((starts < c).sum()) + 1 for c in change
+                      if 0 < int((starts < c).sum()) < len(starts)})
         return pts or None
 
     have = table[table["needs"] > 0].reset_index(drop=True)
     params: dict[str, Any] = ({"improvement_direction": "decrease"}
                               if preset in ("ptd", "mdc2023") else {})
-    days = spc.xmr(have["days"].to_numpy(dtype=float), preset=preset,
-                   labels=list(have["label"]), phases=breaks(have["period"]), **params)
-    counts = spc.xmr(table["needs"].to_numpy(dtype=float), preset=preset,
-                     labels=list(table["label"]), phases=breaks(table["period"]),
-                     **({"improvement_direction": "neutral"}
-                        if preset in ("ptd", "mdc2023") else {}))
+    days = periods.period_chart(have["days"].to_numpy(dtype=float), list(have["period"]),
+                                freq, data_end=cap.as_at, preset=preset,
+                                phases=breaks(have["period"]), **params)
+    counts = periods.period_chart(table["needs"].to_numpy(dtype=float), list(table["period"]),
+                                  freq, data_end=cap.as_at, preset=preset,
+                                  phases=breaks(table["period"]),
+                                  **({"improvement_direction": "neutral"}
+                                     if preset in ("ptd", "mdc2023") else {}))
     return PeriodView(freq=freq, stat=stat, table=table, days=days, counts=counts)
 
 
@@ -396,27 +397,26 @@ def period_findings(view: PeriodView, cap: Capability) -> list[Finding]:
     have = view.table[view.table["needs"] > 0].reset_index(drop=True)
     if have.empty:
         return []
-    rule = PERIODS[view.freq][0]
-    last_end = have["period"].iloc[-1] + pd.tseries.frequencies.to_offset(rule)
-    partial = cap.as_at is not None and cap.as_at < last_end
+    unit = periods.kind(view.freq).unit
     chart = view.days
+    # the partial last period is not in the chart's points, limits or signals
+    partial = chart.partial is not None
     lim = chart.limits[-1]  # the latest phase: its periods, its centre, its signals
     have = have.iloc[lim.first_point - 1:lim.last_point]
-    signals = [s for s in chart.signals if s.points[0] >= lim.first_point
-               and not (partial and set(s.points) == {chart.n})]
+    signals = [s for s in chart.signals if s.points[0] >= lim.first_point]
     episodes = len({(s.points[0], s.points[-1]) for s in signals})
     span = Span(have["period"].iloc[0], cap.as_at or have["period"].iloc[-1],
                 cap.changes[-1] if len(chart.limits) > 1 and cap.changes else None,
                 "after" if len(chart.limits) > 1 else "all")
     empty = view.table[view.table["needs"] == 0]
-    gaps = [Finding("capability.empty_periods", PERIODS[view.freq][2], len(empty),
+    gaps = [Finding("capability.empty_periods", unit, len(empty),
                     span=Span(empty["period"].iloc[0], empty["period"].iloc[-1]),
-                    chart=f"capability-{PERIODS[view.freq][2]}")] if len(empty) else []
+                    chart=f"capability-{unit}")] if len(empty) else []
     return [*gaps, Finding(
         "capability.per_period", "need", int(have["needs"].sum()),
         {"periods": count(len(have)), "centre": seconds(lim.centre),
          "lowest": seconds(float(have["days"].min())),
          "highest": seconds(float(have["days"].max())), "signals": count(episodes)},
-        span, cap.clock, chart=f"capability-{PERIODS[view.freq][2]}",
-        names=(PERIODS[view.freq][2], view.stat, chart.rule_set),
+        span, cap.clock, chart=f"capability-{unit}",
+        names=(unit, view.stat, chart.rule_set),
         flags=frozenset({"partial"} if partial else set()))]

@@ -429,11 +429,11 @@ def demand(
             unit = {"D": "day", "W": "week", "M": "month"}[period]
             dem = ws.demands(svc.key)
             changes = svc.phase_dates or None
-            write_chart(failure_chart(dem, period, phases=changes), out / "failure-demand",
-                        x_title=unit,
+            write_chart(failure_chart(dem, period, phases=changes, tz=svc.timezone),
+                        out / "failure-demand", x_title=unit, percent=True,
                         title=f"Failure demand, % of classified contacts per {unit}",
                         y_title="% failure demand")
-            for i, t in enumerate(predictability(dem, period)[:6]):
+            for i, t in enumerate(predictability(dem, period, tz=svc.timezone)[:6]):
                 write_chart(t.chart, out / f"demand-{i + 1}", x_title=unit,
                             title=f"{t.demand_type} ({t.nature}) per {unit}",
                             y_title="contacts")

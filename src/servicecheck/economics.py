@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from servicecheck import spc
+from servicecheck import periods, spc
 from servicecheck._frames import to_frame
 from servicecheck.capability import change_times, needs, phase_of
 from servicecheck.demand.analysis import link_to_needs
@@ -26,7 +26,6 @@ from servicecheck.service import Service
 
 DEFAULT_CONTACT_MINUTES = 6.0
 DEFAULT_COST_PER_MINUTE = 0.50  # about £30 an hour with overheads: a stated guess
-FREQS = {"W": "W-MON", "M": "MS"}  # periods start on a Monday, or the 1st of the month
 
 
 @dataclass(frozen=True)
@@ -207,30 +206,27 @@ def economics(ws: Workspace, svc: Service, *, freq: str = "M",
         rows.append(("a step", events, float(per["step_cost"].sum() / events)))
     transactions = pd.DataFrame(rows, columns=["transaction", "count", "unit_cost"])
 
-    rule = FREQS[freq]
-    need_p = done.set_index("met_at")["total"].resample(rule, label="left",
-                                                        closed="left").mean()
-    contact_p = dem.set_index("received_at")["cost"].resample(rule, label="left",
-                                                               closed="left").mean()
-    periods = pd.DataFrame({"cost_per_need": need_p, "cost_per_contact": contact_p})
-    periods.index.name = "period"
-    periods = periods.reset_index()
+    need_p = periods.resample(done.set_index("met_at")["total"], freq, svc.timezone).mean()
+    contact_p = periods.resample(dem.set_index("received_at")["cost"], freq,
+                                 svc.timezone).mean()
+    table = pd.DataFrame({"cost_per_need": need_p, "cost_per_contact": contact_p})
+    table.index.name = "period"
+    table = table.reset_index()
     phases = None
     if svc.redesign_date:
         change = change_times(svc)[-1]
-        first_after = int((periods["period"] < change).sum()) + 1
-        phases = [first_after] if 1 < first_after <= len(periods) else None
-    labels = [f"{p:%d %b %Y}" for p in periods["period"]]
+        first_after = int((table["period"] < change).sum()) + 1
+        phases = [first_after] if 1 < first_after <= len(table) else None
 
     def chart(col: str) -> spc.Chart:
-        values = periods[col].to_numpy(dtype=float)
+        values = table[col].to_numpy(dtype=float)
         keep = ~np.isnan(values)
         kept_phases = None
         if phases:
             shifted = int(keep[:phases[0] - 1].sum()) + 1
             kept_phases = [shifted] if 1 < shifted <= int(keep.sum()) else None
-        return spc.xmr(values[keep], labels=[lb for lb, k in zip(labels, keep, strict=True)
-                                             if k], phases=kept_phases)
+        return periods.period_chart(values[keep], list(table["period"][keep]), freq,
+                                    data_end=span["last"], phases=kept_phases)
 
     failure = dem[dem["nature"] == "failure"]
     failure_by_type = failure.assign(demand_type=failure["demand_type"].fillna("(no type)")
@@ -271,7 +267,7 @@ def economics(ws: Workspace, svc: Service, *, freq: str = "M",
         else:
             notes.append("Too few needs on one side of the redesign date (under 30) to "
                          "estimate a saving.")
-    return Economics(model, per, transactions, periods, chart("cost_per_need"),
+    return Economics(model, per, transactions, table, chart("cost_per_need"),
                      chart("cost_per_contact"), failure_by_type, waste_by_step, per_year,
                      value_share, saving, freq, notes)
 

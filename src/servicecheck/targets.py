@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from servicecheck import periods
 from servicecheck._frames import to_frame
 from servicecheck._time import DAY_S
 from servicecheck.capability import needs
@@ -24,7 +25,6 @@ from servicecheck.need_key import with_need
 from servicecheck.service import Service
 from servicecheck.workdays import between_many
 
-PERIODS = {"W": ("W-MON", "w/c %d %b %Y"), "M": ("MS", "%b %Y")}
 # what can separate the two clocks for one need (narrative/words.py says each in words)
 MECHANISMS = ("late_start", "split", "closed_reraised", "reprioritised", "repeat_report")
 
@@ -40,6 +40,7 @@ class TargetView:
     unit: str = "order"           # what the regime counts, as the service file names it
     starts: str = "first contact"  # where the citizen's clock starts, in words
     calendar: str | None = None   # the working-day calendar, when a timescale uses one
+    data_end: pd.Timestamp | None = None  # the last event: a period after it is partial
 
 
 def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
@@ -121,9 +122,9 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
         raise InputError("the service file states no target regime",
                          source=str(svc.path or "service file"), column="targets",
                          fix="add a [targets] table with start, end and timescales")
-    if freq not in PERIODS:
+    if freq not in ("W", "M"):
         raise ValueError("freq must be W or M")
-    rule, fmt = PERIODS[freq]
+    tz = svc.timezone
     cols = ["case_id", "need", "activity", "timestamp", "event_index", "team"]
     ev_t = with_need(workspace.events(svc.key), svc)
     extra = [c for c in (svc.targets.priority_column, svc.targets.due_column)
@@ -132,22 +133,22 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
     orders = _regime_orders(ev, svc)
 
     closed = orders[orders["closed"]].set_index("regime_end")
-    g = closed.resample(rule, label="left", closed="left")
+    g = periods.resample(closed, freq, tz)
     regime = pd.DataFrame({"orders_closed": g.size(),
                            "within_target": g["within_target"].mean(),
                            "mean_regime_days": g["regime_days"].mean()})
     n = needs(workspace, svc)
     done = n[~n["open"]].set_index("met_at")
-    h = done.resample(rule, label="left", closed="left")
+    h = periods.resample(done, freq, tz)
     citizen = pd.DataFrame({"needs_met": h.size(), "median_days": h["end_to_end_days"].median(),
                             "contacts_per_need": h["contacts"].mean(),
                             "visits_per_need": h["visits"].mean()})
     regime.index.name = citizen.index.name = "period"
-    periods = regime.index.union(citizen.index)
-    regime = regime.reindex(periods).reset_index()
-    citizen = citizen.reindex(periods).reset_index()
+    every = regime.index.union(citizen.index)
+    regime = regime.reindex(every).reset_index()
+    citizen = citizen.reindex(every).reset_index()
     for table in (regime, citizen):
-        table["label"] = [f"{p:{fmt}}" for p in table["period"]]
+        table["label"] = periods.labels(table["period"], freq)
 
     mech = _mechanisms(ev, orders, n, svc, workspace, late_start_days)
     starts = ("first contact" if svc.clock.start_at_first_contact else
@@ -155,7 +156,8 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
     return TargetView(orders=orders, regime=regime, citizen=citizen, mechanisms=mech,
                       where_days=_where_days(mech), freq=freq,
                       unit=svc.targets.unit if svc.targets else "order", starts=starts,
-                      calendar=_calendar_words(svc))
+                      calendar=_calendar_words(svc),
+                      data_end=ev["timestamp"].max() if len(ev) else None)
 
 
 def _calendar_words(svc: Service) -> str | None:

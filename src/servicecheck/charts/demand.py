@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from servicecheck.charts import Figure, vega_figure
+from servicecheck.charts import Figure, bar_axis, vega_figure
 
 NATURE_COLOURS = {"value": "#1f5fa8", "failure": "#c2410c", "unknown": "#9a9a9a"}
 
@@ -18,12 +18,13 @@ def pareto_figure(table: pd.DataFrame, top: int = 15) -> Figure:
     long = long[long["contacts"] > 0]
     bars = alt.Chart(long).mark_bar().encode(
         x=alt.X("contacts:Q", title="contacts", stack="zero"),
-        y=alt.Y("demand_type:N", sort=list(head["demand_type"]), title=None),
+        y=alt.Y("demand_type:N", sort=list(head["demand_type"]), title=None,
+                axis=bar_axis(head["demand_type"])),
         color=alt.Color("nature:N", scale=alt.Scale(domain=list(NATURE_COLOURS),
                                                     range=list(NATURE_COLOURS.values())),
                         legend=alt.Legend(title=None, orient="top")),
         tooltip=["demand_type:N", "nature:N", alt.Tooltip("contacts:Q", format=",")],
-    ).properties(width=560, height=max(120, 22 * len(head)),
+    ).properties(width=520, height=max(120, 26 * len(head)),
                  title="Demand by type, commonest first")
     words = "; ".join(f"{t} {int(n):,} ({int(f):,} failure)" for t, n, f in
                       zip(head["demand_type"], head["demand"], head["failure"], strict=True))

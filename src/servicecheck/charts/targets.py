@@ -7,9 +7,9 @@ from pathlib import Path
 
 import altair as alt
 
-from servicecheck import spc
-from servicecheck.charts import Figure, vega_figure
+from servicecheck.charts import Figure, bar_axis, vega_figure
 from servicecheck.charts.xmr import xmr_figure
+from servicecheck.periods import period_chart
 from servicecheck.targets import TargetView
 
 
@@ -18,24 +18,28 @@ def target_figures(view: TargetView) -> list[Figure]:
     regime = view.regime.dropna(subset=["within_target"])
     citizen = view.citizen.dropna(subset=["median_days"])
     figures = [
-        xmr_figure(spc.xmr((100 * regime["within_target"]).to_numpy(dtype=float),
-                           labels=list(regime["label"])),
-                   "target-regime", x_title=unit,
-                   title=f"The target regime's view: % of orders closed within timescale "
-                         f"per {unit}",
+        xmr_figure(period_chart((100 * regime["within_target"]).to_numpy(dtype=float),
+                                list(regime["period"]), view.freq, data_end=view.data_end),
+                   "target-regime", x_title=unit, percent=True,
+                   point=f"the share of the {view.unit}s closed in one {unit} that met "
+                         "their timescale",
+                   title=f"The target regime's view: % of {view.unit}s closed within "
+                         f"timescale per {unit}",
                    y_title="% within the regime's timescale"),
-        xmr_figure(spc.xmr(citizen["median_days"].to_numpy(dtype=float),
-                           labels=list(citizen["label"])),
+        xmr_figure(period_chart(citizen["median_days"].to_numpy(dtype=float),
+                                list(citizen["period"]), view.freq, data_end=view.data_end),
                    "citizen-days", x_title=unit,
-                   title=f"The citizen's view: median days from first contact to need met "
+                   point=f"the median of the needs met in one {unit}",
+                   title=f"The citizen's view: median days from {view.starts} to need met "
                          f"per {unit}",
                    y_title="days (citizen's clock)"),
     ]
     bars = alt.Chart(view.where_days).mark_bar(color="#1f5fa8").encode(
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the citizens' days"),
-        y=alt.Y("where:N", sort=None, title=None),
+        y=alt.Y("where:N", sort=None, title=None, axis=bar_axis(view.where_days["where"])),
         tooltip=["where:N", alt.Tooltip("days:Q", format=",.0f")],
-    ).properties(width=520, height=120, title="Where the citizens' days go")
+    ).properties(width=480, height=44 * len(view.where_days),
+                 title="Where the citizens' days go")
     words = "; ".join(f"{share:.0%} {where}" for where, share in
                       zip(view.where_days["where"], view.where_days["share"], strict=True))
     figures.append(vega_figure(bars, "where-the-days-go", f"Where the citizens' days go: {words}."))

@@ -1,8 +1,16 @@
-"""The X chart with centre line, limits and signals, and the mR chart beneath, as Vega-Lite."""
+"""The X chart with centre line, limits and signals, and the mR chart beneath, as Vega-Lite.
+
+A chart over time has dates on its x axis, in the service's time zone: the measures give
+each point its wall-clock time there, and the chart draws those times as if they were UTC
+(a "utc" scale), so the renderer's own zone never shifts a day. A chart of thousands of
+needs draws points, not a line (a line through thousands of needs is a black mass), one per
+pixel cell, with the signals coloured rather than labelled.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +21,12 @@ import pandas as pd
 from servicecheck.charts import Figure, vega_figure
 from servicecheck.spc import Chart
 
-MAX_POINTS = 1000  # beyond this only signals are circled, and lines are drawn per pixel
+MAX_POINTS = 1000  # beyond this the points are drawn one per pixel cell, with no line
 WIDTH = 720
+HEIGHT = 260
+INK, SIGNAL, LIMIT = "#4a4a4a", "#e07b00", "#1f5fa8"
+DATE_FORMAT = "%d %b %Y"
+COMPLETION = "in order of completion"  # the x title of a chart of needs, one point each
 
 
 def per_pixel(df: pd.DataFrame, column: str, width: int = WIDTH) -> pd.DataFrame:
@@ -25,117 +37,271 @@ def per_pixel(df: pd.DataFrame, column: str, width: int = WIDTH) -> pd.DataFrame
     data = df[df[column].notna()]
     if len(data) <= 4 * width:
         return data
-    bucket = ((data["point"] - data["point"].min()) * width
-              // (data["point"].max() - data["point"].min() + 1)).to_numpy()
+    bucket = ((data["x"] - data["x"].min()) * width
+              // (data["x"].max() - data["x"].min() + 1)).to_numpy()
     g = data.groupby(bucket)[column]
-    keep = pd.concat([g.idxmin(), g.idxmax(), data.groupby(bucket)["point"].idxmin(),
-                      data.groupby(bucket)["point"].idxmax()]).unique()
+    keep = pd.concat([g.idxmin(), g.idxmax(), data.groupby(bucket)["x"].idxmin(),
+                      data.groupby(bucket)["x"].idxmax()]).unique()
     return data.loc[sorted(keep)]
+
+
+def per_cell(df: pd.DataFrame, column: str, cell: float = 2.0, height: int = HEIGHT
+             ) -> pd.DataFrame:
+    """One point per ``cell``-pixel square (a signal before a common-cause point): a scatter
+    of thousands of needs looks the same and its file stays small."""
+    data = df[df[column].notna()]
+    if len(data) <= MAX_POINTS:
+        return data
+    span_x = float(data["x"].max() - data["x"].min()) or 1.0
+    span_y = float(data[column].max() - data[column].min()) or 1.0
+    cx = ((data["x"] - data["x"].min()) / span_x * WIDTH // cell).astype(int)
+    cy = ((data[column] - data[column].min()) / span_y * height // cell).astype(int)
+    order = data.assign(_cx=cx, _cy=cy, _s=(data["kind"] != "signal").astype(int))
+    kept = order.sort_values(["_s"], kind="stable").drop_duplicates(["_cx", "_cy"])
+    return data.loc[sorted(kept.index)]
+
+
+def wall_clock(dates: Any) -> list[str]:
+    """Times as their wall-clock reading in their own zone, written as UTC for a utc scale."""
+    out = []
+    for d in dates:
+        t = pd.Timestamp(d)
+        out.append((t.tz_localize(None) if t.tzinfo is not None else t).isoformat() + "Z")
+    return out
+
+
+@dataclass(frozen=True)
+class OpenNeeds:
+    """Needs not met when the data end: drawn at that date at their age so far, apart from
+    the finished needs and out of the limits (their time is censored, not known)."""
+
+    as_at: Any                  # when the data end, in the service's time zone
+    ages: tuple[float, ...]     # each open need's age so far, in the chart's unit
+
+    def words(self) -> str:
+        n = len(self.ages)
+        return (f"hollow triangles: the {n:,} {'need' if n == 1 else 'needs'} still open when "
+                f"the data end ({pd.Timestamp(self.as_at):%d %b %Y}), at "
+                f"{'its' if n == 1 else 'their'} age so far, not in the limits")
 
 
 def chart_frame(chart: Chart) -> pd.DataFrame:
     df = chart.to_pandas()
-    df["lower_drawn"] = df["lower"].clip(lower=0) if (df["value"] >= 0).all() else df["lower"]
     reasons = {p: s.reason for s in chart.signals for p in s.points}
     df["signal"] = [reasons.get(p, "") for p in df["point"]]
     df["kind"] = np.where(df["signal"] != "", "signal", "common cause")
     mr = chart.moving_ranges
     df["moving_range"] = mr if mr.shape[0] == len(df) else np.nan
+    if chart.dates is not None and len(chart.dates) == len(df):
+        df["date"] = wall_clock(chart.dates)
+        df["x"] = pd.to_datetime(df["date"]).astype("int64")  # for the pixel reductions
+    else:
+        df["x"] = df["point"]
     return df
 
 
+def drawn_limits(lower: float | None, upper: float | None, *, non_negative: bool,
+                 percent: bool) -> tuple[float | None, float | None]:
+    """Limits as drawn: a count or a time cannot fall below zero, a percentage stays within
+    0-100 (the arithmetic's limits are kept in the chart's data and its tooltip)."""
+    if lower is not None and (non_negative or percent):
+        lower = max(lower, 0.0)
+    if upper is not None and percent:
+        upper = min(upper, 100.0)
+    return lower, upper
+
+
+def phase_words(chart: Chart) -> str:
+    """How the limits were set, in words, for a chart's caption."""
+    if len(chart.limits) == 1:
+        return "one set of limits from all the points"
+    starts = [chart.labels[lim.first_point - 1] for lim in chart.limits[1:]]
+    return (f"limits in {len(chart.limits)} phases, recalculated from "
+            + ", ".join(starts) + " (a known change)")
+
+
+def subtitle(chart: Chart, point: str, still_open: OpenNeeds | None = None) -> list[str]:
+    lines = [f"Each point: {point}.",
+             f"{phase_words(chart)[0].upper()}{phase_words(chart)[1:]}. "
+             f"Rules: {chart.rule_set}."]
+    if chart.partial is not None:
+        lines.append(f"{chart.partial.label} is partial (the data end within it): drawn "
+                     "hollow, not tested for signals.")
+    if still_open is not None and still_open.ages:
+        words = still_open.words()
+        lines.append(f"{words[0].upper()}{words[1:]}.")
+    return lines
+
+
 def xmr_spec(chart: Chart, *, title: str, y_title: str,
-             x_title: str = "in order of completion",
+             x_title: str = COMPLETION, point: str | None = None,
+             percent: bool = False, still_open: OpenNeeds | None = None,
              notes: Sequence[tuple[int, str]] | None = None) -> alt.VConcatChart:
-    """Altair chart: the values with limits per phase, signals coloured with their reason."""
+    """Altair chart: the values with limits per phase, signals coloured with their reason;
+    over time when the chart's points are dated, the partial last period drawn hollow, the
+    needs still open drawn apart at the data's end, and the team's ``notes`` of what changed
+    (1-based point, words) marked where they fall."""
     df = chart_frame(chart)
-    base = alt.Chart(df).encode(x=alt.X("point:Q", title=x_title))
+    dated = "date" in df
+    large = len(df) > MAX_POINTS
+    # Needs in order of completion are separate people, not a series: points, never a line
+    # (a line through thousands of them is a black mass); periods are joined by a line.
+    scatter = large or x_title == COMPLETION
+    if dated:
+        x_enc: Any = alt.X("date:T", title=x_title if x_title != COMPLETION
+                           else "date of completion", scale=alt.Scale(type="utc"),
+                           axis=alt.Axis(labelExpr=f"utcFormat(datum.value, '{DATE_FORMAT}')",
+                                         labelOverlap=True, labelFlush=40))
+    else:
+        x_enc = alt.X("point:Q", title=x_title)
+    x_name = "date" if dated else "point"
+    non_negative = bool((df["value"] >= 0).all())
     tooltip = [alt.Tooltip("label:N", title="date"), alt.Tooltip("value:Q", format=".1f"),
                alt.Tooltip("signal:N")]
-    large = len(df) > MAX_POINTS
-    line = alt.Chart(per_pixel(df, "value")).mark_line(
-        strokeWidth=1, color="#4a4a4a", aria=False).encode(
-        x=alt.X("point:Q", title=x_title), y=alt.Y("value:Q", title=y_title))
-    # On a large chart each circle's description would cost more than the circle: the figure's
-    # alt text and the signal list say what the points say.
-    points = base.mark_circle(size=18, aria=not large).encode(
-        y="value:Q",
-        color=alt.Color("kind:N", scale=alt.Scale(domain=["common cause", "signal"],
-                                                  range=["#4a4a4a", "#e07b00"]),
-                        legend=alt.Legend(title=None, orient="top")),
-        tooltip=alt.value(None) if large else tooltip,
-    )
+    y_scale = alt.Scale(domain=[0, 100]) if percent else alt.Undefined
+    y_enc = alt.Y("value:Q", title=y_title, scale=y_scale)
+    colour = alt.Color("kind:N", scale=alt.Scale(domain=["common cause", "signal"],
+                                                 range=[INK, SIGNAL]),
+                       legend=alt.Legend(title=None, orient="top"))
+    layers: list[Any] = []
     # Limits are constant within a phase: one segment per phase, not one vertex per point,
-    # which keeps a chart of thousands of needs small enough to inline in a report.
-    all_positive = bool((df["value"] >= 0).all())
-    segments = pd.DataFrame([{
-        "first": lim.first_point, "last": lim.last_point, "centre": lim.centre,
-        "upper": lim.upper, "lower": (max(lim.lower, 0.0) if all_positive else lim.lower)
-        if lim.lower is not None else None} for lim in chart.limits])
-    seg = alt.Chart(segments).encode(x="first:Q", x2="last:Q")
-    centre = seg.mark_rule(color="#1f5fa8").encode(y="centre:Q")
+    # which keeps a chart of thousands of needs small enough to inline in a report. A phase
+    # is drawn up to where the next one starts (needs finish out of order across a change).
+    rows = []
+    for i, lim in enumerate(chart.limits):
+        lower, upper = drawn_limits(lim.lower, lim.upper, non_negative=non_negative,
+                                    percent=percent)
+        span = df[x_name].iloc[lim.first_point - 1:lim.last_point]
+        following = chart.limits[i + 1].first_point - 1 if i + 1 < len(chart.limits) else None
+        rows.append({x_name: min(span),
+                     "end": df[x_name].iloc[following] if following is not None else max(span),
+                     "centre": lim.centre, "upper": upper, "lower": lower})
+    seg = alt.Chart(pd.DataFrame(rows)).encode(x=x_enc, x2="end")
+    layers.append(seg.mark_rule(color=LIMIT).encode(y=alt.Y("centre:Q", scale=y_scale)))
     if "ucl" in chart.per_point:
         # limits that move with each point's denominator (p' and u' charts): a step line
-        steps = alt.Chart(df).mark_line(color="#1f5fa8", strokeDash=[4, 3],
-                                        interpolate="step-after", aria=False)
-        upper = steps.encode(x="point:Q", y="upper:Q")
-        lower = steps.encode(x="point:Q", y="lower_drawn:Q")
+        # drawn as drawn_limits draws a phase's: not below 0, a percentage not above 100
+        steps = alt.Chart(df.assign(
+            lower_drawn=df["lower"].clip(lower=0) if non_negative or percent else df["lower"],
+            upper_drawn=df["upper"].clip(upper=100) if percent else df["upper"])).mark_line(
+            color=LIMIT, strokeDash=[4, 3], interpolate="step-after", aria=False)
+        layers += [steps.encode(x=x_enc, y="upper_drawn:Q"),
+                   steps.encode(x=x_enc, y="lower_drawn:Q")]
     else:
-        upper = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="upper:Q")
-        lower = seg.mark_rule(color="#1f5fa8", strokeDash=[4, 3]).encode(y="lower:Q")
-    layers: list[Any] = [line, centre, upper, lower]
+        layers += [seg.mark_rule(color=LIMIT, strokeDash=[4, 3]).encode(y="upper:Q"),
+                   seg.mark_rule(color=LIMIT, strokeDash=[4, 3]).encode(y="lower:Q")]
+    if scatter:
+        # one point a pixel cell, signals in colour and on top; their reasons are listed in
+        # words beside the chart, not written on it
+        dots = per_cell(df, "value").sort_values("kind", kind="stable")
+        layers.append(alt.Chart(dots).mark_circle(
+            size=9 if large else 16, opacity=1, aria=not large).encode(
+            x=x_enc, y=y_enc, color=colour,
+            tooltip=alt.value(None) if large else tooltip))
+    else:
+        layers.append(alt.Chart(df).mark_line(strokeWidth=1, color=INK, aria=False).encode(
+            x=x_enc, y=y_enc))
+        layers.append(alt.Chart(df).mark_circle(size=22).encode(
+            x=x_enc, y=y_enc, color=colour, tooltip=tooltip))
     # a phase break is a known change in the system: say so where the limits were recalculated
-    breaks = pd.DataFrame([{"point": lim.first_point,
+    breaks = pd.DataFrame([{x_name: df[x_name].iloc[lim.first_point - 1],
                             "text": f"limits recalculated: {chart.labels[lim.first_point - 1]}"}
                            for lim in chart.limits[1:]]
                           # the team's own notes of what changed, where no limits were
                           # recalculated: drawn, never a phase of their own
-                          + [{"point": p, "text": text} for p, text in (notes or ())])
+                          + [{x_name: df[x_name].iloc[p - 1], "text": text}
+                             for p, text in (notes or ()) if 1 <= p <= len(df)])
     if not breaks.empty:
-        rule = alt.Chart(breaks).mark_rule(color="#1f5fa8", strokeDash=[2, 2]).encode(
-            x="point:Q")
-        text = alt.Chart(breaks).mark_text(align="left", dx=4, dy=-120, color="#1f5fa8",
-                                           fontSize=11).encode(x="point:Q", text="text:N")
-        layers += [rule, text]
-    if not large:
-        layers.append(points)
-    else:
-        signals = per_pixel(df[df["kind"] == "signal"], "value", width=WIDTH // 2)
-        layers.append(points.properties(data=signals))
+        # each text a line lower than the one before: two changes close together stay legible
+        breaks["offset"] = 2 + 13 * np.arange(len(breaks))
+        layers.append(alt.Chart(breaks).mark_rule(color=LIMIT, strokeDash=[2, 2]).encode(
+            x=x_enc))
+        layers.append(alt.Chart(breaks).mark_text(
+            align="left", dx=4, baseline="top", color=LIMIT, fontSize=11).encode(
+            x=x_enc, y=alt.Y("offset:Q", scale=None), text="text:N"))
+    if chart.partial is not None and not np.isnan(chart.partial.value):
+        layers += partial_layers(chart, df, x_enc, y_enc, x_name)
+    if dated and still_open is not None and still_open.ages:
+        # one triangle a pixel: hundreds of open needs share the one date
+        ages = pd.Series(still_open.ages, dtype=float).round(1).drop_duplicates()
+        layers.append(alt.Chart(pd.DataFrame({"date": wall_clock([still_open.as_at]) * len(
+            ages), "value": ages.to_numpy()})).mark_point(
+            shape="triangle-up", filled=False, size=30, color=INK, aria=False).encode(
+            x=x_enc, y=y_enc))
     x_chart = alt.layer(*layers).properties(
-        width=WIDTH, height=260,
-        title=alt.Title(title, subtitle=f"Rules: {chart.rule_set}"),
-    )
-    mr = alt.Chart(per_pixel(df, "moving_range")).mark_line(
-        strokeWidth=1, color="#7a7a7a", aria=False).encode(
-        x=alt.X("point:Q", title=x_title), y=alt.Y("moving_range:Q", title="moving range")
-    ).properties(width=WIDTH, height=90)
+        width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=subtitle(
+            chart, point or default_point(x_title, dated), still_open if dated else None),
+            anchor="start"))
+    mr_data = per_cell(df, "moving_range", height=90) if scatter else df
+    mr_mark = (alt.Chart(mr_data).mark_circle(size=6, opacity=1, color="#7a7a7a", aria=False)
+               if scatter else
+               alt.Chart(mr_data).mark_line(strokeWidth=1, color="#7a7a7a", aria=False))
+    mr = mr_mark.encode(x=x_enc, y=alt.Y("moving_range:Q", title="moving range")
+                        ).properties(width=WIDTH, height=90)
     spec: alt.VConcatChart = alt.vconcat(x_chart, mr).configure_view(stroke=None)
     return spec
 
 
+def partial_layers(chart: Chart, df: pd.DataFrame, x_enc: Any, y_enc: Any, x_name: str
+                   ) -> list[Any]:
+    """The partial last period: a hollow point joined by a dashed line, labelled."""
+    assert chart.partial is not None
+    p = chart.partial
+    last = {x_name: df[x_name].iloc[-1], "value": float(df["value"].iloc[-1])}
+    here = {x_name: wall_clock([p.date])[0] if x_name == "date" else len(df) + 1,
+            "value": p.value,
+            "label": p.label}
+    data = pd.DataFrame([last, here])
+    dash = alt.Chart(data).mark_line(strokeWidth=1, strokeDash=[3, 3], color=INK,
+                                     aria=False).encode(x=x_enc, y=y_enc)
+    ring = alt.Chart(data.tail(1)).mark_point(filled=False, size=40, color=INK).encode(
+        x=x_enc, y=y_enc, tooltip=[alt.Tooltip("label:N", title="partial period"),
+                                   alt.Tooltip("value:Q", format=".1f")])
+    word = alt.Chart(data.tail(1)).mark_text(align="left", dx=6, dy=-8, color=INK,
+                                             fontSize=11).encode(
+        x=x_enc, y=y_enc, text=alt.value("partial"))
+    return [dash, ring, word]
+
+
+def default_point(x_title: str, dated: bool) -> str:
+    if x_title in ("day", "week", "month"):
+        return f"one {x_title}"
+    return "one need, at its completion date" if dated else "one value"
+
+
 def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
-               x_title: str = "in order of completion",
+               x_title: str = COMPLETION, point: str | None = None,
+               percent: bool = False, still_open: OpenNeeds | None = None,
                notes: Sequence[tuple[int, str]] | None = None) -> Figure:
-    """The chart as a figure, its alt text saying in words what the chart shows."""
-    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title, notes=notes)
+    """The chart as a figure, its alt text saying in words what the chart shows: what a
+    point is, the phases, the latest limits as drawn and the rules."""
+    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title, point=point,
+                    percent=percent, still_open=still_open, notes=notes)
     lim = chart.limits[-1]
-    lower = lim.lower if lim.lower is not None else float("nan")
-    if (chart.values >= 0).all():
-        lower = max(lower, 0.0)  # as drawn: a count or a time cannot fall below zero
-    phases = f" in {len(chart.limits)} phases, the last with" if len(chart.limits) > 1 else ","
-    alt_text = (f"{title}: {len(chart.values):,} points{phases} centre {lim.centre:.1f}, "
-                f"limits {lower:.1f} to {lim.upper if lim.upper is not None else float('nan'):.1f}"
-                f"; {chart.describe()}.")
+    lower, upper = drawn_limits(lim.lower, lim.upper,
+                                non_negative=bool((chart.values >= 0).all()), percent=percent)
+    each = point or default_point(x_title, chart.dates is not None)
+    besides = (f" {chart.partial.label} is partial and not tested."
+               if chart.partial is not None else "")
+    if still_open is not None and still_open.ages and chart.dates is not None:
+        besides += f" Also drawn, as {still_open.words()}."
+    alt_text = (f"{title}: {len(chart.values):,} points, each {each}; "
+                f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, limits "
+                f"{_num(lower)} to {_num(upper)}; {chart.describe()}.{besides}")
     return vega_figure(spec, name, alt_text)
 
 
+def _num(v: float | None) -> str:
+    return "none" if v is None or np.isnan(v) else f"{v:.1f}"
+
+
 def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str,
-                x_title: str = "in order of completion",
+                x_title: str = COMPLETION, point: str | None = None,
+                percent: bool = False,
                 notes: Sequence[tuple[int, str]] | None = None) -> Path:
     """Write the chart as Vega-Lite JSON and as SVG (no browser needed)."""
-    return xmr_figure(chart, stem.name, title=title, y_title=y_title,
-                      x_title=x_title, notes=notes).write(stem.parent)
+    return xmr_figure(chart, stem.name, title=title, y_title=y_title, x_title=x_title,
+                      point=point, percent=percent, notes=notes).write(stem.parent)
 
 
 def change_notes(points_start: Sequence[Any], changes: Sequence[Any]) -> list[tuple[int, str]]:

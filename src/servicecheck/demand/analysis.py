@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck import spc
+from servicecheck import periods, spc
 from servicecheck._frames import to_frame
 
-FREQS = {"D": ("D", "%d %b %Y"), "W": ("W-MON", "w/c %d %b %Y"), "M": ("MS", "%b %Y")}
 # a share of fewer classified contacts than this is shown, marked, and never tested or led with
 MIN_CONTACTS = 30
 
@@ -50,51 +49,53 @@ def failure_share(demands: Table, by: str | None = None) -> pd.DataFrame:
     return out.sort_values("demand", ascending=False).reset_index(drop=True)
 
 
-def per_period(demands: Table, freq: str = "W") -> pd.DataFrame:
-    """Per period: demand, value, failure and the failure share; empty periods are zero."""
-    if freq not in FREQS:
-        raise ValueError("freq must be D, W or M")
-    rule, fmt = FREQS[freq]
+def per_period(demands: Table, freq: str = "W", tz: str = "UTC") -> pd.DataFrame:
+    """Per period in ``tz``: demand, value, failure and the failure share; empty periods are
+    zero."""
+    periods.kind(freq)
     d = _frame(demands).set_index("received_at").sort_index()
+    nature = d["nature"]
     out = pd.DataFrame({
-        "demand": d["nature"].resample(rule, label="left", closed="left").size(),
-        "value": (d["nature"] == "value").resample(rule, label="left", closed="left").sum(),
-        "failure": (d["nature"] == "failure").resample(rule, label="left", closed="left").sum(),
+        "demand": periods.resample(nature, freq, tz).size(),
+        "value": periods.resample(nature == "value", freq, tz).sum(),
+        "failure": periods.resample(nature == "failure", freq, tz).sum(),
     })
     classified = out["value"] + out["failure"]
     out["failure_share"] = out["failure"] / classified.where(classified > 0)
     out.index.name = "period"
     out = out.reset_index()
-    out["label"] = [f"{p:{fmt}}" for p in out["period"]]
+    out["label"] = periods.labels(out["period"], freq)
     return out
 
 
-def phase_points(periods: pd.Series, dates: list[str] | None) -> list[int] | None:
+def phase_points(starts: pd.Series, dates: list[str] | None) -> list[int] | None:
     """1-based points where a known change in the system starts new limits."""
-    pts = sorted({int((periods < pd.Timestamp(d, tz="UTC")).sum()) + 1 for d in dates or []})
-    pts = [p for p in pts if 1 < p <= len(periods)]
+    pts = sorted({int((starts < pd.Timestamp(d, tz="UTC")).sum()) + 1 for d in dates or []})
+    pts = [p for p in pts if 1 < p <= len(starts)]
     return pts or None
 
 
+def _data_end(demands: Table) -> pd.Timestamp | None:
+    end = demands.received_at.max().execute()
+    return None if end is None or pd.isna(end) else pd.Timestamp(end)
+
+
 def failure_chart(demands: Table, freq: str = "W", preset: str = "ptd",
-                  phases: list[str] | None = None) -> spc.Chart:
+                  phases: list[str] | None = None, tz: str = "UTC") -> spc.Chart:
     """The failure share per period on a process behaviour chart (periods with demand);
-    ``phases`` are dates of known changes, where limits are recalculated. A period of fewer
-    than MIN_CONTACTS classified contacts, and the last period while it is not over, are
-    drawn but never read as a signal on their own."""
+    ``phases`` are dates of known changes, where limits are recalculated. The last period,
+    when the demand data end within it, is partial: drawn, left out of the limits and rules.
+    A period of fewer than MIN_CONTACTS classified contacts is drawn but never read as a
+    signal on its own."""
     from dataclasses import replace
 
-    t = per_period(demands, freq)
+    t = per_period(demands, freq, tz)
     t = t[t["failure_share"].notna()].reset_index(drop=True)
-    chart = spc.xmr((100 * t["failure_share"]).to_numpy(dtype=float), preset=preset,
-                    labels=list(t["label"]), improvement_direction="decrease",
-                    phases=phase_points(t["period"], phases))
+    chart = periods.period_chart((100 * t["failure_share"]).to_numpy(dtype=float),
+                                 list(t["period"]), freq, data_end=_data_end(demands),
+                                 preset=preset, improvement_direction="decrease",
+                                 phases=phase_points(t["period"], phases))
     untested = set((t.index[(t["value"] + t["failure"]) < MIN_CONTACTS] + 1).tolist())
-    if len(t):
-        last = to_frame(demands.aggregate(last=demands.received_at.max()))["last"].iloc[0]
-        end = t["period"].iloc[-1] + pd.tseries.frequencies.to_offset(FREQS[freq][0])
-        if last < end - pd.Timedelta(seconds=1):
-            untested.add(len(t))
     kept = tuple(s for s in chart.signals if not set(s.points) <= untested)
     return replace(chart, signals=kept)
 
@@ -129,22 +130,24 @@ class TypePredictability:
 
 
 def predictability(demands: Table, freq: str = "W", preset: str = "ptd",
-                   min_total: int = 20) -> list[TypePredictability]:
+                   min_total: int = 20, tz: str = "UTC") -> list[TypePredictability]:
     """Counts of each demand type per period on XmR charts (empty periods are zero)."""
-    rule, fmt = FREQS[freq]
     d = _frame(demands).set_index("received_at").sort_index()
     if d.empty:
         return []
-    index = pd.Series(1, index=d.index).resample(rule, label="left", closed="left").size().index
+    index = periods.resample(pd.Series(1, index=d.index), freq, tz).size().index
+    end = d.index.max()
     out = []
     for (dtype, nature), grp in d.groupby(["demand_type", "nature"]):
         if len(grp) < min_total:
             continue
-        counts = grp["channel"].resample(rule, label="left", closed="left").size()
+        counts = periods.resample(grp["channel"], freq, tz).size()
         counts = counts.reindex(index, fill_value=0)
-        chart = spc.xmr(counts.to_numpy(dtype=float), preset=preset,
-                        labels=[f"{p:{fmt}}" for p in counts.index])
-        out.append(TypePredictability(str(dtype), str(nature), float(counts.mean()), chart))
+        chart = periods.period_chart(counts.to_numpy(dtype=float), list(counts.index), freq,
+                                     data_end=end, preset=preset)
+        # the mean of the complete periods: a partial last week would pull it down
+        out.append(TypePredictability(str(dtype), str(nature), float(chart.values.mean()),
+                                      chart))
     out.sort(key=lambda t: -t.per_period_mean)
     return out
 

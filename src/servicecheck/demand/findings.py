@@ -75,7 +75,8 @@ def findings(workspace: Workspace, service: Service, freq: str = "W",
                            names=tuple(c for c, _, _ in rows),
                            flags=frozenset(f"few{i}" for i, (_, _, n) in enumerate(rows)
                                            if n < MIN_CONTACTS)))
-    chart = failure_chart(dem, freq, phases=service.phase_dates or None)
+    chart = failure_chart(dem, freq, phases=service.phase_dates or None,
+                          tz=service.timezone)
     if len(chart.limits):
         lim = chart.limits[-1]
         since = changes[-1] if len(chart.limits) > 1 and changes else None
@@ -86,7 +87,7 @@ def findings(workspace: Workspace, service: Service, freq: str = "W",
              "signals": count(len(chart.episodes()))},
             Span(since or first, last, since, "after" if since else "all"),
             chart="failure-demand", names=(PERIOD_NAMES[freq], chart.rule_set)))
-    steady = predictable_value_demand(predictability(dem, freq))
+    steady = predictable_value_demand(predictability(dem, freq, tz=service.timezone))
     if steady:
         out.append(Finding("demand.predictable", "type", len(steady),
                            {f"mean{i}": ratio(t.per_period_mean) for i, t in enumerate(steady)},

@@ -19,6 +19,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from servicecheck import periods
 from servicecheck.capability import capability, needs
 from servicecheck.engine import Workspace
 from servicecheck.io.errors import InputError
@@ -126,7 +127,8 @@ def _period(ws: Workspace, svc: Service) -> str:
     row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
     if row["first"] is None or str(row["first"]) == "NaT":
         return "no events yet"
-    return f"{row['first']:%d %b %Y} to {row['last']:%d %b %Y}"
+    first, last = periods.local(pd.Series([row["first"], row["last"]]), svc.timezone)
+    return f"{first:%d %b %Y} to {last:%d %b %Y}"
 
 
 def write_report(workspace: Workspace | str | Path, out: str | Path, *,

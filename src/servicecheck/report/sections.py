@@ -94,12 +94,14 @@ def demand_section(ws: Workspace, svc: Service, freq: str = "W",
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     changes = svc.phase_dates or None
     figures = [
-        xmr_figure(failure_chart(dem, freq, phases=changes), "failure-demand", x_title=unit,
+        xmr_figure(failure_chart(dem, freq, phases=changes, tz=svc.timezone),
+                   "failure-demand", x_title=unit, percent=True,
+                   point=f"the share of one {unit}'s classified contacts that were failure",
                    title=f"Failure demand, % of classified contacts per {unit}",
                    y_title="% failure demand"),
         pareto_figure(pareto(dem)),
     ]
-    kinds = predictability(dem, freq)
+    kinds = predictability(dem, freq, tz=svc.timezone)
     rows = [(t.demand_type, t.nature, f"{t.per_period_mean:.1f}",
              "yes" if t.predictable else "no: signals on its chart")
             for t in kinds[:15]]
@@ -114,7 +116,7 @@ def demand_section(ws: Workspace, svc: Service, freq: str = "W",
 # -- Capability ------------------------------------------------------------------------------
 def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Section:
     from servicecheck.capability import findings, period_findings
-    from servicecheck.charts.xmr import xmr_figure
+    from servicecheck.charts.xmr import OpenNeeds, xmr_figure
 
     found = findings(cap)
     voice = voice_for(svc, found)
@@ -129,14 +131,19 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     # in minutes, not in hundredths of a day
     per_day = 86400.0 / voice.unit.seconds
     units = g.plural(voice.unit.name)
+    still_open = (OpenNeeds(cap.as_at.tz_convert(cap.timezone),
+                            tuple(per_day * cap.open["age_days"]))
+                  if cap.as_at is not None and cap.n_open else None)
     figures = [xmr_figure(cap.chart.scaled(per_day), "capability",
-                          title=f"End-to-end {units} per need, in order of completion",
-                          y_title=f"{units} from first contact")]
+                          title=f"End-to-end {units} per need, by the date it was met",
+                          y_title=f"{units} from first contact",
+                          point="one need, at the date it was met", still_open=still_open)]
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     view = by_period(cap, freq, "median", phases=svc.phase_dates or None)
     if len(view.days.values) >= 2:
         figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
                                   x_title=unit, title=f"Median end-to-end {units} per {unit}",
+                                  point=f"the median of the needs met in one {unit}",
                                   y_title=f"{units} from first contact"))
     per_period = period_findings(view, cap)
     details += [say(f, voice) for f in per_period]
@@ -209,10 +216,12 @@ def economics_figures(e: Economics) -> list[Figure]:
     figures = []
     if len(e.need_chart.values) >= 2:
         figures.append(xmr_figure(e.need_chart, "cost-per-need", x_title=unit,
+                                  point=f"the mean cost of the needs met in one {unit}",
                                   title=f"Cost of meeting one need, per {unit} ({cur})",
                                   y_title=f"{cur} per need met"))
     if len(e.contact_chart.values) >= 2:
         figures.append(xmr_figure(e.contact_chart, "cost-per-contact", x_title=unit,
+                                  point=f"the mean cost of one {unit}'s contacts",
                                   title=f"Cost of one contact, per {unit} ({cur}): the "
                                         "economy-of-scale view",
                                   y_title=f"{cur} per contact"))

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from servicecheck.spc._chart import Chart, Limits, RunsAnalysis, Signal
+from servicecheck.spc._chart import Chart, Limits, PartialPoint, RunsAnalysis, Signal
 from servicecheck.spc.anhoej import qic
 from servicecheck.spc.ptd import assurance_type, ptd_spc
 from servicecheck.spc.summary import summary_html, summary_table
@@ -28,6 +28,7 @@ __all__ = [
     "PRESETS",
     "Chart",
     "Limits",
+    "PartialPoint",
     "RunsAnalysis",
     "Signal",
     "assurance_type",

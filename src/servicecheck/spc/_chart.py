@@ -63,6 +63,15 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class PartialPoint:
+    """The last period when the data end before it does: drawn, never tested for signals."""
+
+    label: str
+    value: float
+    date: Any  # the period's start, in the service's time zone
+
+
+@dataclass(frozen=True)
 class Chart:
     """A process behaviour chart: what a preset computed for a series of values."""
 
@@ -86,6 +95,11 @@ class Chart:
     # keys cl, lcl, ucl, lcl_95, ucl_95; absent keys come from the group's limits
     per_point: dict[str, FloatArray] = field(default_factory=dict)
     denominators: FloatArray | None = None
+    # Set by the measures, not the presets: each point's time in the service's zone (a
+    # period's start or a need's completion), for a chart's time axis; and the partial last
+    # period, kept out of values, limits and signals.
+    dates: tuple[Any, ...] | None = None
+    partial: PartialPoint | None = None
 
     @property
     def n(self) -> int:
@@ -160,8 +174,10 @@ class Chart:
             lower_2sigma=times(lim.lower_2sigma), upper_2sigma=times(lim.upper_2sigma),
             mr_centre=times(lim.mr_centre), mr_upper=times(lim.mr_upper))
             for lim in self.limits)
+        partial = (None if self.partial is None else
+                   replace(self.partial, value=self.partial.value * factor))
         return replace(self, values=self.values * factor, limits=limits,
-                       moving_ranges=self.moving_ranges * factor)
+                       moving_ranges=self.moving_ranges * factor, partial=partial)
 
     def limits_at(self, point: int) -> Limits:
         """The limits that apply to a 1-based point number."""

@@ -3,6 +3,7 @@ on a process behaviour chart, from the captures (times in the service's own zone
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -67,7 +68,9 @@ def _daily_chart(days: tuple[pd.Timestamp, ...], today: pd.Timestamp
     counts = counts.reindex(pd.date_range(counts.index.min(), today, freq="D"), fill_value=0)
     if len(counts) < 2:
         return None, "The chart of daily demand appears after a second day of capture."
-    chart = spc.xmr(counts.to_numpy(dtype=float), labels=[f"{d:%d %b}" for d in counts.index])
+    chart = dataclasses.replace(
+        spc.xmr(counts.to_numpy(dtype=float), labels=[f"{d:%d %b}" for d in counts.index]),
+        dates=tuple(counts.index))  # local days: the chart's axis shows their dates
     figure = xmr_figure(chart, "daily-demand", title="Demand captured per day",
                         y_title="contacts", x_title="day")
     return figure, f"Daily demand is {chart.describe()}."

@@ -1,0 +1,92 @@
+"""Days, weeks and months in the service's own time zone, defined once for every measure.
+
+A week is Monday to Sunday and a month starts on its first day *where the service is*: a
+contact at 00:30 on 1 April in London belongs to April, though it is 23:30 on 31 March in UTC.
+The last period is partial when the data end before its last day; a partial period is shown
+on a chart but never tested for signals (METHOD.md), as a half-counted week would look like
+a fall in demand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.core.resample import Resampler
+
+from servicecheck import spc
+
+
+@dataclass(frozen=True)
+class PeriodKind:
+    rule: str       # the pandas resampling rule
+    label: str      # how a period is named (strftime)
+    unit: str       # the word: day, week, month
+    length: pd.DateOffset
+
+
+KINDS = {
+    "D": PeriodKind("D", "%d %b %Y", "day", pd.DateOffset(days=1)),
+    "W": PeriodKind("W-MON", "w/c %d %b %Y", "week", pd.DateOffset(weeks=1)),
+    "M": PeriodKind("MS", "%b %Y", "month", pd.DateOffset(months=1)),
+}
+
+
+def kind(freq: str) -> PeriodKind:
+    if freq not in KINDS:
+        raise ValueError(f"freq must be one of {', '.join(KINDS)}, not {freq!r}")
+    return KINDS[freq]
+
+
+def local(times: pd.Series | pd.DatetimeIndex, tz: str) -> Any:
+    """Times (UTC, or naive meaning UTC) as wall-clock times in ``tz``."""
+    idx = pd.DatetimeIndex(times)
+    if idx.tz is None:
+        idx = idx.tz_localize("UTC")
+    out = idx.tz_convert(tz)
+    return pd.Series(out, index=times.index) if isinstance(times, pd.Series) else out
+
+
+def resample(obj: pd.Series | pd.DataFrame, freq: str, tz: str) -> Resampler[Any]:
+    """Group rows indexed by time into periods that start at midnight in ``tz``."""
+    obj = obj.copy()
+    obj.index = local(pd.DatetimeIndex(obj.index), tz)
+    return obj.resample(kind(freq).rule, label="left", closed="left")
+
+
+def labels(periods: Sequence[pd.Timestamp] | pd.Series, freq: str) -> list[str]:
+    fmt = kind(freq).label
+    return [f"{p:{fmt}}" for p in periods]
+
+
+def is_partial(period: pd.Timestamp, freq: str, data_end: pd.Timestamp | None) -> bool:
+    """True when the data end before the period's last day (its start in the service's zone)."""
+    if data_end is None or pd.isna(data_end):
+        return False
+    end = pd.Timestamp(data_end)
+    end = end.tz_localize("UTC") if end.tzinfo is None else end
+    if period.tzinfo is not None:
+        end = end.tz_convert(period.tzinfo)
+    last_day = (period + kind(freq).length).normalize() - pd.Timedelta(days=1)
+    return bool(end.tz_localize(None).normalize() < last_day.tz_localize(None))
+
+
+def period_chart(values: Sequence[float] | np.ndarray, periods: Sequence[pd.Timestamp],
+                 freq: str, *, data_end: pd.Timestamp | None,
+                 phases: Sequence[int] | None = None, **params: Any) -> spc.Chart:
+    """An XmR chart of one value per period, dated. When the last period is partial it is
+    left out of the limits and the rules and carried beside the chart as its partial point."""
+    y = np.asarray(values, dtype=float)
+    when = list(periods)
+    names = labels(when, freq)
+    partial = bool(len(y) > 1 and is_partial(when[-1], freq, data_end))
+    n = len(y) - 1 if partial else len(y)
+    kept = [p for p in phases or [] if p <= n] or None
+    chart = spc.xmr(y[:n], labels=names[:n], phases=kept, **params)
+    return dataclasses.replace(
+        chart, dates=tuple(when[:n]),
+        partial=spc.PartialPoint(names[-1], float(y[-1]), when[-1]) if partial else None)
