@@ -287,7 +287,8 @@ def by_period(cap: Capability, freq: str = "W", stat: str = "median", *,
     """The capability as period charts: days (gaps for empty periods) and counts (zeros),
     periods in the service's time zone, the last one partial when the data end within it."""
     table = period_summary(cap.completed, freq, stat, cap.timezone)
-    change = [pd.Timestamp(d, tz="UTC") for d in (phases or [])]
+    # a change dated a day starts at midnight where the service is, as its periods do
+    change = [pd.Timestamp(d, tz=cap.timezone) for d in (phases or [])]
 
     def breaks(starts: pd.Series) -> list[int] | None:
         pts = sorted({int((starts < c).sum()) + 1 for c in change

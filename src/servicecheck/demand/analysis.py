@@ -68,9 +68,11 @@ def per_period(demands: Table, freq: str = "W", tz: str = "UTC") -> pd.DataFrame
     return out
 
 
-def phase_points(starts: pd.Series, dates: list[str] | None) -> list[int] | None:
-    """1-based points where a known change in the system starts new limits."""
-    pts = sorted({int((starts < pd.Timestamp(d, tz="UTC")).sum()) + 1 for d in dates or []})
+def phase_points(starts: pd.Series, dates: list[str] | None, tz: str = "UTC"
+                 ) -> list[int] | None:
+    """1-based points where a known change in the system (a date: midnight in ``tz``, where
+    the periods start) starts new limits."""
+    pts = sorted({int((starts < pd.Timestamp(d, tz=tz)).sum()) + 1 for d in dates or []})
     pts = [p for p in pts if 1 < p <= len(starts)]
     return pts or None
 
@@ -94,7 +96,7 @@ def failure_chart(demands: Table, freq: str = "W", preset: str = "ptd",
     chart = periods.period_chart((100 * t["failure_share"]).to_numpy(dtype=float),
                                  list(t["period"]), freq, data_end=_data_end(demands),
                                  preset=preset, improvement_direction="decrease",
-                                 phases=phase_points(t["period"], phases))
+                                 phases=phase_points(t["period"], phases, tz))
     untested = set((t.index[(t["value"] + t["failure"]) < MIN_CONTACTS] + 1).tolist())
     kept = tuple(s for s in chart.signals if not set(s.points) <= untested)
     return replace(chart, signals=kept)
