@@ -10,3 +10,4 @@ DAY_S = 86400.0
 def seconds_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
     """Exact seconds from start to end (microsecond arithmetic, no rounding to whole seconds)."""
     return end.delta(start, unit="microsecond").cast("float64") / 1e6
+

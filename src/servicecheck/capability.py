@@ -17,7 +17,7 @@ import pandas as pd
 from servicecheck import periods, spc
 from servicecheck._frames import in_utc
 from servicecheck._time import DAY_S, seconds_between
-from servicecheck.engine import Workspace
+from servicecheck.engine import Reader
 from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
@@ -27,7 +27,7 @@ NEED_COLUMNS = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end
                 "failure_demands", "first_visit_fix"]
 
 
-def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
+def needs(workspace: Reader, service: Service | None = None) -> pd.DataFrame:
     """One row per need on the citizen's clock: first contact, met at, days, and counts.
 
     Columns: need_id, first_contact, met_at, end_to_end_days (NaN while open), open,
@@ -35,7 +35,15 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
     failure_demands, first_visit_fix. Computed in one query on the backend; only the
     result comes to Python.
     """
-    svc = service or workspace.service()
+    out = need_expr(workspace, service or workspace.service())
+    # Arrow's own conversion: several times faster than a column-by-column one for 1M rows
+    df: pd.DataFrame = in_utc(out.to_pyarrow().to_pandas())
+    return df[NEED_COLUMNS]
+
+
+def need_expr(workspace: Reader, svc: Service) -> ibis.Table:
+    """The needs as an Ibis expression on the workspace's engine (the columns ``needs``
+    returns), for measures that go on joining and counting there."""
     ev = with_need(workspace.events(svc.key), svc)
     starts, ends = list(svc.clock.start), list(svc.clock.end)
     visits = list(svc.need.visit_activities)
@@ -93,9 +101,7 @@ def needs(workspace: Workspace, service: Service | None = None) -> pd.DataFrame:
         failure_demands=t.failure_demands.fill_null(0),
         first_visit_fix=~is_open & (t.visits == 1) & (t.cases == 1),
     ).order_by(["first_contact", "need_id"])
-    # Arrow's own conversion: several times faster than a column-by-column one for 1M rows
-    df: pd.DataFrame = in_utc(out.to_pyarrow().to_pandas())
-    return df[NEED_COLUMNS]
+    return out
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ class Capability:
 
 
 def capability(
-    workspace: Workspace,
+    workspace: Reader,
     service: Service | None = None,
     *,
     preset: str = "ptd",
@@ -309,7 +315,7 @@ def by_period(cap: Capability, freq: str = "W", stat: str = "median", *,
     return PeriodView(freq=freq, stat=stat, table=table, days=days, counts=counts)
 
 
-def case_clock(workspace: Workspace, service: Service | None = None, *,
+def case_clock(workspace: Reader, service: Service | None = None, *,
                preset: str = "ptd") -> Capability:
     """Each case's first-to-last-event time: the system's own clock, NOT the citizen's.
 

@@ -559,7 +559,7 @@ def joined_up(
     """Several services in one workspace: one citizen across them, and the failure demand one
     service causes in another."""
     from servicecheck.engine import Workspace
-    from servicecheck.joined_up import Window, findings, flow_between_services, journey
+    from servicecheck.joined_up import Window, cross_matrix, findings, journey, service_names
     from servicecheck.narrative.words import Voice, say_all
 
     window = Window(within_days=within_days, min_open_days=min_open_days)
@@ -576,9 +576,10 @@ def joined_up(
         for line in say_all(findings(ws, window), Voice()):
             say(line)
         if out and len(ws.services()) > 1:
+            from servicecheck.charts.joined_up import services_map
             from servicecheck.flow.map import map_figure
 
-            path = map_figure(flow_between_services(ws, window),
+            path = map_figure(services_map(cross_matrix(ws, window), service_names(ws)),
                               "Failure demand one service causes in another",
                               "between-services").write(out)
             say(f"Picture written to {path}")

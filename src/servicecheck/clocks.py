@@ -21,7 +21,7 @@ import pandas as pd
 from servicecheck._frames import to_frame
 from servicecheck._time import DAY_S
 from servicecheck.capability import needs
-from servicecheck.engine import Workspace
+from servicecheck.engine import Reader
 from servicecheck.io.errors import InputError
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
@@ -65,7 +65,7 @@ class ClockSensitivity:
 
 
 def clock_sensitivity(
-    workspace: Workspace,
+    workspace: Reader,
     service: Service | None = None,
     *,
     starts: Mapping[str, Sequence[str]] | None = None,
@@ -94,7 +94,7 @@ def clock_sensitivity(
     extra = [c for c in (t.priority_column, t.due_column) if c and c in ev_t.columns]
     ev = to_frame(ev_t.select(*cols, *extra)).sort_values(["case_id", "timestamp",
                                                           "event_index"])
-    orders = _regime_orders(ev, svc).set_index("case_id")
+    orders = _regime_orders(ev_t, svc)[0].set_index("case_id")
     first_contact = needs(workspace, svc).set_index("need_id")["first_contact"]
 
     def first_of(acts: Sequence[str], after: pd.Series | None = None) -> pd.Series:

@@ -12,20 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import ibis
 import numpy as np
 import pandas as pd
+from ibis.expr.types import Table
 
 from servicecheck import periods, spc
 from servicecheck._frames import to_frame
-from servicecheck.capability import change_times, needs, phase_of
-from servicecheck.demand.analysis import link_to_needs
-from servicecheck.engine import Workspace
+from servicecheck.capability import change_times, need_expr, needs, phase_of
+from servicecheck.demand.analysis import linked_to_needs
+from servicecheck.engine import Reader
 from servicecheck.findings import Finding, Span, money, ratio, share
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
 DEFAULT_CONTACT_MINUTES = 6.0
 DEFAULT_COST_PER_MINUTE = 0.50  # about £30 an hour with overheads: a stated guess
+NEED_LINK_COLUMNS = ["need_id", "citizen_ref", "first_contact", "met_at"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,17 @@ class CostModel:
                    dict(c.activity_cost), c.visit_cost or 0.0, c.order_cost or 0.0,
                    tuple(said))
 
+    def with_contact_cost(self, demands: Table) -> Table:
+        """The demands with what handling each cost (``cost``), on their engine."""
+        minutes = _lookup(demands.channel, self.contact_minutes, DEFAULT_CONTACT_MINUTES)
+        return demands.mutate(cost=minutes * _number(self.cost_per_minute))
+
+    def with_step_cost(self, events: Table) -> Table:
+        """The events with what each step cost (``cost``), on their engine."""
+        rate = _lookup(events.team, self.team_cost_per_minute, self.cost_per_minute)
+        return events.mutate(cost=_lookup(events.activity, self.activity_minutes, 0.0) * rate
+                             + _lookup(events.activity, self.activity_cost, 0.0))
+
     def contact_cost(self, channel: object) -> float:
         return self.contact_minutes.get(str(channel), DEFAULT_CONTACT_MINUTES) * \
             self.cost_per_minute
@@ -87,7 +101,24 @@ class CostModel:
                 + self.activity_cost.get(str(activity), 0.0))
 
 
-def need_costs(ws: Workspace, svc: Service, model: CostModel | None = None,
+def _number(value: float) -> ibis.Value:
+    """A float constant that every engine computes with as a double. Spark reads a literal
+    such as 0.55 as a decimal, and sums and means of decimals round to a fixed scale (a
+    contact's mean cost differed from DuckDB's in the 7th digit); text cast to a double is a
+    double everywhere, and ``repr`` gives back the exact float."""
+    return ibis.literal(repr(float(value))).cast("float64")
+
+
+def _lookup(key: ibis.Value, values: dict[str, float], default: float) -> ibis.Value:
+    """A number looked up by a text column; ``default`` where the key is not listed."""
+    if not values:
+        return _number(default)
+    return key.cast("string").substitute(
+        {k: _number(v) for k, v in values.items()}, else_=_number(default)
+    ).fill_null(_number(default))
+
+
+def need_costs(ws: Reader, svc: Service, model: CostModel | None = None,
                need_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per need: what each contact, step, visit and order cost, and how much of it was waste
     (failure demand, steps that are not value work, visits after the first, orders after the
@@ -96,36 +127,36 @@ def need_costs(ws: Workspace, svc: Service, model: CostModel | None = None,
     n = need_table if need_table is not None else needs(ws, svc)
     out = n[["need_id", "first_contact", "met_at", "open", "end_to_end_days", "visits",
              "cases"]].rename(columns={"cases": "orders"}).set_index("need_id")
-    dem = ws.demands(svc.key).select("received_at", "channel", "nature", "case_id",
-                                     "citizen_ref", "demand_type").to_pandas()
-    linked = link_to_needs(dem, n, svc.link_within_days)
-    linked = linked[linked["need_id"].notna()]
-    linked["cost"] = linked["channel"].map(model.contact_cost).astype(float)
-    g = linked.groupby("need_id")
-    out["contacts"] = g.size()
-    out["contact_cost"] = g["cost"].sum()
-    fail = linked[linked["nature"] == "failure"].groupby("need_id")
-    out["failure_contacts"] = fail.size()
-    out["failure_contact_cost"] = fail["cost"].sum()
+    # the needs on the engine: the table given (sent along where the query runs), or made there
+    n_t = (ibis.memtable(n[NEED_LINK_COLUMNS]) if need_table is not None and len(n)
+           else need_expr(ws, svc))
+    dem = model.with_contact_cost(ws.demands(svc.key))
+    linked = linked_to_needs(dem, n_t, svc.link_within_days)
+    linked = linked.filter(linked.need_id.notnull())
+    failure = linked.nature == "failure"
+    contacts = to_frame(linked.group_by("need_id").aggregate(
+        contacts=linked.count(), contact_cost=linked.cost.sum(),
+        failure_contacts=linked.count(where=failure),
+        failure_contact_cost=linked.cost.sum(where=failure))).set_index("need_id")
 
-    ev = with_need(ws.events(svc.key), svc)
-    steps = to_frame(ev.group_by([ev.need, ev.activity, ev.team]).aggregate(n=ev.count()))
-    steps["cost"] = [model.step_cost(a, t) * k for a, t, k in
-                     zip(steps["activity"], steps["team"], steps["n"], strict=True)]
-    steps["waste"] = ~steps["activity"].isin(svc.value_steps) if svc.value_steps else False
-    per = steps.groupby("need")
-    out["step_cost"] = per["cost"].sum()
-    out["waste_step_cost"] = steps[steps["waste"]].groupby("need")["cost"].sum()
+    ev = model.with_step_cost(with_need(ws.events(svc.key), svc))
+    not_value = (~ev.activity.isin(list(svc.value_steps)) if svc.value_steps
+                 else ibis.literal(False))
+    steps = to_frame(ev.group_by(need_id=ev.need).aggregate(
+        step_cost=ev.cost.sum(), waste_step_cost=ev.cost.sum(where=not_value))
+    ).set_index("need_id")
+    out = out.join(contacts).join(steps)
     out["visit_cost"] = out["visits"] * model.visit_cost
     out["repeat_visit_cost"] = (out["visits"] - 1).clip(lower=0) * model.visit_cost
     out["order_cost"] = out["orders"] * model.order_cost
     out["extra_order_cost"] = (out["orders"] - 1).clip(lower=0) * model.order_cost
     costs = ["contact_cost", "step_cost", "visit_cost", "order_cost"]
     waste = ["failure_contact_cost", "waste_step_cost", "repeat_visit_cost", "extra_order_cost"]
-    cols = ["contacts", "failure_contacts", *costs, *waste]
-    # a need without demand or steps has none of them: zero, as numbers (an empty group-by
-    # would otherwise leave a column of another type)
-    out[cols] = out[cols].apply(pd.to_numeric).fillna(0.0)
+    counts = ["contacts", "failure_contacts"]
+    # a need without demand or steps has none of them: zero, counted in whole numbers and
+    # costed in money, whichever engine and whatever the data
+    out[counts] = out[counts].fillna(0).astype("int64")
+    out[[*costs, *waste]] = out[[*costs, *waste]].astype("float64").fillna(0.0)
     out["total"] = out[costs].sum(axis=1)
     out["waste"] = out[waste].sum(axis=1)
     return out.reset_index()
@@ -177,7 +208,7 @@ def _bootstrap_saving(before: np.ndarray, after: np.ndarray, needs_per_year: flo
                   float(before.mean()), float(after.mean()), needs_per_year)
 
 
-def economics(ws: Workspace, svc: Service, *, freq: str = "M",
+def economics(ws: Reader, svc: Service, *, freq: str = "M",
               need_table: pd.DataFrame | None = None) -> Economics:
     model = CostModel.from_service(svc)
     n = need_table if need_table is not None else needs(ws, svc)
@@ -186,14 +217,17 @@ def economics(ws: Workspace, svc: Service, *, freq: str = "M",
     ev = ws.events(svc.key)
     span = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
     scale = _per_year((span["last"] - span["first"]).total_seconds() / 86400)
-    dem = ws.demands(svc.key).select("received_at", "channel", "nature",
-                                     "demand_type").to_pandas()
-    dem["cost"] = dem["channel"].map(model.contact_cost).astype(float)
+    dem = model.with_contact_cost(ws.demands(svc.key))
 
     # the economy-of-scale view: what one transaction of each kind costs
-    rows = [("a contact", len(dem), float(dem["cost"].mean()))] if len(dem) else []
-    for channel, grp in dem.groupby("channel"):
-        rows.append((f"a contact by {channel}", len(grp), model.contact_cost(channel)))
+    total = to_frame(dem.aggregate(n=dem.count(), cost=dem.cost.mean()))
+    has_channel = dem.filter(dem.channel.notnull())
+    by_channel = to_frame(has_channel.group_by("channel").aggregate(n=has_channel.count())
+                          .order_by("channel"))
+    contacts = int(total["n"].iloc[0])
+    rows = [("a contact", contacts, float(total["cost"].iloc[0]))] if contacts else []
+    for channel, k in zip(by_channel["channel"], by_channel["n"], strict=True):
+        rows.append((f"a contact by {channel}", int(k), model.contact_cost(channel)))
     orders = int(per["orders"].sum())
     if orders:
         rows.append(("an order (its steps and its own cost)", orders,
@@ -228,22 +262,23 @@ def economics(ws: Workspace, svc: Service, *, freq: str = "M",
         return periods.period_chart(values[keep], list(table["period"][keep]), freq,
                                     data_end=span["last"], phases=kept_phases)
 
-    failure = dem[dem["nature"] == "failure"]
-    failure_by_type = failure.assign(demand_type=failure["demand_type"].fillna("(no type)")
-                                     ).groupby("demand_type").agg(
-        contacts=("cost", "size"), cost=("cost", "sum")).reset_index()
-    failure_by_type[["contacts", "cost"]] = failure_by_type[["contacts", "cost"]] * scale
-    failure_by_type = failure_by_type.sort_values("cost", ascending=False).reset_index(drop=True)
+    failure = dem.filter(dem.nature == "failure")
+    failure = failure.mutate(demand_type=failure.demand_type.fill_null("(no type)"))
+    failure_by_type = to_frame(failure.group_by("demand_type").aggregate(
+        contacts=failure.count(), cost=failure.cost.sum()))
+    failure_by_type["contacts"] = failure_by_type["contacts"] * scale
+    failure_by_type["cost"] = failure_by_type["cost"] * scale
+    failure_by_type = failure_by_type.sort_values(
+        ["cost", "demand_type"], ascending=[False, True]).reset_index(drop=True)
 
-    ev_t = to_frame(ev.group_by([ev.activity, ev.team]).aggregate(n=ev.count()))
-    ev_t["cost"] = [model.step_cost(a, t) * k for a, t, k in
-                    zip(ev_t["activity"], ev_t["team"], ev_t["n"], strict=True)]
-    steps = ev_t.groupby("activity").agg(events=("n", "sum"), cost=("cost", "sum")).reset_index()
+    costed = model.with_step_cost(ev)
+    steps = to_frame(costed.group_by("activity").aggregate(
+        events=costed.count(), cost=costed.cost.sum()))
     waste_steps = steps[~steps["activity"].isin(svc.value_steps)] if svc.value_steps else \
         steps.iloc[0:0]
     waste_by_step = waste_steps.assign(events=waste_steps["events"] * scale,
                                        cost=waste_steps["cost"] * scale).sort_values(
-        "cost", ascending=False).reset_index(drop=True)
+        ["cost", "activity"], ascending=[False, True]).reset_index(drop=True)
 
     all_needs = per  # costs incurred in the period, open needs included
     per_year = {

@@ -1,8 +1,14 @@
-"""The workspace: an Ibis connection over a DuckDB file (or memory) holding canonical tables.
+"""The reading seam and the workspace.
 
-Imports are one transaction each: either every row of a file lands or none does. Measures
-read the ``events`` and ``demands`` tables through Ibis expressions, so the same code runs on
-other Ibis backends.
+``Reader`` is everything a measure may ask of where the data live: the events and demands of
+a service as Ibis tables, the service definition, the services held, and the time zone the
+engine hands times back in. Measures are Ibis expressions over a Reader, so the same code runs
+on the DuckDB ``Workspace`` (a file or memory) and on PostgreSQL or Spark read in place
+(``servicecheck.remote.RemoteWorkspace``).
+
+The DuckDB ``Workspace`` is also the writer: imports, labels and capture go through its
+``raw`` connection, one transaction each (every row of a file lands or none does). No measure
+touches ``raw``.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 import duckdb
 import ibis
@@ -25,6 +31,61 @@ from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
 from servicecheck.io.sql import ident
 from servicecheck.service import Service
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend as DuckDBBackend
+
+# Every engine runs its analysis in UTC (DuckDB's setting below, Spark's session zone):
+# day boundaries are then the same on all three; the service's own zone is for words.
+ANALYSIS_TIMEZONE = "UTC"
+
+
+class ImportRecord(TypedDict):
+    """One import, as the workspace's ``imports`` table keeps it."""
+
+    import_id: int
+    service: str
+    kind: str
+    source: str
+    rows_read: int
+    rows_kept: int
+    dropped: str  # JSON: why rows were left out, and how many for each reason
+    imported_at: dt.datetime
+
+
+class Reader(Protocol):
+    """What a measure (and a view arranging results) may ask of a workspace."""
+
+    @property
+    def timezone(self) -> str:
+        """The zone in which the engine computes and returns times."""
+        ...
+
+    @property
+    def source(self) -> str:
+        """Where the data live, in words for a report's footer."""
+        ...
+
+    def events(self, service: str | None = None) -> Table:
+        """The canonical events of one service (of all, without a key)."""
+        ...
+
+    def demands(self, service: str | None = None) -> Table:
+        """The canonical demands of one service (of all, without a key)."""
+        ...
+
+    def services(self) -> list[str]:
+        """The keys of the services held, in order."""
+        ...
+
+    def service(self, key: str | None = None) -> Service:
+        """One service's definition (the only one, without a key)."""
+        ...
+
+    def import_log(self) -> list[ImportRecord]:
+        """What was imported, file by file (empty where the data were not imported)."""
+        ...
+
 
 EVENTS_DDL = """
 CREATE TABLE IF NOT EXISTS events (
@@ -74,7 +135,10 @@ INDEX_COLUMN = {"events": "event_index", "demands": "demand_index"}
 
 
 class Workspace:
-    """Canonical tables for one or more services, in a DuckDB file or in memory."""
+    """Canonical tables for one or more services, in a DuckDB file or in memory: a Reader
+    for measures, and the writer imports, labels and capture go through."""
+
+    timezone = ANALYSIS_TIMEZONE
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  memory_limit: str | None = None, temp_directory: str | Path | None = None
@@ -103,15 +167,19 @@ class Workspace:
                              fix="check the path, the memory limit (like 2GB) and that no "
                              "other program holds the file") from None
         # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
-        self.raw.execute("SET TimeZone = 'UTC'")
+        self.raw.execute(f"SET TimeZone = '{ANALYSIS_TIMEZONE}'")
         if not read_only:
             for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL):
                 self.raw.execute(ddl)
             for name, ctype in IMPORT_COLUMNS.items():
                 self.raw.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {name} {ctype}")
 
+    @property
+    def source(self) -> str:
+        return str(self.path or "a workspace in memory")
+
     @cached_property
-    def con(self) -> Any:
+    def con(self) -> DuckDBBackend:
         """The Ibis connection, made on first use: an import alone never needs it, and
         loading Ibis's DuckDB backend (with sqlglot) costs a quarter of a second."""
         return ibis.duckdb.from_connection(self.raw)
@@ -150,10 +218,13 @@ class Workspace:
                              fix=f"name one with --service ({', '.join(r[0] for r in rows)})")
         return Service.from_dict(json.loads(rows[0][1]), source="workspace")
 
-    def import_log(self) -> list[dict[str, Any]]:
-        cur = self.raw.execute("SELECT * FROM imports ORDER BY import_id")
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    def import_log(self) -> list[ImportRecord]:
+        rows = self.raw.execute(
+            "SELECT import_id, service, kind, source, rows_read, rows_kept, dropped, "
+            "imported_at FROM imports ORDER BY import_id").fetchall()
+        return [ImportRecord(import_id=r[0], service=r[1], kind=r[2], source=r[3],
+                             rows_read=r[4], rows_kept=r[5], dropped=r[6], imported_at=r[7])
+                for r in rows]
 
     # -- writing ---------------------------------------------------------------------------
     def next_index(self, table: str) -> int:

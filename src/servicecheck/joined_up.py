@@ -15,11 +15,19 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import ibis
 import pandas as pd
+from ibis.expr.types import Table
 
-from servicecheck.capability import needs
-from servicecheck.engine import Workspace
+from servicecheck._frames import to_frame
+from servicecheck._time import DAY_S, seconds_between
+from servicecheck.capability import need_expr
+from servicecheck.engine import Reader
 from servicecheck.findings import Finding, Quantity, Span, count, share
+
+# Times are cast to one type before a union: engines differ in the precision they name, and
+# a union needs one schema.
+UTC = "timestamp('UTC')"
 
 
 @dataclass(frozen=True)
@@ -29,120 +37,131 @@ class Window:
     demand_types: tuple[str, ...] = ()  # only these types of B's failure demand (all if empty)
 
 
-def _needs_by_citizen(ws: Workspace, service: str) -> pd.DataFrame:
-    n = needs(ws, ws.service(service))
-    n = n[n["citizen_ref"].notna()][["need_id", "citizen_ref", "first_contact", "met_at"]]
-    out: pd.DataFrame = n.assign(service=service)
-    return out
+def _needs_by_citizen(ws: Reader, service: str) -> Table:
+    n = need_expr(ws, ws.service(service))
+    return n.filter(n.citizen_ref.notnull()).select(
+        "need_id", "citizen_ref", "first_contact", "met_at", service=ibis.literal(service))
 
 
-def _demands(ws: Workspace, service: str) -> pd.DataFrame:
-    d: pd.DataFrame = ws.demands(service).select(
-        "demand_id", "received_at", "citizen_ref", "nature", "demand_type").to_pandas()
-    return d.assign(service=service)
+def _failure_attributed(ws: Reader, cause: str, effect: str, w: Window) -> Table:
+    """The ``cross_failure`` rows as an expression on the workspace's engine."""
+    n = _needs_by_citizen(ws, cause).rename(cause_need="need_id", cause_citizen="citizen_ref")
+    d = ws.demands(effect)
+    d = d.filter((d.nature == "failure") & d.citizen_ref.notnull())
+    if w.demand_types:
+        d = d.filter(d.demand_type.isin(list(w.demand_types)))
+    m = d.join(n, d.citizen_ref == n.cause_citizen)
+    # open at least min_open_days when B was asked, and not met more than within_days before
+    m = m.filter((seconds_between(m.first_contact, m.received_at) >= w.min_open_days * DAY_S)
+                 & (m.met_at.isnull()
+                    | (seconds_between(m.met_at, m.received_at) <= w.within_days * DAY_S)))
+    # the most recently begun need the citizen had open
+    latest = ibis.window(group_by=m.demand_id,
+                         order_by=[m.first_contact.desc(), m.cause_need.desc()])
+    m = m.mutate(r=ibis.row_number().over(latest))
+    m = m.filter(m.r == 0)
+    return m.select("demand_id", "received_at", "citizen_ref", "demand_type", "cause_need",
+                    "first_contact", "met_at", cause=ibis.literal(cause),
+                    effect=ibis.literal(effect))
 
 
-def cross_failure(ws: Workspace, cause: str, effect: str, window: Window | None = None
+def cross_failure(ws: Reader, cause: str, effect: str, window: Window | None = None
                   ) -> pd.DataFrame:
     """Failure demand in ``effect`` whose citizen had a need open in ``cause`` at the time:
     one row per demand, with the need it is attributed to (the most recently begun)."""
-    w = window or Window()
-    n = _needs_by_citizen(ws, cause)
-    d = _demands(ws, effect)
-    d = d[(d["nature"] == "failure") & d["citizen_ref"].notna()]
-    if w.demand_types:
-        d = d[d["demand_type"].isin(w.demand_types)]
-    m = d.merge(n, on="citizen_ref", suffixes=("", "_cause"))
-    until = m["met_at"].fillna(pd.Timestamp.max.tz_localize("UTC"))
-    until = until.where(m["met_at"].isna(), m["met_at"] + pd.Timedelta(days=w.within_days))
-    opened = m["first_contact"] + pd.Timedelta(days=w.min_open_days)
-    m = m[(m["received_at"] >= opened) & (m["received_at"] <= until)]
-    m = m.sort_values("first_contact").groupby("demand_id").tail(1)
-    out = m[["demand_id", "received_at", "citizen_ref", "demand_type", "need_id",
-             "first_contact", "met_at"]].rename(columns={"need_id": "cause_need"})
-    return out.assign(cause=cause, effect=effect).sort_values("received_at").reset_index(
-        drop=True)
+    t = _failure_attributed(ws, cause, effect, window or Window())
+    return to_frame(t.order_by(["received_at", "demand_id"]))
 
 
-def cross_matrix(ws: Workspace, window: Window | None = None,
+def cross_matrix(ws: Reader, window: Window | None = None,
                  services: Sequence[str] | None = None) -> pd.DataFrame:
     """Every ordered pair of services: failure demand in the second caused by the first, and
     that as a share of the second's failure demand."""
     keys = list(services or ws.services())
     rows = []
     for a, b in itertools.permutations(keys, 2):
-        caused = len(cross_failure(ws, a, b, window))
-        fail = _demands(ws, b)
-        total = int((fail["nature"] == "failure").sum())
+        caused = int(_failure_attributed(ws, a, b, window or Window()).count().execute())
+        d = ws.demands(b)
+        total = int(d.count(where=d.nature == "failure").execute())
         rows.append({"cause": a, "effect": b, "failure_demands": caused,
                      "share_of_effect_failure": caused / total if total else float("nan")})
     return pd.DataFrame(rows, columns=["cause", "effect", "failure_demands",
                                        "share_of_effect_failure"])
 
 
-def per_month(ws: Workspace, cause: str, effect: str, window: Window | None = None
+def per_month(ws: Reader, cause: str, effect: str, window: Window | None = None
               ) -> pd.DataFrame:
     """Per month: the effect service's contacts, those caused by the cause service, and the
     share."""
-    caused = cross_failure(ws, cause, effect, window)
-    d = _demands(ws, effect)
-    def month(t: pd.Series) -> pd.Series:
-        out: pd.Series = t.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
-        return out
-
-    total = d.groupby(month(d["received_at"])).size()
-    c = caused.groupby(month(caused["received_at"])).size()
-    out = pd.DataFrame({"contacts": total, "caused": c}).fillna(0).astype(int)
+    caused = _failure_attributed(ws, cause, effect, window or Window())
+    d = ws.demands(effect)
+    total = d.group_by(month=d.received_at.truncate("M")).aggregate(contacts=d.count())
+    c = caused.group_by(month=caused.received_at.truncate("M")).aggregate(
+        caused=caused.count())
+    t = total.left_join(c, "month").select(total.month, total.contacts,
+                                           caused=c.caused.fill_null(0))
+    out = to_frame(t.order_by("month"))
+    out["month"] = out["month"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
+    out[["contacts", "caused"]] = out[["contacts", "caused"]].astype(int)
     out["share"] = out["caused"] / out["contacts"].where(out["contacts"] > 0)
-    out.index.name = "month"
-    return out.reset_index()
+    return out[["month", "contacts", "caused", "share"]]
 
 
-def services_per_citizen(ws: Workspace) -> pd.DataFrame:
+def services_per_citizen(ws: Reader) -> pd.DataFrame:
     """Per citizen: how many services they had a need in, and the most at once."""
-    n = pd.concat([_needs_by_citizen(ws, s) for s in ws.services()], ignore_index=True)
-    end = n["met_at"].fillna(pd.Timestamp.max.tz_localize("UTC"))
-    # a sweep over starts (+1) and ends (-1): the most services open at one moment
-    moves = pd.concat([
-        pd.DataFrame({"citizen_ref": n["citizen_ref"], "service": n["service"],
-                      "at": n["first_contact"], "step": 1}),
-        pd.DataFrame({"citizen_ref": n["citizen_ref"], "service": n["service"],
-                      "at": end, "step": -1})]).sort_values(["citizen_ref", "at", "step"])
-    moves["open_services"] = moves.groupby("citizen_ref")["step"].cumsum()
+    parts = [_needs_by_citizen(ws, s) for s in ws.services()]
+    n = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    # a sweep over starts (+1) and ends (-1, ends before starts at the same moment): the most
+    # services open at one moment; a need still open never ends
+    moves = n.select("citizen_ref", at=n.first_contact.cast(UTC), step=ibis.literal(1)).union(
+        n.filter(n.met_at.notnull()).select("citizen_ref", at=n.met_at.cast(UTC),
+                                            step=ibis.literal(-1)))
+    sweep = ibis.cumulative_window(group_by=moves.citizen_ref,
+                                   order_by=[moves.at, moves.step])
+    moves = moves.mutate(open_services=moves.step.sum().over(sweep))
+    most = moves.group_by("citizen_ref").aggregate(most=moves.open_services.max())
     # count services, not needs: two needs in one service at once are still one service
-    per = n.groupby("citizen_ref")["service"].nunique().rename("services")
-    at_once = moves.groupby("citizen_ref")["open_services"].max().clip(upper=per)
-    return pd.DataFrame({"services": per, "at_once": at_once}).reset_index()
-
-
-def followed_by(ws: Workspace, a: str, b: str, within_days: float) -> float:
-    """The share of needs in ``a`` followed within ``within_days`` of their first contact by
-    demand in ``b`` from the same citizen."""
-    n = _needs_by_citizen(ws, a)
-    d = _demands(ws, b)[["citizen_ref", "received_at"]].dropna()
-    if n.empty:
-        return float("nan")
-    m = n.merge(d, on="citizen_ref")
-    hit = m[(m["received_at"] >= m["first_contact"])
-            & (m["received_at"] <= m["first_contact"] + pd.Timedelta(days=within_days))]
-    return hit["need_id"].nunique() / len(n)
-
-
-def journey(ws: Workspace, citizen_ref: str) -> pd.DataFrame:
-    """Everything one citizen met, across services, in time order: events and contacts."""
-    ev = ws.raw.execute(
-        "SELECT timestamp AS at, service, 'event' AS kind, case_id AS ref, activity AS what "
-        "FROM events WHERE citizen_ref = ?", [citizen_ref]).to_arrow_table().to_pandas()
-    dem = ws.raw.execute(
-        "SELECT received_at AS at, service, 'contact (' || nature || ')' AS kind, "
-        "coalesce(case_id, demand_id) AS ref, coalesce(demand_type, '') AS what "
-        "FROM demands WHERE citizen_ref = ?", [citizen_ref]).to_arrow_table().to_pandas()
-    out: pd.DataFrame = pd.concat([ev, dem], ignore_index=True).sort_values(
-        ["at", "service"]).reset_index(drop=True)
+    per = n.group_by("citizen_ref").aggregate(services=n.service.nunique())
+    t = per.join(most, "citizen_ref")
+    out = to_frame(t.select("citizen_ref", "services",
+                            at_once=ibis.least(t.most, t.services).cast("int64"))
+                   .order_by("citizen_ref"))
     return out
 
 
-def findings(ws: Workspace, window: Window | None = None) -> list[Finding]:
+def followed_by(ws: Reader, a: str, b: str, within_days: float) -> float:
+    """The share of needs in ``a`` followed within ``within_days`` of their first contact by
+    demand in ``b`` from the same citizen."""
+    n = _needs_by_citizen(ws, a)
+    d = ws.demands(b)
+    d = d.filter(d.citizen_ref.notnull() & d.received_at.notnull()).select(
+        demand_citizen=d.citizen_ref, received_at=d.received_at)
+    m = n.join(d, n.citizen_ref == d.demand_citizen)
+    after = seconds_between(m.first_contact, m.received_at)
+    hit = m.filter((after >= 0) & (after <= within_days * DAY_S))
+    counts = to_frame(n.aggregate(needs=n.count()).cross_join(
+        hit.aggregate(hit=hit.need_id.nunique())))
+    total, hits = int(counts["needs"].iloc[0]), int(counts["hit"].iloc[0])
+    return hits / total if total else float("nan")
+
+
+def journey(ws: Reader, citizen_ref: str) -> pd.DataFrame:
+    """Everything one citizen met, across services, in time order: events and contacts."""
+    e = ws.events()
+    e = e.filter(e.citizen_ref == citizen_ref)
+    d = ws.demands()
+    d = d.filter(d.citizen_ref == citizen_ref)
+    t = e.select(at=e.timestamp.cast(UTC), service=e.service.cast("string"),
+                 kind=ibis.literal("event"), ref=e.case_id.cast("string"),
+                 what=e.activity.cast("string")).union(
+        d.select(at=d.received_at.cast(UTC), service=d.service.cast("string"),
+                 kind=ibis.literal("contact (").concat(d.nature, ")"),
+                 ref=d.case_id.fill_null(d.demand_id).cast("string"),
+                 what=d.demand_type.fill_null("").cast("string")))
+    return to_frame(t.order_by(["at", "service", "kind", "ref", "what"]))
+
+
+def findings(ws: Reader, window: Window | None = None) -> list[Finding]:
     """One citizen across services, as findings: how many need more than one service (and at
     once), failure demand one service causes in another (and its highest month), and needs
     followed by demand elsewhere."""
@@ -184,22 +203,6 @@ def findings(ws: Workspace, window: Window | None = None) -> list[Finding]:
     return out
 
 
-def flow_between_services(ws: Workspace, window: Window | None = None) -> str:
-    """DOT: the services, and an arrow from each to each other service in which it caused
-    failure demand, as thick as the count."""
-    m = cross_matrix(ws, window)
-    top = max(int(m["failure_demands"].max()) if len(m) else 1, 1)
-    ids = {k: f"s{i}" for i, k in enumerate(ws.services())}
-    lines = ['digraph services {', '  graph [rankdir=LR, fontname="Helvetica", labelloc=t, '
-             'label="Failure demand one service causes in another"];',
-             '  node [shape=box, style="rounded,filled", fillcolor="#eef3fa", '
-             'fontname="Helvetica"];', '  edge [fontname="Helvetica", color="#a0522d"];']
-    for key, i in ids.items():
-        lines.append(f'  {i} [label="{ws.service(key).name}"];')
-    hits = m[m["failure_demands"] > 0]
-    for cause, effect, n in zip(hits["cause"].astype(str), hits["effect"].astype(str),
-                            hits["failure_demands"].astype(int), strict=True):
-        lines.append(f'  {ids[cause]} -> {ids[effect]} [label="{n:,}", '
-                     f'penwidth={1 + 5 * n / top:.2f}];')
-    lines.append("}")
-    return "\n".join(lines)
+def service_names(ws: Reader) -> dict[str, str]:
+    """Each service's name by its key, in the workspace's order."""
+    return {k: ws.service(k).name for k in ws.services()}

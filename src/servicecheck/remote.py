@@ -16,10 +16,11 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import ibis
-import pyarrow as pa
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
 from ibis.expr.types import Table
 
-from servicecheck.engine import Workspace
+from servicecheck.engine import ANALYSIS_TIMEZONE, ImportRecord
 from servicecheck.io.errors import InputError
 from servicecheck.service import Service
 
@@ -57,7 +58,7 @@ def spark_session(url: str) -> Any:
             .getOrCreate())
 
 
-def connect(url: str) -> Any:
+def connect(url: str) -> BaseBackend:
     """An Ibis connection from a URL: postgresql://user:password@host:port/database, or a
     Spark master (``spark``, ``spark:local[4]``, ``spark://host:7077``, ``sc://host:15002``)."""
     if url == "spark" or url.startswith(("spark:", "sc://")):
@@ -83,7 +84,7 @@ def connect(url: str) -> Any:
                          ) from None
 
 
-def _register_files(con: Any, table: str) -> str:
+def _register_files(con: BaseBackend, table: str) -> str:
     """On Spark a Parquet file or folder can stand for a table: read it as a view named after
     it (a table in the catalog is read by its name)."""
     from pathlib import Path
@@ -92,87 +93,137 @@ def _register_files(con: Any, table: str) -> str:
     if con.name != "pyspark" or not path.exists():
         return table
     name = path.name.split(".")[0].replace("-", "_")
-    con._session.read.parquet(str(path)).createOrReplaceTempView(name)
+    session: Any = con._session  # the SparkSession behind Ibis
+    session.read.parquet(str(path)).createOrReplaceTempView(name)
     return name
 
 
-class RemoteWorkspace(Workspace):
-    """A workspace whose events (and demands) are tables on another backend, read in place.
+# The demands a measure reads, in the canonical shape: a council's demand table brings the
+# columns it has (by these names); the others read as missing.
+DEMAND_SCHEMA = ibis.schema({
+    "demand_id": "string", "received_at": "timestamp('UTC')", "closed_at": "timestamp('UTC')",
+    "channel": "string", "verbatim": "string", "demand_type": "string", "nature": "string",
+    "failure_kind": "string", "first_point_resolved": "boolean", "case_id": "string",
+    "citizen_ref": "string", "recorded_by": "string"})
+
+
+class RemoteWorkspace:
+    """A Reader (see ``servicecheck.engine``) over tables on another backend, read in place:
+    one service's events (and demands) per table, and more services added with ``add``.
     Read-only: imports, labels and the web app's capture write to a DuckDB workspace."""
 
-    def __init__(self, con: Any, service: Service, events_table: str,
+    timezone = ANALYSIS_TIMEZONE
+
+    def __init__(self, con: BaseBackend, service: Service, events_table: str,
                  demands_table: str | None = None, order_column: str | None = None) -> None:
         """``order_column`` orders events with the same time (an event id); without it, ties
         are ordered by case and activity, which can differ from the source's own order."""
-        self.path = None
         self.con = con
-        self._service = service
-        events_table = _register_files(con, events_table)
-        demands_table = _register_files(con, demands_table) if demands_table else None
-        names = con.list_tables()
+        self._services: dict[str, tuple[Service, Table, Table]] = {}
+        self.add(service, events_table, demands_table, order_column)
+
+    def add(self, service: Service, events_table: str, demands_table: str | None = None,
+            order_column: str | None = None) -> None:
+        """Read another service's tables from the same backend: citizens meet a council, not
+        a department, so joined-up measures ask for several services at once."""
+        events_table = _register_files(self.con, events_table)
+        demands_table = _register_files(self.con, demands_table) if demands_table else None
+        names = self.con.list_tables()
         for t in (events_table, demands_table):
             if t is not None and t not in names:
                 raise InputError(f"there is no table '{t}'", source="--table",
                                  fix=f"the tables are: {', '.join(sorted(names)[:20])}")
-        self._events = self._canonical(con.table(events_table), order_column)
-        self._demands = con.table(demands_table) if demands_table else None
+        events = _canonical_events(self.con.table(events_table), service, order_column)
+        demands = _canonical_demands(
+            self.con.table(demands_table) if demands_table else None, service)
+        self._services[service.key] = (service, events, demands)
 
-    def _canonical(self, t: Table, order_column: str | None) -> Table:
-        mapping = {**DEFAULT_NAMES, **{k: v for k, v in self._service.columns.items()
-                                       if k in DEFAULT_NAMES}}
-        if self._service.team_column and "team" not in self._service.columns:
-            mapping["team"] = self._service.team_column
-        cols: dict[str, Any] = {}
-        for role, canonical in DEFAULT_NAMES.items():
-            source = mapping[role]
-            if source in t.columns:
-                value = t[source]
-                cols[canonical] = value.cast("string") if canonical not in (
-                    "timestamp", "start_timestamp") else value
-            elif role in ("case", "activity", "timestamp"):
-                raise InputError(f"the table has no column '{source}' for the {role}",
-                                 source="--table", column=source,
-                                 fix="map it under [columns] in the service file")
-            else:
-                cols[canonical] = ibis.null().cast(
-                    "timestamp('UTC')" if canonical == "start_timestamp" else "string")
-        if "team" not in self._service.columns and self._service.activity_teams:
-            cols["team"] = t[mapping["activity"]].cast("string").substitute(
-                self._service.activity_teams, else_=ibis.null().cast("string"))
-        order = ([t[order_column]] if order_column else
-                 [t[mapping["timestamp"]], t[mapping["case"]], t[mapping["activity"]]])
-        keep = (t[mapping["case"]].notnull() & t[mapping["activity"]].notnull()
-                & t[mapping["timestamp"]].notnull())
-        return t.filter(keep).select(
-            service=ibis.literal(self._service.key), **cols,
-            event_index=ibis.row_number().over(order_by=order))
+    @property
+    def source(self) -> str:
+        return f"tables read in place on {self.con.name}"
 
-    # -- reading, as a DuckDB workspace reads ---------------------------------------------
     def events(self, service: str | None = None) -> Table:
-        return self._events
+        return self._union([self._held(k)[1] for k in self._keys(service)])
 
     def demands(self, service: str | None = None) -> Table:
-        if self._demands is not None:
-            return self._demands
-        # no demand table: an empty one, of the canonical shape
-        empty = ibis.memtable(pa.schema([
-            ("service", pa.string()), ("demand_id", pa.string()),
-            ("received_at", pa.timestamp("us", tz="UTC")), ("channel", pa.string()),
-            ("verbatim", pa.string()), ("demand_type", pa.string()), ("nature", pa.string()),
-            ("failure_kind", pa.string()), ("first_point_resolved", pa.bool_()),
-            ("case_id", pa.string()), ("citizen_ref", pa.string()),
-            ("recorded_by", pa.string())]).empty_table())
-        self._demands = empty  # Ibis puts it on the backend where a query needs it
-        return self._demands
+        return self._union([self._held(k)[2] for k in self._keys(service)])
 
     def services(self) -> list[str]:
-        return [self._service.key]
+        return sorted(self._services)
 
     def service(self, key: str | None = None) -> Service:
-        return self._service
+        if key is None and len(self._services) > 1:
+            raise InputError("several services are read in place", source="--backend",
+                             fix=f"name one ({', '.join(self.services())})")
+        return self._held(key or next(iter(self._services)))[0]
 
-    def import_log(self) -> list[dict[str, Any]]:
-        return []
+    def import_log(self) -> list[ImportRecord]:
+        return []  # read in place: nothing was imported
 
     def close(self) -> None:
         self.con.disconnect()
+
+    def __enter__(self) -> RemoteWorkspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _keys(self, service: str | None) -> list[str]:
+        return [service] if service else self.services()
+
+    def _held(self, key: str) -> tuple[Service, Table, Table]:
+        if key not in self._services:
+            raise InputError(f"no service {key!r} is read in place", source="--backend",
+                             fix=f"name one of: {', '.join(self.services())}")
+        return self._services[key]
+
+    @staticmethod
+    def _union(tables: list[Table]) -> Table:
+        first, *rest = tables
+        return first.union(*rest) if rest else first
+
+
+def _canonical_events(t: Table, service: Service, order_column: str | None) -> Table:
+    """The source's events in the canonical shape, its own columns mapped by the service
+    file; columns that are not canonical (a priority, a property) come along unchanged."""
+    mapping = {**DEFAULT_NAMES, **{k: v for k, v in service.columns.items()
+                                   if k in DEFAULT_NAMES}}
+    if service.team_column and "team" not in service.columns:
+        mapping["team"] = service.team_column
+    cols: dict[str, ir.Value] = {}
+    for role, canonical in DEFAULT_NAMES.items():
+        source = mapping[role]
+        if source in t.columns:
+            value = t[source]
+            cols[canonical] = value.cast("string") if canonical not in (
+                "timestamp", "start_timestamp") else value
+        elif role in ("case", "activity", "timestamp"):
+            raise InputError(f"the table has no column '{source}' for the {role}",
+                             source="--table", column=source,
+                             fix="map it under [columns] in the service file")
+        else:
+            cols[canonical] = ibis.null().cast(
+                "timestamp('UTC')" if canonical == "start_timestamp" else "string")
+    if "team" not in service.columns and service.activity_teams:
+        cols["team"] = t[mapping["activity"]].cast("string").substitute(
+            service.activity_teams, else_=ibis.null().cast("string"))
+    taken = {*mapping.values(), *CANONICAL, "service", "event_index"}
+    extra = {c: t[c] for c in t.columns if c not in taken}
+    order = ([t[order_column]] if order_column else
+             [t[mapping["timestamp"]], t[mapping["case"]], t[mapping["activity"]]])
+    keep = (t[mapping["case"]].notnull() & t[mapping["activity"]].notnull()
+            & t[mapping["timestamp"]].notnull())
+    return t.filter(keep).select(
+        service=ibis.literal(service.key), **cols, **extra,
+        event_index=ibis.row_number().over(order_by=order))
+
+
+def _canonical_demands(t: Table | None, service: Service) -> Table:
+    """The source's demands in the canonical shape; without a table, none (an empty table
+    of that shape, which Ibis puts on the backend where a query needs it)."""
+    if t is None:
+        t = ibis.memtable(DEMAND_SCHEMA.to_pyarrow().empty_table())
+    cols = {c: (t[c].cast(typ) if c in t.columns else ibis.null().cast(typ))
+            for c, typ in DEMAND_SCHEMA.items()}
+    return t.select(service=ibis.literal(service.key), **cols)

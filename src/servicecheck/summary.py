@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.capability import needs
-from servicecheck.engine import Workspace
+from servicecheck.engine import Reader
 from servicecheck.findings import Finding, Span, count, seconds, share
 from servicecheck.service import Service
 
@@ -50,7 +50,7 @@ class Summary:
         return out
 
 
-def summarise(workspace: Workspace, service: Service | None = None, *,
+def summarise(workspace: Reader, service: Service | None = None, *,
               need_table: pd.DataFrame | None = None) -> Summary:
     svc = service or workspace.service()
     ev = workspace.events(svc.key)

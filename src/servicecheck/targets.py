@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
 import numpy as np
 import pandas as pd
+from ibis.expr.types import Table
 
 from servicecheck import periods
 from servicecheck._frames import to_frame
 from servicecheck._time import DAY_S
 from servicecheck.capability import needs
-from servicecheck.engine import Workspace
+from servicecheck.engine import Reader
 from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
 from servicecheck.need_key import with_need
@@ -43,47 +45,80 @@ class TargetView:
     data_end: pd.Timestamp | None = None  # the last event: a period after it is partial
 
 
-def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
+def _first_per_case(ev: Table, value: ibis.Value, where: ibis.Value, name: str, *,
+                    last: bool = False) -> Table:
+    """Per case, ``value`` at its first (or last) event, in event order, where ``where``."""
+    e = ev.filter(where).mutate(**{name: value})
+    key = [e.timestamp.desc(), e.event_index.desc()] if last else [e.timestamp, e.event_index]
+    e = e.mutate(r=ibis.row_number().over(group_by=e.case_id, order_by=key))
+    return e.filter(e.r == 0).select("case_id", name)
+
+
+def _attach(cases: Table, more: Table) -> Table:
+    """The cases with ``more``'s columns (per case; missing where a case has none)."""
+    j = cases.left_join(more, cases.case_id == more.case_id)
+    return j.select(*cases.columns, *[c for c in more.columns if c != "case_id"])
+
+
+def _cases(ev: Table, svc: Service) -> Table:
+    """Per case, on the engine: when the regime's clock started and stopped, the priority it
+    had when it stopped, whether that changed, its due date as written, its need, and whether
+    it reached the citizen's end."""
     t = svc.targets
     assert t is not None
-    tz = svc.timezone
-    starts, ends = set(t.start), set(t.end)
-    ev = ev.sort_values(["case_id", "timestamp", "event_index"])
-    first_start = ev[ev["activity"].isin(starts)].groupby("case_id")["timestamp"].min()
-    e = ev.join(first_start.rename("regime_start"), on="case_id")
-    closes = e[e["activity"].isin(ends) & (e["timestamp"] >= e["regime_start"])]
-    first_end = closes.groupby("case_id")["timestamp"].min().rename("regime_end")
-    orders = pd.concat([first_start.rename("regime_start"), first_end], axis=1)
-    orders = orders[orders["regime_start"].notna()]
+    starts = ev.group_by("case_id").aggregate(
+        regime_start=ev.timestamp.min(where=ev.activity.isin(list(t.start))))
+    e = ev.join(starts, "case_id")
+    closes = e.activity.isin(list(t.end)) & (e.timestamp >= e.regime_start)
+    ends = list(svc.clock.end)
+    cases = e.group_by("case_id").aggregate(
+        regime_start=e.regime_start.max(), regime_end=e.timestamp.min(where=closes),
+        reached_end=e.activity.isin(ends).any() if ends else ibis.literal(False))
+    cases = _attach(cases, _first_per_case(ev, ev.need, ev.need.notnull(), "need_id"))
     col = t.priority_column
     if col and col in ev.columns:
         # a blank priority is no priority (Parquet keeps '' where CSV readers give null)
-        ev = ev.assign(**{col: ev[col].where(ev[col].astype(str).str.strip() != "")})
+        p = ev[col].cast("string")
+        p = ibis.ifelse(p.strip() == "", ibis.null("string"), p)
+        e = ev.mutate(priority=p).join(cases.select("case_id", "regime_end"), "case_id")
         # the priority the order had when its clock stopped (its latest, while still open)
-        with_end = ev.join(first_end, on="case_id")
-        upto = with_end[with_end["regime_end"].isna()
-                        | (with_end["timestamp"] <= with_end["regime_end"])]
-        orders["priority"] = upto.dropna(subset=[col]).groupby("case_id")[col].last()
-        changed = ev.dropna(subset=[col]).groupby("case_id")[col].nunique() > 1
-        orders["priority_changed"] = changed.reindex(orders.index, fill_value=False)
-    else:
+        upto = e.priority.notnull() & (e.regime_end.isnull() | (e.timestamp <= e.regime_end))
+        changed = e.group_by("case_id").aggregate(
+            priority_changed=e.priority.nunique() > 1)
+        cases = _attach(_attach(cases, _first_per_case(e, e.priority, upto, "priority",
+                                                       last=True)), changed)
+    if t.due_column and t.due_column in ev.columns:
+        due = ev[t.due_column].cast("string")
+        cases = _attach(cases, _first_per_case(ev, due, due.notnull(), "due_text"))
+    return cases.filter(cases.regime_start.notnull())
+
+
+def _regime_orders(ev: Table, svc: Service) -> tuple[pd.DataFrame, set[str]]:
+    """Per order on the regime's clock (computed on the engine, judged here per order), and
+    the orders that reached the citizen's end."""
+    t = svc.targets
+    assert t is not None
+    orders = to_frame(_cases(ev, svc).order_by("case_id")).set_index("case_id")
+    orders.index.name = None
+    if "priority" not in orders:
         orders["priority"] = None
         orders["priority_changed"] = False
+    orders["priority_changed"] = orders["priority_changed"].fillna(False).astype(bool)
     # each priority's timescale, in calendar days (hours count as parts of a day) or in
     # working days; anything else takes the default
     both = [(t.timescales_days[k], None) if k in t.timescales_days
             else (None, t.timescales_working_days[k]) if k in t.timescales_working_days
             else (t.default_days, t.default_working_days)
-            for k in (None if p is None else str(p) for p in orders["priority"])]
+            for k in (None if pd.isna(p) else str(p) for p in orders["priority"])]
     orders["timescale_days"] = [d for d, _ in both]
     orders["timescale_working_days"] = [w for _, w in both]
-    if t.due_column and t.due_column in ev.columns:
+    if "due_text" in orders:
         # a due date per case: the regime's own deadline, read in the service's time zone
-        raw_due = ev.dropna(subset=[t.due_column]).groupby("case_id")[t.due_column].first()
-        due = pd.to_datetime(raw_due, format=t.due_format, errors="coerce")
+        due = pd.to_datetime(orders.pop("due_text"), format=t.due_format, errors="coerce")
         if due.dt.tz is None:
-            due = due.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-        orders["due"] = due.dt.tz_convert("UTC").reindex(orders.index)
+            due = due.dt.tz_localize(svc.timezone, ambiguous="NaT",
+                                     nonexistent="shift_forward")
+        orders["due"] = due.dt.tz_convert("UTC")
     orders["closed"] = orders["regime_end"].notna()
     orders["regime_days"] = (orders["regime_end"] - orders["regime_start"]
                              ).dt.total_seconds() / DAY_S
@@ -93,7 +128,7 @@ def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
     # working days after the day the clock started, up to and including the day it stopped
     orders["regime_working_days"] = between_many(
         _utc(orders["regime_start"]), _utc(orders["regime_end"]), t.calendar,
-        closures=t.closures, tz=tz)
+        closures=t.closures, tz=svc.timezone)
     within = within.where(wd.isna(), orders["closed"] & (orders["regime_working_days"] <= wd))
     judged = scale.notna() | wd.notna()
     if "due" in orders:
@@ -101,20 +136,25 @@ def _regime_orders(ev: pd.DataFrame, svc: Service) -> pd.DataFrame:
         within = within.where(~has_due, orders["closed"]
                               & (orders["regime_end"] <= orders["due"]))
         judged = judged | has_due
-        as_at = ev["timestamp"].max()
+        as_at = to_frame(ev.aggregate(as_at=ev.timestamp.max()))["as_at"].iloc[0]
         orders["past_due_open"] = ~orders["closed"] & has_due & (orders["due"] < as_at)
     # 1 within, 0 outside, empty where the regime sets no timescale or date for the case
     orders["within_target"] = within.astype(float).where(judged)
-    need_of = ev.groupby("case_id")["need"].first()
-    orders["need_id"] = need_of.reindex(orders.index)
-    return orders.reset_index()
+    reached = set(orders.index[orders.pop("reached_end").astype(bool)])
+    orders = orders[["regime_start", "regime_end", "priority", "priority_changed",
+                     "timescale_days", "timescale_working_days",
+                     *(["due"] if "due" in orders else []), "closed", "regime_days",
+                     "regime_working_days",
+                     *(["past_due_open"] if "past_due_open" in orders else []),
+                     "within_target", "need_id"]]
+    return orders.rename_axis("case_id").reset_index(), reached
 
 
 def _utc(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_localize("UTC") if ts.dt.tz is None else ts
 
 
-def target_view(workspace: Workspace, service: Service | None = None, *, freq: str = "M",
+def target_view(workspace: Reader, service: Service | None = None, *, freq: str = "M",
                 late_start_days: float = 1.0) -> TargetView:
     """The regime's view and the citizen's, per period, and the gap explained per need."""
     svc = service or workspace.service()
@@ -125,12 +165,8 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
     if freq not in ("W", "M"):
         raise ValueError("freq must be W or M")
     tz = svc.timezone
-    cols = ["case_id", "need", "activity", "timestamp", "event_index", "team"]
-    ev_t = with_need(workspace.events(svc.key), svc)
-    extra = [c for c in (svc.targets.priority_column, svc.targets.due_column)
-             if c and c in ev_t.columns]
-    ev = to_frame(ev_t.select(*cols, *extra))
-    orders = _regime_orders(ev, svc)
+    ev = with_need(workspace.events(svc.key), svc)
+    orders, met_cases = _regime_orders(ev, svc)
 
     closed = orders[orders["closed"]].set_index("regime_end")
     g = periods.resample(closed, freq, tz)
@@ -150,7 +186,7 @@ def target_view(workspace: Workspace, service: Service | None = None, *, freq: s
     for table in (regime, citizen):
         table["label"] = periods.labels(table["period"], freq)
 
-    mech = _mechanisms(ev, orders, n, svc, workspace, late_start_days)
+    mech = _mechanisms(ev, orders, met_cases, n, svc, workspace, late_start_days)
     starts = ("first contact" if svc.clock.start_at_first_contact else
               " or ".join(svc.clock.start) or "the first event")
     return TargetView(orders=orders, regime=regime, citizen=citizen, mechanisms=mech,
@@ -169,8 +205,14 @@ def _calendar_words(svc: Service) -> str | None:
     return f"working days: Monday to Friday, less {t.calendar} bank holidays{closed}"
 
 
-def _mechanisms(ev: pd.DataFrame, orders: pd.DataFrame, n: pd.DataFrame, svc: Service,
-                ws: Workspace, late_start_days: float) -> pd.DataFrame:
+def _per_need(ev: Table, where: ibis.Value, **values: ibis.Value) -> pd.DataFrame:
+    """Per need, aggregates of the events where ``where`` holds (computed on the engine)."""
+    e = ev.filter(where)
+    return to_frame(e.group_by("need").aggregate(**values)).set_index("need")
+
+
+def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.DataFrame,
+                svc: Service, ws: Reader, late_start_days: float) -> pd.DataFrame:
     m = n.set_index("need_id")[["first_contact", "met_at", "open", "end_to_end_days",
                                 "visits", "cases"]].copy()
     per_need = orders.groupby("need_id")
@@ -178,11 +220,10 @@ def _mechanisms(ev: pd.DataFrame, orders: pd.DataFrame, n: pd.DataFrame, svc: Se
     m["late_start_days"] = ((first_start.reindex(m.index) - m["first_contact"])
                             .dt.total_seconds() / DAY_S).clip(lower=0)
     m["late_start"] = m["late_start_days"] >= late_start_days
-    visits = ev[ev["activity"].isin(svc.need.visit_activities)]
-    m["split"] = (visits.groupby("need")["team"].nunique() > 1).reindex(m.index,
-                                                                        fill_value=False)
-    ends = set(svc.clock.end)
-    met_cases = set(ev[ev["activity"].isin(ends)]["case_id"])
+    visit = list(svc.need.visit_activities)
+    teams = (_per_need(ev, ev.activity.isin(visit), teams=ev.team.nunique())["teams"]
+             if visit else pd.Series(dtype="int64"))
+    m["split"] = (teams > 1).reindex(m.index, fill_value=False).astype(bool)
     o = orders.sort_values(["need_id", "regime_start"])
     o["next_start"] = o.groupby("need_id")["regime_start"].shift(-1)
     early = o[o["closed"] & ~o["case_id"].isin(met_cases) & o["next_start"].notna()]
@@ -191,13 +232,16 @@ def _mechanisms(ev: pd.DataFrame, orders: pd.DataFrame, n: pd.DataFrame, svc: Se
                           .reindex(m.index, fill_value=False).astype(bool))
     # the problem came back: the citizen reported it again after the first completion (an
     # order raised later can be the next trade of a split need, so it is no evidence)
-    first_done = ev[ev["activity"].isin(ends)].groupby("need")["timestamp"].min()
     again: set[str] = set()
-    d = ws.demands(svc.key)
-    repeats = to_frame(d.filter(d.failure_kind.isin(["not done right", "repeat"])
-                                & d.case_id.notnull()).select("case_id", "received_at"))
-    repeats = repeats.join(first_done.rename("first_done"), on="case_id")
-    again |= set(repeats[repeats["received_at"] > repeats["first_done"]]["case_id"])
+    ends = list(svc.clock.end)
+    if ends:
+        first_done = ev.filter(ev.activity.isin(ends)).group_by("need").aggregate(
+            first_done=ev.timestamp.min())
+        d = ws.demands(svc.key)
+        d = d.filter(d.failure_kind.isin(["not done right", "repeat"]) & d.case_id.notnull())
+        r = d.join(first_done, d.case_id == first_done.need)
+        r = r.filter(r.received_at > r.first_done).select("case_id").distinct()
+        again = set(to_frame(r)["case_id"])
     m["repeat_report"] = m.index.isin(again)
 
     # where the days go, for needs that were met: before the regime's clock, an order open,

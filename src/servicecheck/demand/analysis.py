@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
 from servicecheck import periods, spc
 from servicecheck._frames import to_frame
+from servicecheck._time import DAY_S, seconds_between
 
 # a share of fewer classified contacts than this is shown, marked, and never tested or led with
 MIN_CONTACTS = 30
@@ -23,30 +25,38 @@ def _frame(demands: Table) -> pd.DataFrame:
                                    "failure_kind", "first_point_resolved", "case_id"))
 
 
+def _natures(d: Table) -> dict[str, ibis.Value]:
+    """Demand, and how much of it is value, failure and not yet classified."""
+    return {"demand": d.count(), "value": d.count(where=d.nature == "value"),
+            "failure": d.count(where=d.nature == "failure"),
+            "unknown": d.count(where=d.nature == "unknown")}
+
+
+def _share(out: pd.DataFrame) -> pd.Series:
+    classified = out["value"] + out["failure"]
+    share: pd.Series = out["failure"] / classified.where(classified > 0)
+    return share
+
+
 def failure_share(demands: Table, by: str | None = None) -> pd.DataFrame:
     """Demand, failure demand and the failure share, overall or by a column (type, channel).
 
     Demand not yet classified (nature 'unknown') is counted apart and left out of the share.
     """
-    d = _frame(demands)
     key = by or "all"
-    if d.empty:  # no demand yet: zero of everything overall, and no share to speak of
-        rows = [{key: "all demand", "demand": 0, "value": 0, "failure": 0, "unknown": 0,
-                 "failure_share": float("nan")}] if by is None else []
-        return pd.DataFrame(rows, columns=[key, "demand", "value", "failure", "unknown",
-                                           "failure_share"])
+    cols = [key, "demand", "value", "failure", "unknown"]
     if by is None:
-        d[key] = "all demand"
-    g = d.groupby(key, dropna=False)
-    out = pd.DataFrame({
-        "demand": g.size(),
-        "value": g["nature"].apply(lambda s: int((s == "value").sum())),
-        "failure": g["nature"].apply(lambda s: int((s == "failure").sum())),
-        "unknown": g["nature"].apply(lambda s: int((s == "unknown").sum())),
-    }).reset_index()
-    classified = out["value"] + out["failure"]
-    out["failure_share"] = out["failure"] / classified.where(classified > 0)
-    return out.sort_values("demand", ascending=False).reset_index(drop=True)
+        out = to_frame(demands.aggregate(**_natures(demands)))
+        out.insert(0, key, "all demand")
+    else:
+        out = to_frame(demands.group_by(by).aggregate(**_natures(demands)))
+    out = out[cols]
+    if by is None and int(out["demand"].iloc[0]) == 0:
+        out[["demand", "value", "failure", "unknown"]] = 0  # no demand yet: no share at all
+    out[cols[1:]] = out[cols[1:]].astype("int64")
+    out["failure_share"] = _share(out)
+    return out.sort_values(["demand", key], ascending=[False, True],
+                           na_position="last").reset_index(drop=True)
 
 
 def per_period(demands: Table, freq: str = "W", tz: str = "UTC") -> pd.DataFrame:
@@ -104,19 +114,15 @@ def failure_chart(demands: Table, freq: str = "W", preset: str = "ptd",
 
 def pareto(demands: Table) -> pd.DataFrame:
     """Demand types, commonest first, value and failure apart, with the cumulative share."""
-    d = _frame(demands)
-    d["demand_type"] = d["demand_type"].fillna("(no type)")
-    t = d.pivot_table(index="demand_type", columns="nature", values="channel",
-                      aggfunc="size", fill_value=0)
-    for col in ("value", "failure", "unknown"):
-        if col not in t.columns:
-            t[col] = 0
+    d = demands.mutate(demand_type=demands.demand_type.fill_null("(no type)"))
+    n = _natures(d)
+    t = to_frame(d.group_by("demand_type").aggregate(
+        value=n["value"], failure=n["failure"], unknown=n["unknown"]))
     t["demand"] = t[["value", "failure", "unknown"]].sum(axis=1)
-    t = t.sort_values(["demand"], ascending=False)
+    t = t.sort_values(["demand", "demand_type"], ascending=[False, True])
     t["cumulative_share"] = t["demand"].cumsum() / t["demand"].sum()
-    out = t[["demand", "value", "failure", "unknown", "cumulative_share"]].reset_index()
-    out.columns.name = None
-    return out
+    return t[["demand_type", "demand", "value", "failure", "unknown", "cumulative_share"]
+             ].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -162,45 +168,64 @@ def predictable_value_demand(items: list[TypePredictability], top: int = 5
 
 def one_stop(demands: Table) -> float:
     """Share of value demand resolved at the first point of contact (where it was recorded)."""
-    d = _frame(demands)
-    v = d[(d["nature"] == "value") & d["first_point_resolved"].notna()]
-    return float(v["first_point_resolved"].astype(bool).mean()) if len(v) else float("nan")
+    v = demands.filter((demands.nature == "value") & demands.first_point_resolved.notnull())
+    t = to_frame(v.aggregate(n=v.count(), resolved=v.count(where=v.first_point_resolved)))
+    n = int(t["n"].iloc[0])
+    return int(t["resolved"].iloc[0]) / n if n else float("nan")
 
 
 def yearly_failure_cost(demands: Table, minutes_by_channel: dict[str, float],
                         cost_per_minute: float) -> tuple[float, float]:
     """(failure contacts a year, their handling cost a year) from the period the data cover."""
-    d = _frame(demands)
-    if d.empty:
+    d = demands
+    span = to_frame(d.aggregate(first=d.received_at.min(), last=d.received_at.max()))
+    first, last = span["first"].iloc[0], span["last"].iloc[0]
+    if pd.isna(first):
         return 0.0, 0.0
-    span_days = max((d["received_at"].max() - d["received_at"].min()).total_seconds() / 86400,
-                    1.0)
-    f = d[d["nature"] == "failure"]
-    minutes = f["channel"].map(lambda c: minutes_by_channel.get(str(c), 0.0)).sum()
+    span_days = max((last - first).total_seconds() / 86400, 1.0)
+    f = d.filter(d.nature == "failure")
+    per_channel = to_frame(f.group_by("channel").aggregate(n=f.count()))
+    minutes = sum(int(n) * minutes_by_channel.get(str(c), 0.0)
+                  for c, n in zip(per_channel["channel"], per_channel["n"], strict=True))
     per_year = 365.25 / span_days
-    return len(f) * per_year, float(minutes) * cost_per_minute * per_year
+    return int(per_channel["n"].sum()) * per_year, float(minutes) * cost_per_minute * per_year
+
+
+def linked_to_needs(demands: Table, needs: Table, within_days: float,
+                    key: str = "demand_id") -> Table:
+    """Demands with the need they belong to (``need_id``): their own case reference, else the
+    same citizen's need that was open (first contact to met, plus ``within_days``) when they
+    called, the most recently begun. An expression on the demands' engine; ``needs`` has the
+    columns need_id, citizen_ref, first_contact and met_at; ``key`` names each demand."""
+    n = needs.filter(needs.citizen_ref.notnull()).select(
+        cand_need=needs.need_id, cand_citizen=needs.citizen_ref,
+        cand_first=needs.first_contact, cand_met=needs.met_at)
+    loose = demands.filter(demands.case_id.isnull() & demands.citizen_ref.notnull())
+    loose = loose.select(cand_demand=loose[key], at=loose.received_at,
+                         citizen=loose.citizen_ref)
+    c = loose.join(n, loose.citizen == n.cand_citizen)
+    c = c.filter((c.at >= c.cand_first) & (
+        c.cand_met.isnull() | (seconds_between(c.cand_met, c.at) <= within_days * DAY_S)))
+    latest = ibis.window(group_by=c.cand_demand,
+                         order_by=[c.cand_first.desc(), c.cand_need.desc()])
+    c = c.mutate(r=ibis.row_number().over(latest))
+    c = c.filter(c.r == 0).select("cand_demand", "cand_need")
+    j = demands.left_join(c, demands[key] == c.cand_demand)
+    return j.select(*[j[col] for col in demands.columns],
+                    need_id=j.case_id.fill_null(j.cand_need))
 
 
 def link_to_needs(demands: pd.DataFrame, need_table: pd.DataFrame,
                   within_days: float) -> pd.DataFrame:
-    """Demands with the need they belong to: their own case reference, else the same citizen's
-    need that was open (first contact to met, plus ``within_days``) when they called."""
-    d = demands.copy()
-    d["need_id"] = d["case_id"]
-    loose = d["need_id"].isna() & d["citizen_ref"].notna()
-    if loose.any() and len(need_table):
-        n = need_table[["need_id", "citizen_ref", "first_contact", "met_at"]].dropna(
-            subset=["citizen_ref"]).copy()
-        end = n["met_at"].fillna(pd.Timestamp.max.tz_localize("UTC"))
-        n["until"] = end.where(n["met_at"].isna(),
-                               n["met_at"] + pd.Timedelta(days=within_days))
-        cand = d[loose].reset_index().merge(n, on="citizen_ref", suffixes=("", "_need"))
-        cand = cand[(cand["received_at"] >= cand["first_contact"])
-                    & (cand["received_at"] <= cand["until"])]
-        # the most recently begun need the citizen had when they called
-        cand = cand.sort_values("first_contact").groupby("index").tail(1)
-        d.loc[cand["index"], "need_id"] = cand["need_id_need"].to_numpy()
-    return d
+    """``linked_to_needs`` for tables already in pandas (run on embedded DuckDB), in the
+    demands' own order."""
+    if need_table.empty:
+        return demands.assign(need_id=demands["case_id"])
+    cols = ["need_id", "citizen_ref", "first_contact", "met_at"]
+    rows = demands.reset_index(drop=True).assign(__row=range(len(demands)))
+    linked = linked_to_needs(ibis.memtable(rows), ibis.memtable(need_table[cols]),
+                             within_days, key="__row")
+    return to_frame(linked.order_by("__row")).drop(columns="__row")
 
 
 def failure_per_need(linked: pd.DataFrame) -> pd.DataFrame:

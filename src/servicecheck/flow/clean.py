@@ -13,12 +13,12 @@ import pandas as pd
 
 from servicecheck._frames import to_frame
 from servicecheck.capability import needs
-from servicecheck.engine import Workspace
+from servicecheck.engine import Reader
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
 
-def clean_and_dirty(workspace: Workspace, service: Service | None = None, *,
+def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
                     need_table: pd.DataFrame | None = None,
                     designed_handoffs: int | None = None) -> pd.DataFrame:
     """Per need: rework, failure demand, hand-offs, whether it was clean, and its days."""

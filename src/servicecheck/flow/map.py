@@ -21,25 +21,16 @@ from ibis.expr.types import Table
 
 from servicecheck._frames import to_frame
 from servicecheck.charts import Figure
+from servicecheck.charts.dot import Digraph
 from servicecheck.flow.dfg import directly_follows, start_end_activities
 from servicecheck.flow.variants import covering, variants
 
-VALUE_STYLE = 'shape=box, style="rounded,filled,bold", fillcolor="#d7ead3", color="#2d6a2d"'
-WASTE_STYLE = 'shape=box, style="rounded,filled,dashed", fillcolor="#fbe3d6", color="#a0522d"'
-
-
-def _esc(text: str) -> str:
-    """Text safe inside a DOT double-quoted string."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-
-
-def _q(text: str) -> str:
-    return f'"{_esc(text)}"'
-
-
-def _label(*parts: str) -> str:
-    """A multi-line DOT label: each part escaped, lines joined by DOT's own \\n."""
-    return '"' + "\\n".join(_esc(p) for p in parts) + '"'
+VALUE_STYLE = {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#d7ead3",
+               "color": "#2d6a2d"}
+WASTE_STYLE = {"shape": "box", "style": "rounded,filled,dashed", "fillcolor": "#fbe3d6",
+               "color": "#a0522d"}
+PLAIN_STYLE = {"shape": "box", "style": "rounded"}
+ENDPOINT = {"width": "0.5", "style": "filled", "fillcolor": "#eeeeee"}
 
 
 def duration_words(seconds: float) -> str:
@@ -214,39 +205,33 @@ def _dot(drawn: FlowMap, title: str, nodes: list[str], per_activity: dict[str, i
          value: set[str], arrows: dict[Pair, int], medians: dict[Pair, float] | None) -> str:
     """The DOT text: boxes in name order and arrows in (from, to) order, so that the same map
     is laid out the same way every time. ``medians`` labels arrows with waits, not counts."""
-    label = _label(*[t for t in (title, drawn.note()) if t])
-    lines = ["digraph flow {", '  graph [rankdir=TB, fontname="Helvetica", fontsize=12, '
-             f"labelloc=t, label={label}];",
-             '  node [fontname="Helvetica", fontsize=11];',
-             '  edge [fontname="Helvetica", fontsize=10, color="#555555"];',
-             f'  "{_START}" [label="start", shape=circle, width=0.5, style=filled, '
-             'fillcolor="#eeeeee"];',
-             f'  "{_END}" [label="end", shape=doublecircle, width=0.45, style=filled, '
-             'fillcolor="#eeeeee"];']
-    ids = {_START: f'"{_START}"', _END: f'"{_END}"'} | {
-        a: f"n{i}" for i, a in enumerate(sorted(nodes))}
+    dot = Digraph("flow", graph={"rankdir": "TB", "fontname": "Helvetica", "fontsize": "12",
+                                 "labelloc": "t",
+                                 "label": [t for t in (title, drawn.note()) if t]},
+                  node_defaults={"fontname": "Helvetica", "fontsize": "11"},
+                  edge_defaults={"fontname": "Helvetica", "fontsize": "10",
+                                 "color": "#555555"})
+    dot.node(_START, {"label": "start", "shape": "circle", **ENDPOINT})
+    dot.node(_END, {"label": "end", "shape": "doublecircle", **ENDPOINT, "width": "0.45"})
+    ids = {_START: _START, _END: _END} | {a: f"n{i}" for i, a in enumerate(sorted(nodes))}
     for a in sorted(nodes):
         kind = "value work" if a in value else "waste" if value else ""
-        style = VALUE_STYLE if a in value else WASTE_STYLE if value else 'shape=box, ' \
-            'style="rounded"'
+        style = VALUE_STYLE if a in value else WASTE_STYLE if value else PLAIN_STYLE
         parts = [a, f"{per_activity[a]:,} events"] + ([f"({kind})"] if kind else [])
-        lines.append(f"  {ids[a]} [label={_label(*parts)}, tooltip={_q(a)}, {style}];")
+        dot.node(ids[a], {"label": parts, "tooltip": a, **style})
     between = [n for (s, t), n in arrows.items() if _START not in (s, t) and _END not in (s, t)]
     top = max(between, default=1)
     for (source, target), n in arrows.items():
         if source == _START or target == _END:
-            lines.append(f'  {ids[source]} -> {ids[target]} [label="{n:,}", style=dotted];')
+            dot.edge(ids[source], ids[target], {"label": f"{n:,}", "style": "dotted"})
             continue
         label = f"{n:,}" if medians is None else duration_words(medians[source, target])
-        lines.append(f'  {ids[source]} -> {ids[target]} [label="{label}", '
-                     f"penwidth={1 + 5 * n / top:.2f}];")
+        dot.edge(ids[source], ids[target], {"label": label, "penwidth": f"{1 + 5 * n / top:.2f}"})
     if value:
-        lines += ['  subgraph cluster_key { label="key"; fontsize=10; color="#cccccc";',
-                  f'    "__k_value" [label="value work", {VALUE_STYLE}];',
-                  f'    "__k_waste" [label="waste (not value work)", {WASTE_STYLE}];',
-                  "  }"]
-    lines.append("}")
-    return "\n".join(lines)
+        dot.cluster("key", {"label": "key", "fontsize": "10", "color": "#cccccc"},
+                    {"__k_value": {"label": "value work", **VALUE_STYLE},
+                     "__k_waste": {"label": "waste (not value work)", **WASTE_STYLE}})
+    return dot.source()
 
 
 _fontconfig_ready = False

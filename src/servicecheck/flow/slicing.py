@@ -9,7 +9,7 @@ import datetime as dt
 
 from ibis.expr.types import Table
 
-from servicecheck.engine import Workspace
+from servicecheck.engine import Reader
 from servicecheck.need_key import with_need
 from servicecheck.service import Service
 
@@ -47,7 +47,7 @@ def window(events: Table, start: str | dt.datetime, end: str | dt.datetime, *,
     return events.semi_join(keep.select("case_id"), "case_id")
 
 
-def for_demand_type(workspace: Workspace, service: Service, demand_type: str) -> Table:
+def for_demand_type(workspace: Reader, service: Service, demand_type: str) -> Table:
     """Events of the needs whose first contact was of this demand type (the citizen's terms)."""
     ev = workspace.events(service.key)
     dem = workspace.demands(service.key)

@@ -141,10 +141,10 @@ def write_report(workspace: Workspace | str | Path, out: str | Path, *,
     the report to ``out`` with a ``.pdf`` suffix through headless Chromium.
     """
     out = Path(out)
-    if isinstance(workspace, Workspace):
-        ws, owned = workspace, False
-    else:
+    if isinstance(workspace, str | Path):
         ws, owned = Workspace(workspace, read_only=True), True
+    else:  # any Reader: a DuckDB workspace, or tables read in place
+        ws, owned = workspace, False
     try:
         svc = ws.service(service)
         sections = build_sections(ws, svc, progress, need_table)

@@ -15,7 +15,7 @@ from servicecheck._text import join_words
 from servicecheck.capability import Capability, by_period
 from servicecheck.charts import Figure
 from servicecheck.economics import Economics
-from servicecheck.engine import Workspace
+from servicecheck.engine import ImportRecord, Workspace
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.grammar import date, money
@@ -268,20 +268,16 @@ def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | No
 # -- Joined-up --------------------------------------------------------------------------------
 def joined_up_section(ws: Workspace) -> Section:
     """Across the services of the workspace: one citizen, and failure demand between them."""
+    from servicecheck.charts.joined_up import services_map
     from servicecheck.flow.map import map_figure
-    from servicecheck.joined_up import (
-        Window,
-        cross_matrix,
-        findings,
-        flow_between_services,
-    )
+    from servicecheck.joined_up import Window, cross_matrix, findings
 
     window = Window(min_open_days=28)
     found = findings(ws, window)
     lines = [say(f, Voice()) for f in found]
     m = cross_matrix(ws, window)
     name = {k: ws.service(k).name for k in ws.services()}
-    figures = [map_figure(flow_between_services(ws, window), "Failure demand one service "
+    figures = [map_figure(services_map(m, name), "Failure demand one service "
                           "causes in another: an arrow from the service whose open need "
                           "(28 days or more) preceded failure demand in the other, labelled "
                           "with the count.", "between-services")]
@@ -346,7 +342,7 @@ def data_quality_section(ws: Workspace, svc: Service, cap: Capability,
     lead, details = lead[:3], lead[3:]
     log = [r for r in ws.import_log() if r["service"] == svc.key]
 
-    def left_out(r: dict[str, object]) -> str:
+    def left_out(r: ImportRecord) -> str:
         dropped = json.loads(str(r["dropped"] or "{}")).items()
         return join_words([f"{n:,} {why}" for why, n in dropped if n]) or "none"
 

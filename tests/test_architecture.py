@@ -1,0 +1,110 @@
+"""The layering the package keeps, read from its own import graph (docs/contributing.md):
+measures never import views, charts never query, nothing below the CLI imports the CLI, and no
+measure touches the DuckDB workspace's raw connection."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "servicecheck"
+
+# Each layer by module-name prefix (a prefix matches the module and everything under it).
+VIEWS = ("servicecheck.charts", "servicecheck.report", "servicecheck.web",
+         "servicecheck.cli", "servicecheck._cli_docs")
+CLI = ("servicecheck.cli", "servicecheck._cli_docs")
+MEASURES = ("servicecheck.capability", "servicecheck.targets", "servicecheck.economics",
+            "servicecheck.joined_up", "servicecheck.summary", "servicecheck.need_key",
+            "servicecheck.flow", "servicecheck.demand.analysis", "servicecheck.demand.words",
+            "servicecheck.spc")
+CHARTS = ("servicecheck.charts",)
+# what reading data means: the engine, the in-place backends, the importers, the query libraries
+QUERY = ("servicecheck.engine", "servicecheck.remote", "servicecheck.eventlog",
+         "servicecheck.io", "ibis", "duckdb", "pyspark", "sqlalchemy")
+
+# Known exceptions, each a debt to remove (and this test fails once one is paid, so the list
+# stays true): (importer, imported, why it is still here).
+KNOWN = [
+    ("servicecheck.flow.map", "servicecheck.charts",
+     "the flow map's DOT, SVG rendering and HTML page live beside the measure; they move to "
+     "charts/ once the map-simplification work on flow/map.py has landed"),
+    ("servicecheck.flow.map", "servicecheck.charts.dot",
+     "as above: the flow map is built with the shared DOT builder from inside flow/"),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = ("servicecheck", *path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts).removesuffix(".__init__")
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports(path: Path) -> set[str]:
+    """Every module a file imports, at its top or inside a function (a lazy import is still
+    a dependency); ``from servicecheck import spc`` counts as ``servicecheck.spc``."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            subs = {f"{node.module}.{a.name}" for a in node.names} & MODULES.keys()
+            found |= subs or {node.module}
+    return found
+
+
+GRAPH = {name: imports(path) for name, path in MODULES.items()}
+
+
+def under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def breaks(importers: Callable[[str], bool], forbidden: tuple[str, ...]
+           ) -> set[tuple[str, str]]:
+    return {(m, dep) for m, deps in GRAPH.items() if importers(m)
+            for dep in deps if under(dep, forbidden)}
+
+
+RULES: list[tuple[str, Callable[[str], bool], tuple[str, ...]]] = [
+    ("measures never import views", lambda m: under(m, MEASURES), VIEWS),
+    ("charts never query", lambda m: under(m, CHARTS), QUERY),
+    ("nothing below the CLI imports the CLI", lambda m: not under(m, CLI), CLI),
+]
+
+
+@pytest.mark.parametrize(("rule", "importers", "forbidden"), RULES, ids=[r[0] for r in RULES])
+def test_import_rule(rule: str, importers: Callable[[str], bool], forbidden: tuple[str, ...]
+                     ) -> None:
+    known = {(a, b) for a, b, _ in KNOWN}
+    found = breaks(importers, forbidden)
+    assert not found - known, f"{rule}: {sorted(found - known)}"
+
+
+def test_known_exceptions_still_exist() -> None:
+    """A debt paid is struck off the list: an exception that no longer happens fails here."""
+    everything = {(m, dep) for m, deps in GRAPH.items() for dep in deps}
+    for importer, imported, why in KNOWN:
+        assert (importer, imported) in everything, f"remove the exception: {why}"
+
+
+def test_the_graph_is_read() -> None:
+    """The rules above look at real edges: a measure's engine import and a lazy import inside
+    a function are both seen."""
+    assert "servicecheck.engine" in GRAPH["servicecheck.capability"]
+    assert "servicecheck.spc" in GRAPH["servicecheck.capability"]
+    assert "servicecheck.charts.joined_up" in GRAPH["servicecheck.report.sections"]  # lazy
+    assert breaks(lambda m: under(m, ("servicecheck.flow",)), VIEWS)  # the known exception
+
+
+def test_no_measure_touches_the_raw_connection() -> None:
+    """Measures read through the Reader protocol (Ibis tables), never DuckDB's ``raw``."""
+    touching = sorted(
+        name for name, path in MODULES.items() if under(name, MEASURES)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "raw")
+    assert touching == []
