@@ -148,7 +148,7 @@ def write_report(workspace: Workspace | str | Path, out: str | Path, *,
     try:
         svc = ws.service(service)
         sections = build_sections(ws, svc, progress, need_table)
-        page = render(sections, svc, source=str(ws.path or "a workspace in memory"),
+        page = render(sections, svc, source=ws.source,
                       period=_period(ws, svc))
     finally:
         if owned:
