@@ -18,8 +18,9 @@ VIEWS = ("servicecheck.charts", "servicecheck.report", "servicecheck.web",
 CLI = ("servicecheck.cli", "servicecheck._cli_docs")
 MEASURES = ("servicecheck.capability", "servicecheck.targets", "servicecheck.economics",
             "servicecheck.joined_up", "servicecheck.summary", "servicecheck.need_key",
-            "servicecheck.flow", "servicecheck.demand.analysis", "servicecheck.demand.words",
-            "servicecheck.spc")
+            "servicecheck.clocks", "servicecheck.regulators", "servicecheck.workdays",
+            "servicecheck.findings", "servicecheck.flow", "servicecheck.demand.analysis",
+            "servicecheck.demand.findings", "servicecheck.demand.words", "servicecheck.spc")
 CHARTS = ("servicecheck.charts",)
 # what reading data means: the engine, the in-place backends, the importers, the query libraries
 QUERY = ("servicecheck.engine", "servicecheck.remote", "servicecheck.eventlog",
