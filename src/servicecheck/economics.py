@@ -241,8 +241,10 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
     transactions = pd.DataFrame(rows, columns=["transaction", "count", "unit_cost"])
 
     need_p = periods.resample(done.set_index("met_at")["total"], freq, svc.timezone).mean()
-    contact_p = periods.resample(dem.set_index("received_at")["cost"], freq,
-                                 svc.timezone).mean()
+    # periods in the service's zone are cut in pandas (servicecheck.periods): each contact's
+    # time and cost come over for it
+    costs = to_frame(dem.select("received_at", "cost")).set_index("received_at")["cost"]
+    contact_p = periods.resample(costs, freq, svc.timezone).mean()
     table = pd.DataFrame({"cost_per_need": need_p, "cost_per_contact": contact_p})
     table.index.name = "period"
     table = table.reset_index()

@@ -193,7 +193,12 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
                       where_days=_where_days(mech), freq=freq,
                       unit=svc.targets.unit if svc.targets else "order", starts=starts,
                       calendar=_calendar_words(svc),
-                      data_end=ev["timestamp"].max() if len(ev) else None)
+                      data_end=_last_event(ev))
+
+
+def _last_event(ev: Table) -> pd.Timestamp | None:
+    last = to_frame(ev.aggregate(last=ev.timestamp.max()))["last"].iloc[0]
+    return None if pd.isna(last) else pd.Timestamp(last)
 
 
 def _calendar_words(svc: Service) -> str | None:
