@@ -69,9 +69,8 @@ def per_period(demands: Table, freq: str = "W", tz: str = "UTC") -> pd.DataFrame
         "demand": periods.resample(nature, freq, tz).size(),
         "value": periods.resample(nature == "value", freq, tz).sum(),
         "failure": periods.resample(nature == "failure", freq, tz).sum(),
-    })
-    classified = out["value"] + out["failure"]
-    out["failure_share"] = out["failure"] / classified.where(classified > 0)
+    }).astype("int64")  # counts, also when there is no demand (an empty sum stays boolean)
+    out["failure_share"] = _share(out)
     out.index.name = "period"
     out = out.reset_index()
     out["label"] = periods.labels(out["period"], freq)
