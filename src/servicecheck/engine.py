@@ -51,6 +51,9 @@ class ImportRecord(TypedDict):
     rows_kept: int
     dropped: str  # JSON: why rows were left out, and how many for each reason
     imported_at: dt.datetime
+    source_size: int | None  # the source's fingerprint (None for imports made before it)
+    source_sha256: str | None
+    mapping: str | None  # JSON: the column mapping the import used
 
 
 class Reader(Protocol):
@@ -219,11 +222,18 @@ class Workspace:
         return Service.from_dict(json.loads(rows[0][1]), source="workspace")
 
     def import_log(self) -> list[ImportRecord]:
+        # a workspace made before fingerprints and opened read-only has no such columns
+        have = {r[0] for r in self.raw.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'imports'"
+        ).fetchall()}
+        fp = ("source_size, source_sha256, mapping"
+              if {"source_size", "source_sha256", "mapping"} <= have else "NULL, NULL, NULL")
         rows = self.raw.execute(
             "SELECT import_id, service, kind, source, rows_read, rows_kept, dropped, "
-            "imported_at FROM imports ORDER BY import_id").fetchall()
+            f"imported_at, {fp} FROM imports ORDER BY import_id").fetchall()
         return [ImportRecord(import_id=r[0], service=r[1], kind=r[2], source=r[3],
-                             rows_read=r[4], rows_kept=r[5], dropped=r[6], imported_at=r[7])
+                             rows_read=r[4], rows_kept=r[5], dropped=r[6], imported_at=r[7],
+                             source_size=r[8], source_sha256=r[9], mapping=r[10])
                 for r in rows]
 
     # -- writing ---------------------------------------------------------------------------
