@@ -40,10 +40,9 @@ def findings(workspace: Workspace, service: Service, top: int = 5,
                            {"share": share(looped / len(per_case)), "looped": count(looped)},
                            flags=frozenset({"all"} if events is None else set())))
     rw = rework(ev)
+    rw = rw[rw["rework_cases"] > 0].head(top)  # ordered by rework_cases, most first
     for activity, cases, rshare in zip(rw["activity"], rw["rework_cases"], rw["rework_share"],
                                        strict=True):
-        if cases <= 0 or len([f for f in out if f.topic == "flow.rework"]) >= top:
-            break
         out.append(Finding("flow.rework", "case", int(cases), {"share": share(rshare)},
                            names=(str(activity),)))
     v = variants(ev)

@@ -75,7 +75,7 @@ def build_sections(ws: Workspace, svc: Service,
     tell("flow")
     out.append(flow_section(ws, svc, voice, need_table))
     tell("targets versus purpose")
-    out.append(targets_section(ws, svc, cap))
+    out.append(targets_section(ws, svc, cap, voice))
     tell("economics of flow")
     out.append(economics_section(ws, svc, need_table, voice))
     if len(ws.services()) > 1:  # citizens meet a council, not a department
@@ -84,7 +84,7 @@ def build_sections(ws: Workspace, svc: Service,
     tell("system conditions")
     out.append(system_conditions_section(ws, svc))
     tell("data quality")
-    out.append(data_quality_section(ws, svc, cap, voice))
+    out.append(data_quality_section(ws, svc, cap, voice, capability_part.findings))
     return out
 
 

@@ -185,7 +185,8 @@ def flow_section(ws: Workspace, svc: Service, voice: Voice | None = None,
 
 
 # -- Targets versus purpose ------------------------------------------------------------------
-def targets_section(ws: Workspace, svc: Service, cap: Capability) -> Section:
+def targets_section(ws: Workspace, svc: Service, cap: Capability,
+                    voice: Voice | None = None) -> Section:
     from servicecheck.capability import findings as capability_findings
     from servicecheck.charts.targets import target_figures
     from servicecheck.targets import findings, target_view
@@ -196,7 +197,7 @@ def targets_section(ws: Workspace, svc: Service, cap: Capability) -> Section:
             "citizen's view. Describe the current targets under [targets] to see what they "
             "report and what they hide."])
     view = target_view(ws, svc, freq="M")
-    voice = voice_for(svc, capability_findings(cap))
+    voice = voice or voice_for(svc, capability_findings(cap))
     found = findings(view, cap.changes)
     said = {f.topic: say(f, voice) for f in found}
     lead = [said[t] for t in ("targets.two_clocks", "targets.where_days") if t in said]
@@ -323,13 +324,15 @@ def system_conditions_section(ws: Workspace, svc: Service) -> Section:
 
 # -- Data quality ----------------------------------------------------------------------------
 def data_quality_section(ws: Workspace, svc: Service, cap: Capability,
-                        voice: Voice | None = None) -> Section:
+                        voice: Voice | None = None,
+                        capability_found: Sequence[Finding] | None = None) -> Section:
     from servicecheck.capability import findings as capability_findings
     from servicecheck.quality import import_findings, placeholder_findings
 
     voice = voice or Voice(tz=svc.timezone)
     found = [*import_findings(ws, svc), *placeholder_findings(ws, svc),
-             *[f for f in capability_findings(cap) if f.topic in (
+             *[f for f in (capability_found if capability_found is not None
+                           else capability_findings(cap)) if f.topic in (
                  "capability.open", "capability.stale", "quality.backwards")]]
     lead = [say(f, voice) for f in found]
     if cap.n_open + cap.n_stale == 0:
