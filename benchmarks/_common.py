@@ -35,7 +35,7 @@ def run(python: str, code: str, *args: str, timeout: int = 3600) -> dict[str, fl
 
 def generated(events: int) -> Path:
     """The synthetic repairs log of about ``events`` events (made once, then reused)."""
-    from servicecheck.examples.housing_repairs import generate
+    from servicecheck.generators.housing_repairs import generate
 
     folder = WORK / f"repairs-{events}"
     if not (folder / "events.parquet").exists():

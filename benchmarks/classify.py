@@ -58,7 +58,7 @@ def main() -> None:
     EMBED = args.embed
     from _common import WORK
 
-    from servicecheck.examples.housing_repairs import generate
+    from servicecheck.generators.housing_repairs import generate
 
     print(f"{'task':12s} {'head':13s} {'trained':>8s} {'tested':>7s} {'accuracy':>8s} "
           f"{'macroF1':>8s} {'ECE':>6s} {'suggest/s':>11s} {'learn s':>7s}")

@@ -15,7 +15,7 @@ from _common import run
 
 CODE = """
 import json, sys, time
-from servicecheck.examples.housing_repairs import generate
+from servicecheck.generators.housing_repairs import generate
 t = time.perf_counter()
 g = generate(sys.argv[1], events=int(sys.argv[2]), seed=1, csv=False)
 print(json.dumps({"seconds": time.perf_counter() - t, "events": g.events,

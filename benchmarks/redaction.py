@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))  # the corpus and its scoring live beside t
 from tests.redaction_corpus import AIM_PRECISION, AIM_RECALL, items, score
 
 from servicecheck.demand.redact import LABELS, find, redact
-from servicecheck.examples.verbatims import (
+from servicecheck.generators.verbatims import (
     FAILURE_WORDS,
     PROBLEM_WORDS,
     failure_verbatim,

@@ -24,7 +24,7 @@ from _common import PEAK, generated
 RUN = """
 import json, os, sys, tempfile, time
 from servicecheck import Service, Workspace, import_events
-from servicecheck.capability import needs
+from servicecheck.measures.capability import needs
 from servicecheck.flow import analyse
 folder, limit = sys.argv[1], sys.argv[2]
 svc = Service.load(os.path.join(folder, "service.toml"))
@@ -55,9 +55,9 @@ print(json.dumps(out))
 SPARK = """
 import json, os, sys, time
 from servicecheck import Service
-from servicecheck.capability import needs
+from servicecheck.measures.capability import needs
 from servicecheck.flow import analyse
-from servicecheck.remote import RemoteWorkspace, connect
+from servicecheck.engine.remote import RemoteWorkspace, connect
 folder = sys.argv[1]
 svc = Service.load(os.path.join(folder, "service.toml"))
 t0 = time.perf_counter()

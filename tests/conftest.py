@@ -68,7 +68,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
 
 @pytest.fixture
 def web_service() -> object:
-    from servicecheck.service import Service
+    from servicecheck.service.model import Service
 
     return Service(name="Housing repairs", demand_types=("Leak", "Heating", "Progress chase"))
 

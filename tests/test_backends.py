@@ -20,9 +20,6 @@ from ibis.backends import BaseBackend
 from typer.testing import CliRunner
 
 from servicecheck import import_events, spc
-from servicecheck import joined_up as ju
-from servicecheck.capability import Capability, capability, needs
-from servicecheck.capability import findings as capability_findings
 from servicecheck.cli import app
 from servicecheck.demand.analysis import (
     failure_share,
@@ -32,18 +29,21 @@ from servicecheck.demand.analysis import (
     predictability,
     yearly_failure_cost,
 )
-from servicecheck.economics import economics
-from servicecheck.engine import Reader, Workspace
-from servicecheck.examples.benefits import load_pair
-from servicecheck.examples.load import load_repairs
+from servicecheck.engine.remote import RemoteWorkspace, connect
+from servicecheck.engine.workspace import Reader, Workspace
 from servicecheck.flow.dfg import case_durations, directly_follows, start_end_activities
 from servicecheck.flow.handoffs import handoff_matrix
 from servicecheck.flow.rework import rework
 from servicecheck.flow.variants import variants
+from servicecheck.generators.benefits import load_pair
+from servicecheck.generators.load import load_repairs
+from servicecheck.measures import joined_up as ju
+from servicecheck.measures.capability import Capability, capability, needs
+from servicecheck.measures.capability import findings as capability_findings
+from servicecheck.measures.economics import economics
+from servicecheck.measures.targets import target_view
 from servicecheck.narrative.words import say_all, voice_for
-from servicecheck.remote import RemoteWorkspace, connect
-from servicecheck.service import Service
-from servicecheck.targets import target_view
+from servicecheck.service.model import Service
 
 from .conftest import DATA, ROOT, fresh_postgres_database
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from servicecheck import Service, Workspace, import_events, spc
-from servicecheck.capability import by_period, capability, case_clock, period_summary
 from servicecheck.flow import case_durations
+from servicecheck.measures.capability import by_period, capability, case_clock, period_summary
 
 from .conftest import DATA
 
@@ -49,7 +49,7 @@ def test_period_summary_zero_counts_and_gap_times(rows: list[tuple[str, float]],
 
 
 def test_capability_views_on_the_repairs_service(tmp_path: Path) -> None:
-    from servicecheck.examples.load import load_repairs
+    from servicecheck.generators.load import load_repairs
 
     ex = load_repairs(tmp_path, events=20000, seed=5)
     ws, svc = ex.workspace, ex.service
@@ -79,7 +79,7 @@ def test_case_clock_equals_first_to_last_event_and_is_labelled() -> None:
     log = read_log(DATA / "sepsis_hospital.csv.gz")
     c = case_clock(log.workspace, log.workspace.service())
     assert c.clock == "case"
-    from servicecheck.capability import findings
+    from servicecheck.measures.capability import findings
     from servicecheck.narrative.words import Voice, say
 
     assert "(the case's own clock, not the citizen's)" in say(findings(c)[0], Voice())
@@ -107,7 +107,7 @@ def test_mdc2023_counts_points_beyond_three_sigma_towards_two_of_three() -> None
 
 
 def test_predictable_range_words_clip_the_lower_limit_at_zero() -> None:
-    from servicecheck.capability import Capability
+    from servicecheck.measures.capability import Capability
 
     chart = spc.xmr([1.0, 30.0, 2.0, 25.0, 3.0, 40.0, 1.0, 20.0], preset="ptd")
     assert (chart.limits[0].lower or 0) < 0
@@ -129,7 +129,7 @@ JOIN_CASES = [
 
 
 def test_cases_join_into_needs_by_matching_columns(tmp_path: Path) -> None:
-    from servicecheck.need_key import with_need
+    from servicecheck.service.need_key import with_need
 
     f = tmp_path / "orders.csv"
     rows = ["case_id,activity,timestamp,property,problem"]
@@ -162,12 +162,12 @@ def test_without_clock_activities_a_need_is_met_at_its_last_event(tmp_path: Path
                  "B,Start,2024-01-02\n")
     ws = Workspace()
     import_events(ws, f, service=Service(name="s"), timezone="UTC")
-    from servicecheck.capability import needs
+    from servicecheck.measures.capability import needs
 
     n = needs(ws, Service(name="s")).set_index("need_id")
     assert n["open"].tolist() == [False, False]
     assert n["end_to_end_days"].tolist() == [2.0, 0.0]
-    from servicecheck.capability import findings
+    from servicecheck.measures.capability import findings
     from servicecheck.narrative.words import Voice, say
 
     current = findings(capability(ws, Service(name="s")))[0]
@@ -184,7 +184,7 @@ def test_without_clock_activities_a_need_is_met_at_its_last_event(tmp_path: Path
 ])
 def test_open_and_stale_needs_in_words(ages: list[float], idle: list[float],
                                        words: list[str]) -> None:
-    from servicecheck.capability import Capability, findings, stale_after_days
+    from servicecheck.measures.capability import Capability, findings, stale_after_days
     from servicecheck.narrative.words import Voice, say_all
 
     values = [5.0, 6.0, 5.5, 6.5, 5.0, 6.0, 5.5, 7.0]

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servicecheck import periods, spc
+from servicecheck import spc
 from servicecheck.charts.demand import pareto_figure
 from servicecheck.charts.xmr import OpenNeeds, xmr_figure
+from servicecheck.measures import periods
 
 DATE_TICK = re.compile(r"^\d\d [A-Z][a-z]{2} \d{4}$")
 
@@ -182,10 +183,10 @@ def test_a_london_log_from_00_30_on_1_april_starts_on_1_april(tmp_path: Path) ->
     """Times without a zone are read in the service's zone, and every date the report and its
     charts show is a date there: the first need, the first week and month, the period."""
     from servicecheck import import_events
-    from servicecheck.capability import by_period, capability
-    from servicecheck.engine import Workspace
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.capability import by_period, capability
     from servicecheck.report import write_report
-    from servicecheck.service import Service
+    from servicecheck.service.model import Service
 
     f = tmp_path / "log.csv"
     rows = ["case_id,activity,timestamp"]

@@ -13,7 +13,7 @@ from servicecheck import InputError
 from servicecheck.cli import app
 from servicecheck.demand import Suggester, labels
 from servicecheck.demand.suggest import expected_calibration_error
-from servicecheck.examples.load import load_repairs
+from servicecheck.generators.load import load_repairs
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from servicecheck._cli_docs import cli_reference
-from servicecheck.service import SERVICE_KEYS, Service
+from servicecheck.service.model import SERVICE_KEYS, Service
 
 from .conftest import ROOT, SHARED
 

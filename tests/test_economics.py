@@ -12,7 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from servicecheck.cli import app
-from servicecheck.economics import (
+from servicecheck.engine.workspace import Workspace
+from servicecheck.io.errors import InputError
+from servicecheck.measures.economics import (
     DEFAULT_CONTACT_MINUTES,
     DEFAULT_COST_PER_MINUTE,
     CostModel,
@@ -21,16 +23,14 @@ from servicecheck.economics import (
     findings,
     need_costs,
 )
-from servicecheck.engine import Workspace
-from servicecheck.io.errors import InputError
-from servicecheck.service import Costs, Service
+from servicecheck.service.model import Costs, Service
 
 from .conftest import DATA, ROOT
 
 
 @pytest.fixture(scope="module")
 def repairs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Service, pd.DataFrame]:
-    from servicecheck.examples.load import load_repairs
+    from servicecheck.generators.load import load_repairs
 
     folder = tmp_path_factory.mktemp("econ")
     ws = Workspace(folder / "ws.duckdb")

@@ -105,7 +105,7 @@ def test_flow_map_dot_renders_to_svg_with_graphviz(log: object, tmp_path: Path) 
 
 
 def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:
-    from servicecheck.examples.load import load_repairs
+    from servicecheck.generators.load import load_repairs
 
     ex = load_repairs(tmp_path, events=20000, seed=9)
     ws, svc = ex.workspace, ex.service

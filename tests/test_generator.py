@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from servicecheck import Service, Workspace, import_events
-from servicecheck.capability import capability, needs
-from servicecheck.examples.housing_repairs import generate
+from servicecheck.generators.housing_repairs import generate
+from servicecheck.measures.capability import capability, needs
 
 
 @pytest.fixture(scope="module")
 def repairs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Workspace, Service]:
-    from servicecheck.examples.load import load_repairs
+    from servicecheck.generators.load import load_repairs
 
     folder = tmp_path_factory.mktemp("repairs")
     ex = load_repairs(folder, events=30000, seed=7, csv=True)
@@ -65,7 +65,7 @@ def test_redesign_shows_as_a_shift(repairs: tuple[Path, Workspace, Service]) -> 
     before, after = cap.chart.limits
     assert before.centre > 4 * after.centre
     assert (after.upper or 0) < (before.upper or 0)
-    from servicecheck.capability import change_signal
+    from servicecheck.measures.capability import change_signal
 
     signal = change_signal(cap)
     assert signal is not None and signal.direction == -1

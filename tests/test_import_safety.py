@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from servicecheck import InputError, Service, Workspace, import_events
 from servicecheck.cli import app
 from servicecheck.demand import import_demands
-from servicecheck.pseudonym import citizen_ref
+from servicecheck.io.pseudonym import citizen_ref
 
 runner = CliRunner()
 EVENTS = "case_id,activity,timestamp\nA,Reported,2024-01-01 09:00\nA,Fixed,2024-01-03 10:00\n"

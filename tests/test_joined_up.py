@@ -15,9 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from servicecheck.cli import app
-from servicecheck.engine import Workspace
-from servicecheck.examples.benefits import GeneratedPair, load_pair
-from servicecheck.joined_up import (
+from servicecheck.engine.workspace import Workspace
+from servicecheck.generators.benefits import GeneratedPair, load_pair
+from servicecheck.io.pseudonym import citizen_ref, salt
+from servicecheck.measures.joined_up import (
     Window,
     cross_failure,
     cross_matrix,
@@ -26,7 +27,6 @@ from servicecheck.joined_up import (
     per_month,
     services_per_citizen,
 )
-from servicecheck.pseudonym import citizen_ref, salt
 
 WINDOW = Window(min_open_days=28)
 

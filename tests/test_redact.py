@@ -168,7 +168,7 @@ def test_the_service_file_leaves_names_alone_by_default(tmp_path: Path) -> None:
 
 def test_capture_masks_every_free_text_field(store_url: str,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from servicecheck.service import Service
+    from servicecheck.service.model import Service
     from servicecheck.store import open_store
     from servicecheck.store.capture import Capture, store_demand
 

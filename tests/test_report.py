@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from servicecheck.capability import capability, needs
 from servicecheck.cli import app
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
+from servicecheck.measures.capability import capability, needs
+from servicecheck.measures.summary import summarise
 from servicecheck.report import write_report
-from servicecheck.summary import summarise
 
 runner = CliRunner()
 SECTIONS = ["purpose", "demand", "capability", "flow", "targets", "economics",
@@ -99,7 +99,7 @@ def test_report_numbers_are_the_measures_numbers(demo_workspace: Path, tmp_path:
         s = summarise(ws, svc)
         cap = capability(ws, svc, need_table=needs(ws, svc))
     by_id = {sec.id: sec for sec in report.sections}
-    from servicecheck.capability import findings
+    from servicecheck.measures.capability import findings
 
     current = findings(cap)[0]
     done = cap.phase(-1)["end_to_end_days"]
@@ -188,7 +188,7 @@ REAL = [
 def test_report_reads_sensibly_on_real_logs(example: str, log: str, events: int,
                                             says: list[str], tmp_path: Path) -> None:
     from servicecheck import import_events
-    from servicecheck.service import Service
+    from servicecheck.service.model import Service
 
     from .conftest import DATA, ROOT
 

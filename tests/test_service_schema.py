@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from servicecheck.service import SERVICE_KEYS, Service
-from servicecheck.service_schema import key_reference
-from servicecheck.templates import service_template
+from servicecheck.service.model import SERVICE_KEYS, Service
+from servicecheck.service.schema import key_reference
+from servicecheck.service.template import service_template
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -20,7 +20,7 @@ DOCS = Path(__file__).parent.parent / "docs"
 def test_the_key_reference_is_made_from_the_schema() -> None:
     page = (DOCS / "reference" / "service-keys.md").read_text(encoding="utf-8")
     assert page == key_reference(), (
-        "regenerate it: python -m servicecheck.service_schema > docs/reference/service-keys.md")
+        "regenerate it: python -m servicecheck.service.schema > docs/reference/service-keys.md")
     # every key, and only those, has its row
     rows = re.findall(r"^\| `([a-z_.]+)` \|", page, re.M)
     assert rows == [f"{k}.{s}" if s else k for k, subs in SERVICE_KEYS.items()
@@ -80,7 +80,7 @@ RICH = {"name": "Repairs", "redesign_date": "2025-01-06", "timezone": "Europe/Be
 
 def test_the_workspace_keeps_every_key_of_the_service() -> None:
     """What a workspace stores of a service reads back as the same service."""
-    from servicecheck.engine import service_to_dict
+    from servicecheck.engine.workspace import service_to_dict
 
     svc = Service.from_dict(RICH)
     assert Service.from_dict(service_to_dict(svc)) == svc

@@ -35,7 +35,7 @@ def test_the_command_line_loads_no_heavy_library(code: str) -> None:
 def test_the_public_names_still_load_on_first_use() -> None:
     import servicecheck
 
-    assert servicecheck.read_log.__module__ == "servicecheck.eventlog"
+    assert servicecheck.read_log.__module__ == "servicecheck.io.eventlog"
     assert servicecheck.Workspace.__name__ == "Workspace"
     assert set(servicecheck.__all__) <= set(dir(servicecheck))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from servicecheck import InputError, Service, Workspace, import_events
 from servicecheck.cli import app
+from servicecheck.measures.targets import MECHANISMS, findings, target_view
 from servicecheck.narrative.words import Voice, say
-from servicecheck.targets import MECHANISMS, findings, target_view
 
 SERVICE = {
     "name": "repairs",
@@ -64,7 +64,7 @@ def test_one_need_by_hand(tmp_path: Path) -> None:
 
 
 def test_mechanisms_recover_the_ground_truth(tmp_path: Path) -> None:
-    from servicecheck.examples.load import load_repairs
+    from servicecheck.generators.load import load_repairs
 
     ex = load_repairs(tmp_path, events=30000, seed=8)
     v = target_view(ex.workspace, ex.service)
@@ -242,7 +242,7 @@ RP02_ORDERS = [
 
 
 def test_tsm_rp02_by_hand(tmp_path: Path) -> None:
-    from servicecheck.regulators import tsm_rp02
+    from servicecheck.measures.regulators import tsm_rp02
 
     ws, svc = _orders_workspace(tmp_path, RP02_SERVICE, RP02_ORDERS)
     got = tsm_rp02(target_view(ws, svc), svc)
@@ -298,7 +298,7 @@ AWAAB_WANT = [
 
 
 def test_awaabs_law_by_hand(tmp_path: Path) -> None:
-    from servicecheck.regulators import awaabs_law
+    from servicecheck.measures.regulators import awaabs_law
 
     rows = ["need_id,case_id,activity,timestamp,priority"]
     rows += [f"N{c},{c},{a},{ts},{p}" for c, p, a, ts in AWAAB_LOG]
@@ -349,7 +349,7 @@ SENSITIVITY = [
 
 
 def test_clock_sensitivity_by_hand(tmp_path: Path) -> None:
-    from servicecheck.clocks import clock_sensitivity
+    from servicecheck.measures.clocks import clock_sensitivity
 
     f = tmp_path / "log.csv"
     f.write_text(SENSITIVITY_LOG)
@@ -372,8 +372,8 @@ def test_clock_sensitivity_by_hand(tmp_path: Path) -> None:
 
 
 def test_clock_sensitivity_on_the_synthetic_service(tmp_path: Path) -> None:
-    from servicecheck.clocks import clock_sensitivity
-    from servicecheck.examples.load import load_repairs
+    from servicecheck.generators.load import load_repairs
+    from servicecheck.measures.clocks import clock_sensitivity
 
     ex = load_repairs(tmp_path, events=30000, seed=8)
     got = clock_sensitivity(ex.workspace, ex.service, pause=["No access"]).table
@@ -388,8 +388,8 @@ def test_clock_sensitivity_on_the_synthetic_service(tmp_path: Path) -> None:
 def test_tsm_rp02_recovers_the_generators_orders(tmp_path: Path) -> None:
     import dataclasses
 
-    from servicecheck.examples.load import load_repairs
-    from servicecheck.regulators import tsm_rp02
+    from servicecheck.generators.load import load_repairs
+    from servicecheck.measures.regulators import tsm_rp02
 
     ex = load_repairs(tmp_path, events=30000, seed=8)
     assert ex.service.targets is not None

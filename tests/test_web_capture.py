@@ -220,7 +220,7 @@ def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> 
 def test_purge_keeps_the_retention_period(store_url: str) -> None:
     import datetime as dt
 
-    from servicecheck.service import Service
+    from servicecheck.service.model import Service
     from servicecheck.store.capture import Capture, purge, store_demand
 
     store = open_store(store_url)

@@ -369,7 +369,7 @@ CELLS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A
     *[(c, "'" + c) for c in CELLS], ("plain words", "plain words"), ("", ""),
     ("a=b", "a=b"), (" =1", " =1"), (-5, -5), (1.5, 1.5), (None, None)])
 def test_neutralise(cell: Any, safe: Any) -> None:
-    from servicecheck.spreadsheets import neutralise
+    from servicecheck.io.spreadsheets import neutralise
 
     assert neutralise(cell) == safe
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from servicecheck.io.errors import InputError
 
 if TYPE_CHECKING:
-    from servicecheck.engine import Workspace
-    from servicecheck.eventlog import EventLog, import_events, read_log
-    from servicecheck.service import Service
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.io.eventlog import EventLog, import_events, read_log
+    from servicecheck.service.model import Service
 
 __version__ = "0.1.0"
 
@@ -30,9 +30,9 @@ __all__ = [
 # The engine pulls in Ibis, DuckDB, pandas and pyarrow (about a second): load each name on its
 # first use, so that `servicecheck --help` and anything importing one light subpackage start
 # at once (PEP 562).
-_LAZY = {"Workspace": "servicecheck.engine", "EventLog": "servicecheck.eventlog",
-         "import_events": "servicecheck.eventlog", "read_log": "servicecheck.eventlog",
-         "Service": "servicecheck.service"}
+_LAZY = {"Workspace": "servicecheck.engine.workspace", "EventLog": "servicecheck.io.eventlog",
+         "import_events": "servicecheck.io.eventlog", "read_log": "servicecheck.io.eventlog",
+         "Service": "servicecheck.service.model"}
 
 
 def __getattr__(name: str) -> Any:

@@ -51,11 +51,11 @@ ServiceFileOpt = Annotated[Path | None, typer.Option(
 def _analysis_workspace(workspace: Path | None, backend: str | None, table: str | None,
                         order_column: str | None, service_file: Path | None) -> Any:
     """The workspace to analyse: a DuckDB file, or a table read in place on PostgreSQL."""
-    from servicecheck.engine import Workspace
+    from servicecheck.engine.workspace import Workspace
 
     if backend:
-        from servicecheck.remote import RemoteWorkspace, connect
-        from servicecheck.service import Service
+        from servicecheck.engine.remote import RemoteWorkspace, connect
+        from servicecheck.service.model import Service
 
         if not table or not service_file:
             raise InputError("--backend needs the table and the service file", source="--backend",
@@ -126,7 +126,7 @@ def generate(
     csv: Annotated[bool, typer.Option(help="Also write CSV copies beside the Parquet.")] = True,
 ) -> None:
     """Write the synthetic housing-repairs service (events, demands, service file, truth)."""
-    from servicecheck.examples.housing_repairs import generate as gen
+    from servicecheck.generators.housing_repairs import generate as gen
 
     with _progress() as p:
         task = p.add_task("generating", total=events, unit="events")
@@ -145,7 +145,7 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented service file to edit."""
-    from servicecheck.templates import service_template
+    from servicecheck.service.template import service_template
 
     if path.exists() and not force:
         raise InputError("the file exists already", source=str(path),
@@ -182,9 +182,9 @@ def import_(
     replace: ReplaceOpt = False,
 ) -> None:
     """Import an event log into a workspace (one transaction: all rows or none)."""
-    from servicecheck.engine import Workspace
-    from servicecheck.eventlog import import_events
-    from servicecheck.service import Service
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.io.eventlog import import_events
+    from servicecheck.service.model import Service
 
     svc = Service.load(service) if service else None
     stamps = None
@@ -221,8 +221,8 @@ def import_demand(
 ) -> None:
     """Import demand (contacts in the citizen's words): all rows or none."""
     from servicecheck.demand.records import import_demands
-    from servicecheck.engine import Workspace
-    from servicecheck.service import Service
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.service.model import Service
 
     mapping: dict[str, str | None] = {}
     for item in map_ or []:
@@ -250,9 +250,9 @@ def import_demand(
 def summary(workspace: WorkspaceOpt,
             service: Annotated[str | None, typer.Option(help="Which service.")] = None) -> None:
     """Print what is in a workspace, in plain words."""
-    from servicecheck.engine import Workspace
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.summary import summarise
     from servicecheck.narrative.words import say_all, voice_for
-    from servicecheck.summary import summarise
 
     with Workspace(workspace, read_only=True) as ws:
         svc = ws.service(service)
@@ -279,8 +279,8 @@ def capability(
     service_file: ServiceFileOpt = None,
 ) -> None:
     """The predictable range of end-to-end time, and its signals, in words."""
-    from servicecheck.capability import by_period
-    from servicecheck.capability import capability as cap
+    from servicecheck.measures.capability import by_period
+    from servicecheck.measures.capability import capability as cap
     from servicecheck.spc import PRESETS
 
     if preset not in PRESETS:
@@ -292,7 +292,7 @@ def capability(
             workspace, backend, table, order_column, service_file) as ws:
         svc = ws.service(service)
         c = cap(ws, svc, preset=preset)
-    from servicecheck.capability import findings
+    from servicecheck.measures.capability import findings
     from servicecheck.narrative.words import say as word
     from servicecheck.narrative.words import voice_for
 
@@ -312,7 +312,7 @@ def capability(
         view = by_period(c, period, stat, preset=preset,
                          phases=svc.phase_dates or None)
         unit = {"D": "day", "W": "week", "M": "month"}[period]
-        from servicecheck.capability import period_findings
+        from servicecheck.measures.capability import period_findings
 
         for f in period_findings(view, c):
             say(word(f, voice))
@@ -458,7 +458,7 @@ def classify(
 ) -> None:
     """Classify demand: confirm labels in bulk, get suggestions that learn from them."""
     from servicecheck.demand import labels
-    from servicecheck.engine import Workspace
+    from servicecheck.engine.workspace import Workspace
 
     if accept_above is not None:
         labels.check_threshold(accept_above)
@@ -494,10 +494,10 @@ def targets(
     service_file: ServiceFileOpt = None,
 ) -> None:
     """What the target regime reports beside what citizens live through, and why they differ."""
-    from servicecheck.capability import capability, findings
+    from servicecheck.measures.capability import capability, findings
+    from servicecheck.measures.targets import findings as target_findings
+    from servicecheck.measures.targets import target_view
     from servicecheck.narrative.words import say_all, voice_for
-    from servicecheck.targets import findings as target_findings
-    from servicecheck.targets import target_view
 
     _check_period(period, "WM")
     with _analysis_workspace(workspace, backend, table, order_column, service_file) as ws:
@@ -527,7 +527,7 @@ def costs(
 ) -> None:
     """What meeting one need costs beside one transaction, what failure demand and waste cost,
     and what a redesign saves, with the assumptions used."""
-    from servicecheck.economics import costed, economics, findings
+    from servicecheck.measures.economics import costed, economics, findings
     from servicecheck.narrative.words import say_all, voice_for
 
     _check_period(period, "WM")
@@ -558,8 +558,14 @@ def joined_up(
 ) -> None:
     """Several services in one workspace: one citizen across them, and the failure demand one
     service causes in another."""
-    from servicecheck.engine import Workspace
-    from servicecheck.joined_up import Window, cross_matrix, findings, journey, service_names
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.joined_up import (
+        Window,
+        cross_matrix,
+        findings,
+        journey,
+        service_names,
+    )
     from servicecheck.narrative.words import Voice, say_all
 
     window = Window(within_days=within_days, min_open_days=min_open_days)

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from servicecheck.capability import capability, findings, needs
-from servicecheck.engine import Workspace
-from servicecheck.examples.load import load_repairs
+from servicecheck.engine.workspace import Workspace
+from servicecheck.generators.load import load_repairs
+from servicecheck.measures.capability import capability, findings, needs
+from servicecheck.measures.summary import summarise
 from servicecheck.narrative.words import say, voice_for
 from servicecheck.report import write_report
-from servicecheck.summary import summarise
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import altair as alt
 
 from servicecheck.charts import Figure, bar_axis, vega_figure
 from servicecheck.charts.xmr import xmr_figure
-from servicecheck.periods import period_chart
-from servicecheck.targets import TargetView
+from servicecheck.measures.periods import period_chart
+from servicecheck.measures.targets import TargetView
 
 
 def target_figures(view: TargetView) -> list[Figure]:

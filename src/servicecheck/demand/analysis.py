@@ -12,9 +12,10 @@ import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck import periods, spc
-from servicecheck._frames import to_frame
-from servicecheck._time import DAY_S, seconds_between
+from servicecheck import spc
+from servicecheck.engine.durations import DAY_S, seconds_between
+from servicecheck.engine.frames import to_frame
+from servicecheck.measures import periods
 
 # a share of fewer classified contacts than this is shown, marked, and never tested or led with
 MIN_CONTACTS = 30

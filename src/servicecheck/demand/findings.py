@@ -7,7 +7,6 @@ import math
 
 import pandas as pd
 
-from servicecheck.capability import change_times, needs
 from servicecheck.demand.analysis import (
     MIN_CONTACTS,
     failure_chart,
@@ -19,9 +18,10 @@ from servicecheck.demand.analysis import (
     predictability,
     predictable_value_demand,
 )
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.findings import Finding, Span, count, ratio, share
-from servicecheck.service import Service
+from servicecheck.measures.capability import change_times, needs
+from servicecheck.service.model import Service
 
 PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from servicecheck.demand.suggest import HEADS, Suggester
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.io.tables import read_table
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 
 def label_lists(ws: Workspace, service: Service) -> dict[str, list[str]]:

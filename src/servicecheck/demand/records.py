@@ -14,14 +14,14 @@ import duckdb
 import pyarrow as pa
 
 from servicecheck.demand.redact import MASKED_FIELDS, REFERENCE_FIELDS, redact_fields
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport, iso_sql, text_sql, timestamp_sql, two_forms
 from servicecheck.io.fingerprint import Fingerprinting
+from servicecheck.io.pseudonym import citizen_ref_sql
 from servicecheck.io.sql import check_format, ident, literal, literals, set_timezone
 from servicecheck.io.tables import import_allocator, read_table
-from servicecheck.pseudonym import citizen_ref_sql
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 DEMAND_ROLES: dict[str, tuple[str, ...]] = {
     "demand_id": ("demand_id", "id", "contact_id"),

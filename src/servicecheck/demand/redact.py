@@ -376,7 +376,7 @@ def redact_field(field: str, value: str | None, *, names: bool = False
     if field in REFERENCE_FIELDS and any(
             d.kind in ("email", "ni") or not value[d.start:d.end].isalnum()
             for d in find(value, names=names)):
-        from servicecheck.pseudonym import citizen_ref
+        from servicecheck.io.pseudonym import citizen_ref
 
         return citizen_ref(value), 1
     return value, 0

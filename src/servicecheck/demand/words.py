@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from servicecheck.demand.findings import findings
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.narrative.words import Voice, say_all
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 
 def demand_lines(workspace: Workspace, service: Service, freq: str = "W",

@@ -11,11 +11,11 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
-from servicecheck._frames import to_frame
-from servicecheck.capability import needs
-from servicecheck.engine import Reader
-from servicecheck.need_key import with_need
-from servicecheck.service import Service
+from servicecheck.engine.frames import to_frame
+from servicecheck.engine.workspace import Reader
+from servicecheck.measures.capability import needs
+from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 
 
 def clean_and_dirty(workspace: Reader, service: Service | None = None, *,

@@ -13,8 +13,8 @@ import ibis
 import ibis.expr.datatypes as dt
 from ibis.expr.types import Table
 
-from servicecheck._frames import to_frame
-from servicecheck._time import seconds_between
+from servicecheck.engine.durations import seconds_between
+from servicecheck.engine.frames import to_frame
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.findings import Finding, Span, count, ratio, seconds, share
 from servicecheck.flow.clean import clean_and_dirty
 from servicecheck.flow.dfg import directly_follows
@@ -14,7 +14,7 @@ from servicecheck.flow.handoffs import handoffs_per_case
 from servicecheck.flow.rework import rework, rework_per_case
 from servicecheck.flow.value import value_and_waste
 from servicecheck.flow.variants import variants
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 MIN_WAITS = 5  # a wait seen fewer times than this says more about chance than the flow
 
@@ -96,7 +96,7 @@ def condition_findings(workspace: Workspace, service: Service) -> list[Finding]:
     """The system conditions the team named and the waste steps they cause: how much of all
     the recorded work those steps are. ``detail`` holds, per step named, its events and the
     cases that repeat it (for the table beside the words)."""
-    from servicecheck._frames import to_frame
+    from servicecheck.engine.frames import to_frame
 
     ev = workspace.events(service.key)
     counts = to_frame(ev.activity.value_counts())

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import ibis
 from ibis.expr.types import Table
 
-from servicecheck._frames import to_frame
+from servicecheck.engine.frames import to_frame
 from servicecheck.flow.dfg import ordered
 
 if TYPE_CHECKING:

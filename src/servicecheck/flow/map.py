@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck._frames import to_frame
 from servicecheck.charts import Figure
 from servicecheck.charts.dot import Digraph
+from servicecheck.engine.frames import to_frame
 from servicecheck.flow.dfg import directly_follows, start_end_activities
 from servicecheck.flow.variants import covering, variants
 

@@ -9,9 +9,9 @@ import datetime as dt
 
 from ibis.expr.types import Table
 
-from servicecheck.engine import Reader
-from servicecheck.need_key import with_need
-from servicecheck.service import Service
+from servicecheck.engine.workspace import Reader
+from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 
 
 def where_case(events: Table, column: str, value: object) -> Table:

@@ -14,8 +14,8 @@ import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck._frames import to_frame
-from servicecheck._time import seconds_between
+from servicecheck.engine.durations import seconds_between
+from servicecheck.engine.frames import to_frame
 
 
 def value_and_waste(events: Table, value_steps: Sequence[str]) -> pd.DataFrame:

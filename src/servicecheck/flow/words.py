@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ibis.expr.types import Table
 
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.flow.findings import findings
 from servicecheck.narrative.words import Voice, say_all
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 
 def flow_lines(workspace: Workspace, service: Service, top: int = 5,

@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.pseudonym import citizen_ref_sql
 from servicecheck.io.sql import ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
-from servicecheck.pseudonym import citizen_ref_sql
 
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "case": ("case_id", "case:concept:name"),

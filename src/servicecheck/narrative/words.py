@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from servicecheck.findings import Finding, first
 from servicecheck.narrative import grammar as g
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from servicecheck import periods
-from servicecheck.capability import capability, needs
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.io.errors import InputError
+from servicecheck.measures import periods
+from servicecheck.measures.capability import capability, needs
 from servicecheck.narrative.words import headlines, voice_for
 from servicecheck.report.sections import (
     Section,
@@ -36,7 +36,7 @@ from servicecheck.report.sections import (
     system_conditions_section,
     targets_section,
 )
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 SECTION_NAMES = ("purpose", "demand", "capability", "flow", "targets versus purpose",
                  "economics of flow", "joined-up", "system conditions", "data quality")

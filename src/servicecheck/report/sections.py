@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from servicecheck._text import join_words
-from servicecheck.capability import Capability, by_period
 from servicecheck.charts import Figure
-from servicecheck.economics import Economics
-from servicecheck.engine import ImportRecord, Workspace
+from servicecheck.engine.workspace import ImportRecord, Workspace
 from servicecheck.findings import Finding
+from servicecheck.measures.capability import Capability, by_period
+from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.grammar import date, money
+from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,8 @@ def demand_section(ws: Workspace, svc: Service, freq: str = "W",
 
 # -- Capability ------------------------------------------------------------------------------
 def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Section:
-    from servicecheck.capability import findings, period_findings
     from servicecheck.charts.xmr import OpenNeeds, xmr_figure
+    from servicecheck.measures.capability import findings, period_findings
 
     found = findings(cap)
     voice = voice_for(svc, found)
@@ -187,9 +186,9 @@ def flow_section(ws: Workspace, svc: Service, voice: Voice | None = None,
 # -- Targets versus purpose ------------------------------------------------------------------
 def targets_section(ws: Workspace, svc: Service, cap: Capability,
                     voice: Voice | None = None) -> Section:
-    from servicecheck.capability import findings as capability_findings
     from servicecheck.charts.targets import target_figures
-    from servicecheck.targets import findings, target_view
+    from servicecheck.measures.capability import findings as capability_findings
+    from servicecheck.measures.targets import findings, target_view
 
     if svc.targets is None:
         return Section("targets", "Targets versus purpose", [
@@ -231,7 +230,7 @@ def economics_figures(e: Economics) -> list[Figure]:
 
 def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | None = None,
                       voice: Voice | None = None) -> Section:
-    from servicecheck.economics import costed, economics, findings
+    from servicecheck.measures.economics import costed, economics, findings
 
     voice = voice or Voice(tz=svc.timezone, currency=svc.costs.currency)
     if not costed(svc):
@@ -271,7 +270,7 @@ def joined_up_section(ws: Workspace) -> Section:
     """Across the services of the workspace: one citizen, and failure demand between them."""
     from servicecheck.charts.joined_up import services_map
     from servicecheck.flow.map import map_figure
-    from servicecheck.joined_up import Window, cross_matrix, findings
+    from servicecheck.measures.joined_up import Window, cross_matrix, findings
 
     window = Window(min_open_days=28)
     found = findings(ws, window)
@@ -326,8 +325,8 @@ def system_conditions_section(ws: Workspace, svc: Service) -> Section:
 def data_quality_section(ws: Workspace, svc: Service, cap: Capability,
                         voice: Voice | None = None,
                         capability_found: Sequence[Finding] | None = None) -> Section:
-    from servicecheck.capability import findings as capability_findings
-    from servicecheck.quality import import_findings, placeholder_findings
+    from servicecheck.measures.capability import findings as capability_findings
+    from servicecheck.measures.quality import import_findings, placeholder_findings
 
     voice = voice or Voice(tz=svc.timezone)
     found = [*import_findings(ws, svc), *placeholder_findings(ws, svc),

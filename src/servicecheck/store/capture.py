@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from servicecheck.demand.records import NATURES
 from servicecheck.demand.redact import redact_field
 from servicecheck.io.errors import InputError
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 from servicecheck.store.db import Store, now
 from servicecheck.store.schema import demands
 from servicecheck.store.text import character_problem, quoted

@@ -25,7 +25,7 @@ from fastapi.responses import (
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 from servicecheck.store import open_store
 from servicecheck.store.capture import demand_frame
 from servicecheck.web import api, pages
@@ -51,7 +51,7 @@ def _history(workspace: Path | None, service: Service) -> pd.DataFrame | None:
     """Confirmed demand from the workspace, to learn suggestions from at the start."""
     if workspace is None:
         return None
-    from servicecheck.engine import Workspace
+    from servicecheck.engine.workspace import Workspace
 
     with Workspace(workspace, read_only=True) as ws:
         if service.key not in ws.services():
@@ -68,7 +68,7 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
     if service is not None:
         return Service.load(service)
     if workspace is not None:
-        from servicecheck.engine import Workspace
+        from servicecheck.engine.workspace import Workspace
 
         with Workspace(workspace, read_only=True) as ws:
             return ws.service()

@@ -13,7 +13,7 @@ import jinja2
 from starlette.requests import Request
 
 from servicecheck.report.build import environment
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 from servicecheck.store import Store
 from servicecheck.web.suggestions import LiveSuggester
 

@@ -3,7 +3,7 @@ workspace file changes (opened read-only, one connection per build)."""
 
 from __future__ import annotations
 
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.report.sections import (
     Section,
@@ -22,7 +22,7 @@ def section(c: Context, name: str) -> Section:
     if key not in c.dashboards:
         with Workspace(c.workspace, read_only=True) as ws:
             svc = ws.service(c.service.key if c.service.key in ws.services() else None)
-            from servicecheck.capability import capability, needs
+            from servicecheck.measures.capability import capability, needs
 
             if name == "flow":
                 built = flow_section(ws, svc)

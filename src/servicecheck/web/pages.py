@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from servicecheck.io.errors import InputError
-from servicecheck.spreadsheets import safe_frame
+from servicecheck.io.spreadsheets import safe_frame
 from servicecheck.store import accounts
 from servicecheck.store.accounts import Session
 from servicecheck.store.capture import Capture, count, demand_frame, problems, store_demand
@@ -197,8 +197,8 @@ def dashboard(request: Request, name: str, s: Session = ANALYST) -> HTMLResponse
 # -- one citizen across services (admins only: it joins a person's whole record) ------------
 @router.get("/journey", response_class=HTMLResponse)
 def citizen_journey(request: Request, ref: str = "", s: Session = ADMIN) -> HTMLResponse:
-    from servicecheck.engine import Workspace
-    from servicecheck.joined_up import journey
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.joined_up import journey
 
     c = ctx(request)
     problem = character_problem(ref) or (

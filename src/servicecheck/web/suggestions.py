@@ -11,7 +11,7 @@ import pandas as pd
 
 from servicecheck.demand.labels import fit_suggester
 from servicecheck.demand.suggest import Suggester
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 MIN_LABELS = 10
 RELEARN_EVERY = 25  # new labelled captures before learning again

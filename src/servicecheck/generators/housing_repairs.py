@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from servicecheck.examples.verbatims import failure_verbatim, value_verbatim
+from servicecheck.generators.verbatims import failure_verbatim, value_verbatim
 
 DAY = 86400.0
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)

@@ -16,15 +16,15 @@ import numpy as np
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck import periods
-from servicecheck._frames import to_frame
-from servicecheck._time import DAY_S
-from servicecheck.capability import needs
-from servicecheck.engine import Reader
+from servicecheck.engine.durations import DAY_S
+from servicecheck.engine.frames import to_frame
+from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
-from servicecheck.need_key import with_need
-from servicecheck.service import Service
+from servicecheck.measures import periods
+from servicecheck.measures.capability import needs
+from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
 
 # what can separate the two clocks for one need (narrative/words.py says each in words)

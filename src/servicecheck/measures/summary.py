@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from servicecheck.capability import needs
-from servicecheck.engine import Reader
+from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, seconds, share
-from servicecheck.service import Service
+from servicecheck.measures.capability import needs
+from servicecheck.service.model import Service
 
 
 @dataclass(frozen=True)

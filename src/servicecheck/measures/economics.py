@@ -17,14 +17,15 @@ import numpy as np
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck import periods, spc
-from servicecheck._frames import to_frame
-from servicecheck.capability import change_times, need_expr, needs, phase_of
+from servicecheck import spc
 from servicecheck.demand.analysis import linked_to_needs
-from servicecheck.engine import Reader
+from servicecheck.engine.frames import to_frame
+from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, money, ratio, share
-from servicecheck.need_key import with_need
-from servicecheck.service import Service
+from servicecheck.measures import periods
+from servicecheck.measures.capability import change_times, need_expr, needs, phase_of
+from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 
 DEFAULT_CONTACT_MINUTES = 6.0
 DEFAULT_COST_PER_MINUTE = 0.50  # about £30 an hour with overheads: a stated guess
@@ -241,7 +242,7 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
     transactions = pd.DataFrame(rows, columns=["transaction", "count", "unit_cost"])
 
     need_p = periods.resample(done.set_index("met_at")["total"], freq, svc.timezone).mean()
-    # periods in the service's zone are cut in pandas (servicecheck.periods): each contact's
+    # periods in the service's zone are cut in pandas (measures.periods): each contact's
     # time and cost come over for it
     costs = to_frame(dem.select("received_at", "cost")).set_index("received_at")["cost"]
     contact_p = periods.resample(costs, freq, svc.timezone).mean()

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from servicecheck._frames import to_frame
-from servicecheck._time import DAY_S
-from servicecheck.capability import needs
-from servicecheck.engine import Reader
+from servicecheck.engine.durations import DAY_S
+from servicecheck.engine.frames import to_frame
+from servicecheck.engine.workspace import Reader
 from servicecheck.io.errors import InputError
-from servicecheck.need_key import with_need
-from servicecheck.service import Service
-from servicecheck.targets import _regime_orders
+from servicecheck.measures.capability import needs
+from servicecheck.measures.targets import _regime_orders
+from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
 
 FIRST_CONTACT = "first contact"  # a start choice that is the need's first contact

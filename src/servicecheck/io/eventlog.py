@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from ibis.expr.types import Table
 
-from servicecheck._frames import to_frame
-from servicecheck.engine import Workspace
+from servicecheck.engine.frames import to_frame
+from servicecheck.engine.workspace import Workspace
 from servicecheck.io.events import (
     ImportReport,
     canonical_events,
@@ -21,7 +21,7 @@ from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.sql import check_format, check_timezone
 from servicecheck.io.tables import import_allocator, read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -1,7 +1,7 @@
 """The service file's schema: the one definition of every key, its type, range and default.
 
 Validation (``Service.load``), the documentation's key reference
-(docs/reference/service-keys.md, made by ``python -m servicecheck.service_schema``) and the
+(docs/reference/service-keys.md, made by ``python -m servicecheck.service.schema``) and the
 test of ``servicecheck init``'s template all read these models. A mistake is one sentence
 naming the file, the key, the value found and what to write instead.
 """
@@ -20,8 +20,8 @@ from pydantic.fields import FieldInfo
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.sql import check_format, check_timezone
-from servicecheck.regulators import AWAAB_STEP_NAMES
-from servicecheck.regulators import PRESETS as REGULATOR_PRESETS
+from servicecheck.measures.regulators import AWAAB_STEP_NAMES
+from servicecheck.measures.regulators import PRESETS as REGULATOR_PRESETS
 from servicecheck.workdays import CALENDARS
 
 DEFAULT_FAILURE_KINDS = (
@@ -437,8 +437,8 @@ def _type_word(f: FieldInfo, metadata: list[Any]) -> str:
 def key_reference() -> str:
     """docs/reference/service-keys.md: every key with its type, range and default."""
     lines = ["# Service-file keys", "",
-             "Made from the schema in `servicecheck/service_schema.py` "
-             "(`python -m servicecheck.service_schema > docs/reference/service-keys.md`); a "
+             "Made from the schema in `servicecheck/service/schema.py` "
+             "(`python -m servicecheck.service.schema > docs/reference/service-keys.md`); a "
              "test checks this page is current. What each key means is in "
              "[Writing a service file](../service-file.md).", "",
              "| key | type | allowed | default | example |", "| --- | --- | --- | --- | --- |"]

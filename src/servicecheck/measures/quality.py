@@ -8,9 +8,9 @@ import json
 
 import ibis
 
-from servicecheck.engine import Workspace
+from servicecheck.engine.workspace import Workspace
 from servicecheck.findings import Finding, count
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 # what systems write for "none": missing, never a team, a resource or an activity
 PLACEHOLDERS = ("empty", "n/a", "na", "none", "null", "nil", "-", "--", "?", "unknown",

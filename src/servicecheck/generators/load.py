@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from servicecheck.demand.records import DemandImport, import_demands
-from servicecheck.engine import Workspace
-from servicecheck.eventlog import import_events
-from servicecheck.examples.housing_repairs import Generated, generate
+from servicecheck.engine.workspace import Workspace
+from servicecheck.generators.housing_repairs import Generated, generate
+from servicecheck.io.eventlog import import_events
 from servicecheck.io.events import ImportReport
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 
 @dataclass(frozen=True)

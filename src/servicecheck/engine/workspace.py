@@ -4,7 +4,7 @@
 a service as Ibis tables, the service definition, the services held, and the time zone the
 engine hands times back in. Measures are Ibis expressions over a Reader, so the same code runs
 on the DuckDB ``Workspace`` (a file or memory) and on PostgreSQL or Spark read in place
-(``servicecheck.remote.RemoteWorkspace``).
+(``servicecheck.engine.remote.RemoteWorkspace``).
 
 The DuckDB ``Workspace`` is also the writer: imports, labels and capture go through its
 ``raw`` connection, one transaction each (every row of a file lands or none does). No measure
@@ -30,7 +30,7 @@ from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
 from servicecheck.io.sql import ident
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as DuckDBBackend

@@ -20,9 +20,9 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 from ibis.expr.types import Table
 
-from servicecheck.engine import ANALYSIS_TIMEZONE, ImportRecord
+from servicecheck.engine.workspace import ANALYSIS_TIMEZONE, ImportRecord
 from servicecheck.io.errors import InputError
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 CANONICAL = ("case_id", "activity", "timestamp", "start_timestamp", "team", "resource",
              "citizen_ref", "need_id")
@@ -108,7 +108,7 @@ DEMAND_SCHEMA = ibis.schema({
 
 
 class RemoteWorkspace:
-    """A Reader (see ``servicecheck.engine``) over tables on another backend, read in place:
+    """A Reader (``engine.workspace``) over tables on another backend, read in place:
     one service's events (and demands) per table, and more services added with ``add``.
     Read-only: imports, labels and the web app's capture write to a DuckDB workspace."""
 

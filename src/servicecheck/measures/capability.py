@@ -14,13 +14,14 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from servicecheck import periods, spc
-from servicecheck._frames import in_utc
-from servicecheck._time import DAY_S, seconds_between
-from servicecheck.engine import Reader
+from servicecheck import spc
+from servicecheck.engine.durations import DAY_S, seconds_between
+from servicecheck.engine.frames import in_utc
+from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds
-from servicecheck.need_key import with_need
-from servicecheck.service import Service
+from servicecheck.measures import periods
+from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 
 NEED_COLUMNS = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end_days",
                 "open", "age_days", "idle_days", "cases", "visits", "contacts",

@@ -35,9 +35,9 @@ import pandas as pd
 from servicecheck.workdays import between_many
 
 if TYPE_CHECKING:
-    from servicecheck.engine import Workspace
-    from servicecheck.service import Service
-    from servicecheck.targets import TargetView
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.targets import TargetView
+    from servicecheck.service.model import Service
 
 PRESETS = ("tsm-rp02", "awaabs-law")
 # Awaab's Law: (step, the step its clock runs from, timescale, the hazards it applies to)
@@ -114,9 +114,9 @@ def awaabs_law(workspace: Workspace, service: Service) -> pd.DataFrame:
     ``elapsed`` (hours for a 24-hour step, working days for a working-day one, calendar
     days for weeks), ``within`` (done within the timescale; empty while not done),
     ``overdue`` (not done and past its timescale when the data end)."""
-    from servicecheck._frames import to_frame
-    from servicecheck.need_key import with_need
-    from servicecheck.service import parse_duration_days, working_days
+    from servicecheck.engine.frames import to_frame
+    from servicecheck.service.model import parse_duration_days, working_days
+    from servicecheck.service.need_key import with_need
 
     t = service.targets
     if t is None or not t.start:

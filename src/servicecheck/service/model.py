@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from servicecheck.io.errors import InputError
-from servicecheck.service_schema import (
+from servicecheck.service.schema import (
     DEFAULT_CHANNELS,
     DEFAULT_FAILURE_KINDS,
     CostKeys,
@@ -74,7 +74,7 @@ class TargetRegime:
     default_working_days: int | None = None
     calendar: str = "england-and-wales"
     closures: tuple[str, ...] = ()
-    preset: str | None = None  # a regulator's figure to compute (servicecheck.regulators)
+    preset: str | None = None  # a regulator's figure to compute (servicecheck.measures.regulators)
     emergency: tuple[str, ...] = ()  # the priorities the landlord counts as emergencies
     steps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a preset's step marks
 

@@ -207,9 +207,9 @@ def load_pair(out: str | Path, workspace: object, *, citizens: int = 2000, seed:
     """Generate both services and import them into ``workspace`` (customer numbers become
     pseudonymous references on the way in)."""
     from servicecheck.demand.records import import_demands
-    from servicecheck.engine import Workspace
-    from servicecheck.eventlog import import_events
-    from servicecheck.service import Service
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.io.eventlog import import_events
+    from servicecheck.service.model import Service
 
     assert isinstance(workspace, Workspace)
     g = generate_pair(out, citizens=citizens, seed=seed)

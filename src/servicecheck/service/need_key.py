@@ -11,7 +11,7 @@ import ibis
 from ibis.expr.types import Table
 
 from servicecheck.io.errors import InputError
-from servicecheck.service import Service
+from servicecheck.service.model import Service
 
 DAY_S = 86400.0
 
