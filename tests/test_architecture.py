@@ -14,8 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "servicecheck"
 
 # Each layer by module-name prefix (a prefix matches the module and everything under it).
 VIEWS = ("servicecheck.charts", "servicecheck.report", "servicecheck.web",
-         "servicecheck.cli", "servicecheck._cli_docs")
-CLI = ("servicecheck.cli", "servicecheck._cli_docs")
+         "servicecheck.cli")
+CLI = ("servicecheck.cli",)
 MEASURES = ("servicecheck.measures", "servicecheck.service.need_key", "servicecheck.workdays",
             "servicecheck.findings", "servicecheck.flow", "servicecheck.demand.analysis",
             "servicecheck.demand.findings", "servicecheck.demand.words", "servicecheck.spc")
@@ -110,3 +110,26 @@ def test_no_measure_touches_the_raw_connection() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Attribute) and node.attr == "raw")
     assert touching == []
+
+
+# A module past about 500 lines is a room that wants splitting. Each known exception is a
+# debt being paid, with why it is still here; the test fails once it is under the limit.
+MAX_LINES = 500
+LONG = {
+    "servicecheck.narrative.words": "being split into the words of each Check question",
+}
+
+
+def lines_of(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_no_module_is_over_500_lines() -> None:
+    long = {name: lines_of(path) for name, path in MODULES.items()
+            if lines_of(path) > MAX_LINES}
+    assert sorted(long.keys() - LONG) == [], long
+
+
+def test_long_modules_listed_are_still_long() -> None:
+    """A module split is struck off the list."""
+    assert [name for name in LONG if lines_of(MODULES[name]) <= MAX_LINES] == []

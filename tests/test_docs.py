@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from servicecheck._cli_docs import cli_reference
+from servicecheck.cli.docs import cli_reference
 from servicecheck.service.model import SERVICE_KEYS, Service
 
 from .conftest import ROOT, SHARED
@@ -31,7 +31,7 @@ def blocks(page: Path, language: str) -> list[str]:
 def test_the_cli_reference_is_the_cli() -> None:
     page = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
     assert page == cli_reference(), \
-        "regenerate it: python -m servicecheck._cli_docs > docs/reference/cli.md"
+        "regenerate it: python -m servicecheck.cli.docs > docs/reference/cli.md"
 
 
 def test_every_command_and_option_is_in_the_reference() -> None:

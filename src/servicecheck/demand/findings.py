@@ -18,7 +18,7 @@ from servicecheck.demand.analysis import (
     predictability,
     predictable_value_demand,
 )
-from servicecheck.engine.workspace import Workspace
+from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, ratio, share
 from servicecheck.measures.capability import change_times, needs
 from servicecheck.service.model import Service
@@ -39,7 +39,7 @@ def _share(d: pd.DataFrame, span: Span | None, headline: int = 0) -> Finding | N
                    flags=frozenset({"few"} if few else set()))
 
 
-def findings(workspace: Workspace, service: Service, freq: str = "W",
+def findings(workspace: Reader, service: Service, freq: str = "W",
              need_table: pd.DataFrame | None = None) -> list[Finding]:
     dem = workspace.demands(service.key)
     d = dem.select("received_at", "case_id", "citizen_ref", "nature").to_pandas()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from servicecheck.demand.findings import findings
-from servicecheck.engine.workspace import Workspace
+from servicecheck.engine.workspace import Reader
 from servicecheck.narrative.words import Voice, say_all
 from servicecheck.service.model import Service
 
 
-def demand_lines(workspace: Workspace, service: Service, freq: str = "W",
+def demand_lines(workspace: Reader, service: Service, freq: str = "W",
                  need_table: pd.DataFrame | None = None, voice: Voice | None = None
                  ) -> list[str]:
     return say_all(findings(workspace, service, freq, need_table),

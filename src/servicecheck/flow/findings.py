@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck.engine.workspace import Workspace
+from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, ratio, seconds, share
 from servicecheck.flow.clean import clean_and_dirty
 from servicecheck.flow.dfg import directly_follows
@@ -19,7 +19,7 @@ from servicecheck.service.model import Service
 MIN_WAITS = 5  # a wait seen fewer times than this says more about chance than the flow
 
 
-def findings(workspace: Workspace, service: Service, top: int = 5,
+def findings(workspace: Reader, service: Service, top: int = 5,
              events: Table | None = None, need_table: pd.DataFrame | None = None
              ) -> list[Finding]:
     """What the flow shows; ``events`` may be a slice of the service's events (clean and dirty
@@ -92,7 +92,7 @@ def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
                     headline=60, chart="flow-map")]
 
 
-def condition_findings(workspace: Workspace, service: Service) -> list[Finding]:
+def condition_findings(workspace: Reader, service: Service) -> list[Finding]:
     """The system conditions the team named and the waste steps they cause: how much of all
     the recorded work those steps are. ``detail`` holds, per step named, its events and the
     cases that repeat it (for the table beside the words)."""

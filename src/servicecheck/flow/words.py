@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ibis.expr.types import Table
 
-from servicecheck.engine.workspace import Workspace
+from servicecheck.engine.workspace import Reader
 from servicecheck.flow.findings import findings
 from servicecheck.narrative.words import Voice, say_all
 from servicecheck.service.model import Service
 
 
-def flow_lines(workspace: Workspace, service: Service, top: int = 5,
+def flow_lines(workspace: Reader, service: Service, top: int = 5,
                events: Table | None = None, voice: Voice | None = None) -> list[str]:
     """What the flow shows, in sentences; ``events`` may be a slice of the service's events."""
     return say_all(findings(workspace, service, top, events),

@@ -8,7 +8,7 @@ import json
 
 import ibis
 
-from servicecheck.engine.workspace import Workspace
+from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, count
 from servicecheck.service.model import Service
 
@@ -18,7 +18,7 @@ PLACEHOLDERS = ("empty", "n/a", "na", "none", "null", "nil", "-", "--", "?", "un
 COUNTED_COLUMNS = ("activity", "team", "resource")
 
 
-def import_findings(ws: Workspace, svc: Service) -> list[Finding]:
+def import_findings(ws: Reader, svc: Service) -> list[Finding]:
     log = [r for r in ws.import_log() if r["service"] == svc.key]
     read = sum(int(r["rows_read"]) for r in log)
     kept = sum(int(r["rows_kept"]) for r in log)
@@ -33,7 +33,7 @@ def import_findings(ws: Workspace, svc: Service) -> list[Finding]:
                     names=tuple(reasons))]
 
 
-def placeholder_findings(ws: Workspace, svc: Service) -> list[Finding]:
+def placeholder_findings(ws: Reader, svc: Service) -> list[Finding]:
     """One finding per column that holds placeholder values, naming the values found."""
     ev = ws.events(svc.key)
     out: list[Finding] = []

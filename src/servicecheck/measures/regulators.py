@@ -35,7 +35,7 @@ import pandas as pd
 from servicecheck.workdays import between_many
 
 if TYPE_CHECKING:
-    from servicecheck.engine.workspace import Workspace
+    from servicecheck.engine.workspace import Reader
     from servicecheck.measures.targets import TargetView
     from servicecheck.service.model import Service
 
@@ -105,7 +105,7 @@ def tsm_rp02(view: TargetView, service: Service) -> pd.DataFrame:
                                        "no_timescale", "needs_met", "median_days", "partial"])
 
 
-def awaabs_law(workspace: Workspace, service: Service) -> pd.DataFrame:
+def awaabs_law(workspace: Reader, service: Service) -> pd.DataFrame:
     """Each Awaab's Law step per hazard case, judged against its timescale.
 
     One row per case and step that applies to its hazard: ``case_id``, ``need_id``,

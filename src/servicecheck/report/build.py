@@ -19,7 +19,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from servicecheck.engine.workspace import Workspace
+from servicecheck.engine.workspace import Reader, Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.capability import capability, needs
@@ -55,7 +55,7 @@ class Report:
         return self.path.stat().st_size
 
 
-def build_sections(ws: Workspace, svc: Service,
+def build_sections(ws: Reader, svc: Service,
                    progress: Callable[[str], None] | None = None,
                    need_table: pd.DataFrame | None = None) -> list[Section]:
     """Every section, in reading order; ``progress`` hears each section's name as it starts.
@@ -122,7 +122,7 @@ def render(sections: list[Section], svc: Service, *, source: str, period: str) -
         made=f"{dt.datetime.now(dt.UTC):%d %b %Y %H:%M} UTC")
 
 
-def _period(ws: Workspace, svc: Service) -> str:
+def _period(ws: Reader, svc: Service) -> str:
     ev = ws.events(svc.key)
     row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
     if row["first"] is None or str(row["first"]) == "NaT":
@@ -131,7 +131,7 @@ def _period(ws: Workspace, svc: Service) -> str:
     return f"{first:%d %b %Y} to {last:%d %b %Y}"
 
 
-def write_report(workspace: Workspace | str | Path, out: str | Path, *,
+def write_report(workspace: Reader | str | Path, out: str | Path, *,
                  service: str | None = None, assets: str | Path | None = None,
                  pdf: bool = False, progress: Callable[[str], None] | None = None,
                  need_table: pd.DataFrame | None = None) -> Report:
@@ -141,18 +141,19 @@ def write_report(workspace: Workspace | str | Path, out: str | Path, *,
     the report to ``out`` with a ``.pdf`` suffix through headless Chromium.
     """
     out = Path(out)
+    ws: Reader
     if isinstance(workspace, str | Path):
-        ws, owned = Workspace(workspace, read_only=True), True
+        ws = opened = Workspace(workspace, read_only=True)
     else:  # any Reader: a DuckDB workspace, or tables read in place
-        ws, owned = workspace, False
+        ws, opened = workspace, None
     try:
         svc = ws.service(service)
         sections = build_sections(ws, svc, progress, need_table)
         page = render(sections, svc, source=ws.source,
                       period=_period(ws, svc))
     finally:
-        if owned:
-            ws.close()
+        if opened is not None:
+            opened.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     written = ([f.write(Path(assets)) for s in sections for f in s.figures]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from servicecheck.charts import Figure
-from servicecheck.engine.workspace import ImportRecord, Workspace
+from servicecheck.engine.workspace import ImportRecord, Reader
 from servicecheck.findings import Finding
 from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
@@ -73,7 +73,7 @@ def purpose_section(svc: Service) -> Section:
 
 
 # -- Demand ----------------------------------------------------------------------------------
-def demand_section(ws: Workspace, svc: Service, freq: str = "W",
+def demand_section(ws: Reader, svc: Service, freq: str = "W",
                    need_table: pd.DataFrame | None = None, voice: Voice | None = None
                    ) -> Section:
     from servicecheck.charts.demand import pareto_figure
@@ -151,7 +151,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
 
 
 # -- Flow ------------------------------------------------------------------------------------
-def flow_section(ws: Workspace, svc: Service, voice: Voice | None = None,
+def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                  need_table: pd.DataFrame | None = None) -> Section:
     from servicecheck.flow.findings import findings
     from servicecheck.flow.map import flow_map, map_figure
@@ -184,7 +184,7 @@ def flow_section(ws: Workspace, svc: Service, voice: Voice | None = None,
 
 
 # -- Targets versus purpose ------------------------------------------------------------------
-def targets_section(ws: Workspace, svc: Service, cap: Capability,
+def targets_section(ws: Reader, svc: Service, cap: Capability,
                     voice: Voice | None = None) -> Section:
     from servicecheck.charts.targets import target_figures
     from servicecheck.measures.capability import findings as capability_findings
@@ -228,7 +228,7 @@ def economics_figures(e: Economics) -> list[Figure]:
     return figures
 
 
-def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | None = None,
+def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
                       voice: Voice | None = None) -> Section:
     from servicecheck.measures.economics import costed, economics, findings
 
@@ -266,7 +266,7 @@ def economics_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | No
 
 
 # -- Joined-up --------------------------------------------------------------------------------
-def joined_up_section(ws: Workspace) -> Section:
+def joined_up_section(ws: Reader) -> Section:
     """Across the services of the workspace: one citizen, and failure demand between them."""
     from servicecheck.charts.joined_up import services_map
     from servicecheck.flow.map import map_figure
@@ -291,7 +291,7 @@ def joined_up_section(ws: Workspace) -> Section:
 
 
 # -- System conditions -----------------------------------------------------------------------
-def system_conditions_section(ws: Workspace, svc: Service) -> Section:
+def system_conditions_section(ws: Reader, svc: Service) -> Section:
     from servicecheck.flow.findings import condition_findings
 
     if not svc.system_conditions:
@@ -322,7 +322,7 @@ def system_conditions_section(ws: Workspace, svc: Service) -> Section:
 
 
 # -- Data quality ----------------------------------------------------------------------------
-def data_quality_section(ws: Workspace, svc: Service, cap: Capability,
+def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                         voice: Voice | None = None,
                         capability_found: Sequence[Finding] | None = None) -> Section:
     from servicecheck.measures.capability import findings as capability_findings

@@ -1,7 +1,7 @@
 """The CLI reference page, made from the CLI itself (docs/reference/cli.md). A test compares
 the page with this, so a command or option cannot go undocumented.
 
-    python -m servicecheck._cli_docs > docs/reference/cli.md
+    python -m servicecheck.cli.docs > docs/reference/cli.md
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _command(name: str, cmd: Any, level: int = 2) -> list[str]:
 def cli_reference() -> str:
     group: Any = typer.main.get_command(app)
     lines = ["# Command-line reference", "",
-             "Generated from the command line itself (`python -m servicecheck._cli_docs`); "
+             "Generated from the command line itself (`python -m servicecheck.cli.docs`); "
              "a test keeps it equal. Every command prints plain sentences; bad input stops "
              "with one sentence naming the file, row and column, and exit status 2.", ""]
     for name in sorted(group.commands):

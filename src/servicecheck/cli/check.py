@@ -1,0 +1,257 @@
+"""The Check's questions on the command line: what is in a workspace, capability, flow, the
+target regime beside the citizen's clock, costs, and several services joined up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from servicecheck.cli.common import (
+    ChartsOpt,
+    ServiceOpt,
+    Source,
+    WorkspaceOpt,
+    check_period,
+    key_value,
+    reads_in_place,
+    say,
+    working,
+)
+from servicecheck.io.errors import InputError
+
+
+def summary(workspace: WorkspaceOpt, service: ServiceOpt = None) -> None:
+    """Print what is in a workspace, in plain words."""
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.summary import summarise
+    from servicecheck.narrative.words import say_all, voice_for
+
+    with Workspace(workspace, read_only=True) as ws:
+        svc = ws.service(service)
+        s = summarise(ws, svc)
+    found = s.findings()
+    for line in say_all(found, voice_for(svc, found)):
+        say(line)
+
+
+@reads_in_place
+def capability(
+    source: Source,
+    service: ServiceOpt = None,
+    preset: Annotated[str, typer.Option(help="Rule set: ptd, mdc2023, anhoej, wheeler.")]
+    = "ptd",
+    out: ChartsOpt = None,
+    period: Annotated[str | None, typer.Option(
+        help="Also chart completed needs per period: D, W or M.")] = None,
+    stat: Annotated[str, typer.Option(help="Per period: median or mean days.")] = "median",
+) -> None:
+    """The predictable range of end-to-end time, and its signals, in words."""
+    from servicecheck.measures.capability import by_period, findings, period_findings
+    from servicecheck.measures.capability import capability as cap
+    from servicecheck.measures.periods import kind
+    from servicecheck.narrative.words import say as word
+    from servicecheck.narrative.words import voice_for
+    from servicecheck.spc import PRESETS
+
+    if preset not in PRESETS:
+        raise InputError(f"'{preset}' is not a rule set", source="--preset",
+                         fix=f"use one of: {', '.join(PRESETS)}")
+    if period:
+        check_period(period, "DWM")
+    with working("measuring end-to-end time"), source.open() as ws:
+        svc = ws.service(service)
+        c = cap(ws, svc, preset=preset)
+    found = findings(c)
+    voice = voice_for(svc, found)
+    for f in found:
+        say(word(f, voice))
+    if out:
+        from servicecheck.charts.xmr import write_chart
+
+        units = f"{voice.unit.name}s"
+        path = write_chart(c.chart.scaled(86400.0 / voice.unit.seconds), out / "capability",
+                           title=f"End-to-end {units} per need",
+                           y_title=f"{units} from first contact")
+        say(f"Chart written to {path}")
+    if period:
+        view = by_period(c, period, stat, preset=preset, phases=svc.phase_dates or None)
+        for f in period_findings(view, c):
+            say(word(f, voice))
+        if out:
+            from servicecheck.charts.xmr import write_chart
+
+            unit = kind(period).unit
+            write_chart(view.days, out / f"capability-{unit}", x_title=unit,
+                        title=f"{stat.capitalize()} end-to-end days per {unit}",
+                        y_title="days from first contact")
+            write_chart(view.counts, out / f"completed-per-{unit}", x_title=unit,
+                        title=f"Needs completed per {unit}", y_title="needs")
+
+
+@reads_in_place
+def flow(
+    source: Source,
+    service: ServiceOpt = None,
+    top: Annotated[int, typer.Option(help="How many rows of each table.")] = 5,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder to write the flow map to (map.dot and a self-contained map.html).")]
+    = None,
+    overlay: Annotated[str, typer.Option(help="Label arrows with: frequency or time.")]
+    = "frequency",
+    coverage: Annotated[float, typer.Option(
+        help="Keep the paths of the commonest variants covering this share of cases.")] = 1.0,
+    steps: Annotated[int, typer.Option(
+        help="Draw at most this many steps on the map, and twice as many arrows.")] = 30,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Draw every step and arrow on the map (on hundreds of steps, laying "
+        "it out takes minutes).")] = False,
+    where: Annotated[str | None, typer.Option(
+        help="Only cases with COLUMN=VALUE on an event, e.g. --where priority=P1.")] = None,
+    demand_type: Annotated[str | None, typer.Option(
+        help="Only needs whose first contact was of this demand type.")] = None,
+) -> None:
+    """The longest waits, repeated steps, hand-offs, value and waste, clean and dirty work."""
+    from servicecheck.flow.map import flow_map, write_map_html
+    from servicecheck.flow.slicing import for_demand_type, where_case
+    from servicecheck.flow.words import flow_lines
+
+    if overlay not in ("frequency", "time"):
+        raise InputError(f"'{overlay}' is not an overlay", source="--overlay",
+                         fix="use frequency or time")
+    if steps < 1:
+        raise InputError(f"{steps} is not a number of steps to draw", source="--steps",
+                         fix="give 1 or more, or --all to draw every step")
+    if not 0 < coverage <= 1:
+        raise InputError(f"{coverage} is not a share of cases", source="--coverage",
+                         fix="give a number above 0 and at most 1, e.g. 0.8")
+    with source.open() as ws:
+        svc = ws.service(service)
+        events = None
+        if where:
+            column, value = key_value(where, option="--where", form="COLUMN=VALUE",
+                                      example="--where priority=P1")
+            try:
+                events = where_case(ws.events(svc.key), column, value)
+            except KeyError as exc:
+                raise InputError(str(exc.args[0]), source="--where",
+                                 fix="name a column of the event log") from None
+        if demand_type:
+            events = for_demand_type(ws, svc, demand_type)
+        with working("reading the flow"):
+            lines = flow_lines(ws, svc, top=top, events=events)
+        for line in lines:
+            say(line)
+        if out:
+            with working("drawing the flow map"):
+                drawn = flow_map(events if events is not None else ws.events(svc.key),
+                                 value_steps=svc.value_steps, overlay=overlay,
+                                 coverage=coverage, title=f"{svc.name}: the flow of the work",
+                                 max_steps=None if all_ else steps,
+                                 max_arrows=None if all_ else 2 * steps)
+                out.mkdir(parents=True, exist_ok=True)
+                (out / "map.dot").write_text(drawn.dot, encoding="utf-8")
+                page = write_map_html(drawn.dot, out / "map.html",
+                                      title=f"{svc.name}: flow map")
+            say(f"Flow map written to {page}")
+            if drawn.simplified:
+                say(f"{drawn.note()} --all draws them all; --steps N draws the N commonest.")
+
+
+@reads_in_place
+def targets(
+    source: Source,
+    service: ServiceOpt = None,
+    period: Annotated[str, typer.Option(help="Period for the comparison: W or M.")] = "M",
+    out: ChartsOpt = None,
+) -> None:
+    """What the target regime reports beside what citizens live through, and why they differ."""
+    from servicecheck.measures.capability import capability, findings
+    from servicecheck.measures.targets import findings as target_findings
+    from servicecheck.measures.targets import target_view
+    from servicecheck.narrative.words import say_all, voice_for
+
+    check_period(period, "WM")
+    with source.open() as ws:
+        svc = ws.service(service)
+        view = target_view(ws, svc, freq=period)
+        cap = capability(ws, svc)
+    for line in say_all(target_findings(view, cap.changes), voice_for(svc, findings(cap))):
+        say(line)
+    if out:
+        from servicecheck.charts.targets import write_target_charts
+
+        for path in write_target_charts(view, out):
+            say(f"Chart written to {path}")
+
+
+@reads_in_place
+def costs(
+    source: Source,
+    service: ServiceOpt = None,
+    period: Annotated[str, typer.Option(help="Period for the charts: W or M.")] = "M",
+    out: ChartsOpt = None,
+) -> None:
+    """What meeting one need costs beside one transaction, what failure demand and waste cost,
+    and what a redesign saves, with the assumptions used."""
+    from servicecheck.measures.economics import costed, economics, findings
+    from servicecheck.narrative.words import say_all, voice_for
+
+    check_period(period, "WM")
+    with source.open() as ws:
+        svc = ws.service(service)
+        e = economics(ws, svc, freq=period) if costed(svc) else None
+    for line in say_all(findings(e, svc), voice_for(svc)):
+        say(line)
+    if out and e is not None:
+        from servicecheck.report.sections import economics_figures
+
+        for figure in economics_figures(e):
+            say(f"Chart written to {figure.write(out)}")
+
+
+def joined_up(
+    workspace: WorkspaceOpt,
+    min_open_days: Annotated[float, typer.Option(
+        help="Count a need in one service as a cause once it has been open this long.")] = 28,
+    within_days: Annotated[float, typer.Option(
+        help="Demand up to this many days after the need was met still counts.")] = 0,
+    citizen: Annotated[str | None, typer.Option(
+        help="Show one citizen's journey across services (their citizen_ref).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for the picture of failure demand between services.")] = None,
+) -> None:
+    """Several services in one workspace: one citizen across them, and the failure demand one
+    service causes in another."""
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.joined_up import (
+        Window,
+        cross_matrix,
+        findings,
+        journey,
+        service_names,
+    )
+    from servicecheck.narrative.words import Voice, say_all
+
+    window = Window(within_days=within_days, min_open_days=min_open_days)
+    with Workspace(workspace, read_only=True) as ws:
+        if citizen:
+            steps = journey(ws, citizen)
+            if steps.empty:
+                raise InputError(f"no event or contact has the citizen_ref '{citizen}'",
+                                 source=str(workspace), column="citizen_ref",
+                                 fix="copy the reference from an export or the web app")
+            for r in steps.itertuples():
+                say(f"{r.at:%d %b %Y %H:%M}  {r.service:<20} {r.kind:<18} {r.ref}  {r.what}")
+            return
+        for line in say_all(findings(ws, window), Voice()):
+            say(line)
+        if out and len(ws.services()) > 1:
+            from servicecheck.charts.joined_up import services_map
+            from servicecheck.flow.map import map_figure
+
+            path = map_figure(services_map(cross_matrix(ws, window), service_names(ws)),
+                              "Failure demand one service causes in another",
+                              "between-services").write(out)
+            say(f"Picture written to {path}")

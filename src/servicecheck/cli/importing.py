@@ -1,0 +1,133 @@
+"""Data in: the synthetic service, a service file to edit, event logs and demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from servicecheck.cli.common import (
+    EventsOpt,
+    ReplaceOpt,
+    ServiceFileOpt,
+    WorkspaceOpt,
+    key_value,
+    progress,
+    say,
+    working,
+)
+from servicecheck.io.errors import InputError
+
+
+def generate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the service to.")],
+    events: EventsOpt = 60000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")]
+    = 1,
+    csv: Annotated[bool, typer.Option(help="Also write CSV copies beside the Parquet.")] = True,
+) -> None:
+    """Write the synthetic housing-repairs service (events, demands, service file, truth)."""
+    from servicecheck.generators.housing_repairs import generate as gen
+
+    with progress() as p:
+        task = p.add_task("generating", total=events, unit="events")
+        g = gen(out, events=events, seed=seed, csv=csv,
+                progress=lambda n: p.advance(task, n))
+    say(f"Wrote {g.events:,} events, {g.demands:,} demands and {g.needs:,} needs "
+        f"to {g.folder}")
+
+
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the service file.")] = Path(
+        "service.toml"),
+    name: Annotated[str, typer.Option(help="The service's name.")] = "My service",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented service file to edit."""
+    from servicecheck.service.template import service_template
+
+    if path.exists() and not force:
+        raise InputError("the file exists already", source=str(path),
+                         fix="choose another path, or pass --force to overwrite it")
+    path.write_text(service_template(name), encoding="utf-8")
+    say(f"Wrote {path}: edit it, then import a log with --service {path}")
+
+
+def import_log(
+    log: Annotated[Path, typer.Argument(help="The event log: CSV/TSV(.gz), Parquet, Excel, XES.")],
+    workspace: WorkspaceOpt,
+    service: ServiceFileOpt = None,
+    case: Annotated[str | None, typer.Option(help="Column with the case id.")] = None,
+    activity: Annotated[str | None, typer.Option(help="Column with the activity.")] = None,
+    timestamp: Annotated[str | None, typer.Option(help="Column with the time.")] = None,
+    start_timestamp: Annotated[str | None, typer.Option(help="Column with a start time.")]
+    = None,
+    team: Annotated[str | None, typer.Option(help="Column with the team.")] = None,
+    resource: Annotated[str | None, typer.Option(help="Column with the resource.")] = None,
+    timezone: Annotated[str | None, typer.Option(
+        help="Time zone of times without an offset (default Europe/London).")] = None,
+    timestamp_format: Annotated[str | None, typer.Option(
+        help="strptime format when times are in another form, e.g. '%m/%d/%Y %I:%M %p'.")]
+    = None,
+    delimiter: Annotated[str | None, typer.Option(help="Field delimiter (detected).")] = None,
+    wide: Annotated[str | None, typer.Option(
+        help="A case table (a row per case): date columns and the activity each records, "
+        "e.g. 'Created Date=Created,Closed Date=Closed'.")] = None,
+    citizen_id: Annotated[str | None, typer.Option(
+        help="Column with the citizen's own identifier (customer number, NI number): stored "
+        "only as a salted hash in citizen_ref, never itself.")] = None,
+    replace: ReplaceOpt = False,
+) -> None:
+    """Import an event log into a workspace (one transaction: all rows or none)."""
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.io.eventlog import import_events
+    from servicecheck.service.model import Service
+
+    svc = Service.load(service) if service else None
+    stamps = dict(key_value(p, option="--wide", form="COLUMN=ACTIVITY pairs", shown=wide,
+                            example="'Created Date=Created,Closed Date=Closed'", both=True)
+                  for p in wide.split(",")) if wide else None
+    with working(f"importing {log.name}"), Workspace(workspace) as ws:
+        report = import_events(
+            ws, log, service=svc,
+            columns={"case": case, "activity": activity, "timestamp": timestamp,
+                     "start_timestamp": start_timestamp, "team": team, "resource": resource,
+                     "citizen_id": citizen_id},
+            timezone=timezone, timestamp_format=timestamp_format, delimiter=delimiter,
+            wide=stamps, replace=replace,
+        )
+    say(f"Imported {report.describe()}.")
+
+
+def import_demand(
+    file: Annotated[Path, typer.Argument(help="Contact records: CSV/TSV(.gz), Parquet, Excel.")],
+    workspace: WorkspaceOpt,
+    service: ServiceFileOpt = None,
+    preset: Annotated[str | None, typer.Option(help="A known export layout: 311.")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="ROLE=COLUMN, e.g. --map verbatim='What they said'.")] = None,
+    timestamp_format: Annotated[str | None, typer.Option(help="strptime format of dates.")]
+    = None,
+    replace: ReplaceOpt = False,
+) -> None:
+    """Import demand (contacts in the citizen's words): all rows or none."""
+    from servicecheck.demand.records import import_demands
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.service.model import Service
+
+    mapping: dict[str, str | None] = dict(
+        key_value(item, option="--map", form="ROLE=COLUMN", example="--map verbatim=Notes")
+        for item in map_ or [])
+    with working(f"importing {file.name}"), Workspace(workspace) as ws:
+        if service:
+            svc = Service.load(service)
+        else:
+            try:
+                svc = ws.service()
+            except InputError:
+                svc = Service(name=file.name.split(".")[0])
+        report = import_demands(ws, file, service=svc, mapping=mapping, preset=preset,
+                                timestamp_format=timestamp_format, replace=replace)
+    masked = f"; masked {report.masked:,} personal details" if report.masked else ""
+    say(f"Imported {report.events:,} demands from {file}{masked}.")

@@ -1,0 +1,58 @@
+"""The web app, served."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from servicecheck.cli.common import DatabaseOpt, say
+
+
+def serve(
+    database: DatabaseOpt = "servicecheck.db",
+    service: Annotated[Path | None, typer.Option(
+        help="The service file (demand types, channels, redaction).")] = None,
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", help="A workspace for the capability, flow and targets "
+        "dashboards.")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; other machines reach it "
+                                           "only if you choose so.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option(
+        help="Mark cookies Secure (behind a TLS proxy).")] = False,
+    workers: Annotated[int, typer.Option(
+        help="Worker processes (PostgreSQL; SQLite takes one writer, so keep 1).")] = 1,
+    trusted_proxy: Annotated[str | None, typer.Option(
+        help="Addresses of the TLS proxy in front (comma-separated): only it may say who the "
+        "client is and that it came over TLS (then HSTS is sent).")] = None,
+) -> None:
+    """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
+    import os
+
+    # the address first: loading the web app takes seconds, and the person waits for it
+    say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
+        "Ctrl+C stops it.")
+    import uvicorn
+
+    from servicecheck.web import create_app
+
+    # built here once even with workers: it migrates the store and fails early on bad settings
+    web_app = create_app(database, service=service, workspace=workspace,
+                         secure_cookies=secure_cookies, trusted_proxies=trusted_proxy)
+    # proxy headers are read by the app itself, from the trusted proxy only (uvicorn's own
+    # reading would trust 127.0.0.1 whatever the admin said)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False,
+                    proxy_headers=False)
+        return
+    os.environ.update({
+        "SERVICECHECK_DATABASE": database,
+        "SERVICECHECK_SERVICE": str(service.resolve()) if service else "",
+        "SERVICECHECK_WORKSPACE": str(workspace.resolve()) if workspace else "",
+        "SERVICECHECK_SECURE_COOKIES": "1" if secure_cookies else "",
+        "SERVICECHECK_TRUSTED_PROXIES": trusted_proxy or ""})
+    uvicorn.run("servicecheck.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning", access_log=False,
+                proxy_headers=False)
