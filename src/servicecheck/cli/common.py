@@ -188,6 +188,20 @@ def working(what: str) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def saying_a_new_salt() -> Iterator[None]:
+    """An import of citizens' identifiers makes the salt of their references on first use,
+    outside the workspace on purpose (io/pseudonym.py): say where, once it is written."""
+    from servicecheck.io.pseudonym import salt_file
+
+    path = salt_file()
+    before = path.exists()
+    yield
+    if not before and path.exists():
+        say(f"Made the salt for citizen references at {path}: keep it as safe as the data "
+            "and back it up, since later imports join up only with it.")
+
+
 def progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(),
                     TextColumn("{task.completed:,.0f}/{task.total:,.0f} {task.fields[unit]}"),

@@ -15,6 +15,7 @@ from servicecheck.cli.common import (
     key_value,
     progress,
     say,
+    saying_a_new_salt,
     working,
 )
 from servicecheck.io.errors import InputError
@@ -88,7 +89,7 @@ def import_log(
     stamps = dict(key_value(p, option="--wide", form="COLUMN=ACTIVITY pairs", shown=wide,
                             example="'Created Date=Created,Closed Date=Closed'", both=True)
                   for p in wide.split(",")) if wide else None
-    with working(f"importing {log.name}"), Workspace(workspace) as ws:
+    with saying_a_new_salt(), working(f"importing {log.name}"), Workspace(workspace) as ws:
         report = import_events(
             ws, log, service=svc,
             columns={"case": case, "activity": activity, "timestamp": timestamp,
@@ -119,7 +120,7 @@ def import_demand(
     mapping: dict[str, str | None] = dict(
         key_value(item, option="--map", form="ROLE=COLUMN", example="--map verbatim=Notes")
         for item in map_ or [])
-    with working(f"importing {file.name}"), Workspace(workspace) as ws:
+    with saying_a_new_salt(), working(f"importing {file.name}"), Workspace(workspace) as ws:
         if service:
             svc = Service.load(service)
         else:

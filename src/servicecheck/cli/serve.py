@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +32,6 @@ def serve(
         "client is and that it came over TLS (then HSTS is sent).")] = None,
 ) -> None:
     """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
-    import os
 
     # the address first: loading the web app takes seconds, and the person waits for it
     say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
@@ -47,12 +49,15 @@ def serve(
         uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False,
                     proxy_headers=False)
         return
-    os.environ.update({
+    # several workers: uvicorn starts each from an import string, so the settings travel in
+    # the environment of a child uvicorn of their own (this process's stays as it was)
+    settings = {
         "SERVICECHECK_DATABASE": database,
         "SERVICECHECK_SERVICE": str(service.resolve()) if service else "",
         "SERVICECHECK_WORKSPACE": str(workspace.resolve()) if workspace else "",
         "SERVICECHECK_SECURE_COOKIES": "1" if secure_cookies else "",
-        "SERVICECHECK_TRUSTED_PROXIES": trusted_proxy or ""})
-    uvicorn.run("servicecheck.web.app:app_from_environment", factory=True, workers=workers,
-                host=host, port=port, log_level="warning", access_log=False,
-                proxy_headers=False)
+        "SERVICECHECK_TRUSTED_PROXIES": trusted_proxy or ""}
+    subprocess.run([sys.executable, "-m", "uvicorn", "servicecheck.web.app:app_from_environment",
+                    "--factory", "--workers", str(workers), "--host", host, "--port", str(port),
+                    "--log-level", "warning", "--no-access-log", "--no-proxy-headers"],
+                   env={**os.environ, **settings}, check=False)

@@ -20,7 +20,7 @@ from servicecheck.io.events import ImportReport, iso_sql, text_sql, timestamp_sq
 from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.pseudonym import citizen_ref_sql
 from servicecheck.io.sql import check_format, ident, literal, literals, set_timezone
-from servicecheck.io.tables import import_allocator, read_table
+from servicecheck.io.tables import read_table
 from servicecheck.service.model import Service
 
 DEMAND_ROLES: dict[str, tuple[str, ...]] = {
@@ -92,7 +92,6 @@ def _resolve(names: list[str], mapping: Mapping[str, str | None], source: str) -
     return out
 
 
-@import_allocator()
 def import_demands(
     workspace: Workspace,
     source: Any,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -29,7 +30,7 @@ from ibis.expr.types import Table
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
-from servicecheck.io.sql import ident
+from servicecheck.io.sql import ident, set_timezone
 from servicecheck.service.model import Service
 
 if TYPE_CHECKING:
@@ -122,6 +123,10 @@ CREATE TABLE IF NOT EXISTS demands (
 )"""
 # DuckDB's rows per row group, its unit of parallel writing
 ROW_GROUP = 122_880
+# DuckDB's `threads` belongs to the database, shared by every connection to it in this
+# process: imports on several threads agree on it here (users, the setting before the first)
+_threads_lock = threading.Lock()
+_one_thread_users: dict[str, tuple[int, int]] = {}
 META_DDL = [
     """CREATE TABLE IF NOT EXISTS services (
         service VARCHAR PRIMARY KEY, name VARCHAR, definition VARCHAR, source_path VARCHAR)""",
@@ -242,67 +247,83 @@ class Workspace:
         row = self.raw.execute(f"SELECT coalesce(max({col}) + 1, 0) FROM {table}").fetchone()
         return int(row[0]) if row else 0
 
-    def transaction(self, work: Callable[[], None]) -> None:
-        """Run work as one transaction: all of it lands, or nothing does."""
-        self.raw.execute("BEGIN TRANSACTION")
+    def transaction(self, work: Callable[[], None],
+                    con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Run work as one transaction (on ``con``, a cursor of this workspace, else its own
+        connection): all of it lands, or nothing does."""
+        con = con or self.raw
+        con.execute("BEGIN TRANSACTION")
         try:
             work()
         except BaseException:
-            self.raw.execute("ROLLBACK")
+            con.execute("ROLLBACK")
             raise
-        self.raw.execute("COMMIT")
+        con.execute("COMMIT")
 
-    def _add_columns(self, table: str, select_sql: str) -> None:
+    @contextmanager
+    def session(self, timezone: str = ANALYSIS_TIMEZONE) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection of the caller's own to this workspace, reading naive times in
+        ``timezone``: an import sets its source's zone there, never on the workspace's
+        connection, so nothing is set and restored on a connection others read through
+        (and a new connection would otherwise start in the machine's zone)."""
+        con = self.raw.cursor()
+        try:
+            set_timezone(con, timezone, source="--timezone")
+            yield con
+        finally:
+            con.close()
+
+    @staticmethod
+    def _add_columns(con: duckdb.DuckDBPyConnection, table: str, select_sql: str) -> None:
         """Add the columns a SELECT brings that the table does not have yet."""
-        have = {r[0].lower() for r in self.raw.execute(
+        have = {r[0].lower() for r in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
             [table]).fetchall()}
-        for name, ctype in self.raw.execute(
+        for name, ctype in con.execute(
                 f"SELECT column_name, column_type FROM (DESCRIBE {select_sql})").fetchall():
             if name.lower() not in have:
-                self.raw.execute(f"ALTER TABLE {table} ADD COLUMN {ident(name)} {ctype}")
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {ident(name)} {ctype}")
                 have.add(name.lower())
 
     def append(self, table: str, data: pa.Table, report: ImportReport, service: Service,
                kind: str, *, first_index: int, fingerprint: Fingerprint | None = None,
                replace: bool = False) -> None:
         """Append an Arrow table's rows and record the import, in one transaction."""
-        self.raw.register("__incoming", data)
-        try:
+        with self.session() as con:
+            con.register("__incoming", data)
             self.append_select(table, "SELECT * FROM __incoming", report, service, kind,
-                               first_index=first_index, fingerprint=fingerprint,
+                               con=con, first_index=first_index, fingerprint=fingerprint,
                                replace=replace)
-        finally:
-            self.raw.unregister("__incoming")
 
     def append_select(self, table: str, select_sql: str, report: ImportReport,
-                      service: Service, kind: str, *, first_index: int,
-                      fingerprint: Fingerprint | None = None, replace: bool = False) -> None:
-        """Insert what a SELECT on this connection returns and record the import, atomically.
+                      service: Service, kind: str, *, con: duckdb.DuckDBPyConnection,
+                      first_index: int, fingerprint: Fingerprint | None = None,
+                      replace: bool = False) -> None:
+        """Insert what a SELECT on ``con`` (a ``session()`` holding the source) returns and
+        record the import, atomically.
 
         A source whose content is in the import log already (same service, same kind) is
         refused before anything is written, unless ``replace``: then the rows of its earlier
         import (the same content, or the same file since changed) are deleted in the same
         transaction as the new rows are inserted."""
-        earlier = self._earlier_imports(service.key, kind, fingerprint)
+        earlier = self._earlier_imports(con, service.key, kind, fingerprint)
         if (not replace and fingerprint and earlier
                 and earlier[0]["source_sha256"] == fingerprint.sha256):
             raise _already_imported(earlier[0], report.source, kind)
 
         def work() -> None:
             if replace:
-                self._delete_imports(table, earlier)
-            self._save_service(service)
-            self._add_columns(table, select_sql)
-            with self._one_thread_if_small(report.rows_read):
-                self.raw.execute(f"INSERT INTO {table} BY NAME {select_sql}")
+                self._delete_imports(con, table, earlier)
+            self._save_service(con, service)
+            self._add_columns(con, table, select_sql)
+            with self._one_thread_if_small(con, report.rows_read):
+                con.execute(f"INSERT INTO {table} BY NAME {select_sql}")
             index = INDEX_COLUMN[table]
-            end = self.raw.execute(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
+            end = con.execute(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
                                    f"WHERE {index} >= ?", [first_index, first_index]).fetchone()
-            row = self.raw.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports"
-                                   ).fetchone()
+            row = con.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports").fetchone()
             fp = fingerprint
-            self.raw.execute(
+            con.execute(
                 "INSERT INTO imports BY NAME SELECT ? AS import_id, ? AS service, ? AS kind, "
                 "? AS source, ? AS rows_read, ? AS rows_kept, ? AS dropped, "
                 "? AS imported_at, ? AS source_path, ? AS source_size, ? AS source_sha256, "
@@ -313,19 +334,16 @@ class Workspace:
                  json.dumps(report.mapping), first_index, end[0] if end else first_index],
             )
 
-        try:
-            self.transaction(work)
-        finally:
-            # an import may have set the zone it reads naive times in; analysis is in UTC
-            self.raw.execute("SET TimeZone = 'UTC'")
+        self.transaction(work, con)
 
-    def _earlier_imports(self, service: str, kind: str, fingerprint: Fingerprint | None
-                         ) -> list[dict[str, Any]]:
+    @staticmethod
+    def _earlier_imports(con: duckdb.DuckDBPyConnection, service: str, kind: str,
+                         fingerprint: Fingerprint | None) -> list[dict[str, Any]]:
         """Earlier imports of this source into this service: the same content first, then
         the same file (by path) whose content has changed since."""
         if fingerprint is None:
             return []
-        cur = self.raw.execute(
+        cur = con.execute(
             "SELECT * FROM imports WHERE service = ? AND kind = ? AND "
             "((source_sha256 = ? AND source_size = ?) OR source_path = ?) "
             "ORDER BY source_sha256 = ? DESC, import_id",
@@ -334,36 +352,55 @@ class Workspace:
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
-    def _delete_imports(self, table: str, imports: list[dict[str, Any]]) -> None:
+    @staticmethod
+    def _delete_imports(con: duckdb.DuckDBPyConnection, table: str,
+                        imports: list[dict[str, Any]]) -> None:
         index = INDEX_COLUMN[table]
         for imp in imports:
-            self.raw.execute(f"DELETE FROM {table} WHERE service = ? AND {index} >= ? "
-                             f"AND {index} < ?",
-                             [imp["service"], imp["first_index"], imp["end_index"]])
-            self.raw.execute("DELETE FROM imports WHERE import_id = ?", [imp["import_id"]])
+            con.execute(f"DELETE FROM {table} WHERE service = ? AND {index} >= ? "
+                        f"AND {index} < ?", [imp["service"], imp["first_index"], imp["end_index"]])
+            con.execute("DELETE FROM imports WHERE import_id = ?", [imp["import_id"]])
 
     @contextmanager
-    def _one_thread_if_small(self, rows: int) -> Iterator[None]:
+    def _one_thread_if_small(self, con: duckdb.DuckDBPyConnection, rows: int
+                             ) -> Iterator[None]:
         """DuckDB on one thread while it inserts fewer rows than a row group: threads then
         only add partial row groups to merge. Measured on the real PermitLog XES (81k
-        events, 170 columns): 0.25 s on one thread, 0.48-0.52 s on two."""
+        events, 170 columns): 0.25 s on one thread, 0.48-0.52 s on two; the whole import
+        3.0-3.7 s of CPU against 5.3-5.6 s under load 14.
+
+        The setting is the database's, not the connection's: the first import to need it
+        sets it and the last one done puts back what the first found, so imports running
+        together never leave the database on one thread. Other reads of the same file in
+        this process meanwhile run on one thread too (slower, never different)."""
         if rows >= ROW_GROUP:
             yield
             return
-        row = self.raw.execute("SELECT current_setting('threads')").fetchone()
-        before = int(row[0]) if row else 1
-        self.raw.execute("SET threads = 1")
+        key = str(self.path.resolve()) if self.path is not None else f"memory:{id(self.raw)}"
+        with _threads_lock:
+            users, before = _one_thread_users.get(key, (0, 0))
+            if users == 0:
+                row = con.execute("SELECT current_setting('threads')").fetchone()
+                before = int(row[0]) if row else 1
+                con.execute("SET threads = 1")
+            _one_thread_users[key] = (users + 1, before)
         try:
             yield
         finally:
-            self.raw.execute(f"SET threads = {before}")
+            with _threads_lock:
+                users, before = _one_thread_users.pop(key)
+                if users == 1:
+                    con.execute(f"SET threads = {int(before)}")
+                else:
+                    _one_thread_users[key] = (users - 1, before)
 
-    def _save_service(self, service: Service) -> None:
+    @staticmethod
+    def _save_service(con: duckdb.DuckDBPyConnection, service: Service) -> None:
         definition = json.dumps(service_to_dict(service))
-        self.raw.execute("DELETE FROM services WHERE service = ?", [service.key])
-        self.raw.execute("INSERT INTO services VALUES (?, ?, ?, ?)",
-                         [service.key, service.name, definition,
-                          str(service.path) if service.path else None])
+        con.execute("DELETE FROM services WHERE service = ?", [service.key])
+        con.execute("INSERT INTO services VALUES (?, ?, ?, ?)",
+                    [service.key, service.name, definition,
+                     str(service.path) if service.path else None])
 
     def close(self) -> None:
         self.raw.close()

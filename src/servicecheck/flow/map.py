@@ -7,12 +7,10 @@ the page are needed.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import html
 import itertools
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from ibis.expr.types import Table
 
 from servicecheck.charts import Figure
 from servicecheck.charts.dot import Digraph
+from servicecheck.charts.graphviz import render_svg as draw_svg
 from servicecheck.engine.frames import to_frame
 from servicecheck.flow.dfg import directly_follows, start_end_activities
 from servicecheck.flow.variants import covering, variants
@@ -234,37 +233,9 @@ def _dot(drawn: FlowMap, title: str, nodes: list[str], per_activity: dict[str, i
     return dot.source()
 
 
-_fontconfig_ready = False
-
-
-@contextlib.contextmanager
-def _quiet_first_fontconfig() -> Iterator[None]:
-    """The Graphviz inside the pygraphviz wheel brings an older fontconfig that, on its first
-    use in a process, prints a harmless warning about the system's newer config files straight
-    to file descriptor 2. Silence that one first use; errors still arrive as exceptions."""
-    global _fontconfig_ready
-    if _fontconfig_ready:
-        yield
-        return
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        _fontconfig_ready = True
-
-
 def render_svg(dot: str | FlowMap) -> str:
     """Lay the map out with Graphviz's dot and return the SVG."""
-    import pygraphviz
-
-    graph = pygraphviz.AGraph(string=dot.dot if isinstance(dot, FlowMap) else dot)
-    with _quiet_first_fontconfig():
-        svg = graph.draw(format="svg", prog="dot")
-    return bytes(svg).decode("utf-8")
+    return draw_svg(dot.dot if isinstance(dot, FlowMap) else dot)
 
 
 def map_figure(dot: str | FlowMap, alt: str, name: str = "flow-map") -> Figure:

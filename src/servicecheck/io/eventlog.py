@@ -14,12 +14,11 @@ from servicecheck.engine.workspace import Workspace
 from servicecheck.io.events import (
     ImportReport,
     canonical_events,
-    release_source,
     resolve_columns,
 )
 from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.sql import check_format, check_timezone
-from servicecheck.io.tables import import_allocator, read_table
+from servicecheck.io.tables import read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
 from servicecheck.service.model import Service
 
@@ -73,7 +72,6 @@ class EventLog:
         return f"EventLog(service={self.service!r}, events={self.n_events}, cases={self.n_cases})"
 
 
-@import_allocator()
 def import_events(
     workspace: Workspace,
     source: Any,
@@ -116,10 +114,11 @@ def import_events(
     mapping = resolve_columns([str(c) for c in raw.table.column_names], columns, configured,
                               raw.source)
     first = workspace.next_index("events")
-    try:
+    # the source and its time zone live on a connection of this import's own
+    with workspace.session() as con:
         prepared = canonical_events(
             raw,
-            workspace.raw,
+            con,
             service_key=svc.key,
             columns=mapping,
             timezone=timezone or svc.timezone,
@@ -128,12 +127,8 @@ def import_events(
             first_index=first,
         )
         workspace.append_select("events", prepared.sql, prepared.report, svc, "events",
-                                first_index=first, fingerprint=fingerprint.result(),
+                                con=con, first_index=first, fingerprint=fingerprint.result(),
                                 replace=replace)
-    finally:
-        # whatever happened, the workspace reads in UTC again and holds no source view
-        release_source(workspace.raw)
-        workspace.raw.execute("SET TimeZone = 'UTC'")
     report = prepared.report
     return report
 

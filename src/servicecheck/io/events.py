@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.pool import import_pool
 from servicecheck.io.pseudonym import citizen_ref_sql
 from servicecheck.io.sql import ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
@@ -199,17 +200,13 @@ def clean_text_columns(table: pa.Table) -> tuple[pa.Table, frozenset[str]]:
 
 
 def _clean(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    column = pc.ascii_trim_whitespace(column)
+    column = pc.ascii_trim_whitespace(column, memory_pool=import_pool())
     # trimming can leave '' only where there was whitespace; most columns have none
     blank = pc.equal(pc.binary_length(column), 0)
     if pc.any(blank).as_py():
-        column = pc.if_else(blank, pa.scalar(None, column.type), column)
+        column = pc.if_else(blank, pa.scalar(None, column.type), column,
+                            memory_pool=import_pool())
     return column
-
-
-def release_source(con: duckdb.DuckDBPyConnection) -> None:
-    """Forget the import's source, whether a registered Arrow table or a view of a file."""
-    con.execute(f"DROP VIEW IF EXISTS {IMPORT_RELATION}")
 
 
 @dataclass

@@ -6,8 +6,9 @@ never written to the workspace.
 
 The salt lives outside the workspace, so a copy of the workspace cannot be matched against a
 list of identifiers: ``SERVICECHECK_SALT`` (a secret string), else the file named by
-``SERVICECHECK_SALT_FILE``, else ``~/.config/servicecheck/salt``, created with 32 random bytes
-(readable by its owner only) on first use. Every service imported with the same salt joins up;
+``SERVICECHECK_SALT_FILE``, else ``servicecheck/salt`` in the user's config folder
+(``$XDG_CONFIG_HOME``, else ``~/.config``), created with 32 random bytes (readable by its owner
+only) on first use, which the command line says. Every service imported with the same salt joins up;
 keep the salt as safe as the data, and back it up: without it new imports no longer match.
 """
 
@@ -24,8 +25,13 @@ REF_LENGTH = 24  # hex characters kept: 96 bits, no collisions at any council's 
 
 
 def salt_file() -> Path:
-    return Path(os.environ.get("SERVICECHECK_SALT_FILE",
-                               Path.home() / ".config" / "servicecheck" / "salt"))
+    """Where the salt is kept: the file the user names, else the user's config folder
+    (``$XDG_CONFIG_HOME``, else ``~/.config``). The command line says so when it makes one."""
+    named = os.environ.get("SERVICECHECK_SALT_FILE")
+    if named:
+        return Path(named)
+    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config) / "servicecheck" / "salt"
 
 
 def salt() -> str:

@@ -10,12 +10,8 @@ import codecs
 import csv
 import gzip
 import io
-import threading
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +20,7 @@ import pyarrow.csv as pacsv
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.limits import check_columns, check_zip, guarded_stream, limits
+from servicecheck.io.pool import import_pool
 from servicecheck.io.sql import literal
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
@@ -31,46 +28,6 @@ XES_SUFFIXES = (".xes", ".xes.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SNIFF_BYTES = 64 * 1024
-
-
-@cache
-def _import_pool() -> pa.MemoryPool:
-    """jemalloc where pyarrow has it, else the C library's allocator (chosen on the first
-    import, so that merely loading servicecheck starts no allocator)."""
-    try:
-        return pa.jemalloc_memory_pool()
-    except NotImplementedError:  # builds without jemalloc (Windows, some conda builds)
-        return pa.system_memory_pool()
-
-
-_pool_lock = threading.Lock()
-_pool_users = 0
-_pool_before: pa.MemoryPool | None = None
-
-
-@contextmanager
-def import_allocator() -> Iterator[None]:
-    """Arrow allocates from jemalloc (else malloc) while a file is imported.
-
-    pyarrow's default, mimalloc, is slow on a fresh process's first few hundred megabytes:
-    measured here, the 1M-event CSV import took 0.3 s longer (reading and trimming: 0.41 s
-    with jemalloc, 0.45 s with malloc, 0.58-0.85 s with mimalloc) and the 1M-event XES
-    import 0.7-1.2 s longer. Every Arrow buffer remembers the pool that made it, so
-    restoring the default afterwards is safe; concurrent imports share one switch.
-    """
-    global _pool_users, _pool_before
-    with _pool_lock:
-        if _pool_users == 0:
-            _pool_before = pa.default_memory_pool()
-            pa.set_memory_pool(_import_pool())
-        _pool_users += 1
-    try:
-        yield
-    finally:
-        with _pool_lock:
-            _pool_users -= 1
-            if _pool_users == 0 and _pool_before is not None:
-                pa.set_memory_pool(_pool_before)
 
 
 @dataclass(frozen=True)
@@ -208,6 +165,7 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
     try:
         stream = guarded_stream(path, lim, refuse_nul=not enc.startswith("utf-16"))
         table = pacsv.read_csv(stream, read_options=read_opts, parse_options=parse_opts,
+                               memory_pool=import_pool(),
                                convert_options=convert)
     except pa.ArrowInvalid as exc:
         if "straddl" in str(exc):

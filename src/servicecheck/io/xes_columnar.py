@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from servicecheck.io.limits import guarded_stream, limits
+from servicecheck.io.pool import import_pool
 
 KIND_TRACE, KIND_TRACE_END, KIND_EVENT, KIND_EVENT_END, KIND_ATTR, KIND_LOG_END = 1, 2, 3, 4, 5, 6
 KIND_OTHER = 7  # any other element (global, extension, classifier, the log itself, a list)
@@ -68,17 +69,19 @@ class _Chunk:
 
 
 def _cut(chunk: pa.Array) -> _Chunk:
-    pieces = pc.split_pattern(chunk, CUT, max_splits=1)
+    pool = import_pool()  # the buffers a whole file's lines are cut into
+    pieces = pc.split_pattern(chunk, CUT, max_splits=1, memory_pool=pool)
     count = pc.list_value_length(pieces).to_numpy()
-    heads = pc.list_element(pieces, 0).dictionary_encode()
+    heads = pc.list_element(pieces, 0, memory_pool=pool).dictionary_encode()
     two = np.flatnonzero(count == 2)
-    tails = pieces.values.take(pa.array(pieces.offsets.to_numpy()[two] + 1))
+    tails = pc.take(pieces.values, pa.array(pieces.offsets.to_numpy()[two] + 1),
+                    memory_pool=pool)
     exact = (pc.all(pc.ends_with(tails, '"/>')).as_py() is not False
              and pc.all(pc.equal(pc.find_substring(tails, '"'),
                                  pc.subtract(pc.binary_length(tails), 3))).as_py() is not False)
-    values = (pc.utf8_slice_codeunits(tails, 0, -3) if exact
+    values = (pc.utf8_slice_codeunits(tails, 0, -3, memory_pool=pool) if exact
               # struct_field, unlike .field(), leaves a line that does not match null
-              else pc.struct_field(pc.extract_regex(tails, TAIL), "value"))
+              else pc.struct_field(pc.extract_regex(tails, TAIL, memory_pool=pool), "value"))
     ampersand = bool(pc.any(pc.match_substring(values, "&")).as_py())
     return _Chunk(heads, count, two, values, ampersand)
 
@@ -176,6 +179,7 @@ def read_lines(path: Path) -> pa.Table:
                                          escape_char=False, ignore_empty_lines=True),
         convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()},
                                              strings_can_be_null=False),
+        memory_pool=import_pool(),
     )
 
 
@@ -212,7 +216,7 @@ def read_xes_columnar(path: Path) -> pa.Table:
     in_trace = ((event_open == 0) & (trace_open == 1))[is_attr]
     key_no = key_no[is_attr]
 
-    values = values.combine_chunks()
+    values = values.combine_chunks(memory_pool=import_pool())
     columns: dict[str, pa.Array] = {}
     _scatter(columns, keys, key_no, values, in_event, event_no[is_attr], n_events, prefix="")
     trace_cols: dict[str, pa.Array] = {}
@@ -244,7 +248,8 @@ def _scatter(out: dict[str, pa.Array], keys: list[str], key_no: np.ndarray,
             continue
         pos = np.full(n, -1, dtype=np.int64)
         pos[who[lines]] = chosen[lines]  # in file order, so the last of a repeated key wins
-        out[prefix + key] = values.take(pa.array(pos, mask=pos < 0))
+        out[prefix + key] = pc.take(values, pa.array(pos, mask=pos < 0),
+                                    memory_pool=import_pool())
 
 
 def _unescape(values: pa.ChunkedArray) -> pa.ChunkedArray:
