@@ -6,6 +6,7 @@ with no demand count as zero: no demand is a count, not a gap.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -60,17 +61,37 @@ def failure_share(demands: Table, by: str | None = None) -> pd.DataFrame:
                            na_position="last").reset_index(drop=True)
 
 
+def _span(demands: Table) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    s = to_frame(demands.aggregate(first=demands.received_at.min(),
+                                   last=demands.received_at.max()))
+    first, last = s["first"].iloc[0], s["last"].iloc[0]
+    return None if pd.isna(first) else (pd.Timestamp(first), pd.Timestamp(last))
+
+
+def _counts_per_period(demands: Table, freq: str, tz: str, by: Sequence[str],
+                       counts: Callable[[Table], dict[str, ibis.Value]]
+                       ) -> tuple[pd.DataFrame, pd.DatetimeIndex, pd.Timestamp | None]:
+    """Counts per period in ``tz`` (and per ``by``), on the engine: one row per period and
+    group comes back; with every period from the first contact's to the last's, and the time
+    of the last contact (where the data end)."""
+    span = _span(demands)
+    if span is None:
+        return (pd.DataFrame(columns=["period", *by, *counts(demands)]),
+                pd.DatetimeIndex([], name="period", tz=tz), None)
+    d = demands.mutate(period=periods.local_period(demands.received_at, freq, tz, *span))
+    t = to_frame(d.group_by(["period", *by]).aggregate(**counts(d)))
+    t["period"] = periods.from_engine(t["period"], freq, tz)
+    first, last = (periods.period_of(s, freq, tz) for s in span)
+    return t, periods.full_range(first, last, freq), span[1]
+
+
 def per_period(demands: Table, freq: str = "W", tz: str = "UTC") -> pd.DataFrame:
     """Per period in ``tz``: demand, value, failure and the failure share; empty periods are
     zero."""
     periods.kind(freq)
-    d = _frame(demands).set_index("received_at").sort_index()
-    nature = d["nature"]
-    out = pd.DataFrame({
-        "demand": periods.resample(nature, freq, tz).size(),
-        "value": periods.resample(nature == "value", freq, tz).sum(),
-        "failure": periods.resample(nature == "failure", freq, tz).sum(),
-    }).astype("int64")  # counts, also when there is no demand (an empty sum stays boolean)
+    t, index, _ = _counts_per_period(demands, freq, tz, (), _natures)
+    out = (t.set_index("period")[["demand", "value", "failure"]]
+           .reindex(index, fill_value=0).astype("int64"))
     out["failure_share"] = _share(out)
     out.index.name = "period"
     out = out.reset_index()
@@ -140,17 +161,17 @@ class TypePredictability:
 def predictability(demands: Table, freq: str = "W", preset: str = "ptd",
                    min_total: int = 20, tz: str = "UTC") -> list[TypePredictability]:
     """Counts of each demand type per period on XmR charts (empty periods are zero)."""
-    d = _frame(demands).set_index("received_at").sort_index()
-    if d.empty:
-        return []
-    index = periods.resample(pd.Series(1, index=d.index), freq, tz).size().index
-    end = d.index.max()
+    t, index, end = _counts_per_period(demands, freq, tz, ("demand_type", "nature"),
+                                       lambda d: {"n": d.count()})
+    # a contact with no type is not a type of demand (as pandas' groupby leaves it out)
+    totals = t.groupby(["demand_type", "nature"])["n"].sum()
     out = []
-    for (dtype, nature), grp in d.groupby(["demand_type", "nature"]):
-        if len(grp) < min_total:
+    for key, total in totals.items():
+        dtype, nature = (str(k) for k in key)  # type: ignore[attr-defined]
+        if total < min_total:
             continue
-        counts = periods.resample(grp["channel"], freq, tz).size()
-        counts = counts.reindex(index, fill_value=0)
+        grp = t[(t["demand_type"] == dtype) & (t["nature"] == nature)]
+        counts = grp.set_index("period")["n"].reindex(index, fill_value=0)
         chart = periods.period_chart(counts.to_numpy(dtype=float), list(counts.index), freq,
                                      data_end=end, preset=preset)
         # the mean of the complete periods: a partial last week would pull it down

@@ -90,3 +90,61 @@ def period_chart(values: Sequence[float] | np.ndarray, periods: Sequence[pd.Time
     return dataclasses.replace(
         chart, dates=tuple(when[:n]),
         partial=spc.PartialPoint(names[-1], float(y[-1]), when[-1]) if partial else None)
+
+
+# --- periods on the engine -------------------------------------------------------------------
+# Counting contacts per week must not bring every contact to Python (a national service has
+# tens of millions). Every engine can truncate a timestamp to its day, week (Monday) or month,
+# but not in a named time zone portably (DuckDB, PostgreSQL and Spark spell zones differently).
+# A zone's offset from UTC only changes at its transitions, a few a year: the times are moved
+# to the service's wall clock by one CASE over those transitions, then truncated. The same
+# periods as ``resample``, with only one row per period coming back.
+
+_TRUNCATE = {"D": "D", "W": "W", "M": "M"}
+
+
+def _offsets(lo: pd.Timestamp, hi: pd.Timestamp, tz: str) -> list[tuple[pd.Timestamp, int]]:
+    """(from this UTC instant, offset in seconds) for ``tz`` over [lo, hi]: the first entry
+    holds from lo; each next one from a transition."""
+    grid = pd.date_range(lo.floor("D") - pd.Timedelta(days=1), hi.ceil("D") + pd.Timedelta(days=1),
+                         freq="15min", tz="UTC")
+    offs = np.asarray((grid.tz_convert(tz).tz_localize(None) - grid.tz_localize(None)
+                       ).total_seconds(), dtype=np.int64)
+    change = np.flatnonzero(np.diff(offs)) + 1
+    starts = [0, *change.tolist()]
+    return [(grid[i], int(offs[i])) for i in starts]
+
+
+def local_period(t: Any, freq: str, tz: str, lo: pd.Timestamp, hi: pd.Timestamp) -> Any:
+    """An Ibis expression: the start of the period (day, week from Monday, month) in ``tz``
+    that each UTC time ``t`` between ``lo`` and ``hi`` falls in, as a wall-clock time."""
+    import ibis
+
+    kind(freq)
+    spans = _offsets(pd.Timestamp(lo), pd.Timestamp(hi), tz)
+    shifted = t + ibis.interval(seconds=spans[0][1])
+    if len(spans) > 1:
+        branches = [(t >= ibis.literal(at.to_pydatetime()), t + ibis.interval(seconds=off))
+                    for at, off in reversed(spans[1:])]
+        shifted = ibis.cases(*branches, else_=shifted)
+    return shifted.truncate(_TRUNCATE[freq])
+
+
+def period_of(when: pd.Timestamp, freq: str, tz: str) -> pd.Timestamp:
+    """The start, in ``tz``, of the period one UTC time falls in (as ``resample`` cuts it)."""
+    one = resample(pd.Series([1], index=pd.DatetimeIndex([when])), freq, tz).size()
+    return pd.Timestamp(one.index[0])
+
+
+def from_engine(starts: pd.Series, freq: str, tz: str) -> pd.DatetimeIndex:
+    """Period starts as the engine returns them (a wall-clock time, maybe carrying UTC) as
+    midnights in ``tz``, the index ``resample`` gives."""
+    idx = pd.DatetimeIndex(starts)
+    if idx.tz is not None:
+        idx = idx.tz_convert("UTC").tz_localize(None)
+    return idx.normalize().tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+
+
+def full_range(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
+    """Every period from the first to the last (empty ones too), as ``resample`` makes them."""
+    return pd.date_range(first, last, freq=kind(freq).rule, name="period")
