@@ -413,3 +413,48 @@ def test_tsm_rp02_recovers_the_generators_orders(tmp_path: Path) -> None:
                                   check_dtype=False)
     assert got["partial"].tolist() == [True, True, False, False, True, True]
     assert (got["median_days"] > 0).all()
+
+
+def test_awaabs_law_recovers_the_generators_hazards(tmp_path: Path) -> None:
+    """Each step's time as the generator meant it: the working days it chose, the hours and
+    days it drew; overdue where a step it had not reached by the data's end is past due."""
+    from servicecheck import workdays
+    from servicecheck.generators.housing_repairs import generate
+    from servicecheck.measures.regulators import awaabs_law
+
+    g = generate(tmp_path, events=30000, seed=8, csv=False)
+    svc = Service.load(g.hazards_service_file)
+    ws = Workspace()
+    import_events(ws, g.hazards_parquet, service=svc)
+    got = awaabs_law(ws, svc).set_index(["case_id", "step"]).sort_index()
+    truth = pd.read_parquet(g.hazards_truth_parquet).set_index("case_id")
+    as_at = pd.read_parquet(g.hazards_parquet)["timestamp"].max()
+    hour, day = pd.Timedelta(hours=1), pd.Timedelta(days=1)
+    rows = []
+    for case, t in truth.iterrows():
+        if t["hazard"] == "emergency":
+            steps = [(s, t["aware"], t[s], (t[s] - t["aware"]) / hour, 24.0,
+                      (as_at - t["aware"]) / hour) for s in ("investigated", "made_safe")]
+        else:
+            steps = [(s, t[frm], t[s], t[f"{s}_wd"], limit,
+                      workdays.between(t[frm], as_at) if pd.notna(t[frm]) else np.nan)
+                     for s, frm, limit in (("investigated", "aware", 10),
+                                           ("summary", "investigated", 3),
+                                           ("made_safe", "investigated", 5))]
+            steps.append(("further_work", t["investigated"], t["further_work"],
+                          (t["further_work"] - t["investigated"]) / day, 84.0,
+                          (as_at - t["investigated"]) / day))
+        for step, frm, done, elapsed, limit, so_far in steps:
+            ok = pd.notna(done)
+            rows.append({"case_id": case, "step": step, "hazard": t["hazard"],
+                         "elapsed": float(elapsed) if ok else np.nan,
+                         "within": float(elapsed <= limit) if ok else np.nan,
+                         "overdue": bool(not ok and pd.notna(frm) and so_far > limit)})
+    want = pd.DataFrame(rows).set_index(["case_id", "step"]).sort_index()
+    assert len(want) == len(got) > 1500
+    pd.testing.assert_frame_equal(got[["hazard", "elapsed", "within", "overdue"]], want,
+                                  check_dtype=False, rtol=0, atol=1e-6)
+    # both kinds of hazard, steps on time and late, and steps not yet done when the data end
+    assert set(want["hazard"]) == {"emergency", "significant"}
+    assert 0 < want["within"].mean() < 1
+    assert want["elapsed"].isna().any()

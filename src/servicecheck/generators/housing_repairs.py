@@ -214,20 +214,43 @@ class Generated:
     def orders_truth_parquet(self) -> Path:
         return self.folder / "orders_truth.parquet"
 
+    @property
+    def hazards_parquet(self) -> Path:
+        """The hazard register (generators.hazards), with its service file and truth."""
+        return self.folder / "hazards.parquet"
+
+    @property
+    def hazards_service_file(self) -> Path:
+        return self.folder / "hazards.toml"
+
+    @property
+    def hazards_truth_parquet(self) -> Path:
+        return self.folder / "hazards_truth.parquet"
+
 
 def generate(out: str | Path, *, events: int = 60000, seed: int = 1, csv: bool = True,
              progress: Callable[[int], None] | None = None) -> Generated:
-    """Write the synthetic service (events, demands, service file, ground truth) to a folder."""
+    """Write the synthetic service (events, demands, service file, ground truth) to a folder,
+    and its hazard register under Awaab's Law (``generators.hazards``) beside it."""
+    from servicecheck.generators import hazards
+
     folder = Path(out)
+    # the register's own random stream: the repairs log is the same with or without it
+    hazard_random, hazard_count = random.Random(f"hazards-{seed}"), [0]
     folder.mkdir(parents=True, exist_ok=True)
     writers: dict[str, Any] = {}
     n_events = n_demands = n_needs = 0
     try:
         for chunk in generate_chunks(events, seed, progress=progress):
+            register = hazards.Register.empty()
+            hazards.add_hazards(register, hazard_random, chunk.truth, hazard_count, START,
+                                PERIOD_DAYS * DAY)
             for name, table in (("events", _events_table(chunk)),
                                 ("demands", _demands_table(chunk)),
                                 ("ground_truth", _truth_table(chunk)),
-                                ("orders_truth", _orders_table(chunk))):
+                                ("orders_truth", _orders_table(chunk)),
+                                ("hazards", hazards.events_table(register, START)),
+                                ("hazards_truth", hazards.truth_table(register))):
                 if name not in writers:
                     writers[name] = pq.ParquetWriter(folder / f"{name}.parquet", table.schema)
                     if csv:
@@ -243,4 +266,5 @@ def generate(out: str | Path, *, events: int = 60000, seed: int = 1, csv: bool =
         for w in writers.values():
             w.close()
     (folder / "service.toml").write_text(SERVICE_TOML, encoding="utf-8")
+    (folder / "hazards.toml").write_text(hazards.SERVICE_TOML, encoding="utf-8")
     return Generated(folder, n_events, n_demands, n_needs)
