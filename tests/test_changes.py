@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import tomllib
@@ -66,3 +67,36 @@ def test_varying_limits_are_drawn_per_point() -> None:
     assert '"interpolate": "step-after"' in text
     # each point's own upper limit is in the data the chart draws
     assert all(f"{u:.6f}"[:6] in text for u in share.ucl)
+
+
+# (change date, drawn at, as wall-clock midnight of its day in the service's zone; None: the
+# chart's dates do not reach it)
+DRAWN = [
+    ("2024-10-07", "2024-10-07T00:00:00Z"),  # the first week's own day
+    ("2025-03-31", "2025-03-31T00:00:00Z"),  # the day after the clocks went forward
+    ("2024-10-27", "2024-10-27T00:00:00Z"),  # the day they went back
+    ("2024-10-06", None),                    # before the first point
+    ("2025-05-06", None),                    # after the last
+]
+
+
+@pytest.mark.parametrize(("day", "at"), DRAWN)
+def test_a_change_is_drawn_at_its_day_in_the_services_zone(day: str, at: str | None) -> None:
+    from servicecheck.charts.xmr import changes_drawn, xmr_figure
+    from servicecheck.service.model import Change
+
+    weeks = pd.date_range("2024-10-07", periods=30, freq="W-MON", tz="Europe/London")
+    chart = dataclasses.replace(spc.xmr(list(range(30)), labels=[f"{w:%d %b %Y}" for w in weeks]),
+                                dates=tuple(weeks))
+    change = Change(date=day, what="Scripts removed", by="Repairs team")
+    drawn = changes_drawn(chart, [change])
+    fig = xmr_figure(chart, "weeks", title="t", y_title="y", x_title="week", changes=[change])
+    label = f"{pd.Timestamp(day):%d %b %Y}: Scripts removed (Repairs team)"
+    if at is None:
+        assert drawn == [] and "Scripts removed" not in fig.spec  # type: ignore[operator]
+        return
+    assert drawn == [(at, label)]
+    assert f'"{at}"' in (fig.spec or "") and label in (fig.spec or "")
+    # the sentence that stands for the chart names the change it marks
+    assert fig.alt.endswith(f"Marked, the team's change: {label}.")
+    assert label in fig.svg

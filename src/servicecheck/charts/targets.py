@@ -3,6 +3,7 @@ the citizen's days go. The regime's chart is labelled as what it is; no colours 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import altair as alt
@@ -11,9 +12,12 @@ from servicecheck.charts import Figure, bar_axis, vega_figure
 from servicecheck.charts.xmr import xmr_figure
 from servicecheck.measures.periods import period_chart
 from servicecheck.measures.targets import TargetView
+from servicecheck.service.model import Change
 
 
-def target_figures(view: TargetView) -> list[Figure]:
+def target_figures(view: TargetView, changes: Sequence[Change] = ()) -> list[Figure]:
+    """The regime's chart and the citizen's, per period, with the team's ``changes`` marked,
+    and where the citizens' days go."""
     unit = {"W": "week", "M": "month"}[view.freq]
     regime = view.regime.dropna(subset=["within_target"])
     citizen = view.citizen.dropna(subset=["median_days"])
@@ -25,14 +29,14 @@ def target_figures(view: TargetView) -> list[Figure]:
                          "their timescale",
                    title=f"The target regime's view: % of {view.unit}s closed within "
                          f"timescale per {unit}",
-                   y_title="% within the regime's timescale"),
+                   y_title="% within the regime's timescale", changes=changes),
         xmr_figure(period_chart(citizen["median_days"].to_numpy(dtype=float),
                                 list(citizen["period"]), view.freq, data_end=view.data_end),
                    "citizen-days", x_title=unit,
                    point=f"the median of the needs met in one {unit}",
                    title=f"The citizen's view: median days from {view.starts} to need met "
                          f"per {unit}",
-                   y_title="days (citizen's clock)"),
+                   y_title="days (citizen's clock)", changes=changes),
     ]
     bars = alt.Chart(view.where_days).mark_bar(color="#1f5fa8").encode(
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the citizens' days"),
@@ -46,5 +50,6 @@ def target_figures(view: TargetView) -> list[Figure]:
     return figures
 
 
-def write_target_charts(view: TargetView, out: Path) -> list[Path]:
-    return [f.write(out) for f in target_figures(view)]
+def write_target_charts(view: TargetView, out: Path, changes: Sequence[Change] = ()
+                        ) -> list[Path]:
+    return [f.write(out) for f in target_figures(view, changes)]

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.charts import Figure, vega_figure
+from servicecheck.service.model import Change
 from servicecheck.spc import Chart
 
 MAX_POINTS = 1000  # beyond this the points are drawn one per pixel cell, with no line
@@ -136,11 +137,14 @@ def subtitle(chart: Chart, point: str, still_open: OpenNeeds | None = None) -> l
 def xmr_spec(chart: Chart, *, title: str, y_title: str,
              x_title: str = COMPLETION, point: str | None = None,
              percent: bool = False, still_open: OpenNeeds | None = None,
-             notes: Sequence[tuple[int, str]] | None = None) -> alt.VConcatChart:
+             notes: Sequence[tuple[int, str]] | None = None,
+             changes: Sequence[Change] = ()) -> alt.VConcatChart:
     """Altair chart: the values with limits per phase, signals coloured with their reason;
     over time when the chart's points are dated, the partial last period drawn hollow, the
     needs still open drawn apart at the data's end, and the team's ``notes`` of what changed
-    (1-based point, words) marked where they fall."""
+    (1-based point, words) marked where they fall. ``changes`` (the service file's change
+    log) are drawn on a dated chart as a labelled line at the start of their day in the
+    service's zone, where the chart's dates reach."""
     df = chart_frame(chart)
     dated = "date" in df
     large = len(df) > MAX_POINTS
@@ -210,7 +214,9 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
                           # the team's own notes of what changed, where no limits were
                           # recalculated: drawn, never a phase of their own
                           + [{x_name: df[x_name].iloc[p - 1], "text": text}
-                             for p, text in (notes or ()) if 1 <= p <= len(df)])
+                             for p, text in (notes or ()) if 1 <= p <= len(df)]
+                          + [{x_name: at, "text": text}
+                             for at, text in changes_drawn(chart, changes)])
     if not breaks.empty:
         # each text a line lower than the one before: two changes close together stay legible
         breaks["offset"] = 2 + 13 * np.arange(len(breaks))
@@ -240,6 +246,23 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
                         ).properties(width=WIDTH, height=90)
     spec: alt.VConcatChart = alt.vconcat(x_chart, mr).configure_view(stroke=None)
     return spec
+
+
+def changes_drawn(chart: Chart, changes: Sequence[Change]) -> list[tuple[str, str]]:
+    """The changes a dated chart shows: each one whose day falls within the chart's dates,
+    at midnight of that day as a wall-clock time (the chart's dates are wall-clock times in
+    the service's zone), with what changed and who changed it."""
+    if chart.dates is None or not len(chart.dates) or not changes:
+        return []
+    dates = wall_clock(chart.dates)
+    first, last = dates[0][:10], dates[-1][:10]
+    out = []
+    for c in changes:
+        if first <= c.date <= last:
+            by = f" ({c.by})" if c.by else ""
+            out.append((f"{c.date}T00:00:00Z",
+                        f"{pd.Timestamp(c.date):{DATE_FORMAT}}: {c.what}{by}"))
+    return out
 
 
 def partial_layers(chart: Chart, df: pd.DataFrame, x_enc: Any, y_enc: Any, x_name: str
@@ -272,11 +295,13 @@ def default_point(x_title: str, dated: bool) -> str:
 def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
                x_title: str = COMPLETION, point: str | None = None,
                percent: bool = False, still_open: OpenNeeds | None = None,
-               notes: Sequence[tuple[int, str]] | None = None) -> Figure:
+               notes: Sequence[tuple[int, str]] | None = None,
+               changes: Sequence[Change] = ()) -> Figure:
     """The chart as a figure, its alt text saying in words what the chart shows: what a
-    point is, the phases, the latest limits as drawn and the rules."""
+    point is, the phases, the latest limits as drawn, the rules and the team's changes it
+    marks."""
     spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title, point=point,
-                    percent=percent, still_open=still_open, notes=notes)
+                    percent=percent, still_open=still_open, notes=notes, changes=changes)
     lim = chart.limits[-1]
     lower, upper = drawn_limits(lim.lower, lim.upper,
                                 non_negative=bool((chart.values >= 0).all()), percent=percent)
@@ -285,6 +310,10 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
                if chart.partial is not None else "")
     if still_open is not None and still_open.ages and chart.dates is not None:
         besides += f" Also drawn, as {still_open.words()}."
+    marked = [text for _, text in changes_drawn(chart, changes)]
+    if marked:
+        besides += f" Marked, the team's {'change' if len(marked) == 1 else 'changes'}: " + \
+            "; ".join(marked) + "."
     alt_text = (f"{title}: {len(chart.values):,} points, each {each}; "
                 f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, limits "
                 f"{_num(lower)} to {_num(upper)}; {chart.describe()}.{besides}")

@@ -169,6 +169,16 @@ start = ["Order raised"]
 end = ["Order closed"]
 priority_column = "priority"
 timescales = { P1 = "24h", P2 = "7d", P3 = "28d" }
+# the Regulator of Social Housing's TSM RP02, computed beside the tenants' clock
+preset = "tsm-rp02"
+emergency = ["P1"]
+
+[[changes]]
+# the team's change log: drawn on every chart over time
+date = "2024-12-30"
+what = "Trades diagnose at the door and tenants choose the day"
+by = "Repairs redesign team"
+rebase = true
 
 [[system_conditions]]
 name = "Orders closed at first visit to meet the timescale"

@@ -19,7 +19,7 @@ from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
-from servicecheck.service.model import Service
+from servicecheck.service.model import Change, Service
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def demand_section(ws: Reader, svc: Service, freq: str = "W",
                    "failure-demand", x_title=unit, percent=True,
                    point=f"the share of one {unit}'s classified contacts that were failure",
                    title=f"Failure demand, % of classified contacts per {unit}",
-                   y_title="% failure demand"),
+                   y_title="% failure demand", changes=svc.changes),
         pareto_figure(pareto(dem)),
     ]
     kinds = predictability(dem, freq, tz=svc.timezone)
@@ -136,14 +136,16 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     figures = [xmr_figure(cap.chart.scaled(per_day), "capability",
                           title=f"End-to-end {units} per need, by the date it was met",
                           y_title=f"{units} from first contact",
-                          point="one need, at the date it was met", still_open=still_open)]
+                          point="one need, at the date it was met", still_open=still_open,
+                          changes=svc.changes)]
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     view = by_period(cap, freq, "median", phases=svc.phase_dates or None)
     if len(view.days.values) >= 2:
         figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
                                   x_title=unit, title=f"Median end-to-end {units} per {unit}",
                                   point=f"the median of the needs met in one {unit}",
-                                  y_title=f"{units} from first contact"))
+                                  y_title=f"{units} from first contact",
+                                  changes=svc.changes))
     per_period = period_findings(view, cap)
     details += [say(f, voice) for f in per_period]
     found = [*found, *per_period]
@@ -202,13 +204,14 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     lead = [said[t] for t in ("targets.two_clocks", "targets.where_days") if t in said]
     details = [say(f, voice) for f in found
                if f.topic in ("targets.mechanism", "targets.clock_stopped")]
-    return Section("targets", "Targets versus purpose", lead, target_figures(view), [],
+    return Section("targets", "Targets versus purpose", lead, target_figures(view, svc.changes), [],
                    details, findings=found)
 
 
 # -- Economics of flow ----------------------------------------------------------------------
-def economics_figures(e: Economics) -> list[Figure]:
-    """Cost per need met and cost per contact, per period, on process behaviour charts."""
+def economics_figures(e: Economics, changes: Sequence[Change] = ()) -> list[Figure]:
+    """Cost per need met and cost per contact, per period, on process behaviour charts, with
+    the team's ``changes`` marked where they fall."""
     from servicecheck.charts.xmr import xmr_figure
 
     unit = "month" if e.freq == "M" else "week"
@@ -218,13 +221,13 @@ def economics_figures(e: Economics) -> list[Figure]:
         figures.append(xmr_figure(e.need_chart, "cost-per-need", x_title=unit,
                                   point=f"the mean cost of the needs met in one {unit}",
                                   title=f"Cost of meeting one need, per {unit} ({cur})",
-                                  y_title=f"{cur} per need met"))
+                                  y_title=f"{cur} per need met", changes=changes))
     if len(e.contact_chart.values) >= 2:
         figures.append(xmr_figure(e.contact_chart, "cost-per-contact", x_title=unit,
                                   point=f"the mean cost of one {unit}'s contacts",
                                   title=f"Cost of one contact, per {unit} ({cur}): the "
                                         "economy-of-scale view",
-                                  y_title=f"{cur} per contact"))
+                                  y_title=f"{cur} per contact", changes=changes))
     return figures
 
 
@@ -243,7 +246,7 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
     if len(lines) == 1:
         return Section("economics", "Economics of flow", lines, findings=found)
     cur = e.model.currency
-    figures = economics_figures(e)
+    figures = economics_figures(e, svc.changes)
     done_total = e.per_need.loc[~e.per_need["open"], "total"]
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
