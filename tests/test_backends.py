@@ -255,6 +255,16 @@ def economics_results(ws: Reader, svc: Service) -> dict[str, pd.DataFrame]:
             "cost charts": pd.concat([chart_table(e.need_chart), chart_table(e.contact_chart)])}
 
 
+def overview_results(ws: Reader, svc: Service) -> dict[str, pd.DataFrame]:
+    from servicecheck.measures.overview import measure_charts
+
+    rows = measure_charts(ws, svc)
+    if not rows:
+        return {}
+    return {"summary charts": pd.concat([chart_table(r.chart).assign(key=r.key)
+                                         for r in rows], ignore_index=True)}
+
+
 def joined_up_results(ws: Reader, services: list[Service]) -> dict[str, pd.DataFrame]:
     if len(services) < 2:
         return {}
@@ -274,7 +284,7 @@ def every_measure(ws: Reader, services: list[Service]) -> dict[str, pd.DataFrame
     out = {}
     for svc in services:
         for part in (flow_results, capability_results, demand_results, target_results,
-                     economics_results):
+                     economics_results, overview_results):
             out |= {f"{svc.key}: {k}": v for k, v in part(ws, svc).items()}
     return out | joined_up_results(ws, services)
 

@@ -150,6 +150,13 @@ def _regime_orders(ev: Table, svc: Service) -> tuple[pd.DataFrame, set[str]]:
     return orders.rename_axis("case_id").reset_index(), reached
 
 
+def regime_orders(workspace: Reader, service: Service | None = None) -> pd.DataFrame:
+    """Per case on the regime's clock, judged against its timescale (``TargetView.orders``
+    without the rest of the view)."""
+    svc = service or workspace.service()
+    return _regime_orders(with_need(workspace.events(svc.key), svc), svc)[0]
+
+
 def _utc(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_localize("UTC") if ts.dt.tz is None else ts
 

@@ -1,0 +1,148 @@
+"""Many measures at once: one process behaviour chart per measure, for the summary table.
+
+What public-service analysts ask of Making Data Count's summary: the citizen's end-to-end
+time per demand type, the failure-demand share per channel and, where the service file
+states a target regime, the regime's on-time share per priority, each charted per period
+in the service's zone with the limits recalculated only at the team's own changes. The
+table (``spc.summary_table``) and its icons (``charts.summary``) are drawn from these charts;
+nothing here draws or words anything. The regime's share is a chart of what the regime
+reports, never a target to meet: its improvement direction is neutral.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import ibis
+import pandas as pd
+
+from servicecheck import spc
+from servicecheck.demand.analysis import failure_chart, phase_points
+from servicecheck.engine.frames import to_frame
+from servicecheck.engine.workspace import Reader
+from servicecheck.findings import Finding, count
+from servicecheck.measures import periods
+from servicecheck.measures.capability import needs
+from servicecheck.service.model import Service
+
+MAX_ROWS = 8  # per group: the commonest demand types, channels or priorities
+MIN_POINTS = 4  # fewer periods than this make no chart worth reading
+
+Group = Literal["end-to-end", "failure demand", "regime"]
+
+
+@dataclass(frozen=True)
+class MeasureChart:
+    """One row of the summary: what is measured, over which population, and its chart."""
+
+    key: str          # a stem for the chart's file and the row's link, e.g. "e2e-electrics"
+    group: Group
+    subject: str      # the demand type, channel or priority, as the data name it
+    unit: str         # "days" or "%"
+    chart: spc.Chart
+
+
+def measure_charts(workspace: Reader, service: Service | None = None, *, freq: str = "M",
+                   need_table: pd.DataFrame | None = None) -> list[MeasureChart]:
+    """The summary's charts, per period (``freq``: W or M): end-to-end days per demand type
+    (the median of the needs met in the period, by their first value demand's type), the
+    failure share per channel, and the regime's on-time share per priority. Groups with no
+    data give no rows; a subject with fewer than MIN_POINTS periods is left out."""
+    svc = service or workspace.service()
+    out = [*_end_to_end(workspace, svc, freq, need_table), *_failure(workspace, svc, freq)]
+    if svc.targets is not None and svc.targets.start and svc.targets.end:
+        out += _regime(workspace, svc, freq)
+    return out
+
+
+def _slug(prefix: str, text: str) -> str:
+    return f"{prefix}-" + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none")
+
+
+def _phases(starts: pd.Series, svc: Service) -> list[int] | None:
+    return phase_points(starts, svc.phase_dates or None, svc.timezone)
+
+
+def _data_end(workspace: Reader, svc: Service) -> pd.Timestamp | None:
+    ev = workspace.events(svc.key)
+    last = to_frame(ev.aggregate(last=ev.timestamp.max()))["last"].iloc[0]
+    return None if pd.isna(last) else pd.Timestamp(last)
+
+
+def _end_to_end(workspace: Reader, svc: Service, freq: str,
+                need_table: pd.DataFrame | None) -> list[MeasureChart]:
+    dem = workspace.demands(svc.key)
+    value = dem.filter((dem.nature == "value") & dem.case_id.notnull()
+                       & dem.demand_type.notnull())
+    value = value.mutate(r=ibis.row_number().over(group_by=value.case_id,
+                                                  order_by=[value.received_at,
+                                                            value.demand_id]))
+    kinds = to_frame(value.filter(value.r == 0).select(need_id=value.case_id,
+                                                       demand_type=value.demand_type))
+    if kinds.empty:
+        return []
+    n = need_table if need_table is not None else needs(workspace, svc)
+    done = n[~n["open"]].merge(kinds, on="need_id")
+    end = _data_end(workspace, svc)
+    out = []
+    for kind in done["demand_type"].value_counts().index[:MAX_ROWS]:
+        mine = done[done["demand_type"] == kind].set_index("met_at")
+        median = periods.resample(mine["end_to_end_days"], freq, svc.timezone).median()
+        median = median.dropna()
+        if len(median) < MIN_POINTS:
+            continue
+        starts = pd.Series(median.index)
+        chart = periods.period_chart(median.to_numpy(dtype=float), list(median.index), freq,
+                                     data_end=end, phases=_phases(starts, svc),
+                                     improvement_direction="decrease")
+        out.append(MeasureChart(_slug("e2e", str(kind)), "end-to-end", str(kind), "days",
+                                chart))
+    return out
+
+
+def _failure(workspace: Reader, svc: Service, freq: str) -> list[MeasureChart]:
+    dem = workspace.demands(svc.key)
+    known = dem.filter(dem.channel.notnull())
+    channels = to_frame(known.group_by("channel").aggregate(n=known.count())
+                        .order_by([ibis.desc("n"), "channel"]).limit(MAX_ROWS))
+    out = []
+    for channel in channels["channel"]:
+        chart = failure_chart(dem.filter(dem.channel == channel), freq,
+                              phases=svc.phase_dates or None, tz=svc.timezone)
+        if chart.n >= MIN_POINTS:
+            out.append(MeasureChart(_slug("failure", str(channel)), "failure demand",
+                                    str(channel), "%", chart))
+    return out
+
+
+def _regime(workspace: Reader, svc: Service, freq: str) -> list[MeasureChart]:
+    from servicecheck.measures.targets import regime_orders
+
+    orders = regime_orders(workspace, svc)
+    judged = orders[orders["closed"] & orders["within_target"].notna()]
+    end = _data_end(workspace, svc)
+    out = []
+    for priority in judged["priority"].dropna().astype(str).value_counts().index[:MAX_ROWS]:
+        mine = judged[judged["priority"].astype(str) == priority].set_index("regime_end")
+        on_time = 100 * periods.resample(mine["within_target"], freq, svc.timezone).mean()
+        on_time = on_time.dropna()
+        if len(on_time) < MIN_POINTS:
+            continue
+        chart = periods.period_chart(on_time.to_numpy(dtype=float), list(on_time.index),
+                                     freq, data_end=end,
+                                     phases=_phases(pd.Series(on_time.index), svc))
+        out.append(MeasureChart(_slug("regime", priority), "regime", priority, "%", chart))
+    return out
+
+
+def findings(rows: list[MeasureChart]) -> list[Finding]:
+    """How many measures the summary holds, and how many of them show a special cause at
+    their latest point (named: the subjects, group by group)."""
+    special = [r for r in rows if r.chart.variation_icon != "common_cause"]
+    return [Finding("overview.measures", "measure", len(rows),
+                    {"special": count(len(special))},
+                    names=tuple(f"{r.group}: {r.subject}" for r in special),
+                    applies=bool(rows), why_not=None if rows else "no measure has enough "
+                    "periods")]

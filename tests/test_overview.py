@@ -1,0 +1,69 @@
+"""Many measures at once: the summary's charts, checked against the generator's truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from servicecheck.measures.overview import MeasureChart, findings, measure_charts
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[MeasureChart], Path]:
+    from servicecheck.generators.load import load_repairs
+
+    folder = tmp_path_factory.mktemp("overview")
+    ex = load_repairs(folder, events=30000, seed=8)
+    return measure_charts(ex.workspace, ex.service), folder
+
+
+# (group, the subjects the synthetic service has in it, the unit)
+GROUPS = [
+    ("end-to-end", {"Heating and hot water", "Leaks and plumbing", "Damp and mould",
+                    "Windows and doors", "Electrics", "Roof and gutters"}, "days"),
+    ("failure demand", {"phone", "web", "counter"}, "%"),
+    ("regime", {"P1", "P2", "P3"}, "%"),
+]
+
+
+@pytest.mark.parametrize(("group", "subjects", "unit"), GROUPS)
+def test_one_chart_per_subject(rows: tuple[list[MeasureChart], Path], group: str,
+                               subjects: set[str], unit: str) -> None:
+    mine = [r for r in rows[0] if r.group == group]
+    assert {r.subject for r in mine} == subjects
+    assert {r.unit for r in mine} == {unit}
+    # 78 weeks from January 2024 are 18 months; the redesign starts a second phase
+    assert {r.chart.n for r in mine} == {18}
+    assert {len(r.chart.limits) for r in mine} == {2}
+    assert len({r.key for r in rows[0]}) == len(rows[0])
+
+
+def test_end_to_end_per_type_is_the_truths_median(rows: tuple[list[MeasureChart], Path]
+                                                   ) -> None:
+    charts, folder = rows
+    truth = pd.read_parquet(folder / "ground_truth.parquet").dropna(subset=["completed_at"])
+    mine = truth[truth["demand_type"] == "Electrics"]
+    month = mine["completed_at"].dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
+    want = mine.groupby(month)["end_to_end_days"].median().to_numpy()
+    chart = next(r.chart for r in charts if r.key == "e2e-electrics")
+    # 546 days from 1 January 2024 end on 30 June 2025: no month is partial
+    assert chart.partial is None
+    got = chart.values
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    assert chart.improvement_direction == "decrease"
+
+
+def test_the_regime_share_is_neutral_and_the_finding_counts(
+        rows: tuple[list[MeasureChart], Path]) -> None:
+    charts, _ = rows
+    regime = [r for r in charts if r.group == "regime"]
+    assert {r.chart.improvement_direction for r in regime} == {"neutral"}
+    [f] = findings(charts)
+    special = [r for r in charts if r.chart.variation_icon != "common_cause"]
+    assert f.n == len(charts) == 12 and f.q("special") == len(special)
+    assert f.names == tuple(f"{r.group}: {r.subject}" for r in special)
+    [none] = findings([])
+    assert not none.applies
