@@ -297,9 +297,8 @@ AWAAB_WANT = [
 ]
 
 
-def test_awaabs_law_by_hand(tmp_path: Path) -> None:
-    from servicecheck.measures.regulators import awaabs_law
-
+def awaab_workspace(tmp_path: Path) -> tuple[Workspace, Service]:
+    """The hazard cases of AWAAB_LOG in a workspace, their times read as UTC."""
     rows = ["need_id,case_id,activity,timestamp,priority"]
     rows += [f"N{c},{c},{a},{ts},{p}" for c, p, a, ts in AWAAB_LOG]
     f = tmp_path / "log.csv"
@@ -307,6 +306,13 @@ def test_awaabs_law_by_hand(tmp_path: Path) -> None:
     svc = Service.from_dict(AWAAB_SERVICE)
     ws = Workspace()
     import_events(ws, f, service=svc, timezone="UTC")
+    return ws, svc
+
+
+def test_awaabs_law_by_hand(tmp_path: Path) -> None:
+    from servicecheck.measures.regulators import awaabs_law
+
+    ws, svc = awaab_workspace(tmp_path)
     got = awaabs_law(ws, svc)
     assert set(got[got["case_id"] == "H3"]["hazard"]) == {"emergency"}
     assert set(got[got["case_id"] != "H3"]["hazard"]) == {"significant"}

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from servicecheck.findings import Finding, count, seconds, share
 from servicecheck.workdays import between_many
 
 if TYPE_CHECKING:
@@ -171,3 +172,68 @@ def awaabs_law(workspace: Reader, service: Service) -> pd.DataFrame:
         }))
     return pd.concat(rows, ignore_index=True).sort_values(["case_id", "step"],
                                                           ignore_index=True)
+
+
+IN_FORCE = {"awaabs-law": pd.Timestamp("2025-10-27")}  # Awaab's Law applies from this day
+
+
+def awaab_summary(rows: pd.DataFrame, need_table: pd.DataFrame) -> pd.DataFrame:
+    """Per hazard and step (in the law's order): ``cases`` (hazard cases the step applies
+    to), ``done``, ``within`` (done within the timescale), ``share`` (within / done),
+    ``overdue`` (not done and past the timescale when the data end), ``timescale``, and
+    beside them the citizen's clock for the same needs: ``needs_met`` and ``median_days``
+    (first report to the need met, every day counting)."""
+    met = need_table[~need_table["open"]].set_index("need_id")["end_to_end_days"]
+    out = []
+    for step, _, scale, kind in AWAAB_STEPS:
+        g = rows[(rows["hazard"] == kind) & (rows["step"] == step)]
+        if g.empty:
+            continue
+        done = g["within"].dropna()
+        days = met.reindex(g["need_id"].dropna().unique()).dropna()
+        out.append({"hazard": kind, "step": step, "timescale": scale, "cases": len(g),
+                    "done": len(done), "within": int(done.sum()),
+                    "share": float(done.mean()) if len(done) else float("nan"),
+                    "overdue": int(g["overdue"].sum()), "needs_met": len(days),
+                    "median_days": float(days.median()) if len(days) else float("nan")})
+    return pd.DataFrame(out, columns=["hazard", "step", "timescale", "cases", "done", "within",
+                                      "share", "overdue", "needs_met", "median_days"])
+
+
+def findings(preset: str, table: pd.DataFrame, *, first: pd.Timestamp | None = None,
+             calendar: str | None = None) -> list[Finding]:
+    """What the regulator's figure says, beside the citizen's clock: for ``tsm-rp02`` (the
+    table ``tsm_rp02`` gives) one finding per category of the latest whole reporting year
+    (the latest year when none is whole, flagged ``partial``); for ``awaabs-law`` (the table
+    ``awaab_summary`` gives) one per kind of hazard, each step's share within its timescale
+    in the law's order, flagged ``before_law`` when the data begin (``first``) before the
+    law applied. ``calendar`` names the working days' calendar (None: no step counts them)."""
+    out: list[Finding] = []
+    named = (calendar,) if calendar else ()
+    if preset == "tsm-rp02" and not table.empty:
+        whole = table[~table["partial"]]
+        year = (whole if not whole.empty else table)["year"].max()
+        for r in table[table["year"] == year].itertuples():
+            if not r.completed:
+                continue
+            numbers = {"share": share(float(r.share))}
+            if r.needs_met:
+                numbers["median"] = seconds(float(r.median_days))
+            out.append(Finding("regulators.tsm_rp02", "repair", int(r.completed), numbers,
+                               clock="regime", names=(str(year), str(r.category), *named),
+                               flags=frozenset({"partial"} if r.partial else set())))
+    if preset == "awaabs-law" and not table.empty:
+        before = first is not None and first.tz_localize(None) < IN_FORCE[preset]
+        for kind, g in table.groupby("hazard", sort=False):
+            numbers = {f"step:{r['step']}": share(float(r["share"]))
+                       for r in g.to_dict("records") if r["done"]}
+            numbers["overdue"] = count(int(g["overdue"].sum()))
+            met = g.to_dict("records")[0]
+            if met["needs_met"]:
+                numbers["median"] = seconds(float(met["median_days"]))
+            # an emergency's clock counts hours: no working day in it
+            out.append(Finding("regulators.awaabs_law", f"{kind} hazard", int(g["cases"].max()),
+                               numbers, clock="regime",
+                               names=named if kind == "significant" else (),
+                               flags=frozenset({"before_law"} if before else set())))
+    return out

@@ -565,3 +565,7 @@ def _followed(f: Finding, voice: Voice) -> str:
     a, b = f.names
     return (f"{g.percent(f.q('share'))} of needs in {a} were followed within "
             f"{g.duration(f.q('within'), g.DAYS)} by demand in {b} from the same person.")
+
+
+# renderers kept in their own modules register on import (after `renders` is defined)
+from servicecheck.narrative import regulators as _regulators  # noqa: E402, F401

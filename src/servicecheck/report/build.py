@@ -75,7 +75,7 @@ def build_sections(ws: Reader, svc: Service,
     tell("flow")
     out.append(flow_section(ws, svc, voice, need_table))
     tell("targets versus purpose")
-    out.append(targets_section(ws, svc, cap, voice))
+    out.append(targets_section(ws, svc, cap, voice, need_table))
     tell("economics of flow")
     out.append(economics_section(ws, svc, need_table, voice))
     if len(ws.services()) > 1:  # citizens meet a council, not a department

@@ -187,10 +187,13 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
 
 # -- Targets versus purpose ------------------------------------------------------------------
 def targets_section(ws: Reader, svc: Service, cap: Capability,
-                    voice: Voice | None = None) -> Section:
+                    voice: Voice | None = None, need_table: pd.DataFrame | None = None
+                    ) -> Section:
     from servicecheck.charts.targets import target_figures
     from servicecheck.measures.capability import findings as capability_findings
+    from servicecheck.measures.capability import needs
     from servicecheck.measures.targets import findings, target_view
+    from servicecheck.report.regulators import regulator_part
 
     if svc.targets is None:
         return Section("targets", "Targets versus purpose", [
@@ -204,8 +207,13 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     lead = [said[t] for t in ("targets.two_clocks", "targets.where_days") if t in said]
     details = [say(f, voice) for f in found
                if f.topic in ("targets.mechanism", "targets.clock_stopped")]
-    return Section("targets", "Targets versus purpose", lead, target_figures(view, svc.changes), [],
-                   details, findings=found)
+    need_table = need_table if need_table is not None else needs(ws, svc)
+    regulator, tables = regulator_part(ws, svc, view, need_table)
+    lead += [say(f, voice) for f in regulator][:1]
+    details += [say(f, voice) for f in regulator][1:]
+    return Section("targets", "Targets versus purpose", lead,
+                   target_figures(view, svc.changes), tables, details,
+                   findings=[*found, *regulator])
 
 
 # -- Economics of flow ----------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Regulators' figures, the clocks behind them and the summary of many measures, in words.
+
+The regulator's figure is always said as the regime's, with the calendar its clock used, and
+beside the citizen's clock for the same needs (METHOD.md: the two clocks side by side).
+"""
+
+from __future__ import annotations
+
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.words import Voice, renders
+
+CALENDAR_WORDS = {"england-and-wales": "England and Wales", "scotland": "Scotland",
+                  "northern-ireland": "Northern Ireland"}
+# each Awaab's Law step, per kind of hazard, as the law states its clock
+AWAAB_STEP_WORDS = {
+    ("emergency", "investigated"): "investigated within 24 hours of the landlord knowing",
+    ("emergency", "made_safe"): "made safe within 24 hours of the landlord knowing",
+    ("significant", "investigated"): "investigated within 10 working days of the landlord "
+                                     "knowing",
+    ("significant", "summary"): "given written findings within 3 working days of the "
+                                "investigation",
+    ("significant", "made_safe"): "made safe within 5 working days of the investigation",
+    ("significant", "further_work"): "had further work started within 12 weeks of the "
+                                     "investigation",
+}
+
+
+def calendar_words(f: Finding) -> str:
+    """Which calendar the regime's clock used, said once per sentence."""
+    if not f.names or f.names[-1] not in CALENDAR_WORDS:
+        return "its clock counts hours and calendar days"
+    return (f"its working days skip weekends and {CALENDAR_WORDS[f.names[-1]]} bank "
+            "holidays")
+
+
+def _citizen(f: Finding, voice: Voice, whose: str, until: str) -> str:
+    if not f.has("median"):
+        return f"none of {whose} needs has been met yet"
+    return (f"half of {whose} needs took {voice.dur(f, 'median')} or more from {voice.starts} "
+            f"to {until}, every day counting")
+
+
+@renders("regulators.tsm_rp02")
+def _tsm_rp02(f: Finding, voice: Voice) -> str:
+    year, category = f.names[0], f.names[1]
+    partial = " (a part year: the data do not cover all of it)" if "partial" in f.flags \
+        else ""
+    return (f"The regulator's figure, TSM RP02 for {year}{partial}: "
+            f"{g.percent(f.q('share'))} of {g.counted(f.n, f'{category} repair')} completed "
+            f"within the landlord's own timescale ({calendar_words(f)}); on the citizen's "
+            f"clock, {_citizen(f, voice, 'their', 'the need being met')}.")
+
+
+@renders("regulators.awaabs_law")
+def _awaabs_law(f: Finding, voice: Voice) -> str:
+    kind = f.noun.split()[0]
+    steps = [f"{g.percent(f.q(k))} {AWAAB_STEP_WORDS[(kind, k[5:])]}"
+             for k in f.numbers if k.startswith("step:")]
+    done = g.join_words(steps) if steps else "no step done yet"
+    overdue = int(f.q("overdue"))
+    its = "its" if overdue == 1 else "their"
+    late = (f"; {g.counted(overdue, 'step')} not done {g.is_are(overdue)} past {its} "
+            "timescale when the data end" if overdue else "")
+    early = (" (the law applies from 27 October 2025: earlier hazards are judged as if it "
+             "had)" if "before_law" in f.flags else "")
+    return (f"Under Awaab's Law{early}, of {g.counted(f.n, f.noun)}: {done}{late} "
+            f"({calendar_words(f)}). On the tenants' clock, "
+            f"{_citizen(f, voice, 'those', 'the need being met')}.")
+
+
+@renders("overview.measures")
+def _measures(f: Finding, voice: Voice) -> str:
+    if not f.applies:
+        return "No measure has enough periods yet for a summary of many measures."
+    special = int(f.q("special"))
+    if not special:
+        return (f"All {g.counted(f.n, 'measure')} in the summary show common cause variation "
+                "only at their latest point: each does what its system predictably does.")
+    return (f"Of the {g.counted(f.n, 'measure')} in the summary, {g.number(special)} "
+            f"{'shows' if special == 1 else 'show'} a special cause at the latest point: "
+            f"{g.join_words(list(f.names))}; the rest show common cause variation only.")
