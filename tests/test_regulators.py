@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from servicecheck import Service
 from servicecheck.measures.capability import needs
 from servicecheck.measures.regulators import awaab_summary, awaabs_law, findings, tsm_rp02
 from servicecheck.measures.targets import target_view
@@ -75,3 +77,30 @@ def test_tsm_rp02_in_words(tmp_path: Path) -> None:
         "the citizen's clock, half of their needs took 9 days or more from the citizen's "
         "first contact to the need being met, every day counting.")
     assert findings("tsm-rp02", table.iloc[:0]) == []
+
+
+# (the service file's keys, the starts, the stops and the pause the clock sensitivity offers)
+CHOICES = [
+    ({}, ["order raised", "first contact"], ["order closed"], ()),
+    ({"need": {"link_column": "need_id", "visit_activities": ["Visit"]}},
+     ["order raised", "first contact", "inspection"], ["order closed"], ()),
+    ({"clock": {"start": ["Reported"], "end": ["Completed"]}},
+     ["order raised", "first contact"], ["order closed", "work done"], ()),
+    ({"clock": {"start": ["Reported"], "end": ["Closed"]}},  # the same stop is not offered twice
+     ["order raised", "first contact"], ["order closed"], ()),
+    ({"targets": {"start": ["Raised"], "end": ["Closed"], "pause": ["No access"]}},
+     ["order raised", "first contact"], ["order closed"], ("No access",)),
+]
+
+
+@pytest.mark.parametrize(("keys", "starts", "stops", "pause"), CHOICES)
+def test_the_clock_choices_the_service_file_names(keys: dict[str, object], starts: list[str],
+                                                  stops: list[str], pause: tuple[str, ...]
+                                                  ) -> None:
+    from servicecheck.measures.clocks import clock_choices
+
+    svc = Service.from_dict({"name": "repairs", "targets": {"start": ["Raised"],
+                                                            "end": ["Closed"]}, **keys})
+    got = clock_choices(svc)
+    assert (list(got.starts), list(got.stops), got.pause) == (starts, stops, pause)
+    assert got.starts["order raised"] == ("Raised",) and got.starts["first contact"] == ()

@@ -73,7 +73,8 @@ RICH = {"name": "Repairs", "redesign_date": "2025-01-06", "timezone": "Europe/Be
         "targets": {"start": ["Raised"], "end": ["Closed"], "priority_column": "priority",
                     "timescales": {"P1": "24h", "P2": "10wd"}, "default": "5wd",
                     "calendar": "scotland", "closures": ["2025-12-29"], "preset": "tsm-rp02",
-                    "emergency": ["P1"], "steps": {"investigated": ["Inspection"]}},
+                    "emergency": ["P1"], "steps": {"investigated": ["Inspection"]},
+                    "pause": ["No access"]},
         "costs": {"visit_cost": 28, "activity_minutes": {"Fix": 40}},
         "system_conditions": [{"name": "Targets", "kind": "measures", "causes": ["Closed"]}]}
 

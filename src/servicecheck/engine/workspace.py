@@ -483,7 +483,7 @@ def service_to_dict(s: Service) -> dict[str, Any]:
         if t.default_working_days is not None:
             d["targets"]["default"] = f"{t.default_working_days}wd"
         d["targets"].update(calendar=t.calendar, closures=list(t.closures),
-                            emergency=list(t.emergency),
+                            emergency=list(t.emergency), pause=list(t.pause),
                             steps={k: list(v) for k, v in t.steps.items()})
         if t.preset:
             d["targets"]["preset"] = t.preset

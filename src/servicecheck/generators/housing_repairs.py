@@ -172,6 +172,9 @@ timescales = { P1 = "24h", P2 = "7d", P3 = "28d" }
 # the Regulator of Social Housing's TSM RP02, computed beside the tenants' clock
 preset = "tsm-rp02"
 emergency = ["P1"]
+# after "No access" the landlord waits for the tenant: the figure is shown with and without
+# the clock stopped while it waits
+pause = ["No access"]
 
 [[changes]]
 # the team's change log: drawn on every chart over time

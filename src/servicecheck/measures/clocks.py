@@ -64,6 +64,34 @@ class ClockSensitivity:
                 "them.")
 
 
+@dataclass(frozen=True)
+class ClockChoices:
+    """The choices of clock a service's own data allow: where it may start and stop, and the
+    activities after which it may stand still while the landlord waits for access."""
+
+    starts: dict[str, tuple[str, ...]]
+    stops: dict[str, tuple[str, ...]]
+    pause: tuple[str, ...]
+
+
+def clock_choices(service: Service) -> ClockChoices:
+    """The choices the service file names: starts at the order being raised (the regime's
+    ``start``), the citizen's first contact and the order's first visit (an inspection:
+    ``[need] visit_activities``); stops at the order closed (the regime's ``end``) and the
+    work done (the citizen's clock's ``end``, where it differs); the pause ``[targets] pause``.
+    A choice the file gives no activity for is left out, never guessed from names."""
+    t = service.targets
+    if t is None:
+        return ClockChoices({}, {}, ())
+    starts = {"order raised": tuple(t.start), FIRST_CONTACT: ()}
+    if service.need.visit_activities:
+        starts["inspection"] = tuple(service.need.visit_activities)
+    stops = {"order closed": tuple(t.end)}
+    if service.clock.end and set(service.clock.end) != set(t.end):
+        stops["work done"] = tuple(service.clock.end)
+    return ClockChoices(starts, stops, tuple(t.pause))
+
+
 def clock_sensitivity(
     workspace: Reader,
     service: Service | None = None,

@@ -77,6 +77,9 @@ class TargetRegime:
     preset: str | None = None  # a regulator's figure to compute (servicecheck.measures.regulators)
     emergency: tuple[str, ...] = ()  # the priorities the landlord counts as emergencies
     steps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a preset's step marks
+    # activities after which the landlord waits for access: the clock sensitivity shows the
+    # figure with the clock stopped from each to the order's next event, and without
+    pause: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,7 @@ class Service:
             default_working_days=working_days(t.default) if isinstance(t.default, str)
             else None,
             calendar=t.calendar, closures=t.closures, preset=t.preset, emergency=t.emergency,
-            steps=dict(t.steps))
+            steps=dict(t.steps), pause=t.pause)
         d = k.demand
         return cls(
             name=k.name,

@@ -227,6 +227,7 @@ class TargetKeys(_Table):
     preset: Annotated[str, _one_of(REGULATOR_PRESETS, "a regulator's preset")] | None = Field(
         None, json_schema_extra=ex('"tsm-rp02"'))
     emergency: Texts = Field((), json_schema_extra=ex('["P1"]'))
+    pause: Texts = Field((), json_schema_extra=ex('["No access"]'))
     steps: Annotated[dict[str, Texts], BeforeValidator(_steps)] = Field(
         default_factory=dict, json_schema_extra=ex('{ investigated = ["Inspection"] }'))
 
