@@ -34,9 +34,6 @@ KNOWN = [
      "as above: the flow map is built with the shared DOT builder from inside flow/"),
     ("servicecheck.flow.map", "servicecheck.charts.graphviz",
      "as above: the flow map is laid out by Graphviz from inside flow/"),
-    ("servicecheck.spc.summary", "servicecheck.charts.icons",
-     "spc.summary_html draws the summary table as HTML with icons: a view, which belongs "
-     "under charts/ beside the icons it uses"),
 ]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from servicecheck import spc
 from servicecheck.charts.icons import assurance_icon, variation_icon, variation_words
+from servicecheck.charts.summary import summary_html
 
 from .test_report_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
@@ -77,7 +78,8 @@ def summary_page(browser: Any, tmp_path: Path) -> Iterator[Any]:  # noqa: F811
     for i, name in enumerate(charts):
         (tmp_path / f"chart-{i}.html").write_text(f"<h1>{name}</h1>")
     page_file = tmp_path / "summary.html"
-    page_file.write_text(f"<!doctype html><title>summary</title>{spc.summary_html(charts, links)}")
+    table = summary_html(charts, links=links)
+    page_file.write_text(f"<!doctype html><title>summary</title>{table}")
     page = browser.new_page()
     page.goto(page_file.as_uri())
     yield page

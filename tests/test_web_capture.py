@@ -209,10 +209,17 @@ def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> 
     c, _ = sign_in(app, "analyst")
     for name, words in [("capability", "End-to-end days per need"),
                         ("flow", "the flow of the work"),
-                        ("targets", "The target regime's view")]:
+                        ("targets", "The target regime's view"),
+                        ("summary", "End-to-end days: Heating and hot water")]:
         r = c.get(f"/dashboards/{name}")
         assert r.status_code == 200 and words in r.text and "<svg" in r.text, name
     assert c.get("/dashboards/nope").status_code == 404
+    # the summary as CSV: one row a measure, named as the dashboard names it
+    r = c.get("/export/summary.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = r.text.splitlines()
+    assert rows[0].startswith("measure,rule_set,points,latest")
+    assert any(line.startswith("Failure demand %: phone,") for line in rows)
     # suggestions learned from the workspace's confirmed demand straight away
     assert app.state.ctx.suggester.ready
 

@@ -42,6 +42,8 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, str, int]] = [
     ("GET", "/dashboards/capability", None, "analyst", 503),  # no workspace given: said so
     ("GET", "/dashboards/flow", None, "analyst", 503),
     ("GET", "/dashboards/targets", None, "analyst", 503),
+    ("GET", "/dashboards/summary", None, "analyst", 503),
+    ("GET", "/export/summary.csv", None, "analyst", 503),
     ("GET", "/export/demands.csv", None, "analyst", 200),
     ("GET", "/openapi.json", None, "analyst", 200),
     ("GET", "/admin", None, "admin", 200),
@@ -72,9 +74,11 @@ def routes(items: list[Any], prefix: str = "") -> list[tuple[str, set[str]]]:
 
 
 def test_the_route_table_covers_every_route(web_app: Any) -> None:
+    from servicecheck.web.pages import DASHBOARDS
+
     have = {(m, path.replace("{name}", n)) for path, methods in routes(web_app.routes)
             for m in methods - {"HEAD"}
-            for n in (["capability", "flow", "targets"] if "{name}" in path else [""])}
+            for n in (list(DASHBOARDS) if "{name}" in path else [""])}
     have = {(m, p) for m, p in have if not p.startswith("/static")}
     assert have == {(m, p) for m, p, *_ in ROUTES} | OPEN
 

@@ -138,13 +138,14 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
              x_title: str = COMPLETION, point: str | None = None,
              percent: bool = False, still_open: OpenNeeds | None = None,
              notes: Sequence[tuple[int, str]] | None = None,
-             changes: Sequence[Change] = ()) -> alt.VConcatChart:
+             changes: Sequence[Change] = (), compact: bool = False) -> alt.VConcatChart:
     """Altair chart: the values with limits per phase, signals coloured with their reason;
     over time when the chart's points are dated, the partial last period drawn hollow, the
     needs still open drawn apart at the data's end, and the team's ``notes`` of what changed
     (1-based point, words) marked where they fall. ``changes`` (the service file's change
     log) are drawn on a dated chart as a labelled line at the start of their day in the
-    service's zone, where the chart's dates reach."""
+    service's zone, where the chart's dates reach. ``compact``: the X chart alone, lower
+    and without grid lines (the summary's many charts, a third of the bytes each)."""
     df = chart_frame(chart)
     dated = "date" in df
     large = len(df) > MAX_POINTS
@@ -235,9 +236,14 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
             shape="triangle-up", filled=False, size=30, color=INK, aria=False).encode(
             x=x_enc, y=y_enc))
     x_chart = alt.layer(*layers).properties(
-        width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=subtitle(
+        width=WIDTH, height=HEIGHT // 2 if compact else HEIGHT,
+        title=alt.Title(title, subtitle=subtitle(
             chart, point or default_point(x_title, dated), still_open if dated else None),
             anchor="start"))
+    if compact:
+        small: alt.VConcatChart = alt.vconcat(x_chart).configure_view(
+            stroke=None).configure_axis(grid=False)
+        return small
     mr_data = per_cell(df, "moving_range", height=90) if scatter else df
     mr_mark = (alt.Chart(mr_data).mark_circle(size=6, opacity=1, color="#7a7a7a", aria=False)
                if scatter else
@@ -296,12 +302,13 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
                x_title: str = COMPLETION, point: str | None = None,
                percent: bool = False, still_open: OpenNeeds | None = None,
                notes: Sequence[tuple[int, str]] | None = None,
-               changes: Sequence[Change] = ()) -> Figure:
+               changes: Sequence[Change] = (), compact: bool = False) -> Figure:
     """The chart as a figure, its alt text saying in words what the chart shows: what a
     point is, the phases, the latest limits as drawn, the rules and the team's changes it
     marks."""
     spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title, point=point,
-                    percent=percent, still_open=still_open, notes=notes, changes=changes)
+                    percent=percent, still_open=still_open, notes=notes, changes=changes,
+                    compact=compact)
     lim = chart.limits[-1]
     lower, upper = drawn_limits(lim.lower, lim.upper,
                                 non_negative=bool((chart.values >= 0).all()), percent=percent)

@@ -33,12 +33,13 @@ from servicecheck.report.sections import (
     flow_section,
     joined_up_section,
     purpose_section,
+    summary_section,
     system_conditions_section,
     targets_section,
 )
 from servicecheck.service.model import Service
 
-SECTION_NAMES = ("purpose", "demand", "capability", "flow", "targets versus purpose",
+SECTION_NAMES = ("purpose", "at a glance", "demand", "capability", "flow", "targets versus purpose",
                  "economics of flow", "joined-up", "system conditions", "data quality")
 
 
@@ -65,10 +66,12 @@ def build_sections(ws: Reader, svc: Service,
     out = [purpose_section(svc)]
     if need_table is None:
         need_table = needs(ws, svc)
-    tell("demand")
     cap = capability(ws, svc, need_table=need_table)
     capability_part = capability_section(cap, svc)
     voice = voice_for(svc, capability_part.findings)
+    tell("at a glance")
+    out.append(summary_section(ws, svc, need_table, voice))
+    tell("demand")
     out.append(demand_section(ws, svc, need_table=need_table, voice=voice))
     tell("capability")
     out.append(capability_part)

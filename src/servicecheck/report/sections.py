@@ -38,6 +38,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # what the section's words say
+    blocks: list[str] = field(default_factory=list)  # HTML drawn by charts/, escaped there
 
 
 # -- Purpose ---------------------------------------------------------------------------------
@@ -70,6 +71,42 @@ def purpose_section(svc: Service) -> Section:
         rows.append(("target regime", svc.targets.name or "named in the service file"))
     return Section("purpose", "Purpose", lead,
                    tables=[Table("The service as the team defined it", ("", ""), rows)])
+
+
+# -- At a glance: many measures --------------------------------------------------------------
+SUMMARY_GROUPS = {"end-to-end": "End-to-end days", "failure demand": "Failure demand %",
+                  "regime": "The regime's on-time %"}
+
+
+def summary_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | None = None,
+                    voice: Voice | None = None, freq: str = "M") -> Section:
+    """Many measures in one table with Making Data Count's icons, each row linked to its chart
+    (drawn below it): end-to-end days per demand type, failure share per channel, the
+    regime's on-time share per priority."""
+    from servicecheck.charts.summary import summary_html
+    from servicecheck.charts.xmr import xmr_figure
+    from servicecheck.measures.overview import findings, measure_charts
+
+    voice = voice or Voice(tz=svc.timezone)
+    rows = measure_charts(ws, svc, freq=freq, need_table=need_table)
+    found = findings(rows)
+    lead = [say(f, voice) for f in found]
+    if not rows:
+        return Section("summary", "At a glance", lead, findings=found)
+    unit = {"W": "week", "M": "month"}[freq]
+    names = {r.key: f"{SUMMARY_GROUPS[r.group]}: {r.subject}" for r in rows}
+    charts = {names[r.key]: r.chart for r in rows}
+    html = summary_html(charts, caption=f"Each measure per {unit} on its own process "
+                        "behaviour chart (below): its latest value, what its latest point "
+                        "shows, and its latest signal",
+                        links={names[r.key]: f"#fig-summary-{r.key}" for r in rows},
+                        units={names[r.key]: r.unit for r in rows},
+                        signals={names[r.key]: r.chart.signals[-1].reason for r in rows
+                                 if r.chart.signals})
+    figures = [xmr_figure(r.chart, f"summary-{r.key}", x_title=unit, percent=r.unit == "%",
+                          title=f"{names[r.key]}, per {unit}", y_title=names[r.key],
+                          changes=svc.changes, compact=True) for r in rows]
+    return Section("summary", "At a glance", lead, figures, findings=found, blocks=[html])
 
 
 # -- Demand ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import numpy as np
 from servicecheck.spc._chart import Chart, Limits, PartialPoint, RunsAnalysis, Signal
 from servicecheck.spc.anhoej import qic
 from servicecheck.spc.ptd import assurance_type, ptd_spc
-from servicecheck.spc.summary import summary_html, summary_table
+from servicecheck.spc.summary import summary_table
 from servicecheck.spc.wheeler import wheeler_xmr
 
 PRESETS = ("ptd", "mdc2023", "anhoej", "wheeler")
@@ -34,7 +34,6 @@ __all__ = [
     "assurance_type",
     "ptd_spc",
     "qic",
-    "summary_html",
     "summary_table",
     "wheeler_xmr",
     "xmr",

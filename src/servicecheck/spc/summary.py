@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,8 @@ def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
     per point on p′ and u′ charts), variation, assurance where a target was given, signal.
 
     No targets of its own and no colours: the table says what each measure predictably does
-    (``summary_table(...).to_csv(path)`` for a spreadsheet; ``summary_html`` draws icons).
+    (``summary_table(...).to_csv(path)`` for a spreadsheet; ``charts.summary.summary_html``
+    draws the icons).
     """
     rows = []
     for name, c in charts.items():
@@ -49,29 +49,6 @@ def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
             "last_signal": last_signal.reason if last_signal else "",
         })
     return pd.DataFrame(rows)
-
-
-def summary_html(charts: Mapping[str, Chart], links: Mapping[str, str] | None = None) -> str:
-    """The summary as an HTML table with Making Data Count's icons (accessible SVG), each
-    measure linked to its chart when ``links`` names where the chart is."""
-    from servicecheck.charts.icons import assurance_icon, variation_icon
-
-    table = summary_table(charts)
-    body = []
-    for (name, c), row in zip(charts.items(), table.itertuples(), strict=True):
-        href = (links or {}).get(name)
-        label = f'<a href="{escape(href)}">{escape(name)}</a>' if href else escape(name)
-        body.append(
-            f"<tr><th scope=\"row\">{label}</th><td>{row.latest:.4g}</td>"
-            f"<td>{escape(str(row.latest_label))}</td>"
-            f"<td>{variation_icon(c.variation_icon, c.improvement_direction)}</td>"
-            f"<td>{assurance_icon(c.assurance)}</td>"
-            f"<td>{escape(str(row.last_signal))}</td></tr>")
-    head = ("<tr><th scope=\"col\">measure</th><th scope=\"col\">latest</th>"
-            "<th scope=\"col\">when</th><th scope=\"col\">variation</th>"
-            "<th scope=\"col\">assurance</th><th scope=\"col\">latest signal</th></tr>")
-    return (f'<table class="summary"><thead>{head}</thead><tbody>{"".join(body)}</tbody>'
-            "</table>")
 
 
 def _opt(v: float) -> float | None:

@@ -3,12 +3,15 @@ workspace file changes (opened read-only, one connection per build)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from servicecheck.engine.workspace import Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.report.sections import (
     Section,
     capability_section,
     flow_section,
+    summary_section,
     targets_section,
 )
 from servicecheck.web.context import Context
@@ -26,6 +29,8 @@ def section(c: Context, name: str) -> Section:
 
             if name == "flow":
                 built = flow_section(ws, svc)
+            elif name == "summary":
+                built = summary_section(ws, svc)
             else:
                 cap = capability(ws, svc, need_table=needs(ws, svc))
                 built = (capability_section(cap, svc) if name == "capability" else
@@ -34,3 +39,20 @@ def section(c: Context, name: str) -> Section:
         c.dashboards[key] = built
     result: Section = c.dashboards[key]
     return result
+
+
+def summary_frame(c: Context) -> pd.DataFrame:
+    """The summary of many measures as a table (``spc.summary_table``), one row a measure
+    named as the dashboard names it, for the CSV export."""
+    from servicecheck import spc
+    from servicecheck.measures.overview import measure_charts
+    from servicecheck.report.sections import SUMMARY_GROUPS
+
+    if c.workspace is None:
+        raise InputError("no workspace was given to the server", source="servicecheck serve",
+                         fix="start it with --workspace ws.duckdb to export the summary")
+    with Workspace(c.workspace, read_only=True) as ws:
+        svc = ws.service(c.service.key if c.service.key in ws.services() else None)
+        rows = measure_charts(ws, svc)
+    return spc.summary_table({f"{SUMMARY_GROUPS[r.group]}: {r.subject}": r.chart
+                              for r in rows})

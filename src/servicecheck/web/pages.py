@@ -178,7 +178,8 @@ def board_page(request: Request, s: Session = RECORDER) -> HTMLResponse:
 
 
 # -- dashboards over the workspace -------------------------------------------------------------
-DASHBOARDS = {"capability": "Capability", "flow": "Flow", "targets": "Targets versus purpose"}
+DASHBOARDS = {"summary": "At a glance", "capability": "Capability", "flow": "Flow",
+              "targets": "Targets versus purpose"}
 
 
 @router.get("/dashboards/{name}", response_class=HTMLResponse)
@@ -229,6 +230,20 @@ def export(request: Request, s: Session = ANALYST) -> Response:
     return StreamingResponse(iter([buffer.getvalue()]), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{quote(c.service.key)}-demands-'
                                f'{stamp}.csv"'})
+
+
+@router.get("/export/summary.csv")
+def export_summary(request: Request, s: Session = ANALYST) -> Response:
+    from servicecheck.web.dashboards import summary_frame
+
+    c = ctx(request)
+    try:
+        frame = summary_frame(c)
+    except InputError as exc:
+        return page(request, "error.html", status_code=503, message=str(exc))
+    return StreamingResponse(iter([safe_frame(frame).to_csv(index=False)]),
+                             media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{quote(c.service.key)}-summary.csv"'})
 
 
 # -- administration ---------------------------------------------------------------------------
