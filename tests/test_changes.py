@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import textwrap
 import tomllib
 
 import pandas as pd
@@ -57,7 +58,7 @@ def test_changes_are_drawn_where_they_fall() -> None:
                      (22, "2025-03-03: Trades book their own appointments (Repairs team)")]
     chart = spc.xmr(list(range(30)), labels=[f"{w:%d %b %Y}" for w in weeks])
     spec = json.dumps(xmr_spec(chart, title="t", y_title="y", notes=notes).to_dict())
-    assert "Trades book their own appointments (Repairs team)" in spec
+    assert json.dumps("2025-03-03: Trades book their own\nappointments (Repairs team)") in spec
 
 
 def test_varying_limits_are_drawn_per_point() -> None:
@@ -82,21 +83,25 @@ DRAWN = [
 
 @pytest.mark.parametrize(("day", "at"), DRAWN)
 def test_a_change_is_drawn_at_its_day_in_the_services_zone(day: str, at: str | None) -> None:
-    from servicecheck.charts.xmr import changes_drawn, xmr_figure
+    from servicecheck.charts.xmr import LABEL_CHARS, changes_drawn, xmr_figure
     from servicecheck.service.model import Change
 
     weeks = pd.date_range("2024-10-07", periods=30, freq="W-MON", tz="Europe/London")
     chart = dataclasses.replace(spc.xmr(list(range(30)), labels=[f"{w:%d %b %Y}" for w in weeks]),
                                 dates=tuple(weeks))
-    change = Change(date=day, what="Scripts removed", by="Repairs team")
+    change = Change(date=day, what="Scripts removed; trades book their own visits",
+                    by="Repairs team")
     drawn = changes_drawn(chart, [change])
     fig = xmr_figure(chart, "weeks", title="t", y_title="y", x_title="week", changes=[change])
-    label = f"{pd.Timestamp(day):%d %b %Y}: Scripts removed (Repairs team)"
+    label = (f"{pd.Timestamp(day):%d %b %Y}: Scripts removed; trades book their own visits "
+             "(Repairs team)")
     if at is None:
         assert drawn == [] and "Scripts removed" not in fig.spec  # type: ignore[operator]
         return
     assert drawn == [(at, label)]
-    assert f'"{at}"' in (fig.spec or "") and label in (fig.spec or "")
+    # drawn at its day, on lines short enough to stay within the chart
+    lines = textwrap.wrap(label, LABEL_CHARS)
+    assert f'"{at}"' in (fig.spec or "") and json.dumps("\n".join(lines)) in (fig.spec or "")
+    assert len(lines) == 2 and all(f">{line}<" in fig.svg for line in lines)
     # the sentence that stands for the chart names the change it marks
     assert fig.alt.endswith(f"Marked, the team's change: {label}.")
-    assert label in fig.svg

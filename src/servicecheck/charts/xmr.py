@@ -9,6 +9,7 @@ pixel cell, with the signals coloured rather than labelled.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from servicecheck.charts import Figure, vega_figure
 from servicecheck.service.model import Change
 from servicecheck.spc import Chart
 
+LABEL_CHARS = 44  # a change's label is wrapped on lines of this many characters
 MAX_POINTS = 1000  # beyond this the points are drawn one per pixel cell, with no line
 WIDTH = 720
 HEIGHT = 260
@@ -219,13 +221,16 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
                           + [{x_name: at, "text": text}
                              for at, text in changes_drawn(chart, changes)])
     if not breaks.empty:
-        # each text a line lower than the one before: two changes close together stay legible
-        breaks["offset"] = 2 + 13 * np.arange(len(breaks))
+        # each text below the one before, so that two changes close together stay legible;
+        # a long one on lines of LABEL_CHARS characters, so that it stays within the chart
+        lines = [textwrap.wrap(str(t), LABEL_CHARS) or [""] for t in breaks["text"]]
+        breaks["text"] = ["\n".join(x) for x in lines]
+        breaks["offset"] = 2 + 13 * np.cumsum([0] + [len(x) for x in lines[:-1]])
         layers.append(alt.Chart(breaks).mark_rule(color=LIMIT, strokeDash=[2, 2]).encode(
             x=x_enc))
         layers.append(alt.Chart(breaks).mark_text(
-            align="left", dx=4, baseline="top", color=LIMIT, fontSize=11).encode(
-            x=x_enc, y=alt.Y("offset:Q", scale=None), text="text:N"))
+            align="left", dx=4, baseline="top", color=LIMIT, fontSize=11,
+            lineBreak="\n").encode(x=x_enc, y=alt.Y("offset:Q", scale=None), text="text:N"))
     if chart.partial is not None and not np.isnan(chart.partial.value):
         layers += partial_layers(chart, df, x_enc, y_enc, x_name)
     if dated and still_open is not None and still_open.ages:
