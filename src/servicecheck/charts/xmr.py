@@ -339,10 +339,13 @@ def _num(v: float | None) -> str:
 def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str,
                 x_title: str = COMPLETION, point: str | None = None,
                 percent: bool = False,
-                notes: Sequence[tuple[int, str]] | None = None) -> Path:
-    """Write the chart as Vega-Lite JSON and as SVG (no browser needed)."""
+                notes: Sequence[tuple[int, str]] | None = None,
+                changes: Sequence[Change] = ()) -> Path:
+    """Write the chart as Vega-Lite JSON and as SVG (no browser needed), the team's
+    ``changes`` drawn where they fall."""
     return xmr_figure(chart, stem.name, title=title, y_title=y_title, x_title=x_title,
-                      point=point, percent=percent, notes=notes).write(stem.parent)
+                      point=point, percent=percent, notes=notes,
+                      changes=changes).write(stem.parent)
 
 
 def change_notes(points_start: Sequence[Any], changes: Sequence[Any]) -> list[tuple[int, str]]:

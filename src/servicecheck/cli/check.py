@@ -73,7 +73,7 @@ def capability(
         units = f"{voice.unit.name}s"
         path = write_chart(c.chart.scaled(86400.0 / voice.unit.seconds), out / "capability",
                            title=f"End-to-end {units} per need",
-                           y_title=f"{units} from first contact")
+                           y_title=f"{units} from first contact", changes=svc.changes)
         say(f"Chart written to {path}")
     if period:
         view = by_period(c, period, stat, preset=preset, phases=svc.phase_dates or None)
@@ -85,9 +85,10 @@ def capability(
             unit = kind(period).unit
             write_chart(view.days, out / f"capability-{unit}", x_title=unit,
                         title=f"{stat.capitalize()} end-to-end days per {unit}",
-                        y_title="days from first contact")
+                        y_title="days from first contact", changes=svc.changes)
             write_chart(view.counts, out / f"completed-per-{unit}", x_title=unit,
-                        title=f"Needs completed per {unit}", y_title="needs")
+                        title=f"Needs completed per {unit}", y_title="needs",
+                        changes=svc.changes)
 
 
 @reads_in_place
@@ -182,7 +183,7 @@ def targets(
     if out:
         from servicecheck.charts.targets import write_target_charts
 
-        for path in write_target_charts(view, out):
+        for path in write_target_charts(view, out, svc.changes):
             say(f"Chart written to {path}")
 
 
@@ -207,7 +208,7 @@ def costs(
     if out and e is not None:
         from servicecheck.report.sections import economics_figures
 
-        for figure in economics_figures(e):
+        for figure in economics_figures(e, svc.changes):
             say(f"Chart written to {figure.write(out)}")
 
 

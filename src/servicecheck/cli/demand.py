@@ -44,11 +44,11 @@ def demand(
             write_chart(failure_chart(dem, period, phases=changes, tz=svc.timezone),
                         out / "failure-demand", x_title=unit, percent=True,
                         title=f"Failure demand, % of classified contacts per {unit}",
-                        y_title="% failure demand")
+                        y_title="% failure demand", changes=svc.changes)
             for i, t in enumerate(predictability(dem, period, tz=svc.timezone)[:6]):
                 write_chart(t.chart, out / f"demand-{i + 1}", x_title=unit,
                             title=f"{t.demand_type} ({t.nature}) per {unit}",
-                            y_title="contacts")
+                            y_title="contacts", changes=svc.changes)
             say(f"Charts written to {out}")
 
 

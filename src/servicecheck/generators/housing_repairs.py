@@ -5,6 +5,7 @@ file and the ground truth, as Parquet (and CSV), with known truth before and aft
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from servicecheck.generators.repairs_needs import DAY, START, Chunk, generate_chunks
+from servicecheck.generators.repairs_needs import (
+    DAY,
+    PERIOD_DAYS,
+    START,
+    Chunk,
+    generate_chunks,
+)
 
 
 def _ts(values: list[float]) -> pa.Array:
