@@ -20,7 +20,7 @@ from servicecheck.measures.summary import summarise
 from servicecheck.report import write_report
 
 runner = CliRunner()
-SECTIONS = ["purpose", "demand", "capability", "flow", "targets", "economics",
+SECTIONS = ["purpose", "summary", "demand", "capability", "flow", "targets", "economics",
             "system-conditions", "data-quality"]
 
 
@@ -129,22 +129,27 @@ def test_report_command_writes_assets_and_pdf(demo_workspace: Path, tmp_path: Pa
     assert "Headline findings: 1. Of the " in text
     assert f"Check report: {out}" in text
     svgs = sorted(p.name for p in (tmp_path / "charts").glob("*.svg"))
+    summary = [n for n in svgs if n.startswith("summary-")]
     assert svgs == sorted(["failure-demand.svg", "demand-types.svg", "capability.svg",
                            "capability-week.svg", "flow-map.svg", "target-regime.svg",
                            "citizen-days.svg", "where-the-days-go.svg", "cost-per-need.svg",
-                           "cost-per-contact.svg"])
-    inline = out.read_text(encoding="utf-8").count("<svg")
+                           "cost-per-contact.svg", *summary])
+    # the summary's many measures, one compact chart each
+    assert len(summary) >= 6 and all(n.startswith("summary-") for n in summary)
+    inline = out.read_text(encoding="utf-8").count("<figure")
     assert inline == len(svgs)
     assert all((tmp_path / "charts" / n).read_text().lstrip().startswith(("<svg", "<?xml"))
                for n in svgs)
     pdf = out.with_suffix(".pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
     # everything the page holds, the lines folded under "More in words" too, on pages that
-    # follow on (no page forced per section), two charts to a page: the demo measured 13
+    # follow on (no page forced per section), two charts to a page: the demo measured 20
     from pypdf import PdfReader
 
+    from .test_report_browser import PDF_PAGES
+
     printed = PdfReader(pdf)
-    assert 9 <= len(printed.pages) <= 15, len(printed.pages)
+    assert PDF_PAGES[0] <= len(printed.pages) <= PDF_PAGES[1], len(printed.pages)
     words = " ".join(unicodedata.normalize("NFKC", " ".join(
         p.extract_text() for p in printed.pages)).split())
     page = out.read_text(encoding="utf-8")

@@ -16,7 +16,9 @@ import pytest
 from .conftest import ROOT
 
 AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1.min.js"
-PDF_PAGES = (9, 15)  # the demo's report on A4, two charts to a page: 13 pages measured
+# the demo's report on A4, two charts to a page: 13 pages measured, 20 with the summary's
+# twelve compact charts
+PDF_PAGES = (15, 24)
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -143,3 +145,41 @@ def test_report_prints_to_pdf_in_the_browser(report_page: tuple[Any, list[str], 
     assert pdf[:5] == b"%PDF-"
     # sections follow one another rather than each taking a new page
     assert PDF_PAGES[0] <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= PDF_PAGES[1]
+
+
+def test_the_summary_the_clocks_and_the_changes_are_in_the_report(
+        browser: Any, demo_workspace: Path) -> None:
+    """At a glance: icons seen with their words, each row opening its chart; the targets
+    section's table of clock choices with its one sentence, and the regulator's figure; the
+    team's change drawn on the charts over time."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto((demo_workspace.parent / "check.html").as_uri())
+    summary = page.locator("#summary table.summary")
+    assert summary.is_visible()
+    rows = summary.locator("tbody tr")
+    assert rows.count() == page.locator("figure[id^='fig-summary-']").count() >= 6
+    icon = summary.get_by_role("img", name=re.compile("variation")).first
+    assert icon.is_visible() and icon.bounding_box()["width"] == 32
+    link = rows.nth(1).get_by_role("link")
+    target = link.get_attribute("href")
+    link.click()
+    assert page.url.endswith(target) and page.locator(target).is_visible()
+    assert page.locator(target).bounding_box()["y"] < 900  # scrolled to it
+    clocks = page.get_by_role("table", name=re.compile("How the regime's figure moves"))
+    # three starts (order raised, first contact, inspection), two stops, paused or not
+    assert clocks.locator("tbody tr").count() == 12
+    assert clocks.locator("tbody tr").first.inner_text().startswith(
+        "order raised (the regime's own)")
+    # one sentence names the choice that moves the figure most (in the section's details)
+    assert page.locator("#targets details li",
+                        has_text="The figure moves most when the clock is").count() == 1
+    targets = page.locator("#targets").inner_text()
+    assert page.get_by_role("table", name=re.compile("TSM RP02")).is_visible()
+    assert "The regulator's figure, TSM RP02 for" in targets
+    # the redesign in the team's change log, drawn on every chart over time
+    marked = page.locator("figure").filter(has=page.locator(
+        "svg text", has_text="30 Dec 2024: Trades diagnose at the door"))
+    assert marked.count() >= 6
+    assert page.locator("#fig-capability-week svg text",
+                        has_text="30 Dec 2024: Trades diagnose at the door").is_visible()
+    page.close()

@@ -214,6 +214,10 @@ def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> 
         r = c.get(f"/dashboards/{name}")
         assert r.status_code == 200 and words in r.text and "<svg" in r.text, name
     assert c.get("/dashboards/nope").status_code == 404
+    # the targets dashboard holds the table of clock choices and the regulator's figure
+    targets = c.get("/dashboards/targets").text
+    assert "figure moves with where its clock starts and stops" in targets
+    assert "TSM RP02 (Regulator of Social Housing) as a landlord reports it" in targets
     # the summary as CSV: one row a measure, named as the dashboard names it
     r = c.get("/export/summary.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")

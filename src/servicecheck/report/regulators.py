@@ -74,3 +74,31 @@ def regulator_part(ws: Reader, svc: Service, view: TargetView,
         f"each), beside {citizen}",
         ("hazard", "step", "cases", "done", "within the timescale", "overdue, not done",
          "median days (citizen's clock)"), rows)]
+
+
+def sensitivity_part(ws: Reader, svc: Service) -> tuple[list[Finding], list[Table]]:
+    """How the regime's figure moves with each choice of clock the service file names: the
+    finding of the largest effect and the table of every choice."""
+    from servicecheck.measures.clocks import clock_choices, clock_sensitivity
+
+    choices = clock_choices(svc)
+    if not choices.starts:
+        return [], []
+    sens = clock_sensitivity(ws, svc, starts=choices.starts, stops=choices.stops,
+                             pause=choices.pause)
+    unit = svc.targets.unit if svc.targets is not None else "case"
+    rows = []
+    for i, r in enumerate(sens.table.to_dict("records")):
+        rows.append((str(r["start"]) + (" (the regime's own)" if i == 0 else ""),
+                     str(r["stop"]), "yes" if r["clock_stopped"] else "no",
+                     number(r["orders"]), number(r["within"]), _share(r["share"])))
+    wait = (f"while waiting for access (after {', '.join(choices.pause)})" if choices.pause
+            else "while waiting for access (no activity is named for it: `[targets] pause`)")
+    effect: object = sens.largest_effect()
+    # the largest effect is a finding once measures stop writing prose (a sentence before)
+    found = [effect] if isinstance(effect, Finding) else []
+    return found, [Table(
+        f"How the regime's figure moves with where its clock starts and stops, and whether "
+        f"it stands still {wait}: each {unit} judged against its own timescale",
+        ("clock starts at", "clock stops at", "clock stopped while waiting",
+         f"{unit}s judged", "within the timescale", "share within"), rows)]

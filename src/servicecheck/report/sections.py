@@ -78,7 +78,7 @@ SUMMARY_GROUPS = {"end-to-end": "End-to-end days", "failure demand": "Failure de
                   "regime": "The regime's on-time %"}
 
 
-def summary_section(ws: Workspace, svc: Service, need_table: pd.DataFrame | None = None,
+def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
                     voice: Voice | None = None, freq: str = "M") -> Section:
     """Many measures in one table with Making Data Count's icons, each row linked to its chart
     (drawn below it): end-to-end days per demand type, failure share per channel, the
@@ -230,7 +230,7 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.capability import needs
     from servicecheck.measures.targets import findings, target_view
-    from servicecheck.report.regulators import regulator_part
+    from servicecheck.report.regulators import regulator_part, sensitivity_part
 
     if svc.targets is None:
         return Section("targets", "Targets versus purpose", [
@@ -247,10 +247,13 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     need_table = need_table if need_table is not None else needs(ws, svc)
     regulator, tables = regulator_part(ws, svc, view, need_table)
     lead += [say(f, voice) for f in regulator][:1]
-    details += [say(f, voice) for f in regulator][1:]
+    clocks, more = sensitivity_part(ws, svc)
+    # one sentence names the choice of clock that moves the figure most
+    details = [say(f, voice) for f in clocks] + details + [say(f, voice)
+                                                           for f in regulator][1:]
     return Section("targets", "Targets versus purpose", lead,
-                   target_figures(view, svc.changes), tables, details,
-                   findings=[*found, *regulator])
+                   target_figures(view, svc.changes), [*tables, *more], details,
+                   findings=[*found, *regulator, *clocks])
 
 
 # -- Economics of flow ----------------------------------------------------------------------
