@@ -85,7 +85,9 @@ def test_the_demo_writes_a_self_contained_report(demo_report: Path) -> None:
     assert demo_report.stat().st_size <= 1_000_000
     # every chart is inline, named for a screen reader
     assert len(o.svgs) >= 8
-    assert all(s.get("role") == "img" and len(s.get("aria-label") or "") > 20 for s in o.svgs)
+    # (the summary's icons are named by their own title, aria-labelledby)
+    assert all(s.get("role") == "img" and (len(s.get("aria-label") or "") > 20
+                                           or s.get("aria-labelledby")) for s in o.svgs)
     # in print: figures whole, the folded lines shown, no page forced per section
     assert "@media print" in page and "break-inside: avoid" in page
     assert page.count('<div class="in-print" hidden>') == page.count("<details>") >= 4
