@@ -15,6 +15,7 @@ from servicecheck import Workspace
 from servicecheck.cli import app
 from servicecheck.flow.dfg import directly_follows
 from servicecheck.flow.map import FlowMap, flow_map
+from servicecheck.narrative.grammar import percent
 
 runner = CliRunner()
 SPINE = [f"S{i:02d}" for i in range(12)]
@@ -67,7 +68,7 @@ def test_the_map_of_400_steps_keeps_to_its_bounds_and_says_what_it_hides(
     # the twelve spine steps are the commonest: drawn first
     names = set(re.findall(r'tooltip="(\w+)"', drawn.dot))
     assert len(names) == max_steps and len(names & set(SPINE)) == min(max_steps, len(SPINE))
-    share = f"{drawn.events_drawn / n_events:.0%}"
+    share = percent(drawn.events_drawn / n_events)
     assert drawn.note() == (f"Simplified: the {max_steps} commonest of 400 steps ({share} of "
                             f"events) and {max_arrows} of {drawn.arrows_total:,} arrows; an "
                             "arrow joins two drawn steps, passing over any steps not drawn.")

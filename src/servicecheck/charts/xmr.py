@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.charts import Figure, vega_figure
+from servicecheck.narrative.signals import chart_state, signal_words
 from servicecheck.spc import Chart
 
 MAX_POINTS = 1000  # beyond this the points are drawn one per pixel cell, with no line
@@ -87,7 +88,7 @@ class OpenNeeds:
 
 def chart_frame(chart: Chart) -> pd.DataFrame:
     df = chart.to_pandas()
-    reasons = {p: s.reason for s in chart.signals for p in s.points}
+    reasons = {p: signal_words(chart, s) for s in chart.signals for p in s.points}
     df["signal"] = [reasons.get(p, "") for p in df["point"]]
     df["kind"] = np.where(df["signal"] != "", "signal", "common cause")
     mr = chart.moving_ranges
@@ -287,7 +288,7 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
         besides += f" Also drawn, as {still_open.words()}."
     alt_text = (f"{title}: {len(chart.values):,} points, each {each}; "
                 f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, limits "
-                f"{_num(lower)} to {_num(upper)}; {chart.describe()}.{besides}")
+                f"{_num(lower)} to {_num(upper)}; {chart_state(chart)}.{besides}")
     return vega_figure(spec, name, alt_text)
 
 

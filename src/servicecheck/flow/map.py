@@ -71,13 +71,11 @@ class FlowMap:
         return self.steps_drawn < self.steps_total or self.arrows_drawn < self.arrows_total
 
     def note(self) -> str:
-        """What the map leaves out, in one sentence ("" when it draws everything)."""
-        if not self.simplified:
-            return ""
-        share = self.events_drawn / self.events_total if self.events_total else 1.0
-        return (f"Simplified: the {self.steps_drawn:,} commonest of {self.steps_total:,} steps "
-                f"({share:.0%} of events) and {self.arrows_drawn:,} of {self.arrows_total:,} "
-                "arrows; an arrow joins two drawn steps, passing over any steps not drawn.")
+        """What the map leaves out, in one sentence ("" when it draws everything), as the
+        narrative words it."""
+        from servicecheck.narrative.flow import map_note
+
+        return map_note(self)
 
 
 def _chosen_steps(per_activity: dict[str, int], paths: list[list[str]],

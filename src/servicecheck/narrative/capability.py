@@ -68,7 +68,7 @@ def _stale(f: Finding, voice: Voice) -> str:
     return (f"{g.counted(f.n, f.noun)} without an end had no event for more than "
             f"{voice.dur(f, 'stale_after')} (twice the time within which 9 in 10 needs are "
             f"met; the longest {voice.dur(f, 'longest_idle')}): counted as stale, not open, "
-            "since they most likely ended some other way.")
+            f"since {'it' if f.n == 1 else 'they'} most likely ended some other way.")
 
 
 @renders("capability.per_period")

@@ -15,7 +15,8 @@ def _failure_share(f: Finding, voice: Voice) -> str:
     text = (f"{g.percent(f.q('share'))} of the {g.counted(f.n, 'classified contact')}{where} "
             f"{'was' if f.n == 1 else 'were'} failure demand ({g.number(f.q('failure'))})")
     if f.q("unknown"):
-        text += f"; {g.number(f.q('unknown'))} more are not yet classified"
+        text += (f"; {g.number(f.q('unknown'))} more {g.is_are(f.q('unknown'))} not yet "
+                 "classified")
     if "few" in f.flags:
         text += " (too few contacts to read a share from)"
     return text + "."

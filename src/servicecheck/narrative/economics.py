@@ -24,14 +24,23 @@ def _on_defaults(f: Finding) -> str:
         else ""
 
 
+# the kinds of waste in a cost (measures.economics.COST_PARTS): in a list, and as a subject
+PART_WORDS = {"failure_demand": ("failure demand", "Failure demand costs"),
+              "waste_steps": ("steps that are not value work", "Waste steps cost"),
+              "repeat_visits": ("repeat visits", "Repeat visits cost"),
+              "extra_orders": ("extra orders", "Extra orders cost")}
+
+
 @renders("economics.per_need")
 def _per_need(f: Finding, voice: Voice) -> str:
     what, *parts = f.names
     text = f"Meeting one {f.noun} costs {voice.money(f, 'cost')} end to end"
     if parts and f.q("waste") > 0:
-        text += f", {voice.money(f, 'waste')} of it {g.join_words(parts)}"
-    text += f", while {what} costs {voice.money(f, 'unit')} on its own"
-    return text + (" on average" if what == "a step" else "") + _on_defaults(f) + "."
+        kinds = g.join_words([PART_WORDS[p][0] for p in parts])
+        text += f", {voice.money(f, 'waste')} of it {kinds}"
+    # one contact's cost, or a step's on average when there are no contacts
+    text += f", while a {what} costs {voice.money(f, 'unit')} on its own"
+    return text + (" on average" if what == "step" else "") + _on_defaults(f) + "."
 
 
 @renders("economics.transactions")
@@ -44,9 +53,8 @@ def _transactions(f: Finding, voice: Voice) -> str:
 
 @renders("economics.per_year")
 def _per_year(f: Finding, voice: Voice) -> str:
-    parts = [f"{k.capitalize()} {'costs' if k == 'failure demand' else 'cost'} "
-             f"{voice.money(f, k)} a year." for k in f.numbers
-             if k not in ("total", "value_share")]
+    parts = [f"{PART_WORDS[k][1]} {voice.money(f, k)} a year." for k in f.numbers
+             if k in PART_WORDS]
     return " ".join([f"A year costs about {voice.money(f, 'total')}; "
                      f"{g.percent(f.q('value_share'))} of it served purpose{_on_defaults(f)}.",
                      *parts])
@@ -78,4 +86,32 @@ def _waste_steps(f: Finding, voice: Voice) -> str:
 
 @renders("economics.assumptions")
 def _assumptions(f: Finding, voice: Voice) -> str:
-    return "Assumptions: " + "; ".join(f.names) + "."
+    """Every figure the costs rest on, and where it came from (the service file or a default
+    to replace)."""
+    def each(prefix: str) -> list[tuple[str, str]]:
+        return [(k.split(":", 1)[1], k) for k in f.numbers if k.startswith(prefix + ":")]
+
+    def mins(key: str) -> str:
+        return g.duration(f.q(key), g.MINUTES)
+
+    said = [f"a minute of work costs {voice.money(f, 'rate')} "
+            + ("(default: set demand.cost_per_minute)" if "rate_default" in f.flags
+               else "(service file)")]
+    if teams := each("team"):
+        said.append("per-team minute costs: " + ", ".join(
+            f"{t} {voice.money(f, k)}" for t, k in teams))
+    channels = "".join(f"{mins(k)} by {ch}, " for ch, k in each("contact"))
+    said.append(f"handling a contact takes {channels}{mins('contact_default')} by any other "
+                "channel (default)")
+    steps = each("step_minutes")
+    said.append("work time per step: " + ", ".join(f"{a} {mins(k)}" for a, k in steps)
+                if steps else "steps are not costed by time (set costs.activity_minutes)")
+    if fixed := each("step_cost"):
+        said.append("fixed cost per step: " + ", ".join(
+            f"{a} {voice.money(f, k)}" for a, k in fixed))
+    said.append(f"a visit costs {voice.money(f, 'visit')} besides its time" if f.has("visit")
+                else "visits have no cost besides their time (set costs.visit_cost)")
+    said.append(f"an order costs {voice.money(f, 'order')} to raise and manage"
+                if f.has("order") else
+                "orders have no cost besides their steps (set costs.order_cost)")
+    return "Assumptions: " + "; ".join(said) + "."

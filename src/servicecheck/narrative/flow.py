@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
+
+if TYPE_CHECKING:
+    from servicecheck.flow.map import FlowMap
+
 from servicecheck.narrative.voice import Voice, between, renders
 
 
@@ -74,6 +80,18 @@ def _clean(f: Finding, voice: Voice) -> str:
 def _conditions(f: Finding, voice: Voice) -> str:
     names = list(f.names)
     listed = g.join_words(names[:3]) + (" and others" if len(names) > 3 else "")
+    cause = "it causes" if f.q("conditions") == 1 else "they cause"
     return (f"The team named {g.counted(f.q('conditions'), 'system condition')}: {listed}. "
-            f"The waste steps they cause make up {g.percent(f.q('share'))} of all the work "
+            f"The waste steps {cause} make up {g.percent(f.q('share'))} of all the work "
             f"recorded ({g.number(f.q('waste'))} of {g.counted(f.n, f.noun)}).")
+
+
+def map_note(m: FlowMap) -> str:
+    """What a flow map leaves out, in one sentence ("" when it draws everything)."""
+    if not m.simplified:
+        return ""
+    share = m.events_drawn / m.events_total if m.events_total else 1.0
+    return (f"Simplified: the {g.number(m.steps_drawn)} commonest of "
+            f"{g.counted(m.steps_total, 'step')} ({g.percent(share)} of events) and "
+            f"{g.number(m.arrows_drawn)} of {g.counted(m.arrows_total, 'arrow')}; an arrow joins "
+            "two drawn steps, passing over any steps not drawn.")

@@ -21,8 +21,8 @@ def _citizens(f: Finding, voice: Voice) -> str:
 
 
 def _open_for(f: Finding) -> str:
-    days = f.q("min_open") / 86400
-    return f" open more than {days:g} days" if days else " open"
+    return f" open more than {g.duration(f.q('min_open'), g.DAYS)}" if f.q("min_open") else \
+        " open"
 
 
 @renders("joined.caused")

@@ -20,6 +20,9 @@ def _contents(f: Finding, voice: Voice) -> str:
 
 @renders("summary.times")
 def _times(f: Finding, voice: Voice) -> str:
+    if f.n == 1:
+        return (f"The one need met {between(f, voice)} took {voice.dur(f, 'median')} "
+                f"{clock_from(f, voice)}.")
     return (f"Of all {g.counted(f.n, 'need')} met {between(f, voice)}, half took "
             f"{voice.dur(f, 'median')} or less {clock_from(f, voice)}, 9 in 10 "
             f"{voice.dur(f, 'p90')} or less.")

@@ -63,3 +63,34 @@ def _where_days(f: Finding, voice: Voice) -> str:
             f"{g.percent(f.q('order_open'))} while an order was open (the regime's clock ran) "
             f"and {g.percent(f.q('clock_stopped'))} while no order was open (the clock "
             "stopped).")
+
+
+@renders("targets.clock_sensitivity")
+def _clock_sensitivity(f: Finding, voice: Voice) -> str:
+    """Which choice of clock moves the regime's figure most (measures.clocks)."""
+    if not f.applies:
+        return f"No {f.noun} could be judged under any choice of clock."
+    own_start, own_stop, start, stop = f.names
+    if "unmoved" in f.flags:
+        return (f"The figure is {g.percent(f.q('own_share'))} of {g.plural(f.noun)} within "
+                "target whichever clock is used.")
+    how = []
+    if "start" in f.flags:
+        how.append(f"counted from {start} rather than {own_start}")
+    if "stop" in f.flags:
+        how.append(f"stopped at {stop} rather than {own_stop}")
+    if "pause" in f.flags:
+        how.append("with the clock stopped while waiting for access" if "paused" in f.flags
+                   else "with no pause for access")
+    return (f"The figure moves most when the clock is {' and '.join(how)}: "
+            f"{g.percent(f.q('share'))} of {g.counted(f.q('orders'), f.noun)} within target, "
+            f"against {g.percent(f.q('own_share'))} of {g.number(f.q('own_orders'))} as the "
+            "regime counts them.")
+
+
+def calendar_words(calendar: str | None, closures: int) -> str | None:
+    """The working days a regime's timescales count (None when they count calendar days)."""
+    if calendar is None:
+        return None
+    closed = f", and {g.counted(closures, 'local closure day')}" if closures else ""
+    return f"working days: Monday to Friday, less {calendar} bank holidays{closed}"

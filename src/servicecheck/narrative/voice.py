@@ -81,10 +81,16 @@ def between(f: Finding, voice: Voice) -> str:
 
 
 def clock_from(f: Finding, voice: Voice) -> str:
+    """Where the finding's clock runs from, agreeing with its count: one need took a time
+    "from its first event", several "from their first event"."""
+    one = f.n == 1
     if f.clock == "case":
-        return "from the case's first event to its last (the case's own clock, not the citizen's)"
-    return "from its first event to its last" if f.clock == "last-event" else \
-        f"from {voice.starts}"
+        return (f"from {'the' if one else 'each'} case's first event to its last (the case's "
+                "own clock, not the citizen's)")
+    if f.clock == "last-event":
+        return "from its first event to its last" if one else \
+            "from their first event to their last"
+    return f"from {voice.starts}"
 
 
 def rule_set(name: str) -> str:

@@ -46,7 +46,11 @@ def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
             "variation": VARIATION_WORDS.get(c.variation_icon, c.variation_icon),
             "assurance": ASSURANCE_WORDS.get(c.assurance or "", ""),
             "stable": c.stable,
-            "last_signal": last_signal.reason if last_signal else "",
+            # the latest signal as its rule code and the labels of its first and last points
+            # (servicecheck.narrative.signals words it)
+            "last_signal": last_signal.rule if last_signal else "",
+            "last_signal_from": c.labels[last_signal.points[0] - 1] if last_signal else "",
+            "last_signal_to": c.labels[last_signal.points[-1] - 1] if last_signal else "",
         })
     return pd.DataFrame(rows)
 
@@ -55,6 +59,7 @@ def summary_html(charts: Mapping[str, Chart], links: Mapping[str, str] | None = 
     """The summary as an HTML table with Making Data Count's icons (accessible SVG), each
     measure linked to its chart when ``links`` names where the chart is."""
     from servicecheck.charts.icons import assurance_icon, variation_icon
+    from servicecheck.narrative.signals import signal_words
 
     table = summary_table(charts)
     body = []
@@ -66,7 +71,7 @@ def summary_html(charts: Mapping[str, Chart], links: Mapping[str, str] | None = 
             f"<td>{escape(str(row.latest_label))}</td>"
             f"<td>{variation_icon(c.variation_icon, c.improvement_direction)}</td>"
             f"<td>{assurance_icon(c.assurance)}</td>"
-            f"<td>{escape(str(row.last_signal))}</td></tr>")
+            f"<td>{escape(signal_words(c, c.signals[-1]) if c.signals else '')}</td></tr>")
     head = ("<tr><th scope=\"col\">measure</th><th scope=\"col\">latest</th>"
             "<th scope=\"col\">when</th><th scope=\"col\">variation</th>"
             "<th scope=\"col\">assurance</th><th scope=\"col\">latest signal</th></tr>")

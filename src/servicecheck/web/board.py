@@ -61,6 +61,7 @@ def _daily_chart(days: tuple[pd.Timestamp, ...], today: pd.Timestamp
     """Daily demand on an XmR chart (days without captures count as zero). Cached: the board
     refreshes every few seconds and the chart changes only when a capture arrives."""
     from servicecheck.charts.xmr import xmr_figure
+    from servicecheck.narrative.signals import chart_state
 
     if not days:
         return None, "The chart of daily demand appears once demand has been captured."
@@ -73,4 +74,4 @@ def _daily_chart(days: tuple[pd.Timestamp, ...], today: pd.Timestamp
         dates=tuple(counts.index))  # local days: the chart's axis shows their dates
     figure = xmr_figure(chart, "daily-demand", title="Demand captured per day",
                         y_title="contacts", x_title="day")
-    return figure, f"Daily demand is {chart.describe()}."
+    return figure, f"Daily demand is {chart_state(chart)}."
