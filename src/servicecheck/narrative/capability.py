@@ -97,3 +97,24 @@ def _empty_periods(f: Finding, voice: Voice) -> str:
     return (f"{g.counted(f.n, f.noun)} had no completed needs (the first beginning "
             f"{voice.date(f.span.start)}): counted as 0 on the count chart, left as gaps on "
             "the time chart, never as zero days.")
+
+
+@renders("capability.signal_after_change")
+def _signal_after_change(f: Finding, voice: Voice) -> str:
+    """A signal on the period chart that follows a change in the team's log: named by the
+    change, never claimed as its effect."""
+    assert f.span is not None and f.span.change is not None
+    what, stat = f.names
+    period = f.noun
+    now = "to_date" in f.flags  # the signal runs to the last complete period
+    moved = (f"{'has run' if now else 'ran'} {'longer' if 'higher' in f.flags else 'shorter'} "
+             "than the chart's centre line" if f.flags & {"higher", "lower"} else
+             "has been marked" if now else "was marked")
+    when = (f"in the {period} of the change" if f.q("after") == 0 else
+            f"{g.counted(f.q('after'), period)} after it")
+    where = (f"the last {g.counted(f.n, period)}, from the {period} of "
+             f"{voice.date(f.span.start)}" if now else
+             f"{g.counted(f.n, period)}, from the {period} of {voice.date(f.span.start)} to "
+             f"that of {voice.date(f.span.end)}")
+    return (f"{'Since' if now else 'After'} “{what}” on {voice.date(f.span.change)}, the {stat} "
+            f"time per {period} {moved}: a signal over {where}, starting {when}.")

@@ -144,7 +144,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                                   x_title=unit, title=f"Median end-to-end {units} per {unit}",
                                   point=f"the median of the needs met in one {unit}",
                                   y_title=f"{units} from first contact"))
-    per_period = period_findings(view, cap)
+    per_period = period_findings(view, cap, svc.changes)
     details += [say(f, voice) for f in per_period]
     found = [*found, *per_period]
     return Section("capability", "Capability", lead, figures, [], details, findings=found)
