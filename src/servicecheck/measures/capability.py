@@ -414,8 +414,8 @@ def period_findings(view: PeriodView, cap: Capability,
     partial = chart.partial is not None
     lim = chart.limits[-1]  # the latest phase: its periods, its centre, its signals
     have = have.iloc[lim.first_point - 1:lim.last_point]
-    signals = [s for s in chart.signals if s.points[0] >= lim.first_point]
-    episodes = len({(s.points[0], s.points[-1]) for s in signals})
+    # a signal is counted once: signals that overlap or touch are one (Chart.episodes)
+    episodes = len(chart.episodes())
     span = Span(have["period"].iloc[0], cap.as_at or have["period"].iloc[-1],
                 cap.changes[-1] if len(chart.limits) > 1 and cap.changes else None,
                 "after" if len(chart.limits) > 1 else "all")
