@@ -130,4 +130,4 @@ def test_the_report_caption_counts_what_the_map_draws(wide_ws: Path) -> None:
 def test_a_small_map_is_drawn_whole() -> None:
     assert not FlowMap("", 4, 4, 7, 7, 9, 9).simplified
     assert FlowMap("", 4, 4, 6, 7, 9, 9).note().startswith(
-        "Simplified: the 4 commonest of 4 steps (100% of events) and 6 of 7 arrows")
+        "Simplified: all 4 steps (100% of events) and 6 of 7 arrows")

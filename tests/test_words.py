@@ -42,6 +42,7 @@ class Every(Mapping[str, Quantity]):
 NAMES: dict[str, tuple[str, ...]] = {
     "capability.current": ("NHSRplotthedots 0.2.2 (Making Data Count)",),
     "capability.change": ("shift",),
+    "capability.signal_after_change": ("Trades book their own appointments", "median"),
     "capability.per_period": ("week", "median", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.failure_chart": ("week", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.predictable": ("week", "Boiler broken"),
@@ -78,7 +79,8 @@ def sample(topic: str, n: int, flags: frozenset[str] = frozenset()) -> Finding:
 # a renderer that lists its numbers by iterating them has none to list here
 LISTS = {"economics.transactions", "economics.per_year", "economics.assumptions"}
 CASES = [(t, n, fl) for t in sorted(set(RENDERERS) - LISTS) for n in (0, 1, 2, 1234)
-         for fl in (frozenset(), frozenset({"stable", "compared", "partial"}))]
+         for fl in (frozenset(), frozenset({"stable", "compared", "partial", "to_date",
+                                                      "lower"}))]
 
 
 @pytest.mark.parametrize(("topic", "n", "flags"), CASES,

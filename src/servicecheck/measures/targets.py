@@ -175,6 +175,8 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
                            "within_target": g["within_target"].mean(),
                            "mean_regime_days": g["regime_days"].mean()})
     n = needs(workspace, svc)
+    # a need whose end came before its first contact is set aside, as capability does
+    n = n[n["open"] | ~(n["end_to_end_days"] < 0)]
     done = n[~n["open"]].set_index("met_at")
     h = periods.resample(done, freq, tz)
     citizen = pd.DataFrame({"needs_met": h.size(), "median_days": h["end_to_end_days"].median(),

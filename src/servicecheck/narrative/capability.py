@@ -28,9 +28,10 @@ def _current(f: Finding, voice: Voice) -> str:
               f"{voice.dur(f, 'longest')}.")
     rules = rule_set(f.names[0]) if f.names else "the chart's"
     if "stable" in f.flags:
+        unit = voice.unit_of(f.q("upper"))  # both limits in the unit of the upper
         return (spread + f" The time is predictable: the process limits ({rules} rules) say "
-                f"a {f.noun} will take between {voice.amount(f, 'lower')} and "
-                f"{voice.dur(f, 'upper')} while nothing changes.")
+                f"a {f.noun} will take between {voice.amount(f, 'lower', unit)} and "
+                f"{g.duration(f.q('upper'), unit)} while nothing changes.")
     signals = g.counted(f.q("signals"), "signal")
     return (spread + f" The time is not predictable ({signals}, {rules} rules), so the "
             "process limits promise nothing: find and act on the causes first.")
@@ -94,7 +95,8 @@ def _per_period(f: Finding, voice: Voice) -> str:
 @renders("capability.empty_periods")
 def _empty_periods(f: Finding, voice: Voice) -> str:
     assert f.span is not None
-    return (f"{g.counted(f.n, f.noun)} had no completed needs (the first beginning "
+    return (f"{g.counted(f.n, f.noun)} had no completed needs "
+            f"({'the first beginning' if f.n != 1 else 'beginning'} "
             f"{voice.date(f.span.start)}): counted as 0 on the count chart, left as gaps on "
             "the time chart, never as zero days.")
 

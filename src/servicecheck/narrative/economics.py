@@ -47,8 +47,12 @@ def _per_need(f: Finding, voice: Voice) -> str:
 def _transactions(f: Finding, voice: Voice) -> str:
     words = {"contacts": "contacts", "orders": "orders or cases", "visits": "visits"}
     counts = [f"{g.ratio(q.value)} {words[k]}" for k, q in f.numbers.items()]
-    return (f"A {f.noun} takes {g.join_words(counts)} on average: what grows is the number of "
-            "transactions a need takes, not the cost of each.")
+    text = f"A {f.noun} takes {g.join_words(counts)} on average"
+    # the lesson of economies of flow, only where the data show more than one transaction
+    if any(round(q.value, 1) > 1 for q in f.numbers.values()):
+        text += (": what grows is the number of transactions a need takes, not the cost of "
+                 "each")
+    return text + "."
 
 
 @renders("economics.per_year")

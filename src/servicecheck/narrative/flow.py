@@ -91,7 +91,13 @@ def map_note(m: FlowMap) -> str:
     if not m.simplified:
         return ""
     share = m.events_drawn / m.events_total if m.events_total else 1.0
-    return (f"Simplified: the {g.number(m.steps_drawn)} commonest of "
-            f"{g.counted(m.steps_total, 'step')} ({g.percent(share)} of events) and "
+    return (f"Simplified: {map_steps(m)} ({g.percent(share)} of events) and "
             f"{g.number(m.arrows_drawn)} of {g.counted(m.arrows_total, 'arrow')}; an arrow joins "
             "two drawn steps, passing over any steps not drawn.")
+
+
+def map_steps(m: FlowMap) -> str:
+    """The steps a map draws: 'the 30 commonest of 49 steps', or 'all 16 steps'."""
+    if m.steps_drawn >= m.steps_total:
+        return f"all {g.counted(m.steps_total, 'step')}"
+    return f"the {g.number(m.steps_drawn)} commonest of {g.counted(m.steps_total, 'step')}"

@@ -27,16 +27,29 @@ class Voice:
     citizen: str = "citizen"
     extra: dict[str, str] = field(default_factory=dict)
 
-    def dur(self, f: Finding, name: str) -> str:
-        """A duration in the service's unit; one shorter than a whole unit in the unit that
-        fits it ('4 days', not '0.57 weeks')."""
-        seconds = f.q(name)
-        unit = self.unit if seconds == 0 or abs(seconds) >= self.unit.seconds else \
-            g.unit_for([seconds])
-        return g.duration(seconds, unit)
+    def unit_of(self, seconds: float) -> g.TimeUnit:
+        """The unit one duration is told in: the service's own, except that a time shorter
+        than one of its units is told in the largest unit it fills ('1 day', not '0.14 weeks'
+        nor '24 hours'), and a time too long for minutes or hours in days or weeks ('45
+        days', not '1,078 hours'); no time at all is '0 minutes'."""
+        s = abs(seconds)
+        if s == 0:
+            return g.MINUTES
+        if s < self.unit.seconds:
+            return next((u for u in (g.DAYS, g.HOURS) if s >= u.seconds), g.MINUTES)
+        if self.unit in (g.MINUTES, g.HOURS) and s >= 2 * g.DAYS.seconds:
+            return g.WEEKS if s >= 12 * g.WEEKS.seconds else g.DAYS
+        if self.unit == g.MINUTES and s >= 90 * 60:
+            return g.HOURS
+        return self.unit
 
-    def amount(self, f: Finding, name: str) -> str:
-        return g.amount(f.q(name), self.unit)
+    def dur(self, f: Finding, name: str) -> str:
+        """A duration of a finding, in the unit that tells it (``unit_of``)."""
+        seconds = f.q(name)
+        return g.duration(seconds, self.unit_of(seconds))
+
+    def amount(self, f: Finding, name: str, unit: g.TimeUnit | None = None) -> str:
+        return g.amount(f.q(name), unit or self.unit)
 
     def date(self, ts: object) -> str:
         return g.date(pd.Timestamp(ts), self.tz)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from servicecheck.findings import Finding
 from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
+from servicecheck.narrative.flow import map_steps
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
 from servicecheck.service.model import Service
@@ -163,9 +164,8 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     said = [(f.topic, say(f, voice)) for f in found]
     # the map is bounded (flow.map.MAX_STEPS): the caption counts what it draws
     drawn = flow_map(ev, value_steps=svc.value_steps, title=f"{svc.name}: the flow of the work")
-    steps = (f"the {drawn.steps_drawn:,} commonest of {drawn.steps_total:,} steps and "
-             f"{drawn.arrows_drawn:,} of {drawn.arrows_total:,} arrows" if drawn.simplified
-             else f"{drawn.steps_total:,} steps")
+    steps = (f"{map_steps(drawn)} and {drawn.arrows_drawn:,} of {drawn.arrows_total:,} arrows"
+             if drawn.simplified else f"{drawn.steps_total:,} steps")
     seeing_all = (" (servicecheck flow --out map/ --all draws them all)" if drawn.simplified
                   else "")
     figures = [map_figure(drawn.dot, f"Map of the work: {steps}, each arrow labelled with how "
@@ -334,10 +334,12 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                            else capability_findings(cap)) if f.topic in (
                  "capability.open", "capability.stale", "quality.backwards")]]
     lead = [say(f, voice) for f in found]
-    if cap.n_open + cap.n_stale == 0:
+    if cap.n_open + cap.n_stale == 0 and svc.clock.end:
+        # with no end activity named every need is met at its last event: nothing to say
         lead.append("Every need in the data was met by its end.")
     clock = ("The clock starts at the citizen's first contact where demand links to the need"
-             if svc.clock.start_at_first_contact else "The clock starts at the named activities")
+             if svc.clock.start_at_first_contact else
+             f"The clock starts at {clock_start_words(svc)}")
     clock += (f" and stops at {join_words(svc.clock.end)}." if svc.clock.end else
               "; no end activity is named, so a need counts as met at its last event.")
     lead.append(clock + f" Times without a zone were read as {svc.timezone}.")
