@@ -77,7 +77,9 @@ def traced(f: Finding, voice: Voice) -> set[str]:
     for q in f.numbers.values():
         texts.append(g.quantity(q, voice.unit, voice.currency))
         if q.unit == "seconds":
-            texts += [g.amount(q.value, voice.unit), g.duration(q.value, g.unit_for([q.value]))]
+            # a time is told in the service's unit or the one that fits it (Voice.unit_of);
+            # the lower of two limits in the upper's
+            texts += [g.amount(q.value, u) for u in (g.MINUTES, g.HOURS, g.DAYS, g.WEEKS)]
         texts.append(g.number(q.value) if q.unit != "share" else g.percent(q.value))
     if f.span is not None:
         texts += [voice.date(t) for t in (f.span.start, f.span.end, f.span.change) if t is not None]
