@@ -27,13 +27,6 @@ QUERY = ("servicecheck.engine.workspace", "servicecheck.engine.remote", "service
 # Known exceptions, each a debt to remove (and this test fails once one is paid, so the list
 # stays true): (importer, imported, why it is still here).
 KNOWN = [
-    ("servicecheck.flow.map", "servicecheck.charts",
-     "the flow map's DOT, SVG rendering and HTML page live beside the measure; they move to "
-     "charts/ once the map-simplification work on flow/map.py has landed"),
-    ("servicecheck.flow.map", "servicecheck.charts.dot",
-     "as above: the flow map is built with the shared DOT builder from inside flow/"),
-    ("servicecheck.flow.map", "servicecheck.charts.graphviz",
-     "as above: the flow map is laid out by Graphviz from inside flow/"),
     ("servicecheck.spc.summary", "servicecheck.charts.icons",
      "spc.summary_html draws the summary table as HTML with icons: a view, which belongs "
      "under charts/ beside the icons it uses"),
@@ -102,7 +95,7 @@ def test_the_graph_is_read() -> None:
     assert "servicecheck.engine.workspace" in GRAPH["servicecheck.measures.capability"]
     assert "servicecheck.spc" in GRAPH["servicecheck.measures.capability"]
     assert "servicecheck.charts.joined_up" in GRAPH["servicecheck.report.sections"]  # lazy
-    assert breaks(lambda m: under(m, ("servicecheck.flow",)), VIEWS)  # the known exception
+    assert breaks(lambda m: under(m, ("servicecheck.spc",)), VIEWS)  # the known exception
 
 
 def test_no_measure_touches_the_raw_connection() -> None:

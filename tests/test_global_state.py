@@ -123,7 +123,7 @@ def test_drawing_a_map_leaves_other_threads_stderr_alone(tmp_path: Path) -> None
     /dev/null, swallowing whatever else was written meanwhile)."""
     script = """
 import os, sys, threading
-from servicecheck.flow.map import render_svg
+from servicecheck.charts.graphviz import render_svg
 stop = threading.Event()
 def chatter():
     n = 0

@@ -565,3 +565,8 @@ def _followed(f: Finding, voice: Voice) -> str:
     a, b = f.names
     return (f"{g.percent(f.q('share'))} of needs in {a} were followed within "
             f"{g.duration(f.q('within'), g.DAYS)} by demand in {b} from the same person.")
+
+
+# Renderers kept in modules of their own register on import: loaded here, so that say() knows
+# every topic whichever module a caller imported first.
+from servicecheck.narrative import flow_map as _flow_map  # noqa: E402, F401

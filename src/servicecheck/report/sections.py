@@ -153,23 +153,18 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
 # -- Flow ------------------------------------------------------------------------------------
 def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                  need_table: pd.DataFrame | None = None) -> Section:
+    from servicecheck.charts.flow_map import map_figure
     from servicecheck.flow.findings import findings
-    from servicecheck.flow.map import flow_map, map_figure
+    from servicecheck.flow.map import flow_map
     from servicecheck.flow.rework import rework
 
     ev = ws.events(svc.key)
     found = findings(ws, svc, need_table=need_table)
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
-    # the map is bounded (flow.map.MAX_STEPS): the caption counts what it draws
-    drawn = flow_map(ev, value_steps=svc.value_steps, title=f"{svc.name}: the flow of the work")
-    steps = (f"the {drawn.steps_drawn:,} commonest of {drawn.steps_total:,} steps and "
-             f"{drawn.arrows_drawn:,} of {drawn.arrows_total:,} arrows" if drawn.simplified
-             else f"{drawn.steps_total:,} steps")
-    seeing_all = (" (servicecheck flow --out map/ --all draws them all)" if drawn.simplified
-                  else "")
-    figures = [map_figure(drawn.dot, f"Map of the work: {steps}, each arrow labelled with how "
-                                     f"often one step followed another{seeing_all}.")]
+    # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
+    figures = [map_figure(flow_map(ev, value_steps=svc.value_steps),
+                          f"{svc.name}: the flow of the work")]
     rw = rework(ev)
     rw = rw[rw["rework_cases"] > 0].head(10)
     tables = [Table("Steps done more than once in the same case",
@@ -268,8 +263,8 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
 # -- Joined-up --------------------------------------------------------------------------------
 def joined_up_section(ws: Reader) -> Section:
     """Across the services of the workspace: one citizen, and failure demand between them."""
+    from servicecheck.charts.graphviz import graph_figure
     from servicecheck.charts.joined_up import services_map
-    from servicecheck.flow.map import map_figure
     from servicecheck.measures.joined_up import Window, cross_matrix, findings
 
     window = Window(min_open_days=28)
@@ -277,7 +272,7 @@ def joined_up_section(ws: Reader) -> Section:
     lines = [say(f, Voice()) for f in found]
     m = cross_matrix(ws, window)
     name = {k: ws.service(k).name for k in ws.services()}
-    figures = [map_figure(services_map(m, name), "Failure demand one service "
+    figures = [graph_figure(services_map(m, name), "Failure demand one service "
                           "causes in another: an arrow from the service whose open need "
                           "(28 days or more) preceded failure demand in the other, labelled "
                           "with the count.", "between-services")]
