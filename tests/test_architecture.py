@@ -18,7 +18,8 @@ VIEWS = ("servicecheck.charts", "servicecheck.report", "servicecheck.web",
 CLI = ("servicecheck.cli",)
 MEASURES = ("servicecheck.measures", "servicecheck.service.need_key", "servicecheck.workdays",
             "servicecheck.findings", "servicecheck.flow", "servicecheck.demand.analysis",
-            "servicecheck.demand.findings", "servicecheck.demand.words", "servicecheck.spc")
+            "servicecheck.demand.live", "servicecheck.demand.findings",
+            "servicecheck.demand.words", "servicecheck.spc")
 CHARTS = ("servicecheck.charts",)
 # what reading data means: the engine, the in-place backends, the importers, the query libraries
 QUERY = ("servicecheck.engine.workspace", "servicecheck.engine.remote", "servicecheck.io",

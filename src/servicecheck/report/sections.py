@@ -13,7 +13,7 @@ import pandas as pd
 
 from servicecheck.charts import Figure
 from servicecheck.engine.workspace import ImportRecord, Reader
-from servicecheck.findings import Finding
+from servicecheck.findings import Finding, first
 from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
@@ -156,7 +156,7 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     from servicecheck.charts.flow_map import map_figure
     from servicecheck.flow.findings import findings
     from servicecheck.flow.map import flow_map
-    from servicecheck.flow.rework import rework
+    from servicecheck.flow.rework import repeated_steps
 
     ev = ws.events(svc.key)
     found = findings(ws, svc, need_table=need_table)
@@ -165,8 +165,7 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
     figures = [map_figure(flow_map(ev, value_steps=svc.value_steps),
                           f"{svc.name}: the flow of the work")]
-    rw = rework(ev)
-    rw = rw[rw["rework_cases"] > 0].head(10)
+    rw = repeated_steps(ev, 10)
     tables = [Table("Steps done more than once in the same case",
                     ("step", "cases with it repeated", "share of cases that have it"),
                     [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
@@ -239,14 +238,14 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
         return Section("economics", "Economics of flow", lines, findings=found)
     cur = e.model.currency
     figures = economics_figures(e)
-    done_total = e.per_need.loc[~e.per_need["open"], "total"]
+    per_need = first(found, "economics.per_need")  # the needs met and their mean cost
+    one_need = ([("one need, end to end", f"{per_need.n:,}", money(per_need.q("cost"), cur))]
+                if per_need is not None else [])
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
                     [(str(t), f"{int(n):,}", money(float(c), cur)) for t, n, c in
                      zip(e.transactions["transaction"], e.transactions["count"],
-                         e.transactions["unit_cost"], strict=True)]
-                    + [("one need, end to end", f"{len(done_total):,}",
-                        money(float(done_total.mean()), cur))]),
+                         e.transactions["unit_cost"], strict=True)] + one_need),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
                     [(str(t), f"{n:,.0f}", money(c, cur)) for t, n, c in
