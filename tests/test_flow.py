@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from servicecheck import Workspace, read_log
+from servicecheck.charts.flow_map import map_dot, map_figure, write_map
+from servicecheck.charts.graphviz import render_svg
 from servicecheck.flow import (
     clean_and_dirty,
     clean_dirty_summary,
@@ -21,7 +23,8 @@ from servicecheck.flow import (
     where_case,
     window,
 )
-from servicecheck.flow.map import flow_map, render_svg, write_map_html
+from servicecheck.flow.map import Arrow, Step, flow_map
+from servicecheck.narrative.words import Voice, say
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = """case_id,activity,timestamp,start_timestamp,team,priority
@@ -82,26 +85,58 @@ def test_slices(log: object) -> None:
         where_case(log, "nope", 1)  # type: ignore[arg-type]
 
 
+def test_the_flow_map_measure_gives_steps_and_arrows(log: object) -> None:
+    """The map as a result: each step with its events and kind, each arrow with its count
+    (and wait), worked out by hand from LOG, and what it leaves out as a finding."""
+    drawn = flow_map(log, value_steps=["Diagnose", "Fix"])  # type: ignore[arg-type]
+    assert drawn.steps == (Step("Chase", 1, "waste"), Step("Diagnose", 3, "value"),
+                           Step("Fix", 2, "value"), Step("Report", 3, "waste"))
+    # arrows: 4 between steps, 1 from start (Report), 2 to end (Fix, Report)
+    assert drawn.arrows == (
+        Arrow("Chase", "Diagnose", 1), Arrow("Diagnose", "Chase", 1),
+        Arrow("Diagnose", "Fix", 2), Arrow("Fix", "__end", 2), Arrow("Report", "Diagnose", 2),
+        Arrow("Report", "__end", 1), Arrow("__start", "Report", 3))
+    assert (drawn.steps_drawn, drawn.arrows_drawn, drawn.arrows_total) == (4, 7, 7)
+    assert not drawn.simplified and drawn.events_drawn == drawn.events_total == 9
+    found = drawn.finding()
+    assert (found.topic, found.n, found.q("steps"), found.q("arrows")) == ("flow.map", 4, 4, 7)
+    assert say(found, Voice()) == "The map draws 4 steps and 7 arrows: all of the work."
+    timed = flow_map(log, overlay="time")  # type: ignore[arg-type]
+    # Report -> Diagnose: a day in A, four in B; Diagnose -> Fix: 2 hours in A, a day in B;
+    # no wait is measured from the start or to the end
+    waits = {(a.source, a.target): a.median_s for a in timed.arrows}
+    assert (waits["Report", "Diagnose"], waits["Diagnose", "Fix"]) == (2.5 * 86400, 13 * 3600)
+    assert waits["__start", "Report"] is None and waits["Fix", "__end"] is None
+    # the commonest path covering 30% of cases: C's, Report alone
+    fewer = flow_map(log, coverage=0.3)  # type: ignore[arg-type]
+    assert fewer.steps == (Step("Report", 3, ""),) and fewer.simplified
+    assert fewer.arrows == (Arrow("Report", "__end", 3), Arrow("__start", "Report", 3))
+    assert fewer.finding().flags == {"simplified", "frequency"}
+    assert say(fewer.finding(), Voice()) == (
+        "Simplified: the 1 commonest of 4 steps (33% of events) and 2 of 7 arrows; an arrow "
+        "joins two drawn steps, passing over any steps not drawn.")
+
+
 def test_flow_map_dot_renders_to_svg_with_graphviz(log: object, tmp_path: Path) -> None:
-    drawn = flow_map(log, value_steps=["Diagnose", "Fix"], title='Repairs "test"')  # type: ignore[arg-type]
-    dot = drawn.dot
+    drawn = flow_map(log, value_steps=["Diagnose", "Fix"])  # type: ignore[arg-type]
+    dot = map_dot(drawn, 'Repairs "test"')
     assert "(value work)" in dot and "(waste)" in dot and 'style="rounded,filled,dashed"' in dot
     assert 'label="Repairs \\"test\\""' in dot
-    # 4 steps; arrows: 4 between steps, 1 from start (Report), 2 to end (Fix, Report)
-    assert (drawn.steps_drawn, drawn.arrows_drawn, drawn.arrows_total) == (4, 7, 7)
-    assert not drawn.simplified and drawn.note() == ""
-    time_dot = flow_map(log, overlay="time").dot  # type: ignore[arg-type]
-    assert 'label="1.0 d"' in time_dot  # Report -> Diagnose in A: one day
-    fewer = flow_map(log, coverage=0.3)  # type: ignore[arg-type]
-    assert "Chase" not in fewer.dot and "Chase" in dot and fewer.steps_drawn == 1
+    timed = map_dot(flow_map(log, overlay="time"))  # type: ignore[arg-type]
+    assert 'label="2.5 days"' in timed and 'label="13 hours"' in timed
+    assert "Chase" not in map_dot(flow_map(log, coverage=0.3)) and "Chase" in dot  # type: ignore[arg-type]
     svg = render_svg(dot)
-    assert render_svg(drawn) == svg  # the map itself, as a notebook passes it
+    figure = map_figure(drawn, 'Repairs "test"')
+    assert figure.svg == svg and figure.alt == (
+        "Map of the work: 4 steps, each arrow labelled with how often one step followed "
+        "another.")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "Fontconfig" not in svg
-    for label in ("Report", "Diagnose", "Fix", "Chase", "value work"):
+    for label in ("Report", "Diagnose", "Fix", "Chase", "value work", "3 events", "1 event"):
         assert f">{label}<" in svg
-    page = write_map_html(dot, tmp_path / "map.html", title="Repairs").read_text()
+    page = write_map(drawn, tmp_path / "map", title="Repairs").read_text()
     assert "<script" not in page and page.count("<svg") == 1 and 'role="img"' in page
+    assert (tmp_path / "map" / "map.dot").read_text() == map_dot(drawn, "Repairs")
 
 
 def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from servicecheck.findings import Finding, Span, count, ratio, seconds, share
 from servicecheck.flow.clean import clean_and_dirty
 from servicecheck.flow.dfg import directly_follows
 from servicecheck.flow.handoffs import handoffs_per_case
-from servicecheck.flow.rework import rework, rework_per_case
+from servicecheck.flow.rework import repeated_steps, rework, rework_per_case
 from servicecheck.flow.value import value_and_waste
 from servicecheck.flow.variants import variants
 from servicecheck.service.model import Service
@@ -39,8 +39,7 @@ def findings(workspace: Reader, service: Service, top: int = 5,
         out.append(Finding("flow.repeats", "case", len(per_case),
                            {"share": share(looped / len(per_case)), "looped": count(looped)},
                            flags=frozenset({"all"} if events is None else set())))
-    rw = rework(ev)
-    rw = rw[rw["rework_cases"] > 0].head(top)  # ordered by rework_cases, most first
+    rw = repeated_steps(ev, top)
     for activity, cases, rshare in zip(rw["activity"], rw["rework_cases"], rw["rework_share"],
                                        strict=True):
         out.append(Finding("flow.rework", "case", int(cases), {"share": share(rshare)},

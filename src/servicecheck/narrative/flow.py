@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
-
-if TYPE_CHECKING:
-    from servicecheck.flow.map import FlowMap
-
 from servicecheck.narrative.voice import Voice, between, renders
 
 
@@ -84,20 +78,3 @@ def _conditions(f: Finding, voice: Voice) -> str:
     return (f"The team named {g.counted(f.q('conditions'), 'system condition')}: {listed}. "
             f"The waste steps {cause} make up {g.percent(f.q('share'))} of all the work "
             f"recorded ({g.number(f.q('waste'))} of {g.counted(f.n, f.noun)}).")
-
-
-def map_note(m: FlowMap) -> str:
-    """What a flow map leaves out, in one sentence ("" when it draws everything)."""
-    if not m.simplified:
-        return ""
-    share = m.events_drawn / m.events_total if m.events_total else 1.0
-    return (f"Simplified: {map_steps(m)} ({g.percent(share)} of events) and "
-            f"{g.number(m.arrows_drawn)} of {g.counted(m.arrows_total, 'arrow')}; an arrow joins "
-            "two drawn steps, passing over any steps not drawn.")
-
-
-def map_steps(m: FlowMap) -> str:
-    """The steps a map draws: 'the 30 commonest of 49 steps', or 'all 16 steps'."""
-    if m.steps_drawn >= m.steps_total:
-        return f"all {g.counted(m.steps_total, 'step')}"
-    return f"the {g.number(m.steps_drawn)} commonest of {g.counted(m.steps_total, 'step')}"

@@ -17,6 +17,7 @@ from servicecheck.narrative import (  # noqa: F401
     demand,
     economics,
     flow,
+    flow_map,
     joined_up,
     quality,
     summary,

@@ -13,11 +13,10 @@ import pandas as pd
 
 from servicecheck.charts import Figure
 from servicecheck.engine.workspace import ImportRecord, Reader
-from servicecheck.findings import Finding
+from servicecheck.findings import Finding, first
 from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.flow import map_steps
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
 from servicecheck.service.model import Service
@@ -154,24 +153,19 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
 # -- Flow ------------------------------------------------------------------------------------
 def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                  need_table: pd.DataFrame | None = None) -> Section:
+    from servicecheck.charts.flow_map import map_figure
     from servicecheck.flow.findings import findings
-    from servicecheck.flow.map import flow_map, map_figure
-    from servicecheck.flow.rework import rework
+    from servicecheck.flow.map import flow_map
+    from servicecheck.flow.rework import repeated_steps
 
     ev = ws.events(svc.key)
     found = findings(ws, svc, need_table=need_table)
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
-    # the map is bounded (flow.map.MAX_STEPS): the caption counts what it draws
-    drawn = flow_map(ev, value_steps=svc.value_steps, title=f"{svc.name}: the flow of the work")
-    steps = (f"{map_steps(drawn)} and {drawn.arrows_drawn:,} of {drawn.arrows_total:,} arrows"
-             if drawn.simplified else f"{drawn.steps_total:,} steps")
-    seeing_all = (" (servicecheck flow --out map/ --all draws them all)" if drawn.simplified
-                  else "")
-    figures = [map_figure(drawn.dot, f"Map of the work: {steps}, each arrow labelled with how "
-                                     f"often one step followed another{seeing_all}.")]
-    rw = rework(ev)
-    rw = rw[rw["rework_cases"] > 0].head(10)
+    # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
+    figures = [map_figure(flow_map(ev, value_steps=svc.value_steps),
+                          f"{svc.name}: the flow of the work")]
+    rw = repeated_steps(ev, 10)
     tables = [Table("Steps done more than once in the same case",
                     ("step", "cases with it repeated", "share of cases that have it"),
                     [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
@@ -244,14 +238,14 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
         return Section("economics", "Economics of flow", lines, findings=found)
     cur = e.model.currency
     figures = economics_figures(e)
-    done_total = e.per_need.loc[~e.per_need["open"], "total"]
+    per_need = first(found, "economics.per_need")  # the needs met and their mean cost
+    one_need = ([("one need, end to end", f"{per_need.n:,}", money(per_need.q("cost"), cur))]
+                if per_need is not None else [])
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
                     [(str(t), f"{int(n):,}", money(float(c), cur)) for t, n, c in
                      zip(e.transactions["transaction"], e.transactions["count"],
-                         e.transactions["unit_cost"], strict=True)]
-                    + [("one need, end to end", f"{len(done_total):,}",
-                        money(float(done_total.mean()), cur))]),
+                         e.transactions["unit_cost"], strict=True)] + one_need),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
                     [(str(t), f"{n:,.0f}", money(c, cur)) for t, n, c in
@@ -268,8 +262,8 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
 # -- Joined-up --------------------------------------------------------------------------------
 def joined_up_section(ws: Reader) -> Section:
     """Across the services of the workspace: one citizen, and failure demand between them."""
+    from servicecheck.charts.graphviz import graph_figure
     from servicecheck.charts.joined_up import services_map
-    from servicecheck.flow.map import map_figure
     from servicecheck.measures.joined_up import Window, cross_matrix, findings
 
     window = Window(min_open_days=28)
@@ -277,7 +271,7 @@ def joined_up_section(ws: Reader) -> Section:
     lines = [say(f, Voice()) for f in found]
     m = cross_matrix(ws, window)
     name = {k: ws.service(k).name for k in ws.services()}
-    figures = [map_figure(services_map(m, name), "Failure demand one service "
+    figures = [graph_figure(services_map(m, name), "Failure demand one service "
                           "causes in another: an arrow from the service whose open need "
                           "(28 days or more) preceded failure demand in the other, labelled "
                           "with the count.", "between-services")]
