@@ -362,3 +362,60 @@ def test_a_confirmed_mapping_imports_the_next_export_with_the_service_alone(
         report = import_events(ws, nxt, service=svc)
         assert (report.events, report.cases) == (3, 2) and report.recognised is None
         assert sorted(ws.events().team.to_pandas()) == ["Electrical", "Plumbing", "Plumbing"]
+
+
+def test_the_command_line_sets_aside_saves_the_mapping_and_writes_the_rejects(
+        tmp_path: Path) -> None:
+    """A council's workbook with a title row and a 'TBC' date: imported with one command
+    that saves the mapping; the rejects written to a spreadsheet made safe; next month's
+    export imported with the service file alone."""
+    from typer.testing import CliRunner
+
+    from servicecheck.cli import app
+
+    rows = [*JOBS, *[[f"K{i}", "Plumbing", "04/03/2024", "=1+1" if i == 0 else "TBC"
+                      if i == 1 else "08/03/2024", ""] for i in range(50)]]
+    book = _xlsx({"Read me": [["Exported from the repairs system"]],
+                  "Jobs": [["Repairs job list"], [], *rows]})(tmp_path)
+    ws, toml, out = tmp_path / "ws.duckdb", tmp_path / "service.toml", tmp_path / "rejects.csv"
+    runner = CliRunner()
+    done = runner.invoke(app, ["import", str(book), "-w", str(ws), "--save-mapping", str(toml)])
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())  # the console wraps long lines
+    assert "read as a case table" in said and "set aside 2 rows" in said, said
+    done = runner.invoke(app, ["rejects", "-w", str(ws), "--out", str(out)])
+    assert done.exit_code == 0 and "Wrote 2 rows set aside" in " ".join(done.output.split())
+    lines = out.read_text().splitlines()
+    assert lines[0] == "service,source,row,column,value,reason"
+    assert [line.split(",")[2:] for line in lines[1:]] == [
+        ["8", "Completed", "'=1+1", "unreadable time"], ["9", "Completed", "TBC",
+                                                         "unreadable time"]]
+    svc = Service.load(toml)
+    assert svc.reading.moments == {"Reported": "Reported", "Completed": "Completed"}
+    assert (svc.reading.sheet, svc.reading.header_row) == ("Jobs", 3)
+    (tmp_path / "april").mkdir()
+    nxt = _xlsx({"Jobs": [["Repairs job list, April"], [], *JOBS]})(tmp_path / "april")
+    done = runner.invoke(app, ["import", str(nxt), "-w", str(tmp_path / "april.duckdb"),
+                               "--service", str(toml)])
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    assert "6 events in 4 cases" in said and "read as" not in said, said
+
+
+def test_data_quality_counts_what_was_set_aside_and_read_as_missing(tmp_path: Path) -> None:
+    from servicecheck.measures.quality import placeholder_findings, rejects_findings
+    from servicecheck.narrative.words import Voice, say
+
+    log = _text("log.csv", _csv([(c, a, t, "EMPTY" if c == "C3" else "Repairs")
+                                 for c, a, t in TBC_LOG],
+                                header="case_id,activity,timestamp,team"))(tmp_path)
+    with Workspace() as ws:
+        import_events(ws, log)
+        svc = ws.service()
+        voice = Voice(tz=svc.timezone)
+        assert [say(f, voice) for f in rejects_findings(ws, svc)] == [
+            "1 value was set aside on import, not counted: 1 with a date and time that could "
+            "not be read; 'servicecheck rejects' writes them to a spreadsheet to correct and "
+            "import again."]
+        found = placeholder_findings(ws, svc)
+        assert [(f.n, f.names) for f in found] == [(1, ("team", "EMPTY"))]

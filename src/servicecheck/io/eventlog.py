@@ -172,10 +172,23 @@ def import_events(
             records=records,
         )
         prepared.report.recognised = recognised
+        prepared.report.moments = dict(stamps or {})
         workspace.append_select("events", prepared.sql, prepared.report, svc, "events",
                                 con=con, first_index=first, fingerprint=fingerprint.result(),
                                 replace=replace)
     return prepared.report
+
+
+def mapping_used(report: ImportReport) -> Mapping:
+    """The mapping an import read its file with, to save into the service file."""
+    columns = {r: c for r, c in report.mapping.items() if c not in (ACTIVITY, TIMESTAMP)}
+    if report.recognised is not None:
+        columns = {**report.recognised.columns, **columns}
+    return Mapping(kind="case table" if report.moments else "event log", columns=columns,
+                   moments=dict(report.moments), end=ending(report.moments),
+                   sheet=report.sheet, header_row=report.header_row,
+                   date_order=check_order(report.date_order, source="import")
+                   if report.date_order else None)
 
 
 def _recognise(raw: RawTable, columns: dict[str, str | None] | None,

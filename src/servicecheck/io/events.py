@@ -32,10 +32,20 @@ from servicecheck.io.lifecycle import (
     lifecycle_sql,
     pair_lifecycle,
 )
-from servicecheck.io.placeholders import PLACEHOLDER_ROLES, is_placeholder
+from servicecheck.io.placeholders import PLACEHOLDER_ROLES, placeholders_held
 from servicecheck.io.pool import import_pool
 from servicecheck.io.pseudonym import citizen_ref_sql
-from servicecheck.io.rejects import ENDS_BEFORE_START, UNREADABLE_TIME, Rejects, check_share
+from servicecheck.io.rejects import (
+    ENDS_BEFORE_START,
+    UNREADABLE_TIME,
+    Rejects,
+    backwards,
+    check_share,
+    column_seen,
+    row_seen,
+    set_aside,
+    unreadable,
+)
 from servicecheck.io.sql import ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
 
@@ -92,6 +102,7 @@ class ImportReport:
     header_row: int | None = None  # the row the column names were read from
     paired: int = 0  # start events folded into their completion (lifecycles)
     recognised: ProposedMapping | None = None  # the mapping proposed, when none was given
+    moments: dict[str, str] = field(default_factory=dict)  # a case table's date columns
 
     @property
     def rows_dropped(self) -> int:
@@ -102,6 +113,11 @@ class ImportReport:
         if self.rows_dropped:
             parts = ", ".join(f"{n:,} {why}" for why, n in self.dropped.items() if n)
             text += f"; left out {self.rows_dropped:,} rows ({parts})"
+        if self.recognised is not None:
+            cols = ", ".join(f"{role} '{col}'" for role, col in self.recognised.columns.items())
+            what = (f"a case table (a row per case; moments {', '.join(self.moments.values())})"
+                    if self.recognised.kind == "case table" else "an event log")
+            text += f"; read as {what}, with {cols}"
         if self.rejects.rows:
             rows = "row" if self.rejects.rows == 1 else "rows"
             text += (f"; set aside {self.rejects.rows:,} {rows} with values it could not read "
@@ -265,7 +281,7 @@ def canonical_events(
     # distinct values, so the placeholders are found among those first (0.2 s per million
     # rows, against 0.7 s per column for testing every value), and only where one is
     # found are its rows counted and its values cleared.
-    held = _placeholders_held(con, relation, table, cleaned, columns, text)
+    held = placeholders_held(con, relation, table, cleaned, columns, text)
 
     def value(col: str) -> str:
         """The text a canonical column takes: a placeholder is missing."""
@@ -335,7 +351,7 @@ def canonical_events(
         widened case table: the user's date column, not the internal one)."""
         value = con.execute(f"SELECT {text(col)} FROM {relation} WHERE __row = ?",
                             [row]).fetchone()[0]  # type: ignore[index]
-        return str(value), _row_seen(raw, row), _column_seen(raw, columns, col, row)
+        return str(value), row_seen(raw, row), column_seen(raw, columns, col, row)
 
     read: list[_Stamp] = []
     for i, role in enumerate(stamps):
@@ -387,14 +403,14 @@ def canonical_events(
     if "start_timestamp" in columns:
         aside.append((columns["start_timestamp"],
                       f"{ts('start_timestamp')} > {ts('timestamp')}", ENDS_BEFORE_START))
-    rejects = _set_aside(con, relation, raw, columns, keep_raw, aside, text)
+    rejects = set_aside(con, relation, raw, columns, keep_raw, aside, text)
     keep = keep_raw + "".join(f" AND NOT coalesce({cond}, false)" for _, cond, _ in aside)
     if rejects.rows:
         first = min((s for s in read if s.first_bad is not None),
                     key=lambda s: int(s.first_bad or 0), default=None)
-        problem = (_unreadable(raw, *value_at(first.column, int(first.first_bad or 0)),
+        problem = (unreadable(raw, *value_at(first.column, int(first.first_bad or 0)),
                                count=first.bad) if first is not None else
-                   _backwards(raw, rejects))
+                   backwards(raw, rejects))
         check_share(rejects, records or raw.num_rows, max_rejects, raw.source, problem)
         counted = con.execute(f"SELECT count(*), count(DISTINCT {present(case_col)}) "
                               f"FROM {relation} WHERE {keep}").fetchone()
@@ -451,76 +467,6 @@ def canonical_events(
         report.dropped[UNPAIRED_START] = int(got[3]) - int(got[2])
         report.dropped[OTHER_MOMENT] = int(got[4])
     return PreparedImport(sql=sql, report=report, relation=relation)
-
-
-def _placeholders_held(con: duckdb.DuckDBPyConnection, relation: str, table: pa.Table,
-                       cleaned: frozenset[str], columns: Mapping[str, str],
-                       text: Callable[[str], str]) -> dict[str, list[str]]:
-    """The placeholder values in the activity, team and resource columns, per column."""
-    out: dict[str, list[str]] = {}
-    for role in PLACEHOLDER_ROLES:
-        col = columns.get(role)
-        if col is None or col in out or not pa.types.is_string(table.schema.field(col).type):
-            continue
-        if col in cleaned:  # in memory: Arrow's hash of the column
-            distinct = pc.unique(table.column(col)).to_pylist()
-        else:
-            distinct = [r[0] for r in con.execute(
-                f"SELECT DISTINCT {text(col)} FROM {relation}").fetchall()]
-        found = sorted(v for v in distinct if is_placeholder(v))
-        if found:
-            out[col] = found
-    return out
-
-
-def _row_seen(raw: RawTable, row: int) -> int:
-    """The row a person sees in the source for an internal row number."""
-    return row // raw.rows_per_record + raw.header_rows + 1
-
-
-def _column_seen(raw: RawTable, columns: Mapping[str, str], col: str, row: int) -> str:
-    """The column to name: a widened case table's own date column, not the internal one."""
-    if raw.stamp_columns and col == columns["timestamp"]:
-        return raw.stamp_columns[row % raw.rows_per_record]
-    return col
-
-
-def _set_aside(con: duckdb.DuckDBPyConnection, relation: str, raw: RawTable,
-               columns: Mapping[str, str], keep: str, aside: list[tuple[str, str, str]],
-               text: Callable[[str], str]) -> Rejects:
-    """The rows to set aside, as a person finds them: row, column, value and reason."""
-    if not aside:
-        return Rejects.none()
-    parts = [f"SELECT __row, {literal(col)} AS col, {text(col)} AS value, "
-             f"{literal(reason)} AS reason FROM {relation} WHERE {keep} AND coalesce({cond}, "
-             "false)" for col, cond, reason in aside]
-    found = con.execute(" UNION ALL ".join(parts) + " ORDER BY __row, col").fetchall()
-    rows = [_row_seen(raw, int(r[0])) for r in found]
-    table = pa.table({
-        "row": pa.array(rows, pa.int64()),
-        "column": pa.array([_column_seen(raw, columns, r[1], int(r[0])) for r in found],
-                           pa.string()),
-        "value": pa.array([r[2] for r in found], pa.string()),
-        "reason": pa.array([r[3] for r in found], pa.string()),
-    })
-    return Rejects(table, len(set(rows)))
-
-
-def _unreadable(raw: RawTable, value: str, row: int, column: str, count: int) -> InputError:
-    more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
-            if count > 1 else "")
-    return InputError(
-        f"'{value}' is not a date and time servicecheck understands{more}",
-        source=raw.source, row=row, column=column,
-        fix="use ISO 8601 (2024-12-25 14:03 or 2024-12-25T14:03:00+00:00), "
-        "UK day-first (25/12/2024 14:03) or a date, or give --timestamp-format")
-
-
-def _backwards(raw: RawTable, rejects: Rejects) -> InputError:
-    first = rejects.table.slice(0, 1).to_pylist()[0]
-    return InputError(f"the step ends before it starts ({rejects.rows:,} rows like it)",
-                      source=raw.source, row=first["row"], column=first["column"],
-                      fix="check the start and end columns are mapped the right way round")
 
 
 def _mixed(raw: RawTable, col: str, value_at: Callable[[str, int], tuple[str, int, str]],

@@ -9,6 +9,12 @@ hospital billing sample has real cases named "NIL" and "TBC").
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from servicecheck.io.sql import literals
 
 # compared lower-cased, after trimming
@@ -25,3 +31,23 @@ def is_placeholder(value: object) -> bool:
 def placeholder_sql(expr: str) -> str:
     """DuckDB: whether a trimmed text expression is a placeholder (NULL stays NULL)."""
     return f"lower({expr}) IN ({literals(PLACEHOLDERS)})"
+
+
+def placeholders_held(con: duckdb.DuckDBPyConnection, relation: str, table: pa.Table,
+                       cleaned: frozenset[str], columns: Mapping[str, str],
+                       text: Callable[[str], str]) -> dict[str, list[str]]:
+    """The placeholder values in the activity, team and resource columns, per column."""
+    out: dict[str, list[str]] = {}
+    for role in PLACEHOLDER_ROLES:
+        col = columns.get(role)
+        if col is None or col in out or not pa.types.is_string(table.schema.field(col).type):
+            continue
+        if col in cleaned:  # in memory: Arrow's hash of the column
+            distinct = pc.unique(table.column(col)).to_pylist()
+        else:
+            distinct = [r[0] for r in con.execute(
+                f"SELECT DISTINCT {text(col)} FROM {relation}").fetchall()]
+        found = sorted(v for v in distinct if is_placeholder(v))
+        if found:
+            out[col] = found
+    return out

@@ -9,11 +9,15 @@ says, and one sentence names the first such value.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import duckdb
 import pyarrow as pa
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.sql import literal
+from servicecheck.io.tables import RawTable
 
 DEFAULT_MAX_REJECTS = 0.05
 # why a row is set aside: a key stored with the row (worded for people in narrative/)
@@ -75,3 +79,53 @@ def check_max_rejects(value: float, *, source: str = "--max-rejects") -> float:
         raise InputError(f"'{value}' is not a share of rows", source=source,
                          fix="give a share from 0 to 1, like 0.05 for 5%")
     return value
+
+
+def row_seen(raw: RawTable, row: int) -> int:
+    """The row a person sees in the source for an internal row number."""
+    return row // raw.rows_per_record + raw.header_rows + 1
+
+
+def column_seen(raw: RawTable, columns: Mapping[str, str], col: str, row: int) -> str:
+    """The column to name: a widened case table's own date column, not the internal one."""
+    if raw.stamp_columns and col == columns["timestamp"]:
+        return raw.stamp_columns[row % raw.rows_per_record]
+    return col
+
+
+def set_aside(con: duckdb.DuckDBPyConnection, relation: str, raw: RawTable,
+               columns: Mapping[str, str], keep: str, aside: list[tuple[str, str, str]],
+               text: Callable[[str], str]) -> Rejects:
+    """The rows to set aside, as a person finds them: row, column, value and reason."""
+    if not aside:
+        return Rejects.none()
+    parts = [f"SELECT __row, {literal(col)} AS col, {text(col)} AS value, "
+             f"{literal(reason)} AS reason FROM {relation} WHERE {keep} AND coalesce({cond}, "
+             "false)" for col, cond, reason in aside]
+    found = con.execute(" UNION ALL ".join(parts) + " ORDER BY __row, col").fetchall()
+    rows = [row_seen(raw, int(r[0])) for r in found]
+    table = pa.table({
+        "row": pa.array(rows, pa.int64()),
+        "column": pa.array([column_seen(raw, columns, r[1], int(r[0])) for r in found],
+                           pa.string()),
+        "value": pa.array([r[2] for r in found], pa.string()),
+        "reason": pa.array([r[3] for r in found], pa.string()),
+    })
+    return Rejects(table, len(set(rows)))
+
+
+def unreadable(raw: RawTable, value: str, row: int, column: str, count: int) -> InputError:
+    more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
+            if count > 1 else "")
+    return InputError(
+        f"'{value}' is not a date and time servicecheck understands{more}",
+        source=raw.source, row=row, column=column,
+        fix="use ISO 8601 (2024-12-25 14:03 or 2024-12-25T14:03:00+00:00), "
+        "UK day-first (25/12/2024 14:03) or a date, or give --timestamp-format")
+
+
+def backwards(raw: RawTable, rejects: Rejects) -> InputError:
+    first = rejects.table.slice(0, 1).to_pylist()[0]
+    return InputError(f"the step ends before it starts ({rejects.rows:,} rows like it)",
+                      source=raw.source, row=first["row"], column=first["column"],
+                      fix="check the start and end columns are mapped the right way round")
