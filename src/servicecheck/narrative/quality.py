@@ -29,3 +29,17 @@ def _placeholders(f: Finding, voice: Voice) -> str:
     quoted = g.join_words([f"“{v}”" for v in values])
     return (f"{g.counted(f.n, f.noun)} {'has' if f.n == 1 else 'have'} {quoted} as {col}: a "
             f"value that stands for none, so it is read as missing, not as a {col}.")
+
+
+# why an import set a value aside (servicecheck.io.rejects' reasons)
+SET_ASIDE_WORDS = {"unreadable time": "a date and time that could not be read",
+                   "ends before it starts": "a step that ends before it starts"}
+
+
+@renders("quality.rejects")
+def _rejects(f: Finding, voice: Voice) -> str:
+    parts = [f"{g.number(f.q(f'n{i}'))} with {SET_ASIDE_WORDS.get(why, why)}"
+             for i, why in enumerate(f.names)]
+    return (f"{g.counted(f.n, f.noun)} {'was' if f.n == 1 else 'were'} set aside on import, "
+            f"not counted: {g.join_words(parts)}; 'servicecheck rejects' writes them to a "
+            "spreadsheet to correct and import again.")

@@ -320,10 +320,15 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                         voice: Voice | None = None,
                         capability_found: Sequence[Finding] | None = None) -> Section:
     from servicecheck.measures.capability import findings as capability_findings
-    from servicecheck.measures.quality import import_findings, placeholder_findings
+    from servicecheck.measures.quality import (
+        import_findings,
+        placeholder_findings,
+        rejects_findings,
+    )
 
     voice = voice or Voice(tz=svc.timezone)
-    found = [*import_findings(ws, svc), *placeholder_findings(ws, svc),
+    found = [*import_findings(ws, svc), *rejects_findings(ws, svc),
+             *placeholder_findings(ws, svc),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "capability.open", "capability.stale", "quality.backwards")]]
