@@ -44,6 +44,7 @@ PRIOR = 40.0
 OWN_WEIGHT = 3.0  # a team's own label, from its own service, counts for this many corpus rows
 C = 10.0  # the logistic regression's inverse regularisation (measured: 3-30 are all close)
 FOLDS = 5
+MIN_WORDS = 2  # words of a verbatim the suggester must know before any head is shown
 
 
 @functools.cache
@@ -320,8 +321,13 @@ class Suggester:
     def suggest(self, verbatims: Sequence[str]) -> pd.DataFrame:
         """Per verbatim and head: the most likely label, its confidence, the margin to the
         runner-up (small margins first in the review queue), and whether it is shown (the
-        head has enough of the team's examples and the confidence reaches SHOW_AT)."""
+        head has enough of the team's examples, the confidence reaches SHOW_AT and the
+        verbatim has at least MIN_WORDS words it learned from)."""
         x = self.features(verbatims)
+        # words it has learned from, per verbatim: too few ("ok", a name) and no head is
+        # shown, however sure the scores look (they are then only the labels' base rates)
+        n_words = len(self.vectorizer.transformer_list[0][1].vocabulary_)
+        known = np.diff((x[:, :n_words] != 0).tocsr().indptr)
         cols: dict[str, Any] = {}
         for name, head in self.heads.items():
             if head.weights is None:
@@ -333,7 +339,7 @@ class Suggester:
             cols[name] = np.array(head.classes, dtype=object)[order[:, 0]]
             cols[f"{name}_confidence"] = best
             cols[f"{name}_margin"] = best - second
-            cols[f"{name}_shown"] = (best >= SHOW_AT[name]) & head.shown
+            cols[f"{name}_shown"] = (best >= SHOW_AT[name]) & head.shown & (known >= MIN_WORDS)
         out = pd.DataFrame(cols, index=range(x.shape[0]))
         if "failure_kind" in out and "nature" in out:
             # a kind belongs to a failure: shown only beside a failure that is shown
