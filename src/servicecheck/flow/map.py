@@ -21,7 +21,7 @@ from servicecheck.charts import Figure
 from servicecheck.charts.dot import Digraph
 from servicecheck.charts.graphviz import render_svg as draw_svg
 from servicecheck.engine.frames import to_frame
-from servicecheck.flow.dfg import directly_follows, start_end_activities
+from servicecheck.flow.dfg import ORDERED, directly_follows, start_end_activities
 from servicecheck.flow.variants import covering, variants
 
 VALUE_STYLE = {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#d7ead3",
@@ -44,9 +44,6 @@ def duration_words(seconds: float) -> str:
 # Graphviz's layout time grows steeply with them (400 steps: over 40 minutes).
 MAX_STEPS = 30
 MAX_ARROWS = 60
-# the columns ordered() derives from an event's neighbours: they must be made afresh after
-# the steps not drawn are taken out
-_DERIVED = ("position", "next_activity", "next_timestamp", "next_team", "next_resource")
 _START, _END = "__start", "__end"
 Pair = tuple[str, str]
 
@@ -148,7 +145,9 @@ def flow_map(
     """
     if overlay not in ("frequency", "time"):
         raise ValueError("overlay must be 'frequency' or 'time'")
-    derived = [c for c in _DERIVED if c in events.columns]
+    # what ordered() derives from an event's neighbours is made afresh after the steps not
+    # drawn are taken out
+    derived = [c for c in ORDERED if c in events.columns]
     if derived:
         events = events.drop(*derived)
     counts = to_frame(events.activity.value_counts())
