@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +27,7 @@ import ibis
 import pyarrow as pa
 from ibis.expr.types import Table
 
+from servicecheck.engine.memory import memory_config
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
@@ -144,19 +143,6 @@ IMPORT_COLUMNS = {"source_path": "VARCHAR", "source_size": "BIGINT", "source_sha
 INDEX_COLUMN = {"events": "event_index", "demands": "demand_index"}
 
 
-def default_memory_limit() -> str:
-    """DuckDB's memory limit when none is given: an eighth of the machine's memory, at most
-    1 GiB. DuckDB's own default (80% of memory) lets one analysis of a large log take the
-    memory of a machine that others share; with a limit, the sorts and groupings of a log
-    larger than it spill to disk (10M events: 1.4 GB at the peak under an 800 MB limit
-    against 5.3 GB without one, and no slower)."""
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # no such figure on this system
-        return "1GiB"
-    return f"{max(64, min(1024, total // 8 // 2**20))}MiB"
-
-
 class Workspace:
     """Canonical tables for one or more services, in a DuckDB file or in memory: a Reader
     for measures, and the writer imports, labels and capture go through."""
@@ -167,7 +153,7 @@ class Workspace:
                  memory_limit: str | None = None, temp_directory: str | Path | None = None
                  ) -> None:
         """``memory_limit`` (e.g. "1GB") caps DuckDB's memory; without one, a limit chosen from
-        the machine (``default_memory_limit``). Work larger than the limit spills to
+        the machine (``engine.memory.default_memory_limit``). Work larger than the limit spills to
         ``temp_directory``: beside the file by default, or for a workspace in memory a folder
         of the system's temporary directory (DuckDB removes its files when it closes)."""
         self.path = Path(path) if path is not None else None
@@ -177,18 +163,7 @@ class Workspace:
                              fix="import a log first with 'servicecheck import'")
         if self.path is not None and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "memory_limit": memory_limit or default_memory_limit()}
-        if memory_limit:
-            # DuckDB's advice for limited memory; every ordered result here says its order
-            config["preserve_insertion_order"] = False
-        if temp_directory:
-            spill = Path(temp_directory)
-        elif self.path is not None:
-            spill = Path(f"{self.path}.tmp")
-        else:  # one folder per workspace: DuckDB's spill files are not named per process
-            spill = Path(tempfile.gettempdir()) / f"servicecheck-{os.getpid()}-{id(self):x}"
-        config["temp_directory"] = str(spill)
+        config = memory_config(self.path, memory_limit, temp_directory)
         try:
             self.raw = duckdb.connect(target, read_only=read_only, config=config)
         except duckdb.Error as exc:
