@@ -198,3 +198,31 @@ def test_same_flow_in_a_workspace_file_under_a_memory_limit(tmp_path: Path) -> N
     pd.testing.assert_frame_equal(a.variants, b.variants)
     pd.testing.assert_frame_equal(a.case_durations, b.case_durations)
     assert (tmp_path / "ws.duckdb").exists()
+
+
+def test_a_workspace_in_memory_has_a_limit_and_spills_to_a_folder_of_its_own() -> None:
+    import os
+
+    from servicecheck.engine.memory import default_memory_limit
+    from servicecheck.flow import analyse
+
+    from .conftest import DATA
+
+    total_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    assert default_memory_limit() == f"{max(64, min(1024, total_mib // 8))}MiB"
+    with Workspace() as ws:
+        limit, spill = ws.raw.execute("SELECT current_setting('memory_limit'), "
+                                      "current_setting('temp_directory')").fetchone() or ("", "")
+        assert limit in ("1.0 GiB", f"{min(1024, total_mib // 8)}.0 MiB")
+        assert Path(spill).name.startswith("servicecheck-")
+    # under a small limit the analysis is the same
+    path = DATA / "road_traffic_fines_first10k_cases.csv.gz"
+    small = Workspace(memory_limit="40MB")
+    spill = small.raw.execute("SELECT current_setting('temp_directory')").fetchone()
+    a = analyse(read_log(path, workspace=small).table)
+    b = analyse(read_log(path).table)
+    pd.testing.assert_frame_equal(a.dfg, b.dfg)
+    pd.testing.assert_frame_equal(a.variants, b.variants)
+    pd.testing.assert_frame_equal(a.rework, b.rework)
+    small.close()
+    assert spill is not None and not Path(spill[0]).exists()  # DuckDB removed it on closing

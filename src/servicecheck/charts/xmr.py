@@ -64,6 +64,17 @@ def per_cell(df: pd.DataFrame, column: str, cell: float = 2.0, height: int = HEI
 
 def wall_clock(dates: Any) -> list[str]:
     """Times as their wall-clock reading in their own zone, written as UTC for a utc scale."""
+    column = pd.Series(dates)
+    if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
+        # a column of one zone: written at once, as isoformat writes each (fractions of a
+        # second only where there are some); a chart of every need has thousands
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            column = column.dt.tz_localize(None)
+        us = column.dt.microsecond
+        text = column.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        text = text.where(us == 0, text + "." + us.astype(str).str.zfill(6))
+        if not (column.dt.nanosecond != 0).any() and not column.isna().any():
+            return [f"{t}Z" for t in text]
     out = []
     for d in dates:
         t = pd.Timestamp(d)
@@ -195,6 +206,8 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         # one point a pixel cell, signals in colour and on top; their reasons are listed in
         # words beside the chart, not written on it
         dots = per_cell(df, "value").sort_values("kind", kind="stable")
+        # only the fields the layer draws: the spec (and vl-convert's work) shrinks fivefold
+        dots = dots[[x_name, "value", "kind", *(() if large else ("label", "signal"))]]
         layers.append(alt.Chart(dots).mark_circle(
             size=9 if large else 16, opacity=1, aria=not large).encode(
             x=x_enc, y=y_enc, color=colour,
@@ -233,7 +246,8 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=subtitle(
             chart, point or default_point(x_title, dated), still_open if dated else None),
             anchor="start"))
-    mr_data = per_cell(df, "moving_range", height=90) if scatter else df
+    mr_data = (per_cell(df, "moving_range", height=90) if scatter else df)[
+        [x_name, "moving_range"]]
     mr_mark = (alt.Chart(mr_data).mark_circle(size=6, opacity=1, color="#7a7a7a", aria=False)
                if scatter else
                alt.Chart(mr_data).mark_line(strokeWidth=1, color="#7a7a7a", aria=False))

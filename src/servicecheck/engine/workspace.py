@@ -27,6 +27,7 @@ import ibis
 import pyarrow as pa
 from ibis.expr.types import Table
 
+from servicecheck.engine.memory import memory_config
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
@@ -156,8 +157,10 @@ class Workspace:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  memory_limit: str | None = None, temp_directory: str | Path | None = None
                  ) -> None:
-        """``memory_limit`` (e.g. "1GB") caps DuckDB's memory: with a workspace file, larger
-        work spills to ``temp_directory`` (beside the file by default) instead of failing."""
+        """``memory_limit`` (e.g. "1GB") caps DuckDB's memory; without one, a limit chosen from
+        the machine (``engine.memory.default_memory_limit``). Work larger than the limit spills to
+        ``temp_directory``: beside the file by default, or for a workspace in memory a folder
+        of the system's temporary directory (DuckDB removes its files when it closes)."""
         self.path = Path(path) if path is not None else None
         target = str(self.path) if self.path is not None else ":memory:"
         if self.path is not None and read_only and not self.path.exists():
@@ -165,14 +168,7 @@ class Workspace:
                              fix="import a log first with 'servicecheck import'")
         if self.path is not None and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | bool | int | float | list[str]] = {}
-        if memory_limit:
-            config["memory_limit"] = memory_limit
-            # DuckDB's advice for limited memory; every ordered result here says its order
-            config["preserve_insertion_order"] = False
-        if temp_directory or (memory_limit and self.path is not None):
-            spill = Path(temp_directory) if temp_directory else Path(f"{self.path}.tmp")
-            config["temp_directory"] = str(spill)
+        config = memory_config(self.path, memory_limit, temp_directory)
         try:
             self.raw = duckdb.connect(target, read_only=read_only, config=config)
         except duckdb.Error as exc:

@@ -17,16 +17,13 @@ from ibis.expr.types import Table
 
 from servicecheck.engine.frames import to_frame
 from servicecheck.findings import Finding, count, share
-from servicecheck.flow.dfg import directly_follows, start_end_activities
+from servicecheck.flow.dfg import ORDERED, directly_follows, start_end_activities
 from servicecheck.flow.variants import covering, variants
 
 # A map a team can read on one page: more boxes or arrows than this become a tangle, and
 # Graphviz's layout time grows steeply with them (400 steps: over 40 minutes).
 MAX_STEPS = 30
 MAX_ARROWS = 60
-# the columns ordered() derives from an event's neighbours: they must be made afresh after
-# the steps not drawn are taken out
-_DERIVED = ("position", "next_activity", "next_timestamp", "next_team", "next_resource")
 # the two ends of every case, as an arrow's source or target
 START, END = "__start", "__end"
 Pair = tuple[str, str]
@@ -171,7 +168,9 @@ def flow_map(
     """
     if overlay not in ("frequency", "time"):
         raise ValueError("overlay must be 'frequency' or 'time'")
-    derived = [c for c in _DERIVED if c in events.columns]
+    # what ordered() derives from an event's neighbours is made afresh after the steps not
+    # drawn are taken out
+    derived = [c for c in ORDERED if c in events.columns]
     if derived:
         events = events.drop(*derived)
     counts = to_frame(events.activity.value_counts())
