@@ -172,7 +172,8 @@ def test_without_clock_activities_a_need_is_met_at_its_last_event(tmp_path: Path
 
     current = findings(capability(ws, Service(name="s")))[0]
     assert current.clock == "last-event"
-    assert "from its first event to its last" in say(current, Voice())
+    assert "half took 1 day or less from their first event to their last" in say(
+        current, Voice())
 
 
 @pytest.mark.parametrize(("ages", "idle", "words"), [

@@ -7,12 +7,14 @@ import datetime as dt
 import json
 import textwrap
 import tomllib
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from servicecheck import InputError, Service, spc
 from servicecheck.charts.xmr import change_notes, xmr_spec
+from servicecheck.service.model import Change
 
 SERVICE = """
 name = "repairs"
@@ -105,3 +107,60 @@ def test_a_change_is_drawn_at_its_day_in_the_services_zone(day: str, at: str | N
     assert len(lines) == 2 and all(f">{line}<" in fig.svg for line in lines)
     # the sentence that stands for the chart names the change it marks
     assert fig.alt.endswith(f"Marked, the team's change: {label}.")
+
+
+# (the change's date, weeks after it that the shift starts, or None when it names no change)
+WEEKS = pd.date_range("2025-01-06", periods=24, freq="W-MON", tz="Europe/London")
+FOLLOWS = [
+    ("2025-03-10", 1),      # the week before the shift starts (17 Mar): it follows
+    ("2025-03-19", 0),      # midweek in the shift's first week: the same week
+    ("2025-02-24", 3),      # three weeks before: still within reach
+    ("2025-02-10", 5),      # five weeks before: too long ago to say it follows
+    ("2025-03-24", None),   # after the shift started: it cannot follow
+]
+
+
+@pytest.mark.parametrize(("date", "after"), FOLLOWS)
+def test_a_signal_is_named_by_the_change_it_follows(date: str, after: int | None) -> None:
+    from servicecheck.measures.capability import FOLLOWS_WITHIN, signals_after_changes
+    from servicecheck.measures.periods import period_chart
+    from servicecheck.narrative import grammar as g
+    from servicecheck.narrative.words import Voice, say
+
+    # ten weeks at about 20 days, then fourteen at about 8, to the end of the data
+    days = [20.0, 21, 19, 22, 20, 21, 19, 20, 22, 21, 8.0, 9, 7, 8, 9, 8, 7, 9, 8, 8, 9, 7, 8, 9]
+    chart = period_chart(days, list(WEEKS), "W", data_end=WEEKS[-1] + pd.Timedelta(days=7))
+    change = Change(date=date, what="Trades book their own appointments")
+    found = signals_after_changes(chart, [change], "week", "median", "Europe/London")
+    expected = after if after is not None and after <= FOLLOWS_WITHIN else None
+    if expected is None:
+        assert found == []
+        return
+    (f,) = found
+    assert (f.q("after"), f.n, "lower" in f.flags, "to_date" in f.flags) == (expected, 14,
+                                                                             True, True)
+    when = ("in the week of the change" if expected == 0 else
+            f"{g.counted(expected, 'week')} after it")
+    assert say(f, Voice()) == (
+        f"Since “Trades book their own appointments” on {pd.Timestamp(date):%-d %b %Y}, the "
+        "median time per week has run shorter than the chart's centre line: a signal over the "
+        f"last 14 weeks, from the week of 17 Mar 2025, starting {when}.")
+
+
+def test_the_report_names_the_change_a_signal_follows(tmp_path: Path) -> None:
+    """On the synthetic repairs service with its redesign logged as a change the team did not
+    rebase on, the capability section's words name the change the weekly signal follows."""
+    from servicecheck.generators.load import load_repairs
+    from servicecheck.measures.capability import capability
+    from servicecheck.report.sections import capability_section
+
+    ex = load_repairs(tmp_path, events=20000, seed=3)
+    redesign = ex.service.redesign_date
+    assert redesign is not None
+    svc = dataclasses.replace(ex.service, redesign_date=None, changes=(
+        Change(date=str(redesign), what="Trades book their own appointments"),))
+    section = capability_section(capability(ex.workspace, svc), svc)
+    named = [d for d in section.details if "“Trades book their own appointments” on" in d]
+    assert len(named) == 1 and named[0].startswith(("Since", "After")), section.details
+    f = next(f for f in section.findings if f.topic == "capability.signal_after_change")
+    assert "lower" in f.flags and f.q("after") <= 3

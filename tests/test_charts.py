@@ -16,7 +16,7 @@ import pytest
 
 from servicecheck import spc
 from servicecheck.charts.demand import pareto_figure
-from servicecheck.charts.xmr import OpenNeeds, xmr_figure
+from servicecheck.charts.xmr import OpenNeeds, wall_clock, xmr_figure
 from servicecheck.measures import periods
 
 DATE_TICK = re.compile(r"^\d\d [A-Z][a-z]{2} \d{4}$")
@@ -239,3 +239,20 @@ def test_the_live_boards_daily_chart_has_dates() -> None:
     assert b.chart is not None
     ticks = [t for t in texts(b.chart.svg) if DATE_TICK.match(t)]
     assert ticks[:2] == ["01 Mar 2025", "02 Mar 2025"]
+
+
+@pytest.mark.parametrize(("dates", "want"), [
+    # a column in a zone: its wall-clock reading, fractions of a second only where there are
+    (pd.Series(pd.to_datetime(["2024-01-01 10:00", "2024-06-01 10:00:00.5",
+                               "2024-03-31 02:30:00.000123"], format="ISO8601",
+                              utc=True).tz_convert("Europe/London")),
+     ["2024-01-01T10:00:00Z", "2024-06-01T11:00:00.500000Z", "2024-03-31T03:30:00.000123Z"]),
+    (pd.to_datetime(["2024-01-01", "2024-02-01"]), ["2024-01-01T00:00:00Z",
+                                                    "2024-02-01T00:00:00Z"]),
+    ([pd.Timestamp("2024-01-01 12:00", tz="Europe/London")], ["2024-01-01T12:00:00Z"]),
+    (pd.Series([], dtype="datetime64[ns, UTC]"), []),
+    (["2024-07-01 09:30"], ["2024-07-01T09:30:00Z"]),
+])
+def test_wall_clock_writes_each_time_as_its_local_reading(dates: object, want: list[str]
+                                                          ) -> None:
+    assert wall_clock(dates) == want

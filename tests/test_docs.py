@@ -104,7 +104,8 @@ def run_page(page: Path, folder: Path) -> int:
 
 
 def test_the_first_check_tutorial_runs(tutorial_folder: Path) -> None:
-    assert run_page(DOCS / "first-check.md", tutorial_folder) == 10
+    assert run_page(DOCS / "first-check.md", tutorial_folder) == 12
+    assert (tutorial_folder / "nyc.toml").read_text().count("moments") == 1
     assert (tutorial_folder / "repairs-demo" / "check.html").stat().st_size > 100_000
     assert (tutorial_folder / "fines.html").exists()
     assert (tutorial_folder / "fines-py.html").exists()

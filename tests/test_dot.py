@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from servicecheck.charts.dot import Digraph, quote
+from servicecheck.charts.flow_map import map_dot
+from servicecheck.charts.graphviz import render_svg
 from servicecheck.charts.joined_up import services_map
-from servicecheck.flow.map import flow_map, render_svg
+from servicecheck.flow.map import flow_map
 
 # name, as Graphviz should show it (line breaks and control characters become spaces)
 NAMES = [
@@ -56,8 +58,8 @@ def test_flow_map_with_awkward_activities() -> None:
         + [t, t + pd.Timedelta(hours=1)],
         "event_index": range(len(acts) + 2), "team": "Repairs", "resource": "R1",
     }))
-    svg = html.unescape(render_svg(flow_map(events, value_steps=[acts[0]],
-                                            title='Repairs "north"')))
+    svg = html.unescape(render_svg(map_dot(flow_map(events, value_steps=[acts[0]]),
+                                           'Repairs "north"')))
     assert 'Repairs "north"' in svg and "<b>not html</b>" in svg and "two lines" in svg
     assert svg.count('class="node"') == len(acts) + 2 + 2  # start, end and the key's two
 

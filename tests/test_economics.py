@@ -109,7 +109,10 @@ def test_defaults_are_stated() -> None:
     model = CostModel.from_service(Service(name="s"))
     assert model.cost_per_minute == DEFAULT_COST_PER_MINUTE
     assert model.contact_cost("phone") == DEFAULT_CONTACT_MINUTES * DEFAULT_COST_PER_MINUTE
-    said = " ".join(model.assumptions)
+    from servicecheck.measures.economics import assumptions
+    from servicecheck.narrative.words import Voice, say
+
+    said = say(assumptions(model), Voice())
     for words in ("(default: set demand.cost_per_minute)", "by any other channel (default)",
                   "steps are not costed by time (set costs.activity_minutes)",
                   "(set costs.visit_cost)", "(set costs.order_cost)"):

@@ -15,9 +15,9 @@ def test_embeddings_join_the_features_and_suggest() -> None:
              "when is someone coming", "I am still waiting for the plumber",
              "nobody has called me back"] * 5
     labels = pd.DataFrame({"nature": (["value"] * 3 + ["failure"] * 3) * 5})
-    plain = Suggester.for_labels({"nature": ["value", "failure"]})
-    rich = Suggester.for_labels({"nature": ["value", "failure"]}, embed=True)
+    own = labels.assign(verbatim=texts)
+    plain = Suggester.for_labels({"nature": ["value", "failure"]}).fit(own, calibrate=False)
+    rich = Suggester.for_labels({"nature": ["value", "failure"]}, embed=True).fit(own)
     assert rich.features(texts[:2]).shape[1] == plain.features(texts[:2]).shape[1] + 384
-    rich.learn(texts, labels)
     s = rich.suggest(["the radiators are freezing", "has anyone booked my visit yet"])
     assert list(s["nature"]) == ["value", "failure"]

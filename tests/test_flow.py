@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from servicecheck import Workspace, read_log
+from servicecheck.charts.flow_map import map_dot, map_figure, write_map
+from servicecheck.charts.graphviz import render_svg
 from servicecheck.flow import (
     clean_and_dirty,
     clean_dirty_summary,
@@ -21,7 +23,8 @@ from servicecheck.flow import (
     where_case,
     window,
 )
-from servicecheck.flow.map import flow_map, render_svg, write_map_html
+from servicecheck.flow.map import Arrow, Step, flow_map
+from servicecheck.narrative.words import Voice, say
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = """case_id,activity,timestamp,start_timestamp,team,priority
@@ -82,26 +85,58 @@ def test_slices(log: object) -> None:
         where_case(log, "nope", 1)  # type: ignore[arg-type]
 
 
+def test_the_flow_map_measure_gives_steps_and_arrows(log: object) -> None:
+    """The map as a result: each step with its events and kind, each arrow with its count
+    (and wait), worked out by hand from LOG, and what it leaves out as a finding."""
+    drawn = flow_map(log, value_steps=["Diagnose", "Fix"])  # type: ignore[arg-type]
+    assert drawn.steps == (Step("Chase", 1, "waste"), Step("Diagnose", 3, "value"),
+                           Step("Fix", 2, "value"), Step("Report", 3, "waste"))
+    # arrows: 4 between steps, 1 from start (Report), 2 to end (Fix, Report)
+    assert drawn.arrows == (
+        Arrow("Chase", "Diagnose", 1), Arrow("Diagnose", "Chase", 1),
+        Arrow("Diagnose", "Fix", 2), Arrow("Fix", "__end", 2), Arrow("Report", "Diagnose", 2),
+        Arrow("Report", "__end", 1), Arrow("__start", "Report", 3))
+    assert (drawn.steps_drawn, drawn.arrows_drawn, drawn.arrows_total) == (4, 7, 7)
+    assert not drawn.simplified and drawn.events_drawn == drawn.events_total == 9
+    found = drawn.finding()
+    assert (found.topic, found.n, found.q("steps"), found.q("arrows")) == ("flow.map", 4, 4, 7)
+    assert say(found, Voice()) == "The map draws 4 steps and 7 arrows: all of the work."
+    timed = flow_map(log, overlay="time")  # type: ignore[arg-type]
+    # Report -> Diagnose: a day in A, four in B; Diagnose -> Fix: 2 hours in A, a day in B;
+    # no wait is measured from the start or to the end
+    waits = {(a.source, a.target): a.median_s for a in timed.arrows}
+    assert (waits["Report", "Diagnose"], waits["Diagnose", "Fix"]) == (2.5 * 86400, 13 * 3600)
+    assert waits["__start", "Report"] is None and waits["Fix", "__end"] is None
+    # the commonest path covering 30% of cases: C's, Report alone
+    fewer = flow_map(log, coverage=0.3)  # type: ignore[arg-type]
+    assert fewer.steps == (Step("Report", 3, ""),) and fewer.simplified
+    assert fewer.arrows == (Arrow("Report", "__end", 3), Arrow("__start", "Report", 3))
+    assert fewer.finding().flags == {"simplified", "frequency"}
+    assert say(fewer.finding(), Voice()) == (
+        "Simplified: the 1 commonest of 4 steps (33% of events) and 2 of 7 arrows; an arrow "
+        "joins two drawn steps, passing over any steps not drawn.")
+
+
 def test_flow_map_dot_renders_to_svg_with_graphviz(log: object, tmp_path: Path) -> None:
-    drawn = flow_map(log, value_steps=["Diagnose", "Fix"], title='Repairs "test"')  # type: ignore[arg-type]
-    dot = drawn.dot
+    drawn = flow_map(log, value_steps=["Diagnose", "Fix"])  # type: ignore[arg-type]
+    dot = map_dot(drawn, 'Repairs "test"')
     assert "(value work)" in dot and "(waste)" in dot and 'style="rounded,filled,dashed"' in dot
     assert 'label="Repairs \\"test\\""' in dot
-    # 4 steps; arrows: 4 between steps, 1 from start (Report), 2 to end (Fix, Report)
-    assert (drawn.steps_drawn, drawn.arrows_drawn, drawn.arrows_total) == (4, 7, 7)
-    assert not drawn.simplified and drawn.note() == ""
-    time_dot = flow_map(log, overlay="time").dot  # type: ignore[arg-type]
-    assert 'label="1.0 d"' in time_dot  # Report -> Diagnose in A: one day
-    fewer = flow_map(log, coverage=0.3)  # type: ignore[arg-type]
-    assert "Chase" not in fewer.dot and "Chase" in dot and fewer.steps_drawn == 1
+    timed = map_dot(flow_map(log, overlay="time"))  # type: ignore[arg-type]
+    assert 'label="2.5 days"' in timed and 'label="13 hours"' in timed
+    assert "Chase" not in map_dot(flow_map(log, coverage=0.3)) and "Chase" in dot  # type: ignore[arg-type]
     svg = render_svg(dot)
-    assert render_svg(drawn) == svg  # the map itself, as a notebook passes it
+    figure = map_figure(drawn, 'Repairs "test"')
+    assert figure.svg == svg and figure.alt == (
+        "Map of the work: 4 steps, each arrow labelled with how often one step followed "
+        "another.")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "Fontconfig" not in svg
-    for label in ("Report", "Diagnose", "Fix", "Chase", "value work"):
+    for label in ("Report", "Diagnose", "Fix", "Chase", "value work", "3 events", "1 event"):
         assert f">{label}<" in svg
-    page = write_map_html(dot, tmp_path / "map.html", title="Repairs").read_text()
+    page = write_map(drawn, tmp_path / "map", title="Repairs").read_text()
     assert "<script" not in page and page.count("<svg") == 1 and 'role="img"' in page
+    assert (tmp_path / "map" / "map.dot").read_text() == map_dot(drawn, "Repairs")
 
 
 def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:
@@ -163,3 +198,31 @@ def test_same_flow_in_a_workspace_file_under_a_memory_limit(tmp_path: Path) -> N
     pd.testing.assert_frame_equal(a.variants, b.variants)
     pd.testing.assert_frame_equal(a.case_durations, b.case_durations)
     assert (tmp_path / "ws.duckdb").exists()
+
+
+def test_a_workspace_in_memory_has_a_limit_and_spills_to_a_folder_of_its_own() -> None:
+    import os
+
+    from servicecheck.engine.memory import default_memory_limit
+    from servicecheck.flow import analyse
+
+    from .conftest import DATA
+
+    total_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    assert default_memory_limit() == f"{max(64, min(1024, total_mib // 8))}MiB"
+    with Workspace() as ws:
+        limit, spill = ws.raw.execute("SELECT current_setting('memory_limit'), "
+                                      "current_setting('temp_directory')").fetchone() or ("", "")
+        assert limit in ("1.0 GiB", f"{min(1024, total_mib // 8)}.0 MiB")
+        assert Path(spill).name.startswith("servicecheck-")
+    # under a small limit the analysis is the same
+    path = DATA / "road_traffic_fines_first10k_cases.csv.gz"
+    small = Workspace(memory_limit="40MB")
+    spill = small.raw.execute("SELECT current_setting('temp_directory')").fetchone()
+    a = analyse(read_log(path, workspace=small).table)
+    b = analyse(read_log(path).table)
+    pd.testing.assert_frame_equal(a.dfg, b.dfg)
+    pd.testing.assert_frame_equal(a.variants, b.variants)
+    pd.testing.assert_frame_equal(a.rework, b.rework)
+    small.close()
+    assert spill is not None and not Path(spill[0]).exists()  # DuckDB removed it on closing

@@ -12,9 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from servicecheck import Workspace
+from servicecheck.charts.flow_map import map_dot
 from servicecheck.cli import app
 from servicecheck.flow.dfg import directly_follows
-from servicecheck.flow.map import FlowMap, flow_map
+from servicecheck.flow.map import Arrow, FlowMap, Step, flow_map
+from servicecheck.narrative.flow_map import map_note
+from servicecheck.narrative.grammar import percent
 
 runner = CliRunner()
 SPINE = [f"S{i:02d}" for i in range(12)]
@@ -59,19 +62,21 @@ def test_the_map_of_400_steps_keeps_to_its_bounds_and_says_what_it_hides(
         drawn = flow_map(events, max_steps=max_steps, max_arrows=max_arrows)
         again = flow_map(events, max_steps=max_steps, max_arrows=max_arrows)
         n_events = int(events.count().execute())
-    assert drawn == again  # the same DOT every run: the same layout
-    boxes, arrows = _boxes_and_arrows(drawn.dot)
+    assert drawn == again and map_dot(drawn) == map_dot(again)  # the same layout every run
+    dot = map_dot(drawn)
+    boxes, arrows = _boxes_and_arrows(dot)
     assert (drawn.steps_total, drawn.steps_drawn, len(boxes)) == (400, max_steps, max_steps)
     assert drawn.arrows_drawn == len(arrows) == max_arrows < drawn.arrows_total
     assert drawn.events_total == n_events > drawn.events_drawn
     # the twelve spine steps are the commonest: drawn first
-    names = set(re.findall(r'tooltip="(\w+)"', drawn.dot))
+    names = set(re.findall(r'tooltip="(\w+)"', dot))
     assert len(names) == max_steps and len(names & set(SPINE)) == min(max_steps, len(SPINE))
-    share = f"{drawn.events_drawn / n_events:.0%}"
-    assert drawn.note() == (f"Simplified: the {max_steps} commonest of 400 steps ({share} of "
+    share = percent(drawn.events_drawn / n_events)
+    note = map_note(drawn.finding())
+    assert note == (f"Simplified: the {max_steps} commonest of 400 steps ({share} of "
                             f"events) and {max_arrows} of {drawn.arrows_total:,} arrows; an "
                             "arrow joins two drawn steps, passing over any steps not drawn.")
-    assert drawn.note() in drawn.dot.replace("\\n", " ")  # the map's own title says it
+    assert note in dot.replace("\\n", " ")  # the map's own title says it
     if max_arrows >= 2 * max_steps:  # room enough: every box has a way in and a way out
         ends = {a for pair in arrows for a in pair}
         assert boxes <= ends
@@ -81,26 +86,36 @@ def test_the_arrows_count_the_work_with_the_steps_not_drawn_left_out(wide_ws: Pa
     with Workspace(wide_ws, read_only=True) as ws:
         events = ws.events(ws.service(None).key)
         drawn = flow_map(events)
-        names = dict(re.findall(r'^  "?(n\d+)"? \[label="[^"]*", tooltip="(\w+)"', drawn.dot,
+        dot = map_dot(drawn)
+        names = dict(re.findall(r'^  "?(n\d+)"? \[label="[^"]*", tooltip="(\w+)"', dot,
                                 flags=re.M))
         projected = directly_follows(events.filter(events.activity.isin(list(names.values()))))
         timed = flow_map(events, overlay="time")
     counts = {(s, t): n for s, t, n in zip(projected["source"], projected["target"],
                                            projected["count"], strict=True)}
-    arrows = re.findall(r'^  "?(n\d+)"? -> "?(n\d+)"? \[label="([\d,]+)"', drawn.dot, flags=re.M)
+    arrows = re.findall(r'^  "?(n\d+)"? -> "?(n\d+)"? \[label="([\d,]+)"', dot, flags=re.M)
     assert len(arrows) > 30
     for source, target, label in arrows:
         assert int(label.replace(",", "")) == counts[names[source], names[target]]
-    waits = re.findall(r'^  "?n\d+"? -> "?n\d+"? \[label="([^"]+)"', timed.dot, flags=re.M)
-    assert len(waits) == len(arrows) and all(w.endswith((" d", " h", " min")) for w in waits)
+    waits = re.findall(r'^  "?n\d+"? -> "?n\d+"? \[label="([^"]+)"', map_dot(timed),
+                       flags=re.M)
+    assert len(waits) == len(arrows)
+    assert all(re.fullmatch(r"[\d.]+ (minute|hour|day|week)s?", w) for w in waits), waits
+    # the measure gives the same arrows, each with the median wait of the projected events
+    medians = {(s, t): m for s, t, m in zip(projected["source"], projected["target"],
+                                            projected["median_s"], strict=True)}
+    for a in timed.arrows:
+        assert a.median_s is None if a.at_an_end else a.median_s == medians[a.source, a.target]
 
 
 def test_all_of_a_wide_map_when_asked(wide_ws: Path) -> None:
     with Workspace(wide_ws, read_only=True) as ws:
         drawn = flow_map(ws.events(ws.service(None).key), max_steps=None, max_arrows=None)
-    boxes, arrows = _boxes_and_arrows(drawn.dot)
+    boxes, arrows = _boxes_and_arrows(map_dot(drawn))
     assert len(boxes) == drawn.steps_drawn == 400 and len(arrows) == drawn.arrows_total
-    assert not drawn.simplified and drawn.note() == ""
+    assert not drawn.simplified
+    assert map_note(drawn.finding()) == (f"The map draws 400 steps and "
+                                         f"{drawn.arrows_total:,} arrows: all of the work.")
 
 
 def test_the_command_draws_the_simplified_map_and_says_how_to_see_all(
@@ -127,6 +142,10 @@ def test_the_report_caption_counts_what_the_map_draws(wide_ws: Path) -> None:
 
 
 def test_a_small_map_is_drawn_whole() -> None:
-    assert not FlowMap("", 4, 4, 7, 7, 9, 9).simplified
-    assert FlowMap("", 4, 4, 6, 7, 9, 9).note().startswith(
-        "Simplified: the 4 commonest of 4 steps (100% of events) and 6 of 7 arrows")
+    steps = tuple(Step(f"S{i}", 2 + i, "") for i in range(4))
+    arrows = (*(Arrow(f"S{i}", f"S{i + 1}", 1) for i in range(3)),
+              Arrow("__start", "S0", 3), Arrow("S3", "__end", 3), Arrow("S1", "S3", 1))
+    assert not FlowMap(steps, arrows, "frequency", 4, 6, 14).simplified
+    fewer = FlowMap(steps, arrows[1:], "frequency", 4, 6, 14)
+    assert fewer.simplified and map_note(fewer.finding()).startswith(
+        "Simplified: all 4 steps (100% of events) and 5 of 6 arrows")

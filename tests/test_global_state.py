@@ -6,7 +6,9 @@ writes nothing outside the paths it is given except the salt, which it says."""
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -123,7 +125,7 @@ def test_drawing_a_map_leaves_other_threads_stderr_alone(tmp_path: Path) -> None
     /dev/null, swallowing whatever else was written meanwhile)."""
     script = """
 import os, sys, threading
-from servicecheck.flow.map import render_svg
+from servicecheck.charts.graphviz import render_svg
 stop = threading.Event()
 def chatter():
     n = 0
@@ -199,3 +201,60 @@ def test_the_command_line_writes_only_where_it_is_told(tmp_path: Path) -> None:
     assert "salt" not in again  # said once, when made
     assert {p.parts[0] for p in _files(work)} == {"demo", "log.csv", "ws.duckdb",
                                                   "other.duckdb"}
+
+
+def test_the_web_apps_capture_logs_the_salt_it_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A capture whose case reference holds an e-mail address makes the salt while the app
+    serves: one line in the server's log names the file, and nothing the citizen said."""
+    from servicecheck.service.model import Service
+    from servicecheck.store.accounts import add_user
+    from servicecheck.web import create_app
+
+    from .conftest import PASSWORD
+    from .test_web_security import sign_in
+
+    salt = tmp_path / "config" / "salt"
+    monkeypatch.delenv("SERVICECHECK_SALT", raising=False)
+    monkeypatch.setenv("SERVICECHECK_SALT_FILE", str(salt))
+    web = create_app(str(tmp_path / "web.db"), service=Service(name="Repairs"))
+    add_user(web.state.ctx.store, "recorder", PASSWORD, "recorder")
+    c, csrf = sign_in(web, "recorder")
+    caplog.set_level(logging.WARNING)
+    for _ in range(2):
+        r = c.post("/capture", headers={"HX-Request": "true"}, data={
+            "channel": "phone", "nature": "value", "csrf": csrf,
+            "verbatim": "The tap drips", "case_id": "ann@example.org"})
+        assert r.status_code == 200, r.text
+    web.state.ctx.store.close()
+    said = [r for r in caplog.records if r.name == "servicecheck.io.pseudonym"]
+    assert [(r.levelno, r.getMessage().split(":")[0]) for r in said] == [
+        (logging.WARNING, f"Made the salt for citizen references at {salt}")]  # once
+    assert "ann@example" not in caplog.text and "drips" not in caplog.text
+    assert stat.S_IMODE(salt.stat().st_mode) == 0o600 and len(salt.read_text()) == 64
+
+
+def test_threads_making_the_salt_at_once_agree_on_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Sixteen threads (the web app's request threads) needing the salt at the same moment
+    read one whole salt, made and said once, and leave no temporary file behind."""
+    from servicecheck.io.pseudonym import salt
+
+    monkeypatch.delenv("SERVICECHECK_SALT", raising=False)
+    monkeypatch.setenv("SERVICECHECK_SALT_FILE", str(tmp_path / "salt"))
+    caplog.set_level(logging.WARNING)
+    start = threading.Barrier(16)
+    got: list[str] = []
+
+    def read() -> None:
+        start.wait()
+        got.append(salt())
+
+    workers = [threading.Thread(target=read) for _ in range(16)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert len(got) == 16 and len(set(got)) == 1 and len(got[0]) == 64
+    assert len([r for r in caplog.records if r.name == "servicecheck.io.pseudonym"]) == 1
+    assert _files(tmp_path) == {Path("salt")}

@@ -102,7 +102,8 @@ def test_the_anhoej_preset_is_qic_i_chart() -> None:
     assert a.chart_type == "i"
     assert a.limits == q.limits
     assert a.sigma_signal.tolist() == q.sigma_signal.tolist()
-    assert [s.reason for s in a.signals] == [s.reason for s in q.signals]
+    assert [(s.rule, s.points, s.direction) for s in a.signals] == \
+        [(s.rule, s.points, s.direction) for s in q.signals]
 
 
 def test_qicharts2_defaults_to_a_run_chart() -> None:

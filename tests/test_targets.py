@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from servicecheck import InputError, Service, Workspace, import_events
 from servicecheck.cli import app
 from servicecheck.measures.targets import MECHANISMS, findings, target_view
+from servicecheck.narrative.targets import calendar_words
 from servicecheck.narrative.words import Voice, say
 
 SERVICE = {
@@ -186,8 +187,10 @@ def test_working_day_timescales(tmp_path: Path) -> None:
         if days is not None:
             assert o.loc[case, "regime_working_days"] == days, why
         assert bool(o.loc[case, "within_target"]) is within, why
-    assert v.calendar == ("working days: Monday to Friday, less england-and-wales bank "
-                          "holidays, and 3 local closure days")
+    assert (v.calendar, v.closures) == ("england-and-wales", 3)
+    assert calendar_words(v.calendar, v.closures) == (
+        "working days: Monday to Friday, less england-and-wales bank holidays, and 3 local "
+        "closure days")
 
 
 def _orders_workspace(tmp_path: Path, service: dict[str, object],
@@ -371,7 +374,7 @@ def test_clock_sensitivity_by_hand(tmp_path: Path) -> None:
             for r in got.table.itertuples()]
     assert have == SENSITIVITY
     assert set(got.table["orders"]) == {2}
-    assert got.largest_effect() == (
+    assert say(got.largest_effect(), Voice()) == (
         "The figure moves most when the clock is counted from first contact rather than "
         "order raised: 0% of 2 orders within target, against 50% of 2 as the regime counts "
         "them.")

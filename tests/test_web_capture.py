@@ -62,13 +62,23 @@ def test_capture_is_redacted_stored_and_on_the_board(web_app: Any) -> None:
     assert "2 rows" in audit[0].detail
 
 
-def test_suggestions_appear_once_people_have_classified(web_app: Any) -> None:
+def test_suggestions_from_the_first_day_then_from_the_teams_labels(web_app: Any) -> None:
+    from servicecheck.store.capture import demand_frame
+
     c, csrf = sign_in(web_app, "recorder")
-    r = c.post("/capture/suggest", data={"verbatim": "where is my plumber", "csrf": csrf})
-    assert "Suggestions start once about ten demands" in r.text
+    live = web_app.state.ctx.suggester
+    live.maybe_learn(demand_frame(web_app.state.ctx.store, web_app.state.ctx.service),
+                     wait=True)  # the starter model, learned as the app started
+    r = c.post("/capture/suggest", data={"verbatim": "nobody turned up to fix my boiler, I "
+                                                     "waited in all day", "csrf": csrf})
+    assert "Suggested: <strong>failure</strong>" in r.text and "You decide." in r.text
+    assert "progress chasing" not in r.text and "not done" not in r.text  # no kind yet
+    r = c.post("/capture/suggest", data={"verbatim": "ok", "csrf": csrf})
+    assert "Not sure whether this is value or failure demand" in r.text
+    assert 'name="suggested_nature" value=""' in r.text
     chases = ["still waiting for the plumber", "nobody came again today",
               "chasing my repair again", "when is someone coming, third call",
-              "the engineer never turned up", "I was told someone would ring back"]
+              "has anyone booked my repair yet", "I was told someone would ring back"]
     new = ["my boiler has stopped", "there is a leak in the bathroom",
            "the front door lock is broken", "a window will not close",
            "the kitchen tap drips", "no hot water since this morning"]
@@ -78,11 +88,12 @@ def test_suggestions_appear_once_people_have_classified(web_app: Any) -> None:
                     failure_kind="progress chasing")
         for v in new:
             capture(c, csrf, verbatim=f"{v} ({i})", nature="value")
-    web_app.state.ctx.suggester.maybe_learn(
-        __import__("servicecheck.store.capture", fromlist=["x"]).demand_frame(
-            web_app.state.ctx.store, web_app.state.ctx.service), wait=True)
+    live.maybe_learn(demand_frame(web_app.state.ctx.store, web_app.state.ctx.service),
+                     wait=True)
     r = c.post("/capture/suggest", data={"verbatim": "still waiting, nobody came", "csrf": csrf})
     assert "Suggested: <strong>failure</strong>" in r.text and "You decide." in r.text
+    # thirty of the team's own failures with a kind: the kind is shown beside the nature
+    assert ", progress chasing" in r.text
     r = c.post("/capture/suggest", data={"verbatim": "my boiler has a leak", "csrf": csrf})
     assert "Suggested: <strong>value</strong>" in r.text
     # the suggestion travels with the capture, and the person's choice is what is stored
@@ -224,8 +235,13 @@ def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> 
     rows = r.text.splitlines()
     assert rows[0].startswith("measure,rule_set,points,latest")
     assert any(line.startswith("Failure demand %: phone,") for line in rows)
-    # suggestions learned from the workspace's confirmed demand straight away
+    # suggestions learned from the workspace's confirmed demand as the app starts
+    from servicecheck.store.capture import demand_frame
+
+    app.state.ctx.suggester.maybe_learn(demand_frame(app.state.ctx.store,
+                                                     app.state.ctx.service), wait=True)
     assert app.state.ctx.suggester.ready
+    assert app.state.ctx.suggester._model.heads["nature"].own > 0
 
 
 def test_purge_keeps_the_retention_period(store_url: str) -> None:

@@ -53,9 +53,11 @@ def vega_figure(spec: Any, name: str, alt_text: str) -> Figure:
     import altair as alt
     import vl_convert as vlc
 
-    # a capability chart has one point per need: thousands are normal, not a mistake
+    # a capability chart has one point per need: thousands are normal, not a mistake. Not
+    # validated as it is drawn (a seventh of the report's time): tests/test_report.py checks
+    # every chart of the report against the Vega-Lite schema
     with alt.data_transformers.disable_max_rows():
-        spec_dict = spec.to_dict()
+        spec_dict = spec.to_dict(validate=False)
     spec_dict.setdefault("config", {})["font"] = FONT
     spec_json = json.dumps(spec_dict, indent=2)
     svg = _merged_dots(_coarse_geometry(vlc.vegalite_to_svg(spec_json)))

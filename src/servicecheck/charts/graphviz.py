@@ -10,8 +10,12 @@ child's start, beside the layout itself.
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
+from pathlib import Path
+
+from servicecheck.charts import Figure
 
 # The child reads DOT on stdin and writes SVG on stdout; only pygraphviz is imported there.
 _DRAW = """
@@ -31,3 +35,21 @@ def render_svg(dot: str, *, timeout: float | None = None) -> str:
                 if line.strip() and not line.startswith("Fontconfig warning")]
         raise ValueError(f"Graphviz could not draw the graph: {said[-1] if said else ''}")
     return done.stdout.decode("utf-8")
+
+
+def graph_figure(dot: str, alt: str, name: str) -> Figure:
+    """A graph (the flow map, the map between services) laid out as a figure."""
+    return Figure(name, render_svg(dot), alt)
+
+
+def write_graph_page(figure: Figure, path: Path, *, title: str) -> Path:
+    """A self-contained page with one drawn graph in it (nothing fetched, no script)."""
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:Helvetica,Arial,sans-serif;margin:1.5rem}}#map svg{{max-width:100%;
+height:auto}}</style></head><body><h1>{html.escape(title)}</h1>
+<div id="map">{figure.inline()}</div>
+</body></html>"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path

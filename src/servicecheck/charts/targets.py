@@ -21,23 +21,26 @@ def target_figures(view: TargetView, changes: Sequence[Change] = ()) -> list[Fig
     unit = {"W": "week", "M": "month"}[view.freq]
     regime = view.regime.dropna(subset=["within_target"])
     citizen = view.citizen.dropna(subset=["median_days"])
-    figures = [
-        xmr_figure(period_chart((100 * regime["within_target"]).to_numpy(dtype=float),
-                                list(regime["period"]), view.freq, data_end=view.data_end),
-                   "target-regime", x_title=unit, percent=True,
-                   point=f"the share of the {view.unit}s closed in one {unit} that met "
-                         "their timescale",
-                   title=f"The target regime's view: % of {view.unit}s closed within "
-                         f"timescale per {unit}",
-                   y_title="% within the regime's timescale", changes=changes),
-        xmr_figure(period_chart(citizen["median_days"].to_numpy(dtype=float),
-                                list(citizen["period"]), view.freq, data_end=view.data_end),
-                   "citizen-days", x_title=unit,
-                   point=f"the median of the needs met in one {unit}",
-                   title=f"The citizen's view: median days from {view.starts} to need met "
-                         f"per {unit}",
-                   y_title="days (citizen's clock)", changes=changes),
-    ]
+    # a chart needs two periods to have limits: a regime none of whose orders was judged
+    # (no timescale or due date met) or a single day of data draws no chart, and says so in
+    # the words instead
+    figures = []
+    if len(regime) >= 2:
+        figures.append(xmr_figure(
+            period_chart((100 * regime["within_target"]).to_numpy(dtype=float),
+                         list(regime["period"]), view.freq, data_end=view.data_end),
+            "target-regime", x_title=unit, percent=True,
+            point=f"the share of the {view.unit}s closed in one {unit} that met their timescale",
+            title=f"The target regime's view: % of {view.unit}s closed within timescale per "
+                  f"{unit}",
+            y_title="% within the regime's timescale", changes=changes))
+    if len(citizen) >= 2:
+        figures.append(xmr_figure(
+            period_chart(citizen["median_days"].to_numpy(dtype=float), list(citizen["period"]),
+                         view.freq, data_end=view.data_end),
+            "citizen-days", x_title=unit, point=f"the median of the needs met in one {unit}",
+            title=f"The citizen's view: median days from {view.starts} to need met per {unit}",
+            y_title="days (citizen's clock)", changes=changes))
     bars = alt.Chart(view.where_days).mark_bar(color="#1f5fa8").encode(
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the citizens' days"),
         y=alt.Y("where:N", sort=None, title=None, axis=bar_axis(view.where_days["where"])),

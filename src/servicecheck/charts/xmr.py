@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.charts import Figure, vega_figure
+from servicecheck.narrative.signals import chart_state, signal_words
 from servicecheck.service.model import Change
 from servicecheck.spc import Chart
 
@@ -66,6 +67,17 @@ def per_cell(df: pd.DataFrame, column: str, cell: float = 2.0, height: int = HEI
 
 def wall_clock(dates: Any) -> list[str]:
     """Times as their wall-clock reading in their own zone, written as UTC for a utc scale."""
+    column = pd.Series(dates)
+    if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
+        # a column of one zone: written at once, as isoformat writes each (fractions of a
+        # second only where there are some); a chart of every need has thousands
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            column = column.dt.tz_localize(None)
+        us = column.dt.microsecond
+        text = column.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        text = text.where(us == 0, text + "." + us.astype(str).str.zfill(6))
+        if not (column.dt.nanosecond != 0).any() and not column.isna().any():
+            return [f"{t}Z" for t in text]
     out = []
     for d in dates:
         t = pd.Timestamp(d)
@@ -90,7 +102,7 @@ class OpenNeeds:
 
 def chart_frame(chart: Chart) -> pd.DataFrame:
     df = chart.to_pandas()
-    reasons = {p: s.reason for s in chart.signals for p in s.points}
+    reasons = {p: signal_words(chart, s) for s in chart.signals for p in s.points}
     df["signal"] = [reasons.get(p, "") for p in df["point"]]
     df["kind"] = np.where(df["signal"] != "", "signal", "common cause")
     mr = chart.moving_ranges
@@ -201,6 +213,8 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         # one point a pixel cell, signals in colour and on top; their reasons are listed in
         # words beside the chart, not written on it
         dots = per_cell(df, "value").sort_values("kind", kind="stable")
+        # only the fields the layer draws: the spec (and vl-convert's work) shrinks fivefold
+        dots = dots[[x_name, "value", "kind", *(() if large else ("label", "signal"))]]
         layers.append(alt.Chart(dots).mark_circle(
             size=9 if large else 16, opacity=1, aria=not large).encode(
             x=x_enc, y=y_enc, color=colour,
@@ -249,7 +263,8 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         small: alt.VConcatChart = alt.vconcat(x_chart).configure_view(
             stroke=None).configure_axis(grid=False)
         return small
-    mr_data = per_cell(df, "moving_range", height=90) if scatter else df
+    mr_data = (per_cell(df, "moving_range", height=90) if scatter else df)[
+        [x_name, "moving_range"]]
     mr_mark = (alt.Chart(mr_data).mark_circle(size=6, opacity=1, color="#7a7a7a", aria=False)
                if scatter else
                alt.Chart(mr_data).mark_line(strokeWidth=1, color="#7a7a7a", aria=False))
@@ -328,7 +343,7 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
             "; ".join(marked) + "."
     alt_text = (f"{title}: {len(chart.values):,} points, each {each}; "
                 f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, limits "
-                f"{_num(lower)} to {_num(upper)}; {chart.describe()}.{besides}")
+                f"{_num(lower)} to {_num(upper)}; {chart_state(chart)}.{besides}")
     return vega_figure(spec, name, alt_text)
 
 

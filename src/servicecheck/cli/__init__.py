@@ -35,6 +35,7 @@ COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
     (app, "init", importing.init),
     (app, "import", importing.import_log),
     (app, "import-demand", importing.import_demand),
+    (app, "rejects", importing.rejects),
     (app, "summary", check.summary),
     (app, "capability", check.capability),
     (app, "flow", check.flow),

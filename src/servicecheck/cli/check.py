@@ -114,9 +114,11 @@ def flow(
         help="Only needs whose first contact was of this demand type.")] = None,
 ) -> None:
     """The longest waits, repeated steps, hand-offs, value and waste, clean and dirty work."""
-    from servicecheck.flow.map import flow_map, write_map_html
+    from servicecheck.charts.flow_map import write_map
+    from servicecheck.flow.map import flow_map
     from servicecheck.flow.slicing import for_demand_type, where_case
     from servicecheck.flow.words import flow_lines
+    from servicecheck.narrative.flow_map import map_note
 
     if overlay not in ("frequency", "time"):
         raise InputError(f"'{overlay}' is not an overlay", source="--overlay",
@@ -147,17 +149,15 @@ def flow(
         if out:
             with working("drawing the flow map"):
                 drawn = flow_map(events if events is not None else ws.events(svc.key),
-                                 value_steps=svc.value_steps, overlay=overlay,
-                                 coverage=coverage, title=f"{svc.name}: the flow of the work",
-                                 max_steps=None if all_ else steps,
+                                 value_steps=svc.value_steps,
+                                 overlay="time" if overlay == "time" else "frequency",
+                                 coverage=coverage, max_steps=None if all_ else steps,
                                  max_arrows=None if all_ else 2 * steps)
-                out.mkdir(parents=True, exist_ok=True)
-                (out / "map.dot").write_text(drawn.dot, encoding="utf-8")
-                page = write_map_html(drawn.dot, out / "map.html",
-                                      title=f"{svc.name}: flow map")
+                page = write_map(drawn, out, title=f"{svc.name}: the flow of the work")
             say(f"Flow map written to {page}")
             if drawn.simplified:
-                say(f"{drawn.note()} --all draws them all; --steps N draws the N commonest.")
+                say(f"{map_note(drawn.finding())} --all draws them all; --steps N draws the N "
+                    "commonest.")
 
 
 @reads_in_place
@@ -249,10 +249,10 @@ def joined_up(
         for line in say_all(findings(ws, window), Voice()):
             say(line)
         if out and len(ws.services()) > 1:
+            from servicecheck.charts.graphviz import graph_figure
             from servicecheck.charts.joined_up import services_map
-            from servicecheck.flow.map import map_figure
 
-            path = map_figure(services_map(cross_matrix(ws, window), service_names(ws)),
+            path = graph_figure(services_map(cross_matrix(ws, window), service_names(ws)),
                               "Failure demand one service causes in another",
                               "between-services").write(out)
             say(f"Picture written to {path}")

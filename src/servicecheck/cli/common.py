@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,15 +192,29 @@ def working(what: str) -> Iterator[None]:
 @contextlib.contextmanager
 def saying_a_new_salt() -> Iterator[None]:
     """An import of citizens' identifiers makes the salt of their references on first use,
-    outside the workspace on purpose (io/pseudonym.py): say where, once it is written."""
-    from servicecheck.io.pseudonym import salt_file
+    outside the workspace on purpose (io/pseudonym.py), and logs where: said here, on the
+    command's own output, once the import is done (instead of on stderr)."""
+    from servicecheck.io.pseudonym import LOG
 
-    path = salt_file()
-    before = path.exists()
-    yield
-    if not before and path.exists():
-        say(f"Made the salt for citizen references at {path}: keep it as safe as the data "
-            "and back it up, since later imports join up only with it.")
+    kept = _Kept()
+    LOG.addHandler(kept)  # found first: the record is not also printed on stderr
+    try:
+        yield
+    finally:
+        LOG.removeHandler(kept)
+    for record in kept.records:
+        say(record.getMessage())
+
+
+class _Kept(logging.Handler):
+    """Keeps what is logged, to say it on the command's output."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def progress() -> Progress:

@@ -61,7 +61,8 @@ def classify(
     review: Annotated[Path | None, typer.Option(
         help="Write unclassified demand with suggestions here, least certain first.")] = None,
     accept_above: Annotated[float | None, typer.Option(
-        help="Accept suggestions at least this confident without review (off unless set).")]
+        help="Accept suggestions at least this confident without review, nature, kind and "
+        "type each on its own confidence (off unless set).")]
     = None,
     embed: Annotated[bool, typer.Option(
         help="Add sentence embeddings (needs the optional [embed] extra).")] = False,

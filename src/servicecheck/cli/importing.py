@@ -78,11 +78,30 @@ def import_log(
     citizen_id: Annotated[str | None, typer.Option(
         help="Column with the citizen's own identifier (customer number, NI number): stored "
         "only as a salted hash in citizen_ref, never itself.")] = None,
+    lifecycle: Annotated[str | None, typer.Option(
+        help="Column saying whether an event starts or completes a step (XES's "
+        "lifecycle:transition is found by name).")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        help="The workbook's sheet (found when only one looks like a table).")] = None,
+    header_row: Annotated[int | None, typer.Option(
+        help="The row holding the column names, counted from 1 (found under title rows).")]
+    = None,
+    date_order: Annotated[str | None, typer.Option(
+        help="day-first or month-first, for dates like 03/04/2024 (read from the column).")]
+    = None,
+    max_rejects: Annotated[float | None, typer.Option(
+        help="Share of rows an import may set aside as unreadable before it stops "
+        "(default 0.05).")] = None,
+    save_mapping: Annotated[Path | None, typer.Option(
+        help="Write the mapping used ([columns] and [import]) into this service file, so the "
+        "next export imports with --service alone.")] = None,
     replace: ReplaceOpt = False,
 ) -> None:
-    """Import an event log into a workspace (one transaction: all rows or none)."""
+    """Import an event log into a workspace (one transaction: all rows or none; rows that
+    cannot be read are set aside, see 'servicecheck rejects')."""
     from servicecheck.engine.workspace import Workspace
-    from servicecheck.io.eventlog import import_events
+    from servicecheck.io.dates import check_order
+    from servicecheck.io.eventlog import import_events, mapping_used
     from servicecheck.service.model import Service
 
     svc = Service.load(service) if service else None
@@ -94,11 +113,38 @@ def import_log(
             ws, log, service=svc,
             columns={"case": case, "activity": activity, "timestamp": timestamp,
                      "start_timestamp": start_timestamp, "team": team, "resource": resource,
-                     "citizen_id": citizen_id},
+                     "citizen_id": citizen_id, "lifecycle": lifecycle},
             timezone=timezone, timestamp_format=timestamp_format, delimiter=delimiter,
-            wide=stamps, replace=replace,
+            wide=stamps, sheet=sheet, header_row=header_row,
+            date_order=check_order(date_order, source="--date-order") if date_order else None,
+            max_rejects=max_rejects, replace=replace,
         )
     say(f"Imported {report.describe()}.")
+    if save_mapping is not None:
+        from servicecheck.service.files import save_mapping as save
+
+        save(save_mapping, mapping_used(report), name=svc.name if svc else None)
+        say(f"Saved the mapping into {save_mapping}: import the next export with "
+            f"--service {save_mapping}.")
+
+
+def rejects(
+    workspace: WorkspaceOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
+    service: Annotated[str | None, typer.Option(
+        help="Only this service's rows (its key).")] = None,
+) -> None:
+    """Write the rows imports set aside (file, row, column, value, reason) to a CSV a
+    spreadsheet opens safely, to correct and import again."""
+    from servicecheck.engine.workspace import Workspace
+    from servicecheck.io.spreadsheets import safe_frame
+
+    with Workspace(workspace, read_only=True) as ws:
+        table = ws.rejects(service)
+    safe_frame(table.to_pandas()).to_csv(out, index=False)
+    rows = "row" if table.num_rows == 1 else "rows"
+    say(f"Wrote {table.num_rows:,} {rows} set aside to {out}." if table.num_rows else
+        f"No rows were set aside; wrote the empty table to {out}.")
 
 
 def import_demand(

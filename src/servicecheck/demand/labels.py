@@ -30,31 +30,19 @@ def label_lists(ws: Workspace, service: Service) -> dict[str, list[str]]:
     }
 
 
-def train(ws: Workspace, service: Service, *, held_out: float = 0.2,
-          embed: bool = False) -> Suggester:
-    """Learn from every confirmed label; the latest share is held out to calibrate."""
+def train(ws: Workspace, service: Service, *, embed: bool = False) -> Suggester:
+    """Learn from every confirmed label beside the starter corpus (so it suggests from the
+    first day, before anyone has confirmed a label)."""
     d = ws.demands(service.key)
     confirmed = d.filter(d.nature != "unknown").order_by("received_at").to_pandas()
-    if len(confirmed) < 10:
-        raise InputError(f"only {len(confirmed)} demands have confirmed labels",
-                         source=str(ws.path or "workspace"),
-                         fix="confirm at least a few dozen first (servicecheck classify "
-                         "--confirm labels.csv), then suggestions can be learned")
-    return fit_suggester(confirmed, label_lists(ws, service), held_out=held_out, embed=embed)
+    return fit_suggester(confirmed, label_lists(ws, service), embed=embed)
 
 
 def fit_suggester(confirmed: pd.DataFrame, labels: Mapping[str, Sequence[str]], *,
-                  held_out: float = 0.2, embed: bool = False) -> Suggester:
-    """Learn from confirmed demand in time order (``verbatim`` and a column per head); with
-    enough of it, the latest share is held out to calibrate, then learned from too."""
-    s = Suggester.for_labels(labels, embed=embed)
-    cut = int(len(confirmed) * (1 - held_out)) if len(confirmed) >= 100 else len(confirmed)
-    verbatims = confirmed["verbatim"].astype(str).tolist()
-    s.learn(verbatims[:cut], confirmed.iloc[:cut])
-    if cut < len(confirmed):
-        s.calibrate(verbatims[cut:], confirmed.iloc[cut:])
-        s.learn(verbatims[cut:], confirmed.iloc[cut:], epochs=1)
-    return s
+                  embed: bool = False) -> Suggester:
+    """A suggester for the label lists, learned from confirmed demand (``verbatim`` and a
+    column per head) beside the starter corpus, calibrated by cross-validation."""
+    return Suggester.for_labels(labels, embed=embed).fit(confirmed)
 
 
 def review_queue(ws: Workspace, service: Service, suggester: Suggester) -> pd.DataFrame:
@@ -118,18 +106,28 @@ def check_threshold(threshold: float) -> None:
 
 
 def accept_confident(ws: Workspace, service: Service, suggester: Suggester,
-                     threshold: float) -> int:
-    """Label unclassified demand where the suggested nature's confidence is at least
-    ``threshold``: only ever called with a threshold the team chose explicitly."""
-    check_threshold(threshold)
+                     threshold: float | Mapping[str, float]) -> int:
+    """Label unclassified demand where the suggested nature's confidence is at least its
+    threshold; a failure kind or demand type is stored beside it only where that head is
+    shown (enough of the team's own examples) and its own confidence reaches its threshold,
+    else left for a person. ``threshold``: one for every head, or one per head (a head not
+    named is never accepted). Only ever called with thresholds the team chose explicitly."""
+    limits = dict.fromkeys(HEADS, threshold) if isinstance(threshold, float | int) \
+        else dict(threshold)
+    for value in limits.values():
+        check_threshold(float(value))
     q = review_queue(ws, service, suggester)
-    if q.empty or "nature_confidence" not in q:
+    if q.empty or "nature_confidence" not in q or "nature" not in limits:
         return 0
-    sure = q[q["nature_confidence"] >= threshold].copy()
+    sure = q[q["nature_confidence"] >= limits["nature"]].copy()
     if sure.empty:
         return 0
-    cols = ["demand_id", "nature"] + [c for c in ("failure_kind", "demand_type") if c in sure]
-    out = sure[cols].copy()
-    if "failure_kind" in out:
-        out.loc[out["nature"] != "failure", "failure_kind"] = None
+    out = sure[["demand_id", "nature"]].copy()
+    for head in ("failure_kind", "demand_type"):
+        if head not in sure or head not in limits or not suggester.heads[head].shown:
+            continue
+        ok = sure[f"{head}_confidence"] >= limits[head]
+        if head == "failure_kind":
+            ok &= sure["nature"] == "failure"
+        out[head] = sure[head].where(ok, None)
     return confirm(ws, service, out)

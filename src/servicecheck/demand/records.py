@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from servicecheck.demand.redact import MASKED_FIELDS, REFERENCE_FIELDS, redact_fields
 from servicecheck.engine.workspace import Workspace
+from servicecheck.io.dates import iso_sql, text_sql, timestamp_sql, two_forms
 from servicecheck.io.errors import InputError
-from servicecheck.io.events import ImportReport, iso_sql, text_sql, timestamp_sql, two_forms
+from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.pseudonym import citizen_ref_sql
 from servicecheck.io.sql import check_format, ident, literal, literals, set_timezone
@@ -126,7 +127,7 @@ def import_demands(
 
     def ts(role: str) -> str:
         col = cols[role]
-        return timestamp_sql(col, raw.table.schema.field(col).type, fmt)
+        return timestamp_sql(ident(col), raw.table.schema.field(col).type, fmt)
 
     fallbacks = {r: c for r, c in PRESET_FALLBACKS.get(preset or "", {}).items()
                  if c in names and r not in (mapping or {})}
@@ -174,7 +175,7 @@ def import_demands(
 
     received = cols["received_at"]
     if fmt is None and pa.types.is_string(raw.table.schema.field(received).type):
-        iso = f"{iso_sql(received)} IS NOT NULL"
+        iso = f"{iso_sql(ident(received))} IS NOT NULL"
         rows = con.execute(f"SELECT min(__row) FILTER (WHERE {iso}), min(__row) FILTER (WHERE "
                            f"NOT ({iso}) AND {ts('received_at')} IS NOT NULL) FROM src"
                            ).fetchone()

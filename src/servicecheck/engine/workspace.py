@@ -27,11 +27,14 @@ import ibis
 import pyarrow as pa
 from ibis.expr.types import Table
 
+from servicecheck.engine.memory import memory_config
 from servicecheck.io.errors import InputError
 from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
+from servicecheck.io.rejects import REJECTS_DDL
 from servicecheck.io.sql import ident, set_timezone
 from servicecheck.service.model import Service
+from servicecheck.service.stored import service_to_dict
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -55,6 +58,8 @@ class ImportRecord(TypedDict):
     source_size: int | None  # the source's fingerprint (None for imports made before it)
     source_sha256: str | None
     mapping: str | None  # JSON: the column mapping the import used
+    placeholders: str | None  # JSON: {column: {value: n}} read as missing (none stand for)
+    set_aside: str | None  # JSON: {reason: n} values set aside in the rejects table
 
 
 class Reader(Protocol):
@@ -138,7 +143,8 @@ META_DDL = [
 # file's resolved path, size and SHA-256, the column mapping used, and the range of row
 # indexes the import wrote, which --replace deletes.
 IMPORT_COLUMNS = {"source_path": "VARCHAR", "source_size": "BIGINT", "source_sha256": "VARCHAR",
-                  "mapping": "VARCHAR", "first_index": "BIGINT", "end_index": "BIGINT"}
+                  "mapping": "VARCHAR", "first_index": "BIGINT", "end_index": "BIGINT",
+                  "placeholders": "VARCHAR", "set_aside": "VARCHAR"}
 INDEX_COLUMN = {"events": "event_index", "demands": "demand_index"}
 
 
@@ -151,8 +157,10 @@ class Workspace:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  memory_limit: str | None = None, temp_directory: str | Path | None = None
                  ) -> None:
-        """``memory_limit`` (e.g. "1GB") caps DuckDB's memory: with a workspace file, larger
-        work spills to ``temp_directory`` (beside the file by default) instead of failing."""
+        """``memory_limit`` (e.g. "1GB") caps DuckDB's memory; without one, a limit chosen from
+        the machine (``engine.memory.default_memory_limit``). Work larger than the limit spills to
+        ``temp_directory``: beside the file by default, or for a workspace in memory a folder
+        of the system's temporary directory (DuckDB removes its files when it closes)."""
         self.path = Path(path) if path is not None else None
         target = str(self.path) if self.path is not None else ":memory:"
         if self.path is not None and read_only and not self.path.exists():
@@ -160,14 +168,7 @@ class Workspace:
                              fix="import a log first with 'servicecheck import'")
         if self.path is not None and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | bool | int | float | list[str]] = {}
-        if memory_limit:
-            config["memory_limit"] = memory_limit
-            # DuckDB's advice for limited memory; every ordered result here says its order
-            config["preserve_insertion_order"] = False
-        if temp_directory or (memory_limit and self.path is not None):
-            spill = Path(temp_directory) if temp_directory else Path(f"{self.path}.tmp")
-            config["temp_directory"] = str(spill)
+        config = memory_config(self.path, memory_limit, temp_directory)
         try:
             self.raw = duckdb.connect(target, read_only=read_only, config=config)
         except duckdb.Error as exc:
@@ -177,7 +178,7 @@ class Workspace:
         # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
         self.raw.execute(f"SET TimeZone = '{ANALYSIS_TIMEZONE}'")
         if not read_only:
-            for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL):
+            for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL, REJECTS_DDL):
                 self.raw.execute(ddl)
             for name, ctype in IMPORT_COLUMNS.items():
                 self.raw.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {name} {ctype}")
@@ -233,12 +234,15 @@ class Workspace:
         ).fetchall()}
         fp = ("source_size, source_sha256, mapping"
               if {"source_size", "source_sha256", "mapping"} <= have else "NULL, NULL, NULL")
+        fp += (", placeholders, set_aside" if {"placeholders", "set_aside"} <= have
+               else ", NULL, NULL")
         rows = self.raw.execute(
             "SELECT import_id, service, kind, source, rows_read, rows_kept, dropped, "
             f"imported_at, {fp} FROM imports ORDER BY import_id").fetchall()
         return [ImportRecord(import_id=r[0], service=r[1], kind=r[2], source=r[3],
                              rows_read=r[4], rows_kept=r[5], dropped=r[6], imported_at=r[7],
-                             source_size=r[8], source_sha256=r[9], mapping=r[10])
+                             source_size=r[8], source_sha256=r[9], mapping=r[10],
+                             placeholders=r[11], set_aside=r[12])
                 for r in rows]
 
     # -- writing ---------------------------------------------------------------------------
@@ -323,16 +327,28 @@ class Workspace:
                                    f"WHERE {index} >= ?", [first_index, first_index]).fetchone()
             row = con.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports").fetchone()
             fp = fingerprint
+            import_id = row[0] if row else 1
             con.execute(
                 "INSERT INTO imports BY NAME SELECT ? AS import_id, ? AS service, ? AS kind, "
                 "? AS source, ? AS rows_read, ? AS rows_kept, ? AS dropped, "
                 "? AS imported_at, ? AS source_path, ? AS source_size, ? AS source_sha256, "
-                "? AS mapping, ? AS first_index, ? AS end_index",
-                [row[0] if row else 1, service.key, kind, report.source, report.rows_read,
+                "? AS mapping, ? AS first_index, ? AS end_index, ? AS placeholders, "
+                "? AS set_aside",
+                [import_id, service.key, kind, report.source, report.rows_read,
                  report.events, json.dumps(report.dropped), dt.datetime.now(dt.UTC),
                  fp.path if fp else None, fp.size if fp else None, fp.sha256 if fp else None,
-                 json.dumps(report.mapping), first_index, end[0] if end else first_index],
+                 json.dumps(report.mapping), first_index, end[0] if end else first_index,
+                 json.dumps(report.placeholders), json.dumps(report.rejects.counts())],
             )
+            if report.rejects.rows:
+                con.register("__rejects", report.rejects.table)
+                try:
+                    con.execute(
+                        'INSERT INTO rejects BY NAME SELECT ? AS import_id, ? AS service, '
+                        '? AS kind, ? AS source, "row", "column", value, reason '
+                        "FROM __rejects", [import_id, service.key, kind, report.source])
+                finally:
+                    con.unregister("__rejects")
 
         self.transaction(work, con)
 
@@ -360,6 +376,7 @@ class Workspace:
             con.execute(f"DELETE FROM {table} WHERE service = ? AND {index} >= ? "
                         f"AND {index} < ?", [imp["service"], imp["first_index"], imp["end_index"]])
             con.execute("DELETE FROM imports WHERE import_id = ?", [imp["import_id"]])
+            con.execute("DELETE FROM rejects WHERE import_id = ?", [imp["import_id"]])
 
     @contextmanager
     def _one_thread_if_small(self, con: duckdb.DuckDBPyConnection, rows: int
@@ -402,6 +419,20 @@ class Workspace:
                     [service.key, service.name, definition,
                      str(service.path) if service.path else None])
 
+    def rejects(self, service: str | None = None) -> pa.Table:
+        """The rows imports set aside (file, row, column, value, reason), in import order."""
+        where = "WHERE service = ?" if service else ""
+        if not self.raw.execute("SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_name = 'rejects'").fetchone()[0]:  # type: ignore[index]
+            # a workspace made before rejects, opened read-only
+            return pa.schema([("service", pa.string()), ("source", pa.string()),
+                              ("row", pa.int64()), ("column", pa.string()),
+                              ("value", pa.string()), ("reason", pa.string())]).empty_table()
+        return self.raw.execute(
+            'SELECT service, source, "row", "column", value, reason FROM rejects '
+            f'{where} ORDER BY import_id, "row", "column"',
+            [service] if service else []).to_arrow_table()
+
     def close(self) -> None:
         self.raw.close()
 
@@ -421,73 +452,3 @@ def _already_imported(earlier: dict[str, Any], source: str, kind: str) -> InputE
         "would count every row twice", source=source,
         fix="leave the workspace as it is, or pass --replace to put this file's rows in "
         "place of the earlier import's")
-
-
-def service_to_dict(s: Service) -> dict[str, Any]:
-    """The service as the dict Service.from_dict reads back (stored in the workspace)."""
-    d: dict[str, Any] = {
-        "name": s.name,
-        "purpose": s.purpose,
-        "timezone": s.timezone,
-        "clock": {"start": list(s.clock.start), "end": list(s.clock.end),
-                  "start_at_first_contact": s.clock.start_at_first_contact},
-        "need": {"match_columns": list(s.need.match_columns), "within_days": s.need.within_days,
-                 "visit_activities": list(s.need.visit_activities)},
-        "columns": dict(s.columns),
-        "teams": {"activities": dict(s.activity_teams)},
-        "value_steps": list(s.value_steps),
-        "demand": {"types": list(s.demand_types), "failure_kinds": list(s.failure_kinds),
-                   "channels": list(s.channels), "redact": s.redact,
-                   "redact_names": s.redact_names,
-                   "handling_minutes": dict(s.handling_minutes),
-                   "link_within_days": s.link_within_days},
-        "system_conditions": [
-            {"name": c.name, "kind": c.kind, "note": c.note, "causes": list(c.causes)}
-            for c in s.system_conditions
-        ],
-    }
-    if s.need.link_column:
-        d["need"]["link_column"] = s.need.link_column
-    if s.team_column:
-        d["teams"]["column"] = s.team_column
-    if s.redesign_date:
-        d["redesign_date"] = s.redesign_date
-    if s.cost_per_minute is not None:
-        d["demand"]["cost_per_minute"] = s.cost_per_minute
-    if s.designed_handoffs is not None:
-        d["flow"] = {"designed_handoffs": s.designed_handoffs}
-    if s.costs.given:
-        c = s.costs
-        d["costs"] = {"currency": c.currency, "activity_minutes": dict(c.activity_minutes),
-                      "activity_cost": dict(c.activity_cost),
-                      "team_cost_per_minute": dict(c.team_cost_per_minute)}
-        if c.visit_cost is not None:
-            d["costs"]["visit_cost"] = c.visit_cost
-        if c.order_cost is not None:
-            d["costs"]["order_cost"] = c.order_cost
-    if s.targets:
-        t = s.targets
-        d["targets"] = {"name": t.name, "unit": t.unit, "start": list(t.start),
-                        "end": list(t.end), "timescales": dict(t.timescales_days)}
-        if t.priority_column:
-            d["targets"]["priority_column"] = t.priority_column
-        if t.default_days is not None:
-            d["targets"]["default"] = t.default_days
-        if t.due_column:
-            d["targets"]["due_column"] = t.due_column
-        if t.due_format:
-            d["targets"]["due_format"] = t.due_format
-        # working-day timescales are stored as written ("10wd"), the others in days
-        d["targets"]["timescales"].update(
-            {k: f"{n}wd" for k, n in t.timescales_working_days.items()})
-        if t.default_working_days is not None:
-            d["targets"]["default"] = f"{t.default_working_days}wd"
-        d["targets"].update(calendar=t.calendar, closures=list(t.closures),
-                            emergency=list(t.emergency), pause=list(t.pause),
-                            steps={k: list(v) for k, v in t.steps.items()})
-        if t.preset:
-            d["targets"]["preset"] = t.preset
-    if s.changes:
-        d["changes"] = [{"date": c.date, "what": c.what, "by": c.by, "rebase": c.rebase}
-                        for c in s.changes]
-    return d

@@ -1,4 +1,15 @@
-"""The whole flow picture in one call: what a notebook user or a report wants at once."""
+"""The whole flow picture in one call: what a notebook user or a report wants at once.
+
+One plan: the events are sorted within their cases once (``dfg.ordered``: position, next
+activity, next time, next team, the case's first time) into a temporary table, and every
+measure reads that table, each in one query, or is read off another's result:
+
+- directly-follows counts and waits: one grouping of the transitions;
+- case durations: a filter of the cases' last events (they carry the first time and the count);
+- variants: one grouping by fingerprint, then the steps of one case of each;
+- start and end activities and rework: from the variants, in Python (no pass over events);
+- hand-offs: one grouping of the transitions where the holder changes.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +18,9 @@ from dataclasses import dataclass
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck.flow.dfg import (
-    case_durations,
-    directly_follows,
-    ordered,
-    start_end_activities,
-)
+from servicecheck.flow.dfg import case_durations, directly_follows, ordered
 from servicecheck.flow.handoffs import handoff_matrix
-from servicecheck.flow.rework import rework
-from servicecheck.flow.variants import variants
+from servicecheck.flow.variants import rework_from, start_end_from, variants
 
 
 @dataclass(frozen=True)
@@ -32,15 +37,15 @@ class FlowAnalysis:
 def analyse(events: Table, *, handoffs_by: str = "team") -> FlowAnalysis:
     """Directly-follows counts and waits, start/end activities, case durations, variants,
     hand-offs (by team, or resource) and rework, for one events table (or a slice of it)."""
-    # sort the events within their cases once, into a temporary table every measure reads
-    with ordered(events).cache() as o:
-        starts, ends = start_end_activities(o)
+    with ordered(events, holders=(handoffs_by,)).cache() as o:
+        v = variants(o)
+        starts, ends = start_end_from(v)
         return FlowAnalysis(
             dfg=directly_follows(o),
             start_activities=starts,
             end_activities=ends,
             case_durations=case_durations(o),
-            variants=variants(o),
+            variants=v,
             handoffs=handoff_matrix(o, by=handoffs_by),
-            rework=rework(o),
+            rework=rework_from(v),
         )

@@ -7,6 +7,7 @@ time keep file order (as PM4Py does).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import ibis
@@ -20,22 +21,33 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def ordered(events: Table) -> Table:
-    """Events with their position in the case and the next event's activity, time, team and
-    resource. One sort serves every measure: pass the result (cached, as ``analyse`` does)
-    to the measures instead of the raw events, and they skip their own sort."""
+# the columns ordered() adds to the events (with next_<holder> for each holder asked for):
+# a table that has next_activity is ordered already
+ORDERED = ("position", "next_activity", "next_timestamp", "next_team", "next_resource",
+           "first_timestamp")
+
+
+def ordered(events: Table, holders: Sequence[str] = ("team",)) -> Table:
+    """The one ordered pass every flow measure reads: per event, its case, activity and time,
+    its position in the case, the next event's activity and time, the case's first time, and
+    for each of ``holders`` (columns such as team or resource) who held the work and who held
+    it next. Only these columns are kept, so the sort and the table ``analyse`` caches carry
+    nothing no measure reads. Pass the result (cached) to the measures instead of the raw
+    events, and they skip their own sort."""
     if "next_activity" in events.columns:
         return events
     w = ibis.window(group_by=events.case_id, order_by=[events.timestamp, events.event_index])
     # lead() is empty on a case's last event: say so in the type, or Ibis carries the source
     # column's NOT NULL over and a cached copy of this table refuses the last events
     ts_type = dt.Timestamp(timezone=events.timestamp.type().timezone, nullable=True)
-    return events.mutate(
+    return events.select(
+        events.case_id, events.event_index, events.activity, events.timestamp,
+        *(events[h] for h in holders),
         position=ibis.row_number().over(w),
         next_activity=events.activity.lead().over(w).cast(dt.String(nullable=True)),
         next_timestamp=events.timestamp.lead().over(w).cast(ts_type),
-        next_team=events.team.lead().over(w),
-        next_resource=events.resource.lead().over(w),
+        first_timestamp=events.timestamp.first().over(w),
+        **{f"next_{h}": events[h].lead().over(w) for h in holders},
     )
 
 
@@ -81,10 +93,17 @@ def start_end_activities(events: Table) -> tuple[dict[str, int], dict[str, int]]
 
 def case_durations(events: Table) -> pd.DataFrame:
     """Per case: first and last event, and the seconds between them (first-to-last clock)."""
-    g = events.group_by(events.case_id).aggregate(
-        first=events.timestamp.min(),
-        last=events.timestamp.max(),
-        events=events.count(),
-    )
+    if "next_activity" in events.columns:
+        # ordered already: a case's last event carries its first time and its count, so
+        # the durations are a filter of the one pass, with no grouping
+        last = events.filter(events.next_activity.isnull())
+        g = last.select(last.case_id, first=last.first_timestamp, last=last.timestamp,
+                        events=(last.position + 1).cast("int64"))
+    else:  # alone, a grouping costs less than the sort
+        g = events.group_by(events.case_id).aggregate(
+            first=events.timestamp.min(),
+            last=events.timestamp.max(),
+            events=events.count(),
+        )
     g = g.mutate(duration_s=seconds_between(g["first"], g["last"]))
     return to_frame(g.order_by(g.case_id))

@@ -9,11 +9,11 @@ from ibis.expr.types import Table
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, ratio, seconds, share
 from servicecheck.flow.clean import clean_and_dirty
-from servicecheck.flow.dfg import directly_follows
+from servicecheck.flow.dfg import directly_follows, ordered
 from servicecheck.flow.handoffs import handoffs_per_case
-from servicecheck.flow.rework import rework, rework_per_case
+from servicecheck.flow.rework import rework
 from servicecheck.flow.value import value_and_waste
-from servicecheck.flow.variants import variants
+from servicecheck.flow.variants import looped_cases, rework_from, variants
 from servicecheck.service.model import Service
 
 MIN_WAITS = 5  # a wait seen fewer times than this says more about chance than the flow
@@ -25,33 +25,36 @@ def findings(workspace: Reader, service: Service, top: int = 5,
     """What the flow shows; ``events`` may be a slice of the service's events (clean and dirty
     work is then left out: it is a property of whole needs)."""
     ev = events if events is not None else workspace.events(service.key)
+    # one ordered pass (cached) serves the waits, the variants and the hand-offs; repeated
+    # steps are read off the variants (every case of a variant repeats the same steps)
+    with ordered(ev).cache() as o:
+        dfg = directly_follows(o)
+        v = variants(o)
+        h = handoffs_per_case(o)
     out: list[Finding] = []
-    dfg = directly_follows(ev)
     waits = dfg[dfg["count"] >= MIN_WAITS].sort_values(
         ["median_s", "source", "target"], ascending=[False, True, True]).head(top)
     for source, target, n, median in zip(waits["source"], waits["target"], waits["count"],
                                          waits["median_s"], strict=True):
         out.append(Finding("flow.wait", "time", int(n), {"median": seconds(median / 86400)},
                            names=(str(source), str(target))))
-    per_case = rework_per_case(ev)
-    if len(per_case):
-        looped = int(per_case["looped"].sum())
-        out.append(Finding("flow.repeats", "case", len(per_case),
-                           {"share": share(looped / len(per_case)), "looped": count(looped)},
+    cases = int(v["cases"].sum())
+    if cases:
+        looped = looped_cases(v)
+        out.append(Finding("flow.repeats", "case", cases,
+                           {"share": share(looped / cases), "looped": count(looped)},
                            flags=frozenset({"all"} if events is None else set())))
-    rw = rework(ev)
+    rw = rework_from(v)
     rw = rw[rw["rework_cases"] > 0].head(top)  # ordered by rework_cases, most first
-    for activity, cases, rshare in zip(rw["activity"], rw["rework_cases"], rw["rework_share"],
-                                       strict=True):
-        out.append(Finding("flow.rework", "case", int(cases), {"share": share(rshare)},
+    for activity, n_cases, rshare in zip(rw["activity"], rw["rework_cases"],
+                                         rw["rework_share"], strict=True):
+        out.append(Finding("flow.rework", "case", int(n_cases), {"share": share(rshare)},
                            names=(str(activity),)))
-    v = variants(ev)
     if len(v):
         k = min(top, len(v))
         out.append(Finding("flow.variants", "path", len(v),
                            {"top": count(k), "coverage": share(v["coverage"].head(k).sum())}))
-    if ev.team.notnull().any().execute():
-        h = handoffs_per_case(ev)
+    if len(h):  # some case's work passed between named teams
         out.append(Finding("flow.handoffs", "case", len(h),
                            {"mean": ratio(h["handoffs"].mean()),
                             "most": count(int(h["handoffs"].max()))}))

@@ -15,13 +15,15 @@ if TYPE_CHECKING:
 
 
 def _with_next(events: Table, by: str) -> Table:
-    if by in ("team", "resource"):
-        o = ordered(events)  # the next team and resource come with the one shared sort
-        t = o.mutate(holder=o[by], next_holder=o[f"next_{by}"])
-    else:
+    if f"next_{by}" in events.columns:  # ordered with this holder already: no sort
+        t = events
+    elif "next_activity" in events.columns:  # ordered, but for other holders
         w = ibis.window(group_by=events.case_id,
                         order_by=[events.timestamp, events.event_index])
-        t = events.mutate(holder=events[by], next_holder=events[by].lead().over(w))
+        t = events.mutate(**{f"next_{by}": events[by].lead().over(w)})
+    else:
+        t = ordered(events, holders=(by,))
+    t = t.mutate(holder=t[by], next_holder=t[f"next_{by}"])
     return t.filter(t.next_holder.notnull() & t.holder.notnull())
 
 

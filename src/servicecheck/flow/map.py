@@ -1,83 +1,104 @@
-"""The flow map as Graphviz DOT, made from the directly-follows table, or when it must be
-simplified from the variants (no numbers are computed here that the measures do not already
-give, but for counting a variant's arrows once the steps not drawn are left out), and drawn to
-SVG by the Graphviz that the pygraphviz wheel carries, so no Graphviz install and no script in
-the page are needed.
+"""The flow map as a measure: which steps and arrows a map of the work shows within its bounds,
+with their counts (and waits), and how much of the log it leaves out. Made from the
+directly-follows table, or when the map must be simplified from the variants (counting a
+variant's arrows once the steps not drawn are left out). ``charts.flow_map`` draws it;
+``narrative.flow_map`` says what it leaves out.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 from ibis.expr.types import Table
 
-from servicecheck.charts import Figure
-from servicecheck.charts.dot import Digraph
-from servicecheck.charts.graphviz import render_svg as draw_svg
 from servicecheck.engine.frames import to_frame
-from servicecheck.flow.dfg import directly_follows, start_end_activities
+from servicecheck.findings import Finding, count, share
+from servicecheck.flow.dfg import ORDERED, directly_follows, start_end_activities
 from servicecheck.flow.variants import covering, variants
-
-VALUE_STYLE = {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#d7ead3",
-               "color": "#2d6a2d"}
-WASTE_STYLE = {"shape": "box", "style": "rounded,filled,dashed", "fillcolor": "#fbe3d6",
-               "color": "#a0522d"}
-PLAIN_STYLE = {"shape": "box", "style": "rounded"}
-ENDPOINT = {"width": "0.5", "style": "filled", "fillcolor": "#eeeeee"}
-
-
-def duration_words(seconds: float) -> str:
-    if seconds >= 86400:
-        return f"{seconds / 86400:.1f} d"
-    if seconds >= 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 60:.0f} min"
-
 
 # A map a team can read on one page: more boxes or arrows than this become a tangle, and
 # Graphviz's layout time grows steeply with them (400 steps: over 40 minutes).
 MAX_STEPS = 30
 MAX_ARROWS = 60
-# the columns ordered() derives from an event's neighbours: they must be made afresh after
-# the steps not drawn are taken out
-_DERIVED = ("position", "next_activity", "next_timestamp", "next_team", "next_resource")
-_START, _END = "__start", "__end"
+# the two ends of every case, as an arrow's source or target
+START, END = "__start", "__end"
 Pair = tuple[str, str]
+Overlay = Literal["frequency", "time"]
+StepKind = Literal["value", "waste", ""]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A box on the map: a step, its events in the log, and whether it is value work or
+    waste ("" when the service names no value steps)."""
+
+    name: str
+    events: int
+    kind: StepKind
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """How often ``target`` directly followed ``source`` (the steps not drawn left out);
+    ``source`` is START for the first step of a case, ``target`` END for its last.
+    ``median_s`` is the median wait between the two, on a map overlaid with time."""
+
+    source: str
+    target: str
+    count: int
+    median_s: float | None = None
+
+    @property
+    def at_an_end(self) -> bool:
+        return self.source == START or self.target == END
 
 
 @dataclass(frozen=True)
 class FlowMap:
-    """The map of the work as DOT, and how much of the log it draws.
+    """The map of the work: the steps drawn (by name) and the arrows (by source, then
+    target), so the same log gives the same map and the same layout; and what it leaves out.
+    Arrows count every arrow, those from the start and to the end included."""
 
-    Arrows count every arrow on the map, those from "start" and to "end" included.
-    """
-
-    dot: str
-    steps_drawn: int
+    steps: tuple[Step, ...]
+    arrows: tuple[Arrow, ...]
+    overlay: Overlay
     steps_total: int
-    arrows_drawn: int
     arrows_total: int
-    events_drawn: int
     events_total: int
+
+    @property
+    def steps_drawn(self) -> int:
+        return len(self.steps)
+
+    @property
+    def arrows_drawn(self) -> int:
+        return len(self.arrows)
+
+    @property
+    def events_drawn(self) -> int:
+        return sum(s.events for s in self.steps)
 
     @property
     def simplified(self) -> bool:
         return self.steps_drawn < self.steps_total or self.arrows_drawn < self.arrows_total
 
-    def note(self) -> str:
-        """What the map leaves out, in one sentence ("" when it draws everything)."""
-        if not self.simplified:
-            return ""
-        share = self.events_drawn / self.events_total if self.events_total else 1.0
-        return (f"Simplified: the {self.steps_drawn:,} commonest of {self.steps_total:,} steps "
-                f"({share:.0%} of events) and {self.arrows_drawn:,} of {self.arrows_total:,} "
-                "arrows; an arrow joins two drawn steps, passing over any steps not drawn.")
+    @property
+    def kinds_shown(self) -> bool:
+        """Whether the boxes are marked value work or waste (the service names value steps)."""
+        return any(s.kind for s in self.steps)
+
+    def finding(self) -> Finding:
+        """What the map draws of the log: its caption, and its note when simplified."""
+        drawn = self.events_drawn / self.events_total if self.events_total else 1.0
+        flags = {"simplified"} if self.simplified else set()
+        return Finding("flow.map", "step", self.steps_total,
+                       {"steps": count(self.steps_drawn), "arrows": count(self.arrows_drawn),
+                        "arrows_total": count(self.arrows_total), "events": share(drawn)},
+                       chart="flow-map", flags=frozenset(flags | {self.overlay}))
 
 
 def _chosen_steps(per_activity: dict[str, int], paths: list[list[str]],
@@ -105,9 +126,9 @@ def _chosen_arrows(arrows: dict[Pair, int], paths: list[list[str]], limit: int) 
         for p in by_count:
             strongest.setdefault(p[side], p)
         ranked.update(dict.fromkeys(strongest[a] for a in sorted(strongest)
-                                    if a not in (_START, _END)))
+                                    if a not in (START, END)))
     for acts in paths:
-        ranked.update(dict.fromkeys(p for p in itertools.pairwise([_START, *acts, _END])
+        ranked.update(dict.fromkeys(p for p in itertools.pairwise([START, *acts, END])
                                     if p in arrows))
     ranked.update(dict.fromkeys(by_count))
     return list(ranked)[:limit]
@@ -121,7 +142,7 @@ def _projected(paths: Sequence[tuple[list[str], int]], drawn: set[str]) -> dict[
     weights: dict[Pair, int] = {}
     for acts, n in paths:
         kept = [a for a in acts if a in drawn]
-        for pair in itertools.pairwise([_START, *kept, _END]) if kept else ():
+        for pair in itertools.pairwise([START, *kept, END]) if kept else ():
             weights[pair] = weights.get(pair, 0) + n
     return weights
 
@@ -130,9 +151,8 @@ def flow_map(
     events: Table,
     *,
     value_steps: Sequence[str] = (),
-    overlay: str = "frequency",
+    overlay: Overlay = "frequency",
     coverage: float = 1.0,
-    title: str = "",
     dfg: pd.DataFrame | None = None,
     max_steps: int | None = MAX_STEPS,
     max_arrows: int | None = MAX_ARROWS,
@@ -143,12 +163,14 @@ def flow_map(
     ``overlay`` labels the arrows with how often the step followed (``frequency``) or the
     median wait between them (``time``). ``coverage`` < 1 keeps only the activities and paths
     of the commonest variants that together cover that share of cases. ``dfg`` is the log's
-    directly-follows table, if already made. The DOT is the same for the same log, so the
+    directly-follows table, if already made. The map is the same for the same log, so its
     layout is too.
     """
     if overlay not in ("frequency", "time"):
         raise ValueError("overlay must be 'frequency' or 'time'")
-    derived = [c for c in _DERIVED if c in events.columns]
+    # what ordered() derives from an event's neighbours is made afresh after the steps not
+    # drawn are taken out
+    derived = [c for c in ORDERED if c in events.columns]
     if derived:
         events = events.drop(*derived)
     counts = to_frame(events.activity.value_counts())
@@ -161,8 +183,8 @@ def flow_map(
         starts, ends = start_end_activities(events)
         weights = {(str(s), str(t)): int(n) for s, t, n in
                    zip(table["source"], table["target"], table["count"], strict=True)}
-        weights |= {(_START, a): n for a, n in starts.items()}
-        weights |= {(a, _END): n for a, n in ends.items()}
+        weights |= {(START, a): n for a, n in starts.items()}
+        weights |= {(a, END): n for a, n in ends.items()}
     if table is not None and (max_arrows is None or len(weights) <= max_arrows):
         nodes, arrows_total, shown = list(per_activity), len(weights), list(weights)
     else:
@@ -193,65 +215,11 @@ def flow_map(
     medians = ({} if table is None else
                {(str(s), str(t)): float(m) for s, t, m in
                 zip(table["source"], table["target"], table["median_s"], strict=True)})
-    drawn = FlowMap("", len(nodes), len(per_activity), len(shown), arrows_total,
-                    sum(per_activity[a] for a in nodes), sum(per_activity.values()))
-    dot = _dot(drawn, title, nodes, per_activity, set(value_steps),
-               {p: weights[p] for p in sorted(shown)}, medians if overlay == "time" else None)
-    return dataclasses.replace(drawn, dot=dot)
-
-
-def _dot(drawn: FlowMap, title: str, nodes: list[str], per_activity: dict[str, int],
-         value: set[str], arrows: dict[Pair, int], medians: dict[Pair, float] | None) -> str:
-    """The DOT text: boxes in name order and arrows in (from, to) order, so that the same map
-    is laid out the same way every time. ``medians`` labels arrows with waits, not counts."""
-    dot = Digraph("flow", graph={"rankdir": "TB", "fontname": "Helvetica", "fontsize": "12",
-                                 "labelloc": "t",
-                                 "label": [t for t in (title, drawn.note()) if t]},
-                  node_defaults={"fontname": "Helvetica", "fontsize": "11"},
-                  edge_defaults={"fontname": "Helvetica", "fontsize": "10",
-                                 "color": "#555555"})
-    dot.node(_START, {"label": "start", "shape": "circle", **ENDPOINT})
-    dot.node(_END, {"label": "end", "shape": "doublecircle", **ENDPOINT, "width": "0.45"})
-    ids = {_START: _START, _END: _END} | {a: f"n{i}" for i, a in enumerate(sorted(nodes))}
-    for a in sorted(nodes):
-        kind = "value work" if a in value else "waste" if value else ""
-        style = VALUE_STYLE if a in value else WASTE_STYLE if value else PLAIN_STYLE
-        parts = [a, f"{per_activity[a]:,} events"] + ([f"({kind})"] if kind else [])
-        dot.node(ids[a], {"label": parts, "tooltip": a, **style})
-    between = [n for (s, t), n in arrows.items() if _START not in (s, t) and _END not in (s, t)]
-    top = max(between, default=1)
-    for (source, target), n in arrows.items():
-        if source == _START or target == _END:
-            dot.edge(ids[source], ids[target], {"label": f"{n:,}", "style": "dotted"})
-            continue
-        label = f"{n:,}" if medians is None else duration_words(medians[source, target])
-        dot.edge(ids[source], ids[target], {"label": label, "penwidth": f"{1 + 5 * n / top:.2f}"})
-    if value:
-        dot.cluster("key", {"label": "key", "fontsize": "10", "color": "#cccccc"},
-                    {"__k_value": {"label": "value work", **VALUE_STYLE},
-                     "__k_waste": {"label": "waste (not value work)", **WASTE_STYLE}})
-    return dot.source()
-
-
-def render_svg(dot: str | FlowMap) -> str:
-    """Lay the map out with Graphviz's dot and return the SVG."""
-    return draw_svg(dot.dot if isinstance(dot, FlowMap) else dot)
-
-
-def map_figure(dot: str | FlowMap, alt: str, name: str = "flow-map") -> Figure:
-    return Figure(name, render_svg(dot), alt)
-
-
-def write_map_html(dot: str | FlowMap, path: Path, *, title: str) -> Path:
-    """A self-contained page with the map drawn in it (nothing fetched, no script)."""
-    figure = map_figure(dot, f"{title}: the steps of the work and how often one follows "
-                             "another")
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:Helvetica,Arial,sans-serif;margin:1.5rem}}#map svg{{max-width:100%;
-height:auto}}</style></head><body><h1>{html.escape(title)}</h1>
-<div id="map">{figure.inline()}</div>
-</body></html>"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    value = set(value_steps)
+    steps = tuple(Step(a, per_activity[a], "value" if a in value else "waste" if value else "")
+                  for a in sorted(nodes))
+    # arrows from the start and to the end carry counts only: no wait is measured there
+    arrows = tuple(Arrow(s, t, weights[s, t], medians[s, t] if overlay == "time" and
+                         s != START and t != END else None) for s, t in sorted(shown))
+    return FlowMap(steps, arrows, overlay, len(per_activity), arrows_total,
+                   sum(per_activity.values()))

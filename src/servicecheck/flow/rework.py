@@ -25,6 +25,13 @@ def rework(events: Table) -> pd.DataFrame:
     return to_frame(agg.order_by([agg.rework_cases.desc(), agg.activity]))
 
 
+def repeated_steps(events: Table, top: int) -> pd.DataFrame:
+    """The ``top`` steps repeated in the most cases (only steps repeated at least once), as
+    ``rework`` gives them: for the words and for the table beside them."""
+    rw = rework(events)
+    return rw[rw["rework_cases"] > 0].head(top)
+
+
 def rework_per_case(events: Table) -> pd.DataFrame:
     """Per case: touches (events), repeated steps, and whether it looped back."""
     w = ibis.window(group_by=[events.case_id, events.activity],

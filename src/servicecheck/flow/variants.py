@@ -1,16 +1,22 @@
-"""Variants: the sequence of activities each case went through, counted, with coverage."""
+"""Variants: the sequence of activities each case went through, counted, with coverage; and
+what the variants alone tell (start and end activities, repeated steps), read from them
+without another pass over the events."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from ibis.expr.types import Table
 
 from servicecheck.engine.frames import to_frame
+from servicecheck.engine.native import pair_hashes
 from servicecheck.flow.dfg import ordered
 
 if TYPE_CHECKING:
     import pandas as pd
+
+_MODULUS = 2147483647  # 2^31 - 1: a case's sum of fingerprints stays far inside 64 bits
 
 
 def variants(events: Table) -> pd.DataFrame:
@@ -21,20 +27,18 @@ def variants(events: Table) -> pd.DataFrame:
     import pandas as pd
 
     # A variant is identified without building any per-case list (which a database must hold
-    # whole in memory): each event's (position, activity) is hashed, and a case's hashes are
+    # whole in memory): each event's (activity, position) is hashed, and a case's hashes are
     # summed, twice over with two different hashes (62 bits of fingerprint). Positions are
     # unique within a case, so the fingerprint depends on the order; only plain fixed-size
     # sums are used, which every backend has (PySpark has no XOR aggregate) and which spill
     # to disk under a memory limit. The activity list is then read back for one case of each.
     o = ordered(events)
-    pos = o.position.cast("string")
-    first = o.activity.concat("\x1f", pos).hash() % 2147483647
-    second = pos.concat("\x1e", o.activity).hash() % 2147483647
+    first, second = pair_hashes(o.activity, o.position, _MODULUS)
     per_case = o.group_by(o.case_id).aggregate(fp1=first.sum(), fp2=second.sum(),
                                                 steps=o.count())
     groups = per_case.group_by([per_case.fp1, per_case.fp2, per_case.steps]).aggregate(
         cases=per_case.count(), example=per_case.case_id.min())
-    counted = to_frame(groups)
+    counted = to_frame(groups.select("example", "cases"))
     examples = o.semi_join(groups.select(case_id=groups.example), "case_id")
     seqs = to_frame(examples.select("case_id", "position", "activity"))
     seqs = seqs.sort_values(["case_id", "position"])
@@ -58,6 +62,50 @@ def variants(events: Table) -> pd.DataFrame:
     df["coverage"] = df["cases"] / total
     df["cumulative_coverage"] = df["cases"].cumsum() / total
     return df
+
+
+def start_end_from(variant_table: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    """How many cases start, and end, with each activity: each variant's first and last
+    step, counted by its cases (``start_end_activities`` without a pass over the events)."""
+    starts: Counter[str] = Counter()
+    ends: Counter[str] = Counter()
+    for acts, n in zip(variant_table["activities"], variant_table["cases"], strict=True):
+        if len(acts):
+            starts[str(acts[0])] += int(n)
+            ends[str(acts[-1])] += int(n)
+    return dict(starts), dict(ends)
+
+
+def rework_from(variant_table: pd.DataFrame) -> pd.DataFrame:
+    """``rework.rework`` read from the variants: every case of a variant repeats the same
+    steps the same number of times, so each variant's steps are counted once, times its
+    cases. The same table, row order and types as the query on the events."""
+    import pandas as pd
+
+    cases: Counter[str] = Counter()
+    again: Counter[str] = Counter()
+    repeats: Counter[str] = Counter()
+    for acts, n in zip(variant_table["activities"], variant_table["cases"], strict=True):
+        for activity, times in Counter(acts).items():
+            cases[activity] += int(n)
+            if times > 1:
+                again[activity] += int(n)
+                repeats[activity] += int(n) * (times - 1)
+    names = sorted(cases, key=lambda a: (-again[a], a))
+    df = pd.DataFrame({
+        "activity": pd.Series(names, dtype="str"),
+        "cases": pd.Series([cases[a] for a in names], dtype="int64"),
+        "rework_cases": pd.Series([again[a] for a in names], dtype="int64"),
+        "repeats": pd.Series([repeats[a] for a in names], dtype="int64"),
+    })
+    df["rework_share"] = (df["rework_cases"] / df["cases"]).astype("float64")
+    return df
+
+
+def looped_cases(variant_table: pd.DataFrame) -> int:
+    """Cases in which some step happened more than once."""
+    return sum(int(n) for acts, n in zip(variant_table["activities"], variant_table["cases"],
+                                         strict=True) if len(set(acts)) < len(acts))
 
 
 def covering(variant_table: pd.DataFrame, share: float) -> pd.DataFrame:

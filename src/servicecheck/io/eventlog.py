@@ -11,14 +11,18 @@ from ibis.expr.types import Table
 
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Workspace
+from servicecheck.io.dates import Order, check_order
+from servicecheck.io.errors import InputError
 from servicecheck.io.events import (
     ImportReport,
     canonical_events,
     resolve_columns,
 )
 from servicecheck.io.fingerprint import Fingerprinting
+from servicecheck.io.propose import NAMES, Mapping, confirm, ending, propose_table
+from servicecheck.io.rejects import DEFAULT_MAX_REJECTS, check_max_rejects
 from servicecheck.io.sql import check_format, check_timezone
-from servicecheck.io.tables import read_table
+from servicecheck.io.tables import RawTable, read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
 from servicecheck.service.model import Service
 
@@ -83,27 +87,39 @@ def import_events(
     delimiter: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    header_row: int | None = None,
     wide: dict[str, str] | None = None,
+    date_order: Order | None = None,
+    max_rejects: float | None = None,
     replace: bool = False,
 ) -> ImportReport:
     """Read a source and append its events to the workspace in one transaction.
 
     ``wide`` reads a case table (a row per case): it maps each date column to the activity
-    it records, e.g. {"Created Date": "Created", "Closed Date": "Closed"}. A file whose
-    content the workspace holds already is refused, unless ``replace``: then its rows take
-    the place of the earlier import's (of the same content, or of the same file).
+    it records, e.g. {"Created Date": "Created", "Closed Date": "Closed"}; without it, a
+    file whose columns name no activity but a case per row and several dates is recognised
+    as a case table. The service file's [import] table gives the sheet, header row, moments,
+    date order, zone and share of rows to set aside; the arguments win over it. A file
+    whose content the workspace holds already is refused, unless ``replace``: then its rows
+    take the place of the earlier import's (of the same content, or of the same file).
     """
     svc = service or Service(name=_default_name(source))
+    how = svc.reading
+    timezone = timezone or how.timezone
     if timezone:
         check_timezone(timezone, source="--timezone")
     if timestamp_format:
         check_format(timestamp_format, source="--timestamp-format")
+    order = check_order(date_order, source="--date-order") if date_order else (
+        check_order(how.date_order, source="[import] date_order") if how.date_order else None)
+    share = check_max_rejects(max_rejects if max_rejects is not None else
+                              how.max_rejects if how.max_rejects is not None
+                              else DEFAULT_MAX_REJECTS)
     fingerprint = Fingerprinting(source)
-    raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=sheet,
-                     in_place=not wide)
-    if wide:
-        raw = widen(raw, wide)
-        columns = {**(columns or {}), "activity": ACTIVITY, "timestamp": TIMESTAMP}
+    stamps = wide or dict(how.moments) or None
+    raw = read_table(source, delimiter=delimiter, encoding=encoding,
+                     sheet=sheet if sheet is not None else how.sheet,
+                     header_row=header_row or how.header_row, in_place=not stamps)
     # the service file names columns in [columns], and also as [teams] column and [need]
     # link_column: all of them are configuration, resolved together (explicit flags still win)
     configured = dict(svc.columns)
@@ -111,8 +127,34 @@ def import_events(
         configured.setdefault("team", svc.team_column)
     if svc.need.link_column:
         configured.setdefault("need", svc.need.link_column)
-    mapping = resolve_columns([str(c) for c in raw.table.column_names], columns, configured,
-                              raw.source)
+    names = [str(c) for c in raw.table.column_names]
+    recognised: Mapping | None = None
+    if not stamps:
+        try:
+            mapping = resolve_columns(names, columns, configured, raw.source)
+        except InputError as missing:
+            recognised = _recognise(raw, columns, configured, missing)
+            if recognised.kind == "case table":
+                stamps = dict(recognised.moments)
+                raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=raw.sheet,
+                                 header_row=raw.header_rows or None) if raw.scan else raw
+            else:
+                mapping = resolve_columns(names, {**recognised.columns, **(columns or {})},
+                                          configured, raw.source)
+            svc = recognised.service(svc)
+    records = raw.num_rows
+    if stamps:
+        if recognised is None:
+            # a case table named by the team: unless the service says where the clock stops,
+            # it stops at the ending moment, so a row with that date blank is open, not met
+            svc = Mapping(kind="case table", columns={}, moments=stamps,
+                          end=ending(stamps)).service(svc)
+        raw = widen(raw, stamps)
+        given = {**(columns or {}), **(recognised.columns if recognised else {})}
+        given = {r: c for r, c in given.items() if r not in ("activity", "timestamp", "due")}
+        mapping = resolve_columns([str(c) for c in raw.table.column_names],
+                                  {**given, "activity": ACTIVITY, "timestamp": TIMESTAMP},
+                                  configured, raw.source)
     first = workspace.next_index("events")
     # the source and its time zone live on a connection of this import's own
     with workspace.session() as con:
@@ -125,12 +167,40 @@ def import_events(
             timestamp_format=timestamp_format,
             activity_teams=svc.activity_teams,
             first_index=first,
+            date_order=order,
+            max_rejects=share,
+            records=records,
         )
+        prepared.report.recognised = recognised
+        prepared.report.moments = dict(stamps or {})
         workspace.append_select("events", prepared.sql, prepared.report, svc, "events",
                                 con=con, first_index=first, fingerprint=fingerprint.result(),
                                 replace=replace)
-    report = prepared.report
-    return report
+    return prepared.report
+
+
+def mapping_used(report: ImportReport) -> Mapping:
+    """The mapping an import read its file with, to save into the service file."""
+    columns = {r: c for r, c in report.mapping.items() if c not in (ACTIVITY, TIMESTAMP)}
+    if report.recognised is not None:
+        columns = {**report.recognised.columns, **columns}
+    return Mapping(kind="case table" if report.moments else "event log", columns=columns,
+                   moments=dict(report.moments), end=ending(report.moments),
+                   sheet=report.sheet, header_row=report.header_row,
+                   date_order=check_order(report.date_order, source="import")
+                   if report.date_order else None)
+
+
+def _recognise(raw: RawTable, columns: dict[str, str | None] | None,
+               configured: dict[str, str], missing: InputError) -> Mapping:
+    """The mapping proposed for a file whose columns have none of the usual names, when
+    the proposal is sure of every role it needs (else the missing role's sentence)."""
+    proposal = propose_table(raw)
+    given = {**configured, **{r: c for r, c in (columns or {}).items() if c}}
+    edits = {r: c for r, c in given.items() if r in NAMES and c in proposal.columns}
+    if not proposal.complete:
+        raise missing
+    return confirm(proposal, edits)
 
 
 def read_log(
@@ -171,7 +241,7 @@ def read_log(
 def _default_name(source: Any) -> str:
     if isinstance(source, str | Path):
         name = Path(source).name
-        for suffix in (".gz", ".csv", ".tsv", ".txt", ".xes", ".parquet", ".xlsx"):
+        for suffix in (".gz", ".csv", ".tsv", ".txt", ".xes", ".parquet", ".xlsx", ".json"):
             name = name.removesuffix(suffix)
         return name or "service"
     return "service"

@@ -7,19 +7,50 @@ Column names are mapped, never assumed: an explicit mapping wins, then the servi
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from servicecheck.io.dates import (
+    Order,
+    iso_sql,
+    local_sql,
+    text_sql,
+    timestamp_sql,
+    two_forms,
+)
 from servicecheck.io.errors import InputError
+from servicecheck.io.lifecycle import (
+    LIFECYCLE_NAMES,
+    OTHER_MOMENT,
+    UNPAIRED_START,
+    lifecycle_sql,
+    pair_lifecycle,
+)
+from servicecheck.io.placeholders import PLACEHOLDER_ROLES, placeholders_held
 from servicecheck.io.pool import import_pool
 from servicecheck.io.pseudonym import citizen_ref_sql
+from servicecheck.io.rejects import (
+    ENDS_BEFORE_START,
+    UNREADABLE_TIME,
+    Rejects,
+    backwards,
+    check_share,
+    column_seen,
+    row_seen,
+    set_aside,
+    unreadable,
+)
 from servicecheck.io.sql import ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
+
+if TYPE_CHECKING:
+    from servicecheck.io.propose import Mapping as ProposedMapping
 
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "case": ("case_id", "case:concept:name"),
@@ -33,6 +64,8 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
     # citizen_ref, never itself; only ever mapped by name, never guessed
     "citizen_id": (),
     "need": ("need_id",),
+    # start and complete events of one step (XES lifecycle:transition), paired on import
+    "lifecycle": LIFECYCLE_NAMES,
 }
 REQUIRED_ROLES = ("case", "activity", "timestamp")
 ROLE_FLAGS = {
@@ -45,22 +78,10 @@ ROLE_FLAGS = {
     "citizen_ref": "--citizen",
     "citizen_id": "--citizen-id",
     "need": "--need",
+    "lifecycle": "--lifecycle",
 }
 CANONICAL = ("service", "case_id", "activity", "timestamp", "start_timestamp", "team",
              "resource", "citizen_ref", "need_id", "event_index")
-# Day-first forms a UK council export uses; ISO 8601 (with or without offset) is tried first.
-UK_FORMATS = (
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-    "%d-%m-%Y %H:%M:%S",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-)
-
-
 @dataclass
 class ImportReport:
     """What one import did: rows read, events kept, rows left out and why."""
@@ -73,6 +94,15 @@ class ImportReport:
     dropped: dict[str, int] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     masked: int = 0
+    # values read as missing because they stand for none, per role: {"team": {"EMPTY": n}}
+    placeholders: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejects: Rejects = field(default_factory=Rejects.none)  # rows set aside, with reasons
+    date_order: str | None = None  # how text dates were read: day-first or month-first
+    sheet: str | None = None  # the workbook's sheet read
+    header_row: int | None = None  # the row the column names were read from
+    paired: int = 0  # start events folded into their completion (lifecycles)
+    recognised: ProposedMapping | None = None  # the mapping proposed, when none was given
+    moments: dict[str, str] = field(default_factory=dict)  # a case table's date columns
 
     @property
     def rows_dropped(self) -> int:
@@ -83,6 +113,15 @@ class ImportReport:
         if self.rows_dropped:
             parts = ", ".join(f"{n:,} {why}" for why, n in self.dropped.items() if n)
             text += f"; left out {self.rows_dropped:,} rows ({parts})"
+        if self.recognised is not None:
+            cols = ", ".join(f"{role} '{col}'" for role, col in self.recognised.columns.items())
+            what = (f"a case table (a row per case; moments {', '.join(self.moments.values())})"
+                    if self.recognised.kind == "case table" else "an event log")
+            text += f"; read as {what}, with {cols}"
+        if self.rejects.rows:
+            rows = "row" if self.rejects.rows == 1 else "rows"
+            text += (f"; set aside {self.rejects.rows:,} {rows} with values it could not read "
+                     "(see 'servicecheck rejects')")
         return text
 
 
@@ -121,61 +160,6 @@ def resolve_columns(
                 f"[columns] table ({role} = \"COLUMN\")",
             )
     return out
-
-
-# What Arrow's ascii_trim_whitespace removes, for DuckDB's TRIM (which removes only spaces
-# unless told): a tab left on a timestamp read in place from Parquet made it unreadable.
-ASCII_WHITESPACE = "chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
-
-
-def trim_sql(expr: str) -> str:
-    """DuckDB: ``expr`` without leading or trailing ASCII whitespace.
-
-    TRIM with a set of characters is four times slower than testing the first and last
-    byte, and almost no value needs it, so only values starting or ending at or below
-    a space are trimmed (measured: 0.028 s against 0.11 s per million values)."""
-    return (f"CASE WHEN ascii({expr}) <= 32 OR ascii({expr}[-1]) <= 32 "
-            f"THEN TRIM({expr}, {ASCII_WHITESPACE}) ELSE {expr} END")
-
-
-def text_sql(expr: str) -> str:
-    """DuckDB: ``expr`` trimmed, with a blank value as missing."""
-    return f"NULLIF({trim_sql(expr)}, '')"
-
-
-def timestamp_sql(col: str, arrow_type: pa.DataType, fmt: str | None,
-                  trimmed: bool = False) -> str:
-    """A DuckDB expression turning a source column into TIMESTAMPTZ (naive = local time)."""
-    q = ident(col)
-    t = q if trimmed else trim_sql(q)
-    if pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type):
-        return f"CAST({q} AS TIMESTAMPTZ)"
-    if not (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)):
-        return f"TRY_CAST(CAST({q} AS VARCHAR) AS TIMESTAMPTZ)"
-    if fmt:
-        return f"CAST(TRY_STRPTIME({t}, {literal(fmt)}) AS TIMESTAMPTZ)"
-    fmts = literals(UK_FORMATS)
-    return (
-        f"COALESCE(TRY_CAST({t} AS TIMESTAMPTZ), "
-        f"CAST(TRY_STRPTIME({t}, [{fmts}]) AS TIMESTAMPTZ))"
-    )
-
-
-def iso_sql(col: str, trimmed: bool = False) -> str:
-    """DuckDB: the column read as ISO 8601 only (NULL where it is another form)."""
-    return f"TRY_CAST({ident(col) if trimmed else trim_sql(ident(col))} AS TIMESTAMPTZ)"
-
-
-def two_forms(source: str, column: str, iso: tuple[str, int], dayfirst: tuple[str, int]
-              ) -> InputError:
-    """A time column with ISO 8601 and day-first dates: two exports pasted together, to be
-    reported with a row of each, not guessed at row by row (is 03/04 March or April?)."""
-    return InputError(
-        f"the times are in two forms, ISO 8601 ('{iso[0]}' in row {iso[1]}) and "
-        f"day-first ('{dayfirst[0]}' in row {dayfirst[1]}), so rows may not mean the same "
-        "date", source=source, column=column,
-        fix="export the column in one form, or give --timestamp-format for the one "
-        "the whole column uses")
 
 
 IMPORT_RELATION = "__import_src"
@@ -218,6 +202,17 @@ class PreparedImport:
     relation: str
 
 
+@dataclass(frozen=True)
+class _Stamp:
+    """A text time column's reading, from the one validation pass."""
+
+    role: str
+    column: str
+    order: Order | None  # None: a format was given, or the column is typed
+    bad: int  # values that do not read (in the order chosen)
+    first_bad: int | None
+
+
 def canonical_events(
     raw: RawTable,
     con: duckdb.DuckDBPyConnection,
@@ -229,16 +224,26 @@ def canonical_events(
     activity_teams: Mapping[str, str] | None = None,
     first_index: int = 0,
     timezone_source: str = "--timezone",
+    date_order: Order | None = None,
+    max_rejects: float = 0.0,
+    records: int | None = None,
 ) -> PreparedImport:
     """Validate a raw table and prepare the SELECT of its canonical events, or an InputError.
 
     The source is registered on ``con`` (zero-copy) and the connection's time zone set for
     reading naive times; the caller runs the SELECT straight into the workspace, so the
     events are materialised once. Validation only reads: nothing is written here.
+
+    Text times are read as ISO 8601 and then in ``date_order`` (decided from the column
+    when None: a day above 12 in second place says month-first). A value that does not read,
+    or a step ending before it starts, is set aside in ``report.rejects`` unless more than
+    ``max_rejects`` of the ``records`` (source rows) are, which stops the import.
+    Placeholders ("EMPTY", "n/a") in the activity, team and resource are read as missing.
     """
     table = raw.table
     report = ImportReport(source=raw.source, service=service_key, rows_read=raw.num_rows,
-                          mapping=dict(columns))
+                          mapping=dict(columns), sheet=raw.sheet,
+                          header_row=raw.header_rows or None)
     set_timezone(con, timezone, source=timezone_source)
     # the row number is the file's own order: ties in time keep it
     relation = IMPORT_RELATION
@@ -250,11 +255,6 @@ def canonical_events(
         if "__row" not in table.column_names:  # a widened case table numbers its own events
             table = table.append_column("__row", pa.arange(0, table.num_rows))
         con.register(relation, table)
-
-    def parsed(role: str) -> str:
-        col = columns[role]
-        return timestamp_sql(col, table.schema.field(col).type, timestamp_format,
-                             trimmed=col in cleaned)
 
     def is_text(col: str) -> bool:
         t = table.schema.field(col).type
@@ -271,29 +271,62 @@ def canonical_events(
         """Non-blank, without formatting a typed value as text just to test it."""
         return text(col) if is_text(col) else ident(col)
 
+    def parsed(role: str, order: Order | None) -> str:
+        col = columns[role]
+        return timestamp_sql(ident(col), table.schema.field(col).type, timestamp_format,
+                             trimmed=col in cleaned, order=order or "day-first",
+                             serial=raw.kind == "excel")
+
+    # a placeholder in the activity, team or resource is missing. These columns hold few
+    # distinct values, so the placeholders are found among those first (0.2 s per million
+    # rows, against 0.7 s per column for testing every value), and only where one is
+    # found are its rows counted and its values cleared.
+    held = placeholders_held(con, relation, table, cleaned, columns, text)
+
+    def value(col: str) -> str:
+        """The text a canonical column takes: a placeholder is missing."""
+        if col in held:
+            return (f"CASE WHEN {text(col)} IN ({literals(held[col])}) THEN NULL "
+                    f"ELSE {text(col)} END")
+        return text(col)
+
     # Everything validation needs, in one aggregate pass over the source (an order of
     # magnitude faster than filtering with a window; one scan instead of one per question):
-    # per text timestamp column the first unreadable row and how many there are, then the
-    # rows without a case, an activity or a timestamp, the rows kept and their cases.
+    # per text time column the first unreadable row and how many there are in each order,
+    # and the first row of each form; then the rows without a case, an activity or a time,
+    # the rows kept and their cases, the placeholders, and the lifecycle moments. A time is
+    # parsed as ISO 8601 once (innermost select), then in each order only where it is not.
+    # (typed time columns need no parsing)
     stamps: list[str] = [role for role in ("timestamp", "start_timestamp")
-              if role in columns and is_text(columns[role])]  # typed ones need no parsing
+                         if role in columns and is_text(columns[role])]
     case_col, act_col, ts_col = columns["case"], columns["activity"], columns["timestamp"]
-    inner = [f"{present(case_col)} AS c", f"{present(act_col)} AS a",
-             f"{present(ts_col)} AS t", "__row"]
-    outer = []
+    act = value(act_col)
+    level0 = [f"{present(case_col)} AS c", f"{act} AS a", f"{present(ts_col)} AS t", "__row"]
+    inner = ["*"]
+    outer: list[str] = []
+    ok = "c IS NOT NULL AND a IS NOT NULL"
+    per_stamp = 8
+    serial = raw.kind == "excel"
     for i, role in enumerate(stamps):
-        inner += [f"{text(columns[role])} AS r{i}", f"{parsed(role)} AS p{i}"]
-        bad = f"p{i} IS NULL AND r{i} IS NOT NULL"
-        outer += [f"min(__row) FILTER (WHERE {bad})", f"count(*) FILTER (WHERE {bad})"]
-        if timestamp_format:
-            outer += ["NULL", "NULL"]
-            continue
-        # which rows read as ISO 8601 and which only day-first: a column with both is two
-        # exports pasted together, to be reported, not guessed at row by row
         col = columns[role]
-        inner.append(f"{iso_sql(col, trimmed=col in cleaned)} IS NOT NULL AS iso{i}")
-        outer += [f"min(__row) FILTER (WHERE iso{i})",
-                  f"min(__row) FILTER (WHERE p{i} IS NOT NULL AND NOT iso{i})"]
+        level0.append(f"{text(col)} AS r{i}")
+        if timestamp_format:
+            level0 += [f"CAST(NULL AS TIMESTAMPTZ) AS i{i}", f"{parsed(role, None)} AS f{i}"]
+            inner += [f"f{i} AS sd{i}", f"f{i} AS sm{i}"]
+        else:
+            # each reading written once: DuckDB shares an expression written twice as one
+            # column computed for every row, which undid the CASE and cost 50 times more
+            level0.append(f"{iso_sql(f'r{i}', trimmed=True)} AS i{i}")
+            inner += [f"CASE WHEN i{i} IS NULL THEN {local_sql(f'r{i}', order, serial)} END "
+                      f"AS s{order[0]}{i}" for order in ("day-first", "month-first")]
+        bad_d, bad_m = (f"{ok} AND i{i} IS NULL AND s{p}{i} IS NULL AND r{i} IS NOT NULL"
+                        for p in "dm")
+        outer += [f"min(__row) FILTER (WHERE {bad_d})", f"count(*) FILTER (WHERE {bad_d})",
+                  f"min(__row) FILTER (WHERE {bad_m})", f"count(*) FILTER (WHERE {bad_m})",
+                  f"min(__row) FILTER (WHERE i{i} IS NOT NULL)",
+                  f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NULL)",
+                  f"min(__row) FILTER (WHERE sm{i} IS NOT NULL AND sd{i} IS NULL)",
+                  f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NOT NULL)"]
     outer += [
         "count(*) FILTER (WHERE c IS NULL)",
         "count(*) FILTER (WHERE c IS NOT NULL AND a IS NULL)",
@@ -301,8 +334,16 @@ def canonical_events(
         "count(*) FILTER (WHERE c IS NOT NULL AND a IS NOT NULL AND t IS NOT NULL)",
         "count(DISTINCT c) FILTER (WHERE a IS NOT NULL AND t IS NOT NULL)",
     ]
-    found = con.execute(f"SELECT {', '.join(outer)} "
-                        f"FROM (SELECT {', '.join(inner)} FROM {relation})").fetchone()
+    for j, col in enumerate(held):
+        level0.append(f"CASE WHEN {text(col)} IN ({literals(held[col])}) THEN {text(col)} "
+                     f"END AS h{j}")
+        outer.append(f"histogram(h{j}) FILTER (WHERE h{j} IS NOT NULL)")
+    lifecycle = columns.get("lifecycle")
+    if lifecycle:
+        level0.append(f"{lifecycle_sql(text(lifecycle))} AS lc")
+        outer.append("count(*) FILTER (WHERE lc IN ('start', 'other'))")
+    found = con.execute(f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM "
+                        f"(SELECT {', '.join(level0)} FROM {relation}))").fetchone()
     assert found is not None  # an aggregate always returns its row
 
     def value_at(col: str, row: int) -> tuple[str, int, str]:
@@ -310,39 +351,72 @@ def canonical_events(
         widened case table: the user's date column, not the internal one)."""
         value = con.execute(f"SELECT {text(col)} FROM {relation} WHERE __row = ?",
                             [row]).fetchone()[0]  # type: ignore[index]
-        shown_col = (raw.stamp_columns[row % raw.rows_per_record]
-                     if raw.stamp_columns and col == columns["timestamp"] else col)
-        return str(value), row // raw.rows_per_record + raw.header_rows + 1, shown_col
+        return str(value), row_seen(raw, row), column_seen(raw, columns, col, row)
 
+    read: list[_Stamp] = []
     for i, role in enumerate(stamps):
-        first_bad, count, first_iso, first_dayfirst = found[4 * i: 4 * i + 4]
+        (first_bad_d, bad_d, first_bad_m, bad_m, first_iso, first_day, first_month,
+         first_either) = found[per_stamp * i: per_stamp * (i + 1)]
         col = columns[role]
-        if first_bad is not None:
-            value, row, shown_col = value_at(col, int(first_bad))
-            more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
-                    if count > 1 else "")
-            raise InputError(
-                f"'{value}' is not a date and time servicecheck understands{more}",
-                source=raw.source, row=row, column=shown_col,
-                fix="use ISO 8601 (2024-12-25 14:03 or 2024-12-25T14:03:00+00:00), "
-                "UK day-first (25/12/2024 14:03) or a date, or give --timestamp-format",
-            )
-        if first_iso is not None and first_dayfirst is not None:
-            iso_value, iso_row, shown_col = value_at(col, int(first_iso))
-            uk_value, uk_row, _ = value_at(col, int(first_dayfirst))
-            raise two_forms(raw.source, shown_col, (iso_value, iso_row), (uk_value, uk_row))
-    # every non-empty timestamp parses (checked above), so emptiness decides what is kept
-    no_case = f"{present(case_col)} IS NULL"
-    no_act = f"{present(act_col)} IS NULL"
-    no_ts = f"{present(ts_col)} IS NULL"
-    keep = f"NOT ({no_case}) AND NOT ({no_act}) AND NOT ({no_ts})"
-    counts = found[4 * len(stamps):]
-    n_case, n_act, n_ts, n_keep, n_cases = (int(x) for x in counts)
+        if timestamp_format:
+            read.append(_Stamp(role, col, None, int(bad_d), first_bad_d))
+            continue
+        if first_day is not None and first_month is not None:
+            raise _mixed(raw, col, value_at, (first_day, "day-first"),
+                         (first_month, "month-first"))
+        order: Order = date_order or ("month-first" if first_month is not None
+                                      else "day-first")
+        local = {"day-first": first_day, "month-first": first_month}[order]
+        if first_iso is not None and (local is not None or first_either is not None):
+            other = local if local is not None else first_either
+            raise _mixed(raw, col, value_at, (first_iso, "iso"), (other, order))
+        bad, first_bad = ((int(bad_d), first_bad_d) if order == "day-first"
+                          else (int(bad_m), first_bad_m))
+        read.append(_Stamp(role, col, order, bad, first_bad))
+        if role == "timestamp" and (local is not None or first_either is not None):
+            report.date_order = order
+    orders = {s.role: s.order for s in read}
+
+    def ts(role: str) -> str:
+        return parsed(role, orders.get(role))
+
+    base = per_stamp * len(stamps)
+    n_case, n_act, n_ts, n_keep, n_cases = (int(x) for x in found[base:base + 5])
+    roles = {c: r for r, c in columns.items() if r in PLACEHOLDER_ROLES}
+    for j, col in enumerate(held):
+        hist = found[base + 5 + j] or {}
+        if hist:
+            report.placeholders[roles[col]] = {str(k): int(v) for k, v in hist.items()}
+    needs_pairing = bool(lifecycle) and int(found[-1]) > 0
     report.dropped = {
         "without a case id": n_case,
         "without an activity": n_act,
         "without a timestamp": n_ts,
     }
+
+    # rows set aside: a time that does not read, a step that ends before it starts
+    keep_raw = (f"{present(case_col)} IS NOT NULL AND {act} IS NOT NULL "
+                f"AND {present(ts_col)} IS NOT NULL")
+    aside: list[tuple[str, str, str]] = [
+        (s.column, f"{text(s.column)} IS NOT NULL AND {ts(s.role)} IS NULL", UNREADABLE_TIME)
+        for s in read if s.bad]
+    if "start_timestamp" in columns:
+        aside.append((columns["start_timestamp"],
+                      f"{ts('start_timestamp')} > {ts('timestamp')}", ENDS_BEFORE_START))
+    rejects = set_aside(con, relation, raw, columns, keep_raw, aside, text)
+    keep = keep_raw + "".join(f" AND NOT coalesce({cond}, false)" for _, cond, _ in aside)
+    if rejects.rows:
+        first = min((s for s in read if s.first_bad is not None),
+                    key=lambda s: int(s.first_bad or 0), default=None)
+        problem = (unreadable(raw, *value_at(first.column, int(first.first_bad or 0)),
+                               count=first.bad) if first is not None else
+                   backwards(raw, rejects))
+        check_share(rejects, records or raw.num_rows, max_rejects, raw.source, problem)
+        counted = con.execute(f"SELECT count(*), count(DISTINCT {present(case_col)}) "
+                              f"FROM {relation} WHERE {keep}").fetchone()
+        assert counted is not None
+        n_keep, n_cases = int(counted[0]), int(counted[1])
+    report.rejects = rejects
     if n_keep == 0:
         raise InputError("no row has a case id, an activity and a timestamp", source=raw.source,
                          fix="check the column mapping (--case, --activity, --timestamp)")
@@ -351,16 +425,16 @@ def canonical_events(
     select = [
         f"{literal(service_key)} AS service",
         f"{text(case_col)} AS case_id",
-        f"{text(act_col)} AS activity",
-        f"{parsed('timestamp')} AS timestamp",
-        f"{parsed('start_timestamp')} AS start_timestamp" if "start_timestamp" in columns
+        f"{value(act_col)} AS activity",
+        f"{ts('timestamp')} AS timestamp",
+        f"{ts('start_timestamp')} AS start_timestamp" if "start_timestamp" in columns
         else "CAST(NULL AS TIMESTAMPTZ) AS start_timestamp",
     ]
     if "team" in columns:
-        select.append(f"{text(columns['team'])} AS team")
+        select.append(f"{value(columns['team'])} AS team")
     elif activity_teams:
         cases = " ".join(
-            f"WHEN {text(act_col)} = {literal(a)} THEN {literal(t)}"
+            f"WHEN {value(act_col)} = {literal(a)} THEN {literal(t)}"
             for a, t in activity_teams.items()
         )
         select.append(f"CASE {cases} ELSE NULL END AS team")
@@ -371,10 +445,12 @@ def canonical_events(
         if role == "citizen_ref" and "citizen_id" in columns:
             select.append(f"{citizen_ref_sql(text(columns['citizen_id']))} AS citizen_ref")
             continue
-        select.append(f"{text(columns[role])} AS {name}" if role in columns
+        select.append(f"{value(columns[role])} AS {name}" if role in columns
                       else f"CAST(NULL AS VARCHAR) AS {name}")
     select.append(f"__row + {first_index} AS event_index")
-    used = set(columns.values()) | {"__row"}
+    if needs_pairing:
+        select.append(f"{lifecycle_sql(text(str(lifecycle)))} AS __lc")
+    used = {c for r, c in columns.items() if r != "lifecycle"} | {"__row"}
     taken = {c.lower() for c in CANONICAL}
     for name in table.column_names:
         if name in used:
@@ -383,4 +459,19 @@ def canonical_events(
         taken.add(alias.lower())
         select.append(f"{ident(name)} AS {ident(alias)}")
     sql = f"SELECT {', '.join(select)} FROM {relation} WHERE {keep}"
+    if needs_pairing:
+        sql, count_sql = pair_lifecycle(sql)
+        got = con.execute(count_sql).fetchone()
+        assert got is not None
+        report.events, report.cases, report.paired = int(got[0]), int(got[1]), int(got[2])
+        report.dropped[UNPAIRED_START] = int(got[3]) - int(got[2])
+        report.dropped[OTHER_MOMENT] = int(got[4])
     return PreparedImport(sql=sql, report=report, relation=relation)
+
+
+def _mixed(raw: RawTable, col: str, value_at: Callable[[str, int], tuple[str, int, str]],
+           a: tuple[int, str], b: tuple[int, str]) -> InputError:
+    first_value, first_row, shown = value_at(col, int(a[0]))
+    second_value, second_row, _ = value_at(col, int(b[0]))
+    return two_forms(raw.source, shown, (first_value, first_row), (second_value, second_row),
+                     (a[1], b[1]))

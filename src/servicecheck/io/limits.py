@@ -148,6 +148,13 @@ def check_zip(path: Path, lim: Limits | None = None) -> None:
     check_unpacked(path, unpacked, max(path.stat().st_size, 1), lim or limits())
 
 
+def check_parquet(path: Path, metadata: Any, lim: Limits | None = None) -> None:
+    """A Parquet file's pages unpack to the sizes its footer states: summed and checked
+    before a page is read (a small file of one repeated value can unpack to gigabytes)."""
+    unpacked = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    check_unpacked(path, unpacked, max(path.stat().st_size, 1), lim or limits())
+
+
 def check_unpacked(path: Path, unpacked: int, packed: int, lim: Limits) -> None:
     """A compressed file unpacked this far: within the size limit, and not a bomb."""
     if unpacked > lim.decompressed_bytes:

@@ -8,20 +8,27 @@ The salt lives outside the workspace, so a copy of the workspace cannot be match
 list of identifiers: ``SERVICECHECK_SALT`` (a secret string), else the file named by
 ``SERVICECHECK_SALT_FILE``, else ``servicecheck/salt`` in the user's config folder
 (``$XDG_CONFIG_HOME``, else ``~/.config``), created with 32 random bytes (readable by its owner
-only) on first use, which the command line says. Every service imported with the same salt joins up;
-keep the salt as safe as the data, and back it up: without it new imports no longer match.
+only) on first use, which is logged (a warning on this module's logger, naming only the file) so
+that whoever makes it is told: the command line says it, the web app's log shows it when a
+capture makes it. Every service imported with the same salt joins up; keep the salt as safe as
+the data, and back it up: without it new imports no longer match.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from servicecheck.io.sql import literal
 
 REF_LENGTH = 24  # hex characters kept: 96 bits, no collisions at any council's size
+LOG = logging.getLogger(__name__)
+MADE = ("Made the salt for citizen references at %s: keep it as safe as the data and back it "
+        "up, since later imports join up only with it.")
 
 
 def salt_file() -> Path:
@@ -40,11 +47,25 @@ def salt() -> str:
         return given
     path = salt_file()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _make(path)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _make(path: Path) -> None:
+    """Write a new salt whole beside ``path``, then link it into place: the web app's threads
+    (or two imports) racing to make it agree on one, and none reads a salt half written.
+    Only the one that made it says so."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, written = tempfile.mkstemp(dir=path.parent, prefix=".salt-")  # mode 0600
+    try:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
-    return path.read_text(encoding="utf-8").strip()
+        os.link(written, path)
+    except FileExistsError:
+        return  # another made it first
+    finally:
+        os.unlink(written)
+    LOG.warning(MADE, path)
 
 
 def normalise(identifier: str) -> str:

@@ -19,11 +19,27 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from servicecheck.io.errors import InputError
-from servicecheck.io.limits import check_columns, check_zip, guarded_stream, limits
+from servicecheck.io.header import (
+    SCAN_ROWS,
+    choose_sheet,
+    filled,
+    find_header,
+    header_at,
+    spread_merges,
+)
+from servicecheck.io.limits import (
+    check_columns,
+    check_parquet,
+    check_zip,
+    guarded_file,
+    guarded_stream,
+    limits,
+)
 from servicecheck.io.pool import import_pool
 from servicecheck.io.sql import literal
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
+JSON_SUFFIXES = (".json", ".json.gz")
 XES_SUFFIXES = (".xes", ".xes.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -46,6 +62,7 @@ class RawTable:
     rows: int | None = None
     rows_per_record: int = 1  # a case table widened into events has several per source row
     stamp_columns: tuple[str, ...] = ()  # a widened case table: the date column of each
+    sheet: str | None = None  # the workbook's sheet read
 
     @property
     def num_rows(self) -> int:
@@ -62,10 +79,13 @@ def source_kind(path: Path) -> str:
         return "excel"
     if name.endswith(TEXT_SUFFIXES):
         return "text"
+    if name.endswith(JSON_SUFFIXES):
+        return "json"
     raise InputError(
         f"'{path.suffix or path.name}' is not a format servicecheck reads",
         source=str(path),
-        fix="give a CSV/TSV (optionally .gz), Parquet, Excel .xlsx or XES (.xes/.xes.gz) file",
+        fix="give a CSV/TSV (optionally .gz), Parquet, Excel .xlsx, XES (.xes/.xes.gz) or "
+        "Open311 JSON file",
     )
 
 
@@ -122,7 +142,8 @@ def detect_delimiter(text: str, path: Path) -> str:
 
 
 def read_delimited(path: Path, *, delimiter: str | None = None,
-                   encoding: str | None = None) -> RawTable:
+                   encoding: str | None = None, header_row: int | None = None) -> RawTable:
+    """Delimited text as strings; the header found under any title rows (or the row named)."""
     head = _head_bytes(path)
     if not head.strip():
         raise InputError("the file is empty", source=str(path),
@@ -143,18 +164,21 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
                          fix="rename it to .xes (or .xes.gz) if it is an XES event log")
     delim = delimiter or detect_delimiter(text, path)
     try:
-        first_line = next(iter(csv.reader(io.StringIO(text, newline=""), delimiter=delim)), [])
+        records, lines = _first_records(text, delim)
     except csv.Error as exc:
         raise InputError(f"the header row could not be read ({exc})", source=str(path), row=1,
                          fix="check that the first row holds the column names") from None
-    names = [c.strip() for c in first_line]
-    _check_header(names, path)
+    found = (header_at(records, header_row, str(path)) if header_row
+             else find_header(records))
+    names = list(found.names)
+    _check_header(names, path, row=lines[found.index] if lines else 1)
+    skip = lines[found.index] if lines else 1
     arrow_enc = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(enc, enc)
     lim = limits()
     # a row must fit in one block, so the block size is the line-length limit; blocks of
     # 1 MiB read the 1M-event CSV no slower than 16 MiB (0.44 s against 0.74 s, busy machine)
     read_opts = pacsv.ReadOptions(encoding=arrow_enc, block_size=lim.line_bytes,
-                                  column_names=names, skip_rows=1)
+                                  column_names=names, skip_rows=skip)
     parse_opts = pacsv.ParseOptions(delimiter=delim, newlines_in_values=True)
     convert = pacsv.ConvertOptions(
         column_types={c: pa.string() for c in names},
@@ -187,7 +211,21 @@ def read_delimited(path: Path, *, delimiter: str | None = None,
     if table.num_rows == 0:
         raise InputError("the file has a header but no rows", source=str(path),
                          fix="export the log again with its events")
-    return RawTable(table, str(path), header_rows=1, kind="text")
+    return RawTable(table, str(path), header_rows=skip, kind="text")
+
+
+def _first_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first records of delimited text, and the line each ends on (a line break in a
+    quoted value makes a record longer than a line)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    for record in reader:
+        records.append(record)
+        lines.append(reader.line_num)
+        if len(records) >= SCAN_ROWS:
+            break
+    return records, lines
 
 
 def _arrow_error(exc: Exception, path: Path) -> InputError:
@@ -206,21 +244,22 @@ def _arrow_error(exc: Exception, path: Path) -> InputError:
                       source=str(path), fix="check that it is delimited text with a header row")
 
 
-def _check_header(names: list[str], path: Path) -> None:
+def _check_header(names: list[str], path: Path, row: int = 1) -> None:
     check_columns(len(names), str(path))
     if not any(names):
-        raise InputError("the first row (the header) is empty", source=str(path), row=1,
-                         fix="put the column names in the first row")
+        raise InputError("the header row is empty", source=str(path), row=row,
+                         fix="put the column names in one row above the records")
     seen: set[str] = set()
     for n in names:
         if n in seen:
             raise InputError("this column name appears twice in the header", source=str(path),
-                             row=1, column=n, fix="rename one of the two columns")
+                             row=row, column=n, fix="rename one of the two columns")
         seen.add(n)
     for i, n in enumerate(names, start=1):
         if not n:
-            raise InputError(f"column {i} of the header has no name", source=str(path), row=1,
-                             fix="give every column a name in the first row")
+            raise InputError(f"column {i} of the header has no name", source=str(path),
+                             row=row, fix="give every column a name in the header row, or "
+                             "name the header row with --header-row")
 
 
 def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
@@ -235,6 +274,7 @@ def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
             raise InputError(f"the Parquet file could not be read ({exc})", source=str(path),
                              fix="write the file again; it may be cut short or not Parquet"
                              ) from None
+        check_parquet(path, pf.metadata)
         schema = pf.schema_arrow
         _check_header(list(schema.names), path)
         if pf.metadata.num_rows == 0:
@@ -245,6 +285,7 @@ def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
         return RawTable(schema.empty_table(), str(path), header_rows=0, kind="parquet",
                         scan=scan, rows=pf.metadata.num_rows)
     try:
+        check_parquet(path, pq.ParquetFile(path).metadata)
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"the Parquet file could not be read ({exc})", source=str(path),
@@ -256,34 +297,64 @@ def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
     return RawTable(table, str(path), header_rows=0, kind="parquet")
 
 
-def read_excel(path: Path, sheet: str | int | None = None) -> RawTable:
+def read_excel(path: Path, sheet: str | int | None = None, *,
+               header_row: int | None = None) -> RawTable:
+    """A workbook's table: the sheet that looks like one (or the one named), its header
+    found under any title rows and merged group headings (or the row named)."""
     from python_calamine import CalamineWorkbook
 
     check_zip(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        target = sheet if sheet is not None else 0
-        ws = (wb.get_sheet_by_index(target) if isinstance(target, int)
-              else wb.get_sheet_by_name(target))
-        rows: list[list[Any]] = ws.to_python(skip_empty_area=True)
+        names = list(wb.sheet_names)
+        if sheet is None:
+            sheets = [(n, _sheet_rows(wb.get_sheet_by_name(n))[0]) for n in names]
+            chosen: str | int = choose_sheet(sheets, str(path)) or 0
+        elif isinstance(sheet, int) or sheet in names:
+            chosen = sheet
+        else:
+            raise InputError(f"the workbook has no sheet '{sheet}'", source=str(path),
+                             fix=f"choose one of: {', '.join(names)}")
+        ws = (wb.get_sheet_by_index(chosen) if isinstance(chosen, int)
+              else wb.get_sheet_by_name(chosen))
+        rows, merges = _sheet_rows(ws)
+    except InputError:
+        raise
     except Exception as exc:  # calamine raises its own error types for damaged workbooks
         raise InputError(f"the workbook could not be read ({exc})", source=str(path),
                          fix="save it again from Excel as .xlsx") from None
-    if not rows:
-        raise InputError("the sheet is empty", source=str(path),
-                         fix="put a header row and the events on the first sheet")
-    names = [str(c).strip() if c not in (None, "") else "" for c in rows[0]]
-    _check_header(names, path)
-    cols: dict[str, list[str | None]] = {n: [] for n in names}
-    for r in rows[1:]:
-        for i, n in enumerate(names):
-            v = r[i] if i < len(r) else None
-            cols[n].append(_excel_text(v))
+    sheet_name = str(ws.name)
+    if not any(any(filled(v) for v in r) for r in rows):
+        raise InputError("the sheet is empty", source=f"{path}, sheet '{sheet_name}'",
+                         fix="put a header row and the records on the sheet, or choose "
+                         "another with --sheet")
+    rows = spread_merges(rows, merges)
+    found = header_at(rows, header_row, str(path)) if header_row else find_header(rows)
+    body = rows[found.index + 1:]
+    # columns with neither a name nor a value are a sheet's formatted margin, not data
+    keep = [i for i, n in enumerate(found.names)
+            if n or any(i < len(r) and filled(r[i]) for r in body)]
+    names_kept = [found.names[i] for i in keep]
+    _check_header(names_kept, path, row=found.index + 1)
+    cols: dict[str, list[str | None]] = {n: [] for n in names_kept}
+    last = max((j for j, r in enumerate(body) if any(filled(v) for v in r)), default=-1)
+    for r in body[:last + 1]:
+        for i, n in zip(keep, names_kept, strict=True):
+            cols[n].append(_excel_text(r[i] if i < len(r) else None))
     table = pa.table({n: pa.array(v, type=pa.string()) for n, v in cols.items()})
     if table.num_rows == 0:
         raise InputError("the sheet has a header but no rows", source=str(path),
-                         fix="put the events under the header")
-    return RawTable(table, str(path), header_rows=1, kind="excel")
+                         fix="put the records under the header")
+    return RawTable(table, str(path), header_rows=found.index + 1, kind="excel",
+                    sheet=sheet_name)
+
+
+def _sheet_rows(ws: Any) -> tuple[list[list[Any]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """A sheet's rows from A1 (so a row's number is the one Excel shows) and its merges."""
+    rows: list[list[Any]] = ws.to_python(skip_empty_area=False)
+    merges = [((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
+              for a, b in (ws.merged_cell_ranges or [])]
+    return rows, merges
 
 
 def _excel_text(v: Any) -> str | None:
@@ -319,8 +390,60 @@ def read_dataframe(df: Any) -> RawTable:
     return RawTable(table, "DataFrame", header_rows=0, kind="dataframe")
 
 
+def read_json(path: Path) -> RawTable:
+    """Service requests as JSON: an array of records, one per request (Open311 GeoReport v2's
+    requests.json, or any export of that shape), every value read as text."""
+    import json
+
+    lim = limits()
+    try:
+        with guarded_file(path, lim) as f:
+            data = json.loads(f.read(lim.decompressed_bytes + 1))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"the file is not JSON ({exc})", source=str(path),
+                         fix="give the requests as a JSON array of records, or the file as "
+                         "CSV") from None
+    if isinstance(data, dict):  # {"requests": [...]}: the one list inside
+        lists = [v for v in data.values() if isinstance(v, list)]
+        data = lists[0] if len(lists) == 1 else data
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise InputError("the JSON is not a list of records", source=str(path),
+                         fix="give an array of objects, one per request, as Open311 "
+                         "GeoReport v2 writes them")
+    names: dict[str, None] = {}
+    for record in data:
+        names.update(dict.fromkeys(str(k) for k in record))
+    check_columns(len(names), str(path), lim)
+    if not data:
+        raise InputError("the file holds no records", source=str(path),
+                         fix="export it again with its requests")
+    columns = {n: pa.array([_json_text(r.get(n)) for r in data], type=pa.string())
+               for n in names}
+    if names.keys() >= OPEN311_CLOSING and "closed_datetime" not in names:
+        # Open311 GeoReport v2 has no closing time: a closed request's updated_datetime is
+        # when it closed; an open one's is only its latest change (so it is not a moment)
+        closed = [r.get("updated_datetime") if str(r.get("status", "")).lower() == "closed"
+                  else None for r in data]
+        columns["closed_datetime"] = pa.array([_json_text(v) for v in closed], pa.string())
+    return RawTable(pa.table(columns), str(path), header_rows=0, kind="json")
+
+
+OPEN311_CLOSING = {"requested_datetime", "updated_datetime", "status"}
+
+
+def _json_text(value: Any) -> str | None:
+    import json
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value) if isinstance(value, dict | list) else str(value)
+
+
 def read_table(source: Any, *, delimiter: str | None = None, encoding: str | None = None,
-               sheet: str | int | None = None, in_place: bool = False) -> RawTable:
+               sheet: str | int | None = None, header_row: int | None = None,
+               in_place: bool = False) -> RawTable:
     """Read a path or DataFrame into a RawTable (XES goes through servicecheck.io.xes)."""
     if not isinstance(source, str | Path):
         return read_dataframe(source)
@@ -330,11 +453,14 @@ def read_table(source: Any, *, delimiter: str | None = None, encoding: str | Non
                          fix="check the path and the file name")
     kind = source_kind(path)
     if kind == "text":
-        return read_delimited(path, delimiter=delimiter, encoding=encoding)
+        return read_delimited(path, delimiter=delimiter, encoding=encoding,
+                              header_row=header_row)
     if kind == "parquet":
         return read_parquet(path, in_place=in_place)
     if kind == "excel":
-        return read_excel(path, sheet)
+        return read_excel(path, sheet, header_row=header_row)
+    if kind == "json":
+        return read_json(path)
     from servicecheck.io.xes import read_xes
 
     return read_xes(path)

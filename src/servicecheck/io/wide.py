@@ -43,4 +43,4 @@ def widen(raw: RawTable, stamps: dict[str, str]) -> RawTable:
         parts.append(part)
     events = pa.concat_tables(parts).sort_by("__row")
     return RawTable(events, raw.source, raw.header_rows, raw.kind, rows_per_record=k,
-                    stamp_columns=tuple(stamps))
+                    stamp_columns=tuple(stamps), sheet=raw.sheet)

@@ -8,6 +8,7 @@ progress: their ages are censored and kept apart, never averaged in as if finish
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,7 +21,7 @@ from servicecheck.engine.frames import in_utc
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds
 from servicecheck.measures import periods
-from servicecheck.service.model import Service
+from servicecheck.service.model import Change, Service
 from servicecheck.service.need_key import with_need
 
 NEED_COLUMNS = ["need_id", "citizen_ref", "first_contact", "met_at", "end_to_end_days",
@@ -398,10 +399,12 @@ def findings(cap: Capability) -> list[Finding]:
     return out
 
 
-def period_findings(view: PeriodView, cap: Capability) -> list[Finding]:
+def period_findings(view: PeriodView, cap: Capability,
+                    changes: Sequence[Change] = ()) -> list[Finding]:
     """The period chart in findings: what the per-period figure is (the median of the needs
     met in each period; its centre line is the mean of those medians, and is named so), its
-    range, and its signals, the last period left out of them when it is not over yet."""
+    range, and its signals, the last period left out of them when it is not over yet; and,
+    given the service's change log, each signal that starts soon after a change."""
     have = view.table[view.table["needs"] > 0].reset_index(drop=True)
     if have.empty:
         return []
@@ -411,8 +414,8 @@ def period_findings(view: PeriodView, cap: Capability) -> list[Finding]:
     partial = chart.partial is not None
     lim = chart.limits[-1]  # the latest phase: its periods, its centre, its signals
     have = have.iloc[lim.first_point - 1:lim.last_point]
-    signals = [s for s in chart.signals if s.points[0] >= lim.first_point]
-    episodes = len({(s.points[0], s.points[-1]) for s in signals})
+    # a signal is counted once: signals that overlap or touch are one (Chart.episodes)
+    episodes = len(chart.episodes())
     span = Span(have["period"].iloc[0], cap.as_at or have["period"].iloc[-1],
                 cap.changes[-1] if len(chart.limits) > 1 and cap.changes else None,
                 "after" if len(chart.limits) > 1 else "all")
@@ -427,4 +430,54 @@ def period_findings(view: PeriodView, cap: Capability) -> list[Finding]:
          "highest": seconds(float(have["days"].max())), "signals": count(episodes)},
         span, cap.clock, chart=f"capability-{unit}",
         names=(unit, view.stat, chart.rule_set),
-        flags=frozenset({"partial"} if partial else set()))]
+        flags=frozenset({"partial"} if partial else set())),
+        *signals_after_changes(chart, changes, unit, view.stat, cap.timezone)]
+
+
+def _runs_of_signals(chart: spc.Chart) -> list[tuple[int, int, int]]:
+    """The chart's signals as runs one way: (first point, last point, direction), signals
+    that overlap or touch and go the same way joined (a shift broken by a trend label is one
+    run); a run above the line next to one below it stays two, so a change between them can
+    be named."""
+    runs: list[list[int]] = []
+    for s in sorted(chart.signals, key=lambda s: (s.points[0], s.points[-1])):
+        a, b, way = s.points[0], s.points[-1], s.direction
+        if runs and a <= runs[-1][1] + 1 and way in (runs[-1][2], 0):
+            runs[-1][1] = max(runs[-1][1], b)
+        elif runs and a <= runs[-1][1] + 1 and runs[-1][2] == 0:
+            runs[-1][1:] = [max(runs[-1][1], b), way]
+        else:
+            runs.append([a, b, way])
+    return [(a, b, way) for a, b, way in runs]
+
+
+# a signal that starts within this many periods of a change is said to follow it
+FOLLOWS_WITHIN = 3
+
+
+def signals_after_changes(chart: spc.Chart, changes: Sequence[Change], unit: str, stat: str,
+                          tz: str, within: int = FOLLOWS_WITHIN) -> list[Finding]:
+    """Each signal on a dated period chart that starts in the period of a change in the team's
+    log or up to ``within`` periods after it: the change it follows (the latest such), how
+    many periods after, how long it lasts and which way it moved. Only the team's own changes
+    are named; nothing is inferred."""
+    if chart.dates is None or not changes or not chart.signals:
+        return []
+    starts = pd.DatetimeIndex([pd.Timestamp(d) for d in chart.dates])
+    starts = starts.tz_localize(tz) if starts.tz is None else starts.tz_convert(tz)
+    out = []
+    for a, b, way in _runs_of_signals(chart):
+        followed = [(c, a - p) for c in changes
+                    if (p := int((starts <= pd.Timestamp(c.date, tz=tz)).sum())) > 0
+                    and 0 <= a - p <= within]
+        if not followed:
+            continue
+        change, after = followed[-1]
+        flags = {"higher" if way > 0 else "lower"} if way else set()
+        if b == chart.n:
+            flags.add("to_date")  # the signal runs to the last complete period
+        out.append(Finding(
+            "capability.signal_after_change", unit, b - a + 1, {"after": count(after)},
+            Span(starts[a - 1], starts[b - 1], pd.Timestamp(change.date, tz=tz), "after"),
+            chart=f"capability-{unit}", names=(change.what, stat), flags=frozenset(flags)))
+    return out

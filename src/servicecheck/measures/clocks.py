@@ -21,6 +21,7 @@ import pandas as pd
 from servicecheck.engine.durations import DAY_S
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
+from servicecheck.findings import Finding, count, share
 from servicecheck.io.errors import InputError
 from servicecheck.measures.capability import needs
 from servicecheck.measures.targets import _regime_orders
@@ -38,30 +39,33 @@ class ClockSensitivity:
     table: pd.DataFrame  # start, stop, clock_stopped, orders, within, share
     unit: str
 
-    def largest_effect(self) -> str:
-        """One sentence naming the choice that moves the figure most from the regime's own
-        (the first start, the first stop, the clock never stopped)."""
+    def largest_effect(self) -> Finding:
+        """The choice that moves the figure most from the regime's own (the first start, the
+        first stop, the clock never stopped), as a finding: the two shares and order counts,
+        the choices named (own start, own stop, its start, its stop), and flags for what
+        differs (``start``, ``stop``, ``pause``, ``paused`` when the clock is stopped for
+        access) or ``unmoved`` when no choice moves it."""
         t = self.table.dropna(subset=["share"])
         if t.empty:
-            return f"No {self.unit} could be judged under any choice of clock."
+            return Finding("targets.clock_sensitivity", self.unit, 0, applies=False,
+                           why_not="no order judged")
         own = self.table.iloc[0]
         t = t.assign(moved=(t["share"] - own["share"]).abs())
         row = t.iloc[int(np.argmax(t["moved"].to_numpy()))]
+        numbers = {"own_share": share(float(own["share"])), "own_orders": count(own["orders"]),
+                   "share": share(float(row["share"])), "orders": count(row["orders"])}
+        names = (str(own["start"]), str(own["stop"]), str(row["start"]), str(row["stop"]))
         if not row["moved"] > 0:
-            return (f"The figure is {own['share']:.0%} of {self.unit}s within target whichever "
-                    "clock is used.")
-        how = []
-        if row["start"] != own["start"]:
-            how.append(f"counted from {row['start']} rather than {own['start']}")
-        if row["stop"] != own["stop"]:
-            how.append(f"stopped at {row['stop']} rather than {own['stop']}")
-        if row["clock_stopped"] != own["clock_stopped"]:
-            how.append("with the clock stopped while waiting for access"
-                       if row["clock_stopped"] else "with no pause for access")
-        return (f"The figure moves most when the clock is {' and '.join(how)}: "
-                f"{row['share']:.0%} of {int(row['orders']):,} {self.unit}s within target, "
-                f"against {own['share']:.0%} of {int(own['orders']):,} as the regime counts "
-                "them.")
+            return Finding("targets.clock_sensitivity", self.unit, int(own["orders"]), numbers,
+                           names=names, flags=frozenset({"unmoved"}))
+        flags = {k for k, differs in (("start", row["start"] != own["start"]),
+                                      ("stop", row["stop"] != own["stop"]),
+                                      ("pause", row["clock_stopped"] != own["clock_stopped"]))
+                 if differs}
+        if row["clock_stopped"]:
+            flags.add("paused")
+        return Finding("targets.clock_sensitivity", self.unit, int(own["orders"]), numbers,
+                       names=names, flags=frozenset(flags))
 
 
 @dataclass(frozen=True)

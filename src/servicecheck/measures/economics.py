@@ -1,7 +1,7 @@
 """Economics of flow: what meeting one need costs end to end, beside the unit cost of one
 transaction; what failure demand and waste steps cost; what a redesign saves, with its
 uncertainty. Every figure comes from the service file's cost model or a stated default, and
-every output carries the list of assumptions it used.
+every figure's assumptions are a finding of their own (`assumptions`), worded by the narrative.
 
 Economies of scale lower the unit cost of a call, an order, a visit while failure demand,
 hand-offs, rework and repeat visits multiply the transactions a need takes; the per-need view
@@ -10,7 +10,7 @@ shows that, the per-transaction view hides it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ibis
 import numpy as np
@@ -21,13 +21,16 @@ from servicecheck import spc
 from servicecheck.demand.analysis import linked_to_needs
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
-from servicecheck.findings import Finding, Span, money, ratio, share
+from servicecheck.findings import Finding, Quantity, Span, money, ratio, share
 from servicecheck.measures import periods
 from servicecheck.measures.capability import change_times, need_expr, needs, phase_of
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
 DEFAULT_CONTACT_MINUTES = 6.0
+# the kinds of waste a cost is split into: code -> the per-need column that holds it
+COST_PARTS = {"failure_demand": "failure_contact_cost", "waste_steps": "waste_step_cost",
+              "repeat_visits": "repeat_visit_cost", "extra_orders": "extra_order_cost"}
 DEFAULT_COST_PER_MINUTE = 0.50  # about £30 an hour with overheads: a stated guess
 NEED_LINK_COLUMNS = ["need_id", "citizen_ref", "first_contact", "met_at"]
 
@@ -42,44 +45,21 @@ class CostModel:
     activity_cost: dict[str, float]
     visit_cost: float
     order_cost: float
-    assumptions: tuple[str, ...]
+    # which costs the service file gave (the rest are defaults or not costed): any of
+    # "cost_per_minute", "visit_cost", "order_cost"; the narrative words the assumptions
+    stated: frozenset[str] = frozenset()
 
     @classmethod
     def from_service(cls, svc: Service) -> CostModel:
         c = svc.costs
-        said: list[str] = []
-        cur = c.currency
-        if svc.cost_per_minute is not None:
-            rate = svc.cost_per_minute
-            said.append(f"a minute of work costs {cur}{rate:.2f} (service file)")
-        else:
-            rate = DEFAULT_COST_PER_MINUTE
-            said.append(f"a minute of work costs {cur}{rate:.2f} (default: set "
-                        "demand.cost_per_minute)")
-        if c.team_cost_per_minute:
-            said.append("per-team minute costs: " + ", ".join(
-                f"{t} {cur}{v:.2f}" for t, v in c.team_cost_per_minute.items()))
-        minutes = dict(svc.handling_minutes)
-        said.append("handling a contact takes " + (", ".join(
-            f"{m:g} min by {ch}" for ch, m in minutes.items()) + "; " if minutes else "")
-            + f"{DEFAULT_CONTACT_MINUTES:g} min by any other channel (default)")
-        if c.activity_minutes:
-            said.append("work time per step: " + ", ".join(
-                f"{a} {m:g} min" for a, m in c.activity_minutes.items()))
-        else:
-            said.append("steps are not costed by time (set costs.activity_minutes)")
-        if c.activity_cost:
-            said.append("fixed cost per step: " + ", ".join(
-                f"{a} {cur}{v:,.2f}" for a, v in c.activity_cost.items()))
-        said.append(f"a visit costs {cur}{c.visit_cost:,.2f} besides its time"
-                    if c.visit_cost is not None else "visits have no cost besides their time "
-                    "(set costs.visit_cost)")
-        said.append(f"an order costs {cur}{c.order_cost:,.2f} to raise and manage"
-                    if c.order_cost is not None else "orders have no cost besides their steps "
-                    "(set costs.order_cost)")
-        return cls(cur, minutes, rate, dict(c.team_cost_per_minute), dict(c.activity_minutes),
-                   dict(c.activity_cost), c.visit_cost or 0.0, c.order_cost or 0.0,
-                   tuple(said))
+        stated = {k for k, v in (("cost_per_minute", svc.cost_per_minute),
+                                 ("visit_cost", c.visit_cost), ("order_cost", c.order_cost))
+                  if v is not None}
+        rate = svc.cost_per_minute if svc.cost_per_minute is not None else \
+            DEFAULT_COST_PER_MINUTE
+        return cls(c.currency, dict(svc.handling_minutes), rate, dict(c.team_cost_per_minute),
+                   dict(c.activity_minutes), dict(c.activity_cost), c.visit_cost or 0.0,
+                   c.order_cost or 0.0, frozenset(stated))
 
     def with_contact_cost(self, demands: Table) -> Table:
         """The demands with what handling each cost (``cost``), on their engine."""
@@ -179,17 +159,17 @@ class Saving:
 class Economics:
     model: CostModel
     per_need: pd.DataFrame          # every need, completed or open
-    transactions: pd.DataFrame      # transaction, count, unit cost (the economy-of-scale view)
+    transactions: pd.DataFrame      # transaction, kind, count, unit cost (economy of scale)
     per_period: pd.DataFrame        # period, cost per need met, cost per contact
     need_chart: spc.Chart
     contact_chart: spc.Chart
     failure_by_type: pd.DataFrame   # demand type, failure contacts a year, cost a year
     waste_by_step: pd.DataFrame     # step, events a year, cost a year
-    per_year: dict[str, float]      # total, failure demand, waste steps, repeat visits, ...
+    # a year's cost: total, and the waste in it by kind (keys are the COST_PARTS codes)
+    per_year: dict[str, float]
     value_share: float
     saving: Saving | None
     freq: str = "M"
-    notes: list[str] = field(default_factory=list)
 
 
 def _per_year(span_days: float) -> float:
@@ -226,20 +206,21 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
     by_channel = to_frame(has_channel.group_by("channel").aggregate(n=has_channel.count())
                           .order_by("channel"))
     contacts = int(total["n"].iloc[0])
-    rows = [("a contact", contacts, float(total["cost"].iloc[0]))] if contacts else []
+    # (a label for the table, kind, count, unit cost); the kind is what code reads
+    rows = [("a contact", "contact", contacts, float(total["cost"].iloc[0]))] if contacts else []
     for channel, k in zip(by_channel["channel"], by_channel["n"], strict=True):
-        rows.append((f"a contact by {channel}", int(k), model.contact_cost(channel)))
+        rows.append((f"a contact by {channel}", "channel", int(k), model.contact_cost(channel)))
     orders = int(per["orders"].sum())
     if orders:
-        rows.append(("an order (its steps and its own cost)", orders,
+        rows.append(("an order (its steps and its own cost)", "order", orders,
                      float((per["step_cost"].sum() + per["order_cost"].sum()) / orders)))
     visits = int(per["visits"].sum())
     if visits and model.visit_cost:
-        rows.append(("a visit", visits, model.visit_cost))
+        rows.append(("a visit", "visit", visits, model.visit_cost))
     events = int(ev.count().execute())
     if events:
-        rows.append(("a step", events, float(per["step_cost"].sum() / events)))
-    transactions = pd.DataFrame(rows, columns=["transaction", "count", "unit_cost"])
+        rows.append(("a step", "step", events, float(per["step_cost"].sum() / events)))
+    transactions = pd.DataFrame(rows, columns=["transaction", "kind", "count", "unit_cost"])
 
     need_p = periods.resample(done.set_index("met_at")["total"], freq, svc.timezone).mean()
     # periods in the service's zone are cut in pandas (measures.periods): each contact's
@@ -286,28 +267,45 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
     all_needs = per  # costs incurred in the period, open needs included
     per_year = {
         "total": float(all_needs["total"].sum() * scale),
-        "failure demand": float(all_needs["failure_contact_cost"].sum() * scale),
-        "waste steps": float(all_needs["waste_step_cost"].sum() * scale),
-        "repeat visits": float(all_needs["repeat_visit_cost"].sum() * scale),
-        "extra orders": float(all_needs["extra_order_cost"].sum() * scale),
+        **{part: float(all_needs[col].sum() * scale) for part, col in COST_PARTS.items()},
     }
     waste_total = sum(v for k, v in per_year.items() if k != "total")
     value_share = 1 - waste_total / per_year["total"] if per_year["total"] else float("nan")
 
     saving = None
-    notes: list[str] = []
     if svc.redesign_date and len(done):
         phase = phase_of(done["first_contact"], change_times(svc))
         before = done.loc[phase == 0, "total"].to_numpy(dtype=float)
         after = done.loc[phase == 1, "total"].to_numpy(dtype=float)
         if len(before) >= 30 and len(after) >= 30:
             saving = _bootstrap_saving(before, after, len(per) * scale)
-        else:
-            notes.append("Too few needs on one side of the redesign date (under 30) to "
-                         "estimate a saving.")
     return Economics(model, per, transactions, table, chart("cost_per_need"),
                      chart("cost_per_contact"), failure_by_type, waste_by_step, per_year,
-                     value_share, saving, freq, notes)
+                     value_share, saving, freq)
+
+
+def assumptions(model: CostModel) -> Finding:
+    """What the costs rest on, as numbers keyed by what they are (``contact:<channel>``,
+    ``team:<team>``, ``step_minutes:<step>``, ``step_cost:<step>``); a cost the service file
+    did not give is flagged (``rate_default``) or absent (no visit or order cost)."""
+    m = model
+    numbers = {"rate": money(m.cost_per_minute),
+               **{f"team:{t}": money(v) for t, v in m.team_cost_per_minute.items()},
+               **{f"contact:{ch}": minutes(v) for ch, v in m.contact_minutes.items()},
+               "contact_default": minutes(DEFAULT_CONTACT_MINUTES),
+               **{f"step_minutes:{a}": minutes(v) for a, v in m.activity_minutes.items()},
+               **{f"step_cost:{a}": money(v) for a, v in m.activity_cost.items()}}
+    if "visit_cost" in m.stated:
+        numbers["visit"] = money(m.visit_cost)
+    if "order_cost" in m.stated:
+        numbers["order"] = money(m.order_cost)
+    flags = frozenset() if "cost_per_minute" in m.stated else frozenset({"rate_default"})
+    return Finding("economics.assumptions", "assumption", len(numbers), numbers, flags=flags,
+                   defaults="cost_per_minute" not in m.stated)
+
+
+def minutes(m: float) -> Quantity:
+    return Quantity(float(m) * 60.0, "seconds")
 
 
 def costed(svc: Service) -> bool:
@@ -328,13 +326,10 @@ def findings(e: Economics | None, svc: Service) -> list[Finding]:
     if done.empty:
         return [Finding("economics.none_met", "need", 0, applies=False,
                         why_not="no need met")]
-    parts = {"failure demand": done["failure_contact_cost"].sum(),
-             "steps that are not value work": done["waste_step_cost"].sum(),
-             "repeat visits": done["repeat_visit_cost"].sum(),
-             "extra orders": done["extra_order_cost"].sum()}
-    unit_costs = dict(zip(e.transactions["transaction"], e.transactions["unit_cost"],
-                          strict=True))
-    what = "a contact" if "a contact" in unit_costs else "a step"
+    parts = {part: done[col].sum() for part, col in COST_PARTS.items()}
+    unit_costs = dict(zip(e.transactions["kind"], e.transactions["unit_cost"], strict=True))
+    # one contact's cost beside a need's when there are contacts, else one step's (a mean)
+    what = "contact" if "contact" in unit_costs else "step"
     out.append(Finding(
         "economics.per_need", "need", len(done),
         {"cost": money(float(done["total"].mean())), "waste": money(float(done["waste"].mean())),
@@ -372,6 +367,5 @@ def findings(e: Economics | None, svc: Service) -> list[Finding]:
             out.append(Finding(topic, "item", len(top),
                                {f"cost{i}": money(float(c)) for i, c in enumerate(top["cost"])},
                                names=tuple(str(x) for x in top[col]), defaults=defaults))
-    out.append(Finding("economics.assumptions", "assumption", len(e.model.assumptions),
-                       names=e.model.assumptions, defaults=defaults))
+    out.append(assumptions(e.model))
     return out

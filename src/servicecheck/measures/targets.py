@@ -41,7 +41,8 @@ class TargetView:
     freq: str
     unit: str = "order"           # what the regime counts, as the service file names it
     starts: str = "first contact"  # where the citizen's clock starts, in words
-    calendar: str | None = None   # the working-day calendar, when a timescale uses one
+    calendar: str | None = None   # the working-day calendar's key, when a timescale uses one
+    closures: int = 0             # local closure days the working days also skip
     data_end: pd.Timestamp | None = None  # the last event: a period after it is partial
 
 
@@ -181,6 +182,8 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
                            "within_target": g["within_target"].mean(),
                            "mean_regime_days": g["regime_days"].mean()})
     n = needs(workspace, svc)
+    # a need whose end came before its first contact is set aside, as capability does
+    n = n[n["open"] | ~(n["end_to_end_days"] < 0)]
     done = n[~n["open"]].set_index("met_at")
     h = periods.resample(done, freq, tz)
     citizen = pd.DataFrame({"needs_met": h.size(), "median_days": h["end_to_end_days"].median(),
@@ -199,7 +202,8 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
     return TargetView(orders=orders, regime=regime, citizen=citizen, mechanisms=mech,
                       where_days=_where_days(mech), freq=freq,
                       unit=svc.targets.unit if svc.targets else "order", starts=starts,
-                      calendar=_calendar_words(svc),
+                      calendar=_working_calendar(svc),
+                      closures=len(svc.targets.closures) if svc.targets else 0,
                       data_end=_last_event(ev))
 
 
@@ -208,13 +212,12 @@ def _last_event(ev: Table) -> pd.Timestamp | None:
     return None if pd.isna(last) else pd.Timestamp(last)
 
 
-def _calendar_words(svc: Service) -> str | None:
+def _working_calendar(svc: Service) -> str | None:
+    """The bank-holiday calendar of the working days, when a timescale counts working days."""
     t = svc.targets
     if t is None or not (t.timescales_working_days or t.default_working_days is not None):
         return None
-    n = len(t.closures)
-    closed = f", and {n} local closure day{'' if n == 1 else 's'}" if n else ""
-    return f"working days: Monday to Friday, less {t.calendar} bank holidays{closed}"
+    return t.calendar
 
 
 def _per_need(ev: Table, where: ibis.Value, **values: ibis.Value) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.words import Voice, renders
+from servicecheck.narrative.voice import Voice, renders
 
 CALENDAR_WORDS = {"england-and-wales": "England and Wales", "scotland": "Scotland",
                   "northern-ireland": "Northern Ireland"}

@@ -94,10 +94,8 @@ def sensitivity_part(ws: Reader, svc: Service) -> tuple[list[Finding], list[Tabl
                      number(r["orders"]), number(r["within"]), _share(r["share"])))
     wait = (f"while waiting for access (after {', '.join(choices.pause)})" if choices.pause
             else "while waiting for access (no activity is named for it: `[targets] pause`)")
-    effect: object = sens.largest_effect()
-    # the largest effect is a finding once measures stop writing prose (a sentence before)
-    found = [effect] if isinstance(effect, Finding) else []
-    return found, [Table(
+    # the choice that moves the figure most, a finding the narrative words in one sentence
+    return [sens.largest_effect()], [Table(
         f"How the regime's figure moves with where its clock starts and stops, and whether "
         f"it stands still {wait}: each {unit} judged against its own timescale",
         ("clock starts at", "clock stops at", "clock stopped while waiting",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from servicecheck.charts import Figure
 from servicecheck.engine.workspace import ImportRecord, Reader
-from servicecheck.findings import Finding
+from servicecheck.findings import Finding, first
 from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
@@ -100,9 +100,7 @@ def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = 
                         "behaviour chart (below): its latest value, what its latest point "
                         "shows, and its latest signal",
                         links={names[r.key]: f"#fig-summary-{r.key}" for r in rows},
-                        units={names[r.key]: r.unit for r in rows},
-                        signals={names[r.key]: r.chart.signals[-1].reason for r in rows
-                                 if r.chart.signals})
+                        units={names[r.key]: r.unit for r in rows})
     figures = [xmr_figure(r.chart, f"summary-{r.key}", x_title=unit, percent=r.unit == "%",
                           title=f"{names[r.key]}, per {unit}", y_title=names[r.key],
                           changes=svc.changes, compact=True) for r in rows]
@@ -183,7 +181,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                                   point=f"the median of the needs met in one {unit}",
                                   y_title=f"{units} from first contact",
                                   changes=svc.changes))
-    per_period = period_findings(view, cap)
+    per_period = period_findings(view, cap, svc.changes)
     details += [say(f, voice) for f in per_period]
     found = [*found, *per_period]
     return Section("capability", "Capability", lead, figures, [], details, findings=found)
@@ -192,25 +190,19 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
 # -- Flow ------------------------------------------------------------------------------------
 def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                  need_table: pd.DataFrame | None = None) -> Section:
+    from servicecheck.charts.flow_map import map_figure
     from servicecheck.flow.findings import findings
-    from servicecheck.flow.map import flow_map, map_figure
-    from servicecheck.flow.rework import rework
+    from servicecheck.flow.map import flow_map
+    from servicecheck.flow.rework import repeated_steps
 
     ev = ws.events(svc.key)
     found = findings(ws, svc, need_table=need_table)
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
-    # the map is bounded (flow.map.MAX_STEPS): the caption counts what it draws
-    drawn = flow_map(ev, value_steps=svc.value_steps, title=f"{svc.name}: the flow of the work")
-    steps = (f"the {drawn.steps_drawn:,} commonest of {drawn.steps_total:,} steps and "
-             f"{drawn.arrows_drawn:,} of {drawn.arrows_total:,} arrows" if drawn.simplified
-             else f"{drawn.steps_total:,} steps")
-    seeing_all = (" (servicecheck flow --out map/ --all draws them all)" if drawn.simplified
-                  else "")
-    figures = [map_figure(drawn.dot, f"Map of the work: {steps}, each arrow labelled with how "
-                                     f"often one step followed another{seeing_all}.")]
-    rw = rework(ev)
-    rw = rw[rw["rework_cases"] > 0].head(10)
+    # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
+    figures = [map_figure(flow_map(ev, value_steps=svc.value_steps),
+                          f"{svc.name}: the flow of the work")]
+    rw = repeated_steps(ev, 10)
     tables = [Table("Steps done more than once in the same case",
                     ("step", "cases with it repeated", "share of cases that have it"),
                     [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
@@ -295,14 +287,14 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
         return Section("economics", "Economics of flow", lines, findings=found)
     cur = e.model.currency
     figures = economics_figures(e, svc.changes)
-    done_total = e.per_need.loc[~e.per_need["open"], "total"]
+    per_need = first(found, "economics.per_need")  # the needs met and their mean cost
+    one_need = ([("one need, end to end", f"{per_need.n:,}", money(per_need.q("cost"), cur))]
+                if per_need is not None else [])
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
                     [(str(t), f"{int(n):,}", money(float(c), cur)) for t, n, c in
                      zip(e.transactions["transaction"], e.transactions["count"],
-                         e.transactions["unit_cost"], strict=True)]
-                    + [("one need, end to end", f"{len(done_total):,}",
-                        money(float(done_total.mean()), cur))]),
+                         e.transactions["unit_cost"], strict=True)] + one_need),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
                     [(str(t), f"{n:,.0f}", money(c, cur)) for t, n, c in
@@ -319,8 +311,8 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
 # -- Joined-up --------------------------------------------------------------------------------
 def joined_up_section(ws: Reader) -> Section:
     """Across the services of the workspace: one citizen, and failure demand between them."""
+    from servicecheck.charts.graphviz import graph_figure
     from servicecheck.charts.joined_up import services_map
-    from servicecheck.flow.map import map_figure
     from servicecheck.measures.joined_up import Window, cross_matrix, findings
 
     window = Window(min_open_days=28)
@@ -328,7 +320,7 @@ def joined_up_section(ws: Reader) -> Section:
     lines = [say(f, Voice()) for f in found]
     m = cross_matrix(ws, window)
     name = {k: ws.service(k).name for k in ws.services()}
-    figures = [map_figure(services_map(m, name), "Failure demand one service "
+    figures = [graph_figure(services_map(m, name), "Failure demand one service "
                           "causes in another: an arrow from the service whose open need "
                           "(28 days or more) preceded failure demand in the other, labelled "
                           "with the count.", "between-services")]
@@ -377,18 +369,25 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                         voice: Voice | None = None,
                         capability_found: Sequence[Finding] | None = None) -> Section:
     from servicecheck.measures.capability import findings as capability_findings
-    from servicecheck.measures.quality import import_findings, placeholder_findings
+    from servicecheck.measures.quality import (
+        import_findings,
+        placeholder_findings,
+        rejects_findings,
+    )
 
     voice = voice or Voice(tz=svc.timezone)
-    found = [*import_findings(ws, svc), *placeholder_findings(ws, svc),
+    found = [*import_findings(ws, svc), *rejects_findings(ws, svc),
+             *placeholder_findings(ws, svc),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "capability.open", "capability.stale", "quality.backwards")]]
     lead = [say(f, voice) for f in found]
-    if cap.n_open + cap.n_stale == 0:
+    if cap.n_open + cap.n_stale == 0 and svc.clock.end:
+        # with no end activity named every need is met at its last event: nothing to say
         lead.append("Every need in the data was met by its end.")
     clock = ("The clock starts at the citizen's first contact where demand links to the need"
-             if svc.clock.start_at_first_contact else "The clock starts at the named activities")
+             if svc.clock.start_at_first_contact else
+             f"The clock starts at {clock_start_words(svc)}")
     clock += (f" and stops at {join_words(svc.clock.end)}." if svc.clock.end else
               "; no end activity is named, so a need counts as met at its last event.")
     lead.append(clock + f" Times without a zone were read as {svc.timezone}.")

@@ -93,6 +93,27 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ImportSettings:
+    """How the team's export is read ([import]): the sheet, the header row, a case table's
+    moments (date column -> the activity it records), the date order, the zone of times
+    written without one, and the share of unreadable rows an import may set aside."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+    moments: dict[str, str] = field(default_factory=dict)
+    date_order: str | None = None
+    timezone: str | None = None
+    max_rejects: float | None = None
+
+    def keys(self) -> dict[str, Any]:
+        """The [import] table as a service file writes it (keys left unset left out)."""
+        out: dict[str, Any] = {k: v for k, v in vars(self).items() if v not in (None, {})}
+        if self.moments:
+            out["moments"] = dict(self.moments)
+        return out
+
+
+@dataclass(frozen=True)
 class SystemCondition:
     name: str
     kind: str
@@ -147,6 +168,7 @@ class Service:
     costs: Costs = field(default_factory=Costs)
     path: Path | None = None
     changes: tuple[Change, ...] = ()  # the team's change log, in date order
+    reading: ImportSettings = field(default_factory=ImportSettings)  # [import]
 
     @property
     def phase_dates(self) -> list[str]:
@@ -241,6 +263,7 @@ class Service:
             path=path,
             changes=tuple(sorted((Change(date=c.date, what=c.what, by=c.by, rebase=c.rebase)
                                   for c in k.changes), key=lambda c: c.date)),
+            reading=ImportSettings(**k.import_.model_dump()),
         )
 
 

@@ -184,6 +184,22 @@ class ColumnKeys(_Table):
     citizen_ref: str | None = Field(None, json_schema_extra=ex('"Tenant ref"'))
     citizen_id: str | None = Field(None, json_schema_extra=ex('"Customer number"'))
     need: str | None = Field(None, json_schema_extra=ex('"Need ref"'))
+    lifecycle: str | None = Field(None, json_schema_extra=ex('"lifecycle:transition"'))
+
+
+class ImportKeys(_Table):
+    """How the team's export is read, as confirmed once (servicecheck.io.propose), so the
+    next month's export imports with one command."""
+
+    sheet: str | None = Field(None, json_schema_extra=ex('"Jobs"'))
+    header_row: int | None = Field(None, ge=1, le=50, json_schema_extra=ex("3"))
+    moments: dict[str, str] = Field(default_factory=dict, json_schema_extra=ex(
+        '{ "Reported date" = "Reported", "Completed date" = "Completed" }'))
+    date_order: Annotated[str, _one_of(("day-first", "month-first"), "a date order")] | None \
+        = Field(None, json_schema_extra=ex('"day-first"'))
+    timezone: Zone | None = Field(None, json_schema_extra=ex('"Europe/London"'))
+    max_rejects: float | None = Field(None, ge=0, le=1, allow_inf_nan=False,
+                                      json_schema_extra=ex("0.05"))
 
 
 class TeamKeys(_Table):
@@ -274,16 +290,22 @@ class ServiceKeys(_Table):
     system_conditions: list[ConditionKeys] = Field(default_factory=list)
     changes: list[ChangeKeys] = Field(default_factory=list)
     costs: CostKeys | None = None
+    import_: ImportKeys = Field(ImportKeys(), alias="import")
 
 
 # Where a key belongs elsewhere, say so beside the did-you-mean.
 KEY_HINTS = {"costs": " (contact minutes and the cost of a minute go under [demand])"}
 
 
+def fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """A table's keys as the file writes them ([import] is ``import_`` in Python)."""
+    return {f.alias or name: f for name, f in model.model_fields.items()}
+
+
 def _tables() -> dict[str, type[BaseModel]]:
     """The tables of the file: each top-level key whose value is a table of keys."""
     out: dict[str, type[BaseModel]] = {}
-    for name, f in ServiceKeys.model_fields.items():
+    for name, f in fields(ServiceKeys).items():
         model = _model_of(f)
         if model is not None:
             out[name] = model
@@ -301,8 +323,8 @@ def _model_of(f: FieldInfo) -> type[BaseModel] | None:
 def service_keys() -> dict[str, tuple[str, ...]]:
     """Every key a service file may hold, and the keys of its tables."""
     tables = _tables()
-    return {name: tuple(tables[name].model_fields) if name in tables else ()
-            for name in ServiceKeys.model_fields}
+    return {name: tuple(fields(tables[name])) if name in tables else ()
+            for name in fields(ServiceKeys)}
 
 
 def validate(data: dict[str, Any], source: str) -> ServiceKeys:
@@ -319,12 +341,12 @@ def _lookup(loc: tuple[str | int, ...]) -> tuple[FieldInfo | None, str, list[str
     model: type[BaseModel] | None = ServiceKeys
     info: FieldInfo | None = None
     name = ""
-    siblings: list[str] = list(ServiceKeys.model_fields)
+    siblings: list[str] = list(fields(ServiceKeys))
     for part in loc:
         if isinstance(part, int) or model is None:
             continue
-        siblings = list(model.model_fields)
-        info = model.model_fields.get(part)
+        siblings = list(fields(model))
+        info = fields(model).get(part)
         if info is None:
             return None, part, siblings
         name, model = part, _model_of(info)
@@ -444,9 +466,9 @@ def key_reference() -> str:
              "[Writing a service file](../service-file.md).", "",
              "| key | type | allowed | default | example |", "| --- | --- | --- | --- | --- |"]
     tables = _tables()
-    for name, f in ServiceKeys.model_fields.items():
+    for name, f in fields(ServiceKeys).items():
         if name in tables:
-            lines += [_row(f"{name}.{sub}", g) for sub, g in tables[name].model_fields.items()]
+            lines += [_row(f"{name}.{sub}", g) for sub, g in fields(tables[name]).items()]
         else:
             lines.append(_row(name, f))
     return "\n".join(lines) + "\n"

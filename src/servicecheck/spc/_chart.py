@@ -1,8 +1,9 @@
 """The result every process behaviour chart returns, whatever its rule set.
 
 A chart is data, not a picture: limits per group (a rebase group, a qicharts2 part or a
-phase), a label per point, and the signals with their reasons in plain words. Views draw it;
-measures never need to know which preset made it.
+phase), a label per point, and the signals as rule codes and points, which
+servicecheck.narrative.signals words. Views draw it; measures never need to know which preset
+made it.
 """
 
 from __future__ import annotations
@@ -54,12 +55,14 @@ class Limits:
 
 @dataclass(frozen=True)
 class Signal:
-    """One special cause: the rule that fired, the points it marks and why, in words."""
+    """One special cause: the rule that fired (a code of its preset: ``outside_limits``,
+    ``shift``, ``trend``, ``two_in_three``, ``runs``, Wheeler's ``rule_1`` to ``rule_4`` and
+    ``mr_beyond_url``), the points it marks (1-based) and its direction (1 up, -1 down, 0
+    neither). ``servicecheck.narrative.signals`` words it."""
 
     rule: str
     points: tuple[int, ...]
     direction: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -221,17 +224,15 @@ class Chart:
                 merged.append((a, b))
         return merged
 
-    def describe(self) -> str:
-        """Stable or not, in words, with the rule set named."""
-        if self.stable:
-            return f"stable: no signals in the latest period ({self.rule_set} rules)"
-        n = len(self.episodes())
-        word = "signal" if n == 1 else "signals"
-        return f"not stable: {n} {word} ({self.rule_set} rules)"
-
     def _repr_html_(self) -> str:
+        """A notebook's view of the chart, worded by the narrative (imported here, lazily,
+        since the narrative reads charts)."""
+        from html import escape
+
+        from servicecheck.narrative.signals import chart_state, signal_words
+
         last = self.limits[-1] if self.limits else None
-        rows = "".join(f"<li>{s.reason}</li>" for s in self.signals[:10])
+        rows = "".join(f"<li>{escape(signal_words(self, s))}</li>" for s in self.signals[:10])
         limits = (
             f"centre {last.centre:.4g}, limits {_fmt(last.lower)} to {_fmt(last.upper)}"
             if last
@@ -239,7 +240,7 @@ class Chart:
         )
         return (
             f"<div><strong>{self.chart_type.upper()} chart</strong>, {self.n} points, "
-            f"{limits}; {self.describe()}<ul>{rows}</ul></div>"
+            f"{limits}; {escape(chart_state(self))}<ul>{rows}</ul></div>"
         )
 
 
@@ -275,9 +276,3 @@ def runs_of(flags: BoolArray) -> list[tuple[int, int]]:
     starts = np.flatnonzero(d == 1)
     ends = np.flatnonzero(d == -1) - 1
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
-
-
-def span_words(labels: tuple[str, ...], start: int, end: int) -> str:
-    if start == end:
-        return labels[start]
-    return f"{labels[start]} to {labels[end]}"

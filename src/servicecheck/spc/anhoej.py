@@ -38,12 +38,11 @@ from servicecheck.spc._chart import (
     Signal,
     as_values,
     default_labels,
-    span_words,
 )
 
 D2 = 1.128
 MR_SCREEN_FACTOR = rules.MR_SCREEN_FACTOR
-RULE_SET = "qicharts2 0.8.1 (Anhøj rules)"
+RULE_SET = "qicharts2 0.8.1 (Anhøj)"  # a chart says "(qicharts2 0.8.1, Anhøj rules)"
 CHARTS = ("run", "i", "mr", "t", "g", "c", "p", "pp", "u", "up")
 NEEDS_N = ("p", "pp", "u", "up")
 # lower limits below zero are raised to zero for charts of counts, rates and shares;
@@ -277,7 +276,7 @@ def qic(
     limits = [_limits(g, a, b, cols, runs[g], amrs[g])
               for g, (a, b) in enumerate(itertools.pairwise(bounds))]
     signals = [s for g, (a, b) in enumerate(itertools.pairwise(bounds))
-               for s in _part_signals(limits[g], sigma_signal[a:b], plotted[a:b], a, lab)]
+               for s in _part_signals(limits[g], sigma_signal[a:b], plotted[a:b], a)]
     above = plotted > cols["cl"]
     special = tuple(("Above UCL" if above[i] else "Below LCL") if sigma_signal[i]
                     else "Common Cause" for i in range(size))
@@ -342,40 +341,25 @@ def _limits(g: int, a: int, b: int, cols: dict[str, FloatArray], r: RunsAnalysis
 
 
 def _part_signals(
-    lim: Limits, sig: np.ndarray, vals: FloatArray, offset: int, lab: tuple[str, ...]
+    lim: Limits, sig: np.ndarray, vals: FloatArray, offset: int
 ) -> list[Signal]:
     out: list[Signal] = []
     for i in np.flatnonzero(sig).tolist():
         above = vals[i] > lim.centre
-        where = lab[offset + i]
         out.append(
             Signal(
                 rule="outside_limits",
                 points=(offset + i + 1,),
                 direction=1 if above else -1,
-                reason=f"{'above the upper' if above else 'below the lower'} limit: {where}",
             )
         )
     r = lim.runs
     if r is not None and r.signal:
-        span = span_words(lab, lim.first_point - 1, lim.last_point - 1)
-        why = []
-        if r.longest_run > r.longest_run_max:
-            why.append(
-                f"a run of {r.longest_run} points on one side of the centre line "
-                f"(more than {r.longest_run_max} is unusual)"
-            )
-        if r.n_crossings < r.n_crossings_min:
-            why.append(
-                f"only {r.n_crossings} crossings of the centre line "
-                f"(fewer than {r.n_crossings_min} is unusual)"
-            )
         out.append(
             Signal(
                 rule="runs",
                 points=tuple(range(lim.first_point, lim.last_point + 1)),
                 direction=0,
-                reason=f"{' and '.join(why)}, {span}",
             )
         )
     return out

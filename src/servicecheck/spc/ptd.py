@@ -24,7 +24,6 @@ from servicecheck.spc._chart import (
     as_values,
     default_labels,
     runs_of,
-    span_words,
 )
 
 NPL_FACTOR = 2.66
@@ -67,21 +66,6 @@ _RULE_OF_LABEL = {
     "7 Points Above CL": "shift",
     "7 Points Below CL": "shift",
 }
-
-
-def _reason(label: str, n_points: int, where: str) -> str:
-    if label == "Above UCL":
-        return f"above the upper limit: {where}"
-    if label == "Below LCL":
-        return f"below the lower limit: {where}"
-    if label.startswith("7 Point Trend"):
-        way = "rising" if "Increasing" in label else "falling"
-        return f"{n_points} points in a row {way}, {where}"
-    if label.startswith("2 in 3"):
-        side = "upper" if "Above" in label else "lower"
-        return f"2 of 3 points close to the {side} limit, {where}"
-    side = "above" if "Above" in label else "below"
-    return f"{n_points} points in a row {side} the centre line, {where}"
 
 
 def point_type_of(label: str, improvement_direction: str) -> str:
@@ -182,7 +166,7 @@ def ptd_spc(
             mr_all[a + 1 : b] = np.abs(np.diff(seg))
 
     point_types = tuple(point_type_of(x, improvement_direction) for x in labels_out)
-    signals = _signals(labels_out, lab)
+    signals = _signals(labels_out)
     last = limits[-1]
     assurance = (
         assurance_type(target, last.lower or 0.0, last.upper or 0.0, improvement_direction)
@@ -273,7 +257,7 @@ def _ptd_group(
     return lim, out
 
 
-def _signals(labels_out: list[str], lab: tuple[str, ...]) -> tuple[Signal, ...]:
+def _signals(labels_out: list[str]) -> tuple[Signal, ...]:
     arr = np.array(labels_out, dtype=object)
     found: list[Signal] = []
     for label, rule in _RULE_OF_LABEL.items():
@@ -285,7 +269,6 @@ def _signals(labels_out: list[str], lab: tuple[str, ...]) -> tuple[Signal, ...]:
                     rule=rule,
                     points=pts,
                     direction=_LABEL_SCORE[label],
-                    reason=_reason(label, len(pts), span_words(lab, a, b)),
                 )
             )
     found.sort(key=lambda s: s.points[0])

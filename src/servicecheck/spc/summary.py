@@ -46,7 +46,11 @@ def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
             "variation": VARIATION_WORDS.get(c.variation_icon, c.variation_icon),
             "assurance": ASSURANCE_WORDS.get(c.assurance or "", ""),
             "stable": c.stable,
-            "last_signal": last_signal.reason if last_signal else "",
+            # the latest signal as its rule code and the labels of its first and last points
+            # (servicecheck.narrative.signals words it)
+            "last_signal": last_signal.rule if last_signal else "",
+            "last_signal_from": c.labels[last_signal.points[0] - 1] if last_signal else "",
+            "last_signal_to": c.labels[last_signal.points[-1] - 1] if last_signal else "",
         })
     return pd.DataFrame(rows)
 

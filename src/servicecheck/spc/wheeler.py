@@ -21,11 +21,10 @@ from servicecheck.spc._chart import (
     as_values,
     default_labels,
     runs_of,
-    span_words,
 )
 
 FACTORS = {"mean": (2.66, 3.268), "median": (3.145, 3.865)}
-RULE_SET = "Wheeler XmR (Western Electric rules)"
+RULE_SET = "Wheeler XmR (Western Electric)"  # said as "(Wheeler XmR, Western Electric rules)"
 
 
 def wheeler_xmr(
@@ -67,7 +66,7 @@ def wheeler_xmr(
         mr_upper=url,
     )
     mr_full = np.concatenate(([np.nan], mr))
-    signals, labels_out = _detect(x, mr_full, limits, lab)
+    signals, labels_out = _detect(x, mr_full, limits)
     special = tuple(labels_out)
     point_type = tuple(
         "common_cause"
@@ -125,7 +124,7 @@ def eight_on_one_side(x: FloatArray, centre: float) -> np.ndarray:
 
 
 def _detect(
-    x: FloatArray, mr: FloatArray, lim: Limits, lab: tuple[str, ...]
+    x: FloatArray, mr: FloatArray, lim: Limits
 ) -> tuple[list[Signal], list[str]]:
     assert lim.lower is not None and lim.upper is not None
     cl = lim.centre
@@ -141,12 +140,6 @@ def _detect(
     }
     with np.errstate(invalid="ignore"):
         mr_out = np.nan_to_num(mr, nan=0.0) > (lim.mr_upper or np.inf)
-    words = {
-        "rule 1: beyond the limits": "beyond the natural process limits",
-        "rule 2: 2 of 3 beyond two sigma": "2 of 3 points beyond two sigma on one side",
-        "rule 3: 4 of 5 beyond one sigma": "4 of 5 points beyond one sigma on one side",
-        "rule 4: 8 in a row on one side": "8 points in a row on one side of the centre line",
-    }
     signals: list[Signal] = []
     labels = ["Common Cause"] * x.shape[0]
     for rule in reversed(list(found)):  # rule 1 written last so it takes precedence
@@ -157,12 +150,11 @@ def _detect(
             direction = 1 if x[a] > cl else -1
             signals.append(
                 Signal(rule=rule.split(":")[0].replace(" ", "_"), points=tuple(range(a + 1, b + 2)),
-                       direction=direction, reason=f"{words[rule]}: {span_words(lab, a, b)}")
+                       direction=direction)
             )
     for i in np.flatnonzero(mr_out).tolist():
         signals.append(
-            Signal(rule="mr_beyond_url", points=(i + 1,), direction=1,
-                   reason=f"a jump larger than the upper range limit: {lab[i]}")
+            Signal(rule="mr_beyond_url", points=(i + 1,), direction=1)
         )
     signals.sort(key=lambda s: s.points[0])
     return signals, labels

@@ -101,7 +101,8 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     svc = _service(service, ws_path)
     store = open_store(database)
     suggester = LiveSuggester(svc, _history(ws_path, svc))
-    suggester.maybe_learn(demand_frame(store, svc), wait=True)
+    # learned in the background: the app answers at once, suggestions follow in seconds
+    suggester.maybe_learn(demand_frame(store, svc))
 
     # FastAPI's own /docs pages load scripts from a CDN: off. The OpenAPI document is served
     # below to signed-in analysts, for whoever connects a council system.

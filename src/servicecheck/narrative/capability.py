@@ -1,0 +1,122 @@
+"""Capability in words: what the system delivers, its spread, the change, open and stale
+needs, and the time per period."""
+
+from __future__ import annotations
+
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.voice import Voice, between, clock_from, renders, rule_set
+
+
+@renders("capability.none_met")
+def _none_met(f: Finding, voice: Voice) -> str:
+    return (f"No need has been met yet ({g.counted(f.n, 'need')} open), so there is no "
+            "end-to-end time to chart.")
+
+
+@renders("capability.current")
+def _current(f: Finding, voice: Voice) -> str:
+    who = (f"Of the {g.counted(f.n, f.noun)} first reported since the change on "
+           f"{voice.date(f.span.change)} and met by {voice.date(f.span.end)}"
+           if f.span and f.span.change is not None else
+           f"Of the {g.counted(f.n, f.noun)} first reported {between(f, voice)} and met")
+    if f.n == 1:
+        return (f"{who.replace('Of the 1 ', 'The one ')}: it took {voice.dur(f, 'median')} "
+                f"{clock_from(f, voice)}.")
+    spread = (f"{who}, half took {voice.dur(f, 'median')} or less {clock_from(f, voice)}, "
+              f"9 in 10 took {voice.dur(f, 'p90')} or less, and the longest "
+              f"{voice.dur(f, 'longest')}.")
+    rules = rule_set(f.names[0]) if f.names else "the chart's"
+    if "stable" in f.flags:
+        unit = voice.unit_of(f.q("upper"))  # both limits in the unit of the upper
+        return (spread + f" The time is predictable: the process limits ({rules} rules) say "
+                f"a {f.noun} will take between {voice.amount(f, 'lower', unit)} and "
+                f"{g.duration(f.q('upper'), unit)} while nothing changes.")
+    signals = g.counted(f.q("signals"), "signal")
+    return (spread + f" The time is not predictable ({signals}, {rules} rules), so the "
+            "process limits promise nothing: find and act on the causes first.")
+
+
+@renders("capability.change")
+def _change(f: Finding, voice: Voice) -> str:
+    assert f.span is not None and f.span.change is not None
+    text = (f"Before the change on {voice.date(f.span.change)}, half of the "
+            f"{g.counted(f.q('before_n'), f.noun)} took {voice.dur(f, 'before_median')} or less "
+            f"(9 in 10 within {voice.dur(f, 'before_p90')}, the longest "
+            f"{voice.dur(f, 'before_longest')}); after it, half of the "
+            f"{g.counted(f.q('after_n'), f.noun)} took {voice.dur(f, 'after_median')} or less "
+            f"(9 in 10 within {voice.dur(f, 'after_p90')}).")
+    if f.q("signal_points"):
+        what = {"outside_limits": "beyond the old limits",
+                "shift": "in a row on one side of the old centre line",
+                "two_in_three": "close to the old limits",
+                "trend": "in a row moving one way"}.get(f.names[0], "marked as special cause")
+        text += (f" On the old limits the change shows as a signal "
+                 f"({g.counted(f.q('signal_points'), f.noun)} {what}), so the limits were "
+                 "recalculated from it.")
+    return text
+
+
+@renders("capability.open")
+def _open(f: Finding, voice: Voice) -> str:
+    return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} still open and moving (not counted "
+            f"in the times above); the oldest was first reported {voice.dur(f, 'oldest')} "
+            "before the end of the data.")
+
+
+@renders("capability.stale")
+def _stale(f: Finding, voice: Voice) -> str:
+    return (f"{g.counted(f.n, f.noun)} without an end had no event for more than "
+            f"{voice.dur(f, 'stale_after')} (twice the time within which 9 in 10 needs are "
+            f"met; the longest {voice.dur(f, 'longest_idle')}): counted as stale, not open, "
+            f"since {'it' if f.n == 1 else 'they'} most likely ended some other way.")
+
+
+@renders("capability.per_period")
+def _per_period(f: Finding, voice: Voice) -> str:
+    period, stat, rules = f.names
+    rules = rule_set(rules)
+    since = (f" since the change on {voice.date(f.span.change)}"
+             if f.span is not None and f.span.change is not None else "")
+    text = (f"Per {period}{since}, the {stat} time of the {g.plural(f.noun)} met in each {period} "
+            f"ran "
+            f"from {voice.dur(f, 'lowest')} to {voice.dur(f, 'highest')} over "
+            f"{g.counted(f.q('periods'), period)}; the chart's centre line, the mean of those "
+            f"{ {'day': 'daily'}.get(period, period + 'ly')} {stat}s, is {voice.dur(f, 'centre')}")
+    if f.q("signals"):
+        text += f"; {g.counted(f.q('signals'), 'signal')} ({rules} rules)"
+    else:
+        text += f"; no signals ({rules} rules)"
+    if "partial" in f.flags:
+        text += f". The last {period} is not over: drawn as partial, never read as a signal"
+    return text + "."
+
+
+@renders("capability.empty_periods")
+def _empty_periods(f: Finding, voice: Voice) -> str:
+    assert f.span is not None
+    return (f"{g.counted(f.n, f.noun)} had no completed needs "
+            f"({'the first beginning' if f.n != 1 else 'beginning'} "
+            f"{voice.date(f.span.start)}): counted as 0 on the count chart, left as gaps on "
+            "the time chart, never as zero days.")
+
+
+@renders("capability.signal_after_change")
+def _signal_after_change(f: Finding, voice: Voice) -> str:
+    """A signal on the period chart that follows a change in the team's log: named by the
+    change, never claimed as its effect."""
+    assert f.span is not None and f.span.change is not None
+    what, stat = f.names
+    period = f.noun
+    now = "to_date" in f.flags  # the signal runs to the last complete period
+    moved = (f"{'has run' if now else 'ran'} {'longer' if 'higher' in f.flags else 'shorter'} "
+             "than the chart's centre line" if f.flags & {"higher", "lower"} else
+             "has been marked" if now else "was marked")
+    when = (f"in the {period} of the change" if f.q("after") == 0 else
+            f"{g.counted(f.q('after'), period)} after it")
+    where = (f"the last {g.counted(f.n, period)}, from the {period} of "
+             f"{voice.date(f.span.start)}" if now else
+             f"{g.counted(f.n, period)}, from the {period} of {voice.date(f.span.start)} to "
+             f"that of {voice.date(f.span.end)}")
+    return (f"{'Since' if now else 'After'} “{what}” on {voice.date(f.span.change)}, the {stat} "
+            f"time per {period} {moved}: a signal over {where}, starting {when}.")

@@ -1,0 +1,76 @@
+"""Demand in words: the failure share, channels, types, predictability, one stop."""
+
+from __future__ import annotations
+
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.voice import Voice, between, renders, rule_set
+
+
+@renders("demand.failure_share")
+def _failure_share(f: Finding, voice: Voice) -> str:
+    where = ("" if f.span is None else
+             f" since the change on {voice.date(f.span.change)}" if f.span.change is not None
+             else f" {between(f, voice)}")
+    text = (f"{g.percent(f.q('share'))} of the {g.counted(f.n, 'classified contact')}{where} "
+            f"{'was' if f.n == 1 else 'were'} failure demand ({g.number(f.q('failure'))})")
+    if f.q("unknown"):
+        text += (f"; {g.number(f.q('unknown'))} more {g.is_are(f.q('unknown'))} not yet "
+                 "classified")
+    if "few" in f.flags:
+        text += " (too few contacts to read a share from)"
+    return text + "."
+
+
+@renders("demand.none")
+def _no_demand(f: Finding, voice: Voice) -> str:
+    return "No demand has been imported for this service yet."
+
+
+@renders("demand.contacts")
+def _contacts(f: Finding, voice: Voice) -> str:
+    return f"{g.counted(f.n, f.noun)} {between(f, voice)}."
+
+
+@renders("demand.commonest_failure")
+def _commonest_failure(f: Finding, voice: Voice) -> str:
+    return "Commonest failure demand: " + "; ".join(
+        f"{name} ({g.number(f.q(f'n{i}'))})" for i, name in enumerate(f.names)) + "."
+
+
+@renders("demand.by_channel")
+def _by_channel(f: Finding, voice: Voice) -> str:
+    parts = [f"{name} {g.percent(f.q(f'share{i}'))}"
+             + (" (too few contacts to read a share from)" if f"few{i}" in f.flags else "")
+             for i, name in enumerate(f.names)]
+    return "Failure share by channel: " + ", ".join(parts) + "."
+
+
+@renders("demand.failure_chart")
+def _failure_chart(f: Finding, voice: Voice) -> str:
+    period, rules = f.names
+    since = (f" since the change on {voice.date(f.span.change)}"
+             if f.span is not None and f.span.change is not None else "")
+    state = (f"{g.counted(f.q('signals'), 'signal')}" if f.q("signals") else "no signals")
+    return (f"{period.capitalize()} by {period}{since}, the failure share runs between "
+            f"{g.percent(f.q('lower'))} and {g.percent(f.q('upper'))} on the process limits; "
+            f"{state} ({rule_set(rules)} rules).")
+
+
+@renders("demand.predictable")
+def _predictable(f: Finding, voice: Voice) -> str:
+    period, *types = f.names
+    return "Predictable value demand to design for first: " + "; ".join(
+        f"{name} (about {g.number(f.q(f'mean{i}'))} a {period})"
+        for i, name in enumerate(types)) + "."
+
+
+@renders("demand.one_stop")
+def _one_stop(f: Finding, voice: Voice) -> str:
+    return f"{g.percent(f.q('share'))} of value demand was resolved at the first point of contact."
+
+
+@renders("demand.per_need")
+def _demand_per_need(f: Finding, voice: Voice) -> str:
+    return (f"Per need: {g.ratio(f.q('contacts'))} contacts and {g.ratio(f.q('failure'))} "
+            "failure demands on average.")

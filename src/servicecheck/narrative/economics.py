@@ -1,0 +1,121 @@
+"""Economics in words: what meeting a need costs, and 'not costed' when no model is given."""
+
+from __future__ import annotations
+
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.voice import Voice, renders
+
+
+@renders("economics.not_costed")
+def _not_costed(f: Finding, voice: Voice) -> str:
+    return ("Not costed: the service file gives no cost model, so no sum of money is stated. "
+            "Set `demand.cost_per_minute` (and a [costs] table) to see what meeting one need "
+            "costs.")
+
+
+@renders("economics.none_met")
+def _econ_none_met(f: Finding, voice: Voice) -> str:
+    return "No need has been met yet, so there is no cost of meeting one."
+
+
+def _on_defaults(f: Finding) -> str:
+    return " (on the default cost of a minute: set `demand.cost_per_minute`)" if f.defaults \
+        else ""
+
+
+# the kinds of waste in a cost (measures.economics.COST_PARTS): in a list, and as a subject
+PART_WORDS = {"failure_demand": ("failure demand", "Failure demand costs"),
+              "waste_steps": ("steps that are not value work", "Waste steps cost"),
+              "repeat_visits": ("repeat visits", "Repeat visits cost"),
+              "extra_orders": ("extra orders", "Extra orders cost")}
+
+
+@renders("economics.per_need")
+def _per_need(f: Finding, voice: Voice) -> str:
+    what, *parts = f.names
+    text = f"Meeting one {f.noun} costs {voice.money(f, 'cost')} end to end"
+    if parts and f.q("waste") > 0:
+        kinds = g.join_words([PART_WORDS[p][0] for p in parts])
+        text += f", {voice.money(f, 'waste')} of it {kinds}"
+    # one contact's cost, or a step's on average when there are no contacts
+    text += f", while a {what} costs {voice.money(f, 'unit')} on its own"
+    return text + (" on average" if what == "step" else "") + _on_defaults(f) + "."
+
+
+@renders("economics.transactions")
+def _transactions(f: Finding, voice: Voice) -> str:
+    words = {"contacts": "contacts", "orders": "orders or cases", "visits": "visits"}
+    counts = [f"{g.ratio(q.value)} {words[k]}" for k, q in f.numbers.items()]
+    text = f"A {f.noun} takes {g.join_words(counts)} on average"
+    # the lesson of economies of flow, only where the data show more than one transaction
+    if any(round(q.value, 1) > 1 for q in f.numbers.values()):
+        text += (": what grows is the number of transactions a need takes, not the cost of "
+                 "each")
+    return text + "."
+
+
+@renders("economics.per_year")
+def _per_year(f: Finding, voice: Voice) -> str:
+    parts = [f"{PART_WORDS[k][1]} {voice.money(f, k)} a year." for k in f.numbers
+             if k in PART_WORDS]
+    return " ".join([f"A year costs about {voice.money(f, 'total')}; "
+                     f"{g.percent(f.q('value_share'))} of it served purpose{_on_defaults(f)}.",
+                     *parts])
+
+
+@renders("economics.saving")
+def _saving(f: Finding, voice: Voice) -> str:
+    if not f.applies:
+        return "Too few needs on one side of the redesign date (under 30) to estimate a saving."
+    since = (f"Since the change on {voice.date(f.span.change)}"
+             if f.span is not None and f.span.change is not None else "Since the redesign")
+    return (f"{since} a {f.noun} costs {voice.money(f, 'after')} against "
+            f"{voice.money(f, 'before')} before: about {voice.money(f, 'per_year')} a year at "
+            f"{g.counted(f.n, f.noun)} a year (90% interval {voice.money(f, 'low')} to "
+            f"{voice.money(f, 'high')}, resampling the {g.plural(f.noun)}){_on_defaults(f)}.")
+
+
+@renders("economics.failure_types")
+def _failure_types(f: Finding, voice: Voice) -> str:
+    return "Costliest failure demand a year: " + "; ".join(
+        f"{name} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)) + "."
+
+
+@renders("economics.waste_steps")
+def _waste_steps(f: Finding, voice: Voice) -> str:
+    return "Costliest waste steps a year: " + "; ".join(
+        f"{name} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)) + "."
+
+
+@renders("economics.assumptions")
+def _assumptions(f: Finding, voice: Voice) -> str:
+    """Every figure the costs rest on, and where it came from (the service file or a default
+    to replace)."""
+    def each(prefix: str) -> list[tuple[str, str]]:
+        return [(k.split(":", 1)[1], k) for k in f.numbers if k.startswith(prefix + ":")]
+
+    def mins(key: str) -> str:
+        return g.duration(f.q(key), g.MINUTES)
+
+    said = [f"a minute of work costs {voice.money(f, 'rate')} "
+            + ("(default: set demand.cost_per_minute)" if "rate_default" in f.flags
+               else "(service file)")]
+    if teams := each("team"):
+        said.append("per-team minute costs: " + ", ".join(
+            f"{t} {voice.money(f, k)}" for t, k in teams))
+    channels = "".join(f"{mins(k)} by {ch}, " for ch, k in each("contact"))
+    said.append(f"handling a contact takes {channels}{mins('contact_default')} by any other "
+                "channel (default)")
+    steps = each("step_minutes")
+    said.append("work time per step: " + ", ".join(f"{a} {mins(k)}" for a, k in steps)
+                if steps else "steps are not costed by time (set costs.activity_minutes)")
+    if fixed := each("step_cost"):
+        said.append("fixed cost per step: " + ", ".join(
+            f"{a} {voice.money(f, k)}" for a, k in fixed))
+    said.append(f"a visit costs {voice.money(f, 'visit')} besides its time" if f.has("visit")
+                else "visits have no cost besides their time (set costs.visit_cost)")
+    said.append(f"an order costs {voice.money(f, 'order')} to raise and manage"
+                if f.has("order") else
+                "orders have no cost besides their steps (set costs.order_cost)")
+    return "Assumptions: " + "; ".join(said) + "."

@@ -1,0 +1,80 @@
+"""The flow of the work and the system conditions behind its waste, in words."""
+
+from __future__ import annotations
+
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.voice import Voice, between, renders
+
+
+@renders("flow.wait")
+def _wait(f: Finding, voice: Voice) -> str:
+    source, target = f.names
+    unit = g.unit_for([f.q("median")])
+    return (f"From {source} to {target}: {g.duration(f.q('median'), unit)} at the median "
+            f"({g.counted(f.n, 'time')}).")
+
+
+@renders("flow.repeats")
+def _repeats(f: Finding, voice: Voice) -> str:
+    return (f"{g.percent(f.q('share'))} of the {g.counted(f.n, 'case')} repeated a step "
+            f"({g.number(f.q('looped'))}).")
+
+
+@renders("flow.rework")
+def _rework(f: Finding, voice: Voice) -> str:
+    return (f"{f.names[0]}: repeated in {g.counted(f.n, 'case')} "
+            f"({g.percent(f.q('share'))} of the cases that have it).")
+
+
+@renders("flow.variants")
+def _variants(f: Finding, voice: Voice) -> str:
+    if f.n == 1:
+        return "Every case followed the same path."
+    return (f"{g.counted(f.n, 'different path')}; the commonest {g.number(f.q('top'))} cover "
+            f"{g.percent(f.q('coverage'))} of cases.")
+
+
+@renders("flow.handoffs")
+def _handoffs(f: Finding, voice: Voice) -> str:
+    return (f"Hand-offs between teams: {g.ratio(f.q('mean'))} per case on average, up to "
+            f"{g.number(f.q('most'))}.")
+
+
+@renders("flow.value")
+def _value(f: Finding, voice: Voice) -> str:
+    text = (f"{g.percent(f.q('steps'))} of steps are value work ({', '.join(f.names)}); the "
+            "rest is waste from the citizen's side.")
+    if f.has("time"):
+        return text + (f" Value work takes {g.percent(f.q('time'))} of a case's elapsed time "
+                       "(median, cases with start times).")
+    return text + (" The log has no start times, so the time spent in value work cannot be "
+                   "measured, only the number of steps.")
+
+
+@renders("flow.clean")
+def _clean(f: Finding, voice: Voice) -> str:
+    where = f" first reported {between(f, voice)}" if f.span is not None else ""
+    text = (f"{g.percent(f.q('share'))} of the {g.counted(f.n, f.noun)}{where} went straight "
+            "through (clean: no step repeated, no failure demand, no more hand-offs than "
+            "designed)")
+    if f.has("clean_median") and f.has("dirty_median"):
+        text += (f"; half of the clean ones were met within {voice.dur(f, 'clean_median')}, "
+                 f"half of the rest within {voice.dur(f, 'dirty_median')}")
+    reasons = [f"{g.percent(f.q(k))} {w}" for k, w in (
+        ("repeated", "repeated a step"), ("failure", "brought failure demand"),
+        ("handoffs", "changed hands more often than designed")) if f.q(k) > 0]
+    if reasons:
+        text += f". Of all needs, {g.join_words(reasons)}"
+    return text + "."
+
+
+# -- system conditions ------------------------------------------------------------------------
+@renders("conditions.waste")
+def _conditions(f: Finding, voice: Voice) -> str:
+    names = list(f.names)
+    listed = g.join_words(names[:3]) + (" and others" if len(names) > 3 else "")
+    cause = "it causes" if f.q("conditions") == 1 else "they cause"
+    return (f"The team named {g.counted(f.q('conditions'), 'system condition')}: {listed}. "
+            f"The waste steps {cause} make up {g.percent(f.q('share'))} of all the work "
+            f"recorded ({g.number(f.q('waste'))} of {g.counted(f.n, f.noun)}).")

@@ -1,0 +1,69 @@
+"""A process behaviour chart's signals and state in words.
+
+The presets (servicecheck.spc) return each signal as a rule code, the points it marks and a
+direction; the runs analysis as numbers on the part's limits. This module words them, so a
+chart's tooltip, its alternative text and the summary table say the same thing, and nothing
+in the presets writes a sentence.
+"""
+
+from __future__ import annotations
+
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.voice import rule_set
+from servicecheck.spc._chart import Chart, Signal
+
+# each rule code of the presets, in words; "{side}" is the direction's side of the chart
+_WORDS = {
+    # anhoej and ptd/mdc2023: a point beyond the 3-sigma limits
+    "outside_limits": "{above_below} the {upper_lower} limit",
+    # ptd/mdc2023
+    "trend": "{n} points in a row {rising_falling}",
+    "two_in_three": "2 of 3 points close to the {upper_lower} limit",
+    "shift": "{n} points in a row {above_below} the centre line",
+    # wheeler: the Western Electric rules
+    "rule_1": "beyond the natural process limits",
+    "rule_2": "2 of 3 points beyond two sigma on one side",
+    "rule_3": "4 of 5 points beyond one sigma on one side",
+    "rule_4": "8 points in a row on one side of the centre line",
+    "mr_beyond_url": "a jump larger than the upper range limit",
+}
+
+
+def span(chart: Chart, s: Signal) -> str:
+    """The points a signal marks, by their labels: 'week 3' or 'week 3 to week 9'."""
+    a, b = chart.labels[s.points[0] - 1], chart.labels[s.points[-1] - 1]
+    return a if len(s.points) == 1 else f"{a} to {b}"
+
+
+def signal_words(chart: Chart, s: Signal) -> str:
+    """Why one signal is a signal, and where: 'above the upper limit: week 12'."""
+    if s.rule == "runs":
+        return _runs_words(chart, s)
+    up = s.direction >= 0
+    what = _WORDS.get(s.rule, "special cause ({rule})").format(
+        n=len(s.points), rule=s.rule, above_below="above" if up else "below",
+        upper_lower="upper" if up else "lower", rising_falling="rising" if up else "falling")
+    # the single-point rules read "what: where"; runs of points read "what, from to"
+    sep = ": " if s.rule in ("outside_limits", "mr_beyond_url") or s.rule.startswith("rule_") \
+        else ", "
+    return f"{what}{sep}{span(chart, s)}"
+
+
+def _runs_words(chart: Chart, s: Signal) -> str:
+    r = chart.limits_at(s.points[0]).runs
+    why = []
+    if r is not None and r.longest_run > r.longest_run_max:
+        why.append(f"a run of {r.longest_run} points on one side of the centre line "
+                   f"(more than {r.longest_run_max} is unusual)")
+    if r is not None and r.n_crossings < r.n_crossings_min:
+        why.append(f"only {g.counted(r.n_crossings, 'crossing')} of the centre line "
+                   f"(fewer than {r.n_crossings_min} is unusual)")
+    return f"{' and '.join(why) or 'an unusual run'}, {span(chart, s)}"
+
+
+def chart_state(chart: Chart) -> str:
+    """Stable or not, with the rule set named; signals counted once (chart.episodes)."""
+    rules = rule_set(chart.rule_set)
+    if chart.stable:
+        return f"stable: no signals in the latest period ({rules} rules)"
+    return f"not stable: {g.counted(len(chart.episodes()), 'signal')} ({rules} rules)"

@@ -1,0 +1,28 @@
+"""The service in one paragraph: what the workspace holds and how long needs took."""
+
+from __future__ import annotations
+
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.voice import Voice, between, clock_from, renders
+
+
+@renders("summary.contents")
+def _contents(f: Finding, voice: Voice) -> str:
+    text = (f"{f.names[0]}: {g.counted(f.n, f.noun)} ({g.number(f.q('open'))} still open), "
+            f"{g.number(f.q('cases'))} "
+            f"{'order or case' if f.q('cases') == 1 else 'orders or cases'}, "
+            f"{g.counted(f.q('events'), 'event')}, {g.counted(f.q('demands'), 'demand')}")
+    if f.span is None:
+        return text + "; no events yet."
+    return text + f", {between(f, voice)}."
+
+
+@renders("summary.times")
+def _times(f: Finding, voice: Voice) -> str:
+    if f.n == 1:
+        return (f"The one need met {between(f, voice)} took {voice.dur(f, 'median')} "
+                f"{clock_from(f, voice)}.")
+    return (f"Of all {g.counted(f.n, 'need')} met {between(f, voice)}, half took "
+            f"{voice.dur(f, 'median')} or less {clock_from(f, voice)}, 9 in 10 "
+            f"{voice.dur(f, 'p90')} or less.")

@@ -1,0 +1,96 @@
+"""Targets versus purpose in words: the two clocks side by side and what separates them."""
+
+from __future__ import annotations
+
+from servicecheck.findings import Finding
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.voice import Voice, between, renders
+
+MECHANISM_WORDS = {
+    "late_start": "the regime's clock started a day or more after the first contact",
+    "split": "one need was split into orders for several trades or teams",
+    "closed_reraised": "an order was closed before the need was met, then raised again",
+    "reprioritised": "an order's priority was changed",
+    "repeat_report": "the problem was reported again after the repair was called complete",
+}
+
+
+@renders("targets.two_clocks")
+def _two_clocks(f: Finding, voice: Voice) -> str:
+    if not f.applies:
+        return (f"No closed {f.noun} is judged against a timescale or due date, so the "
+                "regime's figure cannot be set beside the citizen's.")
+    assert f.span is not None
+    who = (f"For the needs first reported since the change on {voice.date(f.span.change)}"
+           if f.span.change is not None else
+           f"For the needs first reported {between(f, voice)}")
+    text = (f"{who}, the target regime reports {g.percent(f.q('on_time'))} of "
+            f"{g.counted(f.n, f.noun)} on time, while half of those citizens waited "
+            f"{voice.dur(f, 'median')} or more from {f.names[0]} to the need being met "
+            f"(9 in 10 within {voice.dur(f, 'p90')}).")
+    if "compared" in f.flags:
+        moved = (f"Before the change the regime reported {g.percent(f.q('before_on_time'))} "
+                 f"on time and half waited {voice.dur(f, 'before_median')} or more")
+        if "opposite" in f.flags:
+            text += (f" {moved}: the two clocks moved in opposite directions, so the regime's "
+                     "figure says the opposite of what citizens lived through.")
+        else:
+            text += f" {moved}: both clocks moved the same way."
+    return text
+
+
+@renders("targets.mechanism")
+def _mechanism(f: Finding, voice: Voice) -> str:
+    text = (f"{MECHANISM_WORDS[f.names[0]].capitalize()}: {g.percent(f.q('share'))} of needs "
+            f"met ({g.number(f.n)}), half of them taking {voice.dur(f, 'median')} or more end "
+            "to end")
+    if f.has("without"):
+        text += f", against {voice.dur(f, 'without')} for needs without it"
+    return text + "."
+
+
+@renders("targets.clock_stopped")
+def _clock_stopped(f: Finding, voice: Voice) -> str:
+    return (f"The regime's clock stopped while the need was still unmet (no order open) for "
+            f"{g.percent(f.q('share'))} of needs met ({g.number(f.n)}), for "
+            f"{voice.dur(f, 'median')} at the median.")
+
+
+@renders("targets.where_days")
+def _where_days(f: Finding, voice: Voice) -> str:
+    return (f"Of the citizens' days across the {g.counted(f.n, 'need')} met, "
+            f"{g.percent(f.q('before_clock'))} passed before the regime's clock started, "
+            f"{g.percent(f.q('order_open'))} while an order was open (the regime's clock ran) "
+            f"and {g.percent(f.q('clock_stopped'))} while no order was open (the clock "
+            "stopped).")
+
+
+@renders("targets.clock_sensitivity")
+def _clock_sensitivity(f: Finding, voice: Voice) -> str:
+    """Which choice of clock moves the regime's figure most (measures.clocks)."""
+    if not f.applies:
+        return f"No {f.noun} could be judged under any choice of clock."
+    own_start, own_stop, start, stop = f.names
+    if "unmoved" in f.flags:
+        return (f"The figure is {g.percent(f.q('own_share'))} of {g.plural(f.noun)} within "
+                "target whichever clock is used.")
+    how = []
+    if "start" in f.flags:
+        how.append(f"counted from {start} rather than {own_start}")
+    if "stop" in f.flags:
+        how.append(f"stopped at {stop} rather than {own_stop}")
+    if "pause" in f.flags:
+        how.append("with the clock stopped while waiting for access" if "paused" in f.flags
+                   else "with no pause for access")
+    return (f"The figure moves most when the clock is {' and '.join(how)}: "
+            f"{g.percent(f.q('share'))} of {g.counted(f.q('orders'), f.noun)} within target, "
+            f"against {g.percent(f.q('own_share'))} of {g.number(f.q('own_orders'))} as the "
+            "regime counts them.")
+
+
+def calendar_words(calendar: str | None, closures: int) -> str | None:
+    """The working days a regime's timescales count (None when they count calendar days)."""
+    if calendar is None:
+        return None
+    closed = f", and {g.counted(closures, 'local closure day')}" if closures else ""
+    return f"working days: Monday to Friday, less {calendar} bank holidays{closed}"

@@ -1,0 +1,111 @@
+"""The voice every sentence of a service shares, and the registry of renderers: one renderer
+per finding topic, registered by the topic modules beside this one (capability, summary,
+demand, targets, flow, economics, quality, joined_up). Sentences are made through
+``servicecheck.narrative.words``, which loads every topic module first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from servicecheck.findings import Finding, first
+from servicecheck.narrative import grammar as g
+from servicecheck.service.model import Service
+
+
+@dataclass(frozen=True)
+class Voice:
+    """What every sentence of one service shares: its time zone, currency, the unit its times
+    are told in, and how its clock starts."""
+
+    tz: str = "Europe/London"
+    currency: str = "£"
+    unit: g.TimeUnit = g.DAYS
+    starts: str = "the citizen's first contact"
+    citizen: str = "citizen"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def unit_of(self, seconds: float) -> g.TimeUnit:
+        """The unit one duration is told in: the service's own, except that a time shorter
+        than one of its units is told in the largest unit it fills ('1 day', not '0.14 weeks'
+        nor '24 hours'), and a time too long for minutes or hours in days or weeks ('45
+        days', not '1,078 hours'); no time at all is '0 minutes'."""
+        s = abs(seconds)
+        if s == 0:
+            return g.MINUTES
+        if s < self.unit.seconds:
+            return next((u for u in (g.DAYS, g.HOURS) if s >= u.seconds), g.MINUTES)
+        if self.unit in (g.MINUTES, g.HOURS) and s >= 2 * g.DAYS.seconds:
+            return g.WEEKS if s >= 12 * g.WEEKS.seconds else g.DAYS
+        if self.unit == g.MINUTES and s >= 90 * 60:
+            return g.HOURS
+        return self.unit
+
+    def dur(self, f: Finding, name: str) -> str:
+        """A duration of a finding, in the unit that tells it (``unit_of``)."""
+        seconds = f.q(name)
+        return g.duration(seconds, self.unit_of(seconds))
+
+    def amount(self, f: Finding, name: str, unit: g.TimeUnit | None = None) -> str:
+        return g.amount(f.q(name), unit or self.unit)
+
+    def date(self, ts: object) -> str:
+        return g.date(pd.Timestamp(ts), self.tz)  # type: ignore[arg-type]
+
+    def money(self, f: Finding, name: str) -> str:
+        return g.money(f.q(name), self.currency)
+
+
+def clock_start_words(svc: Service) -> str:
+    """Where the citizen's clock starts, in words, as the service file says."""
+    if svc.clock.start_at_first_contact:
+        return "the citizen's first contact"
+    return g.join_words(list(svc.clock.start)) or "the first event"
+
+
+def voice_for(svc: Service, found: Sequence[Finding] = ()) -> Voice:
+    """How this service's sentences are told: its zone, its currency, and times in the unit
+    that fits what its needs take now (minutes for a service that finishes within the hour)."""
+    current = first(found, "capability.current")
+    unit = g.unit_for([current.q("median")]) if current is not None else g.DAYS
+    return Voice(tz=svc.timezone, currency=svc.costs.currency, unit=unit,
+                 starts=clock_start_words(svc))
+
+
+Renderer = Callable[[Finding, Voice], str]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(topic: str) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of one topic; a topic has one renderer."""
+    def register(fn: Renderer) -> Renderer:
+        assert topic not in RENDERERS, f"two renderers for {topic!r}"
+        RENDERERS[topic] = fn
+        return fn
+    return register
+
+
+# -- phrases several topics share -------------------------------------------------------------
+def between(f: Finding, voice: Voice) -> str:
+    assert f.span is not None
+    return f"between {voice.date(f.span.start)} and {voice.date(f.span.end)}"
+
+
+def clock_from(f: Finding, voice: Voice) -> str:
+    """Where the finding's clock runs from, agreeing with its count: one need took a time
+    "from its first event", several "from their first event"."""
+    one = f.n == 1
+    if f.clock == "case":
+        return (f"from {'the' if one else 'each'} case's first event to its last (the case's "
+                "own clock, not the citizen's)")
+    if f.clock == "last-event":
+        return "from its first event to its last" if one else \
+            "from their first event to their last"
+    return f"from {voice.starts}"
+
+
+def rule_set(name: str) -> str:
+    """A rule set's name inside parentheses: 'NHSRplotthedots 0.2.2, Making Data Count'."""
+    return name.replace(" (", ", ").replace(")", "")

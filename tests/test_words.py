@@ -1,0 +1,144 @@
+"""The narrative's words, table-driven: every renderer agrees with its count (0, 1, 2 and
+many), and a chart's signals read the same whatever wrote them (the presets give codes and
+points; servicecheck.narrative.signals words them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+import pandas as pd
+import pytest
+
+from servicecheck import spc
+from servicecheck.findings import Finding, Quantity, Span
+from servicecheck.narrative import grammar as g
+from servicecheck.narrative.signals import chart_state, signal_words
+from servicecheck.narrative.voice import RENDERERS
+from servicecheck.narrative.words import Voice, say
+
+
+class Every(Mapping[str, Quantity]):
+    """Numbers that hold every name a renderer asks for, all the same value: the count under
+    test reaches every count a sentence states."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __getitem__(self, key: str) -> Quantity:
+        return Quantity(self.value, "count")
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+# the names each renderer reads (steps, demand types, rule sets, codes), where it reads some
+NAMES: dict[str, tuple[str, ...]] = {
+    "capability.current": ("NHSRplotthedots 0.2.2 (Making Data Count)",),
+    "capability.change": ("shift",),
+    "capability.signal_after_change": ("Trades book their own appointments", "median"),
+    "capability.per_period": ("week", "median", "NHSRplotthedots 0.2.2 (Making Data Count)"),
+    "demand.failure_chart": ("week", "NHSRplotthedots 0.2.2 (Making Data Count)"),
+    "demand.predictable": ("week", "Boiler broken"),
+    "targets.mechanism": ("split",),
+    "targets.two_clocks": ("first contact",),
+    "targets.clock_sensitivity": ("order raised", "order closed", "first contact",
+                                  "order closed"),
+    "flow.wait": ("Raised", "Closed"),
+    "regulators.tsm_rp02": ("2024/25", "emergency", "england-and-wales"),
+    "economics.per_need": ("contact", "failure_demand"),
+    "quality.placeholders": ("team", "EMPTY"),
+    "joined.caused": ("benefits", "council tax"),
+    "joined.peak": ("benefits", "council tax"),
+    "joined.followed": ("benefits", "council tax"),
+}
+NOUNS = ["need", "case", "order", "contact", "classified contact", "signal", "day", "week",
+         "event", "demand", "row", "import", "service", "citizen", "step", "arrow", "time",
+         "path", "different path", "item", "assumption", "system condition", "repair",
+         "local closure day", "minute", "hour"]
+SINGULAR = "|".join(sorted(NOUNS, key=len, reverse=True))
+PLURAL = "|".join(sorted((g.plural(n) for n in NOUNS), key=len, reverse=True))
+ONE = re.compile(rf"(?<![\d.,])1 (?:{PLURAL})\b|(?<![\d.,])1 (?:{SINGULAR}) (?:are|were|have)\b")
+MANY = re.compile(rf"(?<![\d.,])(?:0|[2-9]|\d{{2,}}|\d{{1,3}}(?:,\d{{3}})+) (?:{SINGULAR})\b"
+                  rf"(?! (?:{'|'.join(NOUNS)}))|(?<![\d.,])(?:0|[2-9]|\d{{2,}}|\d{{1,3}}"
+                  rf"(?:,\d{{3}})+) (?:{PLURAL}) (?:is|was|has)\b")
+
+
+def sample(topic: str, n: int, flags: frozenset[str] = frozenset()) -> Finding:
+    start, end = pd.Timestamp("2024-01-01", tz="UTC"), pd.Timestamp("2024-06-30", tz="UTC")
+    return Finding(topic, "need", n, Every(n), Span(start, end, start, "after"),
+                   clock="last-event", names=NAMES.get(topic, ("Repair reported",)),
+                   flags=flags)
+
+
+# a renderer that lists its numbers by iterating them has none to list here
+LISTS = {"economics.transactions", "economics.per_year", "economics.assumptions"}
+CASES = [(t, n, fl) for t in sorted(set(RENDERERS) - LISTS) for n in (0, 1, 2, 1234)
+         for fl in (frozenset(), frozenset({"stable", "compared", "partial", "to_date",
+                                                      "lower"}))]
+
+
+@pytest.mark.parametrize(("topic", "n", "flags"), CASES,
+                         ids=[f"{t}-{n}-{'flags' if f else 'plain'}" for t, n, f in CASES])
+def test_every_sentence_agrees_with_its_count(topic: str, n: int, flags: frozenset[str]) -> None:
+    text = say(sample(topic, n, flags), Voice())
+    assert not ONE.search(text), text
+    assert not MANY.search(text), text
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("1 needs were met", True), ("1 need are open", True), ("2 need were met", True),
+    ("1,434 case", True), ("3 needs is", True), ("1 need is open", False),
+    ("2 needs are open", False), ("0 needs", False), ("1.5 days", False),
+])
+def test_the_agreement_check_sees_disagreement(text: str, wrong: bool) -> None:
+    assert bool(ONE.search(text) or MANY.search(text)) is wrong
+
+
+# (preset, values, expected words of every signal): the words the presets wrote before they
+# returned codes, so a tooltip reads the same ("1 crossing" now agrees with its count)
+JUMP = [12.0, 15, 11, 14, 13, 14, 12, 15, 13, 14, 40, 14]
+SHIFTED = [10.0, 11, 10, 12, 11, 10, 11, 10, 12, 11, 20, 21, 20, 22, 21, 20, 21, 22, 20, 21]
+SIGNALS = [
+    ("ptd", JUMP, ["10 points in a row below the centre line, w1 to w10",
+                   "above the upper limit: w11"]),
+    ("ptd", [float(v) for v in range(1, 9)] + [4.0, 4.5],
+     ["below the lower limit: w1", "6 points in a row rising, w2 to w7",
+      "above the upper limit: w8"]),
+    ("ptd", SHIFTED, ["below the lower limit: w1 to w10", "above the upper limit: w11 to w20"]),
+    ("wheeler", JUMP, ["8 points in a row on one side of the centre line: w1 to w10",
+                       "beyond the natural process limits: w11",
+                       "a jump larger than the upper range limit: w11",
+                       "a jump larger than the upper range limit: w12"]),
+    ("anhoej", JUMP, ["a run of 10 points on one side of the centre line (more than 7 is "
+                      "unusual) and only 2 crossings of the centre line (fewer than 3 is "
+                      "unusual), w1 to w12", "above the upper limit: w11"]),
+    ("anhoej", SHIFTED[:12], ["a run of 10 points on one side of the centre line (more than 7 "
+                              "is unusual) and only 1 crossing of the centre line (fewer than "
+                              "3 is unusual), w1 to w12"]),
+]
+
+
+@pytest.mark.parametrize(("preset", "values", "words"), SIGNALS)
+def test_signals_in_words(preset: str, values: list[float], words: list[str]) -> None:
+    chart = spc.xmr(values, preset=preset, labels=[f"w{i}" for i in range(1, len(values) + 1)])
+    said = [signal_words(chart, s) for s in chart.signals]
+    assert said[:len(words)] == words
+    n = len(chart.episodes())
+    assert chart_state(chart).startswith(f"not stable: {g.counted(n, 'signal')} (")
+
+
+@pytest.mark.parametrize(("preset", "rules"), [
+    ("ptd", "NHSRplotthedots 0.2.2, Making Data Count rules"),
+    ("anhoej", "qicharts2 0.8.1, Anhøj rules"),
+    ("wheeler", "Wheeler XmR, Western Electric rules"),
+])
+def test_a_stable_chart_says_so_naming_its_rules_once(preset: str, rules: str) -> None:
+    chart = spc.xmr([5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6], preset=preset)
+    assert chart_state(chart) == f"stable: no signals in the latest period ({rules})"
