@@ -22,6 +22,7 @@ from ibis.expr.types import Table
 
 from servicecheck.engine.workspace import ANALYSIS_TIMEZONE, ImportRecord
 from servicecheck.io.errors import InputError
+from servicecheck.io.placeholders import PLACEHOLDER_ROLES, cleared
 from servicecheck.service.model import Service
 
 CANONICAL = ("case_id", "activity", "timestamp", "start_timestamp", "team", "resource",
@@ -198,6 +199,8 @@ def _canonical_events(t: Table, service: Service, order_column: str | None) -> T
             value = t[source]
             cols[canonical] = value.cast("string") if canonical not in (
                 "timestamp", "start_timestamp") else value
+            if role in PLACEHOLDER_ROLES:  # "EMPTY" is no team: as on import, it is missing
+                cols[canonical] = cleared(cols[canonical])
         elif role in ("case", "activity", "timestamp"):
             raise InputError(f"the table has no column '{source}' for the {role}",
                              source="--table", column=source,
@@ -212,7 +215,7 @@ def _canonical_events(t: Table, service: Service, order_column: str | None) -> T
     extra = {c: t[c] for c in t.columns if c not in taken}
     order = ([t[order_column]] if order_column else
              [t[mapping["timestamp"]], t[mapping["case"]], t[mapping["activity"]]])
-    keep = (t[mapping["case"]].notnull() & t[mapping["activity"]].notnull()
+    keep = (t[mapping["case"]].notnull() & cols["activity"].notnull()
             & t[mapping["timestamp"]].notnull())
     return t.filter(keep).select(
         service=ibis.literal(service.key), **cols, **extra,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import duckdb
+import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -26,6 +28,14 @@ PLACEHOLDER_ROLES = ("activity", "team", "resource")
 
 def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in PLACEHOLDERS
+
+
+def cleared(value: ir.StringValue) -> ir.StringValue:
+    """An Ibis expression: the value, or NULL where it is a placeholder. Tables read in place
+    (PostgreSQL, Spark) are never imported, so their placeholders are cleared as they are
+    read, the same way an import clears them."""
+    return value.strip().lower().isin(PLACEHOLDERS).ifelse(
+        ibis.null().cast("string"), value)
 
 
 def placeholder_sql(expr: str) -> str:
