@@ -46,7 +46,9 @@ NAMES: dict[str, tuple[str, ...]] = {
     "capability.per_period": ("week", "median", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.failure_chart": ("week", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.predictable": ("week", "Boiler broken"),
-    "targets.mechanism": ("split",),
+    "targets.mechanism": ("split", "application"),
+    "targets.clock_stopped": ("application",),
+    "targets.where_days": ("application",),
     "targets.two_clocks": ("first contact",),
     "targets.clock_sensitivity": ("order raised", "order closed", "first contact",
                                   "order closed"),
@@ -61,7 +63,7 @@ NAMES: dict[str, tuple[str, ...]] = {
 NOUNS = ["need", "case", "order", "contact", "classified contact", "signal", "day", "week",
          "event", "demand", "row", "import", "service", "citizen", "step", "arrow", "time",
          "path", "different path", "item", "assumption", "system condition", "repair",
-         "local closure day", "minute", "hour"]
+         "local closure day", "minute", "hour", "application"]
 SINGULAR = "|".join(sorted(NOUNS, key=len, reverse=True))
 PLURAL = "|".join(sorted((g.plural(n) for n in NOUNS), key=len, reverse=True))
 ONE = re.compile(rf"(?<![\d.,])1 (?:{PLURAL})\b|(?<![\d.,])1 (?:{SINGULAR}) (?:are|were|have)\b")
@@ -142,3 +144,26 @@ def test_signals_in_words(preset: str, values: list[float], words: list[str]) ->
 def test_a_stable_chart_says_so_naming_its_rules_once(preset: str, rules: str) -> None:
     chart = spc.xmr([5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6], preset=preset)
     assert chart_state(chart) == f"stable: no signals in the latest period ({rules})"
+
+
+@pytest.mark.parametrize(("topic", "names", "said", "unsaid"), [
+    ("targets.mechanism", ("closed_reraised", "application"),
+     "An application was closed before the need was met", "order"),
+    ("targets.mechanism", ("split", "case"), "split into cases", "order"),
+    ("targets.mechanism", ("reprioritised", "order"), "An order's priority", "application"),
+    ("targets.clock_stopped", ("application",), "(no application open)", "order"),
+    ("targets.where_days", ("case",), "while a case was open", "order"),
+])
+def test_the_regime_is_named_by_its_own_unit(topic: str, names: tuple[str, ...], said: str,
+                                             unsaid: str) -> None:
+    """'% of orders' where the service's regime counts applications was a words defect: the
+    unit comes from the service file, whatever the regime counts."""
+    from servicecheck.findings import Finding, seconds, share
+    from servicecheck.narrative.words import Voice, say
+
+    f = Finding(topic, "need", 12, {"share": share(0.25), "median": seconds(3.0),
+                                    "without": seconds(1.0), "before_clock": share(0.2),
+                                    "order_open": share(0.5), "clock_stopped": share(0.3)},
+                names=names)
+    text = say(f, Voice(tz="Europe/London"))
+    assert said in text and unsaid not in text

@@ -354,17 +354,18 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
         if len(hasnt):
             numbers["without"] = seconds(float(hasnt["end_to_end_days"].median()))
         out.append(Finding("targets.mechanism", "need", len(has), numbers, clock="citizen",
-                           names=(key,)))
+                           names=(key, view.unit)))
     stopped = done[done["days_clock_stopped"] > 0]
     if len(stopped):
         out.append(Finding("targets.clock_stopped", "need", len(stopped),
                            {"share": share(len(stopped) / len(done)),
                             "median": seconds(float(stopped["days_clock_stopped"].median()))},
-                           clock="citizen"))
+                           clock="citizen", names=(view.unit,)))
     if len(done):
         wd = view.where_days
         out.append(Finding("targets.where_days", "need", len(done),
                            {k: share(float(v)) for k, v in zip(
                                ("before_clock", "order_open", "clock_stopped"), wd["share"],
-                               strict=True)}, clock="citizen", chart="where-the-days-go"))
+                               strict=True)}, clock="citizen", chart="where-the-days-go",
+                           names=(view.unit,)))
     return out

@@ -6,13 +6,19 @@ from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.voice import Voice, between, renders
 
+# {a} is the regime's unit with its article ("an order", "a case"), {units} its plural: the
+# words follow what the service file says the regime counts
 MECHANISM_WORDS = {
     "late_start": "the regime's clock started a day or more after the first contact",
-    "split": "one need was split into orders for several trades or teams",
-    "closed_reraised": "an order was closed before the need was met, then raised again",
-    "reprioritised": "an order's priority was changed",
-    "repeat_report": "the problem was reported again after the repair was called complete",
+    "split": "one need was split into {units} for several trades or teams",
+    "closed_reraised": "{a} was closed before the need was met, then raised again",
+    "reprioritised": "{a}'s priority was changed",
+    "repeat_report": "the problem was reported again after the work was called complete",
 }
+
+
+def _a(unit: str) -> str:
+    return f"{'an' if unit[:1].lower() in 'aeiou' else 'a'} {unit}"
 
 
 @renders("targets.two_clocks")
@@ -41,7 +47,9 @@ def _two_clocks(f: Finding, voice: Voice) -> str:
 
 @renders("targets.mechanism")
 def _mechanism(f: Finding, voice: Voice) -> str:
-    text = (f"{MECHANISM_WORDS[f.names[0]].capitalize()}: {g.percent(f.q('share'))} of needs "
+    key, unit = f.names
+    what = MECHANISM_WORDS[key].format(a=_a(unit), units=g.plural(unit))
+    text = (f"{what[:1].upper() + what[1:]}: {g.percent(f.q('share'))} of needs "
             f"met ({g.number(f.n)}), half of them taking {voice.dur(f, 'median')} or more end "
             "to end")
     if f.has("without"):
@@ -51,7 +59,8 @@ def _mechanism(f: Finding, voice: Voice) -> str:
 
 @renders("targets.clock_stopped")
 def _clock_stopped(f: Finding, voice: Voice) -> str:
-    return (f"The regime's clock stopped while the need was still unmet (no order open) for "
+    return (f"The regime's clock stopped while the need was still unmet (no {f.names[0]} open) "
+            "for "
             f"{g.percent(f.q('share'))} of needs met ({g.number(f.n)}), for "
             f"{voice.dur(f, 'median')} at the median.")
 
@@ -60,8 +69,8 @@ def _clock_stopped(f: Finding, voice: Voice) -> str:
 def _where_days(f: Finding, voice: Voice) -> str:
     return (f"Of the citizens' days across the {g.counted(f.n, 'need')} met, "
             f"{g.percent(f.q('before_clock'))} passed before the regime's clock started, "
-            f"{g.percent(f.q('order_open'))} while an order was open (the regime's clock ran) "
-            f"and {g.percent(f.q('clock_stopped'))} while no order was open (the clock "
+            f"{g.percent(f.q('order_open'))} while {_a(f.names[0])} was open (the regime's clock "
+            f"ran) and {g.percent(f.q('clock_stopped'))} while no {f.names[0]} was open (the clock "
             "stopped).")
 
 
