@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from ibis.expr.types import Table
 
+from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, ratio, seconds, share
 from servicecheck.flow.clean import clean_and_dirty
@@ -68,11 +69,15 @@ def findings(workspace: Reader, service: Service, top: int = 5,
                            names=tuple(service.value_steps),
                            flags=frozenset(set() if len(timed) else {"untimed"})))
     if events is None:
-        out += clean_findings(clean_and_dirty(workspace, service, need_table=need_table))
+        every = workspace.events(service.key)
+        last = to_frame(every.aggregate(last=every.timestamp.max()))["last"].iloc[0]
+        out += clean_findings(clean_and_dirty(workspace, service, need_table=need_table),
+                              None if last is None or pd.isna(last) else pd.Timestamp(last))
     return out
 
 
-def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
+def clean_findings(per_need: pd.DataFrame, data_end: pd.Timestamp | None = None
+                   ) -> list[Finding]:
     """Clean work went straight through: no step done twice, no failure demand, no more
     hand-offs than designed. Each reason for dirty work is counted on its own, so "looped"
     only ever means a step was repeated."""
@@ -89,7 +94,8 @@ def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
         days = group.loc[~group["open"], "end_to_end_days"]
         if len(days):
             numbers[f"{label}_median"] = seconds(float(days.median()))
-    span = Span(per_need["first_contact"].min(),
+    # the period the headline names runs to the end of the data, as capability's does
+    span = Span(per_need["first_contact"].min(), data_end if data_end is not None else
                 max(per_need["met_at"].max(), per_need["first_contact"].max()))
     return [Finding("flow.clean", "need", len(per_need), numbers, span, "citizen",
                     headline=60, chart="flow-map")]

@@ -322,7 +322,9 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
             "median": seconds(float(done["end_to_end_days"].median())),
             "p90": seconds(float(done["end_to_end_days"].quantile(0.9))),
             "needs": count(len(done))}
-        spans[phase] = Span(m.loc[mask, "first_contact"].min(), done["met_at"].max(),
+        # to the end of the data, as capability's headline for the same needs says it
+        end = view.data_end if view.data_end is not None else done["met_at"].max()
+        spans[phase] = Span(m.loc[mask, "first_contact"].min(), end,
                             change if phase == "after" else None,
                             phase)  # type: ignore[arg-type]
     now = "after" if "after" in per_phase else "all" if "all" in per_phase else None
