@@ -24,7 +24,8 @@ SECRET_WORDS = "my neighbour Mrs Quigley-Fairweather says the damp is back"
 
 
 def capture(c: TestClient, csrf: str, **fields: str) -> Any:
-    data = {"channel": "phone", "nature": "value", "csrf": csrf, **fields}
+    data = {"channel": "phone", "nature": "value", "demand_type": "Leak", "csrf": csrf,
+            **fields}
     return c.post("/capture", data=data, headers={"HX-Request": "true"})
 
 
@@ -157,11 +158,11 @@ def test_migrations_run_once_and_reach_head(store_url: str) -> None:
     first.close()
     again = open_store(store_url)  # a second start finds nothing to do
     with again.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         tables = set(sa.inspect(conn).get_table_names())
     again.close()
     assert {"users", "sessions", "demands", "api_tokens", "audit", "login_attempts",
-            "login_throttle"} <= tables
+            "login_throttle", "second_labels"} <= tables
 
 
 def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from servicecheck.service.model import Service
 from servicecheck.store import open_store
 from servicecheck.store.capture import demand_frame
 from servicecheck.web import api, pages
+from servicecheck.web.cases import CaseIndex
 from servicecheck.web.context import Context
 from servicecheck.web.security import (
     ANALYST,
@@ -116,7 +117,8 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
 
     app = FastAPI(title="servicecheck", docs_url=None, redoc_url=None, openapi_url=None,
                   summary="Demand capture and the Check dashboard", lifespan=lifespan)
-    app.state.ctx = Context(store, svc, ws_path, suggester, secure_cookies)
+    app.state.ctx = Context(store, svc, ws_path, suggester, secure_cookies,
+                            cases=CaseIndex(ws_path, svc.key) if ws_path else None)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)  # added last: runs first, before any route or guard
     if trusted_proxies:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from servicecheck.report.build import environment
 from servicecheck.service.model import Service
 from servicecheck.store import Store
+from servicecheck.web.cases import CaseIndex
 from servicecheck.web.suggestions import LiveSuggester
 
 
@@ -32,6 +33,7 @@ class Context:
     env: jinja2.Environment = field(default_factory=templates)
     dashboards: dict[tuple[str, float], Any] = field(default_factory=dict)
     clock: Callable[[], float] = time.time  # sign-in throttling's clock (tests move it on)
+    cases: CaseIndex | None = None  # the workspace's case references, to check captures by
 
 
 def ctx(request: Request) -> Context:

@@ -9,9 +9,13 @@ document.addEventListener("keydown", function (e) {
     }
   }
 });
+// When the form comes back with problems (422, everything kept as typed), the cursor goes to
+// the first field that needs a look; after a capture, back to the words for the next call.
 document.addEventListener("htmx:afterSwap", function (e) {
   if (e.detail.target && e.detail.target.id === "capture-area") {
-    var box = document.getElementById("verbatim");
+    var first = document.querySelector("#capture [aria-invalid=true]") ||
+      (document.getElementById("nature-error") && document.querySelector("#capture input[name=nature]"));
+    var box = first || document.getElementById("verbatim");
     if (box) box.focus();
   }
 });
