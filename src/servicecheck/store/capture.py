@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 
 from servicecheck.demand.records import NATURES
 from servicecheck.demand.redact import redact_field
 from servicecheck.io.errors import InputError
 from servicecheck.service.model import Service
-from servicecheck.store.db import Store, now
+from servicecheck.store.db import Store, as_utc, now
 from servicecheck.store.schema import demands
 from servicecheck.store.text import character_problem, quoted
 
@@ -246,3 +247,41 @@ def purge(store: Store, older_than_days: float, actor: str = "cli") -> int:
             login_throttle.c.next_at < time.time() - QUIET_RESET))
     store.audit(actor, "purge", f"{gone} demands received before {cut:%Y-%m-%d}")
     return int(gone)
+
+
+# Captured demand as the workspace's canonical demands table has it (engine/captured.py joins
+# them to the imported demand): the store's id becomes "web-<id>", ordered after every import.
+CANONICAL_OFFSET = 1 << 40
+
+
+def canonical_demands(store: Store, services: list[str] | None = None) -> pa.Table:
+    """The captured demand of these services (all without a list) in the workspace's columns.
+    Reads only columns every version of the store has, so a store made before a migration
+    is read as it is."""
+    q = sa.select(demands.c.id, demands.c.service, demands.c.received_at, demands.c.channel,
+                  demands.c.verbatim, demands.c.demand_type, demands.c.nature,
+                  demands.c.failure_kind, demands.c.first_point_resolved, demands.c.case_id,
+                  demands.c.recorded_by)
+    if services is not None:
+        q = q.where(demands.c.service.in_(services))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q.order_by(demands.c.id)).all()
+    ids = [int(r.id) for r in rows]
+    text = pa.string()
+    return pa.table({
+        "service": pa.array([r.service for r in rows], text),
+        "demand_id": pa.array([f"web-{i}" for i in ids], text),
+        "received_at": pa.array([as_utc(r.received_at) for r in rows],
+                                pa.timestamp("us", tz="UTC")),
+        "closed_at": pa.nulls(len(rows), pa.timestamp("us", tz="UTC")),
+        "channel": pa.array([r.channel for r in rows], text),
+        "verbatim": pa.array([r.verbatim for r in rows], text),
+        "demand_type": pa.array([r.demand_type for r in rows], text),
+        "nature": pa.array([r.nature for r in rows], text),
+        "failure_kind": pa.array([r.failure_kind for r in rows], text),
+        "first_point_resolved": pa.array([r.first_point_resolved for r in rows], pa.bool_()),
+        "case_id": pa.array([r.case_id for r in rows], text),
+        "citizen_ref": pa.nulls(len(rows), text),
+        "recorded_by": pa.array([r.recorded_by for r in rows], text),
+        "demand_index": pa.array([CANONICAL_OFFSET + i for i in ids], pa.int64()),
+    })

@@ -16,6 +16,7 @@ from servicecheck.report.build import environment
 from servicecheck.service.model import Service
 from servicecheck.store import Store
 from servicecheck.web.cases import CaseIndex
+from servicecheck.web.reports import Reports
 from servicecheck.web.suggestions import LiveSuggester
 
 
@@ -31,9 +32,10 @@ class Context:
     suggester: LiveSuggester
     secure_cookies: bool = False
     env: jinja2.Environment = field(default_factory=templates)
-    dashboards: dict[tuple[str, float], Any] = field(default_factory=dict)
+    dashboards: dict[tuple[str, float, int], Any] = field(default_factory=dict)
     clock: Callable[[], float] = time.time  # sign-in throttling's clock (tests move it on)
     cases: CaseIndex | None = None  # the workspace's case references, to check captures by
+    reports: Reports = field(default_factory=Reports)  # Check reports made from the browser
 
 
 def ctx(request: Request) -> Context:

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.spreadsheets import safe_frame
-from servicecheck.store import accounts
+from servicecheck.store import accounts, blind
 from servicecheck.store.accounts import Session
 from servicecheck.store.capture import (
     OTHER,
@@ -28,7 +28,7 @@ from servicecheck.store.capture import (
 from servicecheck.store.schema import ROLES
 from servicecheck.store.text import character_problem
 from servicecheck.store.throttle import Throttled
-from servicecheck.web.board import board
+from servicecheck.web.board import agreement_view, board
 from servicecheck.web.context import ctx
 from servicecheck.web.security import (
     ADMIN,
@@ -195,7 +195,9 @@ def suggest(request: Request, s: Session = RECORDER, verbatim: str = Form("")) -
 def board_page(request: Request, s: Session = RECORDER) -> HTMLResponse:
     c = ctx(request)
     b = board(demand_frame(c.store, c.service), c.service.timezone)
-    return page(request, "_board.html" if partial(request) else "board.html", board=b)
+    agreement = agreement_view(blind.pairs(c.store, c.service), c.service.timezone)
+    return page(request, "_board.html" if partial(request) else "board.html", board=b,
+                agreement=agreement)
 
 
 # -- dashboards over the workspace -------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""Demand captured in the web app, analysed where it is stored.
+
+The web app's store (SQLite or PostgreSQL) is where the front line's captures live: it takes
+many writers at once, which a DuckDB workspace file does not (a report being built would lock
+capture out). So the workspace does not copy captures in; it remembers which store holds a
+service's captured demand (``Workspace.link_capture``, done by ``servicecheck serve``), and its
+``demands()`` reads that store and joins its rows to the imported demand, every time a Reader
+is opened. The report, the dashboards and the CLI thus see every capture at once, with no
+export and import, and each capture once: a capture that was also exported to CSV and
+imported (the old way) is dropped from the imported rows in favour of the store's, which
+carries any later correction.
+"""
+
+from __future__ import annotations
+
+import ibis
+import pyarrow as pa
+import sqlalchemy as sa
+from ibis.expr.types import Table
+
+from servicecheck.io.errors import InputError
+
+
+def link_url(database: str) -> str:
+    """The store's URL as a workspace keeps it: a SQLite file by its full path, a server's URL
+    without its password (the reader then needs PGPASSWORD or a .pgpass file, as psql does):
+    a workspace file is shared more freely than a password should be."""
+    from servicecheck.store.db import database_url
+
+    url = sa.make_url(database_url(database))
+    return url.set(password=None).render_as_string(hide_password=False) \
+        if url.password else str(url)
+
+
+def read_captured(links: dict[str, str]) -> pa.Table:
+    """The captured demand of each linked service (service key -> store URL), in the
+    workspace's demand columns."""
+    from servicecheck.store import open_store
+    from servicecheck.store.capture import canonical_demands
+
+    parts = []
+    by_store: dict[str, list[str]] = {}
+    for service, url in links.items():
+        by_store.setdefault(url, []).append(service)
+    for url, services in by_store.items():
+        try:
+            store = open_store(url, run_migrations=False)
+        except InputError as exc:
+            raise InputError(f"the demand captured for {', '.join(services)} cannot be read "
+                             f"({exc.args[0] if exc.args else exc})", source=url.split("@")[-1],
+                             fix="start the database, or check the file is where "
+                             "'servicecheck serve' had it") from None
+        try:
+            parts.append(canonical_demands(store, services))
+        finally:
+            store.close()
+    return pa.concat_tables(parts)
+
+
+def merged(imported: Table, captured: Table) -> Table:
+    """Imported and captured demand as one table in the imported table's columns. An imported
+    row that is a capture exported before (same service, words and second received) is left
+    out: the capture counts once, as the store now has it."""
+    c = captured
+    again = [imported.service == c.service, imported.verbatim == c.verbatim,
+             imported.received_at.truncate("s") == c.received_at.truncate("s")]
+    # the stored table's NOT NULL columns would not match the captures' types in a union
+    schema = {name: dtype.copy(nullable=True) for name, dtype in imported.schema().items()}
+    kept = imported.anti_join(c, again).select(
+        **{name: imported[name].cast(dtype) for name, dtype in schema.items()})
+    added = c.select(**{name: c[name].cast(dtype) if name in c.columns else
+                        ibis.null(dtype) for name, dtype in schema.items()})
+    return kept.union(added)
