@@ -236,12 +236,8 @@ def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> 
     rows = r.text.splitlines()
     assert rows[0].startswith("measure,rule_set,points,latest")
     assert any(line.startswith("Failure demand %: phone,") for line in rows)
-    # suggestions learned from the workspace's confirmed demand as the app starts
-    from servicecheck.store.capture import demand_frame
-
-    app.state.ctx.suggester.maybe_learn(demand_frame(app.state.ctx.store,
-                                                     app.state.ctx.service), wait=True)
-    assert app.state.ctx.suggester.ready
+    # suggestions learned from the workspace's confirmed demand, in the background at start
+    assert app.state.ctx.suggester.started.wait(300) and app.state.ctx.suggester.ready
     assert app.state.ctx.suggester._model.heads["nature"].own > 0
 
 

@@ -165,11 +165,30 @@ def write_report(workspace: Reader | str | Path, out: str | Path, *,
     return Report(out, headline_findings(sections, svc), sections, written, pdf_path)
 
 
+# Where Windows and macOS install a Chromium-based browser that is not on PATH (Edge comes
+# with every Windows 10 and 11, so a PDF needs no install there).
+INSTALLED = ("{ProgramFiles}/Microsoft/Edge/Application/msedge.exe",
+             "{ProgramFiles(x86)}/Microsoft/Edge/Application/msedge.exe",
+             "{ProgramFiles}/Google/Chrome/Application/chrome.exe",
+             "{LOCALAPPDATA}/Google/Chrome/Application/chrome.exe",
+             "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+             "/Applications/Chromium.app/Contents/MacOS/Chromium",
+             "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
+
+
 def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+                 "chrome", "msedge"):
         found = shutil.which(name)
         if found:
             return found
+    for pattern in INSTALLED:
+        try:
+            path = Path(pattern.format_map(os.environ))
+        except KeyError:  # that variable is not set here: not this system
+            continue
+        if path.is_file():
+            return str(path)
     return None
 
 

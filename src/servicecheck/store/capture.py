@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-from servicecheck.demand.records import NATURES
+from servicecheck.demand.natures import NATURES
 from servicecheck.demand.redact import redact_field
 from servicecheck.io.errors import InputError
 from servicecheck.service.model import Service

@@ -118,9 +118,10 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     store = open_store(database)
     if ws_path is not None:
         link(ws_path, svc, database)
-    suggester = LiveSuggester(svc, _history(ws_path, svc))
-    # learned in the background: the app answers at once, suggestions follow in seconds
-    suggester.maybe_learn(demand_frame(store, svc))
+    suggester = LiveSuggester(svc)
+    # learned in the background, the workspace read there too: the app answers at once,
+    # suggestions follow in seconds
+    suggester.start(lambda: _history(ws_path, svc), lambda: demand_frame(store, svc))
 
     # FastAPI's own /docs pages load scripts from a CDN: off. The OpenAPI document is served
     # below to signed-in analysts, for whoever connects a council system.

@@ -38,10 +38,9 @@ class CaseIndex:
                 try:
                     with Workspace(self.workspace, read_only=True) as ws:
                         ev = ws.events(self.service)
-                        refs = ev.select(ref=ev.case_id).union(
-                            ev.filter(ev.need_id.notnull()).select(ref=ev.need_id))
-                        self._refs = frozenset(refs.distinct().to_pyarrow()["ref"]
-                                               .to_pylist())
+                        refs = ev.select(ev.case_id, ev.need_id).distinct().to_pyarrow()
+                        self._refs = frozenset(refs["case_id"].to_pylist()) | frozenset(
+                            r for r in refs["need_id"].to_pylist() if r is not None)
                 except (InputError, OSError):  # InputError: an import holds the file
                     return None
                 self._mtime = mtime

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from servicecheck.demand.records import NATURES
+from servicecheck.demand.natures import NATURES
 from servicecheck.store import blind
 from servicecheck.store.accounts import Session
 from servicecheck.store.capture import OTHER
@@ -21,6 +21,7 @@ def _next(request: Request, s: Session, status_code: int = 200, **values: object
           ) -> HTMLResponse:
     c = ctx(request)
     values.setdefault("error", None)
+    values.setdefault("saved", False)
     return page(request, "classify.html", status_code=status_code, other=OTHER,
                 item=blind.next_demand(c.store, c.service, s.user.name),
                 done=len(blind.pairs(c.store, c.service)), **values)

@@ -12,7 +12,6 @@ from typing import Any
 import jinja2
 from starlette.requests import Request
 
-from servicecheck.report.build import environment
 from servicecheck.service.model import Service
 from servicecheck.store import Store
 from servicecheck.web.cases import CaseIndex
@@ -21,6 +20,9 @@ from servicecheck.web.suggestions import LiveSuggester
 
 
 def templates() -> jinja2.Environment:
+    # the report's module loads the whole analysis stack: at the first page, not at start
+    from servicecheck.report.build import environment
+
     return environment("servicecheck.web")
 
 
@@ -31,11 +33,18 @@ class Context:
     workspace: Path | None
     suggester: LiveSuggester
     secure_cookies: bool = False
-    env: jinja2.Environment = field(default_factory=templates)
+    _env: jinja2.Environment | None = None
     dashboards: dict[tuple[str, float, int], Any] = field(default_factory=dict)
     clock: Callable[[], float] = time.time  # sign-in throttling's clock (tests move it on)
     cases: CaseIndex | None = None  # the workspace's case references, to check captures by
     reports: Reports = field(default_factory=Reports)  # Check reports made from the browser
+
+
+    @property
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = templates()
+        return self._env
 
 
 def ctx(request: Request) -> Context:

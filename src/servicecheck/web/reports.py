@@ -15,12 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from servicecheck.io.errors import InputError
-from servicecheck.report.build import SECTION_NAMES
 
 LOG = logging.getLogger("servicecheck.web")
 KEEP = 4  # reports kept per server; older ones are deleted as new ones start
-# the steps a build goes through, for the progress bar: each section, then the PDF
-STEPS = (*SECTION_NAMES, "the PDF")
 
 
 @dataclass
@@ -38,10 +35,13 @@ class ReportJob:
 
     @property
     def progress(self) -> tuple[int, int]:
-        """Steps done, of all steps."""
+        """Steps done, of all steps: each section of the report, then the PDF."""
+        from servicecheck.report.build import SECTION_NAMES
+
+        steps = (*SECTION_NAMES, "the PDF")
         if self.done:
-            return len(STEPS), len(STEPS)
-        return (STEPS.index(self.step) if self.step in STEPS else 0), len(STEPS)
+            return len(steps), len(steps)
+        return (steps.index(self.step) if self.step in steps else 0), len(steps)
 
 
 class Reports:
