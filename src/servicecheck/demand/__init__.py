@@ -6,17 +6,17 @@ at start."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
+
+from servicecheck._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from servicecheck.demand.records import import_demands
+    from servicecheck.demand.redact import redact
+    from servicecheck.demand.suggest import Suggester
 
 __all__ = ["Suggester", "import_demands", "redact"]
 _LAZY = {"import_demands": "servicecheck.demand.records", "redact": "servicecheck.demand.redact",
          "Suggester": "servicecheck.demand.suggest"}
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'servicecheck.demand' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
