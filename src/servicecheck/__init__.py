@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from servicecheck._lazy import lazy_names
+from servicecheck._lazy import lazy_names as _lazy_names
 from servicecheck.io.errors import InputError
 
 if TYPE_CHECKING:
@@ -34,8 +34,4 @@ _LAZY = {"Workspace": "servicecheck.engine.workspace", "EventLog": "servicecheck
          "import_events": "servicecheck.io.eventlog", "read_log": "servicecheck.io.eventlog",
          "Service": "servicecheck.service.model"}
 
-__getattr__ = lazy_names(__name__, _LAZY, globals())
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, globals())

@@ -10,9 +10,10 @@ from typing import Any
 
 
 def lazy_names(package: str, where: dict[str, str], namespace: dict[str, Any]
-               ) -> Callable[[str], Any]:
-    """A module ``__getattr__`` loading each name of ``where`` (name -> module) on first use
-    and keeping it in ``namespace`` (the package's globals) after."""
+               ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A module's ``__getattr__`` loading each name of ``where`` (name -> module) on first
+    use and keeping it in ``namespace`` (the package's globals) after, and its ``__dir__``
+    (the names loaded or not)."""
 
     def load(name: str) -> Any:
         if name not in where:
@@ -21,4 +22,7 @@ def lazy_names(package: str, where: dict[str, str], namespace: dict[str, Any]
         namespace[name] = value
         return value
 
-    return load
+    def names() -> list[str]:
+        return sorted(set(namespace) | set(namespace.get("__all__", ())))
+
+    return load, names

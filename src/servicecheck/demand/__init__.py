@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from servicecheck._lazy import lazy_names
+from servicecheck._lazy import lazy_names as _lazy_names
+
+# loaded now, and light: the submodule of the same name would otherwise stand in its place
+from servicecheck.demand.redact import redact
 
 if TYPE_CHECKING:
     from servicecheck.demand.records import import_demands
-    from servicecheck.demand.redact import redact
     from servicecheck.demand.suggest import Suggester
 
 __all__ = ["Suggester", "import_demands", "redact"]
-_LAZY = {"import_demands": "servicecheck.demand.records", "redact": "servicecheck.demand.redact",
+_LAZY = {"import_demands": "servicecheck.demand.records",
          "Suggester": "servicecheck.demand.suggest"}
 
-__getattr__ = lazy_names(__name__, _LAZY, globals())
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, globals())
