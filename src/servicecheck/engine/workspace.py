@@ -450,6 +450,10 @@ class Workspace:
                 else:
                     _one_thread_users[key] = (users - 1, before)
 
+    def save_service(self, service: Service) -> None:
+        """Keep this definition of the service (a service file changed since the import)."""
+        self.transaction(lambda: self._save_service(service))
+
     def link_capture(self, service: Service, database: str) -> None:
         """Remember that ``database`` (the web app's store) holds this service's captured
         demand: from then on ``demands()`` reads it there (see engine/captured.py)."""

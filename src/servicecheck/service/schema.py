@@ -335,6 +335,20 @@ def validate(data: dict[str, Any], source: str) -> ServiceKeys:
         raise _sentence(exc.errors()[0], source) from None
 
 
+def problems(data: dict[str, Any], source: str) -> dict[str, InputError]:
+    """Every mistake in the contents, by dotted key ("targets.timescales.P1", "changes.date"),
+    each the sentence ``validate`` would give: a form shows each beside its field."""
+    try:
+        ServiceKeys.model_validate(data)
+    except ValidationError as exc:
+        out: dict[str, InputError] = {}
+        for error in exc.errors():
+            key = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
+            out.setdefault(key, _sentence(error, source))
+        return out
+    return {}
+
+
 def _lookup(loc: tuple[str | int, ...]) -> tuple[FieldInfo | None, str, list[str]]:
     """The key a location names (None for an unknown key; for an entry of a table of
     values, the table's key), its name, and the names beside it."""
