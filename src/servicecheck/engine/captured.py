@@ -3,9 +3,9 @@
 The web app's store (SQLite or PostgreSQL) is where the front line's captures live: it takes
 many writers at once, which a DuckDB workspace file does not (a report being built would lock
 capture out). So the workspace does not copy captures in; it remembers which store holds a
-service's captured demand (``Workspace.link_capture``, done by ``servicecheck serve``), and its
-``demands()`` reads that store and joins its rows to the imported demand, every time a Reader
-is opened. The report, the dashboards and the CLI thus see every capture at once, with no
+service's captured demand (``link_capture``, done by ``servicecheck serve``), and its
+``demands()`` reads that store and joins its rows to the imported demand, once each time a
+workspace is opened. The report, the dashboards and the CLI thus see every capture at once, with no
 export and import, and each capture once: a capture that was also exported to CSV and
 imported (the old way) is dropped from the imported rows in favour of the store's, which
 carries any later correction.
@@ -13,12 +13,80 @@ carries any later correction.
 
 from __future__ import annotations
 
+import weakref
+from typing import TYPE_CHECKING
+
 import ibis
 import pyarrow as pa
 import sqlalchemy as sa
 from ibis.expr.types import Table
 
 from servicecheck.io.errors import InputError
+from servicecheck.service.model import Service
+
+if TYPE_CHECKING:
+    from servicecheck.engine.workspace import Workspace
+
+# each open workspace's captures, read from the store once (None: no store linked)
+_READ: weakref.WeakKeyDictionary[Workspace, Table | None] = weakref.WeakKeyDictionary()
+
+
+# where each service's demand captured in the web app is stored: made by the first link
+LINKS_DDL = ("CREATE TABLE IF NOT EXISTS capture_stores (service VARCHAR PRIMARY KEY, "
+             "url VARCHAR NOT NULL)")
+
+
+def capture_links(ws: Workspace) -> dict[str, str]:
+    """Service key -> URL of the store holding its captured demand."""
+    have = ws.raw.execute("SELECT count(*) FROM information_schema.tables "
+                          "WHERE table_name = 'capture_stores'").fetchone()
+    if not have or not have[0]:  # a workspace made before links, opened read-only
+        return {}
+    return dict(ws.raw.execute("SELECT service, url FROM capture_stores").fetchall())
+
+
+def link_capture(ws: Workspace, service: Service, database: str) -> None:
+    """Remember that ``database`` (the web app's store) holds this service's captured demand:
+    from then on the workspace's ``demands()`` reads it there."""
+    url = link_url(database)
+    if service.key not in ws.services():
+        ws.save_service(service)
+
+    def work() -> None:
+        ws.raw.execute(LINKS_DDL)
+        ws.raw.execute("DELETE FROM capture_stores WHERE service = ?", [service.key])
+        ws.raw.execute("INSERT INTO capture_stores VALUES (?, ?)", [service.key, url])
+
+    ws.transaction(work)
+    _READ.pop(ws, None)
+
+
+def stores_words(ws: Workspace) -> str:
+    """Where the captures are, for the words naming where the data live."""
+    stores = sorted({url.split("@")[-1].removeprefix("sqlite:///")
+                     for url in capture_links(ws).values()})
+    return f" with the demand captured in {', '.join(stores)}" if stores else ""
+
+
+def imported_demands(ws: Workspace, service: str | None = None) -> Table:
+    """Only the demand imported into the workspace, not the linked store's captures."""
+    t = ws.con.table("demands")
+    return t.filter(t.service == service) if service else t
+
+
+def with_captures(ws: Workspace, imported: Table, service: str | None = None) -> Table:
+    """The imported demand (of one service, or all) joined by the linked stores' captures
+    (as it is, where no store is linked)."""
+    if ws not in _READ:
+        links = capture_links(ws)
+        table = None
+        if links:
+            ws.raw.register("__captured", read_captured(links))
+            table = ws.con.table("__captured")
+        _READ[ws] = table
+    captured = _READ[ws]
+    t = imported if captured is None else merged(imported, captured)
+    return t.filter(t.service == service) if service else t
 
 
 def link_url(database: str) -> str:

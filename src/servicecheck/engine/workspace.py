@@ -138,9 +138,6 @@ META_DDL = [
     """CREATE TABLE IF NOT EXISTS imports (
         import_id BIGINT, service VARCHAR, kind VARCHAR, source VARCHAR, rows_read BIGINT,
         rows_kept BIGINT, dropped VARCHAR, imported_at TIMESTAMPTZ)""",
-    # where each service's demand captured in the web app is stored (engine/captured.py)
-    """CREATE TABLE IF NOT EXISTS capture_stores (
-        service VARCHAR PRIMARY KEY, url VARCHAR NOT NULL)""",
 ]
 # The import log's fingerprint of each source (added to workspaces made before it): the
 # file's resolved path, size and SHA-256, the column mapping used, and the range of row
@@ -165,8 +162,6 @@ class Workspace:
         ``temp_directory``: beside the file by default, or for a workspace in memory a folder
         of the system's temporary directory (DuckDB removes its files when it closes)."""
         self.path = Path(path) if path is not None else None
-        self._captured_table: Table | None = None
-        self._captured_read = False
         target = str(self.path) if self.path is not None else ":memory:"
         if self.path is not None and read_only and not self.path.exists():
             raise InputError("the workspace does not exist", source=target,
@@ -190,10 +185,9 @@ class Workspace:
 
     @property
     def source(self) -> str:
-        where = str(self.path or "a workspace in memory")
-        stores = sorted({url.split("@")[-1].removeprefix("sqlite:///")
-                         for url in self.capture_links().values()})
-        return where + (f" with the demand captured in {', '.join(stores)}" if stores else "")
+        from servicecheck.engine.captured import stores_words
+
+        return str(self.path or "a workspace in memory") + stores_words(self)
 
     @cached_property
     def con(self) -> DuckDBBackend:
@@ -207,39 +201,9 @@ class Workspace:
         return t.filter(t.service == service) if service else t
 
     def demands(self, service: str | None = None) -> Table:
-        """Imported demand and the demand captured in the web app's store, each once."""
-        t = self.imported_demands()
-        captured = self._captured()
-        if captured is not None:
-            from servicecheck.engine.captured import merged
+        from servicecheck.engine.captured import with_captures  # the web app's, each once
 
-            t = merged(t, captured)
-        return t.filter(t.service == service) if service else t
-
-    def imported_demands(self, service: str | None = None) -> Table:
-        """Only the demand imported into the workspace (not the linked store's captures)."""
-        t = self.con.table("demands")
-        return t.filter(t.service == service) if service else t
-
-    def capture_links(self) -> dict[str, str]:
-        """Service key -> URL of the store holding its captured demand."""
-        have = self.raw.execute("SELECT count(*) FROM information_schema.tables "
-                                "WHERE table_name = 'capture_stores'").fetchone()
-        if not have or not have[0]:  # a workspace made before links, opened read-only
-            return {}
-        return dict(self.raw.execute("SELECT service, url FROM capture_stores").fetchall())
-
-    def _captured(self) -> Table | None:
-        """The linked stores' captures, read once per opening of the workspace."""
-        if not self._captured_read:
-            links = self.capture_links()
-            if links:
-                from servicecheck.engine.captured import read_captured
-
-                self.raw.register("__captured", read_captured(links))
-                self._captured_table = self.con.table("__captured")
-            self._captured_read = True
-        return self._captured_table
+        return with_captures(self, self.con.table("demands"), service)
 
     def services(self) -> list[str]:
         rows = self.raw.execute(
@@ -452,23 +416,7 @@ class Workspace:
 
     def save_service(self, service: Service) -> None:
         """Keep this definition of the service (a service file changed since the import)."""
-        self.transaction(lambda: self._save_service(service))
-
-    def link_capture(self, service: Service, database: str) -> None:
-        """Remember that ``database`` (the web app's store) holds this service's captured
-        demand: from then on ``demands()`` reads it there (see engine/captured.py)."""
-        from servicecheck.engine.captured import link_url
-
-        url = link_url(database)
-
-        def work() -> None:
-            if service.key not in self.services():
-                self._save_service(self.raw, service)
-            self.raw.execute("DELETE FROM capture_stores WHERE service = ?", [service.key])
-            self.raw.execute("INSERT INTO capture_stores VALUES (?, ?)", [service.key, url])
-
-        self.transaction(work)
-        self._captured_read = False
+        self.transaction(lambda: self._save_service(self.raw, service))
 
     @staticmethod
     def _save_service(con: duckdb.DuckDBPyConnection, service: Service) -> None:

@@ -52,12 +52,13 @@ def _history(workspace: Path | None, service: Service) -> pd.DataFrame | None:
     """Confirmed demand from the workspace, to learn suggestions from at the start."""
     if workspace is None:
         return None
+    from servicecheck.engine.captured import imported_demands
     from servicecheck.engine.workspace import Workspace
 
     with Workspace(workspace, read_only=True) as ws:
         if service.key not in ws.services():
             return None
-        d = ws.imported_demands(service.key)  # the captures are learned from the store
+        d = imported_demands(ws, service.key)  # the captures are learned from the store
         confirmed: pd.DataFrame = d.filter(d.nature != "unknown").order_by("received_at").select(
             "verbatim", "nature", "demand_type", "failure_kind").to_pandas()
         return confirmed
@@ -80,15 +81,15 @@ def link(workspace: Path, service: Service, database: str) -> None:
     """Make the workspace read this store's captures (engine/captured.py): the report, the
     dashboards and the CLI then analyse captured demand where it is, with no export. Written
     once; a workspace already linked to this store is only read."""
-    from servicecheck.engine.captured import link_url
+    from servicecheck.engine.captured import capture_links, link_capture, link_url
     from servicecheck.engine.workspace import Workspace
 
     if workspace.exists():
         with Workspace(workspace, read_only=True) as ws:
-            if ws.capture_links().get(service.key) == link_url(database):
+            if capture_links(ws).get(service.key) == link_url(database):
                 return
     with Workspace(workspace) as ws:
-        ws.link_capture(service, database)
+        link_capture(ws, service, database)
 
 
 def invalid_request(exc: RequestValidationError) -> str:
