@@ -32,7 +32,7 @@ DEMANDS = [(f"Call {i}: " + words, kind, failure) for i, (words, kind, failure) 
     ("nobody came on Tuesday", TYPES[2], "not done"),
     ("radiator cold upstairs", TYPES[1], ""),
     ("leak is back after the repair", TYPES[0], "not done right"),
-    ("pipe burst under the sink", TYPES[0], ""),
+    ("pigeons nesting in the loft", "Other", ""),
     ("when is someone coming", TYPES[2], "progress chasing"),
 ], 1)]
 INVALID = 4  # recorded first as value demand with a failure kind still set
@@ -103,7 +103,10 @@ def test_ten_demands_reach_the_report_with_no_export(
     ARTIFACTS.mkdir(exist_ok=True)
     for i, (words, kind, failure) in enumerate(DEMANDS, 1):
         page.fill("#verbatim", words)
+        assert page.locator("#type_other").is_hidden()  # only while the type is Other
         page.select_option("#demand_type", kind)
+        if kind == "Other":
+            page.fill("#type_other", "Pests")  # the box is there now: say what
         if i == INVALID:  # value demand, with what failed still set from a habit
             page.check("input[name=nature][value=value]")
             page.select_option("#failure_kind", "repeat")
@@ -129,6 +132,14 @@ def test_ten_demands_reach_the_report_with_no_export(
     assert [e for e in errors if "status of 422" not in e] == []
     assert sum("status of 422" in e for e in errors) == 1
     assert contacts(ws) == before + 10  # in the workspace's Reader, with no export
+    from servicecheck.store import open_store
+
+    store = open_store(str(ws.parent / "web.db"))
+    with store.engine.connect() as conn:
+        other = conn.exec_driver_sql("SELECT demand_type, type_other FROM demands "
+                                     "WHERE type_other IS NOT NULL").all()
+    store.close()
+    assert [tuple(r) for r in other] == [("Other", "Pests")]
 
     context, page, errors = signed_in(browser, url, "ann")
     # the service file, through its form: a purpose in the citizen's words, one more end

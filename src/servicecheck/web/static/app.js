@@ -19,3 +19,19 @@ document.addEventListener("htmx:afterSwap", function (e) {
     if (box) box.focus();
   }
 });
+
+// "If other: say what" shows only while the type is Other, so Tab goes from the type straight
+// to value or failure (without scripts the box is always there).
+function otherBox() {
+  var box = document.getElementById("type-other-box");
+  var type = document.getElementById("demand_type");
+  if (!box || !type || type.tagName !== "SELECT") return;
+  var show = type.value === type.options[type.options.length - 1].value ||
+    document.getElementById("type_other").value !== "";
+  box.hidden = !show;
+}
+document.addEventListener("change", function (e) {
+  if (e.target && e.target.id === "demand_type") otherBox();
+});
+document.addEventListener("DOMContentLoaded", otherBox);
+document.addEventListener("htmx:afterSwap", otherBox);
