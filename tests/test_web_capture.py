@@ -18,6 +18,7 @@ from servicecheck.cli import app as cli
 from servicecheck.store import open_store
 from servicecheck.store.accounts import add_token
 
+from .conftest import ROOT
 from .test_web_security import sign_in
 
 SECRET_WORDS = "my neighbour Mrs Quigley-Fairweather says the damp is back"
@@ -157,6 +158,14 @@ def test_migrations_run_once_and_reach_head(store_url: str) -> None:
     first = open_store(store_url)
     first.close()
     again = open_store(store_url)  # a second start finds nothing to do
+    from alembic.script import ScriptDirectory
+
+    from servicecheck.store.db import at_head, head_revision
+
+    # the numbered files' head is Alembic's own, and a migrated store is found at it
+    assert ScriptDirectory(str(ROOT / "src/servicecheck/store/migrations")).get_current_head() == \
+        head_revision() == "0003"
+    assert at_head(again.engine)
     with again.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         tables = set(sa.inspect(conn).get_table_names())

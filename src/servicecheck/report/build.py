@@ -5,9 +5,7 @@ Chromium where it is installed."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -15,9 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import pandas as pd
-from markupsafe import Markup
 
 from servicecheck.engine.workspace import Reader, Workspace
 from servicecheck.io.errors import InputError
@@ -37,6 +33,7 @@ from servicecheck.report.sections import (
     system_conditions_section,
     targets_section,
 )
+from servicecheck.report.templates import environment
 from servicecheck.service.model import Service
 
 SECTION_NAMES = ("purpose", "at a glance", "demand", "capability", "flow", "targets versus purpose",
@@ -97,23 +94,6 @@ def headline_findings(sections: list[Section], svc: Service, n: int = 3) -> list
     delivers now, then the two clocks side by side in the same period, then demand)."""
     found = [f for s in sections for f in s.findings]
     return headlines(found, voice_for(svc, found), n)
-
-
-def words(text: str) -> Markup:
-    """Escape a sentence and show `names` (service-file keys, commands) as code."""
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False)))
-
-
-def environment(*packages: str) -> jinja2.Environment:
-    """Templates from these packages (first match wins) and the report's own, with the
-    `words` filter: the report and the web app's dashboards render sections alike."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.PackageLoader(p, "templates")
-                                    for p in (*packages, "servicecheck.report")]),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
-    env.filters["words"] = words
-    return env
 
 
 def render(sections: list[Section], svc: Service, *, source: str, period: str) -> str:

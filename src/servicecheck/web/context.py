@@ -20,8 +20,7 @@ from servicecheck.web.suggestions import LiveSuggester
 
 
 def templates() -> jinja2.Environment:
-    # the report's module loads the whole analysis stack: at the first page, not at start
-    from servicecheck.report.build import environment
+    from servicecheck.report.templates import environment
 
     return environment("servicecheck.web")
 
