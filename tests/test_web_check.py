@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,26 @@ def test_other_types_cases_and_council_systems(checked: Any) -> None:
     assert [tuple(r) for r in rows] == [
         ("Other", "Pest control", None), ("Leaks and plumbing", None, case),
         ("Leaks and plumbing", None, "JOB-NEW-1"), ("Other", "Damp & mold", None)]
+    # an analyst maps what was written: to a type of the typology, or as a new type
+    a, acsrf = sign_in(app, "analyst")
+    assert c.get("/types").status_code == 403
+    listed = a.get("/types").text
+    assert "Pest control" in listed and "Damp &amp; mold" in listed
+    r = a.post("/types", data={"csrf": acsrf, "words": "Damp & mold",
+                               "demand_type": "Damp and mould"})
+    assert "1 demand now of the type Damp and mould." in r.text
+    r = a.post("/types", data={"csrf": acsrf, "words": "Pest control",
+                               "demand_type": "__new__"})
+    assert "1 demand now of the type Pest control." in r.text
+    assert "Nothing is waiting" in r.text
+    assert a.post("/types", data={"csrf": acsrf, "words": "x", "demand_type": "Nope"}
+                  ).status_code == 422
+    assert "Pest control" in app.state.ctx.service.demand_types
+    assert tomllib.loads((ws.parent / "service.toml").read_text(encoding="utf-8"))[
+        "demand"]["types"][-1] == "Pest control"
+    types = demands_in(ws).set_index("verbatim")["demand_type"]
+    assert (types["Pigeons nesting in the loft"], types["Damp patch"]) == (
+        "Pest control", "Damp and mould")
 
 
 def test_a_second_person_classifies_blind_and_the_board_shows_agreement(checked: Any) -> None:

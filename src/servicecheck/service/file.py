@@ -59,11 +59,14 @@ def check(data: Mapping[str, Any], source: str) -> dict[str, InputError]:
     return problems(dict(data), source)
 
 
-def save(path: Path, updates: Mapping[str, Value]) -> Service:
-    """Apply ``updates`` to the service file at ``path`` (made if absent) and return the
-    service it now defines. Refused with the first mistake, the file untouched, when the
-    result would not be a valid service file."""
-    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+def save(path: Path, updates: Mapping[str, Value], *,
+         start: Mapping[str, Any] | None = None) -> Service:
+    """Apply ``updates`` to the service file at ``path`` and return the service it now
+    defines; a file not there yet starts from ``start`` (the service as the app knows it).
+    Refused with the first mistake, the file untouched, when the result would not be a valid
+    service file."""
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else \
+        tomlkit.dumps(_without_none(dict(start or {})))
     result = updated(tomllib.loads(text), updates)
     found = check(result, str(path))
     if found:
@@ -85,6 +88,15 @@ def save(path: Path, updates: Mapping[str, Value]) -> Service:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
     return Service.load(path)
+
+
+def _without_none(value: Any) -> Any:
+    """TOML has no null: a key without a value is left out."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def _item(value: Any, key: str) -> Item:

@@ -285,3 +285,25 @@ def canonical_demands(store: Store, services: list[str] | None = None) -> pa.Tab
         "recorded_by": pa.array([r.recorded_by for r in rows], text),
         "demand_index": pa.array([CANONICAL_OFFSET + i for i in ids], pa.int64()),
     })
+
+
+def other_types(store: Store, svc: Service) -> list[tuple[str, int]]:
+    """What recorders wrote for demand none of the service's types fitted, most often first,
+    with how many demands each: for an analyst to map into the typology."""
+    q = (sa.select(demands.c.type_other, sa.func.count())
+         .where(demands.c.service == svc.key, demands.c.demand_type == OTHER,
+                demands.c.type_other.is_not(None))
+         .group_by(demands.c.type_other).order_by(sa.func.count().desc(), demands.c.type_other))
+    with store.engine.connect() as conn:
+        return [(str(r[0]), int(r[1])) for r in conn.execute(q)]
+
+
+def map_other(store: Store, svc: Service, words: str, demand_type: str, actor: str) -> int:
+    """Give the demands recorded as Other with these words a type of the typology (their
+    words are kept); audited. Returns how many demands changed."""
+    with store.writing() as conn:
+        changed = conn.execute(demands.update().where(
+            demands.c.service == svc.key, demands.c.demand_type == OTHER,
+            demands.c.type_other == words).values(demand_type=demand_type)).rowcount
+    store.audit(actor, "types mapped", f"{changed} demands from Other to a type")
+    return int(changed)

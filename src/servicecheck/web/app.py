@@ -28,7 +28,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from servicecheck.service.model import Service
 from servicecheck.store import open_store
 from servicecheck.store.capture import demand_frame
-from servicecheck.web import api, classify_pages, pages, report_pages, service_pages
+from servicecheck.web import (
+    api,
+    classify_pages,
+    pages,
+    report_pages,
+    service_pages,
+    types_pages,
+)
 from servicecheck.web.cases import CaseIndex
 from servicecheck.web.context import Context
 from servicecheck.web.security import (
@@ -152,6 +159,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     app.include_router(report_pages.router)
     app.include_router(classify_pages.router)
     app.include_router(service_pages.router)
+    app.include_router(types_pages.router)
     app.include_router(api.router)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -176,6 +176,30 @@ def _form(request: Request, c: Context, data: dict[str, Any], *, status_code: in
                 first_contact=_field(data, "clock.start_at_first_contact") is not False)
 
 
+def apply(c: Context, updates: dict[str, Value]) -> str:
+    """Save the service file with these changes (refused with an InputError if it would not
+    be valid), give the app and the workspace the new definition, and say where it went."""
+    from servicecheck.engine.workspace import service_to_dict
+
+    path = service_path(c)
+    svc = service_file.save(path, updates, start=service_to_dict(c.service))
+    c.service = svc
+    c.suggester.service = svc
+    c.dashboards.clear()
+    note = f"Saved to {path}."
+    if c.workspace is not None:
+        from servicecheck.engine.workspace import Workspace
+
+        try:
+            with Workspace(c.workspace) as ws:
+                ws.save_service(svc)
+            note += " The workspace has it too: the next report uses it."
+        except InputError:
+            note += (" The workspace is in use just now, so the next import (or saving this "
+                     "form again) gives it to the report.")
+    return note
+
+
 @router.get("/service", response_class=HTMLResponse)
 def service_form(request: Request, s: Session = ANALYST) -> HTMLResponse:
     c = ctx(request)
@@ -194,23 +218,9 @@ async def save_service(request: Request, s: Session = ANALYST) -> HTMLResponse:
     if errors:
         return _form(request, c, proposed, status_code=422, errors=errors)
     try:
-        svc = service_file.save(path, updates)
+        note = apply(c, updates)
     except OSError:
         return _form(request, c, proposed, status_code=500, errors={
             "file": f"{path} could not be written; check the folder may be written to."})
-    c.service = svc
-    c.suggester.service = svc
-    c.dashboards.clear()
-    note = f"Saved to {path}."
-    if c.workspace is not None:
-        from servicecheck.engine.workspace import Workspace
-
-        try:
-            with Workspace(c.workspace) as ws:
-                ws.save_service(svc)
-            note += " The workspace has it too: the next report uses it."
-        except InputError:
-            note += (" The workspace is in use just now, so the next import (or saving this "
-                     "form again) gives it to the report.")
     c.store.audit(s.user.name, "service file saved", str(path))
     return _form(request, c, service_file.read_data(path), saved=note)
