@@ -38,15 +38,23 @@ def next_demand(store: Store, svc: Service, user: str) -> ToClassify | None:
     return ToClassify(int(row.id), row.verbatim, row.channel) if row else None
 
 
-def save(store: Store, demand_id: int, user: str, nature: str, demand_type: str | None) -> None:
-    """Keep a second classification (a demand has one; a repeat post changes nothing)."""
+def save(store: Store, svc: Service, demand_id: int, user: str, nature: str,
+         demand_type: str | None) -> bool:
+    """Keep a second classification (a demand has one; a repeat post changes nothing). False
+    when the demand is not one this person may classify blind (not of this service, or
+    recorded by them)."""
     with store.writing() as conn:
+        mine = conn.execute(sa.select(demands.c.recorded_by).where(
+            demands.c.id == demand_id, demands.c.service == svc.key)).first()
+        if mine is None or mine.recorded_by == user:
+            return False
         if conn.execute(sa.select(second_labels.c.demand_id)
                         .where(second_labels.c.demand_id == demand_id)).first():
-            return
+            return True
         conn.execute(second_labels.insert().values(
             demand_id=demand_id, classified_by=user, nature=nature, demand_type=demand_type,
             at=now()))
+    return True
 
 
 PAIR_COLUMNS = ["id", "verbatim", "first_nature", "second_nature", "first_type",

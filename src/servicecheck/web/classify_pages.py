@@ -41,5 +41,7 @@ def classify(request: Request, s: Session = RECORDER, demand_id: int = Form(...)
         return _next(request, s, 422, error="Choose value or failure.")
     if demand_type and demand_type not in types:
         return _next(request, s, 422, error="Choose one of the service's types, or none.")
-    blind.save(c.store, demand_id, s.user.name, nature, demand_type or None)
+    if not blind.save(c.store, c.service, demand_id, s.user.name, nature, demand_type or None):
+        return _next(request, s, 422, error="That demand is not one for you to classify "
+                                            "blind; here is the next.")
     return _next(request, s, saved=True)
