@@ -214,3 +214,46 @@ def test_a_second_person_classifies_blind_and_the_board_shows_agreement(checked:
             in board and "agreed on 3 (75%); Cohen&#39;s kappa is 0.50, moderate" in board)
     assert re.search(r"<td>Pipe burst</td><td>value, Leaks and plumbing</td>"
                      r"<td>failure, Leaks and plumbing</td>", board)
+
+
+def test_a_workspace_reads_the_captures_of_either_store(store_url: str, tmp_path: Path) -> None:
+    """SQLite and PostgreSQL alike: the link is remembered, the captures read with the
+    imported demand, the same capture never twice."""
+    import datetime as dt
+
+    from servicecheck.engine.captured import capture_links, imported_demands, link_capture
+    from servicecheck.service.model import Service
+    from servicecheck.store import open_store
+    from servicecheck.store.capture import Capture, store_demand
+
+    svc = Service(name="Repairs")
+    store = open_store(store_url)
+    at = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.UTC)
+    for words in ("Boiler off", "Still no engineer"):
+        store_demand(store, svc, Capture(verbatim=words, channel="phone", nature="value",
+                                         received_at=at), recorded_by="r", source="form")
+    store.close()
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        link_capture(ws, svc, store_url)
+        link_capture(ws, svc, store_url)  # again: still one link
+        assert list(capture_links(ws)) == ["repairs"]
+    with Workspace(tmp_path / "ws.duckdb", read_only=True) as ws:
+        got = ws.demands("repairs").order_by("demand_index").to_pandas()
+        assert list(got["verbatim"]) == ["Boiler off", "Still no engineer"]
+        assert list(got["demand_id"]) == ["web-1", "web-2"]
+        assert got["received_at"].iloc[0] == at
+        assert imported_demands(ws, "repairs").count().execute() == 0
+        assert "with the demand captured in" in ws.source
+        assert ws.demands("another").count().execute() == 0
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("postgresql://ann:s3cret@db.example:5432/check", "postgresql+psycopg://ann@db.example:5432/check"),
+    ("postgresql+psycopg://ann@db/check", "postgresql+psycopg://ann@db/check"),
+    ("web.db", "sqlite:///{cwd}/web.db"),
+    ("sqlite:////srv/web.db", "sqlite:////srv/web.db"),
+])
+def test_a_link_keeps_no_password(given: str, kept: str) -> None:
+    from servicecheck.engine.captured import link_url
+
+    assert link_url(given) == kept.format(cwd=Path.cwd())

@@ -96,8 +96,12 @@ def link_url(database: str) -> str:
     from servicecheck.store.db import database_url
 
     url = sa.make_url(database_url(database))
-    return url.set(password=None).render_as_string(hide_password=False) \
-        if url.password else str(url)
+    if url.password is None:
+        return url.render_as_string(hide_password=False)
+    # URL.set(password=None) keeps the password: build the URL again without it
+    return sa.engine.URL.create(url.drivername, username=url.username, host=url.host,
+                                port=url.port, database=url.database, query=url.query
+                                ).render_as_string(hide_password=False)
 
 
 def read_captured(links: dict[str, str]) -> pa.Table:
