@@ -48,15 +48,17 @@ class Reports:
     """The reports of one server, in a private temporary folder."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="servicecheck-reports-"))  # made 0700
+        self.root: Path | None = None  # made (0700) with the first report
         self.jobs: dict[str, ReportJob] = {}
         self._lock = threading.Lock()
 
     def start(self, workspace: Path, service: str | None, user: str) -> ReportJob:
         job_id = secrets.token_urlsafe(12)
-        job = ReportJob(job_id, self.root / job_id, user)
-        job.folder.mkdir(mode=0o700)
         with self._lock:
+            if self.root is None:
+                self.root = Path(tempfile.mkdtemp(prefix="servicecheck-reports-"))
+            job = ReportJob(job_id, self.root / job_id, user)
+            job.folder.mkdir(mode=0o700)
             self.jobs[job_id] = job
             for old in list(self.jobs)[:-KEEP]:
                 shutil.rmtree(self.jobs.pop(old).folder, ignore_errors=True)
@@ -92,4 +94,5 @@ class Reports:
             job.done = True
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
