@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from servicecheck.demand.agreement import agreement_finding, cohen_kappa
-from servicecheck.narrative import agreement  # noqa: F401  (registers its words)
 from servicecheck.narrative.words import Voice, say
 
 V, F = "value", "failure"

@@ -46,6 +46,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "capability.per_period": ("week", "median", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.failure_chart": ("week", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.predictable": ("week", "Boiler broken"),
+    "demand.agreement": ("value or failure", "moderate"),
     "targets.mechanism": ("split",),
     "targets.two_clocks": ("first contact",),
     "targets.clock_sensitivity": ("order raised", "order closed", "first contact",

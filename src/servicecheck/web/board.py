@@ -59,7 +59,6 @@ def agreement_view(pairs: pd.DataFrame, timezone: str) -> AgreementView:
     """Agreement on value or failure (and on type, where both gave one) between the recorder
     and a second person classifying blind."""
     from servicecheck.demand.agreement import agreement_finding, cohen_kappa
-    from servicecheck.narrative import agreement  # noqa: F401  (registers its words)
     from servicecheck.narrative.words import Voice, say
 
     voice = Voice(tz=timezone)

@@ -62,7 +62,7 @@ def _current(c: Context) -> dict[str, Any]:
     path = service_path(c)
     if path.exists():
         return service_file.read_data(path)
-    from servicecheck.engine.workspace import service_to_dict
+    from servicecheck.service.stored import service_to_dict
 
     return service_to_dict(c.service)
 
@@ -179,7 +179,7 @@ def _form(request: Request, c: Context, data: dict[str, Any], *, status_code: in
 def apply(c: Context, updates: dict[str, Value]) -> str:
     """Save the service file with these changes (refused with an InputError if it would not
     be valid), give the app and the workspace the new definition, and say where it went."""
-    from servicecheck.engine.workspace import service_to_dict
+    from servicecheck.service.stored import service_to_dict
 
     path = service_path(c)
     svc = service_file.save(path, updates, start=service_to_dict(c.service))

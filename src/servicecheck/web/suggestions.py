@@ -60,7 +60,7 @@ class LiveSuggester:
                         self.history = found
                     labelled = captured()
                     self._learn(labelled[labelled["nature"].isin(["value", "failure"])])
-            except Exception as exc:  # noqa: BLE001 - e.g. the server stopped meanwhile
+            except Exception as exc:
                 LOG.warning("suggestions were not learned at start (%s)", type(exc).__name__)
             finally:
                 self.started.set()
