@@ -336,17 +336,13 @@ def validate(data: dict[str, Any], source: str) -> ServiceKeys:
 
 
 def problems(data: dict[str, Any], source: str) -> dict[str, InputError]:
-    """Every mistake in the contents, by dotted key ("targets.timescales.P1", "changes.date"),
-    each the sentence ``validate`` would give: a form shows each beside its field."""
+    """Every mistake, by dotted key ("targets.timescales.P1"), each as ``validate`` says it."""
     try:
         ServiceKeys.model_validate(data)
-    except ValidationError as exc:
-        out: dict[str, InputError] = {}
-        for error in exc.errors():
-            key = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
-            out.setdefault(key, _sentence(error, source))
-        return out
-    return {}
+        return {}
+    except ValidationError as exc:  # reversed: a key's first mistake is the one kept
+        return {".".join(str(p) for p in e["loc"] if not isinstance(p, int)): _sentence(
+            e, source) for e in reversed(exc.errors())}
 
 
 def _lookup(loc: tuple[str | int, ...]) -> tuple[FieldInfo | None, str, list[str]]:
