@@ -14,8 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "servicecheck"
 
 # Each layer by module-name prefix (a prefix matches the module and everything under it).
 VIEWS = ("servicecheck.charts", "servicecheck.report", "servicecheck.web",
-         "servicecheck.cli")
-CLI = ("servicecheck.cli",)
+         "servicecheck.cli", "servicecheck.__main__")
+CLI = ("servicecheck.cli", "servicecheck.__main__")
 MEASURES = ("servicecheck.measures", "servicecheck.service.need_key", "servicecheck.workdays",
             "servicecheck.findings", "servicecheck.flow", "servicecheck.demand.analysis",
             "servicecheck.demand.live", "servicecheck.demand.findings",

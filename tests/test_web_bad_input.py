@@ -154,6 +154,7 @@ def test_a_value_the_checks_miss_is_still_a_sentence_and_logs_nothing(
 
     caplog.set_level(logging.DEBUG)
     monkeypatch.setitem(capture.TEXT_FIELDS, "demand_type", 10**6)
+    monkeypatch.setitem(capture.TEXT_FIELDS, "type_other", 10**6)  # outside the typology
     token = add_token(web_app.state.ctx.store, "crm")
     api = TestClient(web_app, raise_server_exceptions=False)
     r = api.post("/api/demands", json={**GOOD, "demand_type": SECRET * 20},

@@ -128,6 +128,7 @@ def test_a_recorder_captures_five_demands_by_keyboard(
     page2 = context.new_page()
     page2.goto(server + "/capture")
     page2.fill("#verbatim", "Damp patch in the bedroom")
+    page2.select_option("#demand_type", "Leak")
     page2.check("input[name=nature][value=value]")
     page2.click("#capture button[type=submit]")
     page2.get_by_role("status").wait_for()

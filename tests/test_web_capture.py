@@ -18,13 +18,15 @@ from servicecheck.cli import app as cli
 from servicecheck.store import open_store
 from servicecheck.store.accounts import add_token
 
+from .conftest import ROOT
 from .test_web_security import sign_in
 
 SECRET_WORDS = "my neighbour Mrs Quigley-Fairweather says the damp is back"
 
 
 def capture(c: TestClient, csrf: str, **fields: str) -> Any:
-    data = {"channel": "phone", "nature": "value", "csrf": csrf, **fields}
+    data = {"channel": "phone", "nature": "value", "demand_type": "Leak", "csrf": csrf,
+            **fields}
     return c.post("/capture", data=data, headers={"HX-Request": "true"})
 
 
@@ -156,12 +158,20 @@ def test_migrations_run_once_and_reach_head(store_url: str) -> None:
     first = open_store(store_url)
     first.close()
     again = open_store(store_url)  # a second start finds nothing to do
+    from alembic.script import ScriptDirectory
+
+    from servicecheck.store.db import at_head, head_revision
+
+    # the numbered files' head is Alembic's own, and a migrated store is found at it
+    assert ScriptDirectory(str(ROOT / "src/servicecheck/store/migrations")).get_current_head() == \
+        head_revision() == "0003"
+    assert at_head(again.engine)
     with again.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         tables = set(sa.inspect(conn).get_table_names())
     again.close()
     assert {"users", "sessions", "demands", "api_tokens", "audit", "login_attempts",
-            "login_throttle"} <= tables
+            "login_throttle", "second_labels"} <= tables
 
 
 def test_users_and_tokens_from_the_command_line(tmp_path: Path) -> None:
@@ -235,12 +245,8 @@ def test_dashboards_show_the_workspace(tmp_path: Path, demo_workspace: Path) -> 
     rows = r.text.splitlines()
     assert rows[0].startswith("measure,rule_set,points,latest")
     assert any(line.startswith("Failure demand %: phone,") for line in rows)
-    # suggestions learned from the workspace's confirmed demand as the app starts
-    from servicecheck.store.capture import demand_frame
-
-    app.state.ctx.suggester.maybe_learn(demand_frame(app.state.ctx.store,
-                                                     app.state.ctx.service), wait=True)
-    assert app.state.ctx.suggester.ready
+    # suggestions learned from the workspace's confirmed demand, in the background at start
+    assert app.state.ctx.suggester.started.wait(300) and app.state.ctx.suggester.ready
     assert app.state.ctx.suggester._model.heads["nature"].own > 0
 
 

@@ -56,8 +56,20 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, str, int]] = [
      "admin", 200),
     ("POST", "/admin/tokens", {"name": "crm"}, "admin", 200),
     ("POST", "/admin/tokens/revoke", {"name": "crm"}, "admin", 200),
+    ("GET", "/classify", None, "recorder", 200),
+    ("POST", "/classify", {"demand_id": "999", "nature": "value"}, "recorder", 422),  # none
+    ("GET", "/service", None, "analyst", 200),
+    ("POST", "/service", {"timezone": "Mars/Olympus"}, "analyst", 422),  # nothing written
+    ("GET", "/types", None, "analyst", 200),
+    ("POST", "/types", {"words": "pigeons", "demand_type": "Leak"}, "analyst", 200),
+    ("GET", "/report", None, "analyst", 200),
+    ("POST", "/report", {}, "analyst", 503),  # no workspace given: said so
+    ("GET", "/report/nope/status", None, "analyst", 404),
+    ("GET", "/report/nope/check.html", None, "analyst", 404),
     ("POST", "/logout", {}, "recorder", 303),
 ]
+# a route's path parameters, as the table above fills them
+PARAMETERS = {"{job_id}": ["nope"], "{kind}": ["html"]}
 OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/demands")}  # tested apart
 
 
@@ -76,9 +88,16 @@ def routes(items: list[Any], prefix: str = "") -> list[tuple[str, set[str]]]:
 def test_the_route_table_covers_every_route(web_app: Any) -> None:
     from servicecheck.web.pages import DASHBOARDS
 
-    have = {(m, path.replace("{name}", n)) for path, methods in routes(web_app.routes)
-            for m in methods - {"HEAD"}
-            for n in (list(DASHBOARDS) if "{name}" in path else [""])}
+    parameters = {**PARAMETERS, "{name}": list(DASHBOARDS)}
+
+    def filled(path: str) -> list[str]:
+        for name, values in parameters.items():
+            if name in path:
+                return [p for v in values for p in filled(path.replace(name, v))]
+        return [path]
+
+    have = {(m, p) for path, methods in routes(web_app.routes) for m in methods - {"HEAD"}
+            for p in filled(path)}
     have = {(m, p) for m, p in have if not p.startswith("/static")}
     assert have == {(m, p) for m, p, *_ in ROUTES} | OPEN
 

@@ -46,6 +46,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "capability.per_period": ("week", "median", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.failure_chart": ("week", "NHSRplotthedots 0.2.2 (Making Data Count)"),
     "demand.predictable": ("week", "Boiler broken"),
+    "demand.agreement": ("value or failure", "moderate"),
     "targets.mechanism": ("split", "application"),
     "targets.clock_stopped": ("application",),
     "targets.where_days": ("application",),

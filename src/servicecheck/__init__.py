@@ -5,9 +5,9 @@ The curated public API; everything else is reachable through its subpackages.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from servicecheck._lazy import lazy_names as _lazy_names
 from servicecheck.io.errors import InputError
 
 if TYPE_CHECKING:
@@ -34,14 +34,4 @@ _LAZY = {"Workspace": "servicecheck.engine.workspace", "EventLog": "servicecheck
          "import_events": "servicecheck.io.eventlog", "read_log": "servicecheck.io.eventlog",
          "Service": "servicecheck.service.model"}
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'servicecheck' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, globals())

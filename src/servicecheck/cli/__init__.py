@@ -47,6 +47,7 @@ COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
     (app, "report", report.report),
     (app, "demo", report.demo),
     (app, "serve", serve.serve),
+    (app, "open", serve.open_app),
     (app, "purge", admin.purge),
     (users_app, "add", admin.users_add),
     (users_app, "list", admin.users_list),

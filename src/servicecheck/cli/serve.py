@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,12 +32,18 @@ def serve(
     trusted_proxy: Annotated[str | None, typer.Option(
         help="Addresses of the TLS proxy in front (comma-separated): only it may say who the "
         "client is and that it came over TLS (then HSTS is sent).")] = None,
+    open_: Annotated[bool, typer.Option(
+        "--open", help="Open the web app in your browser once it answers.")] = False,
 ) -> None:
     """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
 
     # the address first: loading the web app takes seconds, and the person waits for it
-    say(f"servicecheck on http://{host}:{port} (store: {database.split('@')[-1]}); "
-        "Ctrl+C stops it.")
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    say(f"servicecheck on {url} (store: {database.split('@')[-1]}); Ctrl+C stops it.")
+    if open_:
+        from servicecheck.web.launch import open_when_answering
+
+        open_when_answering(url + "/", host, port)
     import uvicorn
 
     from servicecheck.web import create_app
@@ -61,3 +69,15 @@ def serve(
                     "--factory", "--workers", str(workers), "--host", host, "--port", str(port),
                     "--log-level", "warning", "--no-access-log", "--no-proxy-headers"],
                    env={**os.environ, **settings}, check=False)
+
+
+@functools.wraps(serve)
+def open_app(**options: Any) -> None:
+    serve(**{**options, "open_": True})
+
+
+# `servicecheck open` is `serve --open`: the same options, the browser opened once it answers
+open_app.__doc__ = "The web app, opened in your browser once it answers (serve --open)."
+_SIGNATURE = inspect.signature(serve, eval_str=True)
+open_app.__signature__ = _SIGNATURE.replace(  # type: ignore[attr-defined]
+    parameters=[p for p in _SIGNATURE.parameters.values() if p.name != "open_"])

@@ -40,7 +40,6 @@ DEMAND_ROLES: dict[str, tuple[str, ...]] = {
     "recorded_by": ("recorded_by",),
 }
 REQUIRED = ("received_at", "channel", "verbatim")
-NATURES = ("value", "failure", "unknown")
 # A 311-style export (NYC Open Data) mapped in one go: its complaint type is the demand type
 # and, having no verbatim, its descriptor stands in for the citizen's words.
 PRESETS: dict[str, dict[str, str]] = {

@@ -185,7 +185,9 @@ class Workspace:
 
     @property
     def source(self) -> str:
-        return str(self.path or "a workspace in memory")
+        from servicecheck.engine.captured import stores_words
+
+        return str(self.path or "a workspace in memory") + stores_words(self)
 
     @cached_property
     def con(self) -> DuckDBBackend:
@@ -199,8 +201,9 @@ class Workspace:
         return t.filter(t.service == service) if service else t
 
     def demands(self, service: str | None = None) -> Table:
-        t = self.con.table("demands")
-        return t.filter(t.service == service) if service else t
+        from servicecheck.engine.captured import with_captures  # the web app's, each once
+
+        return with_captures(self, self.con.table("demands"), service)
 
     def services(self) -> list[str]:
         rows = self.raw.execute(
@@ -410,6 +413,10 @@ class Workspace:
                     con.execute(f"SET threads = {int(before)}")
                 else:
                     _one_thread_users[key] = (users - 1, before)
+
+    def save_service(self, service: Service) -> None:
+        """Keep this definition of the service (a service file changed since the import)."""
+        self.transaction(lambda: self._save_service(self.raw, service))
 
     @staticmethod
     def _save_service(con: duckdb.DuckDBPyConnection, service: Service) -> None:

@@ -5,9 +5,7 @@ Chromium where it is installed."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -15,9 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import pandas as pd
-from markupsafe import Markup
 
 from servicecheck.engine.workspace import Reader, Workspace
 from servicecheck.io.errors import InputError
@@ -37,6 +33,7 @@ from servicecheck.report.sections import (
     system_conditions_section,
     targets_section,
 )
+from servicecheck.report.templates import environment
 from servicecheck.service.model import Service
 
 SECTION_NAMES = ("purpose", "at a glance", "demand", "capability", "flow", "targets versus purpose",
@@ -99,23 +96,6 @@ def headline_findings(sections: list[Section], svc: Service, n: int = 3) -> list
     return headlines(found, voice_for(svc, found), n)
 
 
-def words(text: str) -> Markup:
-    """Escape a sentence and show `names` (service-file keys, commands) as code."""
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False)))
-
-
-def environment(*packages: str) -> jinja2.Environment:
-    """Templates from these packages (first match wins) and the report's own, with the
-    `words` filter: the report and the web app's dashboards render sections alike."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.PackageLoader(p, "templates")
-                                    for p in (*packages, "servicecheck.report")]),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
-    env.filters["words"] = words
-    return env
-
-
 def render(sections: list[Section], svc: Service, *, source: str, period: str) -> str:
     from servicecheck import __version__
 
@@ -165,11 +145,30 @@ def write_report(workspace: Reader | str | Path, out: str | Path, *,
     return Report(out, headline_findings(sections, svc), sections, written, pdf_path)
 
 
+# Where Windows and macOS install a Chromium-based browser that is not on PATH (Edge comes
+# with every Windows 10 and 11, so a PDF needs no install there).
+INSTALLED = ("{ProgramFiles}/Microsoft/Edge/Application/msedge.exe",
+             "{ProgramFiles(x86)}/Microsoft/Edge/Application/msedge.exe",
+             "{ProgramFiles}/Google/Chrome/Application/chrome.exe",
+             "{LOCALAPPDATA}/Google/Chrome/Application/chrome.exe",
+             "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+             "/Applications/Chromium.app/Contents/MacOS/Chromium",
+             "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
+
+
 def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+                 "chrome", "msedge"):
         found = shutil.which(name)
         if found:
             return found
+    for pattern in INSTALLED:
+        try:
+            path = Path(pattern.format_map(os.environ))
+        except KeyError:  # that variable is not set here: not this system
+            continue
+        if path.is_file():
+            return str(path)
     return None
 
 

@@ -335,6 +335,16 @@ def validate(data: dict[str, Any], source: str) -> ServiceKeys:
         raise _sentence(exc.errors()[0], source) from None
 
 
+def problems(data: dict[str, Any], source: str) -> dict[str, InputError]:
+    """Every mistake, by dotted key ("targets.timescales.P1"), each as ``validate`` says it."""
+    try:
+        ServiceKeys.model_validate(data)
+        return {}
+    except ValidationError as exc:  # reversed: a key's first mistake is the one kept
+        return {".".join(str(p) for p in e["loc"] if not isinstance(p, int)): _sentence(
+            e, source) for e in reversed(exc.errors())}
+
+
 def _lookup(loc: tuple[str | int, ...]) -> tuple[FieldInfo | None, str, list[str]]:
     """The key a location names (None for an unknown key; for an entry of a table of
     values, the table's key), its name, and the names beside it."""

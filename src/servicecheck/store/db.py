@@ -81,8 +81,28 @@ class Store:
         self.engine.dispose()
 
 
+def head_revision() -> str:
+    """The newest migration's revision: the files are numbered, and each revision is its
+    number ("0003_....py" is revision "0003"; a test holds Alembic to this)."""
+    versions = resources.files("servicecheck.store").joinpath("migrations", "versions")
+    return max(f.name.split("_", 1)[0] for f in versions.iterdir()
+               if f.name[:1].isdigit() and f.name.endswith(".py"))
+
+
+def at_head(engine: sa.Engine) -> bool:
+    """Whether the store is migrated already: then Alembic (most of a second to load) is not
+    started at all."""
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return False
+        found = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    return [r[0] for r in found] == [head_revision()]
+
+
 def migrate(engine: sa.Engine) -> None:
     """Run every Alembic revision not yet applied (at each start of the app)."""
+    if at_head(engine):
+        return
     from alembic import command
     from alembic.config import Config
 

@@ -37,6 +37,8 @@ demands = sa.Table(
     sa.Column("channel", sa.String(40), nullable=False),
     sa.Column("verbatim", sa.Text, nullable=False),
     sa.Column("demand_type", sa.String(200)),
+    # "Other" types: what the recorder wrote, until an analyst maps it into the typology
+    sa.Column("type_other", sa.String(200)),
     sa.Column("nature", sa.String(10), nullable=False),
     sa.Column("failure_kind", sa.String(200)),
     sa.Column("first_point_resolved", sa.Boolean),
@@ -52,6 +54,18 @@ demands = sa.Table(
     sa.Column("request_hash", sa.String(64)),
     sa.Index("ix_demands_service_received", "service", "received_at"),
     sa.Index("uq_demands_source_external_id", "source", "external_id", unique=True),
+)
+
+# A second person's blind classification of a captured demand (they saw only its words and
+# channel): agreement between the two is how good the team's classification is.
+second_labels = sa.Table(
+    "second_labels", metadata,
+    sa.Column("demand_id", sa.Integer, sa.ForeignKey("demands.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("classified_by", sa.String(80), nullable=False),
+    sa.Column("nature", sa.String(10), nullable=False),
+    sa.Column("demand_type", sa.String(200)),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
 api_tokens = sa.Table(

@@ -18,6 +18,7 @@ from servicecheck.store.capture import (
     SentBefore,
     problems,
     store_demand,
+    typed,
 )
 from servicecheck.web.context import ctx
 
@@ -32,7 +33,9 @@ class DemandIn(BaseModel):
     channel: str = Field(description="How it came in: one of the service file's channels.")
     nature: Literal["value", "failure", "unknown"] = Field(
         "unknown", description="Value demand, failure demand, or not yet classified.")
-    demand_type: str | None = Field(None, description="The type, in the citizen's terms.")
+    demand_type: str | None = Field(
+        None, description="The type, in the citizen's terms: one of the service file's types; "
+                          "any other is stored as Other with these words, for an analyst to map.")
     failure_kind: str | None = Field(None, description="For failure demand: what failed.")
     first_point_resolved: bool | None = Field(
         None, description="Was it resolved where it was first received?")
@@ -76,8 +79,12 @@ def post_demand(request: Request, body: DemandIn,
     received = body.received_at
     if received is not None and received.tzinfo is None:
         raise HTTPException(422, "received_at needs a UTC offset, e.g. 2025-03-01T09:30:00Z")
+    # a type outside the typology is kept as Other with the system's words, for an analyst to
+    # map: nothing a council system sends is dropped
+    demand_type, type_other = typed(c.service, body.demand_type)
     item = Capture(verbatim=body.verbatim, channel=body.channel, nature=body.nature,
-                   demand_type=body.demand_type, failure_kind=body.failure_kind,
+                   demand_type=demand_type, type_other=type_other,
+                   failure_kind=body.failure_kind,
                    first_point_resolved=body.first_point_resolved, case_id=body.case_id,
                    received_at=received)
     errors = problems(item, c.service, external_id)

@@ -28,7 +28,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from servicecheck.service.model import Service
 from servicecheck.store import open_store
 from servicecheck.store.capture import demand_frame
-from servicecheck.web import api, pages
+from servicecheck.web import (
+    api,
+    classify_pages,
+    pages,
+    report_pages,
+    service_pages,
+    types_pages,
+)
+from servicecheck.web.cases import CaseIndex
 from servicecheck.web.context import Context
 from servicecheck.web.security import (
     ANALYST,
@@ -51,12 +59,13 @@ def _history(workspace: Path | None, service: Service) -> pd.DataFrame | None:
     """Confirmed demand from the workspace, to learn suggestions from at the start."""
     if workspace is None:
         return None
+    from servicecheck.engine.captured import imported_demands
     from servicecheck.engine.workspace import Workspace
 
     with Workspace(workspace, read_only=True) as ws:
         if service.key not in ws.services():
             return None
-        d = ws.demands(service.key)
+        d = imported_demands(ws, service.key)  # the captures are learned from the store
         confirmed: pd.DataFrame = d.filter(d.nature != "unknown").order_by("received_at").select(
             "verbatim", "nature", "demand_type", "failure_kind").to_pandas()
         return confirmed
@@ -73,6 +82,21 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
         with Workspace(workspace, read_only=True) as ws:
             return ws.service()
     return Service(name="Demand")
+
+
+def link(workspace: Path, service: Service, database: str) -> None:
+    """Make the workspace read this store's captures (engine/captured.py): the report, the
+    dashboards and the CLI then analyse captured demand where it is, with no export. Written
+    once; a workspace already linked to this store is only read."""
+    from servicecheck.engine.captured import capture_links, link_capture, link_url
+    from servicecheck.engine.workspace import Workspace
+
+    if workspace.exists():
+        with Workspace(workspace, read_only=True) as ws:
+            if capture_links(ws).get(service.key) == link_url(database):
+                return
+    with Workspace(workspace) as ws:
+        link_capture(ws, service, database)
 
 
 def invalid_request(exc: RequestValidationError) -> str:
@@ -100,9 +124,12 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     ws_path = Path(workspace) if workspace is not None else None
     svc = _service(service, ws_path)
     store = open_store(database)
-    suggester = LiveSuggester(svc, _history(ws_path, svc))
-    # learned in the background: the app answers at once, suggestions follow in seconds
-    suggester.maybe_learn(demand_frame(store, svc))
+    if ws_path is not None:
+        link(ws_path, svc, database)
+    suggester = LiveSuggester(svc)
+    # learned in the background, the workspace read there too: the app answers at once,
+    # suggestions follow in seconds
+    suggester.start(lambda: _history(ws_path, svc), lambda: demand_frame(store, svc))
 
     # FastAPI's own /docs pages load scripts from a CDN: off. The OpenAPI document is served
     # below to signed-in analysts, for whoever connects a council system.
@@ -113,10 +140,12 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
         anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         yield
         store.close()
+        app.state.ctx.reports.close()
 
     app = FastAPI(title="servicecheck", docs_url=None, redoc_url=None, openapi_url=None,
                   summary="Demand capture and the Check dashboard", lifespan=lifespan)
-    app.state.ctx = Context(store, svc, ws_path, suggester, secure_cookies)
+    app.state.ctx = Context(store, svc, ws_path, suggester, secure_cookies,
+                            cases=CaseIndex(ws_path, svc.key) if ws_path else None)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)  # added last: runs first, before any route or guard
     if trusted_proxies:
@@ -127,6 +156,10 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     static = resources.files("servicecheck.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(pages.router)
+    app.include_router(report_pages.router)
+    app.include_router(classify_pages.router)
+    app.include_router(service_pages.router)
+    app.include_router(types_pages.router)
     app.include_router(api.router)
 
     @app.get("/openapi.json", include_in_schema=False)

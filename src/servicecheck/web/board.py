@@ -45,3 +45,36 @@ def _daily_chart(days: tuple[pd.Timestamp, ...], today: pd.Timestamp
     figure = xmr_figure(chart, "daily-demand", title="Demand captured per day",
                         y_title="contacts", x_title="day")
     return figure, f"Daily demand is {chart_state(chart)}."
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    """The board's agreement part: sentences (from findings) and the disagreements."""
+
+    lines: list[str]
+    disagreements: list[tuple[str, str, str]]  # words, first choice, second choice
+
+
+def agreement_view(pairs: pd.DataFrame, timezone: str) -> AgreementView:
+    """Agreement on value or failure (and on type, where both gave one) between the recorder
+    and a second person classifying blind."""
+    from servicecheck.demand.agreement import agreement_finding, cohen_kappa
+    from servicecheck.narrative.words import Voice, say
+
+    voice = Voice(tz=timezone)
+    found = [agreement_finding(cohen_kappa(list(pairs["first_nature"]),
+                                           list(pairs["second_nature"])), "value or failure")]
+    typed = pairs[pairs["first_type"].notna() & pairs["second_type"].notna()]
+    if len(typed):
+        found.append(agreement_finding(cohen_kappa(list(typed["first_type"]),
+                                                   list(typed["second_type"])), "type"))
+    differ = pairs[(pairs["first_nature"] != pairs["second_nature"])
+                   | (typed["first_type"] != typed["second_type"]).reindex(
+                       pairs.index, fill_value=False)]
+    return AgreementView([say(f, voice) for f in found], [
+        (str(r.verbatim), _choice(r.first_nature, r.first_type),
+         _choice(r.second_nature, r.second_type)) for r in differ.itertuples()])
+
+
+def _choice(nature: object, demand_type: object) -> str:
+    return f"{nature}, {demand_type}" if isinstance(demand_type, str) else str(nature)

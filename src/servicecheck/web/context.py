@@ -12,13 +12,16 @@ from typing import Any
 import jinja2
 from starlette.requests import Request
 
-from servicecheck.report.build import environment
 from servicecheck.service.model import Service
 from servicecheck.store import Store
+from servicecheck.web.cases import CaseIndex
+from servicecheck.web.reports import Reports
 from servicecheck.web.suggestions import LiveSuggester
 
 
 def templates() -> jinja2.Environment:
+    from servicecheck.report.templates import environment
+
     return environment("servicecheck.web")
 
 
@@ -29,9 +32,18 @@ class Context:
     workspace: Path | None
     suggester: LiveSuggester
     secure_cookies: bool = False
-    env: jinja2.Environment = field(default_factory=templates)
-    dashboards: dict[tuple[str, float], Any] = field(default_factory=dict)
+    _env: jinja2.Environment | None = None
+    dashboards: dict[tuple[str, float, int], Any] = field(default_factory=dict)
     clock: Callable[[], float] = time.time  # sign-in throttling's clock (tests move it on)
+    cases: CaseIndex | None = None  # the workspace's case references, to check captures by
+    reports: Reports = field(default_factory=Reports)  # Check reports made from the browser
+
+
+    @property
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = templates()
+        return self._env
 
 
 def ctx(request: Request) -> Context:

@@ -14,6 +14,7 @@ from servicecheck.report.sections import (
     summary_section,
     targets_section,
 )
+from servicecheck.store.capture import count
 from servicecheck.web.context import Context
 
 
@@ -21,7 +22,8 @@ def section(c: Context, name: str) -> Section:
     if c.workspace is None:
         raise InputError("no workspace was given to the server", source="servicecheck serve",
                          fix="start it with --workspace ws.duckdb to see the dashboards")
-    key = (name, c.workspace.stat().st_mtime)
+    # the workspace file's time, and the captures (read from the store with the workspace)
+    key = (name, c.workspace.stat().st_mtime, count(c.store, c.service))
     if key not in c.dashboards:
         with Workspace(c.workspace, read_only=True) as ws:
             svc = ws.service(c.service.key if c.service.key in ws.services() else None)
@@ -35,7 +37,7 @@ def section(c: Context, name: str) -> Section:
                 cap = capability(ws, svc, need_table=needs(ws, svc))
                 built = (capability_section(cap, svc) if name == "capability" else
                          targets_section(ws, svc, cap))
-        c.dashboards = {k: v for k, v in c.dashboards.items() if k[1] == key[1]}
+        c.dashboards = {k: v for k, v in c.dashboards.items() if k[1:] == key[1:]}
         c.dashboards[key] = built
     result: Section = c.dashboards[key]
     return result

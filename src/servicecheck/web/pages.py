@@ -15,13 +15,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.spreadsheets import safe_frame
-from servicecheck.store import accounts
+from servicecheck.store import accounts, blind
 from servicecheck.store.accounts import Session
-from servicecheck.store.capture import Capture, count, demand_frame, problems, store_demand
+from servicecheck.store.capture import (
+    OTHER,
+    Capture,
+    count,
+    demand_frame,
+    field_problems,
+    store_demand,
+)
 from servicecheck.store.schema import ROLES
 from servicecheck.store.text import character_problem
 from servicecheck.store.throttle import Throttled
-from servicecheck.web.board import board
+from servicecheck.web.board import agreement_view, board
 from servicecheck.web.context import ctx
 from servicecheck.web.security import (
     ADMIN,
@@ -118,28 +125,40 @@ def home(request: Request, s: Session = RECORDER) -> Response:
 
 
 # -- capture ----------------------------------------------------------------------------------
+# where a problem's link in the summary takes the cursor (the field, or the group's first box)
+ANCHORS = {"nature": "nature", "suggested_nature": "verbatim", "suggested_confidence": "verbatim"}
+
+
+def _capture_page(request: Request, template: str, **values: Any) -> HTMLResponse:
+    values.setdefault("errors", {})
+    return page(request, template, other=OTHER, anchors=ANCHORS, **values)
+
+
 @router.get("/capture", response_class=HTMLResponse)
 def capture_form(request: Request, s: Session = RECORDER) -> HTMLResponse:
-    return page(request, "capture.html", form=None, errors=[], saved=None,
-                channel=ctx(request).service.channels[0])
+    return _capture_page(request, "capture.html", form=None, saved=None,
+                         channel=ctx(request).service.channels[0])
 
 
 @router.post("/capture", response_class=HTMLResponse)
 def capture(request: Request, s: Session = RECORDER, verbatim: str = Form(""),
-            channel: str = Form(""), demand_type: str = Form(""), nature: str = Form(""),
-            failure_kind: str = Form(""), first_point_resolved: str = Form(""),
-            case_id: str = Form(""), suggested_nature: str = Form(""),
+            channel: str = Form(""), demand_type: str = Form(""), type_other: str = Form(""),
+            nature: str = Form(""), failure_kind: str = Form(""),
+            first_point_resolved: str = Form(""), case_id: str = Form(""),
+            keep_case: str = Form(""), suggested_nature: str = Form(""),
             suggested_confidence: str = Form("")) -> HTMLResponse:
     c = ctx(request)
     confidence = _confidence(suggested_confidence)
     item = Capture(verbatim=verbatim, channel=channel, nature=nature or "",
-                   demand_type=demand_type.strip() or None,
+                   demand_type=demand_type.strip() or None, type_other=type_other.strip() or None,
                    failure_kind=failure_kind or None,
                    first_point_resolved=bool(first_point_resolved), case_id=case_id.strip() or None,
                    suggested_nature=suggested_nature or None, suggested_confidence=confidence)
-    errors = problems(item, c.service)
+    errors = field_problems(item, c.service, type_required=True,
+                            case_known=None if keep_case or c.cases is None else c.cases.known)
     if suggested_confidence and confidence is None:
-        errors.append("suggested confidence: is not a number from 0 to 1; reload the form")
+        errors["suggested_confidence"] = ("suggested confidence: is not a number from 0 to 1; "
+                                          "reload the form")
     saved = None
     if not errors:
         saved = store_demand(c.store, c.service, item, recorded_by=s.user.name, source="form")
@@ -147,10 +166,12 @@ def capture(request: Request, s: Session = RECORDER, verbatim: str = Form(""),
         if c.suggester.due(count(c.store, c.service, labelled=True)):
             c.suggester.maybe_learn(demand_frame(c.store, c.service))
     template = "_capture_form.html" if partial(request) else "capture.html"
-    # after a capture the form comes back empty but keeps the channel: the next call is
-    # most likely on the same line
-    return page(request, template, status_code=422 if errors else 200,
-                form=item if errors else None, errors=errors, saved=saved, channel=channel)
+    # With problems the form comes back as typed, each problem beside its field (422: htmx is
+    # configured to show it, see base.html). After a capture it comes back empty but keeps the
+    # channel: the next call is most likely on the same line.
+    return _capture_page(request, template, status_code=422 if errors else 200,
+                         form=item if errors else None, errors=errors, saved=saved,
+                         channel=channel)
 
 
 def _confidence(text: str) -> float | None:
@@ -174,7 +195,9 @@ def suggest(request: Request, s: Session = RECORDER, verbatim: str = Form("")) -
 def board_page(request: Request, s: Session = RECORDER) -> HTMLResponse:
     c = ctx(request)
     b = board(demand_frame(c.store, c.service), c.service.timezone)
-    return page(request, "_board.html" if partial(request) else "board.html", board=b)
+    agreement = agreement_view(blind.pairs(c.store, c.service), c.service.timezone)
+    return page(request, "_board.html" if partial(request) else "board.html", board=b,
+                agreement=agreement)
 
 
 # -- dashboards over the workspace -------------------------------------------------------------

@@ -6,15 +6,20 @@ threshold a head says nothing ("not sure"), rather than guess."""
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from servicecheck.demand.labels import fit_suggester
-from servicecheck.demand.suggest import Suggester
 from servicecheck.service.model import Service
 
+if TYPE_CHECKING:
+    from servicecheck.demand.suggest import Suggester
+
+LOG = logging.getLogger("servicecheck.web")
 RELEARN_EVERY = 25  # new labelled captures before learning again
 COLUMNS = ["verbatim", "nature", "demand_type", "failure_kind"]
 
@@ -39,6 +44,32 @@ class LiveSuggester:
         self._model: Suggester | None = None
         self._learned_from = 0
         self._busy = threading.Lock()  # one learning at a time
+        self.started = threading.Event()  # set once the first learning has run
+
+    def start(self, history: Callable[[], pd.DataFrame | None],
+              captured: Callable[[], pd.DataFrame]) -> threading.Thread:
+        """The first learning, in a thread: the workspace's confirmed demand and the captures
+        so far. Reading and learning from a large workspace took half a minute, and the
+        server answers (and people capture, with no suggestion yet) meanwhile."""
+
+        def work() -> None:
+            try:
+                with self._busy:
+                    found = history()
+                    if found is not None:
+                        self.history = found
+                    labelled = captured()
+                    self._learn(labelled[labelled["nature"].isin(["value", "failure"])])
+            except Exception as exc:
+                LOG.warning("suggestions were not learned at start (%s)", type(exc).__name__)
+            finally:
+                self.started.set()
+
+        # not a daemon: one stopped at exit inside DuckDB aborts the process; stopping the
+        # server waits for the first learning instead (seconds on most workspaces)
+        thread = threading.Thread(target=work, name="first-learning")
+        thread.start()
+        return thread
 
     @property
     def ready(self) -> bool:
@@ -69,6 +100,8 @@ class LiveSuggester:
         threading.Thread(target=work, daemon=True).start()
 
     def _learn(self, labelled: pd.DataFrame) -> None:
+        from servicecheck.demand.labels import fit_suggester  # the learner: loaded when used
+
         data = pd.concat([self.history[COLUMNS], labelled[COLUMNS]], ignore_index=True)
         data = data[data["nature"].isin(["value", "failure"])].reset_index(drop=True)
         svc = self.service

@@ -9,9 +9,29 @@ document.addEventListener("keydown", function (e) {
     }
   }
 });
+// When the form comes back with problems (422, everything kept as typed), the cursor goes to
+// the first field that needs a look; after a capture, back to the words for the next call.
 document.addEventListener("htmx:afterSwap", function (e) {
   if (e.detail.target && e.detail.target.id === "capture-area") {
-    var box = document.getElementById("verbatim");
+    var first = document.querySelector("#capture [aria-invalid=true]") ||
+      (document.getElementById("nature-error") && document.querySelector("#capture input[name=nature]"));
+    var box = first || document.getElementById("verbatim");
     if (box) box.focus();
   }
 });
+
+// "If other: say what" shows only while the type is Other, so Tab goes from the type straight
+// to value or failure (without scripts the box is always there).
+function otherBox() {
+  var box = document.getElementById("type-other-box");
+  var type = document.getElementById("demand_type");
+  if (!box || !type || type.tagName !== "SELECT") return;
+  var show = type.value === type.options[type.options.length - 1].value ||
+    document.getElementById("type_other").value !== "";
+  box.hidden = !show;
+}
+document.addEventListener("change", function (e) {
+  if (e.target && e.target.id === "demand_type") otherBox();
+});
+document.addEventListener("DOMContentLoaded", otherBox);
+document.addEventListener("htmx:afterSwap", otherBox);
