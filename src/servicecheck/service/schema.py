@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import typing
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.config import JsonDict
@@ -427,7 +426,7 @@ def _facts(f: FieldInfo) -> tuple[list[Any], dict[str, Any]]:
                 extra.update(m.json_schema_extra or {})  # type: ignore[arg-type]
             else:
                 found.append(m)
-        for arg in typing.get_args(hint):
+        for arg in get_args(hint):
             walk(arg)
 
     walk(f.annotation)
