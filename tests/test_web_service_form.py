@@ -63,6 +63,9 @@ def form(page: str) -> dict[str, list[str]]:
         value = tag.group(3) if tag.group(1) == "textarea" else attrs.get("value", "")
         fields.setdefault(attrs["name"], []).append(
             (value or "").replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"'))
+    for select in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', select.group(2))
+        fields.setdefault(select.group(1), []).append(chosen.group(1) if chosen else "")
     return fields
 
 
@@ -79,7 +82,8 @@ def test_the_form_saves_the_file_a_cli_user_edits(analyst: Any) -> None:
                  "clock.end": ["Repair completed", "Order closed"],
                  "demand.types": ["Leaks\nHeating\nDamp and mould"],
                  "targets.timescales": ["P1 = 24h\nP2 = 7d\nP3 = 28d"],
-                 "change.date": ["2025-02-03"], "change.what": ["Booked at first call"],
+                 "change.date": [sent["change.date"][0], "2025-02-03"],
+                 "change.what": [sent["change.what"][0], "Booked at first call"],
                  "costs.visit_cost": ["30"]})
     r = c.post("/service", data={**sent, "csrf": csrf})
     assert r.status_code == 200 and "Saved to" in r.text, r.text
@@ -89,7 +93,9 @@ def test_the_form_saves_the_file_a_cli_user_edits(analyst: Any) -> None:
     assert data["clock"]["end"] == ["Repair completed", "Order closed"]
     assert data["demand"]["types"] == ["Leaks", "Heating", "Damp and mould"]
     assert data["targets"]["timescales"] == {"P1": "24h", "P2": "7d", "P3": "28d"}
-    assert data["changes"] == [{"date": "2025-02-03", "what": "Booked at first call"}]
+    # the team's own change keeps who made it and its recalculated limits; the new one joins
+    assert data["changes"] == [*tomllib.loads(before)["changes"],
+                               {"date": "2025-02-03", "what": "Booked at first call"}]
     assert data["costs"]["visit_cost"] == 30.0
     # the team's comments and the keys the form does not show are kept as they were
     comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]

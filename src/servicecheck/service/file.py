@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.items import Item
+from pydantic import ValidationError
+from tomlkit.items import AoT, Item
 
 from servicecheck.io.errors import InputError
 from servicecheck.service.model import Service
-from servicecheck.service.schema import problems
+from servicecheck.service.schema import ServiceKeys, sentence
 
 # what an update sets a key to; None removes the key (and a table left empty by it)
 Value = str | float | int | bool | list[Any] | dict[str, Any] | None
@@ -55,8 +56,18 @@ def _drop_empty(root: Any, tables: list[str]) -> None:
 
 
 def check(data: Mapping[str, Any], source: str) -> dict[str, InputError]:
-    """Every mistake in the data, by dotted key (empty when it is a valid service file)."""
-    return problems(dict(data), source)
+    """Every mistake in the data, by dotted key ("targets.timescales.P1", "changes.date"),
+    each the sentence the schema's validation gives (empty when it is a valid service file):
+    a form shows each beside its field."""
+    try:
+        ServiceKeys.model_validate(dict(data))
+    except ValidationError as exc:
+        found: dict[str, InputError] = {}
+        for error in exc.errors():
+            key = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
+            found.setdefault(key, sentence(error, source))
+        return found
+    return {}
 
 
 def save(path: Path, updates: Mapping[str, Value], *,
@@ -82,12 +93,28 @@ def save(path: Path, updates: Mapping[str, Value], *,
         if value is None:
             if leaf in where:
                 del where[leaf]
+        elif isinstance(where.get(leaf), AoT) and isinstance(value, list):
+            _tables_in_place(where[leaf], value)
         else:
             where[leaf] = _item(value, leaf)
         _drop_empty(doc, tables)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
     return Service.load(path)
+
+
+def _tables_in_place(tables: AoT, entries: list[dict[str, Any]]) -> None:
+    """An array of tables ([[changes]]) set entry by entry where it stands, so the comments
+    among them stay."""
+    for i, entry in enumerate(entries):
+        if i >= len(tables):
+            tables.append(tomlkit.table())
+        table = tables[i]
+        for key in [k for k in table if k not in entry]:
+            del table[key]
+        table.update(entry)
+    while len(tables) > len(entries):
+        tables.remove(tables[-1])
 
 
 def _without_none(value: Any) -> Any:

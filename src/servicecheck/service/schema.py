@@ -331,17 +331,7 @@ def validate(data: dict[str, Any], source: str) -> ServiceKeys:
     try:
         return ServiceKeys.model_validate(data)
     except ValidationError as exc:
-        raise _sentence(exc.errors()[0], source) from None
-
-
-def problems(data: dict[str, Any], source: str) -> dict[str, InputError]:
-    """Every mistake, by dotted key ("targets.timescales.P1"), each as ``validate`` says it."""
-    try:
-        ServiceKeys.model_validate(data)
-        return {}
-    except ValidationError as exc:  # reversed: a key's first mistake is the one kept
-        return {".".join(str(p) for p in e["loc"] if not isinstance(p, int)): _sentence(
-            e, source) for e in reversed(exc.errors())}
+        raise sentence(exc.errors()[0], source) from None
 
 
 def _lookup(loc: tuple[str | int, ...]) -> tuple[FieldInfo | None, str, list[str]]:
@@ -369,7 +359,7 @@ KINDS = {
 }
 
 
-def _sentence(error: Any, source: str) -> InputError:
+def sentence(error: Any, source: str) -> InputError:
     loc: tuple[str | int, ...] = error["loc"]
     key = ".".join(str(p) for p in loc if not isinstance(p, int))
     value = error.get("input")

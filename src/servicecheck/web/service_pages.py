@@ -145,9 +145,13 @@ def updates_from(form: FormData) -> tuple[dict[str, Value], dict[str, str]]:
                                                     form.getlist("team.name"), strict=False)
              if str(t).strip()}
     out["teams.activities"] = teams or None
-    changes = [{"date": str(d).strip(), "what": str(w).strip()}
-               for d, w in zip(form.getlist("change.date"), form.getlist("change.what"),
-                               strict=False) if str(d).strip() or str(w).strip()]
+    rows = zip(form.getlist("change.date"), form.getlist("change.what"),
+               form.getlist("change.by"), form.getlist("change.rebase"), strict=False)
+    changes: list[dict[str, Any]] = [
+        {"date": str(d).strip(), "what": str(w).strip(),
+         **({"by": str(b).strip()} if str(b).strip() else {}),
+         **({"rebase": True} if r == "yes" else {})}
+        for d, w, b, r in rows if str(d).strip() or str(w).strip()]
     out["changes"] = changes or None
     # a regime without its clock is no regime: the table goes when nothing of it is left
     if not any(out[k] for k in ("targets.name", "targets.start", "targets.end",
@@ -171,7 +175,8 @@ def _form(request: Request, c: Context, data: dict[str, Any], *, status_code: in
     return page(request, "service.html", status_code=status_code, data=data, problem=problem,
                 show=lambda key: _show(data, key), picked=picked, choices=choices, total=total,
                 activities=activities, teams=dict(_field(data, "teams.activities") or {}),
-                changes=[*changes, {"date": "", "what": ""}], errors=errors,
+                changes=[*changes, {"date": "", "what": "", "by": "", "rebase": False}],
+                errors=errors,
                 saved=saved, path=service_path(c),
                 first_contact=_field(data, "clock.start_at_first_contact") is not False)
 
