@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # Ibis loads on first use, not on import (start-up)
+    from ibis.expr.types import Table
 
 
 def in_utc(df: pd.DataFrame) -> pd.DataFrame:
@@ -17,7 +20,7 @@ def in_utc(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def to_frame(expr: Any) -> pd.DataFrame:
+def to_frame(expr: Table) -> pd.DataFrame:
     """Execute an Ibis table expression into a pandas DataFrame."""
     df = expr.to_pandas()
     assert isinstance(df, pd.DataFrame)
