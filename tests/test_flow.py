@@ -209,11 +209,11 @@ def test_a_workspace_in_memory_has_a_limit_and_spills_to_a_folder_of_its_own() -
     from .conftest import DATA
 
     total_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
-    assert default_memory_limit() == f"{max(64, min(1024, total_mib // 8))}MiB"
+    assert default_memory_limit() == f"{max(64, min(768, total_mib // 8))}MiB"
     with Workspace() as ws:
         limit, spill = ws.raw.execute("SELECT current_setting('memory_limit'), "
                                       "current_setting('temp_directory')").fetchone() or ("", "")
-        assert limit in ("1.0 GiB", f"{min(1024, total_mib // 8)}.0 MiB")
+        assert limit in ("1.0 GiB", f"{min(768, total_mib // 8)}.0 MiB")
         assert Path(spill).name.startswith("servicecheck-")
     # under a small limit the analysis is the same
     path = DATA / "road_traffic_fines_first10k_cases.csv.gz"
