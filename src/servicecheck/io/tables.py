@@ -463,4 +463,4 @@ def read_table(source: Any, *, delimiter: str | None = None, encoding: str | Non
         return read_json(path)
     from servicecheck.io.xes import read_xes
 
-    return read_xes(path)
+    return RawTable(read_xes(path), str(path), header_rows=0, kind="xes")

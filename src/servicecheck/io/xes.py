@@ -16,7 +16,6 @@ import pyarrow as pa
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.limits import check_columns, guarded_file, limits
-from servicecheck.io.tables import RawTable
 from servicecheck.io.xes_columnar import NotLineShaped, UndefinedEntity, read_xes_columnar
 
 _ATTR_TAGS = {"string", "date", "int", "float", "boolean", "id"}
@@ -80,7 +79,8 @@ def _dtd_error(path: Path, line: int | None) -> InputError:
     )
 
 
-def read_xes(path: Path) -> RawTable:
+def read_xes(path: Path) -> pa.Table:
+    """The events of an XES file as one table (servicecheck.io.tables makes it a RawTable)."""
     _refuse_dtd(path)
     try:
         table = read_xes_columnar(path)
@@ -98,7 +98,7 @@ def read_xes(path: Path) -> RawTable:
     if table.num_rows == 0:
         raise InputError("the XES file has no events", source=str(path),
                          fix="check that the export contains traces with events")
-    return RawTable(table, str(path), header_rows=0, kind="xes")
+    return table
 
 
 def _read_tree(path: Path) -> pa.Table:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.findings import Finding, count, seconds, share
+from servicecheck.service.presets import AWAAB_STEP_NAMES, AWAAB_STEPS
 from servicecheck.workdays import between_many
 
 if TYPE_CHECKING:
@@ -40,17 +41,6 @@ if TYPE_CHECKING:
     from servicecheck.measures.targets import TargetView
     from servicecheck.service.model import Service
 
-PRESETS = ("tsm-rp02", "awaabs-law")
-# Awaab's Law: (step, the step its clock runs from, timescale, the hazards it applies to)
-AWAAB_STEPS = (
-    ("investigated", "aware", "24h", "emergency"),
-    ("made_safe", "aware", "24h", "emergency"),
-    ("investigated", "aware", "10wd", "significant"),
-    ("summary", "investigated", "3wd", "significant"),
-    ("made_safe", "investigated", "5wd", "significant"),
-    ("further_work", "investigated", "12w", "significant"),
-)
-AWAAB_STEP_NAMES = ("investigated", "summary", "made_safe", "further_work")
 YEAR_STARTS = 4  # the regulator's reporting year starts on 1 April
 
 

@@ -20,8 +20,8 @@ from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.capability import capability, needs
 from servicecheck.narrative.words import headlines, voice_for
+from servicecheck.report.parts import Section
 from servicecheck.report.sections import (
-    Section,
     capability_section,
     data_quality_section,
     demand_section,

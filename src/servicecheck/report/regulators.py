@@ -12,7 +12,7 @@ from servicecheck.findings import Finding
 from servicecheck.measures.targets import TargetView
 from servicecheck.narrative.grammar import number, percent
 from servicecheck.narrative.regulators import AWAAB_STEP_WORDS, CALENDAR_WORDS
-from servicecheck.report.sections import Table
+from servicecheck.report.parts import Table
 from servicecheck.service.model import Service
 
 PRESET_NAMES = {"tsm-rp02": "TSM RP02 (Regulator of Social Housing)",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -19,26 +18,8 @@ from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
+from servicecheck.report.parts import Section, Table
 from servicecheck.service.model import Change, Service
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str
-    header: tuple[str, ...]
-    rows: Sequence[tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-    lead: list[str]
-    figures: list[Figure] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # what the section's words say
-    blocks: list[str] = field(default_factory=list)  # HTML drawn by charts/, escaped there
 
 
 # -- Purpose ---------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from pydantic.fields import FieldInfo
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.sql import check_format, check_timezone
-from servicecheck.measures.regulators import AWAAB_STEP_NAMES
-from servicecheck.measures.regulators import PRESETS as REGULATOR_PRESETS
+from servicecheck.service.presets import AWAAB_STEP_NAMES
+from servicecheck.service.presets import PRESETS as REGULATOR_PRESETS
 from servicecheck.workdays import CALENDARS
 
 DEFAULT_FAILURE_KINDS = (

@@ -7,8 +7,8 @@ import pandas as pd
 
 from servicecheck.engine.workspace import Workspace
 from servicecheck.io.errors import InputError
+from servicecheck.report.parts import Section
 from servicecheck.report.sections import (
-    Section,
     capability_section,
     flow_section,
     summary_section,
