@@ -105,6 +105,44 @@ def test_targets_command(demo_workspace: Path, tmp_path: Path) -> None:
         assert (tmp_path / "charts" / f"{name}.svg").read_text().startswith("<svg")
 
 
+JOBS = """Job no,Reported,Completed,Due date,Trade
+J1,01/04/2024 09:00,03/04/2024 15:00,03/04/2024,Plumbing
+J2,01/04/2024 09:00,05/04/2024 10:00,04/04/2024,Plumbing
+J3,02/04/2024 09:00,,03/04/2024,Electrical
+J4,02/04/2024 10:00,10/04/2024 09:00,12/04/2024,Joinery
+J5,13/04/2024 08:00,15/04/2024 08:00,14/04/2024,Joinery
+"""
+# (job, on time, open past its due date): a due date without a time is met by the end of its
+# day (J1, done that afternoon); dates read day-first as the file's other dates (J4 is due on
+# 12 April, not 4 December; J5's 13/04 settles the order)
+JOB_VERDICTS = [("J1", 1.0, False), ("J2", 0.0, False), ("J3", 0.0, True),
+                ("J4", 1.0, False), ("J5", 0.0, False)]
+
+
+def test_a_due_date_column_is_the_regimes_deadline_and_is_saved(tmp_path: Path) -> None:
+    from servicecheck.io.eventlog import mapping_used
+    from servicecheck.service.files import save_mapping
+
+    path = tmp_path / "jobs.csv"
+    path.write_text(JOBS, encoding="utf-8")
+    with Workspace() as ws:
+        report = import_events(ws, path)
+        svc = ws.service()
+        assert svc.targets is not None and svc.targets.due_column == "Due date"
+        assert (svc.targets.start, svc.targets.end) == (("Reported",), ("Completed",))
+        o = target_view(ws, svc).orders.set_index("case_id")
+        got = [(j, float(o.loc[j, "within_target"]), bool(o.loc[j, "past_due_open"]))
+               for j, _, _ in JOB_VERDICTS]
+        assert got == JOB_VERDICTS
+        saved = save_mapping(tmp_path / "service.toml", mapping_used(report))
+    assert saved.targets is not None and saved.targets.due_column == "Due date"
+    assert 'due_column = "Due date"' in (tmp_path / "service.toml").read_text()
+    with Workspace() as again:  # next month's export, with the saved file alone
+        import_events(again, path, service=saved)
+        o2 = target_view(again, again.service()).orders.set_index("case_id")
+        assert o2["within_target"].tolist() == [v for _, v, _ in JOB_VERDICTS]
+
+
 def test_nyc311_case_table_with_due_dates() -> None:
     """A real log through the same code path: a case table read as events, due dates."""
     from servicecheck import read_log

@@ -24,7 +24,7 @@ from servicecheck.io.dates import DateOrder, Order, date_order, form_of
 from servicecheck.io.errors import InputError
 from servicecheck.io.placeholders import is_placeholder
 from servicecheck.io.tables import RawTable, read_table
-from servicecheck.service.model import Clock, ImportSettings, Service
+from servicecheck.service.model import Clock, ImportSettings, Service, TargetRegime
 
 Kind = Literal["event log", "case table"]
 SAMPLE_ROWS = 500  # values looked at per column...
@@ -145,7 +145,22 @@ class Mapping:
         if self.kind == "case table" and self.end and not clock.end:
             clock = Clock(start=clock.start, end=(self.end,),
                           start_at_first_contact=clock.start_at_first_contact)
-        return dataclasses.replace(svc, columns=columns, reading=reading, clock=clock)
+        return dataclasses.replace(svc, columns=columns, reading=reading, clock=clock,
+                                   targets=self._targets(svc, clock))
+
+    def _targets(self, svc: Service, clock: Clock) -> TargetRegime | None:
+        """A due date per case is the target regime's own deadline, under [targets]
+        due_column: the regime's clock runs from the first moment (a case table) or the
+        citizen's clock's start, to the citizen's clock's end."""
+        due = self.columns.get("due")
+        if not due:
+            return svc.targets
+        if svc.targets is not None:
+            return dataclasses.replace(svc.targets, due_column=due)
+        start = (next(iter(self.moments.values())),) if self.moments else clock.start
+        if not start or not clock.end:  # a regime needs both ends of its clock
+            return None
+        return TargetRegime(name="due dates", start=start, end=clock.end, due_column=due)
 
 
 def propose(path: str | Path, *, sheet: str | None = None, header_row: int | None = None,

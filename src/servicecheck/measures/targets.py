@@ -115,7 +115,11 @@ def _regime_orders(ev: Table, svc: Service) -> tuple[pd.DataFrame, set[str]]:
     orders["timescale_working_days"] = [w for _, w in both]
     if "due_text" in orders:
         # a due date per case: the regime's own deadline, read in the service's time zone
-        due = pd.to_datetime(orders.pop("due_text"), format=t.due_format, errors="coerce")
+        # (without a format, in the date order the file was read in: 03/04 is 3 April in
+        # a day-first export, as its other dates were read)
+        due = pd.to_datetime(orders.pop("due_text"), format=t.due_format, errors="coerce",
+                             dayfirst=t.due_format is None
+                             and svc.reading.date_order != "month-first")
         if due.dt.tz is None:
             due = due.dt.tz_localize(svc.timezone, ambiguous="NaT",
                                      nonexistent="shift_forward")
@@ -134,11 +138,19 @@ def _regime_orders(ev: Table, svc: Service) -> tuple[pd.DataFrame, set[str]]:
     judged = scale.notna() | wd.notna()
     if "due" in orders:
         has_due = orders["due"].notna()
-        within = within.where(~has_due, orders["closed"]
-                              & (orders["regime_end"] <= orders["due"]))
+        # a due date without a time of day is met by the end of that day
+        deadline = orders["due"]
+        if bool((deadline.dropna() == deadline.dropna().dt.tz_convert(svc.timezone)
+                 .dt.normalize().dt.tz_convert("UTC")).all()):
+            deadline = (deadline.dt.tz_convert(svc.timezone) + pd.DateOffset(days=1)
+                        ).dt.tz_convert("UTC")
+            met = orders["regime_end"] < deadline
+        else:
+            met = orders["regime_end"] <= deadline
+        within = within.where(~has_due, orders["closed"] & met)
         judged = judged | has_due
         as_at = to_frame(ev.aggregate(as_at=ev.timestamp.max()))["as_at"].iloc[0]
-        orders["past_due_open"] = ~orders["closed"] & has_due & (orders["due"] < as_at)
+        orders["past_due_open"] = ~orders["closed"] & has_due & (deadline < as_at)
     # 1 within, 0 outside, empty where the regime sets no timescale or date for the case
     orders["within_target"] = within.astype(float).where(judged)
     reached = set(orders.index[orders.pop("reached_end").astype(bool)])

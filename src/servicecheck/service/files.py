@@ -17,8 +17,9 @@ from servicecheck.service.model import Service
 
 def save_mapping(path: str | Path, mapping: Mapping, *, name: str | None = None) -> Service:
     """Write ``mapping`` into the service file at ``path`` (made, named ``name``, if it does
-    not exist): [columns] and [import] replaced, and for a case table whose file names no
-    end of the clock, [clock] end set to the ending moment. The file is checked against the
+    not exist): [columns] and [import] replaced; for a case table whose file names no end of
+    the clock, [clock] end set to the ending moment; a due-date column as [targets]
+    due_column. The file is checked against the
     schema before it replaces the old one; the Service read back is returned."""
     p = Path(path)
     if p.exists():
@@ -44,6 +45,17 @@ def save_mapping(path: str | Path, mapping: Mapping, *, name: str | None = None)
         clock = doc.get("clock") or tomlkit.table()
         clock["end"] = list(updated.clock.end)
         doc["clock"] = clock
+    t = updated.targets
+    if t is not None and t.due_column and (current.targets is None
+                                           or current.targets.due_column != t.due_column):
+        # a due date per case: the regime's own deadline (a new regime when there was none)
+        targets = doc.get("targets") or tomlkit.table()
+        if current.targets is None:
+            targets["name"] = t.name
+            targets["start"] = list(t.start)
+            targets["end"] = list(t.end)
+        targets["due_column"] = t.due_column
+        doc["targets"] = targets
     text = tomlkit.dumps(doc)
     saved = Service.from_dict(tomlkit.parse(text).unwrap(), source=str(p), path=p)
     fd, tmp = tempfile.mkstemp(dir=p.parent or Path("."), prefix=f".{p.name}.")
