@@ -165,6 +165,9 @@ def test_serve_with_workers_leaves_its_own_environment_alone(
     [(args, env)] = started
     assert env["SERVICECHECK_DATABASE"] == str(db)
     assert args[args.index("--workers") + 1] == "2"
+    # a first run: the one-time key printed is the one every worker's page checks
+    first = f"makethefirstadminathttp://127.0.0.1:8123/setup?key={env['SERVICECHECK_SETUP_KEY']}"
+    assert first in "".join(r.output.split())
 
 
 def _files(folder: Path) -> set[Path]:

@@ -70,7 +70,8 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, str, int]] = [
 ]
 # a route's path parameters, as the table above fills them
 PARAMETERS = {"{job_id}": ["nope"], "{kind}": ["html"]}
-OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/demands")}  # tested apart
+OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/demands"),  # tested apart
+        ("GET", "/setup"), ("POST", "/setup")}  # the first run: tests/test_web_setup.py
 
 
 def routes(items: list[Any], prefix: str = "") -> list[tuple[str, set[str]]]:

@@ -40,17 +40,27 @@ def serve(
     # the address first: loading the web app takes seconds, and the person waits for it
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     say(f"servicecheck on {url} (store: {database.split('@')[-1]}); Ctrl+C stops it.")
-    if open_:
-        from servicecheck.web.launch import open_when_answering
+    import secrets
 
-        open_when_answering(url + "/", host, port)
     import uvicorn
 
+    from servicecheck.store.accounts import has_users
     from servicecheck.web import create_app
 
     # built here once even with workers: it migrates the store and fails early on bad settings
+    setup_key = secrets.token_urlsafe(24)
     web_app = create_app(database, service=service, workspace=workspace,
-                         secure_cookies=secure_cookies, trusted_proxies=trusted_proxy)
+                         secure_cookies=secure_cookies, trusted_proxies=trusted_proxy,
+                         setup_key=setup_key)
+    first = url + "/"
+    if not has_users(web_app.state.ctx.store):
+        # a first run: whoever started the app makes the first admin in the browser
+        first = f"{url}/setup?key={setup_key}"
+        say(f"Nobody can sign in yet: make the first admin at {first}")
+    if open_:
+        from servicecheck.web.launch import open_when_answering
+
+        open_when_answering(first, host, port)
     # proxy headers are read by the app itself, from the trusted proxy only (uvicorn's own
     # reading would trust 127.0.0.1 whatever the admin said)
     if workers == 1:
@@ -64,7 +74,8 @@ def serve(
         "SERVICECHECK_SERVICE": str(service.resolve()) if service else "",
         "SERVICECHECK_WORKSPACE": str(workspace.resolve()) if workspace else "",
         "SERVICECHECK_SECURE_COOKIES": "1" if secure_cookies else "",
-        "SERVICECHECK_TRUSTED_PROXIES": trusted_proxy or ""}
+        "SERVICECHECK_TRUSTED_PROXIES": trusted_proxy or "",
+        "SERVICECHECK_SETUP_KEY": setup_key}
     subprocess.run([sys.executable, "-m", "uvicorn", "servicecheck.web.app:app_from_environment",
                     "--factory", "--workers", str(workers), "--host", host, "--port", str(port),
                     "--log-level", "warning", "--no-access-log", "--no-proxy-headers"],

@@ -71,20 +71,45 @@ def _refuse(sentence: str | None) -> None:
 
 
 def add_user(store: Store, name: str, password: str, role: str, actor: str = "cli") -> User:
-    _refuse(name_problem(name))
     if role not in ROLES:
         raise InputError(f"'{role}' is not a role", source="--role",
                          fix=f"use one of {', '.join(ROLES)}")
-    _refuse(password_problem(name, password))
     with store.writing() as c:
         if c.execute(sa.select(users.c.id).where(users.c.name == name)).first():
             raise InputError(f"there is already a user called '{name}'", source="users",
                              fix="choose another name")
-        uid = c.execute(users.insert().values(
-            name=name, password_hash=HASHER.hash(password), role=role, created_at=now(),
-        ).returning(users.c.id)).scalar_one()
+        user = _insert_user(c, name, password, role)
     store.audit(actor, "user added", f"{name} ({role})")
+    return user
+
+
+def _insert_user(c: sa.Connection, name: str, password: str, role: str) -> User:
+    """The one place a person is made: the name and password checked, the password hashed."""
+    _refuse(name_problem(name))
+    _refuse(password_problem(name, password))
+    uid = c.execute(users.insert().values(
+        name=name, password_hash=HASHER.hash(password), role=role, created_at=now(),
+    ).returning(users.c.id)).scalar_one()
     return User(uid, name, role)
+
+
+def has_users(store: Store) -> bool:
+    with store.engine.connect() as c:
+        return c.execute(sa.select(users.c.id).limit(1)).first() is not None
+
+
+def add_first_admin(store: Store, name: str, password: str) -> User:
+    """The first admin, made from the browser on a first run: only while nobody exists (two
+    at once make one; the other is told someone was first)."""
+    with store.writing() as c:
+        if c.dialect.name == "postgresql":  # SQLite's writers queue already (Store.writing)
+            c.execute(sa.text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
+        if c.execute(sa.select(users.c.id).limit(1)).first() is not None:
+            raise InputError("someone has already made the first admin", source="setup",
+                             fix="sign in, or ask that admin to add you")
+        user = _insert_user(c, name, password, "admin")
+    store.audit("setup", "user added", f"{name} (admin), the first, from the browser")
+    return user
 
 
 def _known_device(c: sa.Connection, name: str, device: str | None) -> str | None:

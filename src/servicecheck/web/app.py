@@ -34,6 +34,7 @@ from servicecheck.web import (
     pages,
     report_pages,
     service_pages,
+    setup_pages,
     types_pages,
 )
 from servicecheck.web.cases import CaseIndex
@@ -116,11 +117,12 @@ def invalid_request(exc: RequestValidationError) -> str:
 
 def create_app(database: str = "servicecheck.db", *, service: Service | Path | None = None,
                workspace: str | Path | None = None, secure_cookies: bool = False,
-               trusted_proxies: str | None = None) -> FastAPI:
+               trusted_proxies: str | None = None, setup_key: str | None = None) -> FastAPI:
     """The app over a store (SQLite path or SQLAlchemy URL), migrated on start; the service
     file gives the typology and redaction; a workspace, if given, feeds the dashboards.
     ``trusted_proxies`` (addresses, comma-separated) may say, in X-Forwarded-For and
-    X-Forwarded-Proto, who the client is and that it came over TLS; nobody else may."""
+    X-Forwarded-Proto, who the client is and that it came over TLS; nobody else may.
+    ``setup_key`` opens the first-run page (/setup?key=...) while nobody can sign in."""
     ws_path = Path(workspace) if workspace is not None else None
     svc = _service(service, ws_path)
     store = open_store(database)
@@ -145,7 +147,8 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     app = FastAPI(title="servicecheck", docs_url=None, redoc_url=None, openapi_url=None,
                   summary="Demand capture and the Check dashboard", lifespan=lifespan)
     app.state.ctx = Context(store, svc, ws_path, suggester, secure_cookies,
-                            cases=CaseIndex(ws_path, svc.key) if ws_path else None)
+                            cases=CaseIndex(ws_path, svc.key) if ws_path else None,
+                            setup_key=setup_key)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)  # added last: runs first, before any route or guard
     if trusted_proxies:
@@ -160,6 +163,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     app.include_router(classify_pages.router)
     app.include_router(service_pages.router)
     app.include_router(types_pages.router)
+    app.include_router(setup_pages.router)
     app.include_router(api.router)
 
     @app.get("/openapi.json", include_in_schema=False)
@@ -206,7 +210,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
 
 
 ENV = ("SERVICECHECK_DATABASE", "SERVICECHECK_SERVICE", "SERVICECHECK_WORKSPACE",
-       "SERVICECHECK_SECURE_COOKIES", "SERVICECHECK_TRUSTED_PROXIES")
+       "SERVICECHECK_SECURE_COOKIES", "SERVICECHECK_TRUSTED_PROXIES", "SERVICECHECK_SETUP_KEY")
 
 
 def app_from_environment() -> FastAPI:
@@ -219,4 +223,5 @@ def app_from_environment() -> FastAPI:
                       if os.environ.get("SERVICECHECK_SERVICE") else None,
                       workspace=os.environ.get("SERVICECHECK_WORKSPACE") or None,
                       secure_cookies=os.environ.get("SERVICECHECK_SECURE_COOKIES") == "1",
-                      trusted_proxies=os.environ.get("SERVICECHECK_TRUSTED_PROXIES") or None)
+                      trusted_proxies=os.environ.get("SERVICECHECK_TRUSTED_PROXIES") or None,
+                      setup_key=os.environ.get("SERVICECHECK_SETUP_KEY") or None)

@@ -37,6 +37,7 @@ class Context:
     clock: Callable[[], float] = time.time  # sign-in throttling's clock (tests move it on)
     cases: CaseIndex | None = None  # the workspace's case references, to check captures by
     reports: Reports = field(default_factory=Reports)  # Check reports made from the browser
+    setup_key: str | None = None  # the first run's one-time key (web/setup_pages.py)
 
 
     @property

@@ -38,7 +38,7 @@ from servicecheck.web.security import (
     LOGIN_CSRF_COOKIE,
     RECORDER,
     SESSION_COOKIE,
-    Forbidden,
+    check_login_form,
     session,
     set_cookie,
 )
@@ -80,10 +80,7 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:
 def login(request: Request, name: str = Form(...), password: str = Form(...),
           csrf: str = Form(""), next: str = Form("/capture")) -> Response:
     c = ctx(request)
-    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not cookie or not secrets.compare_digest(cookie, csrf):
-        raise Forbidden("the sign-in form's security token is missing or out of date; "
-                        "reload the page and try again")
+    check_login_form(request, csrf, "sign-in form")
     address = request.client.host if request.client else "unknown"
     try:
         user = accounts.sign_in(c.store, name, password, address, at=c.clock(),

@@ -49,6 +49,15 @@ def session(request: Request) -> Session | None:
     return cached
 
 
+def check_login_form(request: Request, sent: str, form: str) -> None:
+    """A form posted before anyone is signed in (sign-in, first run) carries the token its
+    page set in a cookie (double submit); without it, one sentence and 403."""
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not secrets.compare_digest(cookie, sent):
+        raise Forbidden(f"the {form}'s security token is missing or out of date; reload the "
+                        "page and try again")
+
+
 def require(role: str) -> Callable[[Request], Awaitable[Session]]:
     """A dependency: the session of a user with at least ``role``, and for a form post a valid
     CSRF token (field ``csrf`` or header X-CSRF-Token)."""
