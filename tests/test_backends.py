@@ -242,9 +242,23 @@ def demand_results(ws: Reader, svc: Service) -> dict[str, pd.DataFrame]:
 def target_results(ws: Reader, svc: Service) -> dict[str, pd.DataFrame]:
     if svc.targets is None:
         return {}
+    from servicecheck.measures import regulators
+    from servicecheck.measures.clocks import clock_choices, clock_sensitivity
+
     v = target_view(ws, svc)
+    choices = clock_choices(svc)
+    sens = clock_sensitivity(ws, svc, starts=choices.starts, stops=choices.stops,
+                             pause=choices.pause)
     return {"orders": v.orders, "regime": v.regime, "citizen": v.citizen,
-            "mechanisms": v.mechanisms, "where the days go": v.where_days}
+            "mechanisms": v.mechanisms, "where the days go": v.where_days,
+            "clock sensitivity": sens.table, "TSM RP02": regulators.tsm_rp02(v, svc)}
+
+
+def clock_choice_results(ws: Reader, svc: Service) -> dict[str, pd.DataFrame]:
+    from servicecheck.measures.clock_choice import clock_choices
+
+    choices, total = clock_choices(ws, svc)
+    return {"where the clock may stop": choices.assign(needs_in_all=total)}
 
 
 def economics_results(ws: Reader, svc: Service) -> dict[str, pd.DataFrame]:
@@ -284,7 +298,7 @@ def every_measure(ws: Reader, services: list[Service]) -> dict[str, pd.DataFrame
     out = {}
     for svc in services:
         for part in (flow_results, capability_results, demand_results, target_results,
-                     economics_results, overview_results):
+                     economics_results, overview_results, clock_choice_results):
             out |= {f"{svc.key}: {k}": v for k, v in part(ws, svc).items()}
     return out | joined_up_results(ws, services)
 

@@ -150,7 +150,10 @@ def clock_sensitivity(
         worked = pd.Series(between_many(s, e, t.calendar, closures=t.closures,
                                         tz=svc.timezone), index=orders.index)
         if stopped:
-            w = waits.join(pd.DataFrame({"s": s, "e": e}), on="case_id")
+            # one resolution for all four times (Spark's come back in microseconds, the
+            # others in nanoseconds: a row-wise max over both would give Python objects)
+            w = waits.join(pd.DataFrame({"s": s, "e": e}), on="case_id").astype(
+                {c: "datetime64[ns, UTC]" for c in ("timestamp", "next_at", "s", "e")})
             # the part of each wait inside this clock's run
             lo = w[["timestamp", "s"]].max(axis=1)
             hi = w[["next_at", "e"]].min(axis=1)
