@@ -6,6 +6,7 @@ Debian's Chromium through Playwright; screenshots kept in test-artifacts/."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -45,27 +46,23 @@ def contacts(ws: Path) -> int:
         return int(w.demands(w.service().key).count().execute())
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path
-           ) -> Iterator[tuple[str, Path, Path]]:
+@contextlib.contextmanager
+def serving(folder: Path, service: Path, ws: Path, users: dict[str, str]) -> Iterator[str]:
+    """`servicecheck serve` with a store in ``folder`` holding these people (name -> role),
+    on a free port: its address, once it answers. Its output goes to folder/server.log."""
     from servicecheck.store import open_store
     from servicecheck.store.accounts import add_user
 
-    folder = tmp_path_factory.mktemp("check")
-    ws, service = folder / "ws.duckdb", folder / "service.toml"
-    shutil.copy(demo_workspace, ws)
-    shutil.copy(demo_workspace.parent / "data" / "service.toml", service)
     db = str(folder / "web.db")
     store = open_store(db)
-    add_user(store, "rita", PASSWORD, "recorder")
-    add_user(store, "ann", PASSWORD, "analyst")
+    for name, role in users.items():
+        add_user(store, name, PASSWORD, role)
     store.close()
     port = free_port()
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "servicecheck", "serve", "-d", db, "--service", str(service),
          "-w", str(ws), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
     from servicecheck.web.launch import answering
 
     deadline = time.monotonic() + 120
@@ -73,10 +70,23 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path
         if proc.poll() is not None or time.monotonic() > deadline:
             pytest.fail("the server did not start: " + (folder / "server.log").read_text())
         time.sleep(0.2)
-    yield url, ws, service
-    proc.terminate()
-    proc.wait(timeout=60)
-    log.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path
+           ) -> Iterator[tuple[str, Path, Path]]:
+    folder = tmp_path_factory.mktemp("check")
+    ws, service = folder / "ws.duckdb", folder / "service.toml"
+    shutil.copy(demo_workspace, ws)
+    shutil.copy(demo_workspace.parent / "data" / "service.toml", service)
+    with serving(folder, service, ws, {"rita": "recorder", "ann": "analyst"}) as url:
+        yield url, ws, service
     assert "Call 1" not in (folder / "server.log").read_text()  # no verbatim logged
 
 

@@ -66,10 +66,18 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, str, int]] = [
     ("POST", "/report", {}, "analyst", 503),  # no workspace given: said so
     ("GET", "/report/nope/status", None, "analyst", 404),
     ("GET", "/report/nope/check.html", None, "analyst", 404),
+    # bringing data in needs a workspace (none given here: said so)
+    ("GET", "/upload", None, "analyst", 503),
+    ("POST", "/upload", {}, "analyst", 503),
+    ("POST", "/upload/next", {}, "analyst", 503),
+    ("POST", "/upload/nope/read", {}, "analyst", 503),
+    ("POST", "/upload/nope/import", {}, "analyst", 503),
+    ("POST", "/upload/nope/save", {}, "analyst", 503),
+    ("GET", "/upload/nope/rejects.csv", None, "analyst", 503),
     ("POST", "/logout", {}, "recorder", 303),
 ]
 # a route's path parameters, as the table above fills them
-PARAMETERS = {"{job_id}": ["nope"], "{kind}": ["html"]}
+PARAMETERS = {"{job_id}": ["nope"], "{kind}": ["html"], "{upload_id}": ["nope"]}
 OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/demands"),  # tested apart
         ("GET", "/setup"), ("POST", "/setup")}  # the first run: tests/test_web_setup.py
 

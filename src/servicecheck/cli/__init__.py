@@ -33,6 +33,7 @@ tokens_app = typer.Typer(help="Tokens for council systems that post demand to th
 COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
     (app, "generate", importing.generate),
     (app, "init", importing.init),
+    (app, "propose", importing.propose),
     (app, "import", importing.import_log),
     (app, "import-demand", importing.import_demand),
     (app, "rejects", importing.rejects),

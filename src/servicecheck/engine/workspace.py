@@ -28,7 +28,7 @@ import pyarrow as pa
 from ibis.expr.types import Table
 
 from servicecheck.engine.memory import memory_config
-from servicecheck.io.errors import InputError
+from servicecheck.io.errors import AlreadyImported, InputError
 from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
 from servicecheck.io.rejects import REJECTS_DDL
@@ -450,12 +450,13 @@ class Workspace:
         self.close()
 
 
-def _already_imported(earlier: dict[str, Any], source: str, kind: str) -> InputError:
+def _already_imported(earlier: dict[str, Any], source: str, kind: str) -> AlreadyImported:
     when = earlier["imported_at"].astimezone(dt.UTC)
     rows = "events" if kind == "events" else "demands"
-    return InputError(
+    return AlreadyImported(
         f"this content was imported already, on {when:%d %b %Y at %H:%M} UTC from "
         f"{earlier['source']} ({earlier['rows_kept']:,} {rows} kept), so importing it again "
-        "would count every row twice", source=source,
+        "would count every row twice", source=source, earlier=str(earlier["source"]),
+        when=when, kept=int(earlier["rows_kept"]),
         fix="leave the workspace as it is, or pass --replace to put this file's rows in "
         "place of the earlier import's")

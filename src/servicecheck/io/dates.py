@@ -9,6 +9,7 @@ either) is two exports pasted together, reported with a row of each, never guess
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -119,6 +120,30 @@ def date_order(values: Iterable[tuple[int, str]], default: Order = "day-first") 
                      examples=tuple(examples), evidence=first.get(order),
                      ambiguous=not decided and "either" in first, mixed=mixed,
                      unreadable=tuple(unreadable[:5]))
+
+
+def read_as(value: str, order: str) -> dt.datetime | None:
+    """The date and time a written value stands for when read in ``order`` (iso, day-first,
+    month-first or excel-serial), in Python: what a team is shown as the file's example
+    ("03/04/2024" read day-first is 3 April 2024). None when it does not read so."""
+    text = value.strip()
+    if order == "excel-serial" or (_SERIAL.match(text) and order != "iso"):
+        try:
+            return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(text))
+        except (ValueError, OverflowError):
+            return None
+    if order == "iso" or _ISO.match(text):
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    formats = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST}.get(order, ())
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 # -- SQL (DuckDB) ------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class InputError(ValueError):
     """Bad input, described in one sentence a person can act on.
@@ -37,3 +39,27 @@ class InputError(ValueError):
         text = f"{prefix}: {problem}; {fix}" if prefix else f"{problem}; {fix}"
         text = text.rstrip(".") + "."
         super().__init__(text)
+
+
+class AlreadyImported(InputError):
+    """A source whose content the workspace holds already (the same fingerprint): importing
+    it again would count every row twice. Its own type, so that a page can offer to replace
+    the earlier import without reading the sentence: ``earlier`` is the file imported then,
+    ``when`` the moment (aware), ``kept`` its rows kept."""
+
+    def __init__(self, problem: str, *, earlier: str, when: dt.datetime, kept: int,
+                 source: str | None = None, fix: str) -> None:
+        super().__init__(problem, source=source, fix=fix)
+        self.earlier = earlier
+        self.when = when
+        self.kept = kept
+
+
+class TooManyRejects(InputError):
+    """More of a source's rows could not be read than an import may set aside. ``needed`` is
+    the share that would let the import set them all aside."""
+
+    def __init__(self, problem: str, *, needed: float, source: str | None = None,
+                 row: int | None = None, column: str | None = None, fix: str) -> None:
+        super().__init__(problem, source=source, row=row, column=column, fix=fix)
+        self.needed = needed

@@ -23,7 +23,7 @@ import pyarrow as pa
 from servicecheck.io.dates import DateOrder, Order, date_order, form_of
 from servicecheck.io.errors import InputError
 from servicecheck.io.placeholders import is_placeholder
-from servicecheck.io.tables import RawTable, read_table
+from servicecheck.io.tables import RawTable, read_table, sheet_names
 from servicecheck.service.model import Clock, ImportSettings, Service, TargetRegime
 
 Kind = Literal["event log", "case table"]
@@ -110,6 +110,8 @@ class Proposal:
     sheet: str | None = None
     header_row: int | None = None  # counted from 1, as the file shows it
     preview: tuple[tuple[str | None, ...], ...] = ()
+    rows: int | None = None  # records in the file (a case table's cases, a log's events)
+    sheets: tuple[str, ...] = ()  # a workbook's sheets, to choose another from
 
     @property
     def complete(self) -> bool:
@@ -167,7 +169,8 @@ def propose(path: str | Path, *, sheet: str | None = None, header_row: int | Non
             service: Service | None = None) -> Proposal:
     """Read a file (its first rows) and propose how to import it."""
     raw = read_table(Path(path), sheet=sheet, header_row=header_row)
-    return propose_table(raw, default_order=_order(service))
+    proposal = propose_table(raw, default_order=_order(service))
+    return dataclasses.replace(proposal, sheets=sheet_names(Path(path)))
 
 
 def _order(service: Service | None) -> Order:
@@ -209,7 +212,8 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first") -> Propo
         offsets=bool(written) and all(_has_offset(v) for _, v in written[:200]),
         sheet=raw.sheet, header_row=raw.header_rows or None,
         preview=tuple(tuple(values[n][i] for n in names)
-                      for i in range(min(PREVIEW_ROWS, len(sample)))))
+                      for i in range(min(PREVIEW_ROWS, len(sample)))),
+        rows=raw.num_rows)
 
 
 def confirm(proposal: Proposal, edits: Edits[str, str | None] | None = None, *,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from servicecheck.io.errors import InputError
+from servicecheck.io.errors import InputError, TooManyRejects
 from servicecheck.io.sql import literal
 from servicecheck.io.tables import RawTable
 
@@ -68,10 +68,11 @@ def check_share(rejects: Rejects, records: int, max_share: float, source: str,
     rows = "row" if records == 1 else "rows"
     told = (f", so {rejects.rows:,} of the {records:,} {rows} ({share:.0%}) cannot be read, "
             f"above the {max_share:.0%} an import may set aside" if max_share else "")
-    raise InputError(f"{first_problem.problem}{told}", source=source, row=first_problem.row,
-                     column=first_problem.column,
-                     fix=f"{first_problem.fix}; or set them aside with --max-rejects "
-                     f"{min(share + 0.005, 1):.2f}")
+    needed = min(share + 0.005, 1)
+    raise TooManyRejects(f"{first_problem.problem}{told}", source=source,
+                         row=first_problem.row, column=first_problem.column, needed=needed,
+                         fix=f"{first_problem.fix}; or set them aside with --max-rejects "
+                         f"{needed:.2f}")
 
 
 def check_max_rejects(value: float, *, source: str = "--max-rejects") -> float:

@@ -349,6 +349,20 @@ def read_excel(path: Path, sheet: str | int | None = None, *,
                     sheet=sheet_name)
 
 
+def sheet_names(path: Path) -> tuple[str, ...]:
+    """A workbook's sheets, in order (none for any other file, or a workbook that cannot be
+    read: reading it then says why)."""
+    if not path.name.lower().endswith(EXCEL_SUFFIXES):
+        return ()
+    from python_calamine import CalamineWorkbook
+
+    try:
+        check_zip(path)
+        return tuple(str(n) for n in CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception:  # calamine's own error types; read_excel names the problem
+        return ()
+
+
 def _sheet_rows(ws: Any) -> tuple[list[list[Any]], list[tuple[tuple[int, int], tuple[int, int]]]]:
     """A sheet's rows from A1 (so a row's number is the one Excel shows) and its merges."""
     rows: list[list[Any]] = ws.to_python(skip_empty_area=False)

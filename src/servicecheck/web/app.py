@@ -36,11 +36,13 @@ from servicecheck.web import (
     service_pages,
     setup_pages,
     types_pages,
+    upload_pages,
 )
 from servicecheck.web.cases import CaseIndex
 from servicecheck.web.context import Context
 from servicecheck.web.security import (
     ANALYST,
+    MAX_UPLOAD,
     BodyLimit,
     Forbidden,
     NotLoggedIn,
@@ -117,12 +119,14 @@ def invalid_request(exc: RequestValidationError) -> str:
 
 def create_app(database: str = "servicecheck.db", *, service: Service | Path | None = None,
                workspace: str | Path | None = None, secure_cookies: bool = False,
-               trusted_proxies: str | None = None, setup_key: str | None = None) -> FastAPI:
+               trusted_proxies: str | None = None, setup_key: str | None = None,
+               max_upload: int = MAX_UPLOAD) -> FastAPI:
     """The app over a store (SQLite path or SQLAlchemy URL), migrated on start; the service
     file gives the typology and redaction; a workspace, if given, feeds the dashboards.
     ``trusted_proxies`` (addresses, comma-separated) may say, in X-Forwarded-For and
     X-Forwarded-Proto, who the client is and that it came over TLS; nobody else may.
-    ``setup_key`` opens the first-run page (/setup?key=...) while nobody can sign in."""
+    ``setup_key`` opens the first-run page (/setup?key=...) while nobody can sign in.
+    ``max_upload`` is the largest file (bytes) an analyst may bring in from the browser."""
     ws_path = Path(workspace) if workspace is not None else None
     svc = _service(service, ws_path)
     store = open_store(database)
@@ -143,6 +147,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
         yield
         store.close()
         app.state.ctx.reports.close()
+        app.state.ctx.uploads.close()
 
     app = FastAPI(title="servicecheck", docs_url=None, redoc_url=None, openapi_url=None,
                   summary="Demand capture and the Check dashboard", lifespan=lifespan)
@@ -150,7 +155,9 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
                             cases=CaseIndex(ws_path, svc.key) if ws_path else None,
                             setup_key=setup_key)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit)  # added last: runs first, before any route or guard
+    app.state.max_upload = max_upload
+    # added last: runs first, before any route or guard
+    app.add_middleware(BodyLimit, uploads=max_upload)
     if trusted_proxies:
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -164,6 +171,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     app.include_router(service_pages.router)
     app.include_router(types_pages.router)
     app.include_router(setup_pages.router)
+    app.include_router(upload_pages.router)
     app.include_router(api.router)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -17,6 +17,7 @@ from servicecheck.store import Store
 from servicecheck.web.cases import CaseIndex
 from servicecheck.web.reports import Reports
 from servicecheck.web.suggestions import LiveSuggester
+from servicecheck.web.uploads import Uploads
 
 
 def templates() -> jinja2.Environment:
@@ -38,6 +39,7 @@ class Context:
     cases: CaseIndex | None = None  # the workspace's case references, to check captures by
     reports: Reports = field(default_factory=Reports)  # Check reports made from the browser
     setup_key: str | None = None  # the first run's one-time key (web/setup_pages.py)
+    uploads: Uploads = field(default_factory=Uploads)  # files brought in from the browser
 
 
     @property

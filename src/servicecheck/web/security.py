@@ -23,6 +23,10 @@ DEVICE_DAYS = 365
 # The largest request body read: a capture form or an API post is a few kilobytes; a long
 # letter typed in as the verbatim (10,000 characters) is well under this.
 MAX_BODY = 1024 * 1024
+# The largest file an analyst may bring in from the browser (Bring your data): a year of a
+# council's job list is a few megabytes; a larger log is imported with `servicecheck import`.
+MAX_UPLOAD = 200 * 1024 * 1024
+UPLOADS = ("/upload", "/upload/next")  # the paths that take a file (and so MAX_UPLOAD)
 # a year, as browsers' preload lists ask; sent only on responses that came over TLS
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -129,27 +133,43 @@ TOO_LARGE = (f"the request is larger than {MAX_BODY // 1024 ** 2} MiB; send less
              "words fit in a few kilobytes")
 
 
+def size_words(limit: int) -> str:
+    """A size limit in the unit that fits it: 200 MiB, 256 KiB."""
+    return (f"{limit / 1024 ** 2:,.0f} MiB" if limit >= 1024 ** 2 else
+            f"{limit / 1024:,.0f} KiB")
+
+
+def too_large_file(limit: int) -> str:
+    return (f"the file is larger than {size_words(limit)}, the most the web app takes; "
+            "import it with 'servicecheck import' instead")
+
+
 class BodyTooLarge(HTTPException):
-    def __init__(self) -> None:
-        super().__init__(413, TOO_LARGE)
+    def __init__(self, text: str = TOO_LARGE) -> None:
+        super().__init__(413, text)
 
 
 class BodyLimit:
-    """Refuse a body over MAX_BODY before the app sees the request (so before sign-in or a
-    token is checked) when its Content-Length says so, without reading it; a body sent
-    without a length is counted as it arrives and refused at the limit."""
+    """Refuse a body over MAX_BODY (a file brought in: MAX_UPLOAD) before the app sees the
+    request (so before sign-in or a token is checked) when its Content-Length says so,
+    without reading it; a body sent without a length is counted as it arrives and refused
+    at the limit."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, uploads: int = MAX_UPLOAD) -> None:
         self.app = app
         self.limit = limit
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = scope["path"] in UPLOADS
+        limit = self.uploads if upload else self.limit
+        too_large = too_large_file(limit) if upload else TOO_LARGE
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            status, text = (413, TOO_LARGE) if length.isdigit() else \
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            status, text = (413, too_large) if length.isdigit() else \
                 (400, "the Content-Length header is not a number; send the body's size")
             response = Response(text + ".", status_code=status, media_type="text/plain",
                                 headers={"Connection": "close"})
@@ -162,8 +182,9 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge()  # FastAPI passes an HTTPException through as 413
+                if seen > limit:
+                    # FastAPI passes an HTTPException through as 413
+                    raise BodyTooLarge(too_large)
             return message
 
         await self.app(scope, counted, send)

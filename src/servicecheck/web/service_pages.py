@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from servicecheck.io.errors import InputError
 from servicecheck.service import file as service_file
 from servicecheck.service.file import Value
+from servicecheck.service.model import Service
 from servicecheck.store.accounts import Session
 from servicecheck.web.context import Context, ctx
 from servicecheck.web.pages import page
@@ -187,11 +188,16 @@ def apply(c: Context, updates: dict[str, Value]) -> str:
     from servicecheck.service.stored import service_to_dict
 
     path = service_path(c)
-    svc = service_file.save(path, updates, start=service_to_dict(c.service))
+    return adopt(c, service_file.save(path, updates, start=service_to_dict(c.service)))
+
+
+def adopt(c: Context, svc: Service) -> str:
+    """Give the app and the workspace a service just saved to its file (by this form, or
+    the mapping of an upload), and say where it went."""
     c.service = svc
     c.suggester.service = svc
     c.dashboards.clear()
-    note = f"Saved to {path}."
+    note = f"Saved to {service_path(c)}."
     if c.workspace is not None:
         from servicecheck.engine.workspace import Workspace
 

@@ -35,3 +35,16 @@ document.addEventListener("change", function (e) {
 });
 document.addEventListener("DOMContentLoaded", otherBox);
 document.addEventListener("htmx:afterSwap", otherBox);
+
+// A file larger than the server takes is refused here, beside the field, before it is sent
+// (the server refuses it too, before reading it).
+document.addEventListener("change", function (e) {
+  var input = e.target;
+  if (!input || input.type !== "file" || !input.dataset.maxBytes) return;
+  var max = Number(input.dataset.maxBytes);
+  var file = input.files && input.files[0];
+  input.setCustomValidity(file && file.size > max ?
+    "The file is larger than " + input.dataset.maxSize + ", the most the web app " +
+    "takes; import it with 'servicecheck import' instead." : "");
+  input.reportValidity();
+});

@@ -1,0 +1,399 @@
+"""Bring your data, the server's half: a council's job list uploaded, read as the library reads
+it (the title row skipped, the case table recognised, the dates' order with the file's own
+examples), one column's role fixed, imported with the rows set aside shown and downloadable
+(formulas neutralised), the mapping saved into the service file, and the next export
+imported with only the file; a double refused and replaced on request; bad uploads refused
+with one sentence beside the field, never a 500. Real files, a real workspace and store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from servicecheck.engine.workspace import Workspace
+from servicecheck.store.accounts import add_user
+
+from .conftest import PASSWORD
+from .test_web_security import sign_in
+from .xlsx import write_xlsx
+
+HEADER = ["Job no", "Reported", "Completed", "Trade"]
+TRADES = ["Plumbing", "Electrical", "Joinery", "Roofing"]
+TBC = (91, 93, 95)  # jobs whose completion says "TBC": set aside
+FORMULA = 97  # a completion a spreadsheet would run: set aside, and neutralised in the CSV
+OPEN = (92, 94, 96, 98, 99, 100)  # blank completions: open jobs
+LIMIT = 256 * 1024  # the largest upload the test app takes
+
+
+def when(day: dt.datetime) -> str:
+    return f"{day:%d/%m/%Y %H:%M}"
+
+
+def job_list(folder: Path, *, first: int = 1, jobs: int = 100, tbc: tuple[int, ...] = TBC,
+             name: str = "jobs.xlsx") -> Path:
+    """A council's job list as Excel writes it: a title row above the header, a row per job,
+    dates written day-first, "TBC" for a completion not yet known, blank for an open job."""
+    rows: list[list[Any]] = [["Responsive repairs: job list (exported 12 Apr 2024)"], HEADER]
+    start = dt.datetime(2024, 1, 2, 9, 0)
+    for i in range(1, jobs + 1):
+        reported = start + dt.timedelta(days=i * 0.9)
+        done = when(reported + dt.timedelta(days=1 + i % 7, hours=6))
+        if i in tbc:
+            done = "TBC"
+        elif i == FORMULA:
+            done = "=HYPERLINK(\"http://example.com\")"
+        elif i in OPEN:
+            done = None
+        rows.append([f"J{first + i - 1}", when(reported), done, TRADES[i % 4]])
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_xlsx(folder / name, {"Jobs": rows})
+
+
+@pytest.fixture
+def analyst(tmp_path: Path) -> Any:
+    from servicecheck.web import create_app
+
+    service = tmp_path / "service.toml"
+    service.write_text('# our repairs service\nname = "Housing repairs"\n', encoding="utf-8")
+    ws = tmp_path / "ws.duckdb"
+    app = create_app(str(tmp_path / "web.db"), service=service, workspace=ws,
+                     max_upload=LIMIT)
+    add_user(app.state.ctx.store, "analyst", PASSWORD, "analyst")
+    add_user(app.state.ctx.store, "recorder", PASSWORD, "recorder")
+    # the first learning reads the workspace at start; an import waits for it to finish
+    assert app.state.ctx.suggester.started.wait(60)
+    c, csrf = sign_in(app, "analyst")
+    yield app, c, csrf, service, ws
+    app.state.ctx.uploads.close()
+    app.state.ctx.store.close()
+
+
+def sent(page: str, form_id: str) -> dict[str, str]:
+    """The fields a form sends as the browser would, unchanged (text, checked boxes, selects)."""
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S)
+    assert form, form_id
+    fields: dict[str, str] = {}
+    for tag in re.finditer(r"<input([^>]*)>", form.group(0)):
+        attrs = dict(re.findall(r'([\w.-]+)="([^"]*)"', tag.group(1)))
+        if "name" in attrs and (attrs.get("type") != "checkbox" or " checked" in tag.group(1)):
+            fields[attrs["name"]] = attrs.get("value", "").replace("&#39;", "'")
+    for select in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form.group(0),
+                              re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', select.group(2))
+        fields[select.group(1)] = chosen.group(1) if chosen else ""
+    return fields
+
+
+def upload(c: Any, csrf: str, path: Path, url: str = "/upload") -> Any:
+    return c.post(url, data={"csrf": csrf}, files={"file": (path.name, path.read_bytes())})
+
+
+def events(ws: Path) -> int:
+    with Workspace(ws, read_only=True) as w:
+        return int(w.events().count().execute())
+
+
+def text(html: str) -> str:
+    """A page's words, tags gone and spaces collapsed (as a person reads them)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())
+
+
+def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
+        analyst: Any, tmp_path: Path) -> None:
+    app, c, csrf, service, ws = analyst
+    r = upload(c, csrf, job_list(tmp_path / "march"))
+    assert r.status_code == 200, text(r.text)[:600]
+    words = text(r.text)
+    # the header under the title row, the case table and what it becomes
+    assert "Found in row 2: the row above it was left out" in words
+    assert ("A case table: 100 cases, each a row; 2 moments: Reported → Completed. A case is "
+            "done at Completed: a row without that date is an open case") in words
+    # the dates' order, from the file's own values
+    assert "The dates are written day first: row 14 has '13/01/2024 04:12'" in words, words
+    assert "'03/01/2024 06:36' is read as 3 January 2024, 06:36" in words
+    assert "day first (03/01/2024 06:36 is 3 January 2024, 06:36)" in words
+    assert "month first (03/01/2024 06:36 is 1 March 2024, 06:36)" in words
+    # the preview shows rows as the file numbers them
+    assert re.search(r'<td class="muted">3</td><td>J1</td><td>03/01/2024 06:36</td>', r.text)
+    form = sent(r.text, "confirm-form")
+    assert form["role.case"] == "Job no" and form["role.team"] == ""
+    assert form["moment.Reported"] == form["moment.Completed"] == "yes"
+    assert form["date_order"] == "day-first" and form["max_rejects"] == "5"
+    # the analyst fixes one column's role: the trade is the team
+    action = re.search(r'action="(/upload/[^/]+/import)"', r.text)
+    assert action
+    r = c.post(action.group(1), data={**form, "role.team": "Trade"})
+    assert r.status_code == 200, text(r.text)[:600]
+    words = text(r.text)
+    assert "Imported 100 cases (190 events) from jobs.xlsx into the workspace." in words
+    assert "4 rows were set aside, not imported" in words
+    assert "93 Completed TBC a date and time that could not be read" in words
+    with Workspace(ws, read_only=True) as w:
+        assert sorted(set(w.events().team.to_pandas())) == sorted(TRADES)
+        assert w.service().clock.end == ("Completed",)  # a blank completion is open
+    # the rows set aside, downloaded: every one, formulas made text
+    link = re.search(r'href="(/upload/[^"]+/rejects.csv)"', r.text)
+    assert link
+    got = c.get(link.group(1))
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    lines = got.text.splitlines()
+    assert lines[0] == "file,row,column,value,reason"
+    assert [line.split(",")[1:3] for line in lines[1:]] == [
+        ["93", "Completed"], ["95", "Completed"], ["97", "Completed"], ["99", "Completed"]]
+    assert "'=HYPERLINK" in got.text
+    # saved into the service file: its comment kept
+    save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
+    assert save
+    r = c.post(save.group(1), data={"csrf": csrf})
+    assert r.status_code == 200 and "Saved to" in text(r.text)
+    data = tomllib.loads(service.read_text(encoding="utf-8"))
+    assert data["columns"] == {"case": "Job no", "team": "Trade"}
+    assert data["import"] == {"sheet": "Jobs", "header_row": 2, "date_order": "day-first",
+                              "moments": {"Reported": "Reported", "Completed": "Completed"}}
+    assert data["clock"]["end"] == ["Completed"]
+    assert "# our repairs service" in service.read_text(encoding="utf-8")
+    before = events(ws)
+    # next month's export: only the file
+    page = c.get("/upload").text
+    assert "Import the next export with this mapping" in page
+    april = job_list(tmp_path / "april", first=2001, jobs=20, tbc=())
+    r = upload(c, csrf, april, "/upload/next")
+    assert r.status_code == 200, text(r.text)[:600]
+    assert "Imported 20 cases (" in text(r.text)
+    after = events(ws)
+    assert after > before
+    # the same file again is a double: refused, and put in place of the first on request
+    r = upload(c, csrf, april, "/upload/next")
+    assert r.status_code == 422
+    assert re.search(r"This file&#39;s content was imported already, on \d+ \w+ 20\d\d at "
+                     r"\d\d:\d\d from jobs.xlsx \(\d+ events kept\): importing it again "
+                     r"would count every row twice.", r.text), text(r.text)[:800]
+    assert events(ws) == after
+    replace = re.search(r'action="(/upload/[^/]+/import)">\s*<input[^>]*>\s*<button[^>]*'
+                        r'name="replace" value="yes"', r.text)
+    assert replace
+    r = c.post(replace.group(1), data={"csrf": csrf, "replace": "yes"})
+    assert r.status_code == 200 and "Imported 20 cases" in text(r.text)
+    assert events(ws) == after
+    # the files are gone once their rows are in the workspace
+    assert not [p for p in app.state.ctx.uploads.root.rglob("*") if p.is_file()]
+
+
+def proposed(c: Any, csrf: str, path: Path) -> tuple[str, dict[str, str]]:
+    r = upload(c, csrf, path)
+    assert r.status_code == 200, text(r.text)[:600]
+    action = re.search(r'action="(/upload/[^/]+/import)"', r.text)
+    assert action
+    return action.group(1), sent(r.text, "confirm-form")
+
+
+# changes to the confirm form, the field the problem is shown beside, and its words
+CONFIRM_PROBLEMS: list[tuple[dict[str, str], str, str]] = [
+    ({"timezone": "Mars/Olympus"}, "timezone", "'Mars/Olympus' is not a time zone"),
+    ({"timezone": "UTC'; DROP TABLE events; --"}, "timezone", "is not a time zone"),
+    ({"max_rejects": "lots"}, "max_rejects", "'lots' is not a share"),
+    ({"max_rejects": "250"}, "max_rejects", "is not a share"),
+    ({"max_rejects": "nan"}, "max_rejects", "is not a share"),
+    ({"role.case": ""}, "roles", "no column is chosen for the case"),
+    ({"role.team": "Nope"}, "roles", "the file has no column 'Nope' for the team"),
+    ({"moment.Reported": "", "moment.Completed": ""}, "roles",
+     "a case table needs at least one date column as a moment"),
+    ({"max_rejects": "1"}, "max_rejects", "above the 1% an import may set aside"),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "words"), CONFIRM_PROBLEMS)
+def test_a_problem_is_shown_beside_its_field_and_nothing_is_imported(
+        analyst: Any, tmp_path: Path, change: dict[str, str], field: str, words: str) -> None:
+    _app, c, csrf, _service, ws = analyst
+    action, form = proposed(c, csrf, job_list(tmp_path))
+    data = {k: v for k, v in {**form, **change}.items() if v != "" or k.startswith("role.")}
+    r = c.post(action, data=data)
+    assert r.status_code == 422, text(r.text)[:400]
+    beside = re.search(rf'id="{field}-error">([^<]*)<', r.text)
+    assert beside, (field, text(r.text)[:800])
+    assert words in beside.group(1).replace("&#39;", "'")
+    # what was sent comes back as sent
+    back = sent(r.text, "confirm-form")
+    assert all(back[k] == v for k, v in change.items() if k in ("timezone", "max_rejects"))
+    assert events(ws) == 0
+
+
+def test_too_many_unreadable_rows_stop_the_import_until_the_share_is_raised(
+        analyst: Any, tmp_path: Path) -> None:
+    _app, c, csrf, _service, ws = analyst
+    action, form = proposed(c, csrf, job_list(tmp_path, jobs=30, tbc=(3, 6, 9, 12)))
+    r = c.post(action, data=form)
+    assert r.status_code == 422
+    beside = text(re.search(r'id="max_rejects-error">([^<]*)<', r.text).group(1))  # type: ignore[union-attr]
+    assert "4 of the 30 rows (13%) cannot be read, above the 5% an import may set aside" in \
+        beside.replace("&#39;", "'")
+    assert "set them aside with a share of 13.8% or more" in beside
+    assert events(ws) == 0
+    r = c.post(action, data={**form, "max_rejects": "15"})
+    assert r.status_code == 200, text(r.text)[:600]
+    assert "4 rows were set aside" in text(r.text)
+
+
+def test_another_sheet_and_another_header_row_can_be_chosen(analyst: Any,
+                                                            tmp_path: Path) -> None:
+    _app, c, csrf, _service, _ws = analyst
+    jobs = [["Job no", "Reported", "Completed"], ["J1", "02/03/2024", "05/03/2024"],
+            ["J2", "13/03/2024", None], ["J3", "14/03/2024", "15/03/2024"]]
+    book = write_xlsx(tmp_path / "two.xlsx", {"Old": [["Title"], *jobs[:3]],
+                                              "Jobs": [["Title"], *jobs]})
+    r = upload(c, csrf, book)
+    assert r.status_code == 422
+    beside = re.search(r'id="sheet-error">([^<]*)<', r.text)
+    assert beside and "the workbook has 2 sheets that look like tables" in beside.group(1)
+    assert re.search(r'<select id="sheet" name="sheet" aria-invalid="true"', r.text)
+    read = re.search(r'action="(/upload/[^/]+/read)"', r.text)
+    assert read
+    r = c.post(read.group(1), data={"csrf": csrf, "sheet": "Jobs", "header_row": ""})
+    assert r.status_code == 200 and "A case table: 3 cases" in text(r.text)
+    r = c.post(read.group(1), data={"csrf": csrf, "sheet": "Jobs", "header_row": "second"})
+    assert r.status_code == 422
+    assert "'second' is not a row number" in text(r.text).replace("&#39;", "'")
+    r = c.post(read.group(1), data={"csrf": csrf, "sheet": "Jobs", "header_row": "9"})
+    assert r.status_code == 422 and "there is no row 9" in text(r.text)
+
+
+# bad files: name, content, status, the words of the one sentence
+BAD: list[tuple[str, bytes, int, str]] = [
+    ("jobs.exe", b"MZ\x90\x00 a program", 422, "'.exe' is not a format servicecheck reads"),
+    ("jobs.pdf", b"%PDF-1.4", 422, "'.pdf' is not a format servicecheck reads"),
+    ("jobs.csv", b"", 422, "jobs.csv: the file is empty"),
+    ("jobs.csv", b"\x00\x01\x02\x03" * 4000, 422, "holds NUL bytes, so it is not delimited"),
+    ("jobs.csv", b"Job no,Reported\n", 422, "the file has a header but no rows"),
+    ("jobs.xlsx", b"Job no,Reported\nJ1,02/03/2024\n", 422, "jobs.xlsx"),
+    ("jobs.parquet", b"PAR1 not really", 422, "the Parquet file could not be read"),
+    ("jobs.xes", b"<?xml version='1.0'?><!DOCTYPE log [<!ENTITY x 'y'>]><log>&x;</log>", 422,
+     "jobs.xes"),
+    ("../../etc/passwd.csv", b"a,b\n1,2\n", 200, "passwd.csv"),  # the name only, kept apart
+    ("jobs.csv", b"x" * (LIMIT + 1), 413, "larger than 256 KiB"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "status", "words"), BAD,
+                         ids=[f"{n}-{s}-{w[:20]}" for n, _, s, w in BAD])
+def test_a_bad_upload_is_one_sentence_beside_the_file_never_a_500(
+        analyst: Any, name: str, content: bytes, status: int, words: str) -> None:
+    app, c, csrf, _service, ws = analyst
+    r = c.post("/upload", data={"csrf": csrf}, files={"file": (name, content)})
+    assert r.status_code == status, text(r.text)[:600]
+    assert words in text(r.text).replace("&#39;", "'"), text(r.text)[:600]
+    if status == 422:
+        assert re.search(r'class="field-error" id="(file|sheet)-error"', r.text)
+    assert events(ws) == 0
+    root = app.state.ctx.uploads.root
+    kept = [p for p in root.rglob("*") if p.is_file()] if root else []
+    assert all(p.stat().st_mode & 0o077 == 0 for p in kept)  # owner only
+    assert all(p.resolve().is_relative_to(root.resolve()) for p in kept)  # type: ignore[union-attr]
+
+
+def test_no_file_chosen_is_said(analyst: Any) -> None:
+    _app, c, csrf, _service, _ws = analyst
+    r = c.post("/upload", data={"csrf": csrf})
+    assert r.status_code == 422 and "Choose the file to bring in first." in r.text
+    r = c.post("/upload/next", data={"csrf": csrf})
+    assert r.status_code == 422 and "The service file keeps no mapping yet" in r.text
+
+
+def test_the_security_token_and_the_analyst_role_are_needed(analyst: Any,
+                                                            tmp_path: Path) -> None:
+    app, c, csrf, _service, ws = analyst
+    book = job_list(tmp_path)
+    for url in ("/upload", "/upload/next"):
+        r = c.post(url, files={"file": (book.name, book.read_bytes())})
+        assert r.status_code == 403 and "security token" in r.text
+        r = c.post(url, data={"csrf": "wrong"}, files={"file": (book.name, book.read_bytes())})
+        assert r.status_code == 403
+    action, form = proposed(c, csrf, book)
+    r = c.post(action, data={k: v for k, v in form.items() if k != "csrf"})
+    assert r.status_code == 403 and events(ws) == 0
+    recorder, token = sign_in(app, "recorder")
+    assert recorder.get("/upload").status_code == 403
+    r = upload(recorder, token, book)
+    assert r.status_code == 403 and "needs the analyst role" in r.text
+    # another analyst cannot reach this one's file
+    add_user(app.state.ctx.store, "other", PASSWORD, "analyst")
+    other, other_csrf = sign_in(app, "other")
+    r = other.post(action, data={**form, "csrf": other_csrf})
+    assert r.status_code == 404 and events(ws) == 0
+    r = c.post(action, data=form)
+    assert r.status_code == 200 and events(ws) > 0
+
+
+def test_the_proposal_names_the_sheets_and_counts_the_rows(tmp_path: Path) -> None:
+    from servicecheck.io.propose import propose
+
+    book = write_xlsx(tmp_path / "b.xlsx", {"Read me": [["Exported from the system"]],
+                                            "Jobs": [["Title"], HEADER,
+                                                     ["J1", "02/03/2024", None, "Roofing"],
+                                                     ["J2", "13/03/2024", None, "Roofing"]]})
+    p = propose(book)
+    assert (p.sheets, p.sheet, p.rows, p.header_row) == (("Read me", "Jobs"), "Jobs", 2, 2)
+    csv = tmp_path / "a.csv"
+    csv.write_text("case_id,activity,timestamp\nA,x,2024-03-01\nA,y,2024-03-02\nB,x,2024-03-03\n")
+    assert (propose(csv).sheets, propose(csv).rows) == ((), 3)
+
+
+READ_AS = [  # value, order, what it is read as
+    ("03/04/2024", "day-first", dt.datetime(2024, 4, 3)),
+    ("03/04/2024", "month-first", dt.datetime(2024, 3, 4)),
+    ("03/04/2024 14:05", "day-first", dt.datetime(2024, 4, 3, 14, 5)),
+    ("02/28/2023 11:31:22 PM", "month-first", dt.datetime(2023, 2, 28, 23, 31, 22)),
+    ("13/04/2024", "month-first", None),
+    ("2024-04-03T10:00:00", "iso", dt.datetime(2024, 4, 3, 10)),
+    ("2024-04-03 10:00", "day-first", dt.datetime(2024, 4, 3, 10)),  # ISO is one way
+    ("45385", "excel-serial", dt.datetime(2024, 4, 3)),
+    ("45385.5", "day-first", dt.datetime(2024, 4, 3, 12)),
+    ("TBC", "day-first", None),
+]
+
+
+@pytest.mark.parametrize(("value", "order", "expected"), READ_AS)
+def test_an_example_is_read_as_the_import_reads_it(value: str, order: str,
+                                                   expected: dt.datetime | None) -> None:
+    from servicecheck.io.dates import read_as
+
+    assert read_as(value, order) == expected
+
+
+def test_the_command_line_shows_the_proposal_and_imports_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from servicecheck.cli import app
+
+    book = job_list(tmp_path)
+    done = CliRunner().invoke(app, ["propose", str(book)])
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    assert said.startswith("jobs.xlsx, sheet 'Jobs', column names in row 2: a case table of "
+                           "100 rows. case: 'Job no' (from its name and values, like J1, J2)")
+    assert ("moments: 'Reported' as Reported → 'Completed' as Completed; a case is done at "
+            "Completed") in said
+    assert "dates: day-first (row " in said
+    assert not list(tmp_path.glob("*.duckdb"))
+
+
+def test_a_double_through_the_confirm_form_is_refused_then_replaced(
+        analyst: Any, tmp_path: Path) -> None:
+    _app, c, csrf, _service, ws = analyst
+    book = job_list(tmp_path, jobs=20, tbc=())
+    action, form = proposed(c, csrf, book)
+    assert c.post(action, data=form).status_code == 200
+    before = events(ws)
+    action, form = proposed(c, csrf, book)
+    r = c.post(action, data=form)
+    assert r.status_code == 422 and events(ws) == before
+    assert re.search(r'id="import-error"><p>This file&#39;s content was imported already', r.text)
+    assert re.search(r'<button type="submit" id="replace" name="replace" value="yes">', r.text)
+    r = c.post(action, data={**sent(r.text, "confirm-form"), "replace": "yes"})
+    assert r.status_code == 200 and "Imported 20 cases" in text(r.text)
+    assert events(ws) == before
