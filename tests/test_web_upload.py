@@ -397,3 +397,27 @@ def test_a_double_through_the_confirm_form_is_refused_then_replaced(
     r = c.post(action, data={**sent(r.text, "confirm-form"), "replace": "yes"})
     assert r.status_code == 200 and "Imported 20 cases" in text(r.text)
     assert events(ws) == before
+
+
+def test_a_server_on_a_new_workspace_is_ready_to_bring_data_in(tmp_path: Path) -> None:
+    """`servicecheck open -w new.duckdb` with no service file and no workspace yet: the
+    data come in from the browser, and the mapping makes the service file beside it."""
+    from servicecheck.web import create_app
+
+    ws = tmp_path / "new.duckdb"
+    app = create_app(str(tmp_path / "web.db"), workspace=ws)
+    add_user(app.state.ctx.store, "analyst", PASSWORD, "analyst")
+    assert app.state.ctx.suggester.started.wait(60)
+    c, csrf = sign_in(app, "analyst")
+    try:
+        action, form = proposed(c, csrf, job_list(tmp_path, jobs=20, tbc=()))
+        r = c.post(action, data=form)
+        assert r.status_code == 200 and "Imported 20 cases" in text(r.text)
+        save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
+        assert save
+        assert c.post(save.group(1), data={"csrf": csrf}).status_code == 200
+        data = tomllib.loads((tmp_path / "service.toml").read_text(encoding="utf-8"))
+        assert data["columns"] == {"case": "Job no"} and data["clock"]["end"] == ["Completed"]
+    finally:
+        app.state.ctx.uploads.close()
+        app.state.ctx.store.close()

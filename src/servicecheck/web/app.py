@@ -79,11 +79,14 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
         return service
     if service is not None:
         return Service.load(service)
-    if workspace is not None:
+    # a workspace not made yet, or holding nothing yet, is one to bring data into
+    # (Bring your data): the app starts with the default service until then
+    if workspace is not None and workspace.exists():
         from servicecheck.engine.workspace import Workspace
 
         with Workspace(workspace, read_only=True) as ws:
-            return ws.service()
+            if ws.services():
+                return ws.service()
     return Service(name="Demand")
 
 
