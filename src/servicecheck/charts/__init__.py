@@ -1,13 +1,15 @@
-"""Charts as figures: Vega-Lite specifications (Altair) rendered to SVG without a browser, and
-the flow map rendered by Graphviz. No numbers are computed here."""
+"""Charts as figures: process behaviour charts and bar charts drawn as SVG directly
+(``charts.svg``), each with its Vega-Lite specification (Altair) made when asked for, and the
+flow map rendered by Graphviz. No numbers are computed here."""
 
 from __future__ import annotations
 
 import json
 import re
 import textwrap
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,15 @@ class Figure:
     name: str
     svg: str
     alt: str
-    spec: str | None = None  # the Vega-Lite JSON, where the figure came from one
+    # the Vega-Lite JSON of a chart, or what makes it when asked: a chart drawn directly as
+    # SVG makes its spec only for the assets folder or a reader who wants it
+    vega: str | Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    kind: str = "chart"  # "map": a graph laid out by Graphviz (printed larger)
+
+    @cached_property
+    def spec(self) -> str | None:
+        """The Vega-Lite JSON the chart is drawn from (None for a map)."""
+        return self.vega() if callable(self.vega) else self.vega
 
     def write(self, folder: Path) -> Path:
         """Write ``name.svg`` (and ``name.vl.json`` for a Vega-Lite chart) into ``folder``."""
@@ -42,35 +52,24 @@ class Figure:
         return svg.replace("<svg", f'<svg role="img" aria-label="{escape(self.alt)}"', 1)
 
 
-# Text is measured when the SVG is made and drawn later by whatever browser opens it: name a
-# wide font first (DejaVu Sans, or Verdana of the same widths) so that no label drawn in the
-# reader's font is wider than the room measured for it, and none is cut.
+# Text is measured when the SVG is made (charts.svg.text_width, DejaVu Sans's own widths) and
+# drawn later by whatever browser opens it: name that font first (or Verdana of nearly the
+# same widths) so that no label drawn in the reader's font is wider than the room measured
+# for it, and none is cut.
 FONT = "DejaVu Sans, Verdana, sans-serif"
 
 
-def vega_figure(spec: Any, name: str, alt_text: str) -> Figure:
-    """Render an Altair chart to SVG (vl-convert: no browser, nothing fetched)."""
+def vega_json(spec: Any) -> str:
+    """An Altair chart as Vega-Lite JSON, in the charts' font."""
     import altair as alt
-    import vl_convert as vlc
 
     # a capability chart has one point per need: thousands are normal, not a mistake. Not
-    # validated as it is drawn (a seventh of the report's time): tests/test_report.py checks
-    # every chart of the report against the Vega-Lite schema
+    # validated as it is made (a seventh of the report's time once): tests/test_report.py
+    # checks every chart of the report against the Vega-Lite schema
     with alt.data_transformers.disable_max_rows():
         spec_dict = spec.to_dict(validate=False)
     spec_dict.setdefault("config", {})["font"] = FONT
-    spec_json = json.dumps(spec_dict, indent=2)
-    svg = _merged_dots(_coarse_geometry(vlc.vegalite_to_svg(spec_json)))
-    return Figure(name, svg, alt_text, spec_json)
-
-
-def _coarse_geometry(svg: str) -> str:
-    """Geometry to a tenth of a pixel, finer than any screen or printer shows: a chart of
-    thousands of points halves in size. Only path data and transforms; text is untouched."""
-    def coarse(m: re.Match[str]) -> str:
-        return m.group(1) + '="' + re.sub(r"(\.\d)\d+", r"\1", m.group(2)) + '"'
-
-    return re.sub(r'\b(d|transform)="([^"]*)"', coarse, svg)
+    return json.dumps(spec_dict, indent=2)
 
 
 def bar_axis(labels: Iterable[Any], width: int = 26) -> Any:
@@ -84,31 +83,3 @@ def bar_axis(labels: Iterable[Any], width: int = 26) -> Any:
         if len(lines) > 1:
             expr = f"datum.label === {json.dumps(label)} ? {json.dumps(lines)} : ({expr})"
     return alt.Axis(labelLimit=0, labelExpr=expr)
-
-
-_DOT = re.compile(r'<path transform="translate\(([-\d.]+),([-\d.]+)\)" '
-                  r'd="M([\d.]+),0A[^"]*" fill="([^"]+)"(?: stroke-width="[^"]*")?'
-                  r'(?: opacity="1")?/>')
-_HIDDEN_DOTS = re.compile(r'(<g class="mark-symbol[^"]*" aria-hidden="true">)(.*?)(</g>)', re.S)
-
-
-def _merged_dots(svg: str) -> str:
-    """Thousands of dots of one colour as one path of zero-length round-capped strokes
-    ("M x,y h0"): the same picture at a sixth of the bytes. Only dots hidden from screen
-    readers (the chart's words describe them), each run of one colour kept in its order."""
-    def merge(m: re.Match[str]) -> str:
-        dots = list(_DOT.finditer(m.group(2)))
-        if len(dots) < 2 or "".join(d.group(0) for d in dots) != m.group(2):
-            return m.group(0)
-        runs: list[tuple[str, str, list[str]]] = []
-        for d in dots:
-            x, y, r, fill = d.groups()
-            if not runs or runs[-1][:2] != (r, fill):
-                runs.append((r, fill, []))
-            runs[-1][2].append(f"M{x},{y}h0")
-        paths = "".join(f'<path d="{"".join(moves)}" fill="none" stroke="{fill}" '
-                        f'stroke-width="{2 * float(r):g}" stroke-linecap="round"/>'
-                        for r, fill, moves in runs)
-        return m.group(1) + paths + m.group(3)
-
-    return _HIDDEN_DOTS.sub(merge, svg)

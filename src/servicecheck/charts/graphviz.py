@@ -39,7 +39,7 @@ def render_svg(dot: str, *, timeout: float | None = None) -> str:
 
 def graph_figure(dot: str, alt: str, name: str) -> Figure:
     """A graph (the flow map, the map between services) laid out as a figure."""
-    return Figure(name, render_svg(dot), alt)
+    return Figure(name, render_svg(dot), alt, kind="map")
 
 
 def write_graph_page(figure: Figure, path: Path, *, title: str) -> Path:

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
+import pandas as pd
 
-from servicecheck.charts import Figure, bar_axis, vega_figure
+from servicecheck.charts import Figure, bar_axis, vega_json
+from servicecheck.charts.bars import Series, bars_svg
 from servicecheck.charts.xmr import xmr_figure
 from servicecheck.measures.periods import period_chart
 from servicecheck.measures.targets import TargetView
 from servicecheck.service.model import Change
+
+if TYPE_CHECKING:
+    import altair as alt
+
+WHERE = "Where the citizens' days go"
 
 
 def target_figures(view: TargetView, changes: Sequence[Change] = ()) -> list[Figure]:
@@ -41,16 +48,28 @@ def target_figures(view: TargetView, changes: Sequence[Change] = ()) -> list[Fig
             "citizen-days", x_title=unit, point=f"the median of the needs met in one {unit}",
             title=f"The citizen's view: median days from {view.starts} to need met per {unit}",
             y_title="days (citizen's clock)", changes=changes))
-    bars = alt.Chart(view.where_days).mark_bar(color="#1f5fa8").encode(
-        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the citizens' days"),
-        y=alt.Y("where:N", sort=None, title=None, axis=bar_axis(view.where_days["where"])),
-        tooltip=["where:N", alt.Tooltip("days:Q", format=",.0f")],
-    ).properties(width=480, height=44 * len(view.where_days),
-                 title="Where the citizens' days go")
-    words = "; ".join(f"{share:.0%} {where}" for where, share in
-                      zip(view.where_days["where"], view.where_days["share"], strict=True))
-    figures.append(vega_figure(bars, "where-the-days-go", f"Where the citizens' days go: {words}."))
+    where = view.where_days
+    svg = bars_svg([str(w) for w in where["where"]],
+                   [Series("share", "#1f5fa8", list(where["share"]))], title=WHERE,
+                   x_title="share of the citizens' days", width=480, height=44 * len(where),
+                   percent=True)
+    words = "; ".join(f"{share:.0%} {w}" for w, share in
+                      zip(where["where"], where["share"], strict=True))
+    figures.append(Figure("where-the-days-go", svg, f"{WHERE}: {words}.",
+                          lambda: vega_json(where_spec(where))))
     return figures
+
+
+def where_spec(where: pd.DataFrame) -> alt.Chart:
+    """Where the citizens' days go as a Vega-Lite spec (Altair)."""
+    import altair as alt
+
+    chart: Any = alt.Chart(where).mark_bar(color="#1f5fa8").encode(
+        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the citizens' days"),
+        y=alt.Y("where:N", sort=None, title=None, axis=bar_axis(where["where"])),
+        tooltip=["where:N", alt.Tooltip("days:Q", format=",.0f")],
+    ).properties(width=480, height=44 * len(where), title=WHERE)
+    return chart  # type: ignore[no-any-return]
 
 
 def write_target_charts(view: TargetView, out: Path, changes: Sequence[Change] = ()

@@ -1,4 +1,6 @@
-"""The X chart with centre line, limits and signals, and the mR chart beneath, as Vega-Lite.
+"""The X chart with centre line, limits and signals, and the mR chart beneath: drawn as SVG
+(``charts.xmr_svg``), and as a Vega-Lite spec when one is asked for (``xmr_spec``), both from
+one description of the chart's layers (``xmr_parts``).
 
 A chart over time has dates on its x axis, in the service's time zone: the measures give
 each point its wall-clock time there, and the chart draws those times as if they were UTC
@@ -13,23 +15,25 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from servicecheck.charts import Figure, vega_figure
+from servicecheck.charts import Figure, vega_json
+from servicecheck.charts.svg import DATE_FORMAT
 from servicecheck.narrative.signals import chart_state, signal_words
 from servicecheck.service.model import Change
 from servicecheck.spc import Chart
+
+if TYPE_CHECKING:
+    import altair as alt
 
 LABEL_CHARS = 44  # a change's label is wrapped on lines of this many characters
 MAX_POINTS = 1000  # beyond this the points are drawn one per pixel cell, with no line
 WIDTH = 720
 HEIGHT = 260
 INK, SIGNAL, LIMIT = "#4a4a4a", "#e07b00", "#1f5fa8"
-DATE_FORMAT = "%d %b %Y"
 COMPLETION = "in order of completion"  # the x title of a chart of needs, one point each
 
 
@@ -70,14 +74,16 @@ def wall_clock(dates: Any) -> list[str]:
     column = pd.Series(dates)
     if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
         # a column of one zone: written at once, as isoformat writes each (fractions of a
-        # second only where there are some); a chart of every need has thousands
+        # second only where there are some); a chart of every need has thousands, and
+        # numpy writes them fifty times faster than pandas' strftime
         if isinstance(column.dtype, pd.DatetimeTZDtype):
             column = column.dt.tz_localize(None)
-        us = column.dt.microsecond
-        text = column.dt.strftime("%Y-%m-%dT%H:%M:%S")
-        text = text.where(us == 0, text + "." + us.astype(str).str.zfill(6))
         if not (column.dt.nanosecond != 0).any() and not column.isna().any():
-            return [f"{t}Z" for t in text]
+            us = column.to_numpy(dtype="datetime64[us]")
+            whole = us.astype("datetime64[s]")
+            fraction = (us - whole).astype(np.int64)
+            return [f"{t}Z" if f == 0 else f"{t}.{f:06d}Z" for t, f in
+                    zip(np.datetime_as_string(whole, unit="s"), fraction, strict=True)]
     out = []
     for d in dates:
         t = pd.Timestamp(d)
@@ -148,44 +154,49 @@ def subtitle(chart: Chart, point: str, still_open: OpenNeeds | None = None) -> l
     return lines
 
 
-def xmr_spec(chart: Chart, *, title: str, y_title: str,
-             x_title: str = COMPLETION, point: str | None = None,
-             percent: bool = False, still_open: OpenNeeds | None = None,
-             notes: Sequence[tuple[int, str]] | None = None,
-             changes: Sequence[Change] = (), compact: bool = False) -> alt.VConcatChart:
-    """Altair chart: the values with limits per phase, signals coloured with their reason;
-    over time when the chart's points are dated, the partial last period drawn hollow, the
-    needs still open drawn apart at the data's end, and the team's ``notes`` of what changed
-    (1-based point, words) marked where they fall. ``changes`` (the service file's change
-    log) are drawn on a dated chart as a labelled line at the start of their day in the
-    service's zone, where the chart's dates reach. ``compact``: the X chart alone, lower
-    and without grid lines (the summary's many charts, a third of the bytes each)."""
+@dataclass(frozen=True, eq=False)
+class XmrParts:
+    """What an XmR chart draws, layer by layer, in data: one definition read by both the
+    SVG drawing (``charts.xmr_svg``) and the Vega-Lite spec (``xmr_spec``)."""
+
+    df: pd.DataFrame                 # chart_frame: every point
+    x_name: str                      # "date" (wall-clock strings) or "point" (1-based)
+    x_title: str
+    title: str
+    subtitle: list[str]
+    y_title: str
+    dated: bool
+    large: bool                      # more than MAX_POINTS: dots one per pixel cell
+    scatter: bool                    # dots only (needs in order of completion), no line
+    percent: bool
+    non_negative: bool
+    compact: bool
+    phases: pd.DataFrame             # per phase: x_name, end, centre, upper, lower (drawn)
+    steps: pd.DataFrame | None       # per-point limits: x_name, lower_drawn, upper_drawn
+    dots: pd.DataFrame               # the points drawn: x_name, value, kind (+ label, signal)
+    breaks: pd.DataFrame             # x_name, text (lines joined by "\n"), offset in pixels
+    partial: pd.DataFrame | None     # the last whole point and the partial one
+    still_open: pd.DataFrame | None  # date, value: one triangle per distinct age
+    mr: pd.DataFrame | None          # x_name, moving_range (None on a compact chart)
+
+
+def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETION,
+              point: str | None = None, percent: bool = False,
+              still_open: OpenNeeds | None = None,
+              notes: Sequence[tuple[int, str]] | None = None,
+              changes: Sequence[Change] = (), compact: bool = False) -> XmrParts:
+    """The chart's layers as data (see ``xmr_spec`` for what each argument draws)."""
     df = chart_frame(chart)
     dated = "date" in df
     large = len(df) > MAX_POINTS
     # Needs in order of completion are separate people, not a series: points, never a line
     # (a line through thousands of them is a black mass); periods are joined by a line.
     scatter = large or x_title == COMPLETION
-    if dated:
-        x_enc: Any = alt.X("date:T", title=x_title if x_title != COMPLETION
-                           else "date of completion", scale=alt.Scale(type="utc"),
-                           axis=alt.Axis(labelExpr=f"utcFormat(datum.value, '{DATE_FORMAT}')",
-                                         labelOverlap=True, labelFlush=40))
-    else:
-        x_enc = alt.X("point:Q", title=x_title)
     x_name = "date" if dated else "point"
     non_negative = bool((df["value"] >= 0).all())
-    tooltip = [alt.Tooltip("label:N", title="date"), alt.Tooltip("value:Q", format=".1f"),
-               alt.Tooltip("signal:N")]
-    y_scale = alt.Scale(domain=[0, 100]) if percent else alt.Undefined
-    y_enc = alt.Y("value:Q", title=y_title, scale=y_scale)
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=["common cause", "signal"],
-                                                 range=[INK, SIGNAL]),
-                       legend=alt.Legend(title=None, orient="top"))
-    layers: list[Any] = []
     # Limits are constant within a phase: one segment per phase, not one vertex per point,
-    # which keeps a chart of thousands of needs small enough to inline in a report. A phase
-    # is drawn up to where the next one starts (needs finish out of order across a change).
+    # which keeps a chart of thousands of needs small. A phase is drawn up to where the next
+    # one starts (needs finish out of order across a change).
     rows = []
     for i, lim in enumerate(chart.limits):
         lower, upper = drawn_limits(lim.lower, lim.upper, non_negative=non_negative,
@@ -195,35 +206,21 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         rows.append({x_name: min(span),
                      "end": df[x_name].iloc[following] if following is not None else max(span),
                      "centre": lim.centre, "upper": upper, "lower": lower})
-    seg = alt.Chart(pd.DataFrame(rows)).encode(x=x_enc, x2="end")
-    layers.append(seg.mark_rule(color=LIMIT).encode(y=alt.Y("centre:Q", scale=y_scale)))
+    steps = None
     if "ucl" in chart.per_point:
         # limits that move with each point's denominator (p' and u' charts): a step line
         # drawn as drawn_limits draws a phase's: not below 0, a percentage not above 100
-        steps = alt.Chart(df.assign(
+        steps = df.assign(
             lower_drawn=df["lower"].clip(lower=0) if non_negative or percent else df["lower"],
-            upper_drawn=df["upper"].clip(upper=100) if percent else df["upper"])).mark_line(
-            color=LIMIT, strokeDash=[4, 3], interpolate="step-after", aria=False)
-        layers += [steps.encode(x=x_enc, y="upper_drawn:Q"),
-                   steps.encode(x=x_enc, y="lower_drawn:Q")]
-    else:
-        layers += [seg.mark_rule(color=LIMIT, strokeDash=[4, 3]).encode(y="upper:Q"),
-                   seg.mark_rule(color=LIMIT, strokeDash=[4, 3]).encode(y="lower:Q")]
+            upper_drawn=df["upper"].clip(upper=100) if percent else df["upper"])
     if scatter:
         # one point a pixel cell, signals in colour and on top; their reasons are listed in
         # words beside the chart, not written on it
         dots = per_cell(df, "value").sort_values("kind", kind="stable")
-        # only the fields the layer draws: the spec (and vl-convert's work) shrinks fivefold
+        # only the fields the layer draws: the spec shrinks fivefold
         dots = dots[[x_name, "value", "kind", *(() if large else ("label", "signal"))]]
-        layers.append(alt.Chart(dots).mark_circle(
-            size=9 if large else 16, opacity=1, aria=not large).encode(
-            x=x_enc, y=y_enc, color=colour,
-            tooltip=alt.value(None) if large else tooltip))
     else:
-        layers.append(alt.Chart(df).mark_line(strokeWidth=1, color=INK, aria=False).encode(
-            x=x_enc, y=y_enc))
-        layers.append(alt.Chart(df).mark_circle(size=22).encode(
-            x=x_enc, y=y_enc, color=colour, tooltip=tooltip))
+        dots = df
     # a phase break is a known change in the system: say so where the limits were recalculated
     breaks = pd.DataFrame([{x_name: df[x_name].iloc[lim.first_point - 1],
                             "text": f"limits recalculated: {chart.labels[lim.first_point - 1]}"}
@@ -240,33 +237,121 @@ def xmr_spec(chart: Chart, *, title: str, y_title: str,
         lines = [textwrap.wrap(str(t), LABEL_CHARS) or [""] for t in breaks["text"]]
         breaks["text"] = ["\n".join(x) for x in lines]
         breaks["offset"] = 2 + 13 * np.cumsum([0] + [len(x) for x in lines[:-1]])
-        layers.append(alt.Chart(breaks).mark_rule(color=LIMIT, strokeDash=[2, 2]).encode(
-            x=x_enc))
-        layers.append(alt.Chart(breaks).mark_text(
-            align="left", dx=4, baseline="top", color=LIMIT, fontSize=11,
-            lineBreak="\n").encode(x=x_enc, y=alt.Y("offset:Q", scale=None), text="text:N"))
+    partial = None
     if chart.partial is not None and not np.isnan(chart.partial.value):
-        layers += partial_layers(chart, df, x_enc, y_enc, x_name)
+        p = chart.partial
+        partial = pd.DataFrame([
+            {x_name: df[x_name].iloc[-1], "value": float(df["value"].iloc[-1])},
+            {x_name: wall_clock([p.date])[0] if x_name == "date" else len(df) + 1,
+             "value": p.value, "label": p.label}])
+    opened = None
     if dated and still_open is not None and still_open.ages:
         # one triangle a pixel: hundreds of open needs share the one date
         ages = pd.Series(still_open.ages, dtype=float).round(1).drop_duplicates()
-        layers.append(alt.Chart(pd.DataFrame({"date": wall_clock([still_open.as_at]) * len(
-            ages), "value": ages.to_numpy()})).mark_point(
+        opened = pd.DataFrame({"date": wall_clock([still_open.as_at]) * len(ages),
+                               "value": ages.to_numpy()})
+    mr = None
+    if not compact:
+        mr = (per_cell(df, "moving_range", height=90) if scatter else df)[
+            [x_name, "moving_range"]]
+    return XmrParts(
+        df=df, x_name=x_name, x_title=x_title if not dated or x_title != COMPLETION
+        else "date of completion", title=title,
+        subtitle=subtitle(chart, point or default_point(x_title, dated),
+                          still_open if dated else None),
+        y_title=y_title, dated=dated, large=large, scatter=scatter, percent=percent,
+        non_negative=non_negative, compact=compact, phases=pd.DataFrame(rows), steps=steps,
+        dots=dots, breaks=breaks, partial=partial, still_open=opened, mr=mr)
+
+
+def xmr_spec(chart: Chart, *, title: str, y_title: str,
+             x_title: str = COMPLETION, point: str | None = None,
+             percent: bool = False, still_open: OpenNeeds | None = None,
+             notes: Sequence[tuple[int, str]] | None = None,
+             changes: Sequence[Change] = (), compact: bool = False) -> alt.VConcatChart:
+    """Altair chart: the values with limits per phase, signals coloured with their reason;
+    over time when the chart's points are dated, the partial last period drawn hollow, the
+    needs still open drawn apart at the data's end, and the team's ``notes`` of what changed
+    (1-based point, words) marked where they fall. ``changes`` (the service file's change
+    log) are drawn on a dated chart as a labelled line at the start of their day in the
+    service's zone, where the chart's dates reach. ``compact``: the X chart alone, lower
+    and without grid lines (the summary's many charts, a third of the bytes each)."""
+    return spec_of(xmr_parts(chart, title=title, y_title=y_title, x_title=x_title, point=point,
+                             percent=percent, still_open=still_open, notes=notes,
+                             changes=changes, compact=compact))
+
+
+def spec_of(parts: XmrParts) -> alt.VConcatChart:
+    """The Vega-Lite spec (Altair) of a chart's layers."""
+    import altair as alt
+
+    percent, compact = parts.percent, parts.compact
+    if parts.dated:
+        x_enc: Any = alt.X("date:T", title=parts.x_title, scale=alt.Scale(type="utc"),
+                           axis=alt.Axis(labelExpr=f"utcFormat(datum.value, '{DATE_FORMAT}')",
+                                         labelOverlap=True, labelFlush=40))
+    else:
+        x_enc = alt.X("point:Q", title=parts.x_title)
+    tooltip = [alt.Tooltip("label:N", title="date"), alt.Tooltip("value:Q", format=".1f"),
+               alt.Tooltip("signal:N")]
+    y_scale = alt.Scale(domain=[0, 100]) if percent else alt.Undefined
+    y_enc = alt.Y("value:Q", title=parts.y_title, scale=y_scale)
+    colour = alt.Color("kind:N", scale=alt.Scale(domain=["common cause", "signal"],
+                                                 range=[INK, SIGNAL]),
+                       legend=alt.Legend(title=None, orient="top"))
+    layers: list[Any] = []
+    seg = alt.Chart(parts.phases).encode(x=x_enc, x2="end")
+    layers.append(seg.mark_rule(color=LIMIT).encode(y=alt.Y("centre:Q", scale=y_scale)))
+    if parts.steps is not None:
+        steps = alt.Chart(parts.steps).mark_line(
+            color=LIMIT, strokeDash=[4, 3], interpolate="step-after", aria=False)
+        layers += [steps.encode(x=x_enc, y="upper_drawn:Q"),
+                   steps.encode(x=x_enc, y="lower_drawn:Q")]
+    else:
+        layers += [seg.mark_rule(color=LIMIT, strokeDash=[4, 3]).encode(y="upper:Q"),
+                   seg.mark_rule(color=LIMIT, strokeDash=[4, 3]).encode(y="lower:Q")]
+    large = parts.large
+    if parts.scatter:
+        layers.append(alt.Chart(parts.dots).mark_circle(
+            size=9 if large else 16, opacity=1, aria=not large).encode(
+            x=x_enc, y=y_enc, color=colour,
+            tooltip=alt.value(None) if large else tooltip))
+    else:
+        layers.append(alt.Chart(parts.df).mark_line(strokeWidth=1, color=INK, aria=False)
+                      .encode(x=x_enc, y=y_enc))
+        layers.append(alt.Chart(parts.dots).mark_circle(size=22).encode(
+            x=x_enc, y=y_enc, color=colour, tooltip=tooltip))
+    if not parts.breaks.empty:
+        layers.append(alt.Chart(parts.breaks).mark_rule(color=LIMIT, strokeDash=[2, 2]).encode(
+            x=x_enc))
+        layers.append(alt.Chart(parts.breaks).mark_text(
+            align="left", dx=4, baseline="top", color=LIMIT, fontSize=11,
+            lineBreak="\n").encode(x=x_enc, y=alt.Y("offset:Q", scale=None), text="text:N"))
+    if parts.partial is not None:
+        data = parts.partial
+        dash = alt.Chart(data).mark_line(
+            strokeWidth=1, strokeDash=[3, 3], color=INK, aria=False).encode(x=x_enc, y=y_enc)
+        ring = alt.Chart(data.tail(1)).mark_point(filled=False, size=40, color=INK).encode(
+            x=x_enc, y=y_enc, tooltip=[alt.Tooltip("label:N", title="partial period"),
+                                       alt.Tooltip("value:Q", format=".1f")])
+        word = alt.Chart(data.tail(1)).mark_text(align="left", dx=6, dy=-8, color=INK,
+                                                 fontSize=11).encode(
+            x=x_enc, y=y_enc, text=alt.value("partial"))
+        layers += [dash, ring, word]
+    if parts.still_open is not None:
+        layers.append(alt.Chart(parts.still_open).mark_point(
             shape="triangle-up", filled=False, size=30, color=INK, aria=False).encode(
             x=x_enc, y=y_enc))
     x_chart = alt.layer(*layers).properties(
         width=WIDTH, height=HEIGHT // 2 if compact else HEIGHT,
-        title=alt.Title(title, subtitle=subtitle(
-            chart, point or default_point(x_title, dated), still_open if dated else None),
-            anchor="start"))
-    if compact:
+        title=alt.Title(parts.title, subtitle=parts.subtitle, anchor="start"))
+    if compact or parts.mr is None:
         small: alt.VConcatChart = alt.vconcat(x_chart).configure_view(
             stroke=None).configure_axis(grid=False)
         return small
-    mr_data = (per_cell(df, "moving_range", height=90) if scatter else df)[
-        [x_name, "moving_range"]]
+    mr_data = parts.mr
     mr_mark = (alt.Chart(mr_data).mark_circle(size=6, opacity=1, color="#7a7a7a", aria=False)
-               if scatter else
+               if parts.scatter else
                alt.Chart(mr_data).mark_line(strokeWidth=1, color="#7a7a7a", aria=False))
     mr = mr_mark.encode(x=x_enc, y=alt.Y("moving_range:Q", title="moving range")
                         ).properties(width=WIDTH, height=90)
@@ -291,27 +376,6 @@ def changes_drawn(chart: Chart, changes: Sequence[Change]) -> list[tuple[str, st
     return out
 
 
-def partial_layers(chart: Chart, df: pd.DataFrame, x_enc: Any, y_enc: Any, x_name: str
-                   ) -> list[Any]:
-    """The partial last period: a hollow point joined by a dashed line, labelled."""
-    assert chart.partial is not None
-    p = chart.partial
-    last = {x_name: df[x_name].iloc[-1], "value": float(df["value"].iloc[-1])}
-    here = {x_name: wall_clock([p.date])[0] if x_name == "date" else len(df) + 1,
-            "value": p.value,
-            "label": p.label}
-    data = pd.DataFrame([last, here])
-    dash = alt.Chart(data).mark_line(strokeWidth=1, strokeDash=[3, 3], color=INK,
-                                     aria=False).encode(x=x_enc, y=y_enc)
-    ring = alt.Chart(data.tail(1)).mark_point(filled=False, size=40, color=INK).encode(
-        x=x_enc, y=y_enc, tooltip=[alt.Tooltip("label:N", title="partial period"),
-                                   alt.Tooltip("value:Q", format=".1f")])
-    word = alt.Chart(data.tail(1)).mark_text(align="left", dx=6, dy=-8, color=INK,
-                                             fontSize=11).encode(
-        x=x_enc, y=y_enc, text=alt.value("partial"))
-    return [dash, ring, word]
-
-
 def default_point(x_title: str, dated: bool) -> str:
     if x_title in ("day", "week", "month"):
         return f"one {x_title}"
@@ -326,9 +390,11 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
     """The chart as a figure, its alt text saying in words what the chart shows: what a
     point is, the phases, the latest limits as drawn, the rules and the team's changes it
     marks."""
-    spec = xmr_spec(chart, title=title, y_title=y_title, x_title=x_title, point=point,
-                    percent=percent, still_open=still_open, notes=notes, changes=changes,
-                    compact=compact)
+    from servicecheck.charts.xmr_svg import xmr_svg
+
+    parts = xmr_parts(chart, title=title, y_title=y_title, x_title=x_title, point=point,
+                      percent=percent, still_open=still_open, notes=notes, changes=changes,
+                      compact=compact)
     lim = chart.limits[-1]
     lower, upper = drawn_limits(lim.lower, lim.upper,
                                 non_negative=bool((chart.values >= 0).all()), percent=percent)
@@ -344,7 +410,8 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
     alt_text = (f"{title}: {len(chart.values):,} points, each {each}; "
                 f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, limits "
                 f"{_num(lower)} to {_num(upper)}; {chart_state(chart)}.{besides}")
-    return vega_figure(spec, name, alt_text)
+    # the SVG drawn here; the Vega-Lite spec only when someone asks for it (Figure.spec)
+    return Figure(name, xmr_svg(parts), alt_text, lambda: vega_json(spec_of(parts)))
 
 
 def _num(v: float | None) -> str:

@@ -24,7 +24,7 @@ from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, count, share
 from servicecheck.io.errors import InputError
 from servicecheck.measures.capability import needs
-from servicecheck.measures.targets import _regime_orders
+from servicecheck.measures.targets import JudgedOrders, _regime_orders
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
@@ -103,6 +103,8 @@ def clock_sensitivity(
     starts: Mapping[str, Sequence[str]] | None = None,
     stops: Mapping[str, Sequence[str]] | None = None,
     pause: Sequence[str] = (),
+    need_table: pd.DataFrame | None = None,
+    orders_judged: JudgedOrders | None = None,
 ) -> ClockSensitivity:
     """The regime's on-time share under each choice of clock.
 
@@ -112,6 +114,7 @@ def clock_sensitivity(
     regime's own clock (``[targets] start`` and ``end``) comes first by default. ``pause``
     names activities (e.g. ``"No access"``) after which the clock stands still until the
     order's next event; every combination is then counted with and without the pause.
+    The needs table and the judged orders are computed here unless handed in.
     """
     svc = service or workspace.service()
     t = svc.targets
@@ -126,8 +129,9 @@ def clock_sensitivity(
     extra = [c for c in (t.priority_column, t.due_column) if c and c in ev_t.columns]
     ev = to_frame(ev_t.select(*cols, *extra)).sort_values(["case_id", "timestamp",
                                                           "event_index"])
-    orders = _regime_orders(ev_t, svc)[0].set_index("case_id")
-    first_contact = needs(workspace, svc).set_index("need_id")["first_contact"]
+    orders = (orders_judged or _regime_orders(ev_t, svc))[0].set_index("case_id")
+    first_contact = (need_table if need_table is not None else needs(workspace, svc)
+                     ).set_index("need_id")["first_contact"]
 
     def first_of(acts: Sequence[str], after: pd.Series | None = None) -> pd.Series:
         e = ev[ev["activity"].isin(set(acts))]

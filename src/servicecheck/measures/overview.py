@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis
 import pandas as pd
@@ -26,6 +26,9 @@ from servicecheck.findings import Finding, count
 from servicecheck.measures import periods
 from servicecheck.measures.capability import needs
 from servicecheck.service.model import Service
+
+if TYPE_CHECKING:
+    from servicecheck.measures.targets import JudgedOrders
 
 MAX_ROWS = 8  # per group: the commonest demand types, channels or priorities
 MIN_POINTS = 4  # fewer periods than this make no chart worth reading
@@ -45,7 +48,8 @@ class MeasureChart:
 
 
 def measure_charts(workspace: Reader, service: Service | None = None, *, freq: str = "M",
-                   need_table: pd.DataFrame | None = None) -> list[MeasureChart]:
+                   need_table: pd.DataFrame | None = None,
+                   orders_judged: JudgedOrders | None = None) -> list[MeasureChart]:
     """The summary's charts, per period (``freq``: W or M): end-to-end days per demand type
     (the median of the needs met in the period, by their first value demand's type), the
     failure share per channel, and the regime's on-time share per priority. Groups with no
@@ -53,7 +57,7 @@ def measure_charts(workspace: Reader, service: Service | None = None, *, freq: s
     svc = service or workspace.service()
     out = [*_end_to_end(workspace, svc, freq, need_table), *_failure(workspace, svc, freq)]
     if svc.targets is not None and svc.targets.start and svc.targets.end:
-        out += _regime(workspace, svc, freq)
+        out += _regime(workspace, svc, freq, orders_judged)
     return out
 
 
@@ -117,10 +121,11 @@ def _failure(workspace: Reader, svc: Service, freq: str) -> list[MeasureChart]:
     return out
 
 
-def _regime(workspace: Reader, svc: Service, freq: str) -> list[MeasureChart]:
+def _regime(workspace: Reader, svc: Service, freq: str,
+            orders_judged: JudgedOrders | None) -> list[MeasureChart]:
     from servicecheck.measures.targets import regime_orders
 
-    orders = regime_orders(workspace, svc)
+    orders = regime_orders(workspace, svc, orders_judged)
     judged = orders[orders["closed"] & orders["within_target"].notna()]
     end = _data_end(workspace, svc)
     out = []

@@ -163,11 +163,23 @@ def _regime_orders(ev: Table, svc: Service) -> tuple[pd.DataFrame, set[str]]:
     return orders.rename_axis("case_id").reset_index(), reached
 
 
-def regime_orders(workspace: Reader, service: Service | None = None) -> pd.DataFrame:
+# per order on the regime's clock, judged against its timescale, and the orders that reached
+# the citizen's end: what the summary, the target view and the clock sensitivity all read
+JudgedOrders = tuple[pd.DataFrame, set[str]]
+
+
+def judged_orders(workspace: Reader, service: Service | None = None) -> JudgedOrders:
+    """The orders judged on the regime's clock, computed once for whatever reads them (a
+    report hands them to the summary, ``target_view`` and ``clocks.clock_sensitivity``)."""
+    svc = service or workspace.service()
+    return _regime_orders(with_need(workspace.events(svc.key), svc), svc)
+
+
+def regime_orders(workspace: Reader, service: Service | None = None,
+                  orders_judged: JudgedOrders | None = None) -> pd.DataFrame:
     """Per case on the regime's clock, judged against its timescale (``TargetView.orders``
     without the rest of the view)."""
-    svc = service or workspace.service()
-    return _regime_orders(with_need(workspace.events(svc.key), svc), svc)[0]
+    return (orders_judged or judged_orders(workspace, service))[0]
 
 
 def _utc(ts: pd.Series) -> pd.Series:
@@ -175,8 +187,10 @@ def _utc(ts: pd.Series) -> pd.Series:
 
 
 def target_view(workspace: Reader, service: Service | None = None, *, freq: str = "M",
-                late_start_days: float = 1.0) -> TargetView:
-    """The regime's view and the citizen's, per period, and the gap explained per need."""
+                late_start_days: float = 1.0, need_table: pd.DataFrame | None = None,
+                orders_judged: JudgedOrders | None = None) -> TargetView:
+    """The regime's view and the citizen's, per period, and the gap explained per need (the
+    needs table and the judged orders computed here unless handed in)."""
     svc = service or workspace.service()
     if svc.targets is None or not svc.targets.start or not svc.targets.end:
         raise InputError("the service file states no target regime",
@@ -186,14 +200,14 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
         raise ValueError("freq must be W or M")
     tz = svc.timezone
     ev = with_need(workspace.events(svc.key), svc)
-    orders, met_cases = _regime_orders(ev, svc)
+    orders, met_cases = orders_judged or _regime_orders(ev, svc)
 
     closed = orders[orders["closed"]].set_index("regime_end")
     g = periods.resample(closed, freq, tz)
     regime = pd.DataFrame({"orders_closed": g.size(),
                            "within_target": g["within_target"].mean(),
                            "mean_regime_days": g["regime_days"].mean()})
-    n = needs(workspace, svc)
+    n = need_table if need_table is not None else needs(workspace, svc)
     # a need whose end came before its first contact is set aside, as capability does
     n = n[n["open"] | ~(n["end_to_end_days"] < 0)]
     done = n[~n["open"]].set_index("met_at")

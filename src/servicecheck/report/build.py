@@ -19,6 +19,7 @@ from servicecheck.engine.workspace import Reader, Workspace
 from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.capability import capability, needs
+from servicecheck.measures.targets import judged_orders
 from servicecheck.narrative.words import headlines, voice_for
 from servicecheck.report.parts import Section
 from servicecheck.report.sections import (
@@ -57,7 +58,8 @@ def build_sections(ws: Reader, svc: Service,
                    progress: Callable[[str], None] | None = None,
                    need_table: pd.DataFrame | None = None) -> list[Section]:
     """Every section, in reading order; ``progress`` hears each section's name as it starts.
-    The needs table is computed once (or handed in) and read by every section that needs it."""
+    The needs table (or the one handed in) and the orders judged on the regime's clock are
+    computed once and read by every section that needs them."""
     tell = progress or (lambda _name: None)
     tell("purpose")
     out = [purpose_section(svc)]
@@ -66,8 +68,11 @@ def build_sections(ws: Reader, svc: Service,
     cap = capability(ws, svc, need_table=need_table)
     capability_part = capability_section(cap, svc)
     voice = voice_for(svc, capability_part.findings)
+    # the orders judged on the regime's clock, read by the summary and the targets section
+    t = svc.targets
+    judged = judged_orders(ws, svc) if t is not None and t.start and t.end else None
     tell("at a glance")
-    out.append(summary_section(ws, svc, need_table, voice))
+    out.append(summary_section(ws, svc, need_table, voice, orders_judged=judged))
     tell("demand")
     out.append(demand_section(ws, svc, need_table=need_table, voice=voice))
     tell("capability")
@@ -75,7 +80,7 @@ def build_sections(ws: Reader, svc: Service,
     tell("flow")
     out.append(flow_section(ws, svc, voice, need_table))
     tell("targets versus purpose")
-    out.append(targets_section(ws, svc, cap, voice, need_table))
+    out.append(targets_section(ws, svc, cap, voice, need_table, judged))
     tell("economics of flow")
     out.append(economics_section(ws, svc, need_table, voice))
     if len(ws.services()) > 1:  # citizens meet a council, not a department

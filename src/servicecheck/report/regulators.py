@@ -9,7 +9,7 @@ import pandas as pd
 
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding
-from servicecheck.measures.targets import TargetView
+from servicecheck.measures.targets import JudgedOrders, TargetView
 from servicecheck.narrative.grammar import number, percent
 from servicecheck.narrative.regulators import AWAAB_STEP_WORDS, CALENDAR_WORDS
 from servicecheck.report.parts import Table
@@ -76,7 +76,9 @@ def regulator_part(ws: Reader, svc: Service, view: TargetView,
          "median days (citizen's clock)"), rows)]
 
 
-def sensitivity_part(ws: Reader, svc: Service) -> tuple[list[Finding], list[Table]]:
+def sensitivity_part(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
+                     orders_judged: JudgedOrders | None = None
+                     ) -> tuple[list[Finding], list[Table]]:
     """How the regime's figure moves with each choice of clock the service file names: the
     finding of the largest effect and the table of every choice."""
     from servicecheck.measures.clocks import clock_choices, clock_sensitivity
@@ -85,7 +87,8 @@ def sensitivity_part(ws: Reader, svc: Service) -> tuple[list[Finding], list[Tabl
     if not choices.starts:
         return [], []
     sens = clock_sensitivity(ws, svc, starts=choices.starts, stops=choices.stops,
-                             pause=choices.pause)
+                             pause=choices.pause, need_table=need_table,
+                             orders_judged=orders_judged)
     unit = svc.targets.unit if svc.targets is not None else "case"
     rows = []
     for i, r in enumerate(sens.table.to_dict("records")):

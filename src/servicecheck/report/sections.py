@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
 from servicecheck.report.parts import Section, Table
 from servicecheck.service.model import Change, Service
+
+if TYPE_CHECKING:
+    from servicecheck.measures.targets import JudgedOrders
 
 
 # -- Purpose ---------------------------------------------------------------------------------
@@ -60,7 +64,8 @@ SUMMARY_GROUPS = {"end-to-end": "End-to-end days", "failure demand": "Failure de
 
 
 def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
-                    voice: Voice | None = None, freq: str = "M") -> Section:
+                    voice: Voice | None = None, freq: str = "M",
+                    orders_judged: JudgedOrders | None = None) -> Section:
     """Many measures in one table with Making Data Count's icons, each row linked to its chart
     (drawn below it): end-to-end days per demand type, failure share per channel, the
     regime's on-time share per priority."""
@@ -69,7 +74,8 @@ def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = 
     from servicecheck.measures.overview import findings, measure_charts
 
     voice = voice or Voice(tz=svc.timezone)
-    rows = measure_charts(ws, svc, freq=freq, need_table=need_table)
+    rows = measure_charts(ws, svc, freq=freq, need_table=need_table,
+                          orders_judged=orders_judged)
     found = findings(rows)
     lead = [say(f, voice) for f in found]
     if not rows:
@@ -197,8 +203,8 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
 
 # -- Targets versus purpose ------------------------------------------------------------------
 def targets_section(ws: Reader, svc: Service, cap: Capability,
-                    voice: Voice | None = None, need_table: pd.DataFrame | None = None
-                    ) -> Section:
+                    voice: Voice | None = None, need_table: pd.DataFrame | None = None,
+                    orders_judged: JudgedOrders | None = None) -> Section:
     from servicecheck.charts.targets import target_figures
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.capability import needs
@@ -210,17 +216,17 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
             "The service file names no target regime, so there is nothing to set beside the "
             "citizen's view. Describe the current targets under [targets] to see what they "
             "report and what they hide."])
-    view = target_view(ws, svc, freq="M")
+    need_table = need_table if need_table is not None else needs(ws, svc)
+    view = target_view(ws, svc, freq="M", need_table=need_table, orders_judged=orders_judged)
     voice = voice or voice_for(svc, capability_findings(cap))
     found = findings(view, cap.changes)
     said = {f.topic: say(f, voice) for f in found}
     lead = [said[t] for t in ("targets.two_clocks", "targets.where_days") if t in said]
     details = [say(f, voice) for f in found
                if f.topic in ("targets.mechanism", "targets.clock_stopped")]
-    need_table = need_table if need_table is not None else needs(ws, svc)
     regulator, tables = regulator_part(ws, svc, view, need_table)
     lead += [say(f, voice) for f in regulator][:1]
-    clocks, more = sensitivity_part(ws, svc)
+    clocks, more = sensitivity_part(ws, svc, need_table, orders_judged)
     # one sentence names the choice of clock that moves the figure most
     details = [say(f, voice) for f in clocks] + details + [say(f, voice)
                                                            for f in regulator][1:]
