@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
-import sqlalchemy as sa
 from ibis.expr.types import Table
 
 from servicecheck.io.errors import InputError
@@ -93,6 +92,8 @@ def link_url(database: str) -> str:
     """The store's URL as a workspace keeps it: a SQLite file by its full path, a server's URL
     without its password (the reader then needs PGPASSWORD or a .pgpass file, as psql does):
     a workspace file is shared more freely than a password should be."""
+    import sqlalchemy as sa  # only here: every workspace reads this module, few link a store
+
     from servicecheck.store.db import database_url
 
     url = sa.make_url(database_url(database))
