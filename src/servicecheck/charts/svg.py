@@ -210,10 +210,13 @@ class Scale:
 
 
 def as_times(values: Iterable[object]) -> np.ndarray:
-    """Wall-clock times (``wall_clock``'s strings, ending in Z) as nanoseconds, for a scale:
-    numpy reads ISO 8601 itself, many times faster than pandas' parser."""
-    return np.array([str(v).rstrip("Z") for v in values], dtype="datetime64[ns]"
-                    ).astype(np.int64).astype(float)
+    """Wall-clock times (``wall_clock``'s ISO 8601 strings, ending in Z) as nanoseconds, for a
+    scale: Arrow reads them in C, many times faster than a loop over a string column."""
+    import pyarrow as pa
+
+    text = values if isinstance(values, pd.Series) else list(values)
+    times = pa.array(text, type=pa.string()).cast(pa.timestamp("ns", tz="UTC"))
+    return np.asarray(times.cast(pa.int64()), dtype=float)
 
 
 @dataclass

@@ -111,7 +111,9 @@ class Chart:
     def _line(self, key: str, attr: str) -> FloatArray:
         if key in self.per_point:
             return self.per_point[key]
-        return np.array([_nan(getattr(self.limits[g], attr)) for g in self.group], dtype=float)
+        # each group's value once, then one per point (a chart of every need has thousands)
+        per_group = np.array([_nan(getattr(lim, attr)) for lim in self.limits], dtype=float)
+        return per_group[np.asarray(self.group, dtype=np.intp)]
 
     # qicharts2's per-point lines; NaN where a chart has no such line
     cl = property(lambda self: self._line("cl", "centre"), doc="centre line (``cl``)")
