@@ -216,7 +216,7 @@ def as_times(values: Iterable[object]) -> np.ndarray:
 
     text = values if isinstance(values, pd.Series) else list(values)
     times = pa.array(text, type=pa.string()).cast(pa.timestamp("ns", tz="UTC"))
-    return np.asarray(times.cast(pa.int64()), dtype=float)
+    return np.asarray(times.cast(pa.int64()), dtype=np.int64)
 
 
 @dataclass
@@ -305,9 +305,9 @@ def dots(c: Canvas, xs: np.ndarray, ys: np.ndarray, colours: Sequence[str], radi
     """Dots as zero-length round-capped strokes ("M x,y h0"), one path per run of a colour
     in the order given (what comes later is drawn on top): thousands of dots in a few KB."""
     runs: list[tuple[str, list[str]]] = []
-    for x, y, colour in zip(xs, ys, colours, strict=True):
-        if not (math.isfinite(x) and math.isfinite(y)):
-            continue
+    drawn = np.isfinite(xs) & np.isfinite(ys)
+    for x, y, colour in zip(xs[drawn].tolist(), ys[drawn].tolist(),
+                            np.asarray(colours, dtype=object)[drawn].tolist(), strict=True):
         if not runs or runs[-1][0] != colour:
             runs.append((colour, []))
         runs[-1][1].append(f"M{x:.1f},{y:.1f}h0")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.charts import Figure, vega_json
-from servicecheck.charts.svg import DATE_FORMAT
+from servicecheck.charts.svg import DATE_FORMAT, as_times
 from servicecheck.narrative.signals import chart_state, signal_words
 from servicecheck.service.model import Change
 from servicecheck.spc import Chart
@@ -115,7 +115,7 @@ def chart_frame(chart: Chart) -> pd.DataFrame:
     df["moving_range"] = mr if mr.shape[0] == len(df) else np.nan
     if chart.dates is not None and len(chart.dates) == len(df):
         df["date"] = wall_clock(chart.dates)
-        df["x"] = pd.to_datetime(df["date"]).astype("int64")  # for the pixel reductions
+        df["x"] = as_times(df["date"])  # nanoseconds, for the pixel reductions
     else:
         df["x"] = df["point"]
     return df
@@ -203,8 +203,8 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
                                     percent=percent)
         span = df[x_name].iloc[lim.first_point - 1:lim.last_point]
         following = chart.limits[i + 1].first_point - 1 if i + 1 < len(chart.limits) else None
-        rows.append({x_name: min(span),
-                     "end": df[x_name].iloc[following] if following is not None else max(span),
+        rows.append({x_name: span.min(),
+                     "end": df[x_name].iloc[following] if following is not None else span.max(),
                      "centre": lim.centre, "upper": upper, "lower": lower})
     steps = None
     if "ucl" in chart.per_point:

@@ -53,7 +53,7 @@ def xmr_svg(parts: XmrParts) -> str:
 def _xs(parts: XmrParts, values: pd.Series) -> np.ndarray:
     """x positions as numbers: nanoseconds of the wall-clock time, or the point number."""
     if parts.dated:
-        return as_times(values)
+        return as_times(values).astype(float)
     return values.to_numpy(dtype=float)
 
 
@@ -124,7 +124,7 @@ def _x_marks(parts: XmrParts, panel: Panel) -> None:
     size = (9 if parts.large else 16) if parts.scatter else 22
     d = parts.dots
     dots(c, panel.px(_xs(parts, d[x_name])), panel.py(d["value"].to_numpy(dtype=float)),
-         [COLOURS.get(k, INK) for k in d["kind"]], symbol_radius(size))
+         [COLOURS.get(k, INK) for k in d["kind"].tolist()], symbol_radius(size))
     # the team's changes and recalculated limits, each labelled below the one before
     if not parts.breaks.empty:
         bx = panel.px(_xs(parts, parts.breaks[x_name]))
