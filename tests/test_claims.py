@@ -16,7 +16,7 @@ import pytest
 from servicecheck import Service, Workspace, import_events
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.words import Voice, voice_for
+from servicecheck.narrative.words import Voice, say, voice_for
 from servicecheck.report import write_report
 from servicecheck.report.build import Report
 
@@ -28,7 +28,12 @@ NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 RANGE = re.compile(r"between (\d[\d.,]*)(?: ?%| \w+)? and (\d[\d.,]*)(?! (?:Jan|Feb|Mar|Apr|May|"
                    r"Jun|Jul|Aug|Sep|Oct|Nov|Dec))")
 PERIOD = re.compile(r"since the change on \d+ \w{3} \d{4}|between \d+ \w{3} \d{4} and \d+ "
-                    r"\w{3} \d{4}")
+                    r"\w{3} \d{4}|\bon \d+ \w{3} \d{4}")
+# defects found reading every output against its chart (a sceptical manager's read), one row
+# each: a pattern no sentence, caption or table cell may hold again, and what was wrong
+DEFECTS = [
+    (r"between (\d+ \w{3} \d{4}) and \1\b", "a period of one day told as a range"),
+]
 # figures in the fixed wording itself ("9 in 10", "a 90% interval", the measure "TSM RP02"),
 # not measured
 WORDING = {"9", "10", "90", "0", "02"}
@@ -101,6 +106,8 @@ def check(report: Report, svc: Service) -> None:
         everything += [fig.alt for fig in s.figures]
     for text in everything:
         assert not LEAK.search(text), text
+        for pattern, why in DEFECTS:
+            assert not re.search(pattern, text), f"{why}: {text}"
         if RANGE.search(text):
             assert "limit" in text, f"a range not named as limits: {text}"
     # a count in a chart's caption is the count the words give for the same points
@@ -162,5 +169,74 @@ def test_every_command_speaks_without_leaks(log: str, tmp_path: Path) -> None:
         text = " ".join(r.output.split())
         assert r.exit_code in (0, 2) and "Traceback" not in text, (command, text)
         assert not LEAK.search(text), (command, text)
+        for pattern, why in DEFECTS:
+            assert not re.search(pattern, text), (command, why, text)
         if r.exit_code == 0:
             assert not RANGE.search(text) or "limit" in text, (command, text)
+
+
+# each command, the report section whose words it repeats, and the topics it prints (the
+# targets command leaves the regulator's figures and the clock choices to the report)
+SAME_WORDS = [
+    (["capability", "--period", "W"], "capability", ("capability.",)),
+    (["flow"], "flow", ("flow.",)),
+    (["demand"], "demand", ("demand.",)),
+    (["targets"], "targets", ("targets.two_clocks", "targets.where_days", "targets.mechanism",
+                              "targets.clock_stopped")),
+    (["costs"], "economics", ("economics.",)),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    with Workspace(demo_workspace, read_only=True) as ws:
+        return write_report(ws, tmp_path_factory.mktemp("demo-report") / "check.html")
+
+
+@pytest.mark.parametrize(("command", "section", "topics"), SAME_WORDS,
+                         ids=[c[0][0] for c in SAME_WORDS])
+def test_the_terminal_says_what_the_report_says(
+        command: list[str], section: str, topics: tuple[str, ...], demo_workspace: Path,
+        demo_report: Report) -> None:
+    """A finding reads the same in the terminal as in the report: the same voice (times in
+    the unit the report tells them in) and the same inputs (the team's changes, so a signal
+    after one names it in both)."""
+    from typer.testing import CliRunner
+
+    from servicecheck.cli import app
+
+    r = CliRunner().invoke(app, [*command, "-w", str(demo_workspace)])
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    part = next(s for s in demo_report.sections if s.id == section)
+    words = part.lead + part.details
+    mine = [f for f in part.findings if f.topic.startswith(topics)]
+    assert mine, section
+    with Workspace(demo_workspace, read_only=True) as ws:
+        svc = ws.service()
+    voice = voice_for(svc, [f for s in demo_report.sections for f in s.findings])
+    for f in mine:
+        sentence = say(f, voice)
+        assert sentence in words, (f.topic, sentence)  # the report's own words
+        assert " ".join(sentence.split()) in said, (f.topic, sentence, said)
+
+
+def test_demand_no_one_has_classified_yet(tmp_path: Path) -> None:
+    """NYC 311's contacts of one day, none of them classified: the report draws no failure
+    chart (there is no share to chart) rather than failing, and the report and the demand
+    command say that nothing is classified, on the one day, rather than leaving it unsaid."""
+    from servicecheck.demand import import_demands
+
+    svc = Service(name="nyc311")
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        import_events(ws, DATA / "nyc311_2023-02-28_sample.csv", service=svc, **NYC)
+        import_demands(ws, DATA / "nyc311_2023-02-28_sample.csv", service=ws.service(),
+                       preset="311")
+        report = write_report(ws, tmp_path / "check.html")
+        check(report, ws.service())
+    demand = next(s for s in report.sections if s.id == "demand")
+    assert "failure-demand" not in [f.name for f in demand.figures]
+    assert demand.lead[:2] == [
+        "The 4,999 contacts are not classified as value or failure demand yet, so there is "
+        "no failure share: classify them with `servicecheck classify` or in the web app.",
+        "4,999 contacts on 28 Feb 2023."]

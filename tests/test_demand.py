@@ -112,7 +112,7 @@ def test_nyc311_demand_in_words() -> None:
     svc = Service(name="NYC 311")
     import_demands(ws, DATA / "nyc311_2023-02-28_sample.csv", service=svc, preset="311")
     lines = demand_lines(ws, svc)
-    assert lines[0].startswith("4,999 contacts between 28 Feb 2023 and")
+    assert lines[0] == "4,999 contacts on 28 Feb 2023."  # one day, not a range of one
     p = pareto(ws.demands())
     assert p["demand"].sum() == 4999 and p["demand"].is_monotonic_decreasing
 
@@ -124,3 +124,47 @@ def test_demand_command_writes_charts(demo_workspace: Path, tmp_path: Path) -> N
     text = " ".join(r.output.split())
     assert "classified contacts since the change on 30 Dec 2024 were failure demand" in text
     assert (tmp_path / "charts" / "failure-demand.svg").read_text().startswith("<svg")
+
+
+# contacts classified per week (Mondays from 1 Jan 2024), and how many were failure: two in
+# five, but for week 4, 20 contacts all failure (too few to test on their own), and a partial
+# 13th week (the data end on its Tuesday)
+WEEKLY = [200, 40, 180, 20, 220, 90, 160, 300, 60, 140, 210, 120, 30]
+FAILED = [80, 16, 72, 20, 88, 36, 64, 120, 24, 56, 84, 48, 15]
+
+
+def test_the_failure_share_per_week_is_a_p_prime_chart(tmp_path: Path) -> None:
+    """Denominators vary week by week, so each week has its own limits (qicharts2's P′ with
+    the weekly classified contacts as n, to its arithmetic exactly); the partial last week is
+    drawn and untested, and a week of fewer than 30 contacts never a signal on its own."""
+    import numpy as np
+
+    from servicecheck import spc
+    from servicecheck.demand.analysis import failure_chart
+
+    rows = []
+    for week, (n, failed) in enumerate(zip(WEEKLY, FAILED, strict=True)):
+        monday = pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=week)
+        days = 2 if week == len(WEEKLY) - 1 else 7
+        for i in range(n):
+            at = monday + pd.Timedelta(days=i % days, hours=9, minutes=i // days)
+            nature = "failure" if i < failed else "value"
+            rows.append(f"{at:%Y-%m-%d %H:%M},phone,words,Type,{nature},,,,")
+    f = tmp_path / "contacts.csv"
+    f.write_text(CONTACTS.splitlines()[0] + "\n" + "\n".join(rows) + "\n")
+    ws = Workspace()
+    import_demands(ws, f, service=Service(name="repairs", timezone="UTC"))
+    chart = failure_chart(ws.demands(), "W", tz="UTC")
+    want = spc.qic(FAILED[:12], WEEKLY[:12], chart="pp", multiply=100)
+    assert chart.chart_type == "pp" and chart.n == 12
+    for line in ("cl", "ucl", "lcl"):
+        np.testing.assert_allclose(getattr(chart, line), getattr(want, line), rtol=0,
+                                   atol=1e-9)
+    assert chart.cl[0] == pytest.approx(100 * sum(FAILED[:12]) / sum(WEEKLY[:12]))
+    assert len(set(np.round(chart.ucl, 9))) > 1  # limits per week, not one pair
+    assert chart.partial is not None and chart.partial.value == pytest.approx(50.0)
+    # week 4 lies outside its limits on the arithmetic, and is not tested: 20 contacts
+    assert any(s.points == (4,) for s in want.signals)
+    assert chart.signals == tuple(s for s in want.signals if not set(s.points) <= {4})
+    assert chart.point_type[3] == "common_cause" and not chart.sigma_signal[3]
+    assert chart.improvement_direction == "decrease"

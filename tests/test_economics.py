@@ -88,6 +88,23 @@ def test_the_words_say_per_need_per_transaction_and_the_assumptions(
     assert e.value_share == pytest.approx(1 - parts / total)
 
 
+def test_the_transactions_are_kinds_worded_by_the_narrative(
+        repairs: tuple[Workspace, Service, pd.DataFrame]) -> None:
+    """The economy-of-scale table holds what each row is (a kind and its channel), never a
+    label the measure wrote; the report's table words each row the one way."""
+    from servicecheck.narrative.economics import transaction_words
+
+    ws, svc, _ = repairs
+    t = economics(ws, svc).transactions
+    assert list(t.columns) == ["kind", "channel", "count", "unit_cost"]
+    channels = t[t["kind"] == "channel"]
+    assert set(channels["channel"]) == set(svc.channels) and t["channel"].isna().sum() == 4
+    words = [transaction_words(k, None if pd.isna(c) else c)
+             for k, c in zip(t["kind"], t["channel"], strict=True)]
+    assert words == ["a contact", *[f"a contact by {c}" for c in channels["channel"]],
+                     "an order (its steps and its own cost)", "a visit", "a step"]
+
+
 # activity, team, expected cost of one occurrence
 STEP_CASES = [
     ("Diagnosed", "Plumber", 40 * 0.55),            # the base rate

@@ -64,6 +64,25 @@ def test_the_regime_share_is_neutral_and_the_finding_counts(
     [f] = findings(charts)
     special = [r for r in charts if r.chart.variation_icon != "common_cause"]
     assert f.n == len(charts) == 12 and f.q("special") == len(special)
-    assert f.names == tuple(f"{r.group}: {r.subject}" for r in special)
+    assert f.names == tuple(x for r in special for x in (r.group, r.subject))
     [none] = findings([])
     assert not none.applies
+
+
+def test_shares_are_p_prime_charts_and_the_words_name_the_tables_rows(
+        rows: tuple[list[MeasureChart], Path]) -> None:
+    """A share per month (failure demand per channel, the regime's on-time share per
+    priority) has a denominator that varies month by month: a P′ chart, limits per month; a
+    median of days has none: XmR. The words name a measure as its row in the table does."""
+    from servicecheck.narrative.regulators import measure_name
+    from servicecheck.narrative.words import Voice, say
+
+    charts, _ = rows
+    for r in charts:
+        assert r.chart.chart_type == ("pp" if r.unit == "%" else "i"), r.key
+        if r.unit == "%":
+            assert len(set(np.round(r.chart.ucl[~np.isnan(r.chart.ucl)], 9))) > 1, r.key
+    [f] = findings(charts)
+    special = [r for r in charts if r.chart.variation_icon != "common_cause"]
+    text = say(f, Voice())
+    assert all(measure_name(r.group, r.subject) in text for r in special)

@@ -185,3 +185,37 @@ def test_the_summary_the_clocks_and_the_changes_are_in_the_report(
     assert page.locator("#fig-capability-week svg text",
                         has_text="30 Dec 2024: Trades diagnose at the door").is_visible()
     page.close()
+
+
+def test_every_summary_row_shows_its_icons_and_opens_its_own_chart(
+        browser: Any, demo_workspace: Path) -> None:
+    """At a glance, row by row: the variation icon seen, with its meaning as its accessible
+    name; the measure's link opens the chart of that measure (its caption names it), scrolled
+    into view, and no other."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto((demo_workspace.parent / "check.html").as_uri())
+    rows = page.locator("#summary table.summary tbody tr")
+    assert rows.count() >= 6
+    targets = []
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        icon = row.get_by_role("img", name=re.compile(r"variation"))
+        assert icon.count() == 1 and icon.is_visible(), i
+        name = icon.get_attribute("aria-labelledby")
+        assert (page.locator(f"title#{name}").text_content() or "").startswith(
+            ("common cause variation", "special cause variation")), i
+        link = row.get_by_role("link")
+        measure = link.inner_text()
+        href = link.get_attribute("href") or ""
+        link.click()
+        assert page.url.endswith(href), (i, href)
+        chart = page.locator(href)
+        box = chart.bounding_box()
+        assert chart.is_visible() and box is not None and 0 <= box["y"] < 900, (i, href)
+        caption = chart.locator("figcaption").inner_text()
+        assert caption.startswith(f"{measure}, per "), (measure, caption)
+        assert chart.locator("svg[role='img']").first.get_attribute(
+            "aria-label").startswith(measure), measure  # type: ignore[union-attr]
+        targets.append(href)
+    assert len(set(targets)) == len(targets)  # each row its own chart
+    page.close()

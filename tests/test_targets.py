@@ -505,3 +505,37 @@ def test_awaabs_law_recovers_the_generators_hazards(tmp_path: Path) -> None:
     assert set(want["hazard"]) == {"emergency", "significant"}
     assert 0 < want["within"].mean() < 1
     assert want["elapsed"].isna().any()
+
+
+# where the citizen's clock starts, as the service file says it (typed in the view, worded in
+# the narrative): the activities' names were once a phrase written by the measure
+CLOCKS = [
+    ({"start": ["Reported"], "end": ["Completed"]}, "from first contact to the need"),
+    ({"start": ["Reported", "Raised"], "end": ["Completed"], "start_at_first_contact": False},
+     "from Reported or Raised to the need"),
+    ({"end": ["Completed"], "start_at_first_contact": False},
+     "from the first event to the need"),
+]
+
+
+@pytest.mark.parametrize(("clock", "said"), CLOCKS)
+def test_the_citizens_clock_start_is_worded_from_the_service_file(
+        tmp_path: Path, clock: dict[str, object], said: str) -> None:
+    from servicecheck.charts.targets import target_figures
+
+    f = tmp_path / "log.csv"
+    f.write_text(LOG)
+    svc = Service.from_dict({**SERVICE, "clock": clock})  # the regime counts cases
+    ws = Workspace()
+    import_events(ws, f, service=svc, timezone="UTC")
+    v = target_view(ws, svc)
+    assert v.clock == svc.clock
+    two = findings(v)[0]
+    assert said in say(two, Voice(tz="UTC"))
+    # where the days go: codes in the measure, the regime's own unit in the words and bars
+    assert list(v.where_days["where"]) == ["before_clock", "order_open", "clock_stopped"]
+    where = next(x for x in findings(v) if x.topic == "targets.where_days")
+    assert "while a case was open" in say(where, Voice(tz="UTC"))
+    bars = next(fig for fig in target_figures(v) if fig.name == "where-the-days-go")
+    assert "while a case was open (the regime's clock ran)" in bars.alt
+    assert "order" not in bars.alt

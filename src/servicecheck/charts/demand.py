@@ -1,13 +1,17 @@
-"""Demand pictures: the Pareto of demand types, value and failure apart."""
+"""Demand pictures: the Pareto of demand types, value and failure apart, and the failure share
+per period."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from servicecheck.charts import Figure, bar_axis, vega_json
 from servicecheck.charts.bars import Series, bars_svg
+from servicecheck.service.model import Change
+from servicecheck.spc import Chart
 
 if TYPE_CHECKING:
     import altair as alt
@@ -47,3 +51,16 @@ def pareto_spec(head: pd.DataFrame) -> alt.Chart:
         tooltip=["demand_type:N", "nature:N", alt.Tooltip("contacts:Q", format=",")],
     ).properties(width=520, height=max(120, 26 * len(head)), title=TITLE)
     return chart  # type: ignore[no-any-return]
+
+
+def failure_figure(chart: Chart, unit: str, changes: Sequence[Change] = ()) -> Figure:
+    """The failure share per period (``demand.analysis.failure_chart``, a P′ chart), named
+    so in its caption, with the team's ``changes`` marked: for the report and the CLI."""
+    from servicecheck.charts.xmr import xmr_figure
+
+    return xmr_figure(chart, "failure-demand", x_title=unit, percent=True,
+                      point=f"the share of one {unit}'s classified contacts that were failure "
+                            f"(a P′ chart: each {unit}'s limits from its own number of "
+                            "contacts)",
+                      title=f"Failure demand, % of classified contacts per {unit}",
+                      y_title="% failure demand", changes=changes)

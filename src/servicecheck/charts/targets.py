@@ -12,8 +12,9 @@ import pandas as pd
 from servicecheck.charts import Figure, bar_axis, vega_json
 from servicecheck.charts.bars import Series, bars_svg
 from servicecheck.charts.xmr import xmr_figure
-from servicecheck.measures.periods import period_chart
 from servicecheck.measures.targets import TargetView
+from servicecheck.narrative.targets import where_words
+from servicecheck.narrative.voice import start_words
 from servicecheck.service.model import Change
 
 if TYPE_CHECKING:
@@ -26,29 +27,29 @@ def target_figures(view: TargetView, changes: Sequence[Change] = ()) -> list[Fig
     """The regime's chart and the citizen's, per period, with the team's ``changes`` marked,
     and where the citizens' days go."""
     unit = {"W": "week", "M": "month"}[view.freq]
-    regime = view.regime.dropna(subset=["within_target"])
-    citizen = view.citizen.dropna(subset=["median_days"])
     # a chart needs two periods to have limits: a regime none of whose orders was judged
     # (no timescale or due date met) or a single day of data draws no chart, and says so in
     # the words instead
     figures = []
-    if len(regime) >= 2:
+    if view.regime_chart is not None:
         figures.append(xmr_figure(
-            period_chart((100 * regime["within_target"]).to_numpy(dtype=float),
-                         list(regime["period"]), view.freq, data_end=view.data_end),
-            "target-regime", x_title=unit, percent=True,
-            point=f"the share of the {view.unit}s closed in one {unit} that met their timescale",
+            view.regime_chart, "target-regime", x_title=unit, percent=True,
+            point=f"the share of the {view.unit}s closed in one {unit} that met their "
+                  f"timescale (a P′ chart: each {unit}'s limits from its own {view.unit}s)",
             title=f"The target regime's view: % of {view.unit}s closed within timescale per "
                   f"{unit}",
             y_title="% within the regime's timescale", changes=changes))
-    if len(citizen) >= 2:
+    if view.citizen_chart is not None:
+        starts = start_words(view.clock.start_at_first_contact, view.clock.start,
+                             "first contact")
         figures.append(xmr_figure(
-            period_chart(citizen["median_days"].to_numpy(dtype=float), list(citizen["period"]),
-                         view.freq, data_end=view.data_end),
-            "citizen-days", x_title=unit, point=f"the median of the needs met in one {unit}",
-            title=f"The citizen's view: median days from {view.starts} to need met per {unit}",
+            view.citizen_chart, "citizen-days", x_title=unit,
+            point=f"the median of the needs met in one {unit}",
+            title=f"The citizen's view: median days from {starts} to need met per {unit}",
             y_title="days (citizen's clock)", changes=changes))
-    where = view.where_days
+    # the measure's codes, worded in the regime's own unit
+    where = view.where_days.assign(where=[where_words(str(w), view.unit)
+                                          for w in view.where_days["where"]])
     svg = bars_svg([str(w) for w in where["where"]],
                    [Series("share", "#1f5fa8", list(where["share"]))], title=WHERE,
                    x_title="share of the citizens' days", width=480, height=44 * len(where),

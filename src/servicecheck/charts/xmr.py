@@ -396,7 +396,10 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
                       percent=percent, still_open=still_open, notes=notes, changes=changes,
                       compact=compact)
     lim = chart.limits[-1]
-    lower, upper = drawn_limits(lim.lower, lim.upper,
+    # a P′ chart's limits move with each point's denominator: the latest point's are told
+    varying = chart.chart_type in ("p", "pp", "u", "up") and chart.n > 0
+    lower, upper = drawn_limits(_opt(chart.lcl[-1]) if varying else lim.lower,
+                                _opt(chart.ucl[-1]) if varying else lim.upper,
                                 non_negative=bool((chart.values >= 0).all()), percent=percent)
     each = point or default_point(x_title, chart.dates is not None)
     besides = (f" {chart.partial.label} is partial and not tested."
@@ -407,11 +410,17 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
     if marked:
         besides += f" Marked, the team's {'change' if len(marked) == 1 else 'changes'}: " + \
             "; ".join(marked) + "."
+    limits = ("the latest point's own limits (each point's from its denominator)"
+              if varying else "limits")
     alt_text = (f"{title}: {len(chart.values):,} points, each {each}; "
-                f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, limits "
+                f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, {limits} "
                 f"{_num(lower)} to {_num(upper)}; {chart_state(chart)}.{besides}")
     # the SVG drawn here; the Vega-Lite spec only when someone asks for it (Figure.spec)
     return Figure(name, xmr_svg(parts), alt_text, lambda: vega_json(spec_of(parts)))
+
+
+def _opt(v: float) -> float | None:
+    return None if np.isnan(v) else float(v)
 
 
 def _num(v: float | None) -> str:

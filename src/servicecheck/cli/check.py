@@ -16,6 +16,7 @@ from servicecheck.cli.common import (
     check_period,
     key_value,
     reads_in_place,
+    report_voice,
     say,
     working,
 )
@@ -77,7 +78,8 @@ def capability(
         say(f"Chart written to {path}")
     if period:
         view = by_period(c, period, stat, preset=preset, phases=svc.phase_dates or None)
-        for f in period_findings(view, c):
+        # the team's changes, as the report gives them: a signal after one names it
+        for f in period_findings(view, c, svc.changes):
             say(word(f, voice))
         if out:
             from servicecheck.charts.xmr import write_chart
@@ -143,7 +145,7 @@ def flow(
         if demand_type:
             events = for_demand_type(ws, svc, demand_type)
         with working("reading the flow"):
-            lines = flow_lines(ws, svc, top=top, events=events)
+            lines = flow_lines(ws, svc, top=top, events=events, voice=report_voice(ws, svc))
         for line in lines:
             say(line)
         if out:
@@ -197,13 +199,14 @@ def costs(
     """What meeting one need costs beside one transaction, what failure demand and waste cost,
     and what a redesign saves, with the assumptions used."""
     from servicecheck.measures.economics import costed, economics, findings
-    from servicecheck.narrative.words import say_all, voice_for
+    from servicecheck.narrative.words import say_all
 
     check_period(period, "WM")
     with source.open() as ws:
         svc = ws.service(service)
         e = economics(ws, svc, freq=period) if costed(svc) else None
-    for line in say_all(findings(e, svc), voice_for(svc)):
+        voice = report_voice(ws, svc)
+    for line in say_all(findings(e, svc), voice):
         say(line)
     if out and e is not None:
         from servicecheck.report.sections import economics_figures

@@ -25,6 +25,8 @@ from servicecheck.io.errors import InputError
 
 if TYPE_CHECKING:
     from servicecheck.engine.workspace import Reader
+    from servicecheck.narrative.voice import Voice
+    from servicecheck.service.model import Service
 
 console = Console()
 err = Console(stderr=True)
@@ -221,3 +223,12 @@ def progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(),
                     TextColumn("{task.completed:,.0f}/{task.total:,.0f} {task.fields[unit]}"),
                     TimeElapsedColumn(), console=err, transient=True)
+
+
+def report_voice(ws: Reader, svc: Service) -> Voice:
+    """The voice the Check report speaks this service in (times in the unit that fits what
+    its needs take now), so that the terminal's words for a finding are the report's."""
+    from servicecheck.measures.capability import capability, findings
+    from servicecheck.narrative.words import voice_for
+
+    return voice_for(svc, findings(capability(ws, svc)))

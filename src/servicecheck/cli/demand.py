@@ -14,6 +14,7 @@ from servicecheck.cli.common import (
     WorkspaceOpt,
     check_period,
     reads_in_place,
+    report_voice,
     say,
 )
 
@@ -32,19 +33,19 @@ def demand(
     check_period(period, "DWM")
     with source.open() as ws:
         svc = ws.service(service)
-        for line in demand_lines(ws, svc, period):
+        for line in demand_lines(ws, svc, period, voice=report_voice(ws, svc)):
             say(line)
         if out:
+            from servicecheck.charts.demand import failure_figure
             from servicecheck.charts.xmr import write_chart
             from servicecheck.measures.periods import kind
 
             unit = kind(period).unit
             dem = ws.demands(svc.key)
             changes = svc.phase_dates or None
-            write_chart(failure_chart(dem, period, phases=changes, tz=svc.timezone),
-                        out / "failure-demand", x_title=unit, percent=True,
-                        title=f"Failure demand, % of classified contacts per {unit}",
-                        y_title="% failure demand", changes=svc.changes)
+            share = failure_chart(dem, period, phases=changes, tz=svc.timezone)
+            if share.n >= 2:  # two periods of classified contacts: a chart with limits
+                failure_figure(share, unit, svc.changes).write(out)
             for i, t in enumerate(predictability(dem, period, tz=svc.timezone)[:6]):
                 write_chart(t.chart, out / f"demand-{i + 1}", x_title=unit,
                             title=f"{t.demand_type} ({t.nature}) per {unit}",

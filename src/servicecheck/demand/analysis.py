@@ -113,24 +113,22 @@ def _data_end(demands: Table) -> pd.Timestamp | None:
     return None if end is None or pd.isna(end) else pd.Timestamp(end)
 
 
-def failure_chart(demands: Table, freq: str = "W", preset: str = "ptd",
-                  phases: list[str] | None = None, tz: str = "UTC") -> spc.Chart:
-    """The failure share per period on a process behaviour chart (periods with demand);
+def failure_chart(demands: Table, freq: str = "W", phases: list[str] | None = None,
+                  tz: str = "UTC") -> spc.Chart:
+    """The failure share per period (periods with classified demand) on a P′ chart: the
+    failure demands over the contacts classified that period, whose number varies from
+    period to period, so each period has its own limits (``periods.share_chart``);
     ``phases`` are dates of known changes, where limits are recalculated. The last period,
     when the demand data end within it, is partial: drawn, left out of the limits and rules.
     A period of fewer than MIN_CONTACTS classified contacts is drawn but never read as a
     signal on its own."""
-    from dataclasses import replace
-
     t = per_period(demands, freq, tz)
     t = t[t["failure_share"].notna()].reset_index(drop=True)
-    chart = periods.period_chart((100 * t["failure_share"]).to_numpy(dtype=float),
-                                 list(t["period"]), freq, data_end=_data_end(demands),
-                                 preset=preset, improvement_direction="decrease",
-                                 phases=phase_points(t["period"], phases, tz))
-    untested = set((t.index[(t["value"] + t["failure"]) < MIN_CONTACTS] + 1).tolist())
-    kept = tuple(s for s in chart.signals if not set(s.points) <= untested)
-    return replace(chart, signals=kept)
+    return periods.share_chart(t["failure"].to_numpy(dtype=float),
+                               (t["value"] + t["failure"]).to_numpy(dtype=float),
+                               list(t["period"]), freq, data_end=_data_end(demands),
+                               phases=phase_points(t["period"], phases, tz),
+                               improvement_direction="decrease", min_n=MIN_CONTACTS)
 
 
 def pareto(demands: Table) -> pd.DataFrame:

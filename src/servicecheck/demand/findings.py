@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from servicecheck.demand.analysis import (
@@ -48,6 +49,9 @@ def findings(workspace: Reader, service: Service, freq: str = "W",
                         why_not="no demand imported")]
     first, last = d["received_at"].min(), d["received_at"].max()
     out = [Finding("demand.contacts", "contact", len(d), span=Span(first, last))]
+    if not d["nature"].isin(["value", "failure"]).any():
+        # nothing classified yet: no share to state, said so rather than left unsaid
+        out.append(Finding("demand.unclassified", "contact", len(d)))
     changes = change_times(service)
     if changes and (d["received_at"] >= changes[-1]).any():
         now = d[d["received_at"] >= changes[-1]]
@@ -77,16 +81,19 @@ def findings(workspace: Reader, service: Service, freq: str = "W",
                                            if n < MIN_CONTACTS)))
     chart = failure_chart(dem, freq, phases=service.phase_dates or None,
                           tz=service.timezone)
-    if len(chart.limits):
+    # a P′ chart's limits are the latest charted period's own (they move with its contacts)
+    if chart.n and np.isfinite([chart.lcl[-1], chart.ucl[-1], chart.cl[-1]]).all():
         lim = chart.limits[-1]
         since = changes[-1] if len(chart.limits) > 1 and changes else None
+        unit = PERIOD_NAMES[freq]
         out.append(Finding(
-            "demand.failure_chart", "contact", chart.n - lim.first_point + 1,
-            {"lower": share(max(lim.lower or 0.0, 0.0) / 100),
-             "upper": share(min(lim.upper or 0.0, 100.0) / 100),
+            "demand.failure_chart", unit, chart.n - lim.first_point + 1,
+            {"centre": share(float(chart.cl[-1]) / 100),
+             "lower": share(float(chart.lcl[-1]) / 100),
+             "upper": share(float(chart.ucl[-1]) / 100),
              "signals": count(len(chart.episodes()))},
             Span(since or first, last, since, "after" if since else "all"),
-            chart="failure-demand", names=(PERIOD_NAMES[freq], chart.rule_set)))
+            chart="failure-demand", names=(unit, chart.rule_set, chart.labels[-1])))
     steady = predictable_value_demand(predictability(dem, freq, tz=service.timezone))
     if steady:
         out.append(Finding("demand.predictable", "type", len(steady),

@@ -159,7 +159,7 @@ class Saving:
 class Economics:
     model: CostModel
     per_need: pd.DataFrame          # every need, completed or open
-    transactions: pd.DataFrame      # transaction, kind, count, unit cost (economy of scale)
+    transactions: pd.DataFrame      # kind, channel, count, unit cost (economy of scale)
     per_period: pd.DataFrame        # period, cost per need met, cost per contact
     need_chart: spc.Chart
     contact_chart: spc.Chart
@@ -206,21 +206,22 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
     by_channel = to_frame(has_channel.group_by("channel").aggregate(n=has_channel.count())
                           .order_by("channel"))
     contacts = int(total["n"].iloc[0])
-    # (a label for the table, kind, count, unit cost); the kind is what code reads
-    rows = [("a contact", "contact", contacts, float(total["cost"].iloc[0]))] if contacts else []
+    # (kind, its channel where it has one, count, unit cost): narrative.economics words each
+    rows: list[tuple[str, str | None, int, float]] = (
+        [("contact", None, contacts, float(total["cost"].iloc[0]))] if contacts else [])
     for channel, k in zip(by_channel["channel"], by_channel["n"], strict=True):
-        rows.append((f"a contact by {channel}", "channel", int(k), model.contact_cost(channel)))
+        rows.append(("channel", str(channel), int(k), model.contact_cost(channel)))
     orders = int(per["orders"].sum())
     if orders:
-        rows.append(("an order (its steps and its own cost)", "order", orders,
+        rows.append(("order", None, orders,
                      float((per["step_cost"].sum() + per["order_cost"].sum()) / orders)))
     visits = int(per["visits"].sum())
     if visits and model.visit_cost:
-        rows.append(("a visit", "visit", visits, model.visit_cost))
+        rows.append(("visit", None, visits, model.visit_cost))
     events = int(ev.count().execute())
     if events:
-        rows.append(("a step", "step", events, float(per["step_cost"].sum() / events)))
-    transactions = pd.DataFrame(rows, columns=["transaction", "kind", "count", "unit_cost"])
+        rows.append(("step", None, events, float(per["step_cost"].sum() / events)))
+    transactions = pd.DataFrame(rows, columns=["kind", "channel", "count", "unit_cost"])
 
     need_p = periods.resample(done.set_index("met_at")["total"], freq, svc.timezone).mean()
     # periods in the service's zone are cut in pandas (measures.periods): each contact's

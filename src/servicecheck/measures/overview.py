@@ -131,23 +131,26 @@ def _regime(workspace: Reader, svc: Service, freq: str,
     out = []
     for priority in judged["priority"].dropna().astype(str).value_counts().index[:MAX_ROWS]:
         mine = judged[judged["priority"].astype(str) == priority].set_index("regime_end")
-        on_time = 100 * periods.resample(mine["within_target"], freq, svc.timezone).mean()
-        on_time = on_time.dropna()
-        if len(on_time) < MIN_POINTS:
+        # the orders judged differ from period to period: a P′ chart of on time / judged
+        per = periods.resample(mine["within_target"], freq, svc.timezone)
+        table = pd.DataFrame({"on_time": per.sum(), "judged": per.count()})
+        table = table[table["judged"] > 0]
+        if len(table) < MIN_POINTS:
             continue
-        chart = periods.period_chart(on_time.to_numpy(dtype=float), list(on_time.index),
-                                     freq, data_end=end,
-                                     phases=_phases(pd.Series(on_time.index), svc))
+        chart = periods.share_chart(table["on_time"].to_numpy(dtype=float),
+                                    table["judged"].to_numpy(dtype=float), list(table.index),
+                                    freq, data_end=end,
+                                    phases=_phases(pd.Series(table.index), svc))
         out.append(MeasureChart(_slug("regime", priority), "regime", priority, "%", chart))
     return out
 
 
 def findings(rows: list[MeasureChart]) -> list[Finding]:
     """How many measures the summary holds, and how many of them show a special cause at
-    their latest point (named: the subjects, group by group)."""
+    their latest point (named in ``names`` as pairs: its group, its subject)."""
     special = [r for r in rows if r.chart.variation_icon != "common_cause"]
     return [Finding("overview.measures", "measure", len(rows),
                     {"special": count(len(special))},
-                    names=tuple(f"{r.group}: {r.subject}" for r in special),
+                    names=tuple(x for r in special for x in (r.group, r.subject)),
                     applies=bool(rows), why_not=None if rows else "no measure has enough "
                     "periods")]

@@ -19,6 +19,7 @@ import pandas as pd
 from pandas.core.resample import Resampler
 
 from servicecheck import spc
+from servicecheck.spc.ptd import point_type_of
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,41 @@ def period_chart(values: Sequence[float] | np.ndarray, periods: Sequence[pd.Time
     return dataclasses.replace(
         chart, dates=tuple(when[:n]),
         partial=spc.PartialPoint(names[-1], float(y[-1]), when[-1]) if partial else None)
+
+
+def share_chart(numerators: Sequence[float] | np.ndarray,
+                denominators: Sequence[float] | np.ndarray, periods: Sequence[pd.Timestamp],
+                freq: str, *, data_end: pd.Timestamp | None,
+                phases: Sequence[int] | None = None, improvement_direction: str = "neutral",
+                min_n: float = 0) -> spc.Chart:
+    """A percentage per period (``numerators`` of ``denominators``: failure demands of the
+    contacts classified, orders on time of the orders closed), dated, on a P′ chart (Laney;
+    qicharts2's ``pp``): the denominators vary from period to period, so each point has its
+    own limits, wider for a small period and narrower for a big one, and Laney's correction
+    keeps large denominators from making every point a signal. The partial last period is
+    left out as ``period_chart`` leaves it; a period of fewer than ``min_n`` is drawn and
+    never tested on its own (its signals are dropped, its point common cause)."""
+    y = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    when = list(periods)
+    names = labels(when, freq)
+    partial = bool(len(y) > 1 and is_partial(when[-1], freq, data_end))
+    n = len(y) - 1 if partial else len(y)
+    kept = [p - 1 for p in phases or [] if 1 < p <= n] or None
+    with np.errstate(invalid="ignore", divide="ignore"):  # no period: no share, no limits
+        chart = spc.qic(y[:n], den[:n], chart="pp", multiply=100, part=kept,
+                        labels=names[:n])
+    few = set((np.flatnonzero(den[:n] < min_n) + 1).tolist())
+    signals = tuple(s for s in chart.signals if not set(s.points) <= few)
+    special = tuple("Common Cause" if i + 1 in few else s
+                    for i, s in enumerate(chart.special_cause_type))
+    return dataclasses.replace(
+        chart, signals=signals, special_cause_type=special,
+        point_type=tuple(point_type_of(s, improvement_direction) for s in special),
+        sigma_signal=chart.sigma_signal & ~np.isin(np.arange(1, n + 1), list(few)),
+        improvement_direction=improvement_direction, dates=tuple(when[:n]),
+        partial=(spc.PartialPoint(names[-1], float(100 * y[-1] / den[-1]) if den[-1] else
+                                  float("nan"), when[-1]) if partial else None))
 
 
 # --- periods on the engine -------------------------------------------------------------------

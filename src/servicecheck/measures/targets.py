@@ -9,13 +9,14 @@ runs per need from first contact to the need being met.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import numpy as np
 import pandas as pd
 from ibis.expr.types import Table
 
+from servicecheck import spc
 from servicecheck.engine.durations import DAY_S
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
@@ -23,7 +24,7 @@ from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.capability import needs
-from servicecheck.service.model import Service
+from servicecheck.service.model import Clock, Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
 
@@ -40,10 +41,15 @@ class TargetView:
     where_days: pd.DataFrame      # the citizen's days split by what was happening
     freq: str
     unit: str = "order"           # what the regime counts, as the service file names it
-    starts: str = "first contact"  # where the citizen's clock starts, in words
+    # where the citizen's clock starts (the service file's clock; narrative.voice words it)
+    clock: Clock = field(default_factory=Clock)
     calendar: str | None = None   # the working-day calendar's key, when a timescale uses one
     closures: int = 0             # local closure days the working days also skip
     data_end: pd.Timestamp | None = None  # the last event: a period after it is partial
+    # per period, P' chart of the regime's on-time share (the orders judged vary from period
+    # to period) and XmR chart of the citizen's median days; None with fewer than 2 periods
+    regime_chart: spc.Chart | None = None
+    citizen_chart: spc.Chart | None = None
 
 
 def _first_per_case(ev: Table, value: ibis.Value, where: ibis.Value, name: str, *,
@@ -205,6 +211,9 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
     closed = orders[orders["closed"]].set_index("regime_end")
     g = periods.resample(closed, freq, tz)
     regime = pd.DataFrame({"orders_closed": g.size(),
+                           # the orders judged against a timescale or due date, and on time
+                           "orders_judged": g["within_target"].count(),
+                           "on_time": g["within_target"].sum(),
                            "within_target": g["within_target"].mean(),
                            "mean_regime_days": g["regime_days"].mean()})
     n = need_table if need_table is not None else needs(workspace, svc)
@@ -223,14 +232,38 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
         table["label"] = periods.labels(table["period"], freq)
 
     mech = _mechanisms(ev, orders, met_cases, n, svc, workspace, late_start_days)
-    starts = ("first contact" if svc.clock.start_at_first_contact else
-              " or ".join(svc.clock.start) or "the first event")
+    end = _last_event(ev)
     return TargetView(orders=orders, regime=regime, citizen=citizen, mechanisms=mech,
                       where_days=_where_days(mech), freq=freq,
-                      unit=svc.targets.unit if svc.targets else "order", starts=starts,
+                      unit=svc.targets.unit if svc.targets else "order", clock=svc.clock,
                       calendar=_working_calendar(svc),
                       closures=len(svc.targets.closures) if svc.targets else 0,
-                      data_end=_last_event(ev))
+                      data_end=end, regime_chart=_regime_chart(regime, freq, end),
+                      citizen_chart=_citizen_chart(citizen, freq, end))
+
+
+def _regime_chart(regime: pd.DataFrame, freq: str, end: pd.Timestamp | None
+                  ) -> spc.Chart | None:
+    """The regime's on-time share per period on a P′ chart: the orders judged differ from
+    period to period (a chart needs two periods; a regime none of whose orders was judged
+    draws none, and the words say so instead)."""
+    judged = regime[regime["orders_judged"] > 0]
+    if len(judged) < 2:
+        return None
+    return periods.share_chart(judged["on_time"].to_numpy(dtype=float),
+                               judged["orders_judged"].to_numpy(dtype=float),
+                               list(judged["period"]), freq, data_end=end)
+
+
+def _citizen_chart(citizen: pd.DataFrame, freq: str, end: pd.Timestamp | None
+                   ) -> spc.Chart | None:
+    """The median of the needs met per period on an XmR chart (medians have no denominator
+    to weigh them by)."""
+    met = citizen.dropna(subset=["median_days"])
+    if len(met) < 2:
+        return None
+    return periods.period_chart(met["median_days"].to_numpy(dtype=float), list(met["period"]),
+                                freq, data_end=end)
 
 
 def _last_event(ev: Table) -> pd.Timestamp | None:
@@ -315,10 +348,12 @@ def _open_days(orders: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
 
 
 def _where_days(m: pd.DataFrame) -> pd.DataFrame:
+    """Where the met needs' days went, by code (narrative.targets words each in the regime's
+    own unit): before the regime's clock started, while an order was open, while none was."""
     done = m[~m["open"]]
-    parts = {"before the regime's clock started": done["days_before_clock"].sum(),
-             "an order was open (the regime's clock ran)": done["days_order_open"].sum(),
-             "no order was open (the clock stopped)": done["days_clock_stopped"].sum()}
+    parts = {"before_clock": done["days_before_clock"].sum(),
+             "order_open": done["days_order_open"].sum(),
+             "clock_stopped": done["days_clock_stopped"].sum()}
     total = sum(parts.values()) or 1.0
     return pd.DataFrame({"where": list(parts), "days": list(parts.values()),
                          "share": [v / total for v in parts.values()]})
@@ -361,6 +396,8 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
     else:
         numbers = dict(per_phase[now])
         flags: set[str] = set()
+        if view.clock.start_at_first_contact:
+            flags.add("first_contact")  # else the clock starts at the names' activities
         if now == "after" and "before" in per_phase:
             b = per_phase["before"]
             numbers.update({f"before_{k}": v for k, v in b.items()})
@@ -371,7 +408,7 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
                 flags.add("opposite")
         out.append(Finding("targets.two_clocks", view.unit, int(numbers["judged"].value),
                            numbers, spans[now], "regime", chart="target-regime",
-                           headline=95, names=(view.starts,), flags=frozenset(flags)))
+                           headline=95, names=view.clock.start, flags=frozenset(flags)))
     done = m[~m["open"]]
     for key in MECHANISMS:
         has, hasnt = done[done[key]], done[~done[key]]
@@ -392,8 +429,8 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
     if len(done):
         wd = view.where_days
         out.append(Finding("targets.where_days", "need", len(done),
-                           {k: share(float(v)) for k, v in zip(
-                               ("before_clock", "order_open", "clock_stopped"), wd["share"],
-                               strict=True)}, clock="citizen", chart="where-the-days-go",
+                           {str(k): share(float(v)) for k, v in zip(wd["where"], wd["share"],
+                                                                 strict=True)},
+                           clock="citizen", chart="where-the-days-go",
                            names=(view.unit,)))
     return out

@@ -48,12 +48,16 @@ def _by_channel(f: Finding, voice: Voice) -> str:
 
 @renders("demand.failure_chart")
 def _failure_chart(f: Finding, voice: Voice) -> str:
-    period, rules = f.names
+    """The P′ chart of the failure share: its centre line, and the limits of the latest
+    period charted (each period has its own, from its number of contacts)."""
+    period, rules, latest = f.names
     since = (f" since the change on {voice.date(f.span.change)}"
              if f.span is not None and f.span.change is not None else "")
     state = (f"{g.counted(f.q('signals'), 'signal')}" if f.q("signals") else "no signals")
-    return (f"{period.capitalize()} by {period}{since}, the failure share runs between "
-            f"{g.percent(f.q('lower'))} and {g.percent(f.q('upper'))} on the process limits; "
+    return (f"{period.capitalize()} by {period}{since}, the failure share centres on "
+            f"{g.percent(f.q('centre'))}; on its P′ chart each {period}'s process limits "
+            f"move with its number of classified contacts, {g.percent(f.q('lower'))} to "
+            f"{g.percent(f.q('upper'))} for the latest complete {period} ({latest}); "
             f"{state} ({rule_set(rules)} rules).")
 
 
@@ -95,3 +99,11 @@ def _agreement(f: Finding, voice: Voice) -> str:
         text += (" With fewer than 30 demands one disagreement moves it a long way: "
                  "classify more before reading much into it.")
     return text
+
+
+@renders("demand.unclassified")
+def _unclassified(f: Finding, voice: Voice) -> str:
+    who = "The one contact is" if f.n == 1 else f"The {g.counted(f.n, f.noun)} are"
+    return (f"{who} not classified as value or failure demand yet, so there is no failure share: "
+            f"classify {'it' if f.n == 1 else 'them'} with `servicecheck classify` or in the "
+            "web app.")

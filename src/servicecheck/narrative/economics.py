@@ -119,3 +119,11 @@ def _assumptions(f: Finding, voice: Voice) -> str:
                 if f.has("order") else
                 "orders have no cost besides their steps (set costs.order_cost)")
     return "Assumptions: " + "; ".join(said) + "."
+
+
+def transaction_words(kind: str, channel: str | None = None) -> str:
+    """One transaction of the economy-of-scale table (``Economics.transactions``' kinds), for
+    its row: 'a contact', 'a contact by phone', 'an order (its steps and its own cost)'."""
+    return {"contact": "a contact", "channel": f"a contact by {channel}",
+            "order": "an order (its steps and its own cost)", "visit": "a visit",
+            "step": "a step"}[kind]

@@ -63,12 +63,12 @@ def ratio(v: float) -> str:
     return f"{v:,.1f}"
 
 
-def join_words(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def join_words(items: Sequence[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or 'a, b or c' with ``last="or"``)."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def date(ts: pd.Timestamp, tz: str) -> str:

@@ -69,14 +69,27 @@ def _awaabs_law(f: Finding, voice: Voice) -> str:
             f"{_citizen(f, voice, 'those', 'the need being met')}.")
 
 
+# the summary's groups of measures (measures.overview), as its table names them
+MEASURE_GROUPS = {"end-to-end": "End-to-end days", "failure demand": "Failure demand %",
+                  "regime": "The regime's on-time %"}
+
+
+def measure_name(group: str, subject: str) -> str:
+    """One measure of the summary, named one way in its table, its chart and the words."""
+    return f"{MEASURE_GROUPS[group]}: {subject}"
+
+
 @renders("overview.measures")
 def _measures(f: Finding, voice: Voice) -> str:
+    """``names`` hold each measure with a special cause as a pair: group, subject."""
     if not f.applies:
         return "No measure has enough periods yet for a summary of many measures."
     special = int(f.q("special"))
+    named = [measure_name(group, subject) for group, subject in zip(
+        f.names[::2], f.names[1::2], strict=True)]
     if not special:
         return (f"All {g.counted(f.n, 'measure')} in the summary show common cause variation "
                 "only at their latest point: each does what its system predictably does.")
     return (f"Of the {g.counted(f.n, 'measure')} in the summary, {g.number(special)} "
             f"{'shows' if special == 1 else 'show'} a special cause at the latest point: "
-            f"{g.join_words(list(f.names))}; the rest show common cause variation only.")
+            f"{g.join_words(named)}; the rest show common cause variation only.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.voice import Voice, between, renders
+from servicecheck.narrative.voice import Voice, between, renders, start_words
 
 # {a} is the regime's unit with its article ("an order", "a case"), {units} its plural: the
 # words follow what the service file says the regime counts
@@ -32,7 +32,9 @@ def _two_clocks(f: Finding, voice: Voice) -> str:
            f"For the needs first reported {between(f, voice)}")
     text = (f"{who}, the target regime reports {g.percent(f.q('on_time'))} of "
             f"{g.counted(f.n, f.noun)} on time, while half of those citizens waited "
-            f"{voice.dur(f, 'median')} or more from {f.names[0]} to the need being met "
+            f"{voice.dur(f, 'median')} or more from "
+            f"{start_words('first_contact' in f.flags, f.names, 'first contact')} to the need "
+            "being met "
             f"(9 in 10 within {voice.dur(f, 'p90')}).")
     if "compared" in f.flags:
         moved = (f"Before the change the regime reported {g.percent(f.q('before_on_time'))} "
@@ -65,13 +67,21 @@ def _clock_stopped(f: Finding, voice: Voice) -> str:
             f"{voice.dur(f, 'median')} at the median.")
 
 
+def where_words(code: str, unit: str) -> str:
+    """Where a share of the citizens' days went (``measures.targets``' codes), in the regime's
+    own unit: for the sentence and for the bars of the chart that shows it."""
+    return {"before_clock": "before the regime's clock started",
+            "order_open": f"while {_a(unit)} was open (the regime's clock ran)",
+            "clock_stopped": f"while no {unit} was open (the clock stopped)"}[code]
+
+
 @renders("targets.where_days")
 def _where_days(f: Finding, voice: Voice) -> str:
-    return (f"Of the citizens' days across the {g.counted(f.n, 'need')} met, "
-            f"{g.percent(f.q('before_clock'))} passed before the regime's clock started, "
-            f"{g.percent(f.q('order_open'))} while {_a(f.names[0])} was open (the regime's clock "
-            f"ran) and {g.percent(f.q('clock_stopped'))} while no {f.names[0]} was open (the clock "
-            "stopped).")
+    unit = f.names[0]
+    before, ran, stopped = (f"{g.percent(f.q(code))} {where_words(code, unit)}"
+                            for code in ("before_clock", "order_open", "clock_stopped"))
+    return (f"Of the citizens' days across the {g.counted(f.n, 'need')} met, {before}, "
+            f"{ran} and {stopped}.")
 
 
 @renders("targets.clock_sensitivity")

@@ -58,11 +58,18 @@ class Voice:
         return g.money(f.q(name), self.currency)
 
 
+def start_words(first_contact: bool, activities: Sequence[str],
+                contact: str = "the citizen's first contact") -> str:
+    """Where the citizen's clock starts, in words: at the first contact, else at the first of
+    the named activities ('Repair reported or Claim received'), else at the first event."""
+    if first_contact:
+        return contact
+    return g.join_words(list(activities), "or") or "the first event"
+
+
 def clock_start_words(svc: Service) -> str:
     """Where the citizen's clock starts, in words, as the service file says."""
-    if svc.clock.start_at_first_contact:
-        return "the citizen's first contact"
-    return g.join_words(list(svc.clock.start)) or "the first event"
+    return start_words(svc.clock.start_at_first_contact, svc.clock.start)
 
 
 def voice_for(svc: Service, found: Sequence[Finding] = ()) -> Voice:
@@ -89,8 +96,11 @@ def renders(topic: str) -> Callable[[Renderer], Renderer]:
 
 # -- phrases several topics share -------------------------------------------------------------
 def between(f: Finding, voice: Voice) -> str:
+    """The finding's period: 'between 1 Apr 2024 and 30 Jun 2025', or 'on 28 Feb 2023' when
+    it starts and ends on the one day in the service's zone."""
     assert f.span is not None
-    return f"between {voice.date(f.span.start)} and {voice.date(f.span.end)}"
+    start, end = voice.date(f.span.start), voice.date(f.span.end)
+    return f"on {start}" if start == end else f"between {start} and {end}"
 
 
 def clock_from(f: Finding, voice: Voice) -> str:

@@ -18,6 +18,7 @@ from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.grammar import date, join_words, money
+from servicecheck.narrative.regulators import MEASURE_GROUPS, measure_name
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
 from servicecheck.report.parts import Section, Table
 from servicecheck.service.model import Change, Service
@@ -59,8 +60,7 @@ def purpose_section(svc: Service) -> Section:
 
 
 # -- At a glance: many measures --------------------------------------------------------------
-SUMMARY_GROUPS = {"end-to-end": "End-to-end days", "failure demand": "Failure demand %",
-                  "regime": "The regime's on-time %"}
+SUMMARY_GROUPS = MEASURE_GROUPS  # named in the narrative, one way everywhere
 
 
 def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
@@ -81,7 +81,7 @@ def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = 
     if not rows:
         return Section("summary", "At a glance", lead, findings=found)
     unit = {"W": "week", "M": "month"}[freq]
-    names = {r.key: f"{SUMMARY_GROUPS[r.group]}: {r.subject}" for r in rows}
+    names = {r.key: measure_name(r.group, r.subject) for r in rows}
     charts = {names[r.key]: r.chart for r in rows}
     html = summary_html(charts, caption=f"Each measure per {unit} on its own process "
                         "behaviour chart (below): its latest value, what its latest point "
@@ -98,8 +98,7 @@ def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = 
 def demand_section(ws: Reader, svc: Service, freq: str = "W",
                    need_table: pd.DataFrame | None = None, voice: Voice | None = None
                    ) -> Section:
-    from servicecheck.charts.demand import pareto_figure
-    from servicecheck.charts.xmr import xmr_figure
+    from servicecheck.charts.demand import failure_figure, pareto_figure
     from servicecheck.demand.analysis import failure_chart, pareto, predictability
     from servicecheck.demand.findings import findings
 
@@ -114,21 +113,19 @@ def demand_section(ws: Reader, svc: Service, freq: str = "W",
     dem = ws.demands(svc.key)
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     changes = svc.phase_dates or None
-    figures = [
-        xmr_figure(failure_chart(dem, freq, phases=changes, tz=svc.timezone),
-                   "failure-demand", x_title=unit, percent=True,
-                   point=f"the share of one {unit}'s classified contacts that were failure",
-                   title=f"Failure demand, % of classified contacts per {unit}",
-                   y_title="% failure demand", changes=svc.changes),
-        pareto_figure(pareto(dem)),
-    ]
+    share = failure_chart(dem, freq, phases=changes, tz=svc.timezone)
+    # a chart needs two periods of classified contacts to have limits (none classified yet:
+    # no chart, and the words say so)
+    figures = [*([failure_figure(share, unit, svc.changes)] if share.n >= 2 else []),
+               pareto_figure(pareto(dem))]
     kinds = predictability(dem, freq, tz=svc.timezone)
     rows = [(t.demand_type, t.nature, f"{t.per_period_mean:.1f}",
              "yes" if t.predictable else "no: signals on its chart")
             for t in kinds[:15]]
     tables = [Table(f"Predictability: contacts of each type per {unit}",
                     ("demand type", "nature", f"mean per {unit}", "predictable"), rows)]
-    lead_topics = ("demand.failure_share", "demand.commonest_failure", "demand.contacts")
+    lead_topics = ("demand.failure_share", "demand.unclassified", "demand.commonest_failure",
+                   "demand.contacts")
     lead = [text for t in lead_topics for f, text in said if f.topic == t][:3]
     details = [text for _, text in said if text not in lead]
     return Section("demand", "Demand", lead, figures, tables, details, findings=found)
@@ -261,6 +258,7 @@ def economics_figures(e: Economics, changes: Sequence[Change] = ()) -> list[Figu
 def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
                       voice: Voice | None = None) -> Section:
     from servicecheck.measures.economics import costed, economics, findings
+    from servicecheck.narrative.economics import transaction_words
 
     voice = voice or Voice(tz=svc.timezone, currency=svc.costs.currency)
     if not costed(svc):
@@ -279,9 +277,11 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
                 if per_need is not None else [])
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
-                    [(str(t), f"{int(n):,}", money(float(c), cur)) for t, n, c in
-                     zip(e.transactions["transaction"], e.transactions["count"],
-                         e.transactions["unit_cost"], strict=True)] + one_need),
+                    [(transaction_words(str(k), None if pd.isna(ch) else str(ch)), f"{int(n):,}",
+                      money(float(c), cur)) for k, ch, n, c in
+                     zip(e.transactions["kind"], e.transactions["channel"],
+                         e.transactions["count"], e.transactions["unit_cost"], strict=True)]
+                    + one_need),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
                     [(str(t), f"{n:,.0f}", money(c, cur)) for t, n, c in
