@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from servicecheck import Service, Workspace, import_events
@@ -19,6 +20,7 @@ from servicecheck.narrative import grammar as g
 from servicecheck.narrative.words import Voice, say, voice_for
 from servicecheck.report import write_report
 from servicecheck.report.build import Report
+from servicecheck.service.model import Clock
 
 from .conftest import DATA, ROOT
 
@@ -33,6 +35,11 @@ PERIOD = re.compile(r"since the change on \d+ \w{3} \d{4}|between \d+ \w{3} \d{4
 # each: a pattern no sentence, caption or table cell may hold again, and what was wrong
 DEFECTS = [
     (r"between (\d+ \w{3} \d{4}) and \1\b", "a period of one day told as a range"),
+    (r"stops at (?:[^;.,]+, )+[^;.,]+ and ", "the clock's end activities joined by 'and', as "
+     "if every one must happen (any of them ends it)"),
+    (r"\b1 points\b", "one point counted in the plural"),
+    (r"limits none to none", "limits a chart of one point does not have, told as a range"),
+    (r"from (\d[\d.,]*) (\w+) to \1 \2\b", "a range from a value to itself (one period)"),
 ]
 # figures in the fixed wording itself ("9 in 10", "a 90% interval", the measure "TSM RP02"),
 # not measured
@@ -240,3 +247,91 @@ def test_demand_no_one_has_classified_yet(tmp_path: Path) -> None:
         "The 4,999 contacts are not classified as value or failure demand yet, so there is "
         "no failure share: classify them with `servicecheck classify` or in the web app.",
         "4,999 contacts on 28 Feb 2023."]
+
+
+# (log, the summary's words for it): the summary's counts and clock agree with capability's
+SUMMARY = [
+    ("sepsis-with-file", "still open, 268 stale)"),
+    ("sepsis-with-file", "half took 5.6 days or less from ER Registration"),
+    ("bpic2020_travel_permits-no-file", "from their first event to their last"),
+]
+
+
+@pytest.mark.parametrize(("case", "said"), SUMMARY)
+def test_the_summary_says_what_capability_says(
+        case: str, said: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    """The workspace's summary counted stale needs as still open (268 of sepsis's, which
+    capability calls stale) and told every log's times 'from the citizen's first contact',
+    also where capability says 'from their first event to their last'."""
+    from servicecheck.measures.capability import capability
+    from servicecheck.measures.summary import summarise
+    from servicecheck.narrative.words import say_all
+
+    _, svc, ws = checked(case)
+    s, cap = summarise(ws, svc), capability(ws, svc)
+    assert (s.open_needs, s.stale_needs, s.met) == (cap.n_open, cap.n_stale, cap.n_completed)
+    found = s.findings()
+    text = " ".join(say_all(found, voice_for(svc, found)))
+    assert said in text, text
+
+
+def _one_case(log: Path) -> tuple[Path, Service]:
+    events = pd.read_csv(DATA / "sepsis_hospital.csv.gz",
+                         usecols=["case_id", "activity", "timestamp", "resource"])
+    events[events["case_id"] == events["case_id"].iloc[0]].to_csv(log, index=False)
+    return log, Service(name="one case")
+
+
+def _all_open(log: Path) -> tuple[Path, Service]:
+    pd.read_csv(DATA / "road_traffic_fines_first10k_cases.csv.gz", nrows=3000,
+                usecols=["case_id", "activity", "timestamp", "resource"]).to_csv(log, index=False)
+    return log, Service(name="all open", clock=Clock(end=("Nothing ever",)))
+
+
+def _one_day(log: Path) -> tuple[Path, Service]:
+    events = pd.read_csv(DATA / "sepsis_hospital.csv.gz", nrows=300,
+                         usecols=["case_id", "activity", "timestamp", "resource"])
+    events["timestamp"] = (pd.Timestamp("2024-03-05 08:00", tz="UTC")
+                           + pd.to_timedelta(range(len(events)), unit="min"))
+    events.to_csv(log, index=False)
+    return log, Service(name="one day")
+
+
+# shapes no one designed for: (a maker of the log and its service, what the words must say)
+ODD = [
+    (_one_case, ["The one need first reported between 22 Oct 2014 and 2 Nov 2014 and met: it "
+                 "took 11 days from its first event to its last."]),
+    (_all_open, ["877 needs are still open; the oldest was first reported 1,980 days before the "
+                 "end of the data. With no need met there is no usual time to tell a need still "
+                 "moving from one long stale.",
+                 "went straight through (none of them met yet: so far)"]),
+    (_one_day, ["first reported on 5 Mar 2024 and met, half took 12 minutes or less"]),
+]
+
+
+@pytest.mark.parametrize(("make", "said"), ODD, ids=[m.__name__.strip("_") for m, _ in ODD])
+def test_shapes_no_one_designed_for(make: Callable[[Path], tuple[Path, Service]],
+                                    said: list[str], tmp_path: Path) -> None:
+    """One case, every case open, one day of events: the report and every command say what
+    is true of them (no range from a value to itself, no 'moving' needs where none was ever
+    met, no clean work said to have gone through that has not), and leak nothing."""
+    from typer.testing import CliRunner
+
+    from servicecheck.cli import app
+
+    log, svc = make(tmp_path / "log.csv")
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        import_events(ws, log, service=svc)
+        report = write_report(ws, tmp_path / "check.html")
+        check(report, ws.service())
+    words = " ".join(x for s in report.sections for x in s.lead + s.details)
+    for text in said:
+        assert text in words, (text, words)
+    for command in COMMANDS:
+        r = CliRunner().invoke(app, [*command, "-w", str(tmp_path / "ws.duckdb")])
+        text = " ".join(r.output.split())
+        assert r.exit_code in (0, 2) and "Traceback" not in text, (command, text)
+        assert not LEAK.search(text), (command, text)
+        for pattern, why in DEFECTS:
+            assert not re.search(pattern, text), (command, why, text)

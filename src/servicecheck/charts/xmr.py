@@ -398,8 +398,8 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
     lim = chart.limits[-1]
     # a P′ chart's limits move with each point's denominator: the latest point's are told
     varying = chart.chart_type in ("p", "pp", "u", "up") and chart.n > 0
-    lower, upper = drawn_limits(_opt(chart.lcl[-1]) if varying else lim.lower,
-                                _opt(chart.ucl[-1]) if varying else lim.upper,
+    lower, upper = drawn_limits(_finite(chart.lcl[-1] if varying else lim.lower),
+                                _finite(chart.ucl[-1] if varying else lim.upper),
                                 non_negative=bool((chart.values >= 0).all()), percent=percent)
     each = point or default_point(x_title, chart.dates is not None)
     besides = (f" {chart.partial.label} is partial and not tested."
@@ -412,15 +412,19 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
             "; ".join(marked) + "."
     limits = ("the latest point's own limits (each point's from its denominator)"
               if varying else "limits")
-    alt_text = (f"{title}: {len(chart.values):,} points, each {each}; "
-                f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, {limits} "
-                f"{_num(lower)} to {_num(upper)}; {chart_state(chart)}.{besides}")
+    points = f"{chart.n:,} {'point' if chart.n == 1 else 'points'}"
+    drawn = ("no limits (too few points to work them out)" if lower is None and upper is None
+             else f"{limits} {_num(lower)} to {_num(upper)}")
+    alt_text = (f"{title}: {points}, each {each}; "
+                f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, {drawn}; "
+                f"{chart_state(chart)}.{besides}")
     # the SVG drawn here; the Vega-Lite spec only when someone asks for it (Figure.spec)
     return Figure(name, xmr_svg(parts), alt_text, lambda: vega_json(spec_of(parts)))
 
 
-def _opt(v: float) -> float | None:
-    return None if np.isnan(v) else float(v)
+def _finite(v: float | None) -> float | None:
+    """A limit that exists: None for none, and for NaN (a chart of one point has none)."""
+    return None if v is None or np.isnan(v) else float(v)
 
 
 def _num(v: float | None) -> str:

@@ -97,6 +97,8 @@ def clean_findings(per_need: pd.DataFrame, data_end: pd.Timestamp | None = None
     # the period the headline names runs to the end of the data, as capability's does
     span = Span(per_need["first_contact"].min(), data_end if data_end is not None else
                 max(per_need["met_at"].max(), per_need["first_contact"].max()))
+    # needs not met yet are clean or dirty so far: counted, and said to be so
+    numbers["not_met"] = count(int(per_need["open"].sum()))
     return [Finding("flow.clean", "need", len(per_need), numbers, span, "citizen",
                     headline=60, chart="flow-map")]
 

@@ -8,6 +8,7 @@ progress: their ages are censored and kept apart, never averaged in as if finish
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -365,7 +366,8 @@ def findings(cap: Capability) -> list[Finding]:
         lim = cap.chart.limits[-1]
         episodes = cap.chart.episodes()
         numbers = {**_spread(cur["end_to_end_days"]), "signals": count(len(episodes))}
-        if not episodes:
+        # a chart of one need has no limits (NaN): none is stated
+        if not episodes and lim.upper is not None and math.isfinite(lim.upper):
             numbers["lower"] = seconds(max(lim.lower or 0.0, 0.0))
             numbers["upper"] = seconds(float(lim.upper or 0.0))
         out.append(Finding("capability.current", "need", len(cur), numbers, span, cap.clock,
@@ -388,7 +390,10 @@ def findings(cap: Capability) -> list[Finding]:
         ages = cap.open["age_days"]
         out.append(Finding("capability.open", "need", cap.n_open,
                            {"oldest": seconds(float(ages.max()))}, clock=cap.clock,
-                           chart="capability"))
+                           chart="capability",
+                           # with no need met there is no usual time to call one stale by
+                           flags=frozenset({"unjudged"} if cap.stale_after_days is None
+                                           else set())))
     if cap.n_stale and cap.stale_after_days is not None:
         out.append(Finding("capability.stale", "need", cap.n_stale,
                            {"stale_after": seconds(cap.stale_after_days),
@@ -406,7 +411,7 @@ def period_findings(view: PeriodView, cap: Capability,
     range, and its signals, the last period left out of them when it is not over yet; and,
     given the service's change log, each signal that starts soon after a change."""
     have = view.table[view.table["needs"] > 0].reset_index(drop=True)
-    if have.empty:
+    if len(have) < 2:  # one period is no chart and no range: capability.current says it
         return []
     unit = periods.kind(view.freq).unit
     chart = view.days

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.engine.workspace import Reader
-from servicecheck.findings import Finding, Span, count, seconds, share
-from servicecheck.measures.capability import needs
+from servicecheck.findings import Clock, Finding, Span, count, seconds, share
+from servicecheck.measures.capability import needs, stale_after_days
 from servicecheck.service.model import Service
 
 
@@ -27,20 +27,23 @@ class Summary:
     last: pd.Timestamp | None
     median_days: float
     p90_days: float
+    met: int = 0                 # needs met (an end before the first contact set aside)
+    stale_needs: int = 0         # without an end, idle far longer than usual: not open
+    clock: Clock = "citizen"     # "last-event" when no end activity is named
 
     def findings(self) -> list[Finding]:
         """What is in the workspace, and what all its finished needs took, over its period."""
         span = Span(self.first, self.last) if self.first is not None and \
             self.last is not None else None
         out = [Finding("summary.contents", "need", self.needs,
-                       {"open": count(self.open_needs), "cases": count(self.cases),
+                       {"open": count(self.open_needs), "stale": count(self.stale_needs),
+                        "cases": count(self.cases),
                         "events": count(self.events), "demands": count(self.demands)},
                        span, names=(self.service,))]
-        done = self.needs - self.open_needs
-        if done and not np.isnan(self.median_days) and span is not None:
-            out.append(Finding("summary.times", "need", done,
+        if self.met and not np.isnan(self.median_days) and span is not None:
+            out.append(Finding("summary.times", "need", self.met,
                                {"median": seconds(self.median_days),
-                                "p90": seconds(self.p90_days)}, span, "citizen"))
+                                "p90": seconds(self.p90_days)}, span, self.clock))
         classified = self.demands - self.unknown_demands
         if classified:
             out.append(Finding("demand.failure_share", "contact", classified,
@@ -62,11 +65,17 @@ def summarise(workspace: Reader, service: Service | None = None, *,
                       ).to_pandas()
     n = need_table if need_table is not None else needs(workspace, svc)
     done = n.loc[~n["open"], "end_to_end_days"].to_numpy()
+    # a need whose end came before its first contact is set aside, as capability does
+    done = done[~(done < 0)]
+    # a need idle far longer than the usual time is stale, not open (as capability says)
+    after = stale_after_days(pd.Series(done))
+    stale = int((n["open"] & (n["idle_days"] > after)).sum()) if after is not None else 0
     row = counts.iloc[0]
     return Summary(
         service=svc.name,
         needs=len(n),
-        open_needs=int(n["open"].sum()),
+        open_needs=int(n["open"].sum()) - stale,
+        stale_needs=stale,
         cases=int(row["cases"]),
         events=int(row["events"]),
         demands=int(d["n"].iloc[0]),
@@ -76,4 +85,6 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         last=None if pd.isna(row["last"]) else pd.Timestamp(row["last"]),
         median_days=float(np.median(done)) if done.size else float("nan"),
         p90_days=float(np.quantile(done, 0.9)) if done.size else float("nan"),
+        met=int(done.size),
+        clock="citizen" if svc.clock.end else "last-event",
     )

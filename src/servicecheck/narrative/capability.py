@@ -59,6 +59,10 @@ def _change(f: Finding, voice: Voice) -> str:
 
 @renders("capability.open")
 def _open(f: Finding, voice: Voice) -> str:
+    if "unjudged" in f.flags:  # no need met: none can be told stale, none known to move
+        return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} still open; the oldest was first "
+                f"reported {voice.dur(f, 'oldest')} before the end of the data. With no need met "
+                "there is no usual time to tell a need still moving from one long stale.")
     return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} still open and moving (not counted "
             f"in the times above); the oldest was first reported {voice.dur(f, 'oldest')} "
             "before the end of the data.")

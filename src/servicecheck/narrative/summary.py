@@ -9,7 +9,9 @@ from servicecheck.narrative.voice import Voice, between, clock_from, renders
 
 @renders("summary.contents")
 def _contents(f: Finding, voice: Voice) -> str:
-    text = (f"{f.names[0]}: {g.counted(f.n, f.noun)} ({g.number(f.q('open'))} still open), "
+    stale = f", {g.number(f.q('stale'))} stale" if f.has("stale") and f.q("stale") else ""
+    text = (f"{f.names[0]}: {g.counted(f.n, f.noun)} ({g.number(f.q('open'))} still open"
+            f"{stale}), "
             f"{g.number(f.q('cases'))} "
             f"{'order or case' if f.q('cases') == 1 else 'orders or cases'}, "
             f"{g.counted(f.q('events'), 'event')}, {g.counted(f.q('demands'), 'demand')}")

@@ -33,7 +33,8 @@ def purpose_section(svc: Service) -> Section:
             "The service file states no purpose yet: write it under `purpose`, in the "
             "citizen's words."]
     start = clock_start_words(svc)
-    end = join_words(svc.clock.end) or "the last event of the need (no end activity is named)"
+    end = (join_words(svc.clock.end, "or")  # met at the last of any of them
+           or "the last event of the need (no end activity is named)")
     lead.append(f"The citizen's clock starts at {start} and stops at {end}; every time in "
                 "this report is measured on it, not on the organisation's clock.")
     if svc.value_steps:
@@ -375,7 +376,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     clock = ("The clock starts at the citizen's first contact where demand links to the need"
              if svc.clock.start_at_first_contact else
              f"The clock starts at {clock_start_words(svc)}")
-    clock += (f" and stops at {join_words(svc.clock.end)}." if svc.clock.end else
+    clock += (f" and stops at {join_words(svc.clock.end, 'or')}." if svc.clock.end else
               "; no end activity is named, so a need counts as met at its last event.")
     lead.append(clock + f" Times without a zone were read as {svc.timezone}.")
     lead, details = lead[:3], lead[3:]
