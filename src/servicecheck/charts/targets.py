@@ -13,6 +13,7 @@ from servicecheck.charts import Figure, bar_axis, vega_json
 from servicecheck.charts.bars import Series, bars_svg
 from servicecheck.charts.xmr import xmr_figure
 from servicecheck.measures.targets import TargetView
+from servicecheck.narrative.grammar import DAYS, TimeUnit, plural
 from servicecheck.narrative.targets import where_words
 from servicecheck.narrative.voice import start_words
 from servicecheck.service.model import Change
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
 WHERE = "Where the citizens' days go"
 
 
-def target_figures(view: TargetView, changes: Sequence[Change] = ()) -> list[Figure]:
+def target_figures(view: TargetView, changes: Sequence[Change] = (),
+                   time_unit: TimeUnit = DAYS) -> list[Figure]:
     """The regime's chart and the citizen's, per period, with the team's ``changes`` marked,
-    and where the citizens' days go."""
+    and where the citizens' days go; the citizen's times in ``time_unit``, the one the words
+    tell them in."""
     unit = {"W": "week", "M": "month"}[view.freq]
     # a chart needs two periods to have limits: a regime none of whose orders was judged
     # (no timescale or due date met) or a single day of data draws no chart, and says so in
@@ -42,11 +45,12 @@ def target_figures(view: TargetView, changes: Sequence[Change] = ()) -> list[Fig
     if view.citizen_chart is not None:
         starts = start_words(view.clock.start_at_first_contact, view.clock.start,
                              "first contact")
+        units = plural(time_unit.name)
         figures.append(xmr_figure(
-            view.citizen_chart, "citizen-days", x_title=unit,
-            point=f"the median of the needs met in one {unit}",
-            title=f"The citizen's view: median days from {starts} to need met per {unit}",
-            y_title="days (citizen's clock)", changes=changes))
+            view.citizen_chart.scaled(86400.0 / time_unit.seconds), "citizen-days",
+            x_title=unit, point=f"the median of the needs met in one {unit}",
+            title=f"The citizen's view: median {units} from {starts} to need met per {unit}",
+            y_title=f"{units} (citizen's clock)", changes=changes))
     # the measure's codes, worded in the regime's own unit
     where = view.where_days.assign(where=[where_words(str(w), view.unit)
                                           for w in view.where_days["where"]])
@@ -73,6 +77,6 @@ def where_spec(where: pd.DataFrame) -> alt.Chart:
     return chart  # type: ignore[no-any-return]
 
 
-def write_target_charts(view: TargetView, out: Path, changes: Sequence[Change] = ()
-                        ) -> list[Path]:
-    return [f.write(out) for f in target_figures(view, changes)]
+def write_target_charts(view: TargetView, out: Path, changes: Sequence[Change] = (),
+                        time_unit: TimeUnit = DAYS) -> list[Path]:
+    return [f.write(out) for f in target_figures(view, changes, time_unit)]

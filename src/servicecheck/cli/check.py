@@ -27,13 +27,13 @@ def summary(workspace: WorkspaceOpt, service: ServiceOpt = None) -> None:
     """Print what is in a workspace, in plain words."""
     from servicecheck.engine.workspace import Workspace
     from servicecheck.measures.summary import summarise
-    from servicecheck.narrative.words import say_all, voice_for
+    from servicecheck.narrative.words import say_all
 
     with Workspace(workspace, read_only=True) as ws:
         svc = ws.service(service)
         s = summarise(ws, svc)
-    found = s.findings()
-    for line in say_all(found, voice_for(svc, found)):
+        voice = report_voice(ws, svc)  # times in the unit capability tells them in
+    for line in say_all(s.findings(), voice):
         say(line)
 
 
@@ -180,12 +180,13 @@ def targets(
         svc = ws.service(service)
         view = target_view(ws, svc, freq=period)
         cap = capability(ws, svc)
-    for line in say_all(target_findings(view, cap.changes), voice_for(svc, findings(cap))):
+    voice = voice_for(svc, findings(cap))
+    for line in say_all(target_findings(view, cap.changes), voice):
         say(line)
     if out:
         from servicecheck.charts.targets import write_target_charts
 
-        for path in write_target_charts(view, out, svc.changes):
+        for path in write_target_charts(view, out, svc.changes, voice.unit):
             say(f"Chart written to {path}")
 
 

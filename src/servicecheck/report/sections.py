@@ -229,7 +229,7 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     details = [say(f, voice) for f in clocks] + details + [say(f, voice)
                                                            for f in regulator][1:]
     return Section("targets", "Targets versus purpose", lead,
-                   target_figures(view, svc.changes), [*tables, *more], details,
+                   target_figures(view, svc.changes, voice.unit), [*tables, *more], details,
                    findings=[*found, *regulator, *clocks])
 
 
