@@ -55,7 +55,7 @@ def findings(workspace: Reader, service: Service, top: int = 5,
         k = min(top, len(v))
         out.append(Finding("flow.variants", "path", len(v),
                            {"top": count(k), "coverage": share(v["coverage"].head(k).sum())}))
-    if len(h):  # some case's work passed between named teams
+    if len(h) and h["handoffs"].max() > 0:  # some case's work passed between named teams
         out.append(Finding("flow.handoffs", "case", len(h),
                            {"mean": ratio(h["handoffs"].mean()),
                             "most": count(int(h["handoffs"].max()))}))

@@ -29,6 +29,7 @@ class Summary:
     p90_days: float
     met: int = 0                 # needs met (an end before the first contact set aside)
     stale_needs: int = 0         # without an end, idle far longer than usual: not open
+    met_from: pd.Timestamp | None = None  # the first contact of the first need met
     clock: Clock = "citizen"     # "last-event" when no end activity is named
 
     def findings(self) -> list[Finding]:
@@ -41,9 +42,12 @@ class Summary:
                         "events": count(self.events), "demands": count(self.demands)},
                        span, names=(self.service,))]
         if self.met and not np.isnan(self.median_days) and span is not None:
+            # the needs met, from the first of them reported to the end of the data, as
+            # capability says it
+            times = Span(self.met_from if self.met_from is not None else span.start, span.end)
             out.append(Finding("summary.times", "need", self.met,
                                {"median": seconds(self.median_days),
-                                "p90": seconds(self.p90_days)}, span, self.clock))
+                                "p90": seconds(self.p90_days)}, times, self.clock))
         classified = self.demands - self.unknown_demands
         if classified:
             out.append(Finding("demand.failure_share", "contact", classified,
@@ -64,9 +68,9 @@ def summarise(workspace: Reader, service: Service | None = None, *,
                       unknown=dem.count(where=dem.nature.isnull() | (dem.nature == "unknown"))
                       ).to_pandas()
     n = need_table if need_table is not None else needs(workspace, svc)
-    done = n.loc[~n["open"], "end_to_end_days"].to_numpy()
+    met = n[~n["open"] & ~(n["end_to_end_days"] < 0)]
     # a need whose end came before its first contact is set aside, as capability does
-    done = done[~(done < 0)]
+    done = met["end_to_end_days"].to_numpy()
     # a need idle far longer than the usual time is stale, not open (as capability says)
     after = stale_after_days(pd.Series(done))
     stale = int((n["open"] & (n["idle_days"] > after)).sum()) if after is not None else 0
@@ -86,5 +90,6 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         median_days=float(np.median(done)) if done.size else float("nan"),
         p90_days=float(np.quantile(done, 0.9)) if done.size else float("nan"),
         met=int(done.size),
+        met_from=None if met.empty else pd.Timestamp(met["first_contact"].min()),
         clock="citizen" if svc.clock.end else "last-event",
     )

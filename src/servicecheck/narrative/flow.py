@@ -17,6 +17,9 @@ def _wait(f: Finding, voice: Voice) -> str:
 
 @renders("flow.repeats")
 def _repeats(f: Finding, voice: Voice) -> str:
+    if not f.q("looped"):  # never "0% of the cases repeated a step (0)"
+        return ("The one case repeated no step." if f.n == 1 else
+                f"Not one of the {g.counted(f.n, 'case')} repeated a step.")
     return (f"{g.percent(f.q('share'))} of the {g.counted(f.n, 'case')} repeated a step "
             f"({g.number(f.q('looped'))}).")
 
@@ -31,6 +34,8 @@ def _rework(f: Finding, voice: Voice) -> str:
 def _variants(f: Finding, voice: Voice) -> str:
     if f.n == 1:
         return "Every case followed the same path."
+    if f.q("top") >= f.n:  # the commonest k are all of them
+        return f"{g.counted(f.n, 'different path')}."
     return (f"{g.counted(f.n, 'different path')}; the commonest {g.number(f.q('top'))} cover "
             f"{g.percent(f.q('coverage'))} of cases.")
 

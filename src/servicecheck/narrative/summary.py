@@ -22,9 +22,10 @@ def _contents(f: Finding, voice: Voice) -> str:
 
 @renders("summary.times")
 def _times(f: Finding, voice: Voice) -> str:
+    """The needs met, as capability names them: first reported in the period, and met."""
     if f.n == 1:
-        return (f"The one need met {between(f, voice)} took {voice.dur(f, 'median')} "
-                f"{clock_from(f, voice)}.")
-    return (f"Of all {g.counted(f.n, 'need')} met {between(f, voice)}, half took "
-            f"{voice.dur(f, 'median')} or less {clock_from(f, voice)}, 9 in 10 "
+        return (f"The one need first reported {between(f, voice)} and met took "
+                f"{voice.dur(f, 'median')} {clock_from(f, voice)}.")
+    return (f"Of all {g.counted(f.n, 'need')} first reported {between(f, voice)} and met, half "
+            f"took {voice.dur(f, 'median')} or less {clock_from(f, voice)}, 9 in 10 "
             f"{voice.dur(f, 'p90')} or less.")
