@@ -43,6 +43,8 @@ DEFECTS = [
     (r"\b0% of the [\d,]+ cases repeated a step", "no repeated step told as a share of 0%"),
     (r"0\.0 per case on average, up to 0", "hand-offs between teams stated where there were none"),
     (r"\b([\d,]+) different paths; the commonest \1 cover", "every path told as the commonest"),
+    (r"\b(?:4[89]|[5-9]\d|\d{3,}) hours\b", "a wait of two days or more told in hours, in a "
+     "list of waits told in days"),
 ]
 # figures in the fixed wording itself ("9 in 10", "a 90% interval", the measure "TSM RP02"),
 # not measured
@@ -351,3 +353,23 @@ def test_shapes_no_one_designed_for(make: Callable[[Path], tuple[Path, Service]]
         assert not LEAK.search(text), (command, text)
         for pattern, why in DEFECTS:
             assert not re.search(pattern, text), (command, why, text)
+
+
+# (log, section, words it must hold): defects found in one section's words, fixed
+SAID = [
+    # waits listed in the service's unit: "2.1 days ... 46 hours" ranked a longer wait shorter
+    ("travel-expenses-with-file", "flow",
+     "to Declaration FINAL_APPROVED by SUPERVISOR: 1.9 days at the median (2,716 times)"),
+    # the clock stops at any of its end activities, not at all of them
+    ("sepsis-with-file", "purpose", "stops at Release A, Release B, Release C, Release D or "
+     "Release E"),
+]
+
+
+@pytest.mark.parametrize(("case", "section", "said"), SAID)
+def test_the_words_found_wrong_are_right(
+        case: str, section: str, said: str,
+        checked: Callable[[str], tuple[Report, Service, Workspace]]) -> None:
+    report, _, _ = checked(case)
+    part = next(s for s in report.sections if s.id == section)
+    assert said in " ".join(part.lead + part.details), part.lead + part.details

@@ -10,8 +10,8 @@ from servicecheck.narrative.voice import Voice, between, renders
 @renders("flow.wait")
 def _wait(f: Finding, voice: Voice) -> str:
     source, target = f.names
-    unit = g.unit_for([f.q("median")])
-    return (f"From {source} to {target}: {g.duration(f.q('median'), unit)} at the median "
+    # in the service's unit, as every other time (a list of waits in days had one in hours)
+    return (f"From {source} to {target}: {voice.dur(f, 'median')} at the median "
             f"({g.counted(f.n, 'time')}).")
 
 
