@@ -323,7 +323,7 @@ ODD = [
     (_all_open, ["877 needs are still open; the oldest was first reported 1,980 days before the "
                  "end of the data. With no need met there is no usual time to tell a need still "
                  "moving from one long stale.",
-                 "went straight through (none of them met yet: so far)"]),
+                 "no more hand-offs than designed; none of them met yet: so far)"]),
     (_one_day, ["first reported on 5 Mar 2024 and met, half took 12 minutes or less"]),
 ]
 

@@ -61,12 +61,12 @@ def _value(f: Finding, voice: Voice) -> str:
 def _clean(f: Finding, voice: Voice) -> str:
     where = f" first reported {between(f, voice)}" if f.span is not None else ""
     waiting = f.q("not_met") if f.has("not_met") else 0
-    so_far = ("" if not waiting else " (not met yet: so far)" if f.n == 1 else
-              " (none of them met yet: so far)" if waiting == f.n else
-              f" (the {g.number(waiting)} not met yet: so far)")
+    so_far = ("" if not waiting else "; not met yet: so far" if f.n == 1 else
+              "; none of them met yet: so far" if waiting == f.n else
+              f"; the {g.number(waiting)} not met yet: so far")
     text = (f"{g.percent(f.q('share'))} of the {g.counted(f.n, f.noun)}{where} went straight "
-            f"through{so_far} (clean: no step repeated, no failure demand, no more hand-offs "
-            "than designed)")
+            "through (clean: no step repeated, no failure demand, no more hand-offs than "
+            f"designed{so_far})")
     if f.has("clean_median") and f.has("dirty_median"):
         text += (f"; half of the clean ones were met within {voice.dur(f, 'clean_median')}, "
                  f"half of the rest within {voice.dur(f, 'dirty_median')}")
