@@ -81,15 +81,15 @@ def test_tsm_rp02_in_words(tmp_path: Path) -> None:
 
 # (the service file's keys, the starts, the stops and the pause the clock sensitivity offers)
 CHOICES = [
-    ({}, ["order raised", "first contact"], ["order closed"], ()),
+    ({}, ["regime_start", "first_contact"], ["regime_end"], ()),
     ({"need": {"link_column": "need_id", "visit_activities": ["Visit"]}},
-     ["order raised", "first contact", "inspection"], ["order closed"], ()),
+     ["regime_start", "first_contact", "inspection"], ["regime_end"], ()),
     ({"clock": {"start": ["Reported"], "end": ["Completed"]}},
-     ["order raised", "first contact"], ["order closed", "work done"], ()),
+     ["regime_start", "first_contact"], ["regime_end", "work_done"], ()),
     ({"clock": {"start": ["Reported"], "end": ["Closed"]}},  # the same stop is not offered twice
-     ["order raised", "first contact"], ["order closed"], ()),
+     ["regime_start", "first_contact"], ["regime_end"], ()),
     ({"targets": {"start": ["Raised"], "end": ["Closed"], "pause": ["No access"]}},
-     ["order raised", "first contact"], ["order closed"], ("No access",)),
+     ["regime_start", "first_contact"], ["regime_end"], ("No access",)),
 ]
 
 
@@ -103,4 +103,4 @@ def test_the_clock_choices_the_service_file_names(keys: dict[str, object], start
                                                             "end": ["Closed"]}, **keys})
     got = clock_choices(svc)
     assert (list(got.starts), list(got.stops), got.pause) == (starts, stops, pause)
-    assert got.starts["order raised"] == ("Raised",) and got.starts["first contact"] == ()
+    assert got.starts["regime_start"] == ("Raised",) and got.starts["first_contact"] == ()

@@ -29,7 +29,10 @@ from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
 
-FIRST_CONTACT = "first contact"  # a start choice that is the need's first contact
+# the choices of clock the service file names, as codes (narrative.targets words each in the
+# regime's own unit: "order raised", "fine closed"); labels a caller gives are quoted as given
+REGIME_START, FIRST_CONTACT, INSPECTION = "regime_start", "first_contact", "inspection"
+REGIME_END, WORK_DONE = "regime_end", "work_done"
 
 
 @dataclass(frozen=True)
@@ -87,12 +90,12 @@ def clock_choices(service: Service) -> ClockChoices:
     t = service.targets
     if t is None:
         return ClockChoices({}, {}, ())
-    starts = {"order raised": tuple(t.start), FIRST_CONTACT: ()}
+    starts = {REGIME_START: tuple(t.start), FIRST_CONTACT: ()}
     if service.need.visit_activities:
-        starts["inspection"] = tuple(service.need.visit_activities)
-    stops = {"order closed": tuple(t.end)}
+        starts[INSPECTION] = tuple(service.need.visit_activities)
+    stops = {REGIME_END: tuple(t.end)}
     if service.clock.end and set(service.clock.end) != set(t.end):
-        stops["work done"] = tuple(service.clock.end)
+        stops[WORK_DONE] = tuple(service.clock.end)
     return ClockChoices(starts, stops, tuple(t.pause))
 
 
@@ -110,7 +113,7 @@ def clock_sensitivity(
 
     ``starts`` and ``stops`` map a label to the activities that start or stop the clock (the
     first such event of the order; a stop at or after the order was raised); a start
-    labelled ``"first contact"`` with no activities is the need's first contact. The
+    labelled ``FIRST_CONTACT`` with no activities is the need's first contact. The
     regime's own clock (``[targets] start`` and ``end``) comes first by default. ``pause``
     names activities (e.g. ``"No access"``) after which the clock stands still until the
     order's next event; every combination is then counted with and without the pause.
@@ -122,8 +125,8 @@ def clock_sensitivity(
         raise InputError("the service file states no target regime",
                          source=str(svc.path or "service file"), column="targets",
                          fix="add a [targets] table with start, end and timescales")
-    starts = dict(starts or {"order raised": t.start, FIRST_CONTACT: ()})
-    stops = dict(stops or {"order closed": t.end})
+    starts = dict(starts or {REGIME_START: t.start, FIRST_CONTACT: ()})
+    stops = dict(stops or {REGIME_END: t.end})
     cols = ["case_id", "need", "activity", "timestamp", "event_index"]
     ev_t = with_need(workspace.events(svc.key), svc)
     extra = [c for c in (t.priority_column, t.due_column) if c and c in ev_t.columns]

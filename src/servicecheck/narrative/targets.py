@@ -84,12 +84,20 @@ def _where_days(f: Finding, voice: Voice) -> str:
             f"{ran} and {stopped}.")
 
 
+def choice_words(label: str, unit: str) -> str:
+    """A choice of clock (``measures.clocks``' codes) in the regime's own unit: 'order raised',
+    'fine closed'; a label the caller gave is its own words, quoted as given."""
+    return {"regime_start": f"{unit} raised", "first_contact": "first contact",
+            "inspection": "inspection", "regime_end": f"{unit} closed",
+            "work_done": "work done"}.get(label, label)
+
+
 @renders("targets.clock_sensitivity")
 def _clock_sensitivity(f: Finding, voice: Voice) -> str:
     """Which choice of clock moves the regime's figure most (measures.clocks)."""
     if not f.applies:
         return f"No {f.noun} could be judged under any choice of clock."
-    own_start, own_stop, start, stop = f.names
+    own_start, own_stop, start, stop = (choice_words(x, f.noun) for x in f.names)
     if "unmoved" in f.flags:
         return (f"The figure is {g.percent(f.q('own_share'))} of {g.plural(f.noun)} within "
                 "target whichever clock is used.")

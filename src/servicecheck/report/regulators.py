@@ -82,6 +82,7 @@ def sensitivity_part(ws: Reader, svc: Service, need_table: pd.DataFrame | None =
     """How the regime's figure moves with each choice of clock the service file names: the
     finding of the largest effect and the table of every choice."""
     from servicecheck.measures.clocks import clock_choices, clock_sensitivity
+    from servicecheck.narrative.targets import choice_words
 
     choices = clock_choices(svc)
     if not choices.starts:
@@ -92,8 +93,9 @@ def sensitivity_part(ws: Reader, svc: Service, need_table: pd.DataFrame | None =
     unit = svc.targets.unit if svc.targets is not None else "case"
     rows = []
     for i, r in enumerate(sens.table.to_dict("records")):
-        rows.append((str(r["start"]) + (" (the regime's own)" if i == 0 else ""),
-                     str(r["stop"]), "yes" if r["clock_stopped"] else "no",
+        rows.append((choice_words(str(r["start"]), unit)
+                     + (" (the regime's own)" if i == 0 else ""),
+                     choice_words(str(r["stop"]), unit), "yes" if r["clock_stopped"] else "no",
                      number(r["orders"]), number(r["within"]), _share(r["share"])))
     wait = (f"while waiting for access (after {', '.join(choices.pause)})" if choices.pause
             else "while waiting for access (no activity is named for it: `[targets] pause`)")
