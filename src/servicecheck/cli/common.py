@@ -43,6 +43,9 @@ OpenOpt = Annotated[bool, typer.Option("--open", help="Open the report in a brow
 ReplaceOpt = Annotated[bool, typer.Option(
     help="Put this file's rows in place of an earlier import of the same file or content "
     "(without it, a file imported already is refused).")]
+MaxRejectsOpt = Annotated[float | None, typer.Option(
+    help="Share of rows an import may set aside as unreadable before it stops "
+    "(default 0.05; 0 stops at the first).")]
 DatabaseOpt = Annotated[str, typer.Option(
     "--database", "-d", help="The store: a SQLite file, or a URL such as "
     "postgresql+psycopg://user@host/db.")]

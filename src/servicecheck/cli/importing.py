@@ -9,6 +9,7 @@ import typer
 
 from servicecheck.cli.common import (
     EventsOpt,
+    MaxRejectsOpt,
     ReplaceOpt,
     ServiceFileOpt,
     WorkspaceOpt,
@@ -89,9 +90,7 @@ def import_log(
     date_order: Annotated[str | None, typer.Option(
         help="day-first or month-first, for dates like 03/04/2024 (read from the column).")]
     = None,
-    max_rejects: Annotated[float | None, typer.Option(
-        help="Share of rows an import may set aside as unreadable before it stops "
-        "(default 0.05).")] = None,
+    max_rejects: MaxRejectsOpt = None,
     save_mapping: Annotated[Path | None, typer.Option(
         help="Write the mapping used ([columns] and [import]) into this service file, so the "
         "next export imports with --service alone.")] = None,
@@ -192,9 +191,11 @@ def import_demand(
         "--map", help="ROLE=COLUMN, e.g. --map verbatim='What they said'.")] = None,
     timestamp_format: Annotated[str | None, typer.Option(help="strptime format of dates.")]
     = None,
+    max_rejects: MaxRejectsOpt = None,
     replace: ReplaceOpt = False,
 ) -> None:
-    """Import demand (contacts in the citizen's words): all rows or none."""
+    """Import demand (contacts in the citizen's words) in one transaction; rows that cannot
+    be a demand are set aside (see 'servicecheck rejects')."""
     from servicecheck.demand.records import import_demands
     from servicecheck.engine.workspace import Workspace
     from servicecheck.service.model import Service
@@ -211,6 +212,11 @@ def import_demand(
             except InputError:
                 svc = Service(name=file.name.split(".")[0])
         report = import_demands(ws, file, service=svc, mapping=mapping, preset=preset,
-                                timestamp_format=timestamp_format, replace=replace)
+                                timestamp_format=timestamp_format, replace=replace,
+                                max_rejects=max_rejects)
     masked = f"; masked {report.masked:,} personal details" if report.masked else ""
-    say(f"Imported {report.events:,} demands from {file}{masked}.")
+    aside = report.rejects.rows
+    rows = "row" if aside == 1 else "rows"
+    aside_words = (f"; set aside {aside:,} {rows} that could not be a demand (see "
+                   "'servicecheck rejects')" if aside else "")
+    say(f"Imported {report.events:,} demands from {file}{masked}{aside_words}.")

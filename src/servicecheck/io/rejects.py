@@ -23,7 +23,15 @@ DEFAULT_MAX_REJECTS = 0.05
 # why a row is set aside: a key stored with the row (worded for people in narrative/)
 UNREADABLE_TIME = "unreadable time"
 ENDS_BEFORE_START = "ends before it starts"
-REASONS = (UNREADABLE_TIME, ENDS_BEFORE_START)
+# demand imports' own: a value a demand needs is blank, or stands for none ("n/a"), or is not
+# one the service lists, or is longer than the field may hold
+MISSING = "missing value"
+PLACEHOLDER = "placeholder"
+UNKNOWN_CHANNEL = "unknown channel"
+UNKNOWN_NATURE = "unknown nature"
+TOO_LONG = "too long"
+REASONS = (UNREADABLE_TIME, ENDS_BEFORE_START, MISSING, PLACEHOLDER, UNKNOWN_CHANNEL,
+           UNKNOWN_NATURE, TOO_LONG)
 REJECTS_DDL = """
 CREATE TABLE IF NOT EXISTS rejects (
     import_id BIGINT NOT NULL,

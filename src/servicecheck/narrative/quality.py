@@ -33,7 +33,13 @@ def _placeholders(f: Finding, voice: Voice) -> str:
 
 # why an import set a value aside (servicecheck.io.rejects' reasons)
 SET_ASIDE_WORDS = {"unreadable time": "a date and time that could not be read",
-                   "ends before it starts": "a step that ends before it starts"}
+                   "ends before it starts": "a step that ends before it starts",
+                   "missing value": "a date, channel or the citizen's words left blank",
+                   "placeholder": "a value that stands for none (like n/a) in place of the "
+                                  "citizen's words",
+                   "unknown channel": "a channel the service file does not list",
+                   "unknown nature": "a nature other than value, failure or unknown",
+                   "too long": "a value longer than its field may hold"}
 
 
 @renders("quality.rejects")

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
+from servicecheck.demand.fields import VERBATIM_LENGTH
 from servicecheck.demand.natures import NATURES
 from servicecheck.demand.redact import redact_field
 from servicecheck.io.errors import InputError
@@ -46,7 +47,6 @@ class Capture:
 OTHER = "Other"
 
 
-VERBATIM_LENGTH = 10_000  # characters: a long letter; the API and the form alike
 # the text fields and their longest value: the columns' own lengths, so PostgreSQL never meets
 # a value too long for them (SQLite would keep it; both now answer alike)
 TEXT_FIELDS = {"verbatim": VERBATIM_LENGTH,

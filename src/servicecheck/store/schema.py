@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from servicecheck.demand.fields import LENGTHS
+
 metadata = sa.MetaData()
 
 ROLES = ("recorder", "analyst", "admin")
@@ -34,23 +36,23 @@ demands = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("service", sa.String(200), nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("channel", sa.String(40), nullable=False),
+    sa.Column("channel", sa.String(LENGTHS["channel"]), nullable=False),
     sa.Column("verbatim", sa.Text, nullable=False),
-    sa.Column("demand_type", sa.String(200)),
+    sa.Column("demand_type", sa.String(LENGTHS["demand_type"])),
     # "Other" types: what the recorder wrote, until an analyst maps it into the typology
-    sa.Column("type_other", sa.String(200)),
+    sa.Column("type_other", sa.String(LENGTHS["type_other"])),
     sa.Column("nature", sa.String(10), nullable=False),
-    sa.Column("failure_kind", sa.String(200)),
+    sa.Column("failure_kind", sa.String(LENGTHS["failure_kind"])),
     sa.Column("first_point_resolved", sa.Boolean),
-    sa.Column("case_id", sa.String(200)),
-    sa.Column("recorded_by", sa.String(80), nullable=False),
+    sa.Column("case_id", sa.String(LENGTHS["case_id"])),
+    sa.Column("recorded_by", sa.String(LENGTHS["recorded_by"]), nullable=False),
     sa.Column("source", sa.String(120), nullable=False),  # "form" or "api:<integration>"
     sa.Column("suggested_nature", sa.String(10)),
     sa.Column("suggested_confidence", sa.Float),
     # the integration's own id for the demand (or its Idempotency-Key): a repeat of the same
     # post finds the first row instead of storing a second; the hash tells a true repeat
     # from a different demand sent under the same id
-    sa.Column("external_id", sa.String(200)),
+    sa.Column("external_id", sa.String(LENGTHS["external_id"])),
     sa.Column("request_hash", sa.String(64)),
     sa.Index("ix_demands_service_received", "service", "received_at"),
     sa.Index("uq_demands_source_external_id", "source", "external_id", unique=True),

@@ -10,10 +10,10 @@ from typing import Literal
 from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from servicecheck.demand.fields import VERBATIM_LENGTH
 from servicecheck.store.accounts import integration_for
 from servicecheck.store.capture import (
     TEXT_FIELDS,
-    VERBATIM_LENGTH,
     Capture,
     SentBefore,
     problems,
