@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+ATTRIBUTE = {'"': "&quot;"}  # a sheet's name is an attribute's value: its quotes escaped too
+
 NS = "http://schemas.openxmlformats.org"
 Cell = str | int | float | None
 
@@ -57,7 +59,8 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]],
                    '2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
                    'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
                    'Target="xl/workbook.xml"/></Relationships>')
-        listed = "".join(f'<sheet name="{escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+        listed = "".join(f'<sheet name="{escape(n, ATTRIBUTE)}" sheetId="{i + 1}" '
+                         f'r:id="rId{i + 1}"/>'
                          for i, n in enumerate(names))
         z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{NS}/'
                    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'

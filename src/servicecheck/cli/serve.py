@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from servicecheck.cli.common import DatabaseOpt, say
+from servicecheck.io.errors import InputError
 
 
 def serve(
@@ -37,8 +38,16 @@ def serve(
 ) -> None:
     """The web app: front-line capture and the live board, on SQLite or PostgreSQL."""
 
+    from servicecheck.web.launch import answering
+
     # the address first: loading the web app takes seconds, and the person waits for it
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url = f"http://{local}:{port}"
+    # another program on the port would be the page --open shows, and the one people sign in
+    # to: refused before anything starts
+    if answering(local, port):
+        raise InputError(f"another program answers on port {port} already", source="--port",
+                         fix="choose another port with --port, or stop that program")
     say(f"servicecheck on {url} (store: {database.split('@')[-1]}); Ctrl+C stops it.")
     import secrets
 

@@ -176,7 +176,7 @@ class Workspace:
                              fix="check the path, the memory limit (like 2GB) and that no "
                              "other program holds the file") from None
         # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
-        self.raw.execute(f"SET TimeZone = '{ANALYSIS_TIMEZONE}'")
+        self.raw.execute("SET TimeZone = ?", [ANALYSIS_TIMEZONE])
         if not read_only:
             for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL, REJECTS_DDL):
                 self.raw.execute(ddl)

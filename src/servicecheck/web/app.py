@@ -44,6 +44,7 @@ from servicecheck.web.security import (
     ANALYST,
     MAX_UPLOAD,
     BodyLimit,
+    Contained,
     Forbidden,
     NotLoggedIn,
     SecurityHeaders,
@@ -157,6 +158,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     app.state.ctx = Context(store, svc, ws_path, suggester, secure_cookies,
                             cases=CaseIndex(ws_path, svc.key) if ws_path else None,
                             setup_key=setup_key)
+    app.add_middleware(Contained)  # first, so innermost: its one sentence gets the headers
     app.add_middleware(SecurityHeaders)
     app.state.max_upload = max_upload
     # added last: runs first, before any route or guard

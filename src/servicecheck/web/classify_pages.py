@@ -15,6 +15,7 @@ from servicecheck.web.pages import page
 from servicecheck.web.security import RECORDER
 
 router = APIRouter(include_in_schema=False)
+ID_LIMIT = 2**31  # the store's ids are 32-bit integers
 
 
 def _next(request: Request, s: Session, status_code: int = 200, **values: object
@@ -41,7 +42,9 @@ def classify(request: Request, s: Session = RECORDER, demand_id: int = Form(...)
         return _next(request, s, 422, error="Choose value or failure.")
     if demand_type and demand_type not in types:
         return _next(request, s, 422, error="Choose one of the service's types, or none.")
-    if not blind.save(c.store, c.service, demand_id, s.user.name, nature, demand_type or None):
+    # an id no demand can have (SQLite cannot even bind one past 64 bits) is no demand
+    if not 0 < demand_id < ID_LIMIT or not blind.save(
+            c.store, c.service, demand_id, s.user.name, nature, demand_type or None):
         return _next(request, s, 422, error="That demand is not one for you to classify "
                                             "blind; here is the next.")
     return _next(request, s, saved=True)

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from servicecheck.store.accounts import Session
 from servicecheck.web.context import ctx
 from servicecheck.web.pages import page, partial
+from servicecheck.web.reports import AT_ONCE, Busy
 from servicecheck.web.security import ANALYST
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,14 @@ def start_report(request: Request, s: Session = ANALYST) -> HTMLResponse:
         return page(request, "error.html", status_code=503,
                     message="No workspace was given to the server: start it with --workspace "
                             "to make the Check report.")
-    job = c.reports.start(c.workspace, c.service.key, s.user.name)
+    try:
+        job = c.reports.start(c.workspace, c.service.key, s.user.name)
+    except Busy:
+        response = page(request, "error.html", status_code=429,
+                        message=f"{AT_ONCE} reports are being made just now, the most the "
+                                "server makes at once: try again in a minute.")
+        response.headers["Retry-After"] = "60"
+        return response
     c.store.audit(s.user.name, "report", f"report {job.id} started")
     template = "_report_status.html" if partial(request) else "report.html"
     return page(request, template, job=job)

@@ -18,6 +18,14 @@ from servicecheck.io.errors import InputError
 
 LOG = logging.getLogger("servicecheck.web")
 KEEP = 4  # reports kept per server; older ones are deleted as new ones start
+# Reports made at once per server: each holds a core for its length (seconds to minutes), so a
+# person pressing the button again, or a script posting in a loop, must not start more. A
+# person's second start while theirs is being made is shown the one being made.
+AT_ONCE = 2
+
+
+class Busy(Exception):
+    """As many reports as the server makes at once are being made."""
 
 
 @dataclass
@@ -53,14 +61,24 @@ class Reports:
         self._lock = threading.Lock()
 
     def start(self, workspace: Path, service: str | None, user: str) -> ReportJob:
+        """A new report, or the one this person is having made already; Busy when the server
+        is making as many as it makes at once."""
         job_id = secrets.token_urlsafe(12)
         with self._lock:
+            making = [j for j in self.jobs.values() if not j.done]
+            mine = [j for j in making if j.started_by == user]
+            if mine:
+                return mine[-1]
+            if len(making) >= AT_ONCE:
+                raise Busy()
             if self.root is None:
                 self.root = Path(tempfile.mkdtemp(prefix="servicecheck-reports-"))
             job = ReportJob(job_id, self.root / job_id, user)
             job.folder.mkdir(mode=0o700)
             self.jobs[job_id] = job
-            for old in list(self.jobs)[:-KEEP]:
+            # the oldest finished reports go; one being made is never deleted under it
+            finished = [k for k, j in self.jobs.items() if j.done]
+            for old in finished[:max(0, len(self.jobs) - KEEP)]:
                 shutil.rmtree(self.jobs.pop(old).folder, ignore_errors=True)
         threading.Thread(target=self._build, args=(job, workspace, service),
                          daemon=True).start()
@@ -82,8 +100,13 @@ class Reports:
             try:
                 job.files["pdf"] = print_pdf(made.path, made.path.with_suffix(".pdf"))
             # no Chromium, or it failed: the HTML still stands
-            except (InputError, OSError, subprocess.SubprocessError) as exc:
+            except InputError as exc:
                 job.pdf_error = str(exc)
+            except (OSError, subprocess.SubprocessError) as exc:
+                # the type only: the message names the server's own files and folders
+                LOG.warning("the PDF could not be printed (%s)", type(exc).__name__)
+                job.pdf_error = ("the browser that prints it failed "
+                                 f"({type(exc).__name__}); the HTML report is complete")
         except InputError as exc:
             job.error = str(exc)
         except Exception as exc:

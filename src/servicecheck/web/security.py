@@ -4,8 +4,11 @@ bodies capped before anything reads them."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+import traceback
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from fastapi import Depends, HTTPException, Request, Response
 from starlette.datastructures import Headers, MutableHeaders
@@ -14,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from servicecheck.store.accounts import Session, session_for
 from servicecheck.web.context import ctx
 
+LOG = logging.getLogger("servicecheck.web")
 SESSION_COOKIE = "sc_session"
 LOGIN_CSRF_COOKIE = "sc_login_csrf"
 # a browser that signed in before: its sign-ins are throttled apart from strangers' guesses
@@ -99,8 +103,9 @@ def set_cookie(response: Response, request: Request, name: str, value: str,
                         secure=secure, path="/")
 
 
-class SecurityHeaders:
-    """Plain ASGI middleware (cheaper than BaseHTTPMiddleware under load)."""
+class HttpMiddleware:
+    """Plain ASGI middleware (cheaper than BaseHTTPMiddleware under load) for HTTP requests;
+    anything else (lifespan) passes straight through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -109,6 +114,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class SecurityHeaders(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         static = scope["path"].startswith("/static/")
 
         async def with_headers(message: Message) -> None:
@@ -149,21 +162,18 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, text)
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Refuse a body over MAX_BODY (a file brought in: MAX_UPLOAD) before the app sees the
     request (so before sign-in or a token is checked) when its Content-Length says so,
     without reading it; a body sent without a length is counted as it arrives and refused
     at the limit."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY, uploads: int = MAX_UPLOAD) -> None:
-        self.app = app
+        super().__init__(app)
         self.limit = limit
         self.uploads = uploads
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         upload = scope["path"] in UPLOADS
         limit = self.uploads if upload else self.limit
         too_large = too_large_file(limit) if upload else TOO_LARGE
@@ -188,3 +198,34 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+FAILED = ("Something went wrong on the server and nothing was changed by this request; try "
+          "again, and tell the admin if it goes on.")
+
+
+class Contained(HttpMiddleware):
+    """The last line: an exception no handler answered is logged by its type and the line
+    that raised it, never its message (a database's or a parser's message can carry a
+    citizen's words or the server's paths), and the person is answered with one sentence.
+    Starlette's own last handler re-raises to the server, whose log prints the message and
+    the whole traceback."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+            LOG.error("a request to %s failed (%s at %s)", scope.get("path", "?"),
+                      type(exc).__name__, where)
+            if not started:
+                response = Response(FAILED, status_code=500, media_type="text/plain")
+                await response(scope, receive, send)

@@ -20,6 +20,7 @@ from servicecheck.service import file as service_file
 from servicecheck.service.file import Value
 from servicecheck.service.model import Service
 from servicecheck.store.accounts import Session
+from servicecheck.store.text import character_problem
 from servicecheck.web.context import Context, ctx
 from servicecheck.web.pages import page
 from servicecheck.web.security import ANALYST
@@ -112,7 +113,11 @@ def updates_from(form: FormData) -> tuple[dict[str, Value], dict[str, str]]:
     """The service-file keys the form sets (None: removed), and what could not even be read
     as the form asks (a map line without '='), by key."""
     out: dict[str, Value] = {}
-    unread: dict[str, str] = {}
+    # characters no file should hold (a NUL, a broken character, a control character): the
+    # service file is read by every command and page, so they are refused here, by field
+    unread: dict[str, str] = {
+        str(name): f"{name}: {problem}" for name, value in form.multi_items()
+        if isinstance(value, str) and (problem := character_problem(value, multiline=True))}
     for key in TEXT:
         text = str(form.get(key, "")).strip()
         out[key] = text or None
@@ -231,7 +236,7 @@ async def save_service(request: Request, s: Session = ANALYST) -> HTMLResponse:
     try:
         note = apply(c, updates)
     except OSError:
-        return _form(request, c, proposed, status_code=500, errors={
+        return _form(request, c, proposed, status_code=503, errors={
             "file": f"{path} could not be written; check the folder may be written to."})
     c.store.audit(s.user.name, "service file saved", str(path))
     return _form(request, c, service_file.read_data(path), saved=note)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from servicecheck.demand.fields import LENGTHS
 from servicecheck.io.errors import InputError
 from servicecheck.store.accounts import Session
 from servicecheck.store.capture import map_other, other_types
+from servicecheck.store.text import character_problem
 from servicecheck.web.context import ctx
 from servicecheck.web.pages import page
 from servicecheck.web.security import ANALYST
@@ -35,6 +37,13 @@ def types_page(request: Request, s: Session = ANALYST) -> HTMLResponse:
 def map_type(request: Request, s: Session = ANALYST, words: str = Form(""),
              demand_type: str = Form("")) -> HTMLResponse:
     c = ctx(request)
+    longest = LENGTHS["demand_type"]
+    problem = character_problem(words) or (
+        f"{len(words):,} characters is more than the {longest} a type may hold"
+        if len(words) > longest else None) or (
+        None if words.strip() else "choose them from the list")
+    if problem:
+        return _page(request, 422, error=f"Words: {problem}.")
     if demand_type == NEW:
         try:  # the words become a type of the typology, in the service file and the app
             apply(c, {"demand.types": [*c.service.demand_types, words.strip()]})
