@@ -211,3 +211,19 @@ def test_sign_in_fields_are_answered_with_a_4xx(web_app: Any, name: str, passwor
     assert r.status_code in (400, 401, 422, 429), (r.status_code, r.text[-300:])
     assert "sc_session" not in r.headers.get("set-cookie", "")
     assert "a=b" not in r.headers.get("set-cookie", "") and "Traceback" not in caplog.text
+
+
+def test_a_suggestion_reads_no_more_than_a_capture_holds(web_app: Any,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from servicecheck.demand.fields import VERBATIM_LENGTH
+
+    read: list[int] = []
+    monkeypatch.setattr(web_app.state.ctx.suggester, "suggest",
+                        lambda text: read.append(len(text)))
+    recorder, csrf = sign_in(web_app, "recorder")
+    for size in (10, VERBATIM_LENGTH + 1, 900_000):
+        r = recorder.post("/capture/suggest", data={"verbatim": "damp " * (size // 5 + 1),
+                                                    "csrf": csrf})
+        assert r.status_code == 200
+    assert read == [15, VERBATIM_LENGTH, VERBATIM_LENGTH]

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
+from servicecheck.demand.fields import VERBATIM_LENGTH
 from servicecheck.io.errors import InputError
 from servicecheck.io.spreadsheets import safe_frame
 from servicecheck.store import accounts, blind
@@ -183,7 +184,10 @@ def _confidence(text: str) -> float | None:
 @router.post("/capture/suggest", response_class=HTMLResponse)
 def suggest(request: Request, s: Session = RECORDER, verbatim: str = Form("")) -> HTMLResponse:
     c = ctx(request)
-    return page(request, "_suggestion.html", suggestion=c.suggester.suggest(verbatim),
+    # a suggestion reads no more than a capture may hold: a megabyte pasted in (or posted by a
+    # script, at every keystroke's pause) must not hold a request thread for its length
+    return page(request, "_suggestion.html",
+                suggestion=c.suggester.suggest(verbatim[:VERBATIM_LENGTH]),
                 ready=c.suggester.ready)
 
 
