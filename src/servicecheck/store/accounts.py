@@ -74,6 +74,8 @@ def add_user(store: Store, name: str, password: str, role: str, actor: str = "cl
     if role not in ROLES:
         raise InputError(f"'{role}' is not a role", source="--role",
                          fix=f"use one of {', '.join(ROLES)}")
+    # before the name is looked up: PostgreSQL refuses a NUL even in a query's parameter
+    _refuse(name_problem(name))
     with store.writing() as c:
         if c.execute(sa.select(users.c.id).where(users.c.name == name)).first():
             raise InputError(f"there is already a user called '{name}'", source="users",
