@@ -218,6 +218,12 @@ def test_a_problem_is_shown_beside_its_field_and_nothing_is_imported(
     beside = re.search(rf'id="{field}-error">([^<]*)<', r.text)
     assert beside, (field, text(r.text)[:800])
     assert words in beside.group(1).replace("&#39;", "'")
+    # and at the top of the page, where the analyst is looking, a link to it: a refusal said
+    # only beside a field far below the button looked like a button that did nothing
+    top = re.search(r'id="not-imported">(.*?)</div>', r.text, re.S)
+    assert top, text(r.text)[:400]
+    assert text(top.group(1)).startswith("Nothing was imported: this needs a look")
+    assert f'href="#{field}"' in top.group(1) and words in top.group(1).replace("&#39;", "'")
     # what was sent comes back as sent
     back = sent(r.text, "confirm-form")
     assert all(back[k] == v for k, v in change.items() if k in ("timezone", "max_rejects"))
@@ -238,6 +244,19 @@ def test_too_many_unreadable_rows_stop_the_import_until_the_share_is_raised(
     r = c.post(action, data={**form, "max_rejects": "15"})
     assert r.status_code == 200, text(r.text)[:600]
     assert "4 rows were set aside" in text(r.text)
+
+
+def test_the_rows_above_the_header_are_counted_in_words(analyst: Any, tmp_path: Path) -> None:
+    """Two rows above the header (a title, a blank row), as council exports have: the page
+    says so (it stopped with a 500 here once, on the arithmetic of its own sentence)."""
+    _app, c, csrf, _service, _ws = analyst
+    rows: list[list[Any]] = [["Repairs: all jobs"], [], HEADER]
+    rows += [[f"J{i}", f"0{i}/01/2024 09:00", f"0{i + 1}/01/2024 10:00", "Gas"]
+             for i in range(1, 6)]
+    r = upload(c, csrf, write_xlsx(tmp_path / "titled.xlsx", {"Jobs": rows}))
+    assert r.status_code == 200, text(r.text)[:600]
+    assert "Found in row 3: the 2 rows above it were left out" in text(r.text)
+    assert 'id="not-imported"' not in r.text
 
 
 def test_another_sheet_and_another_header_row_can_be_chosen(analyst: Any,
@@ -418,6 +437,8 @@ def test_a_server_on_a_new_workspace_is_ready_to_bring_data_in(tmp_path: Path) -
         assert c.post(save.group(1), data={"csrf": csrf}).status_code == 200
         data = tomllib.loads((tmp_path / "service.toml").read_text(encoding="utf-8"))
         assert data["columns"] == {"case": "Job no"} and data["clock"]["end"] == ["Completed"]
+        # named after the workspace the team chose, not "Demand"
+        assert data["name"] == "New"
     finally:
         app.state.ctx.uploads.close()
         app.state.ctx.store.close()

@@ -88,7 +88,11 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
         with Workspace(workspace, read_only=True) as ws:
             if ws.services():
                 return ws.service()
-    return Service(name="Demand")
+    # named after the workspace the team chose ("repairs.duckdb" is "Repairs"): the name
+    # heads every page and the report, files the data in the workspace, and no form
+    # changes it later, so "Demand" on a housing-repairs team's report stayed there
+    named = workspace.stem.replace("_", " ").replace("-", " ").strip() if workspace else ""
+    return Service(name=named[:1].upper() + named[1:] if named else "Demand")
 
 
 def link(workspace: Path, service: Service, database: str) -> None:
