@@ -68,7 +68,12 @@ def test_the_first_admin_is_made_once_and_signed_in(fresh_app: Any) -> None:
     assert c.get("/setup?key=nearly", follow_redirects=False).status_code == 403
     r = post(c, form(c))
     assert (r.status_code, r.headers["location"]) == (303, "/admin")
-    assert c.get("/admin").status_code == 200  # signed in, as admin
+    page = c.get("/admin")
+    assert page.status_code == 200  # signed in, as admin
+    # the audit log says when in the service's own time, to the second (not a UTC stamp
+    # with microseconds)
+    row = re.search(r"<tr><td>([^<]*)</td><td>setup</td>", page.text)
+    assert row and re.fullmatch(r"\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d", row.group(1))
     users = list_users(fresh_app.state.ctx.store)
     assert [(u.name, u.role) for u in users] == [("ann", "admin")]
     # from now on the page only points to the sign-in, key or not, and makes nobody

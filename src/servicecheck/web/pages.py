@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import math
 import secrets
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -277,12 +278,27 @@ def admin(request: Request, s: Session = ADMIN) -> HTMLResponse:
 
 
 def _admin_page(request: Request, status_code: int = 200, **values: Any) -> HTMLResponse:
-    store = ctx(request).store
+    c = ctx(request)
+    store = c.store
     values.setdefault("message", None)
     values.setdefault("new_token", None)
     return page(request, "admin.html", status_code=status_code, users=accounts.list_users(store),
                 tokens=accounts.list_tokens(store), audit=store.audit_log(), roles=ROLES,
-                **values)
+                when=_local_time(c.service.timezone), **values)
+
+
+def _local_time(zone: str) -> Callable[[dt.datetime | None], str]:
+    """A stored moment (UTC, naive) as the service's own clock reads it, to the second:
+    "2026-12-02 11:49:24.800806" read as UTC to a team in another zone."""
+    from zoneinfo import ZoneInfo
+
+    def said(at: dt.datetime | None) -> str:
+        if at is None:
+            return ""
+        at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+        return at.astimezone(ZoneInfo(zone)).strftime("%d %b %Y %H:%M:%S")
+
+    return said
 
 
 def _admin_do(request: Request, work: Any, done: str, **values: Any) -> HTMLResponse:
