@@ -336,6 +336,22 @@ def test_proposal_shows_its_evidence(tmp_path: Path) -> None:
     assert proposal.preview[0] == ("J1", "Plumbing", "01/03/2024", "05/03/2024", "29/03/2024")
 
 
+# real logs, each with the columns its case, step and time are proposed from
+REAL_PROPOSALS = [
+    # the trace's name, not each event's own 'id' (which made every event a case)
+    ("original/bpic2020_cleaned/PrepaidTravelCost.xes.gz",
+     ("case:concept:name", "concept:name", "time:timestamp")),
+    ("sepsis_hospital.csv.gz", ("case_id", "activity", "timestamp")),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), REAL_PROPOSALS)
+def test_a_real_log_is_proposed_with_its_own_case(name: str,
+                                                  expected: tuple[str, str, str]) -> None:
+    roles = propose(DATA / name).roles
+    assert tuple(roles[r].column for r in ("case", "activity", "timestamp")) == expected
+
+
 def test_a_confirmed_mapping_imports_the_next_export_with_the_service_alone(
         tmp_path: Path) -> None:
     """Confirm once (fixing one column), save into the service file, and the next month's

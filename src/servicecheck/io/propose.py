@@ -347,9 +347,17 @@ def _score(role: str, p: _Profile) -> tuple[float, str]:
 
 def _assign(scores: dict[tuple[str, str], tuple[float, str]],
             profiles: dict[str, _Profile]) -> dict[str, RoleGuess]:
-    """Each role its best column, the surest first; a column takes one role."""
+    """Each role its best column, the surest first; a column takes one role. Between two
+    equally sure columns the name listed first for the role wins: a real XES log holds
+    both 'case:concept:name' and each event's own 'id', and the id made every event a case."""
+
+    def listed(role: str, col: str) -> int:
+        names = NAMES[role]
+        joined = " ".join(profiles[col].words)
+        return names.index(joined) if joined in names else len(names)
+
     ranked = sorted(((s, r, c, why) for (r, c), (s, why) in scores.items() if s > 0),
-                    key=lambda x: (-x[0], list(NAMES).index(x[1])))
+                    key=lambda x: (-x[0], list(NAMES).index(x[1]), listed(x[1], x[2])))
     roles: dict[str, RoleGuess] = {}
     used: set[str] = set()
     for score, role, col, why in ranked:
