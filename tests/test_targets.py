@@ -134,6 +134,12 @@ def test_a_due_date_column_is_the_regimes_deadline_and_is_saved(tmp_path: Path) 
         got = [(j, float(o.loc[j, "within_target"]), bool(o.loc[j, "past_due_open"]))
                for j, _, _ in JOB_VERDICTS]
         assert got == JOB_VERDICTS
+        # the clock sensitivity judges by the same due dates: its own-clock row is the regime's
+        from servicecheck.measures.clocks import clock_choices, clock_sensitivity
+
+        c = clock_choices(svc)
+        own = clock_sensitivity(ws, svc, starts=c.starts, stops=c.stops).table.iloc[0]
+        assert (own["orders"], own["within"]) == (4, 2)  # J1 and J4 of the four closed
         saved = save_mapping(tmp_path / "service.toml", mapping_used(report))
     assert saved.targets is not None and saved.targets.due_column == "Due date"
     assert 'due_column = "Due date"' in (tmp_path / "service.toml").read_text()

@@ -24,7 +24,7 @@ from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, count, share
 from servicecheck.io.errors import InputError
 from servicecheck.measures.capability import needs
-from servicecheck.measures.targets import JudgedOrders, _regime_orders
+from servicecheck.measures.targets import JudgedOrders, _regime_orders, deadline_of
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
@@ -150,6 +150,10 @@ def clock_sensitivity(
     waits = ev[ev["activity"].isin(set(pause)) & ev["next_at"].notna()]
     days = orders["timescale_days"].astype(float)
     wds = orders["timescale_working_days"].astype(float)
+    # a case with a due date is judged by it, whatever its timescale (as the regime judges it)
+    deadline = (deadline_of(orders["due"], svc.timezone) if "due" in orders
+                else pd.Series(pd.NaT, index=orders.index, dtype="datetime64[ns, UTC]"))
+    has_due = deadline.notna()
     rows = []
     for (s_label, s), (e_label, e), stopped in itertools.product(
             start_at.items(), stop_at.items(), (False, True) if pause else (False,)):
@@ -172,8 +176,12 @@ def clock_sensitivity(
                 between_many(w["lo"], w["hi"], t.calendar, closures=t.closures,
                              tz=svc.timezone), index=w.index
             ).groupby(w["case_id"]).sum().reindex(orders.index, fill_value=0.0)
-        judged = s.notna() & e.notna() & (days.notna() | wds.notna())
-        within = np.where(wds.notna(), worked <= wds, elapsed <= days)[judged.to_numpy()]
+        judged = s.notna() & e.notna() & (days.notna() | wds.notna() | has_due)
+        # time spent waiting for access (when the clock stands still) moves the deadline on
+        paused = pd.to_timedelta((e - s).dt.total_seconds() / DAY_S - elapsed, unit="D")
+        on_time = np.where(has_due, (e - paused) < deadline,
+                           np.where(wds.notna(), worked <= wds, elapsed <= days))
+        within = on_time[judged.to_numpy()]
         rows.append({"start": s_label, "stop": e_label, "clock_stopped": stopped,
                      "orders": int(judged.sum()), "within": int(within.sum()),
                      "share": float(within.mean()) if within.size else float("nan")})

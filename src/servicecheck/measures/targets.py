@@ -100,6 +100,16 @@ def _cases(ev: Table, svc: Service) -> Table:
     return cases.filter(cases.regime_start.notnull())
 
 
+def deadline_of(due: pd.Series, tz: str) -> pd.Series:
+    """The first instant that is late for each due date: a date without a time of day is met
+    by the end of that day (in the service's zone), a date and time by that time."""
+    dated = due.dropna()
+    if bool((dated == dated.dt.tz_convert(tz).dt.normalize().dt.tz_convert("UTC")).all()):
+        later: pd.Series = (due.dt.tz_convert(tz) + pd.DateOffset(days=1)).dt.tz_convert("UTC")
+        return later
+    return due + pd.Timedelta(microseconds=1)
+
+
 def _regime_orders(ev: Table, svc: Service) -> tuple[pd.DataFrame, set[str]]:
     """Per order on the regime's clock (computed on the engine, judged here per order), and
     the orders that reached the citizen's end."""
@@ -144,15 +154,8 @@ def _regime_orders(ev: Table, svc: Service) -> tuple[pd.DataFrame, set[str]]:
     judged = scale.notna() | wd.notna()
     if "due" in orders:
         has_due = orders["due"].notna()
-        # a due date without a time of day is met by the end of that day
-        deadline = orders["due"]
-        if bool((deadline.dropna() == deadline.dropna().dt.tz_convert(svc.timezone)
-                 .dt.normalize().dt.tz_convert("UTC")).all()):
-            deadline = (deadline.dt.tz_convert(svc.timezone) + pd.DateOffset(days=1)
-                        ).dt.tz_convert("UTC")
-            met = orders["regime_end"] < deadline
-        else:
-            met = orders["regime_end"] <= deadline
+        deadline = deadline_of(orders["due"], svc.timezone)
+        met = orders["regime_end"] < deadline
         within = within.where(~has_due, orders["closed"] & met)
         judged = judged | has_due
         as_at = to_frame(ev.aggregate(as_at=ev.timestamp.max()))["as_at"].iloc[0]
