@@ -227,3 +227,13 @@ def test_report_reads_sensibly_on_real_logs(example: str, log: str, events: int,
     assert "nan" not in text.lower().split() and "None" not in text.split()
     assert len(report.findings) >= 2
     assert len(report.assets) == len(o.svgs)
+
+
+@pytest.mark.parametrize(("tz", "zones"), [("Europe/London", ("GMT", "BST")),
+                                            ("America/New_York", ("EST", "EDT")),
+                                            ("UTC", ("UTC",))])
+def test_the_report_says_when_it_was_made_on_the_services_clock(tz: str,
+                                                               zones: tuple[str, ...]) -> None:
+    from servicecheck.report.build import _made_at
+
+    assert _made_at(tz).rsplit(" ", 1)[1] in zones

@@ -65,7 +65,8 @@ def serve(
     if not has_users(web_app.state.ctx.store):
         # a first run: whoever started the app makes the first admin in the browser
         first = f"{url}/setup?key={setup_key}"
-        say(f"Nobody can sign in yet: make the first admin at {first}")
+        say("Nobody can sign in yet: make the first admin at")
+        print(first, flush=True)  # on a line of its own, never wrapped: to click or copy
     if open_:
         from servicecheck.web.launch import open_when_answering
 

@@ -107,7 +107,15 @@ def render(sections: list[Section], svc: Service, *, source: str, period: str) -
     return environment().get_template("check.html.j2").render(
         service=svc, sections=sections, findings=headline_findings(sections, svc),
         version=__version__, workspace=source, period=period,
-        made=f"{dt.datetime.now(dt.UTC):%d %b %Y %H:%M} UTC")
+        made=_made_at(svc.timezone))
+
+
+def _made_at(tz: str) -> str:
+    """When the report was made, on the service's clock (dates are the service's, in UTC only
+    for a service in UTC), with the zone's abbreviation."""
+    from zoneinfo import ZoneInfo
+
+    return f"{dt.datetime.now(ZoneInfo(tz)):%d %b %Y %H:%M %Z}"
 
 
 def _period(ws: Reader, svc: Service) -> str:
