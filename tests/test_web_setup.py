@@ -67,9 +67,10 @@ def test_the_first_admin_is_made_once_and_signed_in(fresh_app: Any) -> None:
     assert c.get("/setup", follow_redirects=False).status_code == 403  # no key
     assert c.get("/setup?key=nearly", follow_redirects=False).status_code == 403
     r = post(c, form(c))
-    assert (r.status_code, r.headers["location"]) == (303, "/admin")
-    page = c.get("/admin")
-    assert page.status_code == 200  # signed in, as admin
+    assert (r.status_code, r.headers["location"]) == (303, "/admin?welcome=1")
+    page = c.get(r.headers["location"])
+    assert page.status_code == 200  # signed in, as admin, and told what comes next
+    assert "Bring your data" in page.text and "Add your team" in page.text
     # the audit log says when in the service's own time, to the second (not a UTC stamp
     # with microseconds)
     row = re.search(r"<tr><td>([^<]*)</td><td>setup</td>", page.text)

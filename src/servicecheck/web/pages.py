@@ -273,7 +273,10 @@ def export_summary(request: Request, s: Session = ANALYST) -> Response:
 
 # -- administration ---------------------------------------------------------------------------
 @router.get("/admin", response_class=HTMLResponse)
-def admin(request: Request, s: Session = ADMIN) -> HTMLResponse:
+def admin(request: Request, welcome: bool = False, s: Session = ADMIN) -> HTMLResponse:
+    if welcome:  # straight from the first-run page: what to do next
+        return _admin_page(request, message="You are the admin. Add your team below, then "
+                           "bring in your service's data under Bring your data.")
     return _admin_page(request)
 
 

@@ -67,7 +67,7 @@ def setup(request: Request, key: str = Form(""), csrf: str = Form(""), name: str
             return RedirectResponse("/login", status_code=303)
         return again_page(str(refused))
     token, _ = accounts.start_session(c.store, user)
-    response = RedirectResponse("/admin", status_code=303)
+    response = RedirectResponse("/admin?welcome=1", status_code=303)
     set_cookie(response, request, SESSION_COOKIE, token,
                max_age=accounts.SESSION_HOURS * 3600)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
