@@ -230,9 +230,9 @@ def measure(kind: str, clients: int, seconds: float, folder: Path, offered: floa
                           f"p99 {np.percentile(ms, 99):6.1f} ms  ({len(ids):,} in "
                           f"{seconds:.0f} s, {clients} clients, {failed} failed)", flush=True)
             else:
-                lat, ids, failed = asyncio.run(load(server.port, token, clients,
-                                                    min(seconds, 10.0), kill_after=4.0,
-                                                    server=server))
+                # the whole --seconds of load, the server killed half-way through
+                lat, ids, failed = asyncio.run(load(server.port, token, clients, seconds,
+                                                    kill_after=seconds / 2, server=server))
                 server.start()  # restart on the same store
                 kept = stored_ids(database)
                 lost = set(ids) - kept
