@@ -305,9 +305,12 @@ class Workspace:
     def append_select(self, table: str, select_sql: str, report: ImportReport,
                       service: Service, kind: str, *, con: duckdb.DuckDBPyConnection,
                       first_index: int, fingerprint: Fingerprint | None = None,
-                      replace: bool = False) -> None:
+                      replace: bool = False,
+                      finish: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+                      ) -> None:
         """Insert what a SELECT on ``con`` (a ``session()`` holding the source) returns and
-        record the import, atomically.
+        record the import, atomically; ``finish`` (given the rows written) completes the
+        report before the import is recorded, and may refuse it (then nothing lands).
 
         A source whose content is in the import log already (same service, same kind) is
         refused before anything is written, unless ``replace``: then the rows of its earlier
@@ -324,7 +327,9 @@ class Workspace:
             self._save_service(con, service)
             self._add_columns(con, table, select_sql)
             with self._one_thread_if_small(con, report.rows_read):
-                con.execute(f"INSERT INTO {table} BY NAME {select_sql}")
+                wrote = con.execute(f"INSERT INTO {table} BY NAME {select_sql}").fetchone()
+            if finish is not None:
+                finish(con, int(wrote[0]) if wrote else 0)
             index = INDEX_COLUMN[table]
             end = con.execute(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
                                    f"WHERE {index} >= ?", [first_index, first_index]).fetchone()

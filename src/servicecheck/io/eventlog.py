@@ -175,7 +175,7 @@ def import_events(
         prepared.report.moments = dict(stamps or {})
         workspace.append_select("events", prepared.sql, prepared.report, svc, "events",
                                 con=con, first_index=first, fingerprint=fingerprint.result(),
-                                replace=replace)
+                                replace=replace, finish=prepared.finish)
     return prepared.report
 
 
