@@ -514,9 +514,10 @@ def canonical_events(
                 if found:
                     held[col] = found
         if held or written < raw.num_rows:
-            # something to account for: the source validated as any import is, then the
-            # written rows made what they would have been
-            n_keep, n_cases = counted(validate())
+            # something to account for: the rows left out and the placeholders counted on
+            # the source as any import counts them, then the written rows made what they
+            # would have been
+            counted(validate())
             for role in PLACEHOLDER_ROLES:
                 col = columns.get(role)
                 if col not in held:
@@ -526,12 +527,13 @@ def canonical_events(
                 con.execute(f"{change} WHERE {mine} AND list_contains(?, {role})",
                             [first_index, held[col]])
         else:
-            got = con.execute(f"SELECT count(*), count(DISTINCT case_id) FROM events "
-                              f"WHERE {mine}", [first_index]).fetchone()
-            assert got is not None
-            n_keep, n_cases = int(got[0]), int(got[1])
             report.dropped = dict.fromkeys(
                 ("without a case id", "without an activity", "without a timestamp"), 0)
+        # what was kept is what is written: counted there, whatever was left out
+        got = con.execute(f"SELECT count(*), count(DISTINCT case_id) FROM events "
+                          f"WHERE {mine}", [first_index]).fetchone()
+        assert got is not None
+        n_keep, n_cases = int(got[0]), int(got[1])
         _check_kept(n_keep, raw)
         report.events, report.cases = n_keep, n_cases
 
