@@ -16,7 +16,8 @@ import pytest
 from servicecheck import InputError, Workspace, import_events
 
 T0 = dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC)
-Row = tuple[str | None, str | None, int | None, str | None, str | None]  # case, act, hours, team, resource
+# case, activity, hours after T0, team, resource
+Row = tuple[str | None, str | None, int | None, str | None, str | None]
 
 CLEAN: list[Row] = [("A", "Reported", 0, "Call centre", "Ann"), ("A", "Fixed", 5, "Repairs", "Bo"),
                     ("B", "Reported", 1, "Call centre", "Ann"), ("B", "Fixed", 30, "Repairs", "Cy")]
@@ -24,23 +25,23 @@ CLEAN: list[Row] = [("A", "Reported", 0, "Call centre", "Ann"), ("A", "Fixed", 5
 CASES: dict[str, tuple[list[Row], dict[str, int], dict[str, dict[str, int]]]] = {
     # name: rows, dropped, placeholders
     "clean": (CLEAN, {}, {}),
-    "a row without a case": (CLEAN + [(None, "Fixed", 3, "Repairs", "Bo")],
+    "a row without a case": ([*CLEAN, (None, "Fixed", 3, "Repairs", "Bo")],
                              {"without a case id": 1}, {}),
-    "a blank case": (CLEAN + [("  ", "Fixed", 3, "Repairs", "Bo")], {"without a case id": 1}, {}),
-    "a row without an activity": (CLEAN + [("A", None, 3, "Repairs", "Bo")],
+    "a blank case": ([*CLEAN, ("  ", "Fixed", 3, "Repairs", "Bo")], {"without a case id": 1}, {}),
+    "a row without an activity": ([*CLEAN, ("A", None, 3, "Repairs", "Bo")],
                                   {"without an activity": 1}, {}),
-    "a row without a time": (CLEAN + [("B", "Visited", None, "Repairs", "Bo")],
+    "a row without a time": ([*CLEAN, ("B", "Visited", None, "Repairs", "Bo")],
                              {"without a timestamp": 1}, {}),
-    "a placeholder activity": (CLEAN + [("A", "n/a", 3, "Repairs", "Bo")],
+    "a placeholder activity": ([*CLEAN, ("A", "n/a", 3, "Repairs", "Bo")],
                                {"without an activity": 1}, {"activity": {"n/a": 1}}),
     "a placeholder team and resource": (
-        CLEAN + [("C", "Reported", 2, "EMPTY", "-"), ("C", "Fixed", 4, "Repairs", "-")],
+        [*CLEAN, ("C", "Reported", 2, "EMPTY", "-"), ("C", "Fixed", 4, "Repairs", "-")],
         {}, {"team": {"EMPTY": 1}, "resource": {"-": 2}}),
     # a placeholder only in a row left out still counts, as it does when validated first
     "a placeholder only where the case is missing": (
-        CLEAN + [(None, "Fixed", 3, "unknown", "Bo")],
+        [*CLEAN, (None, "Fixed", 3, "unknown", "Bo")],
         {"without a case id": 1}, {"team": {"unknown": 1}}),
-    "a placeholder activity and no time": (CLEAN + [("A", "TBC", None, "Repairs", "Bo")],
+    "a placeholder activity and no time": ([*CLEAN, ("A", "TBC", None, "Repairs", "Bo")],
                                            {"without an activity": 1}, {"activity": {"TBC": 1}}),
     "padded values": ([(" A ", "Reported ", 0, " Call centre", "Ann"),
                        ("A", "Fixed", 5, "Repairs ", "Bo")], {}, {}),
