@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from servicecheck.demand.live import Period, daily_chart, local_days, per_day, today_and_week
+from servicecheck.findings import NO_TYPE
 
 ZONE = "Europe/London"
 # (received, UTC; nature; type): Sunday 30 March 2025 is the day the clocks go forward
@@ -33,8 +34,12 @@ def test_today_and_this_week_by_the_services_clock(captured: pd.DataFrame) -> No
     assert today == Period("today", 2, 1, 0, [("Leak", 2, 0, 1)])
     assert today.failure_share == 1.0  # the unknown one is not classified
     assert week == Period("this week", 4, 2, 1,
-                          [("Leak", 2, 0, 1), ("(no type)", 1, 1, 0), ("Chase", 1, 0, 1)])
+                          [("Leak", 2, 0, 1), (NO_TYPE, 1, 1, 0), ("Chase", 1, 0, 1)])
     assert week.failure_share == pytest.approx(2 / 3)
+    # the measure gives a code for no type; the board shows it in words
+    from servicecheck.web.board import board
+
+    assert board(captured, ZONE, TODAY).week.by_type[1] == ("(no type given)", 1, 1, 0)
     assert Period("none", 0, 0, 0, []).failure_share is None
 
 

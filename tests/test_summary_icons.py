@@ -12,6 +12,7 @@ import pytest
 from servicecheck import spc
 from servicecheck.charts.icons import assurance_icon, variation_icon, variation_words
 from servicecheck.charts.summary import summary_html
+from servicecheck.narrative.signals import summary_words
 
 from .test_report_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
@@ -66,7 +67,9 @@ def test_the_summary_table_takes_the_latest_points_limits() -> None:
     pp = charts["failure demand share"]
     row = t.set_index("measure").loc["failure demand share"]
     assert row["upper"] == pytest.approx(pp.ucl[-1]) and row["lower"] == pytest.approx(pp.lcl[-1])
-    assert t.set_index("measure").loc["end-to-end days", "variation"] == (
+    # a code in the measure's table, words in the narrative's (for a spreadsheet)
+    assert t.set_index("measure").loc["end-to-end days", "variation"] == "special_cause_concern"
+    assert summary_words(t).set_index("measure").loc["end-to-end days", "variation"] == (
         "special cause: concern")
     assert "measure,rule_set" in t.to_csv(index=False)
 

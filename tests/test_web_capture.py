@@ -74,6 +74,8 @@ def test_suggestions_from_the_first_day_then_from_the_teams_labels(web_app: Any)
     r = c.post("/capture/suggest", data={"verbatim": "nobody turned up to fix my boiler, I "
                                                      "waited in all day", "csrf": csrf})
     assert "Suggested: <strong>failure</strong>" in r.text and "You decide." in r.text
+    # its confidence is how often suggestions that confident were right, never "100% sure"
+    assert "in 10 suggestions this confident were right" in r.text and "sure" not in r.text
     assert "progress chasing" not in r.text and "not done" not in r.text  # no kind yet
     r = c.post("/capture/suggest", data={"verbatim": "ok", "csrf": csrf})
     assert "Not sure whether this is value or failure demand" in r.text

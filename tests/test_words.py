@@ -56,6 +56,8 @@ NAMES: dict[str, tuple[str, ...]] = {
     "regulators.tsm_rp02": ("2024/25", "emergency", "england-and-wales"),
     "economics.per_need": ("contact", "failure_demand"),
     "quality.placeholders": ("team", "EMPTY"),
+    "quality.cells_aside": ("Closed Date", "Closed"),
+    "quality.future": ("cases.csv", "Closed Date"),
     "joined.caused": ("benefits", "council tax"),
     "overview.measures": ("failure demand", "phone"),
     "joined.peak": ("benefits", "council tax"),

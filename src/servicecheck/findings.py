@@ -19,6 +19,9 @@ import pandas as pd
 # how a number is written: a duration in seconds (scaled to minutes, hours, days or weeks), a
 # share from 0 to 1, a whole count, money in the service's currency, or a plain ratio
 Unit = Literal["seconds", "share", "count", "money", "ratio"]
+# A contact no one gave a type to, as a measure's tables and findings name its type: a code
+# (worded by ``narrative.demand.type_name``), never words written in a measure.
+NO_TYPE = ""
 # the citizen's clock; the same but stopped at the last event (no end activity named); an order's
 # clock as the target regime runs it; a case's own first-to-last-event time
 Clock = Literal["citizen", "last-event", "regime", "case", "none"]

@@ -16,6 +16,7 @@ from ibis.expr.types import Table
 from servicecheck import spc
 from servicecheck.engine.durations import DAY_S, seconds_between
 from servicecheck.engine.frames import to_frame
+from servicecheck.findings import NO_TYPE
 from servicecheck.measures import periods
 
 # a share of fewer classified contacts than this is shown, marked, and never tested or led with
@@ -133,7 +134,7 @@ def failure_chart(demands: Table, freq: str = "W", phases: list[str] | None = No
 
 def pareto(demands: Table) -> pd.DataFrame:
     """Demand types, commonest first, value and failure apart, with the cumulative share."""
-    d = demands.mutate(demand_type=demands.demand_type.fill_null("(no type)"))
+    d = demands.mutate(demand_type=demands.demand_type.fill_null(NO_TYPE))
     n = _natures(d)
     t = to_frame(d.group_by("demand_type").aggregate(
         value=n["value"], failure=n["failure"], unknown=n["unknown"]))

@@ -103,9 +103,25 @@ def findings(workspace: Reader, service: Service, freq: str = "W",
     if not math.isnan(fp):
         out.append(Finding("demand.one_stop", "contact", 0, {"share": share(fp)}))
     n = need_table if need_table is not None else needs(workspace, service)
-    per = failure_per_need(link_to_needs(dem.to_pandas(), n, service.link_within_days))
-    if len(per):
-        out.append(Finding("demand.per_need", "need", len(per),
-                           {"contacts": ratio(per["contacts"].mean()),
-                            "failure": ratio(per["failure_demands"].mean())}))
+    f = _per_need(dem.to_pandas(), n, service, Span(first, last))
+    out += [f] if f else []
     return out
+
+
+def _per_need(demands: pd.DataFrame, need_table: pd.DataFrame, service: Service,
+              span: Span) -> Finding | None:
+    """Contacts and failure demands per need, over every need first reported while demand
+    was recorded: a need no contact was linked to counts as none. (Averaging only the needs
+    that had contacts said "1.0 contacts per need" of any log with a contact per case.)"""
+    if need_table.empty:
+        return None
+    per = failure_per_need(link_to_needs(demands, need_table, service.link_within_days))
+    first = need_table["first_contact"]
+    period = need_table[(first >= span.start) & (first <= span.end)]
+    if period.empty:
+        return None
+    each = per.set_index("need_id").reindex(period["need_id"], fill_value=0)
+    return Finding("demand.per_need", "need", len(period),
+                   {"contacts": ratio(float(each["contacts"].mean())),
+                    "failure": ratio(float(each["failure_demands"].mean())),
+                    "without": count(int((each["contacts"] == 0).sum()))}, span)

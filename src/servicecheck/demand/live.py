@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from servicecheck import spc
+from servicecheck.findings import NO_TYPE
 from servicecheck.spc import Chart
 
 
@@ -32,7 +33,7 @@ class Period:
 
 
 def period(name: str, d: pd.DataFrame) -> Period:
-    types = d.assign(demand_type=d["demand_type"].fillna("(no type)")).groupby("demand_type")
+    types = d.assign(demand_type=d["demand_type"].fillna(NO_TYPE)).groupby("demand_type")
     rows = sorted(((str(t), len(g), int((g["nature"] == "value").sum()),
                     int((g["nature"] == "failure").sum())) for t, g in types),
                   key=lambda r: (-r[1], r[0]))

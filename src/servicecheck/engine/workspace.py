@@ -31,6 +31,7 @@ from servicecheck.engine.memory import memory_config
 from servicecheck.io.errors import AlreadyImported, InputError
 from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprint
+from servicecheck.io.notes import AFTER_IMPORT, cells_aside, set_aside_future
 from servicecheck.io.rejects import REJECTS_DDL
 from servicecheck.io.sql import ident, set_timezone
 from servicecheck.service.model import Service
@@ -60,6 +61,9 @@ class ImportRecord(TypedDict):
     mapping: str | None  # JSON: the column mapping the import used
     placeholders: str | None  # JSON: {column: {value: n}} read as missing (none stand for)
     set_aside: str | None  # JSON: {reason: n} values set aside in the rejects table
+    records: int | None  # rows of the source (a case table's rows, not the events made)
+    future: str | None  # JSON: io.notes.Future, events dated after the import
+    cells_aside: str | None  # JSON: [io.notes.CellsAside], a case table's dates set aside
 
 
 class Reader(Protocol):
@@ -144,7 +148,8 @@ META_DDL = [
 # indexes the import wrote, which --replace deletes.
 IMPORT_COLUMNS = {"source_path": "VARCHAR", "source_size": "BIGINT", "source_sha256": "VARCHAR",
                   "mapping": "VARCHAR", "first_index": "BIGINT", "end_index": "BIGINT",
-                  "placeholders": "VARCHAR", "set_aside": "VARCHAR"}
+                  "placeholders": "VARCHAR", "set_aside": "VARCHAR", "records": "BIGINT",
+                  "future": "VARCHAR", "cells_aside": "VARCHAR"}
 INDEX_COLUMN = {"events": "event_index", "demands": "demand_index"}
 
 
@@ -239,13 +244,16 @@ class Workspace:
               if {"source_size", "source_sha256", "mapping"} <= have else "NULL, NULL, NULL")
         fp += (", placeholders, set_aside" if {"placeholders", "set_aside"} <= have
                else ", NULL, NULL")
+        fp += (", records, future, cells_aside" if {"records", "future", "cells_aside"} <= have
+               else ", NULL, NULL, NULL")
         rows = self.raw.execute(
             "SELECT import_id, service, kind, source, rows_read, rows_kept, dropped, "
             f"imported_at, {fp} FROM imports ORDER BY import_id").fetchall()
         return [ImportRecord(import_id=r[0], service=r[1], kind=r[2], source=r[3],
                              rows_read=r[4], rows_kept=r[5], dropped=r[6], imported_at=r[7],
                              source_size=r[8], source_sha256=r[9], mapping=r[10],
-                             placeholders=r[11], set_aside=r[12])
+                             placeholders=r[11], set_aside=r[12], records=r[13],
+                             future=r[14], cells_aside=r[15])
                 for r in rows]
 
     # -- writing ---------------------------------------------------------------------------
@@ -336,17 +344,28 @@ class Workspace:
             row = con.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports").fetchone()
             fp = fingerprint
             import_id = row[0] if row else 1
+            now = dt.datetime.now(dt.UTC)
+            last = end[0] if end else first_index
+            future = (set_aside_future(con, report, first_index, last, now,
+                                       (import_id, service.key, kind))
+                      if table == "events" else None)
+            aside = report.rejects.counts()
+            if future:  # the import's own count says what it kept
+                report.events -= future["events"]
+                aside[AFTER_IMPORT] = future["events"]
             con.execute(
                 "INSERT INTO imports BY NAME SELECT ? AS import_id, ? AS service, ? AS kind, "
                 "? AS source, ? AS rows_read, ? AS rows_kept, ? AS dropped, "
                 "? AS imported_at, ? AS source_path, ? AS source_size, ? AS source_sha256, "
                 "? AS mapping, ? AS first_index, ? AS end_index, ? AS placeholders, "
-                "? AS set_aside",
+                "? AS set_aside, ? AS records, ? AS future, ? AS cells_aside",
                 [import_id, service.key, kind, report.source, report.rows_read,
-                 report.events, json.dumps(report.dropped), dt.datetime.now(dt.UTC),
+                 report.events, json.dumps(report.dropped), now,
                  fp.path if fp else None, fp.size if fp else None, fp.sha256 if fp else None,
-                 json.dumps(report.mapping), first_index, end[0] if end else first_index,
-                 json.dumps(report.placeholders), json.dumps(report.rejects.counts())],
+                 json.dumps(report.mapping), first_index, last,
+                 json.dumps(report.placeholders), json.dumps(aside),
+                 report.records or report.rows_read, json.dumps(future) if future else None,
+                 json.dumps(cells_aside(report))],
             )
             if report.rejects.rows:
                 con.register("__rejects", report.rejects.table)

@@ -173,6 +173,7 @@ def import_events(
         )
         prepared.report.recognised = recognised
         prepared.report.moments = dict(stamps or {})
+        prepared.report.records = records
         workspace.append_select("events", prepared.sql, prepared.report, svc, "events",
                                 con=con, first_index=first, fingerprint=fingerprint.result(),
                                 replace=replace, finish=prepared.finish)

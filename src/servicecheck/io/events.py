@@ -103,6 +103,7 @@ class ImportReport:
     paired: int = 0  # start events folded into their completion (lifecycles)
     recognised: ProposedMapping | None = None  # the mapping proposed, when none was given
     moments: dict[str, str] = field(default_factory=dict)  # a case table's date columns
+    records: int | None = None  # rows of the source (a case table's, before its dates are events)
 
     @property
     def rows_dropped(self) -> int:

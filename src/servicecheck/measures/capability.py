@@ -22,6 +22,7 @@ from servicecheck.engine.frames import in_utc
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds
 from servicecheck.measures import periods
+from servicecheck.measures.quality import future_findings
 from servicecheck.service.model import Change, Service
 from servicecheck.service.need_key import with_need
 
@@ -126,6 +127,7 @@ class Capability:
     as_at: pd.Timestamp | None = None
     stale_after_days: float | None = None
     timezone: str = "UTC"  # the service's: periods and dates are read there
+    future: Finding | None = None  # steps dated after their import (measures.quality), kept
 
     @property
     def n_completed(self) -> int:
@@ -197,6 +199,7 @@ def capability(
         if len(wip) else None
     as_at = max((t for t in (ends, ages) if t is not None and not pd.isna(t)), default=None)
     return Capability(service=svc.key, chart=chart, completed=done,
+                      future=next(iter(future_findings(workspace, svc)), None),
                       open=wip[~is_stale].reset_index(drop=True),
                       stale=wip[is_stale].reset_index(drop=True), set_aside=int(backwards.sum()),
                       clock="citizen" if svc.clock.end else "last-event",
@@ -401,7 +404,8 @@ def findings(cap: Capability) -> list[Finding]:
                            clock=cap.clock))
     if cap.set_aside:
         out.append(Finding("quality.backwards", "need", cap.set_aside, clock=cap.clock))
-    return out
+    # beside the times they touch: a need met by a step dated in the future is not a fact
+    return out + ([cap.future] if cap.future is not None else [])
 
 
 def period_findings(view: PeriodView, cap: Capability,

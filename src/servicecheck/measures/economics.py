@@ -21,7 +21,7 @@ from servicecheck import spc
 from servicecheck.demand.analysis import linked_to_needs
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
-from servicecheck.findings import Finding, Quantity, Span, money, ratio, share
+from servicecheck.findings import NO_TYPE, Finding, Quantity, Span, money, ratio, share
 from servicecheck.measures import periods
 from servicecheck.measures.capability import change_times, need_expr, needs, phase_of
 from servicecheck.service.model import Service
@@ -248,7 +248,7 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
                                     data_end=span["last"], phases=kept_phases)
 
     failure = dem.filter(dem.nature == "failure")
-    failure = failure.mutate(demand_type=failure.demand_type.fill_null("(no type)"))
+    failure = failure.mutate(demand_type=failure.demand_type.fill_null(NO_TYPE))
     failure_by_type = to_frame(failure.group_by("demand_type").aggregate(
         contacts=failure.count(), cost=failure.cost.sum()))
     failure_by_type["contacts"] = failure_by_type["contacts"] * scale

@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 
 import ibis
+import pandas as pd
 
 from servicecheck.engine.workspace import ImportRecord, Reader
-from servicecheck.findings import Finding, count
+from servicecheck.findings import Finding, Span, count
+from servicecheck.io.notes import AFTER_IMPORT
 from servicecheck.io.placeholders import PLACEHOLDER_ROLES, PLACEHOLDERS
-from servicecheck.io.rejects import REASONS
+from servicecheck.io.rejects import REASONS, UNREADABLE_TIME
+from servicecheck.io.wide import ACTIVITY
 from servicecheck.service.model import Service
 
 
@@ -19,26 +22,77 @@ def _log(ws: Reader, svc: Service) -> list[ImportRecord]:
     return [r for r in ws.import_log() if r["service"] == svc.key]
 
 
+def _case_table(r: ImportRecord) -> bool:
+    """Whether an import read a case table (a row per case, each date an event)."""
+    return bool(json.loads(r["mapping"] or "{}").get("activity") == ACTIVITY)
+
+
 def import_findings(ws: Reader, svc: Service) -> list[Finding]:
-    log = _log(ws, svc)
-    read = sum(int(r["rows_read"]) for r in log)
+    """Rows read from the files and what was kept: for a case table, the rows of the file
+    and, apart, the events made from their dates (a row per case makes one per date)."""
+    everything = _log(ws, svc)
+    kinds = list(dict.fromkeys(r["kind"] for r in everything)) or ["events"]
+    return [_imported([r for r in everything if r["kind"] == kind], kind) for kind in kinds]
+
+
+def _imported(log: list[ImportRecord], kind: str) -> Finding:
+    """The imports of one kind (events or demands) as one finding."""
+    read = sum(int(r["records"] if r["records"] is not None else r["rows_read"]) for r in log)
     kept = sum(int(r["rows_kept"]) for r in log)
     reasons: dict[str, int] = {}
     for r in log:
         for why, n in json.loads(r["dropped"] or "{}").items():
             if n:
                 reasons[why] = reasons.get(why, 0) + int(n)
-    return [Finding("quality.imports", "row", read,
-                    {"imports": count(len(log)), "kept": count(kept),
-                     **{f"left{i}": count(n) for i, n in enumerate(reasons.values())}},
-                    names=tuple(reasons))]
+    flags = {kind} | ({"case table"} if any(map(_case_table, log)) else set())
+    return Finding("quality.imports", "row", read,
+                   {"imports": count(len(log)), "kept": count(kept),
+                    **{f"left{i}": count(n) for i, n in enumerate(reasons.values())}},
+                   names=tuple(reasons), flags=frozenset(flags))
+
+
+def future_findings(ws: Reader, svc: Service) -> list[Finding]:
+    """Events dated after the moment they were imported, set aside on import
+    (io.notes.set_aside_future: a case closed in the future is not a fact). One finding,
+    naming the first file, rows and columns where they are."""
+    found = [(r, json.loads(r["future"])) for r in _log(ws, svc) if r["future"]]
+    if not found:
+        return []
+    source = str(found[0][0]["source"]).rsplit("/", 1)[-1]
+    first = found[0][1]["first"]
+    rows = sorted({int(p["row"]) for p in first})
+    columns = list(dict.fromkeys(str(p["column"]) for p in first))
+    at = max(pd.Timestamp(f["at"]) for _, f in found)
+    return [Finding("quality.future", "event", sum(int(f["events"]) for _, f in found),
+                    {"cases": count(sum(int(f["cases"]) for _, f in found)),
+                     "rows": count(len(rows)),
+                     **{f"row{i}": count(r) for i, r in enumerate(rows)}},
+                    Span(at, at), names=(source, *columns))]
+
+
+def cells_aside_findings(ws: Reader, svc: Service) -> list[Finding]:
+    """A case table's dates that could not be read, by column: each date was set aside and
+    its row kept, so the case lacks that moment (and is open, where it is the clock's end)."""
+    by: dict[tuple[str, str], int] = {}
+    for r in _log(ws, svc):
+        for c in json.loads(r["cells_aside"] or "[]"):
+            key = (str(c["column"]), str(c["activity"]))
+            by[key] = by.get(key, 0) + int(c["n"])
+    ends = set(svc.clock.end)
+    return [Finding("quality.cells_aside", "date", n, names=(column, activity),
+                    flags=frozenset({"ends"} if activity in ends else ()))
+            for (column, activity), n in by.items()]
 
 
 def rejects_findings(ws: Reader, svc: Service) -> list[Finding]:
     """Values imports set aside in the rejects table, by reason (none: no finding)."""
     by_reason = dict.fromkeys(REASONS, 0)
     for r in _log(ws, svc):
+        # a case table's unreadable dates are cells, not rows: cells_aside_findings says them
+        cells = {str(c["column"]) for c in json.loads(r["cells_aside"] or "[]")}
         for why, n in json.loads(r["set_aside"] or "{}").items():
+            if (cells and why == UNREADABLE_TIME) or why == AFTER_IMPORT:
+                continue  # said by cells_aside_findings and future_findings
             by_reason[why] = by_reason.get(why, 0) + int(n)
     found = {why: n for why, n in by_reason.items() if n}
     if not found:

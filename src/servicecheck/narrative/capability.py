@@ -82,10 +82,13 @@ def _per_period(f: Finding, voice: Voice) -> str:
     rules = rule_set(rules)
     since = (f" since the change on {voice.date(f.span.change)}"
              if f.span is not None and f.span.change is not None else "")
+    low, high = voice.dur(f, "lowest"), voice.dur(f, "highest")
+    # one value over every period is no range ("from 2 days to 2 days over 1 week")
+    ran = (f"ran from {low} to {high} over {g.counted(f.q('periods'), period)}" if low != high
+           else f"was {low} in the one {period}" if f.q("periods") == 1
+           else f"was {low} in each of the {g.counted(f.q('periods'), period)}")
     text = (f"Per {period}{since}, the {stat} time of the {g.plural(f.noun)} met in each {period} "
-            f"ran "
-            f"from {voice.dur(f, 'lowest')} to {voice.dur(f, 'highest')} over "
-            f"{g.counted(f.q('periods'), period)}; the chart's centre line, the mean of those "
+            f"{ran}; the chart's centre line, the mean of those "
             f"{ {'day': 'daily'}.get(period, period + 'ly')} {stat}s, is {voice.dur(f, 'centre')}")
     if f.q("signals"):
         text += f"; {g.counted(f.q('signals'), 'signal')} ({rules} rules)"

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from servicecheck.findings import Finding
+import pandas as pd
+
+from servicecheck.findings import NO_TYPE, Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.voice import Voice, between, renders, rule_set
+
+
+def type_name(demand_type: str) -> str:
+    """A demand type as a table, chart or sentence names it: no type (``NO_TYPE``) in words."""
+    return "(no type given)" if demand_type == NO_TYPE else demand_type
+
+
+def named_types(table: pd.DataFrame, column: str = "demand_type") -> pd.DataFrame:
+    """A measure's table with its demand types named (``type_name``), for a view to show."""
+    return table.assign(**{column: [type_name(str(t)) for t in table[column]]})
 
 
 @renders("demand.failure_share")
@@ -35,7 +47,7 @@ def _contacts(f: Finding, voice: Voice) -> str:
 @renders("demand.commonest_failure")
 def _commonest_failure(f: Finding, voice: Voice) -> str:
     return "Commonest failure demand: " + "; ".join(
-        f"{name} ({g.number(f.q(f'n{i}'))})" for i, name in enumerate(f.names)) + "."
+        f"{type_name(name)} ({g.number(f.q(f'n{i}'))})" for i, name in enumerate(f.names)) + "."
 
 
 @renders("demand.by_channel")
@@ -76,8 +88,28 @@ def _one_stop(f: Finding, voice: Voice) -> str:
 
 @renders("demand.per_need")
 def _demand_per_need(f: Finding, voice: Voice) -> str:
-    return (f"Per need: {g.ratio(f.q('contacts'))} contacts and {g.ratio(f.q('failure'))} "
-            "failure demands on average.")
+    """Every need first reported while demand was recorded, those with no contact linked
+    counted as none (demand.findings' one definition)."""
+    who = "The one need" if f.n == 1 else f"The {g.counted(f.n, f.noun)}"
+    each = "" if f.n == 1 else " each"
+    text = (f"{who} first reported {between(f, voice)} had {g.ratio(f.q('contacts'))} "
+            f"contacts and {g.ratio(f.q('failure'))} failure demands{each} on average")
+    without = f.q("without")
+    if without and f.n > 1:
+        text += (f", counting the {g.number(without)} with no contact linked to "
+                 f"{'it' if without == 1 else 'them'} as none")
+    return text + "."
+
+
+@renders("demand.suggestion")
+def _suggestion(f: Finding, voice: Voice) -> str:
+    """How far a suggestion may be trusted. The suggester's confidence is calibrated on the
+    demands people classified (demand.suggest), so it is said as what it is, the share of
+    suggestions that confident which were right, never as certainty ("100% sure")."""
+    p = f.q("confidence")
+    tenths = "more than 9" if p >= 0.95 else f"about {max(round(p * 10), 1)}"
+    return (f"{tenths} in 10 suggestions this confident were right, tested on demands "
+            "people had classified")
 
 
 # -- agreement between two people classifying blind (demand/agreement.py) ----------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
+from servicecheck.narrative.demand import type_name
 from servicecheck.narrative.voice import Voice, renders
 
 
@@ -79,7 +80,8 @@ def _saving(f: Finding, voice: Voice) -> str:
 @renders("economics.failure_types")
 def _failure_types(f: Finding, voice: Voice) -> str:
     return "Costliest failure demand a year: " + "; ".join(
-        f"{name} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)) + "."
+        f"{type_name(name)} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)
+    ) + "."
 
 
 @renders("economics.waste_steps")

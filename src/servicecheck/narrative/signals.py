@@ -8,6 +8,8 @@ in the presets writes a sentence.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.voice import rule_set
 from servicecheck.spc._chart import Chart, Signal
@@ -27,6 +29,29 @@ _WORDS = {
     "rule_4": "8 points in a row on one side of the centre line",
     "mr_beyond_url": "a jump larger than the upper range limit",
 }
+
+
+# the summary table's codes (spc.summary_table: a point type, an assurance) in words
+VARIATION_WORDS = {
+    "common_cause": "common cause only",
+    "special_cause_improvement": "special cause: improvement",
+    "special_cause_concern": "special cause: concern",
+    "special_cause_neutral_high": "special cause: higher",
+    "special_cause_neutral_low": "special cause: lower",
+}
+ASSURANCE_WORDS = {
+    "": "",
+    "consistent_pass": "will consistently meet the target",
+    "consistent_fail": "will consistently miss the target",
+    "inconsistent": "will sometimes meet and sometimes miss the target",
+}
+
+
+def summary_words(table: pd.DataFrame) -> pd.DataFrame:
+    """``spc.summary_table`` with its variation and assurance codes in words, for people
+    reading it as a spreadsheet."""
+    return table.assign(variation=table["variation"].map(VARIATION_WORDS),
+                        assurance=table["assurance"].map(ASSURANCE_WORDS))
 
 
 def span(chart: Chart, s: Signal) -> str:

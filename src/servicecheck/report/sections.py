@@ -17,6 +17,7 @@ from servicecheck.findings import Finding, first
 from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
 from servicecheck.narrative import grammar as g
+from servicecheck.narrative.demand import named_types, type_name
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.regulators import MEASURE_GROUPS, measure_name
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
@@ -118,7 +119,7 @@ def demand_section(ws: Reader, svc: Service, freq: str = "W",
     # a chart needs two periods of classified contacts to have limits (none classified yet:
     # no chart, and the words say so)
     figures = [*([failure_figure(share, unit, svc.changes)] if share.n >= 2 else []),
-               pareto_figure(pareto(dem))]
+               pareto_figure(named_types(pareto(dem)))]
     kinds = predictability(dem, freq, tz=svc.timezone)
     rows = [(t.demand_type, t.nature, f"{t.per_period_mean:.1f}",
              "yes" if t.predictable else "no: signals on its chart")
@@ -142,8 +143,8 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     said = {f.topic: say(f, voice) for f in found}
     lead = [said[t] for t in ("capability.none_met", "capability.current", "capability.change")
             if t in said]
-    details = [said[t] for t in ("capability.open", "capability.stale", "quality.backwards")
-               if t in said]
+    details = [said[t] for t in ("capability.open", "capability.stale", "quality.backwards",
+                                 "quality.future") if t in said]
     if cap.n_completed == 0:
         return Section("capability", "Capability", lead + details, findings=found)
     # charts in the unit the words use: a service that meets needs within the hour is drawn
@@ -179,9 +180,11 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     from servicecheck.flow.findings import findings
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.rework import repeated_steps
+    from servicecheck.measures.quality import future_findings
 
     ev = ws.events(svc.key)
-    found = findings(ws, svc, need_table=need_table)
+    # waits end at steps dated after the import too: said beside them
+    found = [*findings(ws, svc, need_table=need_table), *future_findings(ws, svc)]
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
     # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
@@ -217,11 +220,11 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     need_table = need_table if need_table is not None else needs(ws, svc)
     view = target_view(ws, svc, freq="M", need_table=need_table, orders_judged=orders_judged)
     voice = voice or voice_for(svc, capability_findings(cap))
-    found = findings(view, cap.changes)
+    found = findings(view, cap.changes) + ([cap.future] if cap.future is not None else [])
     said = {f.topic: say(f, voice) for f in found}
     lead = [said[t] for t in ("targets.two_clocks", "targets.where_days") if t in said]
     details = [say(f, voice) for f in found
-               if f.topic in ("targets.mechanism", "targets.clock_stopped")]
+               if f.topic in ("targets.mechanism", "targets.clock_stopped", "quality.future")]
     regulator, tables = regulator_part(ws, svc, view, need_table)
     lead += [say(f, voice) for f in regulator][:1]
     clocks, more = sensitivity_part(ws, svc, need_table, orders_judged)
@@ -285,7 +288,7 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
                     + one_need),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
-                    [(str(t), f"{n:,.0f}", money(c, cur)) for t, n, c in
+                    [(type_name(str(t)), f"{n:,.0f}", money(c, cur)) for t, n, c in
                      zip(e.failure_by_type["demand_type"], e.failure_by_type["contacts"],
                          e.failure_by_type["cost"], strict=True)][:10]),
               Table("Waste steps a year", ("step", "times a year", "cost a year"),
@@ -358,17 +361,19 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                         capability_found: Sequence[Finding] | None = None) -> Section:
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.quality import (
+        cells_aside_findings,
         import_findings,
         placeholder_findings,
         rejects_findings,
     )
 
     voice = voice or Voice(tz=svc.timezone)
-    found = [*import_findings(ws, svc), *rejects_findings(ws, svc),
-             *placeholder_findings(ws, svc),
+    found = [*import_findings(ws, svc), *cells_aside_findings(ws, svc),
+             *rejects_findings(ws, svc), *placeholder_findings(ws, svc),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
-                 "capability.open", "capability.stale", "quality.backwards")]]
+                 "quality.future", "capability.open", "capability.stale",
+                 "quality.backwards")]]
     lead = [say(f, voice) for f in found]
     if cap.n_open + cap.n_stale == 0 and svc.clock.end:
         # with no end activity named every need is met at its last event: nothing to say
@@ -386,9 +391,11 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
         dropped = json.loads(str(r["dropped"] or "{}")).items()
         return join_words([f"{n:,} {why}" for why, n in dropped if n]) or "none"
 
-    rows = [(str(r["kind"]), str(r["source"]).rsplit("/", 1)[-1], f"{int(r['rows_read']):,}",
+    # the file's rows, and what was kept: a case table's rows make an event per date
+    rows = [(str(r["kind"]), str(r["source"]).rsplit("/", 1)[-1],
+             f"{int(r['records'] if r['records'] is not None else r['rows_read']):,}",
              f"{int(r['rows_kept']):,}", left_out(r),
              date(pd.Timestamp(r["imported_at"]), svc.timezone)) for r in log]
     return Section("data-quality", "Data quality", lead, [], [
-        Table("Imports", ("kind", "file", "rows read", "rows kept", "left out", "imported"),
-              rows)], details, findings=found)
+        Table("Imports", ("kind", "file", "rows read", "kept (events or demands)", "left out",
+                          "imported"), rows)], details, findings=found)

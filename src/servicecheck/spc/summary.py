@@ -9,27 +9,15 @@ import pandas as pd
 
 from servicecheck.spc._chart import Chart
 
-VARIATION_WORDS = {
-    "common_cause": "common cause only",
-    "special_cause_improvement": "special cause: improvement",
-    "special_cause_concern": "special cause: concern",
-    "special_cause_neutral_high": "special cause: higher",
-    "special_cause_neutral_low": "special cause: lower",
-}
-ASSURANCE_WORDS = {
-    "consistent_pass": "will consistently meet the target",
-    "consistent_fail": "will consistently miss the target",
-    "inconsistent": "will sometimes meet and sometimes miss the target",
-}
-
 
 def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
     """One row per named chart: latest value, centre, the latest point's limits (they vary
     per point on p′ and u′ charts), variation, assurance where a target was given, signal.
 
-    No targets of its own and no colours: the table says what each measure predictably does
-    (``summary_table(...).to_csv(path)`` for a spreadsheet; ``charts.summary.summary_html``
-    draws the icons).
+    No targets of its own and no colours: the table says what each measure predictably does.
+    Variation and assurance are the icons' codes (``common_cause``, ``consistent_pass``),
+    never words: ``narrative.signals.summary_words`` words them for a spreadsheet, and
+    ``charts.summary.summary_html`` draws the icons.
     """
     rows = []
     for name, c in charts.items():
@@ -43,8 +31,8 @@ def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
             "centre": float(c.cl[-1]) if c.n else float("nan"),
             "lower": _opt(c.lcl[-1]) if c.n else None,
             "upper": _opt(c.ucl[-1]) if c.n else None,
-            "variation": VARIATION_WORDS.get(c.variation_icon, c.variation_icon),
-            "assurance": ASSURANCE_WORDS.get(c.assurance or "", ""),
+            "variation": c.variation_icon,
+            "assurance": c.assurance or "",
             "stable": c.stable,
             # the latest signal as its rule code and the labels of its first and last points
             # (servicecheck.narrative.signals words it)

@@ -4,6 +4,7 @@ numbers come from ``demand.live``; this module arranges and draws them."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -25,7 +26,16 @@ class Board:
 def board(captured: pd.DataFrame, timezone: str, today: pd.Timestamp | None = None) -> Board:
     day = (today or pd.Timestamp.now(tz=timezone)).tz_convert(timezone).normalize()
     figure, note = _daily_chart(tuple(local_days(captured, timezone)), day)
-    return Board(*today_and_week(captured, timezone, day), len(captured), figure, note)
+    today_, week = (_named(p) for p in today_and_week(captured, timezone, day))
+    return Board(today_, week, len(captured), figure, note)
+
+
+def _named(p: Period) -> Period:
+    """A period's counts with their demand types named as people read them (no type, a
+    code in the measure, in words)."""
+    from servicecheck.narrative.demand import type_name
+
+    return dataclasses.replace(p, by_type=[(type_name(t), n, v, fl) for t, n, v, fl in p.by_type])
 
 
 @functools.lru_cache(maxsize=8)

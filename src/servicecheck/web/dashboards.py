@@ -48,6 +48,7 @@ def summary_frame(c: Context) -> pd.DataFrame:
     named as the dashboard names it, for the CSV export."""
     from servicecheck import spc
     from servicecheck.measures.overview import measure_charts
+    from servicecheck.narrative.signals import summary_words
     from servicecheck.report.sections import SUMMARY_GROUPS
 
     if c.workspace is None:
@@ -56,5 +57,5 @@ def summary_frame(c: Context) -> pd.DataFrame:
     with Workspace(c.workspace, read_only=True) as ws:
         svc = ws.service(c.service.key if c.service.key in ws.services() else None)
         rows = measure_charts(ws, svc)
-    return spc.summary_table({f"{SUMMARY_GROUPS[r.group]}: {r.subject}": r.chart
-                              for r in rows})
+    return summary_words(spc.summary_table({f"{SUMMARY_GROUPS[r.group]}: {r.subject}": r.chart
+                                            for r in rows}))

@@ -34,6 +34,15 @@ class Suggestion:
     failure_kind: str | None = None
     demand_type: str | None = None
 
+    @property
+    def trust(self) -> str:
+        """The confidence in words: how often suggestions as confident were right."""
+        from servicecheck.findings import Finding, share
+        from servicecheck.narrative.words import Voice, say
+
+        return say(Finding("demand.suggestion", "suggestion", 1,
+                           {"confidence": share(self.confidence)}), Voice())
+
 
 class LiveSuggester:
     def __init__(self, service: Service, history: pd.DataFrame | None = None) -> None:
