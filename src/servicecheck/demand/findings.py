@@ -4,12 +4,15 @@ kinds, which channels, what is predictable, one stop, per need, and its cost whe
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from servicecheck import spc
 from servicecheck.demand.analysis import (
     MIN_CONTACTS,
+    TypePredictability,
     failure_chart,
     failure_per_need,
     failure_share,
@@ -40,13 +43,31 @@ def _share(d: pd.DataFrame, span: Span | None, headline: int = 0) -> Finding | N
                    flags=frozenset({"few"} if few else set()))
 
 
+@dataclass(frozen=True)
+class DemandView:
+    """The demand findings with the results they were read from, for a view that also draws
+    them (the report's demand section): each is computed once. Without demand only
+    ``findings`` is set."""
+
+    findings: list[Finding]
+    share: spc.Chart | None = None  # the failure share per period (``failure_chart``)
+    kinds: list[TypePredictability] = field(default_factory=list)  # ``predictability``
+    pareto: pd.DataFrame | None = None  # demand types, commonest first (``pareto``)
+
+
 def findings(workspace: Reader, service: Service, freq: str = "W",
              need_table: pd.DataFrame | None = None) -> list[Finding]:
+    return demand_view(workspace, service, freq, need_table).findings
+
+
+def demand_view(workspace: Reader, service: Service, freq: str = "W",
+                need_table: pd.DataFrame | None = None) -> DemandView:
     dem = workspace.demands(service.key)
+    # only what linking contacts to needs and counting their failure demand read
     d = dem.select("received_at", "case_id", "citizen_ref", "nature").to_pandas()
     if d.empty:
-        return [Finding("demand.none", "contact", 0, applies=False,
-                        why_not="no demand imported")]
+        return DemandView([Finding("demand.none", "contact", 0, applies=False,
+                                   why_not="no demand imported")])
     first, last = d["received_at"].min(), d["received_at"].max()
     out = [Finding("demand.contacts", "contact", len(d), span=Span(first, last))]
     if not d["nature"].isin(["value", "failure"]).any():
@@ -94,7 +115,8 @@ def findings(workspace: Reader, service: Service, freq: str = "W",
              "signals": count(len(chart.episodes()))},
             Span(since or first, last, since, "after" if since else "all"),
             chart="failure-demand", names=(unit, chart.rule_set, chart.labels[-1])))
-    steady = predictable_value_demand(predictability(dem, freq, tz=service.timezone))
+    kinds = predictability(dem, freq, tz=service.timezone)
+    steady = predictable_value_demand(kinds)
     if steady:
         out.append(Finding("demand.predictable", "type", len(steady),
                            {f"mean{i}": ratio(t.per_period_mean) for i, t in enumerate(steady)},
@@ -103,9 +125,9 @@ def findings(workspace: Reader, service: Service, freq: str = "W",
     if not math.isnan(fp):
         out.append(Finding("demand.one_stop", "contact", 0, {"share": share(fp)}))
     n = need_table if need_table is not None else needs(workspace, service)
-    f = _per_need(dem.to_pandas(), n, service, Span(first, last))
+    f = _per_need(d, n, service, Span(first, last))
     out += [f] if f else []
-    return out
+    return DemandView(out, chart, kinds, p)
 
 
 def _per_need(demands: pd.DataFrame, need_table: pd.DataFrame, service: Service,

@@ -101,26 +101,23 @@ def demand_section(ws: Reader, svc: Service, freq: str = "W",
                    need_table: pd.DataFrame | None = None, voice: Voice | None = None
                    ) -> Section:
     from servicecheck.charts.demand import failure_figure, pareto_figure
-    from servicecheck.demand.analysis import failure_chart, pareto, predictability
-    from servicecheck.demand.findings import findings
+    from servicecheck.demand.findings import demand_view
 
     voice = voice or Voice(tz=svc.timezone, currency=svc.costs.currency)
-    found = findings(ws, svc, freq, need_table)
+    view = demand_view(ws, svc, freq, need_table)  # the charts it reads, computed once
+    found = view.findings
     said = [(f, say(f, voice)) for f in found]
-    if not found[0].applies:  # nothing imported
+    if view.share is None or view.pareto is None:  # nothing imported
         return Section("demand", "Demand", [
             said[0][1], "Import contact records with `servicecheck import-demand` (or capture "
                         "them in the web app) to see value and failure demand."],
             findings=found)
-    dem = ws.demands(svc.key)
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
-    changes = svc.phase_dates or None
-    share = failure_chart(dem, freq, phases=changes, tz=svc.timezone)
+    share, kinds = view.share, view.kinds
     # a chart needs two periods of classified contacts to have limits (none classified yet:
     # no chart, and the words say so)
     figures = [*([failure_figure(share, unit, svc.changes)] if share.n >= 2 else []),
-               pareto_figure(named_types(pareto(dem)))]
-    kinds = predictability(dem, freq, tz=svc.timezone)
+               pareto_figure(named_types(view.pareto))]
     rows = [(t.demand_type, t.nature, f"{t.per_period_mean:.1f}",
              "yes" if t.predictable else "no: signals on its chart")
             for t in kinds[:15]]
