@@ -181,8 +181,10 @@ def _bootstrap_saving(before: np.ndarray, after: np.ndarray, needs_per_year: flo
     """Resample the needs of each phase with replacement; the saving is the difference in
     mean cost per need times the needs a year. 90% interval from the 5th and 95th centiles."""
     rng = np.random.default_rng(seed)
-    b = rng.choice(before, size=(reps, len(before))).mean(axis=1)
-    a = rng.choice(after, size=(reps, len(after))).mean(axis=1)
+    # the draws Generator.choice makes (the same integers from the same stream, so the same
+    # interval), taken by indexing: choice took twice as long (0.18 s against 0.09 s a phase)
+    b = before[rng.integers(0, len(before), size=(reps, len(before)))].mean(axis=1)
+    a = after[rng.integers(0, len(after), size=(reps, len(after)))].mean(axis=1)
     diffs = (b - a) * needs_per_year
     point = (before.mean() - after.mean()) * needs_per_year
     return Saving(float(point), float(np.percentile(diffs, 5)), float(np.percentile(diffs, 95)),
