@@ -91,6 +91,11 @@ def per_period(demands: Table, freq: str = "W", tz: str = "UTC") -> pd.DataFrame
     zero."""
     periods.kind(freq)
     t, index, _ = _counts_per_period(demands, freq, tz, (), _natures)
+    return _per_period_table(t, index, freq)
+
+
+def _per_period_table(t: pd.DataFrame, index: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
+    """``per_period`` from the counts of the periods with demand and every period's start."""
     out = (t.set_index("period")[["demand", "value", "failure"]]
            .reindex(index, fill_value=0).astype("int64"))
     out["failure_share"] = _share(out)
@@ -109,11 +114,6 @@ def phase_points(starts: pd.Series, dates: list[str] | None, tz: str = "UTC"
     return pts or None
 
 
-def _data_end(demands: Table) -> pd.Timestamp | None:
-    end = demands.received_at.max().execute()
-    return None if end is None or pd.isna(end) else pd.Timestamp(end)
-
-
 def failure_chart(demands: Table, freq: str = "W", phases: list[str] | None = None,
                   tz: str = "UTC") -> spc.Chart:
     """The failure share per period (periods with classified demand) on a P′ chart: the
@@ -123,11 +123,43 @@ def failure_chart(demands: Table, freq: str = "W", phases: list[str] | None = No
     when the demand data end within it, is partial: drawn, left out of the limits and rules.
     A period of fewer than MIN_CONTACTS classified contacts is drawn but never read as a
     signal on its own."""
-    t = per_period(demands, freq, tz)
+    periods.kind(freq)
+    t, index, end = _counts_per_period(demands, freq, tz, (), _natures)
+    return _failure_chart(_per_period_table(t, index, freq), freq, end, phases, tz)
+
+
+def failure_charts(demands: Table, by: str, freq: str = "W", phases: list[str] | None = None,
+                   tz: str = "UTC") -> dict[str, spc.Chart]:
+    """``failure_chart`` of the demands of each value of ``by`` (a channel, say), keyed by it
+    as text, each from its own first contact's period to its last's, from two queries in all
+    (not three for each value). Demand without a value of ``by`` has no chart."""
+    periods.kind(freq)
+    spans = to_frame(demands.group_by(by).aggregate(first=demands.received_at.min(),
+                                                    last=demands.received_at.max()))
+    spans = spans[spans[by].notna()]
+    if spans.empty:
+        return {}
+    # a period in tz is the same whatever span the offsets are read over, if it holds the time
+    lo, hi = pd.Timestamp(spans["first"].min()), pd.Timestamp(spans["last"].max())
+    d = demands.mutate(period=periods.local_period(demands.received_at, freq, tz, lo, hi))
+    t = to_frame(d.group_by(["period", by]).aggregate(**_natures(d)))
+    t["period"] = periods.from_engine(t["period"], freq, tz)
+    out = {}
+    for key, first, last in zip(spans[by], spans["first"], spans["last"], strict=True):
+        index = periods.full_range(periods.period_of(pd.Timestamp(first), freq, tz),
+                                   periods.period_of(pd.Timestamp(last), freq, tz), freq)
+        mine = t[t[by] == key].drop(columns=by)
+        out[str(key)] = _failure_chart(_per_period_table(mine, index, freq), freq,
+                                       pd.Timestamp(last), phases, tz)
+    return out
+
+
+def _failure_chart(t: pd.DataFrame, freq: str, data_end: pd.Timestamp | None,
+                   phases: list[str] | None, tz: str) -> spc.Chart:
     t = t[t["failure_share"].notna()].reset_index(drop=True)
     return periods.share_chart(t["failure"].to_numpy(dtype=float),
                                (t["value"] + t["failure"]).to_numpy(dtype=float),
-                               list(t["period"]), freq, data_end=_data_end(demands),
+                               list(t["period"]), freq, data_end=data_end,
                                phases=phase_points(t["period"], phases, tz),
                                improvement_direction="decrease", min_n=MIN_CONTACTS)
 

@@ -19,7 +19,7 @@ import ibis
 import pandas as pd
 
 from servicecheck import spc
-from servicecheck.demand.analysis import failure_chart, phase_points
+from servicecheck.demand.analysis import failure_charts, phase_points
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, count
@@ -111,10 +111,14 @@ def _failure(workspace: Reader, svc: Service, freq: str) -> list[MeasureChart]:
     known = dem.filter(dem.channel.notnull())
     channels = to_frame(known.group_by("channel").aggregate(n=known.count())
                         .order_by([ibis.desc("n"), "channel"]).limit(MAX_ROWS))
+    if channels.empty:
+        return []
+    # every channel's chart from one count (a chart per channel was three queries each)
+    charts = failure_charts(known, "channel", freq, phases=svc.phase_dates or None,
+                            tz=svc.timezone)
     out = []
     for channel in channels["channel"]:
-        chart = failure_chart(dem.filter(dem.channel == channel), freq,
-                              phases=svc.phase_dates or None, tz=svc.timezone)
+        chart = charts[str(channel)]
         if chart.n >= MIN_POINTS:
             out.append(MeasureChart(_slug("failure", str(channel)), "failure demand",
                                     str(channel), "%", chart))
