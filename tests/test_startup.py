@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,5 +41,19 @@ def test_the_public_names_still_load_on_first_use() -> None:
     assert set(servicecheck.__all__) <= set(dir(servicecheck))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         servicecheck.nope  # noqa: B018
-    # and a check of the test itself: loading the engine does load them
-    assert {"ibis", "duckdb"} <= _loaded("import servicecheck\nservicecheck.Workspace")
+    # and a check of the test itself: loading the engine does load DuckDB (and Ibis with
+    # the first table read)
+    assert "duckdb" in _loaded("import servicecheck\nservicecheck.Workspace")
+    assert {"ibis", "duckdb"} <= _loaded("import servicecheck\nservicecheck.Workspace().events()")
+
+
+def test_an_import_loads_no_ibis(tmp_path: Path) -> None:
+    """`servicecheck import` writes through DuckDB alone: Ibis (and every SQL dialect's
+    compiler) loads with the first command that reads, not with an import."""
+    (tmp_path / "log.csv").write_text("case_id,activity,timestamp\nA,Start,2024-07-01 09:00\n"
+                                      "A,End,2024-07-01 17:30\n", encoding="utf-8")
+    loaded = _loaded("from servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
+                     f"r = CliRunner().invoke(app, ['import', {str(tmp_path / 'log.csv')!r}, "
+                     f"'-w', {str(tmp_path / 'ws.duckdb')!r}])\n"
+                     "assert r.exit_code == 0, r.output")
+    assert "duckdb" in loaded and "ibis" not in loaded

@@ -34,10 +34,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from servicecheck.calendars import CALENDARS
+
 __all__ = ["CALENDARS", "add", "add_many", "bank_holidays", "between", "between_many"]
 
-# the calendar names a service file uses, and the holidays library's UK subdivision codes
-CALENDARS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
 DEFAULT_TZ = "Europe/London"
 _When = TypeVar("_When", dt.date, dt.datetime, pd.Timestamp)
 Closures = Iterable[dt.date | str]

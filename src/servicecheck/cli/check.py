@@ -120,6 +120,7 @@ def flow(
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.slicing import for_demand_type, where_case
     from servicecheck.flow.words import flow_lines
+    from servicecheck.measures.capability import needs
     from servicecheck.narrative.flow_map import map_note
 
     if overlay not in ("frequency", "time"):
@@ -145,7 +146,10 @@ def flow(
         if demand_type:
             events = for_demand_type(ws, svc, demand_type)
         with working("reading the flow"):
-            lines = flow_lines(ws, svc, top=top, events=events, voice=report_voice(ws, svc))
+            # the needs once, for the voice (capability) and for clean and dirty work
+            need_table = needs(ws, svc)
+            lines = flow_lines(ws, svc, top=top, events=events, need_table=need_table,
+                               voice=report_voice(ws, svc, need_table))
         for line in lines:
             say(line)
         if out:

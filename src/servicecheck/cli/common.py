@@ -24,6 +24,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from servicecheck.io.errors import InputError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from servicecheck.engine.workspace import Reader
     from servicecheck.narrative.voice import Voice
     from servicecheck.service.model import Service
@@ -228,10 +230,11 @@ def progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=True)
 
 
-def report_voice(ws: Reader, svc: Service) -> Voice:
+def report_voice(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None) -> Voice:
     """The voice the Check report speaks this service in (times in the unit that fits what
-    its needs take now), so that the terminal's words for a finding are the report's."""
+    its needs take now), so that the terminal's words for a finding are the report's.
+    ``need_table``: the service's needs, when the command has them already."""
     from servicecheck.measures.capability import capability, findings
     from servicecheck.narrative.words import voice_for
 
-    return voice_for(svc, findings(capability(ws, svc)))
+    return voice_for(svc, findings(capability(ws, svc, need_table=need_table)))

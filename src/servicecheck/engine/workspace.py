@@ -23,9 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 import duckdb
-import ibis
 import pyarrow as pa
-from ibis.expr.types import Table
 
 from servicecheck.engine.memory import memory_config
 from servicecheck.io.errors import AlreadyImported, InputError
@@ -37,8 +35,9 @@ from servicecheck.io.sql import ident, set_timezone
 from servicecheck.service.model import Service
 from servicecheck.service.stored import service_to_dict
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Ibis loads with the first query, never for an import alone
     from ibis.backends.duckdb import Backend as DuckDBBackend
+    from ibis.expr.types import Table
 
 # Every engine runs its analysis in UTC (DuckDB's setting below, Spark's session zone):
 # day boundaries are then the same on all three; the service's own zone is for words.
@@ -198,6 +197,8 @@ class Workspace:
     def con(self) -> DuckDBBackend:
         """The Ibis connection, made on first use: an import alone never needs it, and
         loading Ibis's DuckDB backend (with sqlglot) costs a quarter of a second."""
+        import ibis
+
         return ibis.duckdb.from_connection(self.raw)
 
     # -- reading ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 from ibis.expr.types import Table
 
+from servicecheck.engine.prepared import materialised
 from servicecheck.flow.dfg import case_durations, directly_follows, ordered
 from servicecheck.flow.handoffs import handoff_matrix
 from servicecheck.flow.variants import rework_from, start_end_from, variants
@@ -37,7 +38,7 @@ class FlowAnalysis:
 def analyse(events: Table, *, handoffs_by: str = "team") -> FlowAnalysis:
     """Directly-follows counts and waits, start/end activities, case durations, variants,
     hand-offs (by team, or resource) and rework, for one events table (or a slice of it)."""
-    with ordered(events, holders=(handoffs_by,)).cache() as o:
+    with materialised(ordered, events, (handoffs_by,)) as o:
         v = variants(o)
         starts, ends = start_end_from(v)
         return FlowAnalysis(

@@ -15,7 +15,7 @@ import ibis.expr.datatypes as dt
 from ibis.expr.types import Table
 
 from servicecheck.engine.durations import seconds_between
-from servicecheck.engine.frames import to_frame
+from servicecheck.engine.prepared import frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,6 +66,10 @@ def transitions(events: Table) -> Table:
 
 def directly_follows(events: Table) -> pd.DataFrame:
     """Per pair of activities: count and waiting time (mean, median, min, max, p90, sum, sd)."""
+    return frame(_directly_follows, events)
+
+
+def _directly_follows(events: Table) -> Table:
     t = transitions(events)
     agg = t.group_by([t.source, t.target]).aggregate(
         count=t.count(),
@@ -77,22 +81,35 @@ def directly_follows(events: Table) -> pd.DataFrame:
         sum_s=t.wait_s.sum(),
         stdev_s=t.wait_s.std(how="sample"),
     )
-    return to_frame(agg.order_by([agg.source, agg.target]))
+    return agg.order_by([agg.source, agg.target])
 
 
 def start_end_activities(events: Table) -> tuple[dict[str, int], dict[str, int]]:
     """How many cases start, and end, with each activity."""
-    o = ordered(events)
-    starts = to_frame(o.filter(o.position == 0).activity.value_counts())
-    ends = to_frame(o.filter(o.next_activity.isnull()).activity.value_counts())
+    starts = frame(_starts, events)
+    ends = frame(_ends, events)
     return (
         {str(a): int(n) for a, n in zip(starts.iloc[:, 0], starts.iloc[:, 1], strict=True)},
         {str(a): int(n) for a, n in zip(ends.iloc[:, 0], ends.iloc[:, 1], strict=True)},
     )
 
 
+def _starts(events: Table) -> Table:
+    o = ordered(events)
+    return o.filter(o.position == 0).activity.value_counts()
+
+
+def _ends(events: Table) -> Table:
+    o = ordered(events)
+    return o.filter(o.next_activity.isnull()).activity.value_counts()
+
+
 def case_durations(events: Table) -> pd.DataFrame:
     """Per case: first and last event, and the seconds between them (first-to-last clock)."""
+    return frame(_case_durations, events)
+
+
+def _case_durations(events: Table) -> Table:
     if "next_activity" in events.columns:
         # ordered already: a case's last event carries its first time and its count, so
         # the durations are a filter of the one pass, with no grouping
@@ -106,4 +123,4 @@ def case_durations(events: Table) -> pd.DataFrame:
             events=events.count(),
         )
     g = g.mutate(duration_s=seconds_between(g["first"], g["last"]))
-    return to_frame(g.order_by(g.case_id))
+    return g.order_by(g.case_id)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import ibis
 from ibis.expr.types import Table
 
-from servicecheck.engine.frames import to_frame
+from servicecheck.engine.prepared import frame
 from servicecheck.flow.dfg import ordered
 
 if TYPE_CHECKING:
@@ -29,14 +29,22 @@ def _with_next(events: Table, by: str) -> Table:
 
 def handoff_matrix(events: Table, by: str = "team") -> pd.DataFrame:
     """From-holder to next-holder counts where the work changed hands."""
+    return frame(_handoff_matrix, events, by)
+
+
+def _handoff_matrix(events: Table, by: str) -> Table:
     t = _with_next(events, by)
     t = t.filter(t.holder != t.next_holder)
     agg = t.group_by([t.holder, t.next_holder]).aggregate(handoffs=t.count())
-    return to_frame(agg.order_by([agg.handoffs.desc(), agg.holder, agg.next_holder]))
+    return agg.order_by([agg.handoffs.desc(), agg.holder, agg.next_holder])
 
 
 def handoffs_per_case(events: Table, by: str = "team") -> pd.DataFrame:
     """Per case: how many times the work changed hands."""
+    return frame(_handoffs_per_case, events, by)
+
+
+def _handoffs_per_case(events: Table, by: str) -> Table:
     t = _with_next(events, by)
     agg = t.group_by(t.case_id).aggregate(handoffs=(t.holder != t.next_holder).sum())
-    return to_frame(agg.order_by(agg.case_id))
+    return agg.order_by(agg.case_id)

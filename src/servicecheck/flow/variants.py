@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from ibis.expr.types import Table
 
-from servicecheck.engine.frames import to_frame
 from servicecheck.engine.native import pair_hashes
+from servicecheck.engine.prepared import arrow
 from servicecheck.flow.dfg import ordered
 
 if TYPE_CHECKING:
@@ -26,29 +26,15 @@ def variants(events: Table) -> pd.DataFrame:
     """
     import pandas as pd
 
-    # A variant is identified without building any per-case list (which a database must hold
-    # whole in memory): each event's (activity, position) is hashed, and a case's hashes are
-    # summed, twice over with two different hashes (62 bits of fingerprint). Positions are
-    # unique within a case, so the fingerprint depends on the order; only plain fixed-size
-    # sums are used, which every backend has (PySpark has no XOR aggregate) and which spill
-    # to disk under a memory limit. The activity list is then read back for one case of each.
-    o = ordered(events)
-    first, second = pair_hashes(o.activity, o.position, _MODULUS)
-    per_case = o.group_by(o.case_id).aggregate(fp1=first.sum(), fp2=second.sum(),
-                                                steps=o.count())
-    groups = per_case.group_by([per_case.fp1, per_case.fp2, per_case.steps]).aggregate(
-        cases=per_case.count(), example=per_case.case_id.min())
-    counted = to_frame(groups.select("example", "cases"))
-    examples = o.semi_join(groups.select(case_id=groups.example), "case_id")
-    seqs = to_frame(examples.select("case_id", "position", "activity"))
-    seqs = seqs.sort_values(["case_id", "position"])
+    steps = arrow(_example_steps, events)
     # plain lists: a pandas group-wise apply costs a second on a thousand examples
     lists: dict[object, list[str]] = {}
-    for case, activity in zip(seqs["case_id"].tolist(), seqs["activity"].tolist(), strict=True):
+    cases: dict[object, int] = {}
+    for case, n, activity in zip(steps["case_id"].to_pylist(), steps["cases"].to_pylist(),
+                                 steps["activity"].to_pylist(), strict=True):
         lists.setdefault(case, []).append(activity)
-    by_case = {case: tuple(acts) for case, acts in lists.items()}
-    rows = sorted(((int(n), by_case[c]) for c, n in zip(counted["example"], counted["cases"],
-                                                         strict=True)),
+        cases[case] = n
+    rows = sorted(((int(cases[c]), tuple(acts)) for c, acts in lists.items()),
                   key=lambda r: (-r[0], r[1]))
     total = sum(n for n, _ in rows) or 1
     df = pd.DataFrame(
@@ -62,6 +48,26 @@ def variants(events: Table) -> pd.DataFrame:
     df["coverage"] = df["cases"] / total
     df["cumulative_coverage"] = df["cases"].cumsum() / total
     return df
+
+
+def _example_steps(events: Table) -> Table:
+    """One case of each variant: its steps in order, each with the variant's cases."""
+    # A variant is identified without building any per-case list (which a database must hold
+    # whole in memory): each event's (activity, position) is hashed, and a case's hashes are
+    # summed, twice over with two different hashes (62 bits of fingerprint). Positions are
+    # unique within a case, so the fingerprint depends on the order; only plain fixed-size
+    # sums are used, which every backend has (PySpark has no XOR aggregate) and which spill
+    # to disk under a memory limit. The steps are then read back for one case of each, in
+    # the same query.
+    o = ordered(events)
+    first, second = pair_hashes(o.activity, o.position, _MODULUS)
+    per_case = o.group_by(o.case_id).aggregate(fp1=first.sum(), fp2=second.sum(),
+                                                steps=o.count())
+    groups = per_case.group_by([per_case.fp1, per_case.fp2, per_case.steps]).aggregate(
+        cases=per_case.count(), example=per_case.case_id.min())
+    steps = o.join(groups, o.case_id == groups.example).select(
+        o.case_id, o.position, o.activity, groups.cases)
+    return steps.order_by([steps.case_id, steps.position])
 
 
 def start_end_from(variant_table: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ibis.expr.types import Table
-
-from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Workspace
 from servicecheck.io.dates import Order, check_order
 from servicecheck.io.errors import InputError
@@ -26,10 +23,11 @@ from servicecheck.io.tables import RawTable, read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
 from servicecheck.service.model import Service
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # an import never loads Ibis (start-up of the command)
     import datetime as dt
 
     import pandas as pd
+    from ibis.expr.types import Table
 
 
 @dataclass
@@ -59,6 +57,8 @@ class EventLog:
         return row["first"].iloc[0].to_pydatetime(), row["last"].iloc[0].to_pydatetime()
 
     def to_pandas(self) -> pd.DataFrame:
+        from servicecheck.engine.frames import to_frame
+
         t = self.table
         return to_frame(t.order_by([t.case_id, t.timestamp, t.event_index]))
 

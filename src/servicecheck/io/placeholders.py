@@ -10,14 +10,16 @@ hospital billing sample has real cases named "NIL" and "TBC").
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from servicecheck.io.sql import literals
+
+if TYPE_CHECKING:  # an import never loads Ibis (start-up of the command)
+    import ibis.expr.types as ir
 
 # compared lower-cased, after trimming
 PLACEHOLDERS = ("empty", "n/a", "na", "none", "null", "nil", "-", "--", "?", "unknown",
@@ -34,6 +36,8 @@ def cleared(value: ir.StringValue) -> ir.StringValue:
     """An Ibis expression: the value, or NULL where it is a placeholder. Tables read in place
     (PostgreSQL, Spark) are never imported, so their placeholders are cleared as they are
     read, the same way an import clears them."""
+    import ibis
+
     return value.strip().lower().isin(PLACEHOLDERS).ifelse(
         ibis.null().cast("string"), value)
 

@@ -17,11 +17,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 
+from servicecheck.calendars import CALENDARS
 from servicecheck.io.errors import InputError
 from servicecheck.io.sql import check_format, check_timezone
 from servicecheck.service.presets import AWAAB_STEP_NAMES
 from servicecheck.service.presets import PRESETS as REGULATOR_PRESETS
-from servicecheck.workdays import CALENDARS
 
 DEFAULT_FAILURE_KINDS = (
     "not done",
