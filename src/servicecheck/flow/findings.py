@@ -7,6 +7,7 @@ import pandas as pd
 from ibis.expr.types import Table
 
 from servicecheck.engine.frames import to_frame
+from servicecheck.engine.prepared import materialised
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, ratio, seconds, share
 from servicecheck.flow.clean import clean_and_dirty
@@ -28,7 +29,7 @@ def findings(workspace: Reader, service: Service, top: int = 5,
     ev = events if events is not None else workspace.events(service.key)
     # one ordered pass (cached) serves the waits, the variants and the hand-offs; repeated
     # steps are read off the variants (every case of a variant repeats the same steps)
-    with ordered(ev).cache() as o:
+    with materialised(ordered, ev, ("team",)) as o:
         dfg = directly_follows(o)
         v = variants(o)
         h = handoffs_per_case(o)
