@@ -22,7 +22,6 @@ from servicecheck.demand.redact import MASKED_FIELDS, REFERENCE_FIELDS, redact_f
 from servicecheck.engine.workspace import Workspace
 from servicecheck.io.dates import iso_sql, text_sql, timestamp_sql, two_forms
 from servicecheck.io.errors import InputError
-from servicecheck.io.events import ImportReport
 from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.placeholders import placeholder_sql
 from servicecheck.io.pseudonym import citizen_ref_sql
@@ -39,6 +38,7 @@ from servicecheck.io.rejects import (
     check_share,
     set_aside,
 )
+from servicecheck.io.report import ImportReport
 from servicecheck.io.sql import check_format, ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable, read_table
 from servicecheck.service.model import Service

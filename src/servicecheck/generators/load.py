@@ -10,7 +10,7 @@ from servicecheck.demand.records import DemandImport, import_demands
 from servicecheck.engine.workspace import Workspace
 from servicecheck.generators.housing_repairs import Generated, generate
 from servicecheck.io.eventlog import import_events
-from servicecheck.io.events import ImportReport
+from servicecheck.io.report import ImportReport
 from servicecheck.service.model import Service
 
 

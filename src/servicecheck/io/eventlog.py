@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING, Any
 from servicecheck.engine.workspace import Workspace
 from servicecheck.io.dates import Order, check_order
 from servicecheck.io.errors import InputError
-from servicecheck.io.events import (
-    ImportReport,
-    canonical_events,
-    resolve_columns,
-)
+from servicecheck.io.events import canonical_events
 from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.propose import NAMES, Mapping, confirm, ending, propose_table
 from servicecheck.io.rejects import DEFAULT_MAX_REJECTS, check_max_rejects
+from servicecheck.io.report import ImportReport
+from servicecheck.io.roles import resolve_columns
 from servicecheck.io.sql import check_format, check_timezone
 from servicecheck.io.tables import RawTable, read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen

@@ -1,16 +1,13 @@
-"""Turn a raw table into canonical events: mapped columns, timestamps in UTC, file order kept.
-
-Column names are mapped, never assumed: an explicit mapping wins, then the service file's
-``[columns]``, then the names PM4Py/XES and servicecheck use by convention.
-"""
+"""Turn a raw table into canonical events: mapped columns (``io/roles.py``), timestamps in
+UTC, file order kept; what the import did in an ``ImportReport`` (``io/report.py``)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -26,7 +23,6 @@ from servicecheck.io.dates import (
 )
 from servicecheck.io.errors import InputError
 from servicecheck.io.lifecycle import (
-    LIFECYCLE_NAMES,
     OTHER_MOMENT,
     UNPAIRED_START,
     lifecycle_sql,
@@ -38,7 +34,6 @@ from servicecheck.io.pseudonym import citizen_ref_sql
 from servicecheck.io.rejects import (
     ENDS_BEFORE_START,
     UNREADABLE_TIME,
-    Rejects,
     backwards,
     check_share,
     column_seen,
@@ -46,121 +41,12 @@ from servicecheck.io.rejects import (
     set_aside,
     unreadable,
 )
+from servicecheck.io.report import ImportReport
 from servicecheck.io.sql import ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
 
-if TYPE_CHECKING:
-    from servicecheck.io.propose import Mapping as ProposedMapping
-
-ROLE_NAMES: dict[str, tuple[str, ...]] = {
-    "case": ("case_id", "case:concept:name"),
-    "activity": ("activity", "concept:name"),
-    "timestamp": ("timestamp", "time:timestamp"),
-    "start_timestamp": ("start_timestamp", "time:start_timestamp"),
-    "resource": ("resource", "org:resource"),
-    "team": ("team",),
-    "citizen_ref": ("citizen_ref",),
-    # a raw identifier (customer number, NI number): stored only as a salted hash in
-    # citizen_ref, never itself; only ever mapped by name, never guessed
-    "citizen_id": (),
-    "need": ("need_id",),
-    # start and complete events of one step (XES lifecycle:transition), paired on import
-    "lifecycle": LIFECYCLE_NAMES,
-}
-REQUIRED_ROLES = ("case", "activity", "timestamp")
-ROLE_FLAGS = {
-    "case": "--case",
-    "activity": "--activity",
-    "timestamp": "--timestamp",
-    "start_timestamp": "--start-timestamp",
-    "team": "--team",
-    "resource": "--resource",
-    "citizen_ref": "--citizen",
-    "citizen_id": "--citizen-id",
-    "need": "--need",
-    "lifecycle": "--lifecycle",
-}
 CANONICAL = ("service", "case_id", "activity", "timestamp", "start_timestamp", "team",
              "resource", "citizen_ref", "need_id", "event_index")
-@dataclass
-class ImportReport:
-    """What one import did: rows read, events kept, rows left out and why."""
-
-    source: str
-    service: str
-    rows_read: int
-    events: int = 0
-    cases: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    mapping: dict[str, str] = field(default_factory=dict)
-    masked: int = 0
-    # values read as missing because they stand for none, per role: {"team": {"EMPTY": n}}
-    placeholders: dict[str, dict[str, int]] = field(default_factory=dict)
-    rejects: Rejects = field(default_factory=Rejects.none)  # rows set aside, with reasons
-    date_order: str | None = None  # how text dates were read: day-first or month-first
-    sheet: str | None = None  # the workbook's sheet read
-    header_row: int | None = None  # the row the column names were read from
-    paired: int = 0  # start events folded into their completion (lifecycles)
-    recognised: ProposedMapping | None = None  # the mapping proposed, when none was given
-    moments: dict[str, str] = field(default_factory=dict)  # a case table's date columns
-    records: int | None = None  # rows of the source (a case table's, before its dates are events)
-
-    @property
-    def rows_dropped(self) -> int:
-        return sum(self.dropped.values())
-
-    def describe(self) -> str:
-        text = f"{self.events:,} events in {self.cases:,} cases from {self.source}"
-        if self.rows_dropped:
-            parts = ", ".join(f"{n:,} {why}" for why, n in self.dropped.items() if n)
-            text += f"; left out {self.rows_dropped:,} rows ({parts})"
-        if self.recognised is not None:
-            cols = ", ".join(f"{role} '{col}'" for role, col in self.recognised.columns.items())
-            what = (f"a case table (a row per case; moments {', '.join(self.moments.values())})"
-                    if self.recognised.kind == "case table" else "an event log")
-            text += f"; read as {what}, with {cols}"
-        if self.rejects.rows:
-            rows = "row" if self.rejects.rows == 1 else "rows"
-            text += (f"; set aside {self.rejects.rows:,} {rows} with values it could not read "
-                     "(see 'servicecheck rejects')")
-        return text
-
-
-def resolve_columns(
-    names: list[str],
-    explicit: Mapping[str, str | None] | None,
-    configured: Mapping[str, str] | None,
-    source: str,
-) -> dict[str, str]:
-    """Map roles (case, activity, ...) to the source's column names."""
-    present = set(names)
-    lower = {n.lower(): n for n in names}
-    out: dict[str, str] = {}
-    for role in ROLE_NAMES:
-        chosen = (explicit or {}).get(role) or (configured or {}).get(role)
-        if chosen:
-            if chosen not in present:
-                hint = lower.get(chosen.lower())
-                fix = (f"did you mean '{hint}'?" if hint else
-                       f"the columns are: {', '.join(names[:20])}")
-                raise InputError(f"the mapping names a column '{chosen}' for the {role} "
-                                 "that is not in the file", source=source, column=chosen,
-                                 fix=f"correct {ROLE_FLAGS[role]} or [columns] {role}; {fix}")
-            out[role] = chosen
-            continue
-        for cand in ROLE_NAMES[role]:
-            if cand in present:
-                out[role] = cand
-                break
-    for role in REQUIRED_ROLES:
-        if role not in out:
-            raise InputError(
-                f"no column for the {role} was found among {', '.join(names[:20])}",
-                source=source,
-                fix=f"name it with {ROLE_FLAGS[role]} COLUMN or in the service file's "
-                f"[columns] table ({role} = \"COLUMN\")",
-            )
-    return out
 
 
 IMPORT_RELATION = "__import_src"

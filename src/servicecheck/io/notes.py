@@ -14,8 +14,8 @@ from typing import TypedDict
 
 import duckdb
 
-from servicecheck.io.events import ImportReport
 from servicecheck.io.rejects import UNREADABLE_TIME
+from servicecheck.io.report import ImportReport
 
 FIRST = 3  # the first rows named, for the team to find them in the file
 # why a step was set aside (a key kept with it in the rejects table, as io.rejects' reasons)

@@ -21,9 +21,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from servicecheck.io.dates import ORDERS, Order, read_as
 from servicecheck.io.errors import AlreadyImported, InputError, TooManyRejects
-from servicecheck.io.events import ImportReport
 from servicecheck.io.propose import CONFIDENT, NAMES, Proposal, confirm, propose
 from servicecheck.io.rejects import DEFAULT_MAX_REJECTS
+from servicecheck.io.report import ImportReport
 from servicecheck.io.spreadsheets import safe_frame
 from servicecheck.io.sql import check_timezone
 from servicecheck.io.tables import sheet_names

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from servicecheck.io.errors import InputError
-from servicecheck.io.events import ImportReport
 from servicecheck.io.propose import Mapping, Proposal
+from servicecheck.io.report import ImportReport
 from servicecheck.io.tables import source_kind
 from servicecheck.service.model import Service
 

@@ -1,0 +1,76 @@
+"""The roles a log's columns play (case, activity, timestamp, ...), the names each is known
+by, and how a source's columns are mapped to them: an explicit mapping wins, then the
+service file's ``[columns]``, then the names PM4Py/XES and servicecheck use by convention."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from servicecheck.io.errors import InputError
+from servicecheck.io.lifecycle import LIFECYCLE_NAMES
+
+ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "case": ("case_id", "case:concept:name"),
+    "activity": ("activity", "concept:name"),
+    "timestamp": ("timestamp", "time:timestamp"),
+    "start_timestamp": ("start_timestamp", "time:start_timestamp"),
+    "resource": ("resource", "org:resource"),
+    "team": ("team",),
+    "citizen_ref": ("citizen_ref",),
+    # a raw identifier (customer number, NI number): stored only as a salted hash in
+    # citizen_ref, never itself; only ever mapped by name, never guessed
+    "citizen_id": (),
+    "need": ("need_id",),
+    # start and complete events of one step (XES lifecycle:transition), paired on import
+    "lifecycle": LIFECYCLE_NAMES,
+}
+REQUIRED_ROLES = ("case", "activity", "timestamp")
+ROLE_FLAGS = {
+    "case": "--case",
+    "activity": "--activity",
+    "timestamp": "--timestamp",
+    "start_timestamp": "--start-timestamp",
+    "team": "--team",
+    "resource": "--resource",
+    "citizen_ref": "--citizen",
+    "citizen_id": "--citizen-id",
+    "need": "--need",
+    "lifecycle": "--lifecycle",
+}
+
+
+def resolve_columns(
+    names: list[str],
+    explicit: Mapping[str, str | None] | None,
+    configured: Mapping[str, str] | None,
+    source: str,
+) -> dict[str, str]:
+    """Map roles (case, activity, ...) to the source's column names."""
+    present = set(names)
+    lower = {n.lower(): n for n in names}
+    out: dict[str, str] = {}
+    for role in ROLE_NAMES:
+        chosen = (explicit or {}).get(role) or (configured or {}).get(role)
+        if chosen:
+            if chosen not in present:
+                hint = lower.get(chosen.lower())
+                fix = (f"did you mean '{hint}'?" if hint else
+                       f"the columns are: {', '.join(names[:20])}")
+                raise InputError(f"the mapping names a column '{chosen}' for the {role} "
+                                 "that is not in the file", source=source, column=chosen,
+                                 fix=f"correct {ROLE_FLAGS[role]} or [columns] {role}; {fix}")
+            out[role] = chosen
+            continue
+        for cand in ROLE_NAMES[role]:
+            if cand in present:
+                out[role] = cand
+                break
+    for role in REQUIRED_ROLES:
+        if role not in out:
+            raise InputError(
+                f"no column for the {role} was found among {', '.join(names[:20])}",
+                source=source,
+                fix=f"name it with {ROLE_FLAGS[role]} COLUMN or in the service file's "
+                f"[columns] table ({role} = \"COLUMN\")",
+            )
+    return out
