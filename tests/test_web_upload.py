@@ -232,7 +232,7 @@ def test_a_problem_is_shown_beside_its_field_and_nothing_is_imported(
 
 def test_too_many_unreadable_rows_stop_the_import_until_the_share_is_raised(
         analyst: Any, tmp_path: Path) -> None:
-    _app, c, csrf, _service, ws = analyst
+    _app, c, csrf, service, ws = analyst
     action, form = proposed(c, csrf, job_list(tmp_path, jobs=30, tbc=(3, 6, 9, 12)))
     r = c.post(action, data=form)
     assert r.status_code == 422
@@ -244,6 +244,18 @@ def test_too_many_unreadable_rows_stop_the_import_until_the_share_is_raised(
     r = c.post(action, data={**form, "max_rejects": "15"})
     assert r.status_code == 200, text(r.text)[:600]
     assert "4 rows were set aside" in text(r.text)
+    # the raised share is saved with the mapping: next month's export of the same shape,
+    # with as many "TBC" dates, comes in with only the file
+    save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
+    assert save
+    assert c.post(save.group(1), data={"csrf": csrf}).status_code == 200
+    assert tomllib.loads(service.read_text(encoding="utf-8"))["import"]["max_rejects"] == 0.15
+    before = events(ws)
+    r = upload(c, csrf, job_list(tmp_path / "next", first=501, jobs=30, tbc=(2, 5, 8, 11)),
+               "/upload/next")
+    assert r.status_code == 200, text(r.text)[:600]
+    assert "4 rows were set aside" in text(r.text)
+    assert events(ws) > before
 
 
 def test_the_rows_above_the_header_are_counted_in_words(analyst: Any, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -122,7 +123,9 @@ def import_log(
     if save_mapping is not None:
         from servicecheck.service.files import save_mapping as save
 
-        save(save_mapping, mapping_used(report), name=svc.name if svc else None)
+        # the share raised to let this export in is kept, or the next one is refused again
+        used = dataclasses.replace(mapping_used(report), max_rejects=max_rejects)
+        save(save_mapping, used, name=svc.name if svc else None)
         say(f"Saved the mapping into {save_mapping}: import the next export with "
             f"--service {save_mapping}.")
 

@@ -133,6 +133,9 @@ class Mapping:
     header_row: int | None = None
     date_order: Order | None = None
     timezone: str | None = None
+    # the share of rows the team let an import set aside (None: the service's own): kept, so
+    # the next export of the same shape is not refused again
+    max_rejects: float | None = None
 
     def service(self, svc: Service) -> Service:
         """The service with this mapping as its [columns] and [import] (and, for a case
@@ -142,7 +145,8 @@ class Mapping:
         reading = ImportSettings(sheet=self.sheet, header_row=self.header_row,
                                  moments=dict(self.moments), date_order=self.date_order,
                                  timezone=self.timezone,
-                                 max_rejects=svc.reading.max_rejects)
+                                 max_rejects=svc.reading.max_rejects if self.max_rejects is None
+                                 else self.max_rejects)
         clock = svc.clock
         if self.kind == "case table" and self.end and not clock.end:
             clock = Clock(start=clock.start, end=(self.end,),
@@ -218,9 +222,11 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first") -> Propo
 
 def confirm(proposal: Proposal, edits: Edits[str, str | None] | None = None, *,
             kind: Kind | None = None, moments: Edits[str, str] | None = None,
-            date_order: Order | None = None, timezone: str | None = None) -> Mapping:
+            date_order: Order | None = None, timezone: str | None = None,
+            max_rejects: float | None = None) -> Mapping:
     """The mapping the team settled on: the proposal with their edits (role -> column, None
-    to drop a role; a case table's moments, date column -> activity)."""
+    to drop a role; a case table's moments, date column -> activity), and the share of rows
+    the import may set aside when the team raised it."""
     columns = {r: g.column for r, g in proposal.roles.items()}
     for role, column in (edits or {}).items():
         if role not in NAMES:
@@ -252,7 +258,7 @@ def confirm(proposal: Proposal, edits: Edits[str, str | None] | None = None, *,
                    moments=chosen if kind == "case table" else {},
                    end=end if kind == "case table" else None, sheet=proposal.sheet,
                    header_row=proposal.header_row, date_order=order,
-                   timezone=timezone)
+                   timezone=timezone, max_rejects=max_rejects)
 
 
 # -- the reading ------------------------------------------------------------------------------

@@ -183,13 +183,12 @@ class Chosen:
 def _chosen(c: Context, p: Proposal, form: FormData | None = None) -> Chosen:
     """What the confirm form shows: the proposal, or what the analyst sent (kept as sent)."""
     if form is None:
-        share = c.service.reading.max_rejects
         return Chosen(roles={r: g.column for r, g in p.roles.items()},
                       moments={m.column: m.activity for m in p.moments},
                       date_order=p.dates.order if p.dates and p.dates.order in ORDERS
                       else _default_order(c.service),
                       timezone=c.service.reading.timezone or c.service.timezone,
-                      max_rejects=_percent(DEFAULT_MAX_REJECTS if share is None else share))
+                      max_rejects=_percent(_current_share(c.service)))
     return Chosen(roles={r: str(form.get(f"role.{r}", "")) for r in _roles(p)},
                   moments={m.column: str(form.get(f"activity.{m.column}", "")).strip()
                            or m.activity for m in p.moments
@@ -268,7 +267,9 @@ async def import_upload(request: Request, upload_id: str, s: Session = ANALYST
             mapping = confirm(p, {r: col or None for r, col in chosen.roles.items()},
                               moments=chosen.moments if p.kind == "case table" else None,
                               date_order=order,
-                              timezone=None if zone == c.service.timezone else zone)
+                              timezone=None if zone == c.service.timezone else zone,
+                              max_rejects=None if share == _current_share(c.service)
+                              else share)
         except InputError as exc:
             errors["roles"] = said(exc, upload)
     if errors:
@@ -277,6 +278,11 @@ async def import_upload(request: Request, upload_id: str, s: Session = ANALYST
     upload.service = mapping.service(c.service)
     upload.max_rejects = share
     return await _imported(request, upload, s, replace=replace, chosen=chosen)
+
+
+def _current_share(svc: Service) -> float:
+    share = svc.reading.max_rejects
+    return DEFAULT_MAX_REJECTS if share is None else share
 
 
 def _share(text: str) -> float | None:
