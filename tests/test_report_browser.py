@@ -63,6 +63,9 @@ def test_report_renders_offline_with_every_chart(report_page: tuple[Any, list[st
                                                  ) -> None:
     page, requested, errors = report_page
     assert requested == [] and errors == []
+    # its icon is in the file (a report opened from disk or printed asks no server for it)
+    assert page.locator("link[rel=icon]").get_attribute("href").startswith(  # type: ignore[union-attr]
+        "data:image/x-icon;base64,AAABAA")
     figures = page.locator("figure")
     assert figures.count() >= 8
     for i in range(figures.count()):

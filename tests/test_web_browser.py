@@ -160,3 +160,27 @@ def test_a_recorder_captures_five_demands_by_keyboard(
     assert [r[1] for r in rows[:5]] == ["failure" if d[2] else "value" for d in DEMANDS]
     assert [r[2] for r in rows[:5]] == ["progress chasing" if d[2] else None for d in DEMANDS]
     assert [bool(r[3]) for r in rows[:5]] == [d[3] for d in DEMANDS]
+
+
+def test_every_page_has_its_icon_and_asks_for_nothing_missing(
+        browser: Any, server_and_store: tuple[str, str]) -> None:  # noqa: F811
+    """A browser asks for /favicon.ico beside any page or PDF it shows: a 404 in the console
+    of every page until the app served one (a static file, no login)."""
+    server = server_and_store[0]
+    context = browser.new_context()
+    context.route(lambda url: not url.startswith(server), lambda route: route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    statuses: dict[str, int] = {}
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: statuses.__setitem__(r.url.removeprefix(server), r.status))
+    page.goto(server + "/login")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert icon == "/static/favicon.ico"
+    for address in (icon, "/favicon.ico"):  # linked; asked for unlinked, beside a PDF
+        got = page.request.get(server + address)
+        assert got.status == 200, address
+        assert got.headers["content-type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+        assert got.body()[:4] == b"\x00\x00\x01\x00"  # an icon file, not a page
+    assert {u: s for u, s in statuses.items() if s >= 400} == {} and errors == []
+    context.close()

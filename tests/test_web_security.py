@@ -79,7 +79,8 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, str, int]] = [
 # a route's path parameters, as the table above fills them
 PARAMETERS = {"{job_id}": ["nope"], "{kind}": ["html"], "{upload_id}": ["nope"]}
 OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/demands"),  # tested apart
-        ("GET", "/setup"), ("POST", "/setup")}  # the first run: tests/test_web_setup.py
+        ("GET", "/setup"), ("POST", "/setup"),  # the first run: tests/test_web_setup.py
+        ("GET", "/favicon.ico")}  # a static file
 
 
 def routes(items: list[Any], prefix: str = "") -> list[tuple[str, set[str]]]:
@@ -293,6 +294,9 @@ def test_security_headers_and_no_cdn(web_app: Any) -> None:
     assert c.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
     # static files need no login
     assert TestClient(web_app).get("/static/app.css").status_code == 200
+    icon = TestClient(web_app).get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert "no-store" not in icon.headers.get("cache-control", "")
 
 
 def test_sessions_end_at_logout(web_app: Any) -> None:

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import (
+    FileResponse,
     HTMLResponse,
     JSONResponse,
     PlainTextResponse,
@@ -174,6 +175,12 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
                            trusted_hosts=[h.strip() for h in trusted_proxies.split(",")])
     static = resources.files("servicecheck.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        # a static file: a browser asks for it, unasked, beside a PDF or any page it shows
+        return FileResponse(str(static.joinpath("favicon.ico")), media_type="image/x-icon")
+
     app.include_router(pages.router)
     app.include_router(report_pages.router)
     app.include_router(classify_pages.router)

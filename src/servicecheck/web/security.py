@@ -122,7 +122,7 @@ class HttpMiddleware:
 
 class SecurityHeaders(HttpMiddleware):
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        static = scope["path"].startswith("/static/")
+        static = scope["path"].startswith("/static/") or scope["path"] == "/favicon.ico"
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
