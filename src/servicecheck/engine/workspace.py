@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from servicecheck.engine.memory import memory_config
-from servicecheck.io.errors import AlreadyImported, InputError
+from servicecheck.io.errors import AlreadyImported, InputError, WorkspaceUnavailable
 from servicecheck.io.fingerprint import Fingerprint
 from servicecheck.io.notes import AFTER_IMPORT, cells_aside, set_aside_future
 from servicecheck.io.rejects import REJECTS_DDL
@@ -176,9 +176,11 @@ class Workspace:
         try:
             self.raw = duckdb.connect(target, read_only=read_only, config=config)
         except duckdb.Error as exc:
-            raise InputError(f"the workspace could not be opened ({exc})", source=target,
-                             fix="check the path, the memory limit (like 2GB) and that no "
-                             "other program holds the file") from None
+            raise WorkspaceUnavailable(
+                f"the workspace could not be opened ({exc})", source=target, detail=str(exc),
+                held="lock" in str(exc).lower(),
+                fix="check the path, the memory limit (like 2GB) and that no other program "
+                "holds the file") from None
         # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
         self.raw.execute("SET TimeZone = ?", [ANALYSIS_TIMEZONE])
         if not read_only:

@@ -63,3 +63,16 @@ class TooManyRejects(InputError):
                  row: int | None = None, column: str | None = None, fix: str) -> None:
         super().__init__(problem, source=source, row=row, column=column, fix=fix)
         self.needed = needed
+
+
+class WorkspaceUnavailable(InputError):
+    """The workspace file could not be opened: ``held`` when another process holds its lock
+    (an import or a report running from the command line), and ``detail`` the database's own
+    message (with the file's path and the other process's id: for the server's log and the
+    command line, never for a page)."""
+
+    def __init__(self, problem: str, *, detail: str, held: bool, source: str | None = None,
+                 fix: str) -> None:
+        super().__init__(problem, source=source, fix=fix)
+        self.detail = detail
+        self.held = held

@@ -26,6 +26,7 @@ from fastapi.responses import (
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from servicecheck.io.errors import WorkspaceUnavailable
 from servicecheck.service.model import Service
 from servicecheck.store import open_store
 from servicecheck.store.capture import demand_frame
@@ -41,6 +42,7 @@ from servicecheck.web import (
 )
 from servicecheck.web.cases import CaseIndex
 from servicecheck.web.context import Context
+from servicecheck.web.problems import unavailable
 from servicecheck.web.security import (
     ANALYST,
     MAX_UPLOAD,
@@ -224,6 +226,11 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
         LOG.error("the database failed a request (%s)", type(cause).__name__)  # no values
         return PlainTextResponse("The database did not answer; try again in a minute, and "
                                  "tell the admin if it goes on.", status_code=503)
+
+    # any other page that opens the workspace (the citizen's journey, ...): the same sentence
+    @app.exception_handler(WorkspaceUnavailable)
+    def workspace_unavailable(request: Request, exc: WorkspaceUnavailable) -> HTMLResponse:
+        return pages.page(request, "error.html", status_code=503, message=unavailable(exc))
 
     @app.exception_handler(Forbidden)
     def forbidden(request: Request, exc: Forbidden) -> HTMLResponse:

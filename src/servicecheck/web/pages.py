@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from servicecheck.demand.fields import VERBATIM_LENGTH
-from servicecheck.io.errors import InputError
+from servicecheck.io.errors import InputError, WorkspaceUnavailable
 from servicecheck.io.spreadsheets import safe_frame
 from servicecheck.store import accounts, blind
 from servicecheck.store.accounts import Session
@@ -32,6 +32,7 @@ from servicecheck.store.text import character_problem
 from servicecheck.store.throttle import Throttled
 from servicecheck.web.board import agreement_view, board
 from servicecheck.web.context import ctx
+from servicecheck.web.problems import unavailable
 from servicecheck.web.security import (
     ADMIN,
     ANALYST,
@@ -215,6 +216,8 @@ def dashboard(request: Request, name: str, s: Session = ANALYST) -> HTMLResponse
         return page(request, "error.html", status_code=404, message="There is no such page.")
     try:
         sec = section(ctx(request), name)
+    except WorkspaceUnavailable as exc:
+        return page(request, "error.html", status_code=503, message=unavailable(exc))
     except InputError as exc:
         return page(request, "error.html", status_code=503, message=str(exc))
     return page(request, "dashboard.html", s=sec, name=name, dashboards=DASHBOARDS)
@@ -264,6 +267,8 @@ def export_summary(request: Request, s: Session = ANALYST) -> Response:
     c = ctx(request)
     try:
         frame = summary_frame(c)
+    except WorkspaceUnavailable as exc:
+        return page(request, "error.html", status_code=503, message=unavailable(exc))
     except InputError as exc:
         return page(request, "error.html", status_code=503, message=str(exc))
     return StreamingResponse(iter([safe_frame(frame).to_csv(index=False)]),

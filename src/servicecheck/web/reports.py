@@ -14,7 +14,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from servicecheck.io.errors import InputError
+from servicecheck.io.errors import InputError, WorkspaceUnavailable
+from servicecheck.web.problems import unavailable
 
 LOG = logging.getLogger("servicecheck.web")
 KEEP = 4  # reports kept per server; older ones are deleted as new ones start
@@ -107,6 +108,9 @@ class Reports:
                 LOG.warning("the PDF could not be printed (%s)", type(exc).__name__)
                 job.pdf_error = ("the browser that prints it failed "
                                  f"({type(exc).__name__}); the HTML report is complete")
+        except WorkspaceUnavailable as exc:
+            said = unavailable(exc)  # after "The report could not be made:"
+            job.error = said[:1].lower() + said[1:]
         except InputError as exc:
             job.error = str(exc)
         except Exception as exc:

@@ -20,7 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from servicecheck.io.dates import ORDERS, Order, read_as
-from servicecheck.io.errors import AlreadyImported, InputError, TooManyRejects
+from servicecheck.io.errors import (
+    AlreadyImported,
+    InputError,
+    TooManyRejects,
+    WorkspaceUnavailable,
+)
 from servicecheck.io.propose import CONFIDENT, NAMES, Proposal, confirm, propose
 from servicecheck.io.rejects import DEFAULT_MAX_REJECTS
 from servicecheck.io.report import ImportReport
@@ -31,6 +36,7 @@ from servicecheck.service.model import Service
 from servicecheck.store.accounts import Session
 from servicecheck.web.context import Context, ctx
 from servicecheck.web.pages import page
+from servicecheck.web.problems import unavailable
 from servicecheck.web.security import ANALYST, size_words
 from servicecheck.web.service_pages import adopt, service_path
 from servicecheck.web.uploads import Upload
@@ -312,6 +318,7 @@ async def _imported(request: Request, upload: Upload, s: Session, *, replace: bo
         report = await run_in_threadpool(_run, c, upload, replace)
     except InputError as exc:
         errors = {"import": _double(c, exc) if isinstance(exc, AlreadyImported)
+                  else unavailable(exc) if isinstance(exc, WorkspaceUnavailable)
                   else said(exc, upload)}
         if upload.proposal is None or chosen is None:  # the next export: beside its file
             return _page(request, "choose", status_code=422, upload=upload,
