@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from ibis.backends import BaseBackend
@@ -346,3 +347,37 @@ def test_commands_read_a_table_in_place(database: str, spark: BaseBackend, tmp_p
                             service])
     assert r.exit_code == 0, r.output
     assert "or less from ER Registration" in " ".join(r.output.split())
+
+
+# file names Spark could not take as a view's name, and a name two folders share
+AWKWARD_NAMES = ["O'Brien's \"log\" `x`.parquet", "events; DROP VIEW x.parquet",
+                 "events.parquet", "2024 jobs (1).parquet", "ÉVÉNEMENTS.parquet"]
+
+
+def test_spark_reads_parquet_files_whatever_they_are_called(
+        spark: BaseBackend, tmp_path: Path) -> None:
+    """A Parquet path with quotes, backticks, semicolons, spaces or accents is read in place
+    (it was a traceback), and two services' files of the same name in two folders are two
+    tables, each read as its own (one view used to replace the other)."""
+    data = pq.read_table(as_parquet("sepsis_hospital.csv.gz", tmp_path))
+    svc = Service(name="Sepsis", columns={"case": "case_id", "activity": "activity",
+                                          "timestamp": "timestamp"})
+    for i, name in enumerate(AWKWARD_NAMES):
+        folder = tmp_path / f"folder {i} it's"
+        folder.mkdir()
+        path = folder / name
+        cases = sorted(set(data["case_id"].drop_null().to_pylist()))[: 10 + i]
+        pq.write_table(data.filter(pc.is_in(data["case_id"], pa.array(cases))), path)
+        remote = RemoteWorkspace(spark, svc, str(path), order_column="event_id")
+        events = remote.events(svc.key)
+        assert events.case_id.nunique().execute() == 10 + i, name
+    # the first "events.parquet" is still its own after another folder's was read
+    first = tmp_path / "folder 2 it's" / "events.parquet"
+    again = RemoteWorkspace(spark, svc, str(first), order_column="event_id")
+    other = tmp_path / "folder 9 it's"
+    other.mkdir()
+    pq.write_table(data.filter(pc.equal(data["case_id"], "A")).slice(0, 1),
+                   other / "events.parquet")
+    again.add(replace(svc, name="Other"), str(other / "events.parquet"))
+    assert again.events(svc.key).case_id.nunique().execute() == 12
+    assert again.events("other").count().execute() == 1

@@ -12,11 +12,13 @@ exactly as on import, and every measure runs unchanged as SQL on that engine.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 import ibis
 import ibis.expr.types as ir
+import sqlglot as sg
 from ibis.backends import BaseBackend
 from ibis.expr.types import Table
 
@@ -88,14 +90,22 @@ def connect(url: str) -> BaseBackend:
 def _register_files(con: BaseBackend, table: str) -> str:
     """On Spark a Parquet file or folder can stand for a table: read it as a view named after
     it (a table in the catalog is read by its name)."""
+    import hashlib
     from pathlib import Path
 
     path = Path(table)
     if con.name != "pyspark" or not path.exists():
         return table
-    name = path.name.split(".")[0].replace("-", "_")
+    # Ibis asks Spark's catalog for a view by its bare name, so the name is a plain
+    # identifier whatever the file is called (O'Brien's "log".parquet), and one per file:
+    # two services' events.parquet in two folders are two views, not one replacing the other
+    stem = re.sub(r"[^a-z0-9_]+", "_", path.name.split(".")[0].lower()).strip("_") or "table"
+    where = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    name = f"{stem}_{where}"
     session: Any = con._session  # the SparkSession behind Ibis
-    session.read.parquet(str(path)).createOrReplaceTempView(name)
+    # Spark parses the name as SQL: quoted by sqlglot's Spark dialect, never by hand
+    session.read.parquet(str(path)).createOrReplaceTempView(
+        sg.to_identifier(name, quoted=True).sql(dialect="spark"))
     return name
 
 
