@@ -74,10 +74,13 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, str, int]] = [
     ("POST", "/upload/nope/import", {}, "analyst", 503),
     ("POST", "/upload/nope/save", {}, "analyst", 503),
     ("GET", "/upload/nope/rejects.csv", None, "analyst", 503),
+    ("GET", "/imports", None, "analyst", 503),
+    ("GET", "/imports/1/rejects.csv", None, "analyst", 503),
     ("POST", "/logout", {}, "recorder", 303),
 ]
 # a route's path parameters, as the table above fills them
-PARAMETERS = {"{job_id}": ["nope"], "{kind}": ["html"], "{upload_id}": ["nope"]}
+PARAMETERS = {"{job_id}": ["nope"], "{kind}": ["html"], "{upload_id}": ["nope"],
+              "{import_id}": ["1"]}
 OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/demands"),  # tested apart
         ("GET", "/setup"), ("POST", "/setup"),  # the first run: tests/test_web_setup.py
         ("GET", "/favicon.ico")}  # a static file

@@ -146,6 +146,21 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
     assert [line.split(",")[1:3] for line in lines[1:]] == [
         ["93", "Completed"], ["95", "Completed"], ["97", "Completed"], ["99", "Completed"]]
     assert "'=HYPERLINK" in got.text
+    # once the page is left: the workspace's imports, each with its rows set aside
+    assert 'href="/imports"' in r.text
+    listed = c.get("/imports")
+    assert listed.status_code == 200
+    row = re.search(r'<tr id="import-(\d+)">(.*?)</tr>', listed.text, re.S)
+    assert row, text(listed.text)[:600]
+    assert text(row.group(2)).startswith("jobs.xlsx housing-repairs ")
+    assert text(row.group(2)).endswith(" 4 rows (CSV)")
+    assert "servicecheck-uploads" not in listed.text  # never where the server kept it
+    again = c.get(f"/imports/{row.group(1)}/rejects.csv")
+    assert again.status_code == 200 and "attachment" in again.headers["content-disposition"]
+    assert again.text == got.text  # the same rows, as stored (redacted, formulas made text)
+    assert c.get("/imports/999/rejects.csv").status_code == 404
+    recorder, _ = sign_in(app, "recorder")
+    assert recorder.get(f"/imports/{row.group(1)}/rejects.csv").status_code == 403
     # saved into the service file: its comment kept
     save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
     assert save

@@ -453,19 +453,33 @@ class Workspace:
                     [service.key, service.name, definition,
                      str(service.path) if service.path else None])
 
-    def rejects(self, service: str | None = None) -> pa.Table:
-        """The rows imports set aside (file, row, column, value, reason), in import order."""
-        where = "WHERE service = ?" if service else ""
-        if not self.raw.execute("SELECT count(*) FROM information_schema.tables "
-                                "WHERE table_name = 'rejects'").fetchone()[0]:  # type: ignore[index]
+    def rejects(self, service: str | None = None, import_id: int | None = None) -> pa.Table:
+        """The rows imports set aside (file, row, column, value, reason), in import order:
+        one service's, or one import's."""
+        if not self._has_rejects():
             # a workspace made before rejects, opened read-only
             return pa.schema([("service", pa.string()), ("source", pa.string()),
                               ("row", pa.int64()), ("column", pa.string()),
                               ("value", pa.string()), ("reason", pa.string())]).empty_table()
+        given = {"service": service, "import_id": import_id}
+        where = " AND ".join(f"{k} = ?" for k, v in given.items() if v is not None)
         return self.raw.execute(
             'SELECT service, source, "row", "column", value, reason FROM rejects '
-            f'{where} ORDER BY import_id, "row", "column"',
-            [service] if service else []).to_arrow_table()
+            f'{"WHERE " + where if where else ""} ORDER BY import_id, "row", "column"',
+            [v for v in given.values() if v is not None]).to_arrow_table()
+
+    def set_aside_rows(self) -> dict[int, int]:
+        """How many rows each import set aside (import id -> rows; a row with two unreadable
+        values counts once). Imports that set none aside are left out."""
+        if not self._has_rejects():
+            return {}
+        rows = self.raw.execute('SELECT import_id, count(DISTINCT "row") FROM rejects '
+                                "GROUP BY import_id").fetchall()
+        return {int(i): int(n) for i, n in rows}
+
+    def _has_rejects(self) -> bool:
+        return bool(self.raw.execute("SELECT count(*) FROM information_schema.tables "
+                                     "WHERE table_name = 'rejects'").fetchone()[0])  # type: ignore[index]
 
     def close(self) -> None:
         self.raw.close()

@@ -33,6 +33,7 @@ from servicecheck.store.capture import demand_frame
 from servicecheck.web import (
     api,
     classify_pages,
+    imports_pages,
     pages,
     report_pages,
     service_pages,
@@ -190,6 +191,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     app.include_router(types_pages.router)
     app.include_router(setup_pages.router)
     app.include_router(upload_pages.router)
+    app.include_router(imports_pages.router)
     app.include_router(api.router)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -9,13 +9,11 @@ The reading, the proposal, the mapping and the import are servicecheck.io's (``p
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -29,12 +27,12 @@ from servicecheck.io.errors import (
 from servicecheck.io.propose import CONFIDENT, NAMES, Proposal, confirm, propose
 from servicecheck.io.rejects import DEFAULT_MAX_REJECTS
 from servicecheck.io.report import ImportReport
-from servicecheck.io.spreadsheets import safe_frame
 from servicecheck.io.sql import check_timezone
 from servicecheck.io.tables import sheet_names
 from servicecheck.service.model import Service
 from servicecheck.store.accounts import Session
 from servicecheck.web.context import Context, ctx
+from servicecheck.web.imports_pages import no_workspace, rejects_csv
 from servicecheck.web.pages import page
 from servicecheck.web.problems import unavailable
 from servicecheck.web.security import ANALYST, size_words
@@ -76,10 +74,6 @@ def _page(request: Request, stage: str, status_code: int = 200, **values: Any) -
                 **values)
 
 
-def _no_workspace(request: Request) -> HTMLResponse:
-    return page(request, "error.html", status_code=503,
-                message="No workspace was given to the server: start it with --workspace to "
-                        "bring data in.")
 
 
 def _gone(request: Request) -> HTMLResponse:
@@ -90,7 +84,7 @@ def _gone(request: Request) -> HTMLResponse:
 def _upload(request: Request, upload_id: str, s: Session) -> Upload | HTMLResponse:
     c = ctx(request)
     if c.workspace is None:
-        return _no_workspace(request)
+        return no_workspace(request)
     upload = c.uploads.get(upload_id, s.user.name)
     return upload if upload is not None else _gone(request)
 
@@ -122,14 +116,14 @@ def said(exc: InputError, upload: Upload) -> str:
 @router.get("/upload", response_class=HTMLResponse)
 def upload_form(request: Request, s: Session = ANALYST) -> HTMLResponse:
     if ctx(request).workspace is None:
-        return _no_workspace(request)
+        return no_workspace(request)
     return _page(request, "choose")
 
 
 @router.post("/upload", response_class=HTMLResponse)
 async def upload_file(request: Request, s: Session = ANALYST) -> HTMLResponse:
     if ctx(request).workspace is None:
-        return _no_workspace(request)
+        return no_workspace(request)
     got = await _receive(request, s)
     if isinstance(got, str):
         return _page(request, "choose", status_code=422, errors={"file": got})
@@ -359,23 +353,13 @@ def _double(c: Context, exc: AlreadyImported) -> str:
 
 # -- after the import -------------------------------------------------------------------------
 @router.get("/upload/{upload_id}/rejects.csv")
-def rejects_csv(request: Request, upload_id: str, s: Session = ANALYST) -> Response:
-    from servicecheck.narrative.quality import SET_ASIDE_WORDS
-
+def upload_rejects(request: Request, upload_id: str, s: Session = ANALYST) -> Response:
     upload = _upload(request, upload_id, s)
     if not isinstance(upload, Upload):
         return upload
     if upload.report is None:
         return _gone(request)
-    frame = upload.report.rejects.table.to_pandas()
-    frame.insert(0, "file", upload.name)
-    frame["reason"] = frame["reason"].map(lambda why: SET_ASIDE_WORDS.get(why, why))
-    buffer = io.StringIO()
-    safe_frame(frame).to_csv(buffer, index=False)
-    ctx(request).store.audit(s.user.name, "export", f"rows set aside: {len(frame)} rows")
-    stem = upload.name.rsplit(".", 1)[0]
-    return StreamingResponse(iter([buffer.getvalue()]), media_type="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{quote(stem)}-set-aside.csv"'})
+    return rejects_csv(request, s, upload.report.rejects.table, upload.name)
 
 
 @router.post("/upload/{upload_id}/save", response_class=HTMLResponse)
@@ -412,7 +396,7 @@ async def import_next(request: Request, s: Session = ANALYST) -> HTMLResponse:
     """The next month's export with the mapping the service file keeps: only the file."""
     c = ctx(request)
     if c.workspace is None:
-        return _no_workspace(request)
+        return no_workspace(request)
     if not _has_mapping(c.service):
         return _page(request, "choose", status_code=422, errors={
             "next_file": "The service file keeps no mapping yet: bring a file through the "

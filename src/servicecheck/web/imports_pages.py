@@ -1,0 +1,118 @@
+"""The workspace's imports (analysts): every file brought in, when, how many rows it read and
+how many it set aside, with each import's set-aside rows downloadable as CSV (as stored:
+redacted, formulas neutralised), so correcting them needs no terminal once the import page is
+left. The rows are the workspace's (``Workspace.import_log``, ``rejects``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from servicecheck.io.errors import InputError
+from servicecheck.io.spreadsheets import safe_frame
+from servicecheck.store.accounts import Session
+from servicecheck.web.context import Context, ctx
+from servicecheck.web.pages import page
+from servicecheck.web.security import ANALYST
+
+router = APIRouter(include_in_schema=False)
+
+
+def file_name(source: str) -> str:
+    """A source as the analyst knows it: the file's own name, never where the server kept it
+    (an upload's temporary folder) or the folders of the machine it came from."""
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One import as the page lists it."""
+
+    id: int
+    service: str
+    kind: str
+    file: str
+    when: str  # on the service's clock
+    rows_read: int
+    set_aside: int
+
+
+def _imports(c: Context) -> list[Imported]:
+    from servicecheck.engine.workspace import Workspace
+
+    assert c.workspace is not None
+    try:
+        ws = Workspace(c.workspace, read_only=True)
+    except InputError:
+        if not c.workspace.exists():  # nothing brought in yet
+            return []
+        raise
+    with ws:
+        log, aside = ws.import_log(), ws.set_aside_rows()
+    zone = ZoneInfo(c.service.timezone)
+    return [Imported(id=r["import_id"], service=r["service"], kind=r["kind"],
+                     file=file_name(r["source"]), when=_when(r["imported_at"], zone),
+                     rows_read=r["rows_read"], set_aside=aside.get(r["import_id"], 0))
+            for r in reversed(log)]  # the latest first
+
+
+def _when(at: dt.datetime, zone: ZoneInfo) -> str:
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    local = at.astimezone(zone)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+@router.get("/imports", response_class=HTMLResponse)
+def imports_page(request: Request, s: Session = ANALYST) -> HTMLResponse:
+    c = ctx(request)
+    if c.workspace is None:
+        return no_workspace(request)
+    return page(request, "imports.html", imports=_imports(c))
+
+
+def no_workspace(request: Request) -> HTMLResponse:
+    return page(request, "error.html", status_code=503,
+                message="No workspace was given to the server: start it with --workspace to "
+                        "bring data in.")
+
+
+@router.get("/imports/{import_id}/rejects.csv")
+def import_rejects(request: Request, import_id: int, s: Session = ANALYST) -> Response:
+    from servicecheck.engine.workspace import Workspace
+
+    c = ctx(request)
+    if c.workspace is None:
+        return no_workspace(request)
+    if not c.workspace.exists():
+        return page(request, "error.html", status_code=404, message="There is no such import.")
+    with Workspace(c.workspace, read_only=True) as ws:
+        source = next((r["source"] for r in ws.import_log() if r["import_id"] == import_id),
+                      None)
+        table = ws.rejects(import_id=import_id) if source is not None else None
+    if source is None or table is None:
+        return page(request, "error.html", status_code=404, message="There is no such import.")
+    return rejects_csv(request, s, table.select(["row", "column", "value", "reason"]),
+                       file_name(source))
+
+
+def rejects_csv(request: Request, s: Session, rows: pa.Table, name: str) -> Response:
+    """Rows set aside (row, column, value, reason) as the CSV an analyst downloads: the file
+    named in each line, the reasons in words, cells a spreadsheet would run made text."""
+    from servicecheck.narrative.quality import SET_ASIDE_WORDS
+
+    frame = rows.to_pandas()
+    frame.insert(0, "file", name)
+    frame["reason"] = frame["reason"].map(lambda why: SET_ASIDE_WORDS.get(why, why))
+    buffer = io.StringIO()
+    safe_frame(frame).to_csv(buffer, index=False)
+    ctx(request).store.audit(s.user.name, "export", f"rows set aside: {len(frame)} rows")
+    stem = name.rsplit(".", 1)[0]
+    return StreamingResponse(iter([buffer.getvalue()]), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{quote(stem)}-set-aside.csv"'})
