@@ -469,3 +469,74 @@ def test_a_server_on_a_new_workspace_is_ready_to_bring_data_in(tmp_path: Path) -
     finally:
         app.state.ctx.uploads.close()
         app.state.ctx.store.close()
+
+
+def event_log(folder: Path, stamps: list[str], name: str = "log.csv") -> Path:
+    """An event log as a US system might export it: a case, an activity, a time as written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["Case ID,Activity,Timestamp"]
+    for i, stamp in enumerate(stamps):
+        lines.append(f"C{i // 2},{'Opened' if i % 2 == 0 else 'Closed'},{stamp}")
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+NEW_YORK = [f"2024-03-{d:02d}T09:{d:02d}:00-0{5 if d < 10 else 4}:00" for d in range(1, 21)]
+# the times as written, the zone proposed (the form's value) and the page's words
+ZONES: list[tuple[str, list[str], str, str]] = [
+    ("offsets of New York's winter and summer", NEW_YORK, "America/New_York",
+     "The times carry their offset from UTC (-05:00 and -04:00), which fits America/New_York "
+     "(and America/Toronto, America/Detroit, America/Fort_Wayne): proposed below"),
+    ("a summer offset alone", [f"2024-07-{d:02d}T09:00:00-04:00" for d in range(1, 21)],
+     "America/New_York", "The times carry their offset from UTC (-04:00), which fits "
+     "America/New_York (and America/Toronto,"),
+    # the same offset in March, before New York's clocks went forward: Halifax's, not New York's
+    ("-04:00 in early March", [f"2024-03-0{d}T09:00:00-04:00" for d in range(1, 10)],
+     "America/Halifax", "(-04:00), which fits America/Halifax"),
+    ("Los Angeles", [s.replace("-05:00", "-08:00").replace("-04:00", "-07:00")
+                     for s in NEW_YORK], "America/Los_Angeles", "which fits America/Los_Angeles"),
+    ("times in UTC", [s[:19] + "Z" for s in NEW_YORK], "Europe/London",
+     "The times are written in UTC (+00:00), which says nothing of where the service works: "
+     "Europe/London is only the default. Which zone does the service work in?"),
+    ("American dates without a zone", [f"03/{d:02d}/2024 09:00" for d in range(1, 21)],
+     "Europe/London", "No time in the file says which zone it is in, and dates written month "
+     "first do not say where either: Europe/London is only the default. Which zone"),
+    ("British dates without a zone", [f"{d:02d}/03/2024 09:00" for d in range(13, 33)
+                                      if d <= 31], "Europe/London",
+     "No time in the file says which zone it is in: Europe/London is only the default."),
+]
+
+
+@pytest.mark.parametrize(("stamps", "zone", "words"), [z[1:] for z in ZONES],
+                         ids=[z[0] for z in ZONES])
+def test_the_zone_is_proposed_from_the_file_s_offsets_else_asked(
+        analyst: Any, tmp_path: Path, stamps: list[str], zone: str, words: str) -> None:
+    _app, c, csrf, _service, _ws = analyst
+    r = upload(c, csrf, event_log(tmp_path, stamps))
+    assert r.status_code == 200, text(r.text)[:600]
+    said = text(re.search(r'<p id="zone-evidence"[^>]*>(.*?)</p>', r.text, re.S).group(1))  # type: ignore[union-attr]
+    assert words in said, said
+    assert sent(r.text, "confirm-form")["timezone"] == zone
+
+
+def test_the_zone_confirmed_counts_the_service_s_days_and_is_saved(
+        analyst: Any, tmp_path: Path) -> None:
+    _app, c, csrf, service, ws = analyst
+    action, form = proposed(c, csrf, event_log(tmp_path, NEW_YORK))
+    r = c.post(action, data={**form, "timezone": ""})  # never a zone nobody saw
+    assert r.status_code == 422 and events(ws) == 0
+    assert "Give the service&#39;s time zone, like Europe/London" in r.text
+    r = c.post(action, data=form)
+    assert r.status_code == 200, text(r.text)[:600]
+    assert ("Days and weeks are counted in America/New_York, and times written without an "
+            "offset were read in it.") in text(r.text)
+    with Workspace(ws, read_only=True) as w:
+        assert w.service().timezone == "America/New_York"
+    save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
+    assert save and c.post(save.group(1), data={"csrf": csrf}).status_code == 200
+    assert tomllib.loads(service.read_text(encoding="utf-8"))["timezone"] == "America/New_York"
+    # the service file names it now: the next file without offsets shows it as the file's
+    r = upload(c, csrf, event_log(tmp_path / "next", [f"03/{d:02d}/2024 09:00"
+                                                      for d in range(1, 21)]))
+    assert "America/New_York is the service file&#39;s zone." in r.text

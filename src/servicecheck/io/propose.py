@@ -24,6 +24,7 @@ from servicecheck.io.dates import DateOrder, Order, date_order, form_of
 from servicecheck.io.errors import InputError
 from servicecheck.io.placeholders import is_placeholder
 from servicecheck.io.tables import RawTable, read_table, sheet_names
+from servicecheck.io.zones import ZoneEvidence, zone_from_offsets
 from servicecheck.service.model import Clock, ImportSettings, Service, TargetRegime
 
 Kind = Literal["event log", "case table"]
@@ -106,7 +107,8 @@ class Proposal:
     moments: tuple[Moment, ...] = ()
     end: str | None = None  # the moment that ends the citizen's clock (a case table)
     dates: DateOrder | None = None
-    offsets: bool = False  # the times carry their own UTC offset (no zone needed)
+    offsets: bool = False  # the times carry their own UTC offset (no zone needed to read)
+    zone: ZoneEvidence | None = None  # what the offsets say of the service's zone
     sheet: str | None = None
     header_row: int | None = None  # counted from 1, as the file shows it
     preview: tuple[tuple[str | None, ...], ...] = ()
@@ -136,6 +138,9 @@ class Mapping:
     # the share of rows the team let an import set aside (None: the service's own): kept, so
     # the next export of the same shape is not refused again
     max_rejects: float | None = None
+    # the service's own zone as the team confirmed it (its days and weeks, and the zone of
+    # times written without an offset); None: the service's as it was
+    service_timezone: str | None = None
 
     def service(self, svc: Service) -> Service:
         """The service with this mapping as its [columns] and [import] (and, for a case
@@ -152,7 +157,8 @@ class Mapping:
             clock = Clock(start=clock.start, end=(self.end,),
                           start_at_first_contact=clock.start_at_first_contact)
         return dataclasses.replace(svc, columns=columns, reading=reading, clock=clock,
-                                   targets=self._targets(svc, clock))
+                                   targets=self._targets(svc, clock),
+                                   timezone=self.service_timezone or svc.timezone)
 
     def _targets(self, svc: Service, clock: Clock) -> TargetRegime | None:
         """A due date per case is the target regime's own deadline, under [targets]
@@ -173,7 +179,8 @@ def propose(path: str | Path, *, sheet: str | None = None, header_row: int | Non
             service: Service | None = None) -> Proposal:
     """Read a file (its first rows) and propose how to import it."""
     raw = read_table(Path(path), sheet=sheet, header_row=header_row)
-    proposal = propose_table(raw, default_order=_order(service))
+    proposal = propose_table(raw, default_order=_order(service),
+                             zone=service.timezone if service else None)
     return dataclasses.replace(proposal, sheets=sheet_names(Path(path)))
 
 
@@ -182,8 +189,10 @@ def _order(service: Service | None) -> Order:
     return "month-first" if given == "month-first" else "day-first"
 
 
-def propose_table(raw: RawTable, *, default_order: Order = "day-first") -> Proposal:
-    """The proposal for a source already read (a pure reading of its first rows)."""
+def propose_table(raw: RawTable, *, default_order: Order = "day-first",
+                  zone: str | None = None) -> Proposal:
+    """The proposal for a source already read (a pure reading of its first rows); ``zone``
+    the service's, proposed first when the times' offsets fit it."""
     sample = _sample(raw)
     names = [str(c) for c in sample.column_names]
     values = {n: [_text(v) for v in sample.column(n).slice(0, SAMPLE_ROWS).to_pylist()]
@@ -214,6 +223,7 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first") -> Propo
         source=raw.source, kind=kind, columns=tuple(names), roles=roles, moments=moments,
         end=_ending(moments), dates=dates,
         offsets=bool(written) and all(_has_offset(v) for _, v in written[:200]),
+        zone=zone_from_offsets([v for _, v in written], current=zone),
         sheet=raw.sheet, header_row=raw.header_rows or None,
         preview=tuple(tuple(values[n][i] for n in names)
                       for i in range(min(PREVIEW_ROWS, len(sample)))),
@@ -223,7 +233,8 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first") -> Propo
 def confirm(proposal: Proposal, edits: Edits[str, str | None] | None = None, *,
             kind: Kind | None = None, moments: Edits[str, str] | None = None,
             date_order: Order | None = None, timezone: str | None = None,
-            max_rejects: float | None = None) -> Mapping:
+            max_rejects: float | None = None, service_timezone: str | None = None
+            ) -> Mapping:
     """The mapping the team settled on: the proposal with their edits (role -> column, None
     to drop a role; a case table's moments, date column -> activity), and the share of rows
     the import may set aside when the team raised it."""
@@ -258,7 +269,8 @@ def confirm(proposal: Proposal, edits: Edits[str, str | None] | None = None, *,
                    moments=chosen if kind == "case table" else {},
                    end=end if kind == "case table" else None, sheet=proposal.sheet,
                    header_row=proposal.header_row, date_order=order,
-                   timezone=timezone, max_rejects=max_rejects)
+                   timezone=timezone, max_rejects=max_rejects,
+                   service_timezone=service_timezone)
 
 
 # -- the reading ------------------------------------------------------------------------------

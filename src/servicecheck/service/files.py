@@ -41,6 +41,8 @@ def save_mapping(path: str | Path, mapping: Mapping, *, name: str | None = None)
     for key, value in updated.reading.keys().items():
         reading[key] = value
     doc["import"] = reading
+    if mapping.service_timezone:  # confirmed on upload: the service's own, said in its file
+        doc["timezone"] = mapping.service_timezone
     if updated.clock.end and not current.clock.end:
         clock = doc.get("clock") or tomlkit.table()
         clock["end"] = list(updated.clock.end)

@@ -187,7 +187,7 @@ def _chosen(c: Context, p: Proposal, form: FormData | None = None) -> Chosen:
                       moments={m.column: m.activity for m in p.moments},
                       date_order=p.dates.order if p.dates and p.dates.order in ORDERS
                       else _default_order(c.service),
-                      timezone=c.service.reading.timezone or c.service.timezone,
+                      timezone=p.zone.zone if p.zone and p.zone.zone else c.service.timezone,
                       max_rejects=_percent(_current_share(c.service)))
     return Chosen(roles={r: str(form.get(f"role.{r}", "")) for r in _roles(p)},
                   moments={m.column: str(form.get(f"activity.{m.column}", "")).strip()
@@ -196,6 +196,17 @@ def _chosen(c: Context, p: Proposal, form: FormData | None = None) -> Chosen:
                   date_order=str(form.get("date_order", "")),
                   timezone=str(form.get("timezone", "")).strip(),
                   max_rejects=str(form.get("max_rejects", "")).strip())
+
+
+def _zone_named(request: Request) -> bool:
+    """Whether the service file names its zone (else the zone shown is only the default)."""
+    from servicecheck.service.file import read_data
+
+    path = service_path(ctx(request))
+    try:
+        return path.is_file() and "timezone" in read_data(path)
+    except ValueError:  # a file that cannot be read names nothing (the form says why)
+        return False
 
 
 def _default_order(svc: Service) -> str:
@@ -225,6 +236,7 @@ def _confirm_page(request: Request, upload: Upload, chosen: Chosen, *,
     either = next((v for v in examples if read_as(v, "iso") is None), None)
     readings = {o: _day(either, o) if either else None for o in ORDERS}
     return _page(request, "confirm", status_code=status_code, upload=upload, p=p,
+                 zone_named=_zone_named(request),
                  roles=_roles(p), chosen=chosen, errors=errors or {}, double=double,
                  sheets=p.sheets, sheet=p.sheet, header_row=p.header_row or "",
                  why={r: f"from {REASON_WORDS[g.reason]}"
@@ -257,6 +269,9 @@ async def import_upload(request: Request, upload_id: str, s: Session = ANALYST
             check_timezone(zone, source="the time zone")
         except InputError as exc:
             errors["timezone"] = str(exc)
+    else:  # never a default applied unseen: the zone counts the service's days and weeks
+        errors["timezone"] = ("Give the service's time zone, like Europe/London or "
+                              "America/New_York: its days and weeks are counted in it.")
     share = _share(chosen.max_rejects)
     if share is None:
         errors["max_rejects"] = (f"'{chosen.max_rejects}' is not a share: give a percentage "
@@ -266,8 +281,7 @@ async def import_upload(request: Request, upload_id: str, s: Session = ANALYST
         try:
             mapping = confirm(p, {r: col or None for r, col in chosen.roles.items()},
                               moments=chosen.moments if p.kind == "case table" else None,
-                              date_order=order,
-                              timezone=None if zone == c.service.timezone else zone,
+                              date_order=order, service_timezone=zone,
                               max_rejects=None if share == _current_share(c.service)
                               else share)
         except InputError as exc:
