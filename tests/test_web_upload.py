@@ -74,13 +74,15 @@ def analyst(tmp_path: Path) -> Any:
 
 
 def sent(page: str, form_id: str) -> dict[str, str]:
-    """The fields a form sends as the browser would, unchanged (text, checked boxes, selects)."""
+    """The fields a form sends as the browser would, unchanged (text, checked boxes and
+    radios, selects)."""
     form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S)
     assert form, form_id
     fields: dict[str, str] = {}
     for tag in re.finditer(r"<input([^>]*)>", form.group(0)):
         attrs = dict(re.findall(r'([\w.-]+)="([^"]*)"', tag.group(1)))
-        if "name" in attrs and (attrs.get("type") != "checkbox" or " checked" in tag.group(1)):
+        if "name" in attrs and (attrs.get("type") not in ("checkbox", "radio")
+                                or " checked" in tag.group(1)):
             fields[attrs["name"]] = attrs.get("value", "").replace("&#39;", "'")
     for select in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form.group(0),
                               re.S):
@@ -540,3 +542,57 @@ def test_the_zone_confirmed_counts_the_service_s_days_and_is_saved(
     r = upload(c, csrf, event_log(tmp_path / "next", [f"03/{d:02d}/2024 09:00"
                                                       for d in range(1, 21)]))
     assert "America/New_York is the service file&#39;s zone." in r.text
+
+
+def test_a_second_service_s_file_goes_into_a_new_service_not_the_first(
+        analyst: Any, tmp_path: Path) -> None:
+    app, c, csrf, service, ws = analyst
+    action, form = proposed(c, csrf, job_list(tmp_path / "repairs"))
+    assert form["service"] == "housing-repairs"  # the app's own, unless the analyst says
+    assert c.post(action, data=form).status_code == 200
+    # another service's export: named on upload, kept apart under its own key
+    r = upload(c, csrf, event_log(tmp_path / "grounds", NEW_YORK[:10]))
+    action = re.search(r'action="(/upload/[^/]+/import)"', r.text).group(1)  # type: ignore[union-attr]
+    form = sent(r.text, "confirm-form")
+    for name, words in [
+        ("", "Give the new service&#39;s name"),
+        ("Housing  Repairs", "The workspace has a service called &#39;Housing repairs&#39; "
+                             "already (its key is &#39;housing-repairs&#39;): choose it above, "
+                             "or give the new service another name."),
+        ("!!!", "&#39;!!!&#39; cannot name a service: give it a name with letters or digits"),
+        ("Grounds\x00", "The new service&#39;s name holds a NUL character"),
+    ]:
+        r = c.post(action, data={**form, "service": "+new", "new_service": name})
+        assert r.status_code == 422 and words in r.text, (name, text(r.text)[:500])
+        if "NUL" not in words:  # what was typed comes back as typed
+            assert sent(r.text, "confirm-form")["new_service"] == name
+    r = c.post(action, data={**form, "service": "no-such-service"})
+    assert r.status_code == 422 and "Choose the service this file is of" in r.text
+    before = events(ws)
+    r = c.post(action, data={**form, "service": "+new", "new_service": "Grounds maintenance"})
+    assert r.status_code == 200, text(r.text)[:600]
+    assert "into the workspace, as the service Grounds maintenance." in text(r.text)
+    with Workspace(ws, read_only=True) as w:
+        assert w.services() == ["grounds-maintenance", "housing-repairs"]
+        assert w.events("housing-repairs").count().execute() == before
+        assert w.events("grounds-maintenance").count().execute() == 10
+    # its mapping goes into a service file of its own; the first service's is untouched
+    first = service.read_text(encoding="utf-8")
+    save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
+    assert save and "grounds-maintenance.toml" in r.text
+    r = c.post(save.group(1), data={"csrf": csrf})
+    assert r.status_code == 200 and "grounds-maintenance.toml" in text(r.text)
+    assert service.read_text(encoding="utf-8") == first
+    assert app.state.ctx.service.key == "housing-repairs"
+    own = tomllib.loads((service.parent / "grounds-maintenance.toml").read_text("utf-8"))
+    assert own["name"] == "Grounds maintenance" and own["timezone"] == "America/New_York"
+    # the next file of that service: chosen from the services the workspace holds
+    r = upload(c, csrf, event_log(tmp_path / "grounds2", NEW_YORK[10:]))
+    assert 'value="grounds-maintenance"' in r.text and "> Grounds maintenance</label>" in r.text
+    action = re.search(r'action="(/upload/[^/]+/import)"', r.text).group(1)  # type: ignore[union-attr]
+    form = sent(r.text, "confirm-form")
+    r = c.post(action, data={**form, "service": "grounds-maintenance"})
+    assert r.status_code == 200, text(r.text)[:600]
+    with Workspace(ws, read_only=True) as w:
+        assert w.events("grounds-maintenance").count().execute() == 20
+        assert w.events("housing-repairs").count().execute() == before

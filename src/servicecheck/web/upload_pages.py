@@ -37,6 +37,7 @@ from servicecheck.web.pages import page
 from servicecheck.web.problems import unavailable
 from servicecheck.web.security import ANALYST, size_words
 from servicecheck.web.service_pages import adopt, service_path
+from servicecheck.web.upload_services import NEW, keep, services, target
 from servicecheck.web.uploads import Upload
 
 router = APIRouter(include_in_schema=False)
@@ -178,6 +179,8 @@ class Chosen:
     date_order: str
     timezone: str
     max_rejects: str
+    service: str  # the key of the service the file is of, or NEW
+    new_service: str  # a new service's name as typed
 
 
 def _chosen(c: Context, p: Proposal, form: FormData | None = None) -> Chosen:
@@ -188,14 +191,17 @@ def _chosen(c: Context, p: Proposal, form: FormData | None = None) -> Chosen:
                       date_order=p.dates.order if p.dates and p.dates.order in ORDERS
                       else _default_order(c.service),
                       timezone=p.zone.zone if p.zone and p.zone.zone else c.service.timezone,
-                      max_rejects=_percent(_current_share(c.service)))
+                      max_rejects=_percent(_current_share(c.service)),
+                      service=c.service.key, new_service="")
     return Chosen(roles={r: str(form.get(f"role.{r}", "")) for r in _roles(p)},
                   moments={m.column: str(form.get(f"activity.{m.column}", "")).strip()
                            or m.activity for m in p.moments
                            if form.get(f"moment.{m.column}") == "yes"},
                   date_order=str(form.get("date_order", "")),
                   timezone=str(form.get("timezone", "")).strip(),
-                  max_rejects=str(form.get("max_rejects", "")).strip())
+                  max_rejects=str(form.get("max_rejects", "")).strip(),
+                  service=str(form.get("service", "")), new_service=str(form.get(
+                      "new_service", "")))
 
 
 def _zone_named(request: Request) -> bool:
@@ -236,7 +242,7 @@ def _confirm_page(request: Request, upload: Upload, chosen: Chosen, *,
     either = next((v for v in examples if read_as(v, "iso") is None), None)
     readings = {o: _day(either, o) if either else None for o in ORDERS}
     return _page(request, "confirm", status_code=status_code, upload=upload, p=p,
-                 zone_named=_zone_named(request),
+                 zone_named=_zone_named(request), services=services(ctx(request)), new=NEW,
                  roles=_roles(p), chosen=chosen, errors=errors or {}, double=double,
                  sheets=p.sheets, sheet=p.sheet, header_row=p.header_row or "",
                  why={r: f"from {REASON_WORDS[g.reason]}"
@@ -277,6 +283,9 @@ async def import_upload(request: Request, upload_id: str, s: Session = ANALYST
         errors["max_rejects"] = (f"'{chosen.max_rejects}' is not a share: give a percentage "
                                  "from 0 to 100, like 5.")
     order: Order | None = next((o for o in ORDERS if o == chosen.date_order), None)
+    chose = target(c, chosen.service, chosen.new_service)
+    if isinstance(chose, str):
+        errors["service"] = chose
     if not errors:
         try:
             mapping = confirm(p, {r: col or None for r, col in chosen.roles.items()},
@@ -286,10 +295,12 @@ async def import_upload(request: Request, upload_id: str, s: Session = ANALYST
                               else share)
         except InputError as exc:
             errors["roles"] = said(exc, upload)
-    if errors:
+    if errors or isinstance(chose, str):
         return _confirm_page(request, upload, chosen, status_code=422, errors=errors)
     upload.mapping = mapping
-    upload.service = mapping.service(c.service)
+    # the file goes into the service chosen, never into the first by default
+    upload.service = mapping.service(chose.service)
+    upload.save_to = None if chose.own else chose.path
     upload.max_rejects = share
     return await _imported(request, upload, s, replace=replace, chosen=chosen)
 
@@ -351,7 +362,7 @@ async def _imported(request: Request, upload: Upload, s: Session, *, replace: bo
                   + (" (replacing an earlier import)" if replace else ""))
     return _page(request, "done", upload=upload, report=report,
                  rejects=report.rejects.table.slice(0, PREVIEW_REJECTS).to_pylist(),
-                 path=service_path(c))
+                 path=upload.save_to or service_path(c))
 
 
 def _double(c: Context, exc: AlreadyImported) -> str:
@@ -387,20 +398,20 @@ def save_upload_mapping(request: Request, upload_id: str, s: Session = ANALYST
     if upload.report is None or upload.mapping is None:
         return _gone(request)
     c = ctx(request)
-    path = service_path(c)
+    path = upload.save_to or service_path(c)
     report = upload.report
     values: dict[str, Any] = {"upload": upload, "report": report, "path": path,
                               "rejects": report.rejects.table.slice(0, PREVIEW_REJECTS)
                               .to_pylist()}
     try:
-        saved = save_mapping(path, upload.mapping, name=c.service.name)
+        saved = save_mapping(path, upload.mapping, name=(upload.service or c.service).name)
     except InputError as exc:
         return _page(request, "done", status_code=422, errors={"save": str(exc)}, **values)
     except OSError:
         return _page(request, "done", status_code=500, errors={
             "save": f"{path} could not be written; check the folder may be written to."},
             **values)
-    note = adopt(c, saved)
+    note = adopt(c, saved) if upload.save_to is None else keep(c, saved)
     c.store.audit(s.user.name, "service file saved", f"{path}: the mapping of {upload.name}")
     return _page(request, "done", saved=note, **values)
 

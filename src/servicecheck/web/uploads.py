@@ -41,6 +41,7 @@ class Upload:
     service: Service | None = None  # the service it was imported with (or refused)
     report: ImportReport | None = None  # what the import did, once it is done
     max_rejects: float | None = None  # the share of rows it may set aside (None: the file's)
+    save_to: Path | None = None  # its service's file (None: the app's own service file)
 
     @property
     def name(self) -> str:
