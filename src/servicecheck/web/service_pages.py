@@ -203,17 +203,27 @@ def adopt(c: Context, svc: Service) -> str:
     c.suggester.service = svc
     c.dashboards.clear()
     note = f"Saved to {service_path(c)}."
-    if c.workspace is not None:
-        from servicecheck.engine.workspace import Workspace
-
-        try:
-            with Workspace(c.workspace) as ws:
-                ws.save_service(svc)
-            note += " The workspace has it too: the next report uses it."
-        except InputError:
-            note += (" The workspace is in use just now, so the next import (or saving this "
-                     "form again) gives it to the report.")
+    kept = into_workspace(c, svc)
+    if kept is True:
+        note += " The workspace has it too: the next report uses it."
+    elif kept is False:
+        note += (" The workspace is in use just now, so the next import (or saving this "
+                 "form again) gives it to the report.")
     return note
+
+
+def into_workspace(c: Context, svc: Service) -> bool | None:
+    """Keep a service's definition in the workspace: whether it could (None: no workspace)."""
+    if c.workspace is None:
+        return None
+    from servicecheck.engine.workspace import Workspace
+
+    try:
+        with Workspace(c.workspace) as ws:
+            ws.save_service(svc)
+        return True
+    except InputError:  # in use just now (an import holds it)
+        return False
 
 
 @router.get("/service", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ from servicecheck.io.errors import InputError
 from servicecheck.service.model import Service
 from servicecheck.store.text import character_problem
 from servicecheck.web.context import Context
-from servicecheck.web.service_pages import service_path
+from servicecheck.web.service_pages import into_workspace, service_path
 
 # the choice of a new service: never a service's key (keys are lower-case letters, digits
 # and hyphens, and a service may well be called "New")
@@ -90,14 +90,8 @@ def _beside(c: Context, key: str) -> Path:
 def keep(c: Context, saved: Service) -> str:
     """Give the workspace another service's definition just saved to its file (the app's
     own service stays as it is), and say where it went."""
-    note = f"Saved to {saved.path}."
-    if c.workspace is not None:
-        from servicecheck.engine.workspace import Workspace
-
-        try:
-            with Workspace(c.workspace) as ws:
-                ws.save_service(saved)
-            note += " The workspace has it too."
-        except InputError:
-            note += " The workspace is in use just now: the next import gives it the mapping."
-    return note
+    kept = into_workspace(c, saved)
+    return f"Saved to {saved.path}." + (
+        " The workspace has it too." if kept else
+        " The workspace is in use just now: the next import gives it the mapping."
+        if kept is False else "")
