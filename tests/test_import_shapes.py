@@ -395,7 +395,8 @@ def test_the_command_line_sets_aside_saves_the_mapping_and_writes_the_rejects(
                   "Jobs": [["Repairs job list"], [], *rows]})(tmp_path)
     ws, toml, out = tmp_path / "ws.duckdb", tmp_path / "service.toml", tmp_path / "rejects.csv"
     runner = CliRunner()
-    done = runner.invoke(app, ["import", str(book), "-w", str(ws), "--save-mapping", str(toml)])
+    done = runner.invoke(app, ["import", str(book), "-w", str(ws), "--save-mapping", str(toml),
+                               "--max-rejects", "0.1"])
     assert done.exit_code == 0, done.output
     said = " ".join(done.output.split())  # the console wraps long lines
     assert "read as a case table" in said and "set aside 2 rows" in said, said
@@ -409,6 +410,7 @@ def test_the_command_line_sets_aside_saves_the_mapping_and_writes_the_rejects(
     svc = Service.load(toml)
     assert svc.reading.moments == {"Reported": "Reported", "Completed": "Completed"}
     assert (svc.reading.sheet, svc.reading.header_row) == ("Jobs", 3)
+    assert svc.reading.max_rejects == 0.1  # the share raised is kept for the next export
     (tmp_path / "april").mkdir()
     nxt = _xlsx({"Jobs": [["Repairs job list, April"], [], *JOBS]})(tmp_path / "april")
     done = runner.invoke(app, ["import", str(nxt), "-w", str(tmp_path / "april.duckdb"),
