@@ -56,6 +56,10 @@ def test_an_analyst_brings_a_job_list_to_a_check_report(
     assert "Found in row 2" in page.locator("#reading").inner_text()
     assert page.input_value("#role-case") == "Job no"
     assert page.input_value("#date_order") == "day-first"
+    # no time in the file says its zone: the zone shown is asked about, never assumed unseen
+    assert "Which zone does the service work in?" in page.locator("#zone-evidence").inner_text()
+    assert page.input_value("#timezone") == "Europe/London"
+    assert page.locator("input[name=service]:checked").count() == 1  # the app's own service
     page.screenshot(path=str(ARTIFACTS / "web-upload-proposal.png"), full_page=True)
     # the trade is the team: chosen by keyboard, then the form sent from the keyboard
     page.focus("#role-team")
@@ -79,8 +83,15 @@ def test_an_analyst_brings_a_job_list_to_a_check_report(
     data = tomllib.loads(service.read_text(encoding="utf-8"))
     assert data["columns"] == {"case": "Job no", "team": "Trade"}
     assert data["import"]["header_row"] == 2 and data["clock"]["end"] == ["Completed"]
-    # then the report, from the page's own link
-    page.get_by_role("link", name="The Check report").click()
+    # once the page is left, the rows set aside are a click away under Imports
+    page.click("#imports-link")
+    assert page.locator("#imports tbody tr").count() == 1
+    assert page.locator("#imports tbody tr td").first.inner_text() == "jobs.xlsx"
+    with page.expect_download() as got:
+        page.get_by_role("link", name="4 rows (CSV)").click()
+    assert Path(got.value.path()).read_text(encoding="utf-8").splitlines() == lines
+    # then the report, from the menu
+    page.get_by_role("link", name="Check report", exact=True).click()
     page.click("#make-report")
     link = page.get_by_role("link", name="Download the report (HTML)")
     link.wait_for(timeout=600_000)
@@ -103,6 +114,8 @@ def test_an_analyst_brings_a_job_list_to_a_check_report(
     check.locator("#import-error").wait_for()
     assert "This file's content was imported already" in check.locator(
         "#import-error").inner_text()
+    assert violations(check) == []
+    check.goto(url + "/imports")
     assert violations(check) == []
     checker.close()
     # the open jobs, in the report's words: a blank completion is open, not met, and so is
