@@ -469,13 +469,10 @@ class Workspace:
             [v for v in given.values() if v is not None]).to_arrow_table()
 
     def set_aside_rows(self) -> dict[int, int]:
-        """How many rows each import set aside (import id -> rows; a row with two unreadable
-        values counts once). Imports that set none aside are left out."""
-        if not self._has_rejects():
-            return {}
-        rows = self.raw.execute('SELECT import_id, count(DISTINCT "row") FROM rejects '
-                                "GROUP BY import_id").fetchall()
-        return {int(i): int(n) for i, n in rows}
+        """Rows each import set aside, by import id (a row with two bad values counts once)."""
+        return {int(i): int(n) for i, n in self.raw.execute(
+            'SELECT import_id, count(DISTINCT "row") FROM rejects GROUP BY import_id'
+        ).fetchall()} if self._has_rejects() else {}
 
     def _has_rejects(self) -> bool:
         return bool(self.raw.execute("SELECT count(*) FROM information_schema.tables "
