@@ -156,6 +156,8 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
     assert row, text(listed.text)[:600]
     assert text(row.group(2)).startswith("jobs.xlsx housing-repairs ")
     assert text(row.group(2)).endswith(" 4 rows (CSV)")
+    # a case table's rows read are the file's 100 rows, not the events made from them
+    assert re.search(r"<td[^>]*>100</td>", row.group(2)), row.group(2)
     assert "servicecheck-uploads" not in listed.text  # never where the server kept it
     again = c.get(f"/imports/{row.group(1)}/rejects.csv")
     assert again.status_code == 200 and "attachment" in again.headers["content-disposition"]

@@ -59,7 +59,9 @@ def _imports(c: Context) -> list[Imported]:
     zone = ZoneInfo(c.service.timezone)
     return [Imported(id=r["import_id"], service=r["service"], kind=r["kind"],
                      file=file_name(r["source"]), when=_when(r["imported_at"], zone),
-                     rows_read=r["rows_read"], set_aside=aside.get(r["import_id"], 0))
+                     # a case table's rows, not the events made from their dates
+                     rows_read=r["records"] or r["rows_read"],
+                     set_aside=aside.get(r["import_id"], 0))
             for r in reversed(log)]  # the latest first
 
 
