@@ -28,9 +28,16 @@ def _loaded(code: str) -> set[str]:
     "from servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
     "assert CliRunner().invoke(app, ['--help']).exit_code == 0",
     "import servicecheck\nservicecheck.InputError",
+    # serve checks the port and prints its address before the app loads
+    "from servicecheck.web.launch import answering\nanswering('127.0.0.1', 9)",
 ])
 def test_the_command_line_loads_no_heavy_library(code: str) -> None:
     assert _loaded(code) & set(HEAVY) == set()
+
+
+def test_the_web_app_still_loads_on_first_use() -> None:
+    assert {"fastapi", "sqlalchemy"} <= _loaded("import servicecheck.web\n"
+                                                "servicecheck.web.create_app")
 
 
 def test_the_public_names_still_load_on_first_use() -> None:
