@@ -28,8 +28,8 @@ import pyarrow as pa
 from servicecheck.engine.memory import memory_config
 from servicecheck.io.errors import AlreadyImported, InputError, WorkspaceUnavailable
 from servicecheck.io.fingerprint import Fingerprint
-from servicecheck.io.notes import AFTER_IMPORT, cells_aside, set_aside_future
-from servicecheck.io.rejects import REJECTS_DDL
+from servicecheck.io.notes import cells_aside, set_aside_future
+from servicecheck.io.rejects import AFTER_IMPORT, REJECTS_DDL
 from servicecheck.io.report import ImportReport
 from servicecheck.io.sql import ident, set_timezone
 from servicecheck.service.model import Service

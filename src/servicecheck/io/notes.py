@@ -14,12 +14,10 @@ from typing import TypedDict
 
 import duckdb
 
-from servicecheck.io.rejects import UNREADABLE_TIME
+from servicecheck.io.rejects import AFTER_IMPORT, UNREADABLE_TIME
 from servicecheck.io.report import ImportReport
 
 FIRST = 3  # the first rows named, for the team to find them in the file
-# why a step was set aside (a key kept with it in the rejects table, as io.rejects' reasons)
-AFTER_IMPORT = "after the import"
 
 
 class Place(TypedDict):

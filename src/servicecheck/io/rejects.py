@@ -30,8 +30,10 @@ PLACEHOLDER = "placeholder"
 UNKNOWN_CHANNEL = "unknown channel"
 UNKNOWN_NATURE = "unknown nature"
 TOO_LONG = "too long"
+# a step dated after the moment of import (io/notes.py sets it aside)
+AFTER_IMPORT = "after the import"
 REASONS = (UNREADABLE_TIME, ENDS_BEFORE_START, MISSING, PLACEHOLDER, UNKNOWN_CHANNEL,
-           UNKNOWN_NATURE, TOO_LONG)
+           UNKNOWN_NATURE, TOO_LONG, AFTER_IMPORT)
 REJECTS_DDL = """
 CREATE TABLE IF NOT EXISTS rejects (
     import_id BIGINT NOT NULL,

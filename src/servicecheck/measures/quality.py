@@ -11,9 +11,8 @@ import pandas as pd
 
 from servicecheck.engine.workspace import ImportRecord, Reader
 from servicecheck.findings import Finding, Span, count
-from servicecheck.io.notes import AFTER_IMPORT
 from servicecheck.io.placeholders import PLACEHOLDER_ROLES, PLACEHOLDERS
-from servicecheck.io.rejects import REASONS, UNREADABLE_TIME
+from servicecheck.io.rejects import AFTER_IMPORT, REASONS, UNREADABLE_TIME
 from servicecheck.io.wide import ACTIVITY
 from servicecheck.service.model import Service
 
