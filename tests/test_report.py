@@ -50,11 +50,13 @@ class Outline(HTMLParser):
             self.svgs.append(a)
         if tag == "script":
             self.scripts += 1
+        # a data: address is inside the page (the favicon): nothing is fetched for it
         for key in ("src", "href"):
             value = a.get(key) or ""
-            if key in a and not value.startswith("#"):
+            if key in a and not value.startswith(("#", "data:")):
                 self.fetches.append(value)
-        if tag == "link":
+        if tag == "link" and not (a.get("rel") == "icon"
+                                  and (a.get("href") or "").startswith("data:")):
             self.fetches.append(str(a))
 
     def handle_endtag(self, tag: str) -> None:
