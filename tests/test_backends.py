@@ -354,11 +354,12 @@ AWKWARD_NAMES = ["O'Brien's \"log\" `x`.parquet", "events; DROP VIEW x.parquet",
                  "events.parquet", "2024 jobs (1).parquet", "ÉVÉNEMENTS.parquet"]
 
 
-def test_spark_reads_parquet_files_whatever_they_are_called(
-        spark: BaseBackend, tmp_path: Path) -> None:
+def test_spark_reads_parquet_files_whatever_they_are_called(tmp_path: Path) -> None:
     """A Parquet path with quotes, backticks, semicolons, spaces or accents is read in place
     (it was a traceback), and two services' files of the same name in two folders are two
     tables, each read as its own (one view used to replace the other)."""
+    # a session of its own: the commands read in place above stop the one they used
+    spark = connect("spark:local[2]")
     data = pq.read_table(as_parquet("sepsis_hospital.csv.gz", tmp_path))
     svc = Service(name="Sepsis", columns={"case": "case_id", "activity": "activity",
                                           "timestamp": "timestamp"})
