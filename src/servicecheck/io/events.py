@@ -50,6 +50,8 @@ CANONICAL = ("service", "case_id", "activity", "timestamp", "start_timestamp", "
 
 
 IMPORT_RELATION = "__import_src"
+# why a row is left out, in the order validation counts them
+LEFT_OUT = ("without a case id", "without an activity", "without a timestamp")
 
 
 def clean_text_columns(table: pa.Table) -> tuple[pa.Table, frozenset[str]]:
@@ -300,11 +302,7 @@ def canonical_events(
             hist = found[base + 5 + j] or {}
             if hist:
                 report.placeholders[roles[col]] = {str(k): int(v) for k, v in hist.items()}
-        report.dropped = {
-            "without a case id": n_case,
-            "without an activity": n_act,
-            "without a timestamp": n_ts,
-        }
+        report.dropped = dict(zip(LEFT_OUT, (n_case, n_act, n_ts), strict=True))
         return n_keep, n_cases
 
     n_keep, n_cases = counted(found) if found else (0, 0)
@@ -414,8 +412,7 @@ def canonical_events(
                 con.execute(f"{change} WHERE {mine} AND list_contains(?, {role})",
                             [first_index, held[col]])
         else:
-            report.dropped = dict.fromkeys(
-                ("without a case id", "without an activity", "without a timestamp"), 0)
+            report.dropped = dict.fromkeys(LEFT_OUT, 0)
         # what was kept is what is written: counted there, whatever was left out
         got = con.execute(f"SELECT count(*), count(DISTINCT case_id) FROM events "
                           f"WHERE {mine}", [first_index]).fetchone()
