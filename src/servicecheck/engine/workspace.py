@@ -31,7 +31,7 @@ from servicecheck.io.fingerprint import Fingerprint
 from servicecheck.io.notes import cells_aside, set_aside_future
 from servicecheck.io.rejects import AFTER_IMPORT, REJECTS_DDL
 from servicecheck.io.report import ImportReport
-from servicecheck.io.sql import ident, set_timezone
+from servicecheck.io.sql import bound, ident, set_timezone
 from servicecheck.service.model import Service
 from servicecheck.service.stored import service_to_dict
 
@@ -182,7 +182,7 @@ class Workspace:
                 fix="check the path, the memory limit (like 2GB) and that no other program "
                 "holds the file") from None
         # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
-        self.raw.execute("SET TimeZone = ?", [ANALYSIS_TIMEZONE])
+        self.raw.execute(bound("SET TimeZone = ?", [ANALYSIS_TIMEZONE]))
         if not read_only:
             for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL, REJECTS_DDL):
                 self.raw.execute(ddl)
@@ -294,9 +294,9 @@ class Workspace:
     @staticmethod
     def _add_columns(con: duckdb.DuckDBPyConnection, table: str, select_sql: str) -> None:
         """Add the columns a SELECT brings that the table does not have yet."""
-        have = {r[0].lower() for r in con.execute(
+        have = {r[0].lower() for r in con.execute(bound(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
-            [table]).fetchall()}
+            [table])).fetchall()}
         for name, ctype in con.execute(
                 f"SELECT column_name, column_type FROM (DESCRIBE {select_sql})").fetchall():
             if name.lower() not in have:
@@ -342,8 +342,8 @@ class Workspace:
             if finish is not None:
                 finish(con, int(wrote[0]) if wrote else 0)
             index = INDEX_COLUMN[table]
-            end = con.execute(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
-                                   f"WHERE {index} >= ?", [first_index, first_index]).fetchone()
+            end = con.execute(bound(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
+                                    f"WHERE {index} >= ?", [first_index, first_index])).fetchone()
             row = con.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports").fetchone()
             fp = fingerprint
             import_id = row[0] if row else 1
@@ -356,7 +356,7 @@ class Workspace:
             if future:  # the import's own count says what it kept
                 report.events -= future["events"]
                 aside[AFTER_IMPORT] = future["events"]
-            con.execute(
+            con.execute(bound(
                 "INSERT INTO imports BY NAME SELECT ? AS import_id, ? AS service, ? AS kind, "
                 "? AS source, ? AS rows_read, ? AS rows_kept, ? AS dropped, "
                 "? AS imported_at, ? AS source_path, ? AS source_size, ? AS source_sha256, "
@@ -368,8 +368,7 @@ class Workspace:
                  json.dumps(report.mapping), first_index, last,
                  json.dumps(report.placeholders), json.dumps(aside),
                  report.records or report.rows_read, json.dumps(future) if future else None,
-                 json.dumps(cells_aside(report))],
-            )
+                 json.dumps(cells_aside(report))]))
             if report.rejects.rows:
                 con.register("__rejects", report.rejects.table)
                 try:
@@ -389,12 +388,12 @@ class Workspace:
         the same file (by path) whose content has changed since."""
         if fingerprint is None:
             return []
-        cur = con.execute(
+        cur = con.execute(bound(
             "SELECT * FROM imports WHERE service = ? AND kind = ? AND "
             "((source_sha256 = ? AND source_size = ?) OR source_path = ?) "
             "ORDER BY source_sha256 = ? DESC, import_id",
             [service, kind, fingerprint.sha256, fingerprint.size, fingerprint.path,
-             fingerprint.sha256])
+             fingerprint.sha256]))
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
@@ -403,10 +402,11 @@ class Workspace:
                         imports: list[dict[str, Any]]) -> None:
         index = INDEX_COLUMN[table]
         for imp in imports:
-            con.execute(f"DELETE FROM {table} WHERE service = ? AND {index} >= ? "
-                        f"AND {index} < ?", [imp["service"], imp["first_index"], imp["end_index"]])
-            con.execute("DELETE FROM imports WHERE import_id = ?", [imp["import_id"]])
-            con.execute("DELETE FROM rejects WHERE import_id = ?", [imp["import_id"]])
+            con.execute(bound(f"DELETE FROM {table} WHERE service = ? AND {index} >= ? "
+                              f"AND {index} < ?",
+                              [imp["service"], imp["first_index"], imp["end_index"]]))
+            con.execute(bound("DELETE FROM imports WHERE import_id = ?", [imp["import_id"]]))
+            con.execute(bound("DELETE FROM rejects WHERE import_id = ?", [imp["import_id"]]))
 
     @contextmanager
     def _one_thread_if_small(self, con: duckdb.DuckDBPyConnection, rows: int
@@ -448,10 +448,10 @@ class Workspace:
     @staticmethod
     def _save_service(con: duckdb.DuckDBPyConnection, service: Service) -> None:
         definition = json.dumps(service_to_dict(service))
-        con.execute("DELETE FROM services WHERE service = ?", [service.key])
-        con.execute("INSERT INTO services VALUES (?, ?, ?, ?)",
-                    [service.key, service.name, definition,
-                     str(service.path) if service.path else None])
+        con.execute(bound("DELETE FROM services WHERE service = ?", [service.key]))
+        con.execute(bound("INSERT INTO services VALUES (?, ?, ?, ?)",
+                          [service.key, service.name, definition,
+                           str(service.path) if service.path else None]))
 
     def rejects(self, service: str | None = None, import_id: int | None = None) -> pa.Table:
         """The rows imports set aside (file, row, column, value, reason), in import order:

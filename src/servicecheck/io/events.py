@@ -42,7 +42,7 @@ from servicecheck.io.rejects import (
     unreadable,
 )
 from servicecheck.io.report import ImportReport
-from servicecheck.io.sql import ident, literal, literals, set_timezone
+from servicecheck.io.sql import bound, ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
 
 CANONICAL = ("service", "case_id", "activity", "timestamp", "start_timestamp", "team",
@@ -414,8 +414,8 @@ def canonical_events(
         else:
             report.dropped = dict.fromkeys(LEFT_OUT, 0)
         # what was kept is what is written: counted there, whatever was left out
-        got = con.execute(f"SELECT count(*), count(DISTINCT case_id) FROM events "
-                          f"WHERE {mine}", [first_index]).fetchone()
+        got = con.execute(bound(f"SELECT count(*), count(DISTINCT case_id) FROM events "
+                                f"WHERE {mine}", [first_index])).fetchone()
         assert got is not None
         n_keep, n_cases = int(got[0]), int(got[1])
         _check_kept(n_keep, raw)

@@ -16,6 +16,7 @@ import duckdb
 
 from servicecheck.io.rejects import AFTER_IMPORT, UNREADABLE_TIME
 from servicecheck.io.report import ImportReport
+from servicecheck.io.sql import Value, bound
 
 FIRST = 3  # the first rows named, for the team to find them in the file
 
@@ -59,14 +60,14 @@ def set_aside_future(con: duckdb.DuckDBPyConnection, report: ImportReport, first
     open), and the date waits in the rejects table to be corrected and imported again, as an
     unreadable date does."""
     where = "event_index >= ? AND event_index < ? AND timestamp > ?"
-    bounds = [first_index, end_index, now]
-    got = con.execute(f"SELECT count(*), count(DISTINCT case_id) FROM events WHERE {where}",
-                      bounds).fetchone()
+    bounds: list[Value] = [first_index, end_index, now]
+    got = con.execute(bound(f"SELECT count(*), count(DISTINCT case_id) FROM events "
+                            f"WHERE {where}", bounds)).fetchone()
     if not got or not got[0]:
         return None
     # the time as the import read it, in the source's zone (the import's connection's)
-    found = con.execute(f"SELECT event_index, CAST(timestamp AS VARCHAR) FROM events "
-                        f"WHERE {where} ORDER BY event_index", bounds).fetchall()
+    found = con.execute(bound(f"SELECT event_index, CAST(timestamp AS VARCHAR) FROM events "
+                              f"WHERE {where} ORDER BY event_index", bounds)).fetchall()
     places = [_place(report, int(i) - first_index, str(t)) for i, t in found]
     import_id, service, kind = rejects
     con.executemany(
@@ -74,7 +75,7 @@ def set_aside_future(con: duckdb.DuckDBPyConnection, report: ImportReport, first
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [[import_id, service, kind, report.source, p["row"], p["column"], p["when"],
           AFTER_IMPORT] for p in places])
-    con.execute(f"DELETE FROM events WHERE {where}", bounds)
+    con.execute(bound(f"DELETE FROM events WHERE {where}", bounds))
     return Future(events=int(got[0]), cases=int(got[1]), first=places[:FIRST],
                   at=now.astimezone(dt.UTC).isoformat())
 

@@ -282,8 +282,9 @@ def read_parquet(path: Path, *, in_place: bool = False) -> RawTable:
                              fix="export it again with its events")
         scan = (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS __row "
                 f"FROM read_parquet({literal(str(path.resolve()))}, file_row_number = true))")
-        return RawTable(schema.empty_table(), str(path), header_rows=0, kind="parquet",
-                        scan=scan, rows=pf.metadata.num_rows)
+        # no rows, only the columns (Schema.empty_table would load pandas: 0.6 s of CPU)
+        return RawTable(pa.Table.from_batches([], schema=schema), str(path), header_rows=0,
+                        kind="parquet", scan=scan, rows=pf.metadata.num_rows)
     try:
         check_parquet(path, pq.ParquetFile(path).metadata)
         table = pq.read_table(path)
