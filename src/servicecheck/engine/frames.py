@@ -21,7 +21,13 @@ def in_utc(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_frame(expr: Table) -> pd.DataFrame:
-    """Execute an Ibis table expression into a pandas DataFrame."""
+    """Execute an Ibis table expression into a pandas DataFrame. On DuckDB through Arrow with
+    pyarrow's own conversion where it gives Ibis's types (``prepared``): Ibis takes every
+    column with a null through Python objects first."""
+    from servicecheck.engine import prepared
+
+    if prepared.on_duckdb(expr):
+        return prepared.arrow_to_pandas(expr.to_pyarrow(), expr.schema())
     df = expr.to_pandas()
     assert isinstance(df, pd.DataFrame)
     return in_utc(df)
