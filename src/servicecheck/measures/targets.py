@@ -18,7 +18,7 @@ from ibis.expr.types import Table
 
 from servicecheck import spc
 from servicecheck.engine.durations import DAY_S
-from servicecheck.engine.frames import to_frame
+from servicecheck.engine.frames import isin, to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
@@ -299,8 +299,8 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     m["split"] = (teams > 1).reindex(m.index, fill_value=False).astype(bool)
     o = orders.sort_values(["need_id", "regime_start"])
     o["next_start"] = o.groupby("need_id")["regime_start"].shift(-1)
-    early = o[o["closed"] & ~o["case_id"].isin(met_cases) & o["next_start"].notna()]
-    m["closed_reraised"] = m.index.isin(set(early["need_id"]))
+    early = o[o["closed"] & ~isin(o["case_id"], met_cases) & o["next_start"].notna()]
+    m["closed_reraised"] = isin(m.index, set(early["need_id"]))
     m["reprioritised"] = (per_need["priority_changed"].any()
                           .reindex(m.index, fill_value=False).astype(bool))
     # the problem came back: the citizen reported it again after the first completion (an
@@ -315,7 +315,7 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
         r = d.join(first_done, d.case_id == first_done.need)
         r = r.filter(r.received_at > r.first_done).select("case_id").distinct()
         again = set(to_frame(r)["case_id"])
-    m["repeat_report"] = m.index.isin(again)
+    m["repeat_report"] = isin(m.index, again)
 
     # where the days go, for needs that were met: before the regime's clock, an order open,
     # or no order open (the clock stopped) — the three add up to the citizen's days
@@ -372,7 +372,7 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
     spans: dict[str, Span] = {}
     for phase, mask in phases:
         ids = set(m.loc[mask, "need_id"])
-        mine = orders[orders["need_id"].isin(ids) & orders["closed"]]
+        mine = orders[isin(orders["need_id"], ids) & orders["closed"]]
         judged = mine["within_target"].dropna()
         done = m[mask & ~m["open"]]
         if judged.empty or done.empty:
