@@ -11,7 +11,13 @@ import pytest
 
 from servicecheck import Service, Workspace, import_events, spc
 from servicecheck.flow import case_durations
-from servicecheck.measures.capability import by_period, capability, case_clock, period_summary
+from servicecheck.measures.capability import (
+    by_period,
+    capability,
+    case_clock,
+    day_labels,
+    period_summary,
+)
 
 from .conftest import DATA
 
@@ -202,3 +208,15 @@ def test_open_and_stale_needs_in_words(ages: list[float], idle: list[float],
     text = " ".join(say_all(findings(cap), Voice()))
     for w in words:
         assert w in text
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC"])
+def test_day_labels_are_each_times_own_date(zone: str) -> None:
+    """Written once per date, the labels are each time's date on the service's clock, across
+    the spring clock change (00:30 BST is the day after 23:30 UTC)."""
+    times = pd.Series(pd.date_range("2024-03-30 22:30", periods=400, freq="37min",
+                                    tz="UTC")).dt.tz_convert(zone)
+    labels = day_labels(times)
+    assert labels == [f"{t:%d %b %Y}" for t in times]
+    assert labels[0] == "30 Mar 2024" and len(set(labels)) == 12  # to 10 Apr
+    assert day_labels(times.iloc[0:0]) == []

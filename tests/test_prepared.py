@@ -17,7 +17,7 @@ from ibis.expr.types import Table
 
 from servicecheck import Workspace, read_log
 from servicecheck.engine import prepared
-from servicecheck.engine.frames import to_frame
+from servicecheck.engine.frames import in_utc, isin, to_frame
 from servicecheck.flow import analyse
 from servicecheck.flow.dfg import ordered
 from servicecheck.service.model import Service
@@ -81,13 +81,28 @@ _BUILDERS = {name: _in_order(shape) for name, shape in SHAPES.items()}
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_the_same_frame_as_ibis_gives(events: Table, shape: str) -> None:
     build = _BUILDERS[shape]
-    fast = prepared.frame(build, events)
-    plain = to_frame(build(events))
+    plain = in_utc(build(events).to_pandas())  # Ibis's own conversion
     assert len(plain) >= 3
-    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+    for fast in (prepared.frame(build, events), to_frame(build(events))):
+        pd.testing.assert_frame_equal(fast, plain, check_exact=True)
     with prepared.materialised(ordered, events, ("team",)) as o:  # a table by name, too
         pd.testing.assert_frame_equal(prepared.frame(build, o),
-                                      to_frame(build(o)), check_exact=True)
+                                      in_utc(build(o).to_pandas()), check_exact=True)
+
+
+# text ids (Arrow-backed, as measures hand them back) against sets of every kind
+ISIN = {"some ids": {"A", "C"}, "none": set(), "a missing id": {None}, "ids and a blank":
+        {"B", None}, "not text": [1, "A"], "no such id": {"Z"}, "NaN and an id": {float("nan"),
+                                                                                 "B"}}
+
+
+@pytest.mark.parametrize("values", list(ISIN))
+def test_isin_is_pandas_isin(values: str) -> None:
+    ids = pd.Series(["A", "B", None, "C", "A"], dtype="str")
+    for column in (ids, pd.Index(ids)):
+        got = isin(column, ISIN[values])
+        assert got.tolist() == list(column.isin(list(ISIN[values])))
+    assert isin(pd.Series([1, 2, 3]), {2}).tolist() == [False, True, False]
 
 
 def test_compiled_once_and_each_table_read(tmp_path: Path) -> None:

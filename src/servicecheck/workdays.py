@@ -51,20 +51,40 @@ def _subdivision(calendar: str) -> str:
                          f"{', '.join(CALENDARS)}") from None
 
 
-@lru_cache(maxsize=64)
-def _holidays(subdiv: str, first: int, last: int) -> tuple[dt.date, ...]:
+def _uk_holidays(subdiv: str, years: Iterable[int]) -> dict[dt.date, str]:
+    """``holidays.country_holidays("GB", ...)``, from the UK's module alone: the library's
+    country lookup (and any import of a country's module) first loads every country's, which
+    took most of the report's time in it. The class is the one that lookup returns."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
     import holidays
 
-    days = holidays.country_holidays("GB", subdiv=subdiv, years=range(first, last + 1))
-    return tuple(sorted(days))
+    name = "holidays.countries.united_kingdom"
+    module = sys.modules.get(name)
+    path = Path(holidays.__file__).parent / "countries" / "united_kingdom.py"
+    if module is None and path.is_file():
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # a later import of every country reuses this one
+            spec.loader.exec_module(module)
+    if module is None:  # laid out otherwise in another version of the library
+        days = holidays.country_holidays("GB", subdiv=subdiv, years=list(years))
+    else:
+        days = module.UnitedKingdom(subdiv=subdiv, years=list(years))
+    return {d: str(n) for d, n in days.items()}
+
+
+@lru_cache(maxsize=64)
+def _holidays(subdiv: str, first: int, last: int) -> tuple[dt.date, ...]:
+    return tuple(sorted(_uk_holidays(subdiv, range(first, last + 1))))
 
 
 def bank_holidays(calendar: str, years: Iterable[int]) -> dict[dt.date, str]:
     """The bank holidays of a UK calendar in the given years, with their names."""
-    import holidays
-
-    days = holidays.country_holidays("GB", subdiv=_subdivision(calendar), years=list(years))
-    return {d: str(name) for d, name in sorted(days.items())}
+    return dict(sorted(_uk_holidays(_subdivision(calendar), years).items()))
 
 
 def _closure_days(closures: Closures) -> tuple[dt.date, ...]:

@@ -66,6 +66,11 @@ def _duckdb(table: Table) -> DuckDBBackend | None:
     return cast("DuckDBBackend", con) if con.name == "duckdb" else None
 
 
+def on_duckdb(table: Table) -> bool:
+    """Whether the table is bound to DuckDB (and so to its Arrow results)."""
+    return _duckdb(table) is not None
+
+
 def _quoted(con: DuckDBBackend, name: str) -> str:
     return str(sg.to_identifier(name, quoted=True).sql(dialect=con.dialect))
 
@@ -111,7 +116,7 @@ def _plain(t: DataType) -> bool:
                 or (t.is_timestamp() and t.timezone is not None))
 
 
-def _to_pandas(arrow: pa.Table, schema: Schema) -> pd.DataFrame:
+def arrow_to_pandas(arrow: pa.Table, schema: Schema) -> pd.DataFrame:
     """Arrow to pandas with the same types and values as Ibis's DuckDB backend gives (pinned
     Ibis 12.0.0). Where every column is text, a number, a boolean or a time with a zone, of
     the type the schema says, that is pyarrow's own conversion, in C; Ibis takes a column with
@@ -151,7 +156,7 @@ def frame(build: Callable[..., Table], table: Table, *args: Hashable) -> pd.Data
     con = _duckdb(table)
     if con is None:
         return to_frame(build(table, *args))
-    return _to_pandas(*_run(con, build, table, args))
+    return arrow_to_pandas(*_run(con, build, table, args))
 
 
 def arrow(build: Callable[..., Table], table: Table, *args: Hashable) -> pa.Table:

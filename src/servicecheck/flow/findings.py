@@ -3,6 +3,8 @@ clean and dirty work. Numbers only; narrative/words.py says them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from ibis.expr.types import Table
 
@@ -21,18 +23,31 @@ from servicecheck.service.model import Service
 MIN_WAITS = 5  # a wait seen fewer times than this says more about chance than the flow
 
 
+@dataclass(frozen=True)
+class FlowMeasures:
+    """The flow measures of one ordered pass: what the findings read, and what a report's map
+    and tables read after them rather than count again."""
+    dfg: pd.DataFrame       # directly-follows counts and waits
+    variants: pd.DataFrame  # every variant (start and end steps and rework are read off it)
+    handoffs: pd.DataFrame  # per case
+
+
+def measure(events: Table) -> FlowMeasures:
+    """One ordered pass (cached) serves the waits, the variants and the hand-offs; repeated
+    steps are read off the variants (every case of a variant repeats the same steps)."""
+    with materialised(ordered, events, ("team",)) as o:
+        return FlowMeasures(directly_follows(o), variants(o), handoffs_per_case(o))
+
+
 def findings(workspace: Reader, service: Service, top: int = 5,
-             events: Table | None = None, need_table: pd.DataFrame | None = None
-             ) -> list[Finding]:
+             events: Table | None = None, need_table: pd.DataFrame | None = None,
+             measured: FlowMeasures | None = None) -> list[Finding]:
     """What the flow shows; ``events`` may be a slice of the service's events (clean and dirty
-    work is then left out: it is a property of whole needs)."""
+    work is then left out: it is a property of whole needs). ``measured``: ``measure`` of
+    the same events, if already made."""
     ev = events if events is not None else workspace.events(service.key)
-    # one ordered pass (cached) serves the waits, the variants and the hand-offs; repeated
-    # steps are read off the variants (every case of a variant repeats the same steps)
-    with materialised(ordered, ev, ("team",)) as o:
-        dfg = directly_follows(o)
-        v = variants(o)
-        h = handoffs_per_case(o)
+    m = measured or measure(ev)
+    dfg, v, h = m.dfg, m.variants, m.handoffs
     out: list[Finding] = []
     waits = dfg[dfg["count"] >= MIN_WAITS].sort_values(
         ["median_s", "source", "target"], ascending=[False, True, True]).head(top)
@@ -104,17 +119,17 @@ def clean_findings(per_need: pd.DataFrame, data_end: pd.Timestamp | None = None
                     headline=60, chart="flow-map")]
 
 
-def condition_findings(workspace: Reader, service: Service) -> list[Finding]:
+def condition_findings(workspace: Reader, service: Service,
+                       rework_table: pd.DataFrame | None = None) -> list[Finding]:
     """The system conditions the team named and the waste steps they cause: how much of all
     the recorded work those steps are. ``detail`` holds, per step named, its events and the
-    cases that repeat it (for the table beside the words)."""
-    from servicecheck.engine.frames import to_frame
-
+    cases that repeat it (for the table beside the words). ``rework_table``: ``rework`` of
+    the service's events, if already made."""
     ev = workspace.events(service.key)
     counts = to_frame(ev.activity.value_counts())
     per_step = dict(zip(counts.iloc[:, 0], counts.iloc[:, 1], strict=True))
     total = int(sum(per_step.values()))
-    rw = rework(ev)
+    rw = rework(ev) if rework_table is None else rework_table
     repeated = dict(zip(rw["activity"], rw["rework_cases"], strict=True))
     named = {step for c in service.system_conditions for step in c.causes}
     caused = {s for s in named if s not in service.value_steps}

@@ -18,7 +18,7 @@ from ibis.expr.types import Table
 from servicecheck.engine.frames import to_frame
 from servicecheck.findings import Finding, count, share
 from servicecheck.flow.dfg import ORDERED, directly_follows, start_end_activities
-from servicecheck.flow.variants import covering, variants
+from servicecheck.flow.variants import covering, start_end_from, variants
 
 # A map a team can read on one page: more boxes or arrows than this become a tangle, and
 # Graphviz's layout time grows steeply with them (400 steps: over 40 minutes).
@@ -154,6 +154,7 @@ def flow_map(
     overlay: Overlay = "frequency",
     coverage: float = 1.0,
     dfg: pd.DataFrame | None = None,
+    variant_table: pd.DataFrame | None = None,
     max_steps: int | None = MAX_STEPS,
     max_arrows: int | None = MAX_ARROWS,
 ) -> FlowMap:
@@ -163,8 +164,8 @@ def flow_map(
     ``overlay`` labels the arrows with how often the step followed (``frequency``) or the
     median wait between them (``time``). ``coverage`` < 1 keeps only the activities and paths
     of the commonest variants that together cover that share of cases. ``dfg`` is the log's
-    directly-follows table, if already made. The map is the same for the same log, so its
-    layout is too.
+    directly-follows table and ``variant_table`` its variants, if already made. The map is
+    the same for the same log, so its layout is too.
     """
     if overlay not in ("frequency", "time"):
         raise ValueError("overlay must be 'frequency' or 'time'")
@@ -180,7 +181,8 @@ def flow_map(
     table = None
     if coverage == 1.0 and len(per_activity) <= step_limit:
         table = dfg if dfg is not None else directly_follows(events)
-        starts, ends = start_end_activities(events)
+        starts, ends = (start_end_activities(events) if variant_table is None
+                        else start_end_from(variant_table))
         weights = {(str(s), str(t)): int(n) for s, t, n in
                    zip(table["source"], table["target"], table["count"], strict=True)}
         weights |= {(START, a): n for a, n in starts.items()}
@@ -189,7 +191,7 @@ def flow_map(
         nodes, arrows_total, shown = list(per_activity), len(weights), list(weights)
     else:
         # too much to draw: every number of the map comes from one query, the variants
-        v = variants(events)
+        v = variants(events) if variant_table is None else variant_table
         every = list(zip(v["activities"], (int(n) for n in v["cases"]), strict=True))
         kept = every[:len(covering(v, coverage))]
         candidates = per_activity

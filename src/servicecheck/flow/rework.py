@@ -25,11 +25,10 @@ def rework(events: Table) -> pd.DataFrame:
     return to_frame(agg.order_by([agg.rework_cases.desc(), agg.activity]))
 
 
-def repeated_steps(events: Table, top: int) -> pd.DataFrame:
-    """The ``top`` steps repeated in the most cases (only steps repeated at least once), as
-    ``rework`` gives them: for the words and for the table beside them."""
-    rw = rework(events)
-    return rw[rw["rework_cases"] > 0].head(top)
+def repeated_steps(rework_table: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The ``top`` steps repeated in the most cases (only steps repeated at least once) of a
+    table ``rework`` (or ``variants.rework_from``) gives: for the table beside the words."""
+    return rework_table[rework_table["rework_cases"] > 0].head(top)
 
 
 def rework_per_case(events: Table) -> pd.DataFrame:

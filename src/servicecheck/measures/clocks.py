@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from servicecheck.engine.durations import DAY_S
@@ -99,6 +100,12 @@ def clock_choices(service: Service) -> ClockChoices:
     return ClockChoices(starts, stops, tuple(t.pause))
 
 
+def _ns(times: object) -> pd.Series:
+    """Times at one resolution (Spark's come back in microseconds, the others' in
+    nanoseconds: a comparison across the two would give Python objects)."""
+    return pd.Series(times).astype("datetime64[ns, UTC]")
+
+
 def clock_sensitivity(
     workspace: Reader,
     service: Service | None = None,
@@ -136,18 +143,41 @@ def clock_sensitivity(
     first_contact = (need_table if need_table is not None else needs(workspace, svc)
                      ).set_index("need_id")["first_contact"]
 
+    # each event's order by position (-1: no order on the regime's clock), so every choice of
+    # clock is found by integer positions rather than by matching text ids again (pandas
+    # grouping and reindexing by text ids took most of this function's time)
+    at = orders.index.get_indexer(pd.Index(ev["case_id"]))
+    stamps = ev["timestamp"].array
+    known = at >= 0
+
+    def per_order(rows: npt.NDArray[np.intp]) -> pd.Series:
+        """The times of the events at ``rows``, one per order (-1: none, NaT)."""
+        return pd.Series(stamps.take(rows, allow_fill=True), index=orders.index)
+
     def first_of(acts: Sequence[str], after: pd.Series | None = None) -> pd.Series:
-        e = ev[ev["activity"].isin(set(acts))]
+        hit = ev["activity"].isin(set(acts)).to_numpy() & known
         if after is not None:
-            e = e[e["timestamp"] >= e["case_id"].map(after)]
-        return e.groupby("case_id")["timestamp"].min().reindex(orders.index)
+            floor = pd.Series(after.array.take(at, allow_fill=True), index=ev.index)
+            hit &= (ev["timestamp"] >= floor).to_numpy()
+        rows = np.flatnonzero(hit)
+        # the events are in time order within each case: an order's first hit is its earliest
+        orders_hit, first = np.unique(at[rows], return_index=True)
+        out = np.full(len(orders), -1, dtype=np.intp)
+        out[orders_hit] = rows[first]
+        return per_order(out)
 
     start_at = {label: (orders["need_id"].map(first_contact) if not acts and label ==
                         FIRST_CONTACT else first_of(acts)) for label, acts in starts.items()}
     stop_at = {label: first_of(acts, orders["regime_start"]) for label, acts in stops.items()}
-    # waits for access: from a pause event to the order's next event
-    ev = ev.assign(next_at=ev.groupby("case_id")["timestamp"].shift(-1))
-    waits = ev[ev["activity"].isin(set(pause)) & ev["next_at"].notna()]
+    # waits for access: from a pause event to the order's next event (the next row, when it is
+    # of the same case)
+    case_no = pd.factorize(ev["case_id"])[0]
+    following = np.append(case_no[1:] == case_no[:-1], False)
+    next_at = stamps.take(np.where(following, np.arange(1, len(ev) + 1), -1), allow_fill=True)
+    paused_rows = np.flatnonzero(ev["activity"].isin(set(pause)).to_numpy()
+                                 & following & known)
+    wait_from, wait_to = _ns(stamps.take(paused_rows)), _ns(next_at.take(paused_rows))
+    wait_order = at[paused_rows]
     days = orders["timescale_days"].astype(float)
     wds = orders["timescale_working_days"].astype(float)
     # a case with a due date is judged by it, whatever its timescale (as the regime judges it)
@@ -161,21 +191,20 @@ def clock_sensitivity(
         worked = pd.Series(between_many(s, e, t.calendar, closures=t.closures,
                                         tz=svc.timezone), index=orders.index)
         if stopped:
-            # one resolution for all four times (Spark's come back in microseconds, the
-            # others in nanoseconds: a row-wise max over both would give Python objects)
-            w = waits.join(pd.DataFrame({"s": s, "e": e}), on="case_id").astype(
-                {c: "datetime64[ns, UTC]" for c in ("timestamp", "next_at", "s", "e")})
-            # the part of each wait inside this clock's run
-            lo = w[["timestamp", "s"]].max(axis=1)
-            hi = w[["next_at", "e"]].min(axis=1)
-            w = w.assign(lo=lo, hi=hi)[hi > lo]
-            elapsed = elapsed - ((w["hi"] - w["lo"]).dt.total_seconds() / DAY_S
-                                 ).groupby(w["case_id"]).sum().reindex(orders.index,
-                                                                        fill_value=0.0)
+            # the part of each wait inside this clock's run (a clock not started or stopped
+            # bounds nothing)
+            s_w, e_w = _ns(s.array.take(wait_order)), _ns(e.array.take(wait_order))
+            lo = s_w.where(s_w > wait_from, wait_from)
+            hi = e_w.where(e_w < wait_to, wait_to)
+            inside = (hi > lo).to_numpy()
+            lo, hi, within_order = lo[inside], hi[inside], wait_order[inside]
+            everyone = range(len(orders))
+            elapsed = elapsed - ((hi - lo).dt.total_seconds() / DAY_S).groupby(
+                within_order).sum().reindex(everyone, fill_value=0.0).set_axis(orders.index)
             worked = worked - pd.Series(
-                between_many(w["lo"], w["hi"], t.calendar, closures=t.closures,
-                             tz=svc.timezone), index=w.index
-            ).groupby(w["case_id"]).sum().reindex(orders.index, fill_value=0.0)
+                between_many(lo, hi, t.calendar, closures=t.closures, tz=svc.timezone),
+                index=lo.index).groupby(within_order).sum().reindex(
+                    everyone, fill_value=0.0).set_axis(orders.index)
         judged = s.notna() & e.notna() & (days.notna() | wds.notna() | has_due)
         # time spent waiting for access (when the clock stands still) moves the deadline on
         paused = pd.to_timedelta((e - s).dt.total_seconds() / DAY_S - elapsed, unit="D")

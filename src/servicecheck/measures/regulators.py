@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from servicecheck.engine.frames import isin
 from servicecheck.findings import Finding, count, seconds, share
 from servicecheck.service.presets import AWAAB_STEP_NAMES, AWAAB_STEPS
 from servicecheck.workdays import between_many
@@ -79,7 +80,7 @@ def tsm_rp02(view: TargetView, service: Service) -> pd.DataFrame:
     rows = []
     for (year, category), g in o.groupby(["year", "category"], sort=True):
         judged = g["within_target"].dropna()
-        needs = m[m["need_id"].isin(set(g["need_id"])) & (m["met_year"] == year)]
+        needs = m[isin(m["need_id"], set(g["need_id"])) & (m["met_year"] == year)]
         begins = pd.Timestamp(f"{str(year)[:4]}-04-01", tz=tz)
         ends = begins + pd.DateOffset(years=1)
         rows.append({

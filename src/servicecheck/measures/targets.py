@@ -18,7 +18,7 @@ from ibis.expr.types import Table
 
 from servicecheck import spc
 from servicecheck.engine.durations import DAY_S
-from servicecheck.engine.frames import to_frame
+from servicecheck.engine.frames import isin, to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
@@ -52,19 +52,13 @@ class TargetView:
     citizen_chart: spc.Chart | None = None
 
 
-def _first_per_case(ev: Table, value: ibis.Value, where: ibis.Value, name: str, *,
-                    last: bool = False) -> Table:
-    """Per case, ``value`` at its first (or last) event, in event order, where ``where``."""
-    e = ev.filter(where).mutate(**{name: value})
-    key = [e.timestamp.desc(), e.event_index.desc()] if last else [e.timestamp, e.event_index]
-    e = e.mutate(r=ibis.row_number().over(group_by=e.case_id, order_by=key))
-    return e.filter(e.r == 0).select("case_id", name)
-
-
-def _attach(cases: Table, more: Table) -> Table:
-    """The cases with ``more``'s columns (per case; missing where a case has none)."""
-    j = cases.left_join(more, cases.case_id == more.case_id)
-    return j.select(*cases.columns, *[c for c in more.columns if c != "case_id"])
+def _first(ev: Table, value: ibis.Value, where: ibis.Value, *, last: bool = False
+           ) -> ibis.Value:
+    """Per case (an aggregate), ``value`` at its first (or last) event in event order where
+    ``where``: by the (time, event index) key, where a ROW_NUMBER window over the events
+    took five times as long on DuckDB."""
+    key = ibis.struct({"t": ev.timestamp, "i": ev.event_index})
+    return value.argmax(key, where=where) if last else value.argmin(key, where=where)
 
 
 def _cases(ev: Table, svc: Service) -> Table:
@@ -78,10 +72,14 @@ def _cases(ev: Table, svc: Service) -> Table:
     e = ev.join(starts, "case_id")
     closes = e.activity.isin(list(t.end)) & (e.timestamp >= e.regime_start)
     ends = list(svc.clock.end)
+    more = {}
+    if t.due_column and t.due_column in ev.columns:
+        due = e[t.due_column].cast("string")
+        more["due_text"] = _first(e, due, due.notnull())
     cases = e.group_by("case_id").aggregate(
         regime_start=e.regime_start.max(), regime_end=e.timestamp.min(where=closes),
-        reached_end=e.activity.isin(ends).any() if ends else ibis.literal(False))
-    cases = _attach(cases, _first_per_case(ev, ev.need, ev.need.notnull(), "need_id"))
+        reached_end=e.activity.isin(ends).any() if ends else ibis.literal(False),
+        need_id=_first(e, e.need, e.need.notnull()), **more)
     col = t.priority_column
     if col and col in ev.columns:
         # a blank priority is no priority (Parquet keeps '' where CSV readers give null)
@@ -90,13 +88,11 @@ def _cases(ev: Table, svc: Service) -> Table:
         e = ev.mutate(priority=p).join(cases.select("case_id", "regime_end"), "case_id")
         # the priority the order had when its clock stopped (its latest, while still open)
         upto = e.priority.notnull() & (e.regime_end.isnull() | (e.timestamp <= e.regime_end))
-        changed = e.group_by("case_id").aggregate(
+        per = e.group_by("case_id").aggregate(
+            priority=_first(e, e.priority, upto, last=True),
             priority_changed=e.priority.nunique() > 1)
-        cases = _attach(_attach(cases, _first_per_case(e, e.priority, upto, "priority",
-                                                       last=True)), changed)
-    if t.due_column and t.due_column in ev.columns:
-        due = ev[t.due_column].cast("string")
-        cases = _attach(cases, _first_per_case(ev, due, due.notnull(), "due_text"))
+        j = cases.left_join(per, cases.case_id == per.case_id)
+        cases = j.select(*cases.columns, "priority", "priority_changed")
     return cases.filter(cases.regime_start.notnull())
 
 
@@ -303,8 +299,8 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     m["split"] = (teams > 1).reindex(m.index, fill_value=False).astype(bool)
     o = orders.sort_values(["need_id", "regime_start"])
     o["next_start"] = o.groupby("need_id")["regime_start"].shift(-1)
-    early = o[o["closed"] & ~o["case_id"].isin(met_cases) & o["next_start"].notna()]
-    m["closed_reraised"] = m.index.isin(set(early["need_id"]))
+    early = o[o["closed"] & ~isin(o["case_id"], met_cases) & o["next_start"].notna()]
+    m["closed_reraised"] = isin(m.index, set(early["need_id"]))
     m["reprioritised"] = (per_need["priority_changed"].any()
                           .reindex(m.index, fill_value=False).astype(bool))
     # the problem came back: the citizen reported it again after the first completion (an
@@ -319,7 +315,7 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
         r = d.join(first_done, d.case_id == first_done.need)
         r = r.filter(r.received_at > r.first_done).select("case_id").distinct()
         again = set(to_frame(r)["case_id"])
-    m["repeat_report"] = m.index.isin(again)
+    m["repeat_report"] = isin(m.index, again)
 
     # where the days go, for needs that were met: before the regime's clock, an order open,
     # or no order open (the clock stopped) — the three add up to the citizen's days
@@ -376,7 +372,7 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
     spans: dict[str, Span] = {}
     for phase, mask in phases:
         ids = set(m.loc[mask, "need_id"])
-        mine = orders[orders["need_id"].isin(ids) & orders["closed"]]
+        mine = orders[isin(orders["need_id"], ids) & orders["closed"]]
         judged = mine["within_target"].dropna()
         done = m[mask & ~m["open"]]
         if judged.empty or done.empty:

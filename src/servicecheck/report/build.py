@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from servicecheck.engine.workspace import Reader, Workspace
+from servicecheck.flow.findings import measure
+from servicecheck.flow.variants import rework_from
 from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.capability import capability, needs
@@ -78,7 +80,9 @@ def build_sections(ws: Reader, svc: Service,
     tell("capability")
     out.append(capability_part)
     tell("flow")
-    out.append(flow_section(ws, svc, voice, need_table))
+    # one ordered pass: the flow section's findings, map and table, and system conditions
+    flow = measure(ws.events(svc.key))
+    out.append(flow_section(ws, svc, voice, need_table, flow))
     tell("targets versus purpose")
     out.append(targets_section(ws, svc, cap, voice, need_table, judged))
     tell("economics of flow")
@@ -87,7 +91,7 @@ def build_sections(ws: Reader, svc: Service,
         tell("joined-up")
         out.append(joined_up_section(ws))
     tell("system conditions")
-    out.append(system_conditions_section(ws, svc))
+    out.append(system_conditions_section(ws, svc, rework_from(flow.variants)))
     tell("data quality")
     out.append(data_quality_section(ws, svc, cap, voice, capability_part.findings))
     return out

@@ -25,6 +25,7 @@ from servicecheck.report.parts import Section, Table
 from servicecheck.service.model import Change, Service
 
 if TYPE_CHECKING:
+    from servicecheck.flow.findings import FlowMeasures
     from servicecheck.measures.targets import JudgedOrders
 
 
@@ -172,22 +173,28 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
 
 # -- Flow ------------------------------------------------------------------------------------
 def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
-                 need_table: pd.DataFrame | None = None) -> Section:
+                 need_table: pd.DataFrame | None = None,
+                 measured: FlowMeasures | None = None) -> Section:
+    """``measured``: ``flow.findings.measure`` of the service's events, if already made (the
+    findings, the map and the table of repeated steps all read it)."""
     from servicecheck.charts.flow_map import map_figure
-    from servicecheck.flow.findings import findings
+    from servicecheck.flow.findings import findings, measure
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.rework import repeated_steps
+    from servicecheck.flow.variants import rework_from
     from servicecheck.measures.quality import future_findings
 
     ev = ws.events(svc.key)
+    m = measured or measure(ev)
     # waits end at steps dated after the import too: said beside them
-    found = [*findings(ws, svc, need_table=need_table), *future_findings(ws, svc)]
+    found = [*findings(ws, svc, need_table=need_table, measured=m), *future_findings(ws, svc)]
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
     # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
-    figures = [map_figure(flow_map(ev, value_steps=svc.value_steps),
+    figures = [map_figure(flow_map(ev, value_steps=svc.value_steps, dfg=m.dfg,
+                                   variant_table=m.variants),
                           f"{svc.name}: the flow of the work")]
-    rw = repeated_steps(ev, 10)
+    rw = repeated_steps(rework_from(m.variants), 10)
     tables = [Table("Steps done more than once in the same case",
                     ("step", "cases with it repeated", "share of cases that have it"),
                     [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
@@ -322,7 +329,9 @@ def joined_up_section(ws: Reader) -> Section:
 
 
 # -- System conditions -----------------------------------------------------------------------
-def system_conditions_section(ws: Reader, svc: Service) -> Section:
+def system_conditions_section(ws: Reader, svc: Service,
+                              rework_table: pd.DataFrame | None = None) -> Section:
+    """``rework_table``: ``flow.rework.rework`` of the service's events, if already made."""
     from servicecheck.flow.findings import condition_findings
 
     if not svc.system_conditions:
@@ -330,7 +339,7 @@ def system_conditions_section(ws: Reader, svc: Service) -> Section:
             "The team has not yet written down the system conditions (policies, procedures, "
             "measures, IT, structure) that cause the waste. Add them under "
             "[[system_conditions]] with the steps each one causes."])
-    found = condition_findings(ws, svc)
+    found = condition_findings(ws, svc, rework_table)
     voice = Voice(tz=svc.timezone)
     lead = [say(f, voice) for f in found] + [
         "Change the conditions and the waste goes; push people to work harder within them "
