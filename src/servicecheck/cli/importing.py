@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from servicecheck.cli.common import (
     working,
 )
 from servicecheck.io.errors import InputError
+
+if TYPE_CHECKING:
+    from servicecheck.io.report import ImportReport
 
 
 def generate(
@@ -119,7 +122,7 @@ def import_log(
             date_order=check_order(date_order, source="--date-order") if date_order else None,
             max_rejects=max_rejects, replace=replace,
         )
-    say(f"Imported {report.describe()}.")
+    say_import(report)
     if save_mapping is not None:
         from servicecheck.service.files import save_mapping as save
 
@@ -185,6 +188,13 @@ def rejects(
         f"No rows were set aside; wrote the empty table to {out}.")
 
 
+def say_import(report: ImportReport) -> None:
+    """What an import did, in the words the web app's pages use too."""
+    from servicecheck.narrative.words import Voice, say_all
+
+    say(" ".join(say_all(report.findings(), Voice())))
+
+
 def import_demand(
     file: Annotated[Path, typer.Argument(help="Contact records: CSV/TSV(.gz), Parquet, Excel.")],
     workspace: WorkspaceOpt,
@@ -217,9 +227,4 @@ def import_demand(
         report = import_demands(ws, file, service=svc, mapping=mapping, preset=preset,
                                 timestamp_format=timestamp_format, replace=replace,
                                 max_rejects=max_rejects)
-    masked = f"; masked {report.masked:,} personal details" if report.masked else ""
-    aside = report.rejects.rows
-    rows = "row" if aside == 1 else "rows"
-    aside_words = (f"; set aside {aside:,} {rows} that could not be a demand (see "
-                   "'servicecheck rejects')" if aside else "")
-    say(f"Imported {report.events:,} demands from {file}{masked}{aside_words}.")
+    say_import(report)

@@ -63,8 +63,11 @@ class EventLog:
     def _repr_html_(self) -> str:
         first, last = self.period
         dropped = ""
-        if self.report and self.report.rows_dropped:
-            dropped = f"<br>{html.escape(self.report.describe())}"
+        if self.report:
+            from servicecheck.narrative.words import Voice, say_all
+
+            said = " ".join(say_all(self.report.findings(), Voice()))
+            dropped = f"<br>{html.escape(said)}"
         return (
             f"<div><strong>{html.escape(self.service)}</strong>: {self.n_events:,} events in "
             f"{self.n_cases:,} cases, {first:%d %b %Y} to {last:%d %b %Y}{dropped}</div>"

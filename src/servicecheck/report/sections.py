@@ -359,6 +359,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.quality import (
         cells_aside_findings,
+        future_contacts,
         import_findings,
         placeholder_findings,
         rejects_findings,
@@ -366,7 +367,8 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
 
     voice = voice or Voice(tz=svc.timezone)
     found = [*import_findings(ws, svc), *cells_aside_findings(ws, svc),
-             *rejects_findings(ws, svc), *placeholder_findings(ws, svc),
+             *rejects_findings(ws, svc), *future_contacts(ws, svc),
+             *placeholder_findings(ws, svc),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",
