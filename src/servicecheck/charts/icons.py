@@ -1,11 +1,12 @@
 """Making Data Count's variation and assurance icons as small, accessible SVG.
 
 Each icon is a circle with a letter (H or L for a special cause high or low, P, F or ? for
-assurance) or, for common cause, a line that wanders; it carries its meaning in words as
-its title and label (worded in ``narrative.signals``, as the summary table is), so a screen reader, a printout in black and white and a tooltip all
-say the same. The colours follow Making Data Count's convention: blue for improvement,
-orange for concern, purple for a neutral change, grey for common cause or a target that is
-sometimes met. Nothing is computed here: the point type and assurance come from the chart.
+assurance) or, for common cause, a line that wanders; it carries its meaning in words as its
+title and label (worded in ``narrative.signals``, as the summary table is), so a screen
+reader, a printout in black and white and a tooltip all say the same. The colours follow
+Making Data Count's convention: blue for improvement, orange for concern, purple for a
+neutral change, grey for common cause or a target that is sometimes met. Nothing is computed
+here: the point type and assurance come from the chart.
 """
 
 from __future__ import annotations
