@@ -186,7 +186,7 @@ def capability(
     starts = done.index[done["phase"].diff().fillna(0) > 0]
     breaks = [int(i) + 1 for i in starts]
     local = done["met_at"].dt.tz_convert(svc.timezone) if len(done) else done["met_at"]
-    labels = [f"{t:%d %b %Y}" for t in local]
+    labels = periods.day_labels(local)
     params: dict[str, Any] = {}
     if preset in ("ptd", "mdc2023"):
         params["improvement_direction"] = "decrease"
@@ -337,7 +337,7 @@ def case_clock(workspace: Reader, service: Service | None = None, *,
         "need_id": d["case_id"], "first_contact": d["first"], "met_at": d["last"],
         "end_to_end_days": d["duration_s"] / DAY_S,
     })
-    labels = [f"{t:%d %b %Y}" for t in done["met_at"]]
+    labels = periods.day_labels(done["met_at"])
     params: dict[str, Any] = ({"improvement_direction": "decrease"}
                               if preset in ("ptd", "mdc2023") else {})
     chart = spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset, labels=labels, **params)
