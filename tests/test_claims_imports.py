@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from servicecheck import Workspace
 from servicecheck.cli import app
 from servicecheck.demand.findings import demand_view
+from servicecheck.findings import Finding
+from servicecheck.io.report import held_finding, import_finding
 from servicecheck.measures.quality import import_summary
 from servicecheck.narrative.words import Voice, say
 
@@ -93,3 +96,52 @@ def test_contacts_after_the_import_are_set_aside_and_said(tmp_path: Path) -> Non
         words = [say(f, Voice(tz=svc.timezone)) for f in demand_view(ws, svc).findings]
     assert any(w.startswith("2 contacts in later.csv were dated after the import on ")
                for w in words), words
+
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "servicecheck"
+NEW_YORK = Voice(tz="America/New_York", starts="Repair reported")
+EARLY = pd.Timestamp("2024-01-01 03:00", tz="UTC")  # 31 Dec 2023 in New York
+
+# (the module that composed a sentence itself, a phrase of it, the finding that now says it,
+# the voice, the words said in narrative/): each failed while the module wrote the words
+MOVED = [
+    ("io/report.py", "set aside {", import_finding("c.csv", "events", 3, 2, 2, {}, {}, {}, 1,
+                                                    case_table=False), Voice(),
+     "Imported 3 rows from c.csv: 2 events kept, in 2 cases; 1 step dated after the import "
+     "set aside, not counted. 'servicecheck rejects' lists what was set aside, to correct."),
+    ("cli/importing.py", "could not be a demand",
+     import_finding("d.csv", "demands", 2, 2, None, {}, {}, {}, 0, case_table=False,
+                    masked=1), Voice(),
+     "Imported 2 rows of demand from d.csv: 2 demands kept; masked 1 personal detail."),
+    ("report/sections.py", "Every need in the data was met",
+     Finding("quality.all_met", "need", 0), Voice(),
+     "Every need in the data was met by its end."),
+    ("report/sections.py", "Times without a zone were read",
+     Finding("quality.clock", "need", 0, names=("America/New_York", "Fixed", "Closed")),
+     NEW_YORK, "The clock starts at Repair reported and stops at Fixed or Closed. Times "
+     "without a zone were read as America/New_York."),
+    ("report/sections.py", "so a need counts as met at its last event",
+     Finding("quality.clock", "need", 0, names=("UTC",), flags=frozenset({"first contact"})),
+     Voice(), "The clock starts at the citizen's first contact where demand links to the "
+     "need; no end activity is named, so a need counts as met at its last event. Times "
+     "without a zone were read as UTC."),
+    # a notebook's view of a log: its dates were UTC's, not the service's
+    ("io/eventlog.py", "events in", held_finding(3, 1, EARLY, EARLY + pd.Timedelta(days=2)),
+     NEW_YORK, "3 events in 1 case, between 31 Dec 2023 and 2 Jan 2024"),
+    ("charts/icons.py", "consistently meet the target", None, Voice(),
+     "the system will consistently meet the target"),
+]
+
+
+@pytest.mark.parametrize(("module", "phrase", "finding", "voice", "words"), MOVED,
+                         ids=[f"{m}-{p}" for m, p, *_ in MOVED])
+def test_words_once_written_outside_the_narrative(module: str, phrase: str,
+                                                  finding: Finding | None, voice: Voice,
+                                                  words: str) -> None:
+    assert phrase not in (SRC / module).read_text(encoding="utf-8")
+    if finding is None:  # a code the narrative words (the icons' titles)
+        from servicecheck.charts.icons import assurance_icon
+
+        assert f">{words}</title>" in assurance_icon("consistent_pass")
+    else:
+        assert say(finding, voice) == words

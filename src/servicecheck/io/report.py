@@ -6,10 +6,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from servicecheck.findings import Finding, count
+from servicecheck.findings import Finding, Span, count
 from servicecheck.io.rejects import AFTER_IMPORT, UNREADABLE_TIME, Rejects
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from servicecheck.io.propose import Mapping as ProposedMapping
 
 # the finding of what one import did (worded by narrative.quality); its numbers, each present
@@ -100,3 +102,9 @@ def import_finding(source: str, kind: str, rows: int, kept: int, cases: int | No
     return Finding(IMPORTED, "row", rows, numbers,
                    names=(source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source,),
                    flags=frozenset(flags))
+
+
+def held_finding(events: int, cases: int, first: pd.Timestamp, last: pd.Timestamp
+                 ) -> Finding:
+    """What an event log holds (a notebook's view of it): events, cases and their period."""
+    return Finding("quality.held", "event", events, {"cases": count(cases)}, Span(first, last))

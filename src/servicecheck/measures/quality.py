@@ -132,6 +132,16 @@ def rejects_findings(ws: Reader, svc: Service) -> list[Finding]:
                     names=tuple(found))]
 
 
+def clock_findings(svc: Service, unmet: int) -> list[Finding]:
+    """How the data were read, for Data quality: every need met by the data's end (where an
+    end is named and ``unmet``, the needs open or stale, is none), and the clock, with the
+    zone times without one were read in (``names``: the zone, then the end activities)."""
+    met = [Finding("quality.all_met", "need", 0)] if unmet == 0 and svc.clock.end else []
+    first = {"first contact"} if svc.clock.start_at_first_contact else set()
+    return [*met, Finding("quality.clock", "need", 0, names=(svc.timezone, *svc.clock.end),
+                          flags=frozenset(first))]
+
+
 def placeholder_findings(ws: Reader, svc: Service) -> list[Finding]:
     """One finding per column that held placeholder values, naming the values found: those
     an import read as missing (from its log), and any still in tables read in place."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.voice import Voice, renders
+from servicecheck.narrative.voice import Voice, between, renders
 
 
 @renders("quality.backwards")
@@ -161,3 +161,27 @@ def _recognised(f: Finding, voice: Voice) -> str:
     what = (f"a case table (a row per case; moments {g.join_words(moments)})"
             if "case table" in f.flags else "an event log")
     return f"Read as {what}, with {g.join_words(columns)}."
+
+
+@renders("quality.all_met")
+def _all_met(f: Finding, voice: Voice) -> str:
+    return "Every need in the data was met by its end."
+
+
+@renders("quality.clock")
+def _clock(f: Finding, voice: Voice) -> str:
+    """Where the clock starts and stops, and the zone of times written without one
+    (measures.quality.clock_findings): the start is the voice's, as every sentence says it."""
+    zone, *ends = f.names
+    start = ("the citizen's first contact where demand links to the need"
+             if "first contact" in f.flags else voice.starts)
+    stop = (f" and stops at {g.join_words(ends, 'or')}." if ends else
+            "; no end activity is named, so a need counts as met at its last event.")
+    return f"The clock starts at {start}{stop} Times without a zone were read as {zone}."
+
+
+@renders("quality.held")
+def _held(f: Finding, voice: Voice) -> str:
+    """What an event log holds, its period in the service's zone."""
+    return (f"{g.counted(f.n, 'event')} in {g.counted(f.q('cases'), 'case')}, "
+            f"{between(f, voice)}")

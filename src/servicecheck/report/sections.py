@@ -359,13 +359,14 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.quality import (
         cells_aside_findings,
+        clock_findings,
         future_contacts,
         import_findings,
         placeholder_findings,
         rejects_findings,
     )
 
-    voice = voice or Voice(tz=svc.timezone)
+    voice = voice or voice_for(svc)  # its starts: where the clock starts, as said here
     found = [*import_findings(ws, svc), *cells_aside_findings(ws, svc),
              *rejects_findings(ws, svc), *future_contacts(ws, svc),
              *placeholder_findings(ws, svc),
@@ -373,16 +374,8 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",
                  "quality.backwards")]]
+    found += clock_findings(svc, cap.n_open + cap.n_stale)
     lead = [say(f, voice) for f in found]
-    if cap.n_open + cap.n_stale == 0 and svc.clock.end:
-        # with no end activity named every need is met at its last event: nothing to say
-        lead.append("Every need in the data was met by its end.")
-    clock = ("The clock starts at the citizen's first contact where demand links to the need"
-             if svc.clock.start_at_first_contact else
-             f"The clock starts at {clock_start_words(svc)}")
-    clock += (f" and stops at {join_words(svc.clock.end, 'or')}." if svc.clock.end else
-              "; no end activity is named, so a need counts as met at its last event.")
-    lead.append(clock + f" Times without a zone were read as {svc.timezone}.")
     lead, details = lead[:3], lead[3:]
     log = [r for r in ws.import_log() if r["service"] == svc.key]
 
