@@ -128,6 +128,13 @@ MOVED = [
     # a notebook's view of a log: its dates were UTC's, not the service's
     ("io/eventlog.py", "events in", held_finding(3, 1, EARLY, EARLY + pd.Timedelta(days=2)),
      NEW_YORK, "3 events in 1 case, between 31 Dec 2023 and 2 Jan 2024"),
+    # a case table's dates set aside are values, their rows imported: not "rows set aside"
+    ("cli/importing.py", "set aside to {out}",
+     Finding("quality.rejects_written", "value", 2, names=("r.csv",)), Voice(),
+     "Wrote the 2 values set aside, each with its file, row, column and why, to r.csv."),
+    ("cli/importing.py", "No rows were set aside",
+     Finding("quality.rejects_written", "value", 0, names=("r.csv",)), Voice(),
+     "Nothing was set aside; wrote the empty table to r.csv."),
     ("charts/icons.py", "consistently meet the target", None, Voice(),
      "the system will consistently meet the target"),
 ]

@@ -403,7 +403,8 @@ def test_the_command_line_sets_aside_saves_the_mapping_and_writes_the_rejects(
     # the row of a date set aside is kept: its cell is set aside, not the row
     assert "2 dates in “Completed” could not be read and were set aside" in said, said
     done = runner.invoke(app, ["rejects", "-w", str(ws), "--out", str(out)])
-    assert done.exit_code == 0 and "Wrote 2 rows set aside" in " ".join(done.output.split())
+    assert done.exit_code == 0 and "Wrote the 2 values set aside" in " ".join(
+        done.output.split())
     lines = out.read_text().splitlines()
     assert lines[0] == "service,source,row,column,value,reason"
     assert [line.split(",")[2:] for line in lines[1:]] == [

@@ -183,9 +183,13 @@ def rejects(
     with Workspace(workspace, read_only=True) as ws:
         table = ws.rejects(service)
     safe_frame(table.to_pandas()).to_csv(out, index=False)
-    rows = "row" if table.num_rows == 1 else "rows"
-    say(f"Wrote {table.num_rows:,} {rows} set aside to {out}." if table.num_rows else
-        f"No rows were set aside; wrote the empty table to {out}.")
+    from servicecheck.findings import Finding
+    from servicecheck.narrative.words import Voice
+    from servicecheck.narrative.words import say as words
+
+    # values, not rows: a case table's date set aside left the rest of its row imported
+    say(words(Finding("quality.rejects_written", "value", table.num_rows, names=(str(out),)),
+              Voice()))
 
 
 def say_import(report: ImportReport) -> None:

@@ -185,3 +185,13 @@ def _held(f: Finding, voice: Voice) -> str:
     """What an event log holds, its period in the service's zone."""
     return (f"{g.counted(f.n, 'event')} in {g.counted(f.q('cases'), 'case')}, "
             f"{between(f, voice)}")
+
+
+@renders("quality.rejects_written")
+def _rejects_written(f: Finding, voice: Voice) -> str:
+    """The values set aside written to a file (``names``: the file) to correct."""
+    (out,) = f.names[:1]
+    if f.n == 0:
+        return f"Nothing was set aside; wrote the empty table to {out}."
+    return (f"Wrote the {g.counted(f.n, 'value')} set aside, each with its file, row, column "
+            f"and why, to {out}.")
