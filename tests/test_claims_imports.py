@@ -20,6 +20,7 @@ from servicecheck.demand.findings import demand_view
 from servicecheck.findings import Finding
 from servicecheck.io.report import held_finding, import_finding
 from servicecheck.measures.quality import import_summary
+from servicecheck.measures.targets import NO_REGIME
 from servicecheck.narrative.words import Voice, say
 
 from .test_claims_first_day import CASES
@@ -135,6 +136,15 @@ MOVED = [
     ("cli/importing.py", "No rows were set aside",
      Finding("quality.rejects_written", "value", 0, names=("r.csv",)), Voice(),
      "Nothing was set aside; wrote the empty table to r.csv."),
+    ("report/sections.py", "names no target regime", NO_REGIME, Voice(),
+     "The service file names no target regime, so there is nothing to set beside the "
+     "citizen's view. Describe the current targets under [targets] to see what they report "
+     "and what they hide."),
+    ("report/sections.py", "Import contact records with",
+     Finding("demand.none", "contact", 0, applies=False, flags=frozenset({"how"})), Voice(),
+     "No demand has been imported for this service yet. Import contact records with "
+     "`servicecheck import-demand` (or capture them in the web app) to see value and failure "
+     "demand."),
     ("charts/icons.py", "consistently meet the target", None, Voice(),
      "the system will consistently meet the target"),
 ]

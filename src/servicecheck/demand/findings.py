@@ -68,7 +68,7 @@ def demand_view(workspace: Reader, service: Service, freq: str = "W",
     d = dem.select("received_at", "case_id", "citizen_ref", "nature").to_pandas()
     if d.empty:
         return DemandView([Finding("demand.none", "contact", 0, applies=False,
-                                   why_not="no demand imported")])
+                                   why_not="no demand imported", flags=frozenset({"how"}))])
     first, last = d["received_at"].min(), d["received_at"].max()
     out = [Finding("demand.contacts", "contact", len(d), span=Span(first, last))]
     if not d["nature"].isin(["value", "failure"]).any():

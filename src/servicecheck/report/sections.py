@@ -108,10 +108,7 @@ def demand_section(ws: Reader, svc: Service, freq: str = "W",
     found = view.findings
     said = [(f, say(f, voice)) for f in found]
     if view.share is None or view.pareto is None:  # nothing imported
-        return Section("demand", "Demand", [
-            said[0][1], "Import contact records with `servicecheck import-demand` (or capture "
-                        "them in the web app) to see value and failure demand."],
-            findings=found)
+        return Section("demand", "Demand", [text for _, text in said], findings=found)
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     share, kinds = view.share, view.kinds
     # a chart needs two periods of classified contacts to have limits (none classified yet:
@@ -206,14 +203,12 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.charts.targets import target_figures
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.capability import needs
-    from servicecheck.measures.targets import findings, target_view
+    from servicecheck.measures.targets import NO_REGIME, findings, target_view
     from servicecheck.report.regulators import regulator_part, sensitivity_part
 
     if svc.targets is None:
-        return Section("targets", "Targets versus purpose", [
-            "The service file names no target regime, so there is nothing to set beside the "
-            "citizen's view. Describe the current targets under [targets] to see what they "
-            "report and what they hide."])
+        return Section("targets", "Targets versus purpose",
+                       [say(NO_REGIME, voice or Voice(tz=svc.timezone))], findings=[NO_REGIME])
     need_table = need_table if need_table is not None else needs(ws, svc)
     view = target_view(ws, svc, freq="M", need_table=need_table, orders_judged=orders_judged)
     voice = voice or voice_for(svc, capability_findings(cap))
