@@ -150,6 +150,22 @@ MOVED = [
 ]
 
 
+# (step, events, cases repeated in, value work, the words): a table's cells, once composed in
+# report/sections.py, where one case was "repeated in 1 cases"
+EFFECTS = [("Visit", 1, 1, False, "Visit (1 event, waste, repeated in 1 case)"),
+           ("Fix", 1_234, 0, True, "Fix (1,234 events, value work)"),
+           ("Chase", 0, 0, False, "Chase (not in the log)")]
+
+
+@pytest.mark.parametrize(("step", "events", "repeated", "value", "words"), EFFECTS)
+def test_a_conditions_steps_in_words(step: str, events: int, repeated: int, value: bool,
+                                     words: str) -> None:
+    from servicecheck.narrative.flow import step_effect
+
+    assert "not in the log" not in (SRC / "report" / "sections.py").read_text(encoding="utf-8")
+    assert step_effect(step, events, repeated, value) == words
+
+
 @pytest.mark.parametrize(("module", "phrase", "finding", "voice", "words"), MOVED,
                          ids=[f"{m}-{p}" for m, p, *_ in MOVED])
 def test_words_once_written_outside_the_narrative(module: str, phrase: str,

@@ -319,6 +319,7 @@ def joined_up_section(ws: Reader) -> Section:
 # -- System conditions -----------------------------------------------------------------------
 def system_conditions_section(ws: Reader, svc: Service) -> Section:
     from servicecheck.flow.findings import condition_findings
+    from servicecheck.narrative.flow import step_effect
 
     if not svc.system_conditions:
         return Section("system-conditions", "System conditions", [
@@ -336,10 +337,7 @@ def system_conditions_section(ws: Reader, svc: Service) -> Section:
         effects = []
         for step in c.causes:
             n, repeated = per_step.get(step, (0, 0))
-            kind = "value work" if step in svc.value_steps else "waste"
-            again = f", repeated in {repeated:,} cases" if repeated else ""
-            effects.append(f"{step} ({n:,} events, {kind}{again})" if n else
-                           f"{step} (not in the log)")
+            effects.append(step_effect(step, n, repeated, step in svc.value_steps))
         rows.append((c.name, c.kind, c.note, "; ".join(effects) or "no steps named"))
     return Section("system-conditions", "System conditions", lead, [], [
         Table("Each condition and the work it causes",
