@@ -15,7 +15,6 @@ from servicecheck.measures.capability import (
     by_period,
     capability,
     case_clock,
-    day_labels,
     period_summary,
 )
 
@@ -212,6 +211,8 @@ def test_open_and_stale_needs_in_words(ages: list[float], idle: list[float],
 
 @pytest.mark.parametrize("zone", ["Europe/London", "UTC"])
 def test_day_labels_are_each_times_own_date(zone: str) -> None:
+    from servicecheck.measures.periods import day_labels
+
     """Written once per date, the labels are each time's date on the service's clock, across
     the spring clock change (00:30 BST is the day after 23:30 UTC)."""
     times = pd.Series(pd.date_range("2024-03-30 22:30", periods=400, freq="37min",
@@ -220,3 +221,26 @@ def test_day_labels_are_each_times_own_date(zone: str) -> None:
     assert labels == [f"{t:%d %b %Y}" for t in times]
     assert labels[0] == "30 Mar 2024" and len(set(labels)) == 12  # to 10 Apr
     assert day_labels(times.iloc[0:0]) == []
+
+
+# (times, zone): a chart's point labels, formatted per distinct day, equal the labels each
+# time formatted alone (across a clock change, midnight on either side, and in UTC)
+LABEL_TIMES = [
+    (["2024-03-30 23:30", "2024-03-31 00:30", "2024-03-31 01:30", "2024-03-31 23:59:59"],
+     "Europe/London"),
+    (["2024-10-26 23:00", "2024-10-27 01:30", "2024-10-27 02:30", "2025-01-01 00:00"],
+     "Europe/London"),
+    (["2024-11-03 04:00", "2024-11-03 05:30", "2024-11-04 04:59", "2024-11-04 05:00"],
+     "America/New_York"),
+    (["2023-12-31 23:59:59", "2024-01-01 00:00", "2024-02-29 12:00", "2024-02-29 12:00"], "UTC"),
+]
+
+
+@pytest.mark.parametrize(("times", "zone"), LABEL_TIMES)
+def test_day_labels_are_each_times_own(times: list[str], zone: str) -> None:
+    from servicecheck.measures.periods import day_labels
+
+    utc = pd.Series(pd.to_datetime(times, format="ISO8601")).dt.tz_localize("UTC")
+    for series in (utc, utc.dt.tz_convert(zone), utc.dt.tz_localize(None)):
+        assert day_labels(series) == [f"{t:%d %b %Y}" for t in series]
+    assert day_labels(utc.iloc[:0]) == []

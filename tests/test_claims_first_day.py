@@ -135,7 +135,7 @@ def test_codes_not_words_in_measures(first_day: tuple[Report, Workspace]) -> Non
     assert table.loc[0, "assurance"] == ""
     worded = summary_words(table)
     assert (worded.loc[0, "variation"], worded.loc[0, "assurance"]) == (
-        "special cause: concern", "")
+        "special cause variation: concern (high)", "")
 
 
 def test_the_rows_of_a_future_date_are_the_files(tmp_path: Path) -> None:

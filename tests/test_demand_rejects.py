@@ -174,8 +174,9 @@ def test_the_command_line_says_what_was_set_aside_and_writes_it(tmp_path: Path) 
     result = runner.invoke(app, ["import-demand", str(path), "-w", ws])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert f"Imported {GOOD_ROWS} demands" in said
-    assert "set aside 1 row that could not be a demand" in said
+    assert (f"Imported {GOOD_ROWS + 1} rows of demand from d.csv: {GOOD_ROWS} demands kept; "
+            "1 value set aside with its row, not imported: 1 with a value that stands for none "
+            "(like n/a) in place of the citizen's words.") in said
     out = tmp_path / "rejects.csv"
     result = runner.invoke(app, ["rejects", "-w", ws, "--out", str(out)])
     assert result.exit_code == 0, result.output

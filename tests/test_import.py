@@ -183,8 +183,8 @@ def test_eventlog_summary_for_notebooks(tmp_path: Path) -> None:
     log = read_log(f)
     assert (log.n_cases, log.n_events) == (2, 2)
     html = log._repr_html_()
-    assert "2 events in 2 cases" in html and "01 Jan 2024 to 01 Mar 2024" in html
-    assert "1 without a case id" in html
+    assert "2 events in 2 cases, between 1 Jan 2024 and 1 Mar 2024" in html
+    assert "left out: 1 without a case id" in html
 
 
 # Values padded with whitespace, and values that are only whitespace, read the same from

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from servicecheck import spc
-from servicecheck.charts.icons import assurance_icon, variation_icon, variation_words
+from servicecheck.charts.icons import assurance_icon, variation_icon
 from servicecheck.charts.summary import summary_html
-from servicecheck.narrative.signals import summary_words
+from servicecheck.narrative.signals import ASSURANCE_WORDS, summary_words, variation_words
 
 from .test_report_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
@@ -45,7 +45,9 @@ def test_variation_icons_say_what_they_show(point_type: str, direction: str, let
 def test_assurance_icons(assurance: str, letter: str) -> None:
     svg = assurance_icon(assurance)
     assert re.findall(r"<text[^>]*>([^<]*)</text>", svg) == [letter]
-    assert "target</title>" in svg
+    # the title is the summary table's words (they differed: "will consistently meet ...")
+    assert f">{ASSURANCE_WORDS[assurance]}</title>" in svg
+    assert ASSURANCE_WORDS[assurance].startswith("the system will ")
     assert assurance_icon(None) == ""
     with pytest.raises(ValueError, match="'met' is not an assurance"):
         assurance_icon("met")
@@ -69,8 +71,9 @@ def test_the_summary_table_takes_the_latest_points_limits() -> None:
     assert row["upper"] == pytest.approx(pp.ucl[-1]) and row["lower"] == pytest.approx(pp.lcl[-1])
     # a code in the measure's table, words in the narrative's (for a spreadsheet)
     assert t.set_index("measure").loc["end-to-end days", "variation"] == "special_cause_concern"
+    # the words the icon's accessible title says (they differed: "special cause: concern")
     assert summary_words(t).set_index("measure").loc["end-to-end days", "variation"] == (
-        "special cause: concern")
+        "special cause variation: concern (high)")
     assert "measure,rule_set" in t.to_csv(index=False)
 
 

@@ -68,13 +68,13 @@ def test_an_analyst_brings_a_job_list_to_a_check_report(
     page.keyboard.press("Enter")
     done = page.locator("#imported")
     done.wait_for()
-    assert "Imported 100 cases (190 events) from jobs.xlsx" in done.inner_text()
-    assert page.locator("#set-aside-count").inner_text().startswith(
-        "4 rows were set aside, not imported")
+    assert ("Imported 100 rows from jobs.xlsx (a row per case): 190 events made from their "
+            "dates, in 100 cases; 4 dates in “Completed” could not be read") in done.inner_text()
+    assert page.locator("#set-aside-count").inner_text().startswith("What was set aside")
     assert page.locator("#rejects tbody tr").count() == 4
     page.screenshot(path=str(ARTIFACTS / "web-upload-imported.png"), full_page=True)
     with page.expect_download() as got:
-        page.get_by_role("link", name="Download the rows set aside (CSV)").click()
+        page.get_by_role("link", name="Download what was set aside (CSV)").click()
     lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5 and lines[0] == "file,row,column,value,reason"
     assert any("'=HYPERLINK" in line for line in lines)  # made text, not a formula
@@ -88,7 +88,7 @@ def test_an_analyst_brings_a_job_list_to_a_check_report(
     assert page.locator("#imports tbody tr").count() == 1
     assert page.locator("#imports tbody tr td").first.inner_text() == "jobs.xlsx"
     with page.expect_download() as got:
-        page.get_by_role("link", name="4 rows (CSV)").click()
+        page.get_by_role("link", name="download (CSV)").click()
     assert Path(got.value.path()).read_text(encoding="utf-8").splitlines() == lines
     # then the report, from the menu
     page.get_by_role("link", name="Check report", exact=True).click()

@@ -30,6 +30,9 @@ OPEN = (92, 94, 96, 98, 99, 100)  # blank completions: open jobs
 LIMIT = 256 * 1024  # the largest upload the test app takes
 
 
+JOBS_20 = "Imported 20 rows from jobs.xlsx (a row per case): "  # what the import did
+
+
 def when(day: dt.datetime) -> str:
     return f"{day:%d/%m/%Y %H:%M}"
 
@@ -132,8 +135,11 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
     r = c.post(action.group(1), data={**form, "role.team": "Trade"})
     assert r.status_code == 200, text(r.text)[:600]
     words = text(r.text)
-    assert "Imported 100 cases (190 events) from jobs.xlsx into the workspace." in words
-    assert "4 rows were set aside, not imported" in words
+    # a TBC completion is a date set aside, its row kept (the case open): not a row set aside
+    assert ("Imported 100 rows from jobs.xlsx (a row per case): 190 events made from their "
+            "dates, in 100 cases; 4 dates in “Completed” could not be read and were set aside, "
+            "the rest of each row kept.") in words
+    assert "rows were set aside" not in words
     assert "93 Completed TBC a date and time that could not be read" in words
     with Workspace(ws, read_only=True) as w:
         assert sorted(set(w.events().team.to_pandas())) == sorted(TRADES)
@@ -155,9 +161,12 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
     row = re.search(r'<tr id="import-(\d+)">(.*?)</tr>', listed.text, re.S)
     assert row, text(listed.text)[:600]
     assert text(row.group(2)).startswith("jobs.xlsx housing-repairs ")
-    assert text(row.group(2)).endswith(" 4 rows (CSV)")
-    # a case table's rows read are the file's 100 rows, not the events made from them
-    assert re.search(r"<td[^>]*>100</td>", row.group(2)), row.group(2)
+    # a case table's rows read are the file's 100 rows, not the events made from them, and
+    # its dates set aside are said as the import said them
+    assert ("Imported 100 rows from jobs.xlsx (a row per case): 190 events made from their "
+            "dates; 4 dates in “Completed” could not be read and were set aside, the rest of "
+            "each row kept.") in text(row.group(2))
+    assert text(row.group(2)).endswith(" download (CSV)")
     assert "servicecheck-uploads" not in listed.text  # never where the server kept it
     again = c.get(f"/imports/{row.group(1)}/rejects.csv")
     assert again.status_code == 200 and "attachment" in again.headers["content-disposition"]
@@ -183,7 +192,7 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
     april = job_list(tmp_path / "april", first=2001, jobs=20, tbc=())
     r = upload(c, csrf, april, "/upload/next")
     assert r.status_code == 200, text(r.text)[:600]
-    assert "Imported 20 cases (" in text(r.text)
+    assert JOBS_20 in text(r.text)
     after = events(ws)
     assert after > before
     # the same file again is a double: refused, and put in place of the first on request
@@ -197,7 +206,7 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
                         r'name="replace" value="yes"', r.text)
     assert replace
     r = c.post(replace.group(1), data={"csrf": csrf, "replace": "yes"})
-    assert r.status_code == 200 and "Imported 20 cases" in text(r.text)
+    assert r.status_code == 200 and JOBS_20 in text(r.text)
     assert events(ws) == after
     # the files are gone once their rows are in the workspace
     assert not [p for p in app.state.ctx.uploads.root.rglob("*") if p.is_file()]
@@ -262,7 +271,7 @@ def test_too_many_unreadable_rows_stop_the_import_until_the_share_is_raised(
     assert events(ws) == 0
     r = c.post(action, data={**form, "max_rejects": "15"})
     assert r.status_code == 200, text(r.text)[:600]
-    assert "4 rows were set aside" in text(r.text)
+    assert "4 dates in “Completed” could not be read and were set aside" in text(r.text)
     # the raised share is saved with the mapping: next month's export of the same shape,
     # with as many "TBC" dates, comes in with only the file
     save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
@@ -273,7 +282,7 @@ def test_too_many_unreadable_rows_stop_the_import_until_the_share_is_raised(
     r = upload(c, csrf, job_list(tmp_path / "next", first=501, jobs=30, tbc=(2, 5, 8, 11)),
                "/upload/next")
     assert r.status_code == 200, text(r.text)[:600]
-    assert "4 rows were set aside" in text(r.text)
+    assert "4 dates in “Completed” could not be read and were set aside" in text(r.text)
     assert events(ws) > before
 
 
@@ -445,7 +454,7 @@ def test_a_double_through_the_confirm_form_is_refused_then_replaced(
     assert re.search(r'id="import-error"><p>This file&#39;s content was imported already', r.text)
     assert re.search(r'<button type="submit" id="replace" name="replace" value="yes">', r.text)
     r = c.post(action, data={**sent(r.text, "confirm-form"), "replace": "yes"})
-    assert r.status_code == 200 and "Imported 20 cases" in text(r.text)
+    assert r.status_code == 200 and JOBS_20 in text(r.text)
     assert events(ws) == before
 
 
@@ -462,7 +471,7 @@ def test_a_server_on_a_new_workspace_is_ready_to_bring_data_in(tmp_path: Path) -
     try:
         action, form = proposed(c, csrf, job_list(tmp_path, jobs=20, tbc=()))
         r = c.post(action, data=form)
-        assert r.status_code == 200 and "Imported 20 cases" in text(r.text)
+        assert r.status_code == 200 and JOBS_20 in text(r.text)
         save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
         assert save
         assert c.post(save.group(1), data={"csrf": csrf}).status_code == 200
@@ -573,7 +582,7 @@ def test_a_second_service_s_file_goes_into_a_new_service_not_the_first(
     before = events(ws)
     r = c.post(action, data={**form, "service": "+new", "new_service": "Grounds maintenance"})
     assert r.status_code == 200, text(r.text)[:600]
-    assert "into the workspace, as the service Grounds maintenance." in text(r.text)
+    assert "It went into the workspace as the service Grounds maintenance." in text(r.text)
     with Workspace(ws, read_only=True) as w:
         assert w.services() == ["grounds-maintenance", "housing-repairs"]
         assert w.events("housing-repairs").count().execute() == before

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # how a number is written: a duration in seconds (scaled to minutes, hours, days or weeks), a
 # share from 0 to 1, a whole count, money in the service's currency, or a plain ratio

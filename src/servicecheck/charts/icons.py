@@ -1,11 +1,12 @@
 """Making Data Count's variation and assurance icons as small, accessible SVG.
 
 Each icon is a circle with a letter (H or L for a special cause high or low, P, F or ? for
-assurance) or, for common cause, a line that wanders; it carries its meaning in words as
-its title and label, so a screen reader, a printout in black and white and a tooltip all
-say the same. The colours follow Making Data Count's convention: blue for improvement,
-orange for concern, purple for a neutral change, grey for common cause or a target that is
-sometimes met. Nothing is computed here: the point type and assurance come from the chart.
+assurance) or, for common cause, a line that wanders; it carries its meaning in words as its
+title and label (worded in ``narrative.signals``, as the summary table is), so a screen
+reader, a printout in black and white and a tooltip all say the same. The colours follow
+Making Data Count's convention: blue for improvement, orange for concern, purple for a
+neutral change, grey for common cause or a target that is sometimes met. Nothing is computed
+here: the point type and assurance come from the chart.
 """
 
 from __future__ import annotations
@@ -13,22 +14,21 @@ from __future__ import annotations
 from html import escape
 from itertools import count
 
+from servicecheck.narrative.signals import ASSURANCE_WORDS, variation_words
+
 BLUE, ORANGE, PURPLE, GREY = "#1f6fb2", "#c75c00", "#5b2a86", "#6b6b6b"
 _ids = count(1)
 
-# point type -> (colour, letter when the improvement direction is increase, words)
+# point type -> (colour, letter when the improvement direction is increase)
 _VARIATION = {
-    "common_cause": (GREY, "", "common cause variation only"),
-    "special_cause_improvement": (BLUE, "H", "special cause variation: improvement"),
-    "special_cause_concern": (ORANGE, "L", "special cause variation: concern"),
-    "special_cause_neutral_high": (PURPLE, "H", "special cause variation: higher"),
-    "special_cause_neutral_low": (PURPLE, "L", "special cause variation: lower"),
+    "common_cause": (GREY, ""),
+    "special_cause_improvement": (BLUE, "H"),
+    "special_cause_concern": (ORANGE, "L"),
+    "special_cause_neutral_high": (PURPLE, "H"),
+    "special_cause_neutral_low": (PURPLE, "L"),
 }
-_ASSURANCE = {
-    "consistent_pass": (BLUE, "P", "the system will consistently meet the target"),
-    "consistent_fail": (ORANGE, "F", "the system will consistently miss the target"),
-    "inconsistent": (GREY, "?", "the system will sometimes meet and sometimes miss the target"),
-}
+_ASSURANCE = {"consistent_pass": (BLUE, "P"), "consistent_fail": (ORANGE, "F"),
+              "inconsistent": (GREY, "?")}
 
 
 def _svg(colour: str, letter: str, words: str, size: int) -> str:
@@ -44,27 +44,20 @@ def _svg(colour: str, letter: str, words: str, size: int) -> str:
             f'stroke="{colour}" stroke-width="3"/>{mark}</svg>')
 
 
-def variation_words(point_type: str, improvement_direction: str = "neutral") -> str:
-    """What the variation icon says, in words (high or low named for special causes)."""
-    _, letter, words = _variation(point_type, improvement_direction)
-    side = {"H": "high", "L": "low"}.get(letter)
-    return f"{words} ({side})" if side and "neutral" not in point_type else words
-
-
-def _variation(point_type: str, direction: str) -> tuple[str, str, str]:
+def _variation(point_type: str, direction: str) -> tuple[str, str]:
     if point_type not in _VARIATION:
         raise ValueError(f"'{point_type}' is not a point type; use one a chart gives")
-    colour, letter, words = _VARIATION[point_type]
+    colour, letter = _VARIATION[point_type]
     if direction == "decrease" and point_type in ("special_cause_improvement",
                                                   "special_cause_concern"):
         letter = {"H": "L", "L": "H"}[letter]  # improvement is lower when less is better
-    return colour, letter, words
+    return colour, letter
 
 
 def variation_icon(point_type: str, improvement_direction: str = "neutral", *,
                    size: int = 32) -> str:
     """The variation icon of a chart's latest point as an SVG string."""
-    colour, letter, _ = _variation(point_type, improvement_direction)
+    colour, letter = _variation(point_type, improvement_direction)
     return _svg(colour, letter, variation_words(point_type, improvement_direction), size)
 
 
@@ -74,5 +67,5 @@ def assurance_icon(assurance: str | None, *, size: int = 32) -> str:
         return ""
     if assurance not in _ASSURANCE:
         raise ValueError(f"'{assurance}' is not an assurance; use one spc.assurance_type gives")
-    colour, letter, words = _ASSURANCE[assurance]
-    return _svg(colour, letter, words, size)
+    colour, letter = _ASSURANCE[assurance]
+    return _svg(colour, letter, ASSURANCE_WORDS[assurance], size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from servicecheck.cli.common import (
     working,
 )
 from servicecheck.io.errors import InputError
+
+if TYPE_CHECKING:
+    from servicecheck.io.report import ImportReport
 
 
 def generate(
@@ -119,7 +122,7 @@ def import_log(
             date_order=check_order(date_order, source="--date-order") if date_order else None,
             max_rejects=max_rejects, replace=replace,
         )
-    say(f"Imported {report.describe()}.")
+    say_import(report)
     if save_mapping is not None:
         from servicecheck.service.files import save_mapping as save
 
@@ -180,9 +183,20 @@ def rejects(
     with Workspace(workspace, read_only=True) as ws:
         table = ws.rejects(service)
     safe_frame(table.to_pandas()).to_csv(out, index=False)
-    rows = "row" if table.num_rows == 1 else "rows"
-    say(f"Wrote {table.num_rows:,} {rows} set aside to {out}." if table.num_rows else
-        f"No rows were set aside; wrote the empty table to {out}.")
+    from servicecheck.findings import Finding
+    from servicecheck.narrative.words import Voice
+    from servicecheck.narrative.words import say as words
+
+    # values, not rows: a case table's date set aside left the rest of its row imported
+    say(words(Finding("quality.rejects_written", "value", table.num_rows, names=(str(out),)),
+              Voice()))
+
+
+def say_import(report: ImportReport) -> None:
+    """What an import did, in the words the web app's pages use too."""
+    from servicecheck.narrative.words import Voice, say_all
+
+    say(" ".join(say_all(report.findings(), Voice())))
 
 
 def import_demand(
@@ -217,9 +231,4 @@ def import_demand(
         report = import_demands(ws, file, service=svc, mapping=mapping, preset=preset,
                                 timestamp_format=timestamp_format, replace=replace,
                                 max_rejects=max_rejects)
-    masked = f"; masked {report.masked:,} personal details" if report.masked else ""
-    aside = report.rejects.rows
-    rows = "row" if aside == 1 else "rows"
-    aside_words = (f"; set aside {aside:,} {rows} that could not be a demand (see "
-                   "'servicecheck rejects')" if aside else "")
-    say(f"Imported {report.events:,} demands from {file}{masked}{aside_words}.")
+    say_import(report)

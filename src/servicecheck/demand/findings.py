@@ -25,6 +25,7 @@ from servicecheck.demand.analysis import (
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, ratio, share
 from servicecheck.measures.capability import change_times, needs
+from servicecheck.measures.quality import future_contacts
 from servicecheck.service.model import Service
 
 PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
@@ -67,7 +68,7 @@ def demand_view(workspace: Reader, service: Service, freq: str = "W",
     d = dem.select("received_at", "case_id", "citizen_ref", "nature").to_pandas()
     if d.empty:
         return DemandView([Finding("demand.none", "contact", 0, applies=False,
-                                   why_not="no demand imported")])
+                                   why_not="no demand imported", flags=frozenset({"how"}))])
     first, last = d["received_at"].min(), d["received_at"].max()
     out = [Finding("demand.contacts", "contact", len(d), span=Span(first, last))]
     if not d["nature"].isin(["value", "failure"]).any():
@@ -127,6 +128,8 @@ def demand_view(workspace: Reader, service: Service, freq: str = "W",
     n = need_table if need_table is not None else needs(workspace, service)
     f = _per_need(d, n, service, Span(first, last))
     out += [f] if f else []
+    # contacts dated after their import were set aside: said beside the counts they leave
+    out += future_contacts(workspace, service)
     return DemandView(out, chart, kinds, p)
 
 

@@ -9,6 +9,7 @@ sentence naming the first such row). Everything else lands in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.placeholders import placeholder_sql
 from servicecheck.io.pseudonym import citizen_ref_sql
 from servicecheck.io.rejects import (
+    AFTER_IMPORT,
     DEFAULT_MAX_REJECTS,
     MISSING,
     PLACEHOLDER,
@@ -80,6 +82,10 @@ PRESET_CHANNELS = {"311": ("phone", "online", "mobile", "unknown", "other")}
 @dataclass
 class DemandImport(ImportReport):
     by_nature: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "demands"
 
 
 def _resolve(names: list[str], mapping: Mapping[str, str | None], source: str) -> dict[str, str]:
@@ -179,6 +185,16 @@ def import_demands(
             check_share(rejects, raw.num_rows, share, raw.source,
                         _first_problem(raw, rejects, checks, cols))
         keep = " AND ".join(f"NOT coalesce({c.condition}, false)" for c in checks) or "true"
+        # a contact dated after the import had not happened when the data were exported: set
+        # aside with its row, column and value to correct, as the event import's steps after
+        # it are (and, like them, outside the share an import may set aside)
+        later = (f"{sql.ts('received_at')} > "
+                 f"CAST({literal(dt.datetime.now(dt.UTC).isoformat())} AS TIMESTAMPTZ)")
+        future = set_aside(con, "src", raw, cols, keep,
+                           [(cols["received_at"], later, AFTER_IMPORT)],
+                           lambda col: f"CAST({ident(col)} AS VARCHAR)")
+        rejects = rejects.plus(future)
+        keep = f"{keep} AND NOT coalesce({later}, false)"
         first = workspace.next_index("demands")
         table = con.execute(f"""
             SELECT {literal(service.key)} AS service,
@@ -212,7 +228,8 @@ def import_demands(
                                      pa.array(values, pa.string()))
     report = DemandImport(source=raw.source, service=service.key, rows_read=raw.table.num_rows,
                           events=table.num_rows, cases=0, mapping=cols, masked=masked,
-                          rejects=_kept_values(rejects, cols, service))
+                          rejects=_kept_values(rejects, cols, service),
+                          after_import=future.rows)
     workspace.append("demands", table, report, service, "demands", first_index=first,
                      fingerprint=fingerprint.result(), replace=replace)
     natures = pa.compute.value_counts(table.column("nature")).to_pylist()

@@ -61,14 +61,22 @@ class EventLog:
         return to_frame(t.order_by([t.case_id, t.timestamp, t.event_index]))
 
     def _repr_html_(self) -> str:
+        """The log in a notebook: what it holds, its period in the service's zone, and what
+        its import did, in the narrative's words."""
+        import pandas as pd
+
+        from servicecheck.io.report import held_finding
+        from servicecheck.narrative.words import Voice, say_all
+
         first, last = self.period
-        dropped = ""
-        if self.report and self.report.rows_dropped:
-            dropped = f"<br>{html.escape(self.report.describe())}"
-        return (
-            f"<div><strong>{html.escape(self.service)}</strong>: {self.n_events:,} events in "
-            f"{self.n_cases:,} cases, {first:%d %b %Y} to {last:%d %b %Y}{dropped}</div>"
-        )
+        voice = Voice(tz=self.workspace.service(self.service).timezone)
+        found = [held_finding(self.n_events, self.n_cases, pd.Timestamp(first),
+                              pd.Timestamp(last)), *(self.report.findings() if self.report
+                                                     else [])]
+        held, *imported = say_all(found, voice)
+        said = "".join(f"<br>{html.escape(s)}" for s in imported)
+        return (f"<div><strong>{html.escape(self.service)}</strong>: {html.escape(held)}"
+                f"{said}</div>")
 
     def __repr__(self) -> str:
         return f"EventLog(service={self.service!r}, events={self.n_events}, cases={self.n_cases})"

@@ -76,6 +76,7 @@ def set_aside_future(con: duckdb.DuckDBPyConnection, report: ImportReport, first
         [[import_id, service, kind, report.source, p["row"], p["column"], p["when"],
           AFTER_IMPORT] for p in places])
     con.execute(bound(f"DELETE FROM events WHERE {where}", bounds))
+    report.after_import = int(got[0])
     return Future(events=int(got[0]), cases=int(got[1]), first=places[:FIRST],
                   at=now.astimezone(dt.UTC).isoformat())
 

@@ -61,6 +61,13 @@ class Rejects:
         # pyarrow's Schema.empty_table loads pandas (0.6 s of CPU in a command without it)
         return cls(pa.Table.from_batches([], schema=REJECT_SCHEMA), 0)
 
+    def plus(self, other: Rejects) -> Rejects:
+        """These and ``other``'s, whose rows are others (each row set aside once), in the
+        order a person finds them."""
+        table = pa.concat_tables([self.table, other.table]).sort_by(
+            [("row", "ascending"), ("column", "ascending")])
+        return Rejects(table, self.rows + other.rows)
+
     def counts(self) -> dict[str, int]:
         """How many values were set aside for each reason."""
         out: dict[str, int] = {}

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from servicecheck.io.rejects import Rejects
+from servicecheck.findings import Finding, Span, count
+from servicecheck.io.rejects import AFTER_IMPORT, UNREADABLE_TIME, Rejects
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from servicecheck.io.propose import Mapping as ProposedMapping
+
+# the finding of what one import did (worded by narrative.quality); its numbers, each present
+# only when it happened: "events" kept (demands, for a demand import), "cases", and keyed by
+# what the data name: "left:<why>" rows left out, "cells:<column>" a case table's dates set
+# aside (the row kept), "aside:<reason>" values set aside with their rows, "after" steps or
+# contacts dated after the import (set aside), "masked" personal details masked in demand
+IMPORTED = "quality.import"
+# the finding of the mapping an import recognised, when none was given: names are role and
+# column pairs, then ("moment", activity) pairs for a case table's dates
+RECOGNISED = "quality.recognised"
 
 
 @dataclass
@@ -33,23 +47,64 @@ class ImportReport:
     recognised: ProposedMapping | None = None  # the mapping proposed, when none was given
     moments: dict[str, str] = field(default_factory=dict)  # a case table's date columns
     records: int | None = None  # rows of the source (a case table's, before its dates are events)
+    after_import: int = 0  # steps (or contacts) dated after the import, set aside
 
     @property
     def rows_dropped(self) -> int:
         return sum(self.dropped.values())
 
-    def describe(self) -> str:
-        text = f"{self.events:,} events in {self.cases:,} cases from {self.source}"
-        if self.rows_dropped:
-            parts = ", ".join(f"{n:,} {why}" for why, n in self.dropped.items() if n)
-            text += f"; left out {self.rows_dropped:,} rows ({parts})"
+    @property
+    def kind(self) -> str:
+        return "events"
+
+    def findings(self) -> list[Finding]:
+        """What this import did, as findings (narrative.quality words them): the import, and
+        the mapping it recognised when none was given."""
+        aside = self.rejects.counts()
+        aside.pop(AFTER_IMPORT, None)  # said as steps after the import
+        cells: dict[str, int] = {}
+        if self.moments:  # a case table's unreadable dates are cells: the row was kept
+            for col, why in zip(self.rejects.table.column("column").to_pylist(),
+                                self.rejects.table.column("reason").to_pylist(), strict=True):
+                if why == UNREADABLE_TIME and col in self.moments:
+                    cells[col] = cells.get(col, 0) + 1
+                    aside[why] -= 1
+        found = [import_finding(
+            self.source, self.kind, self.records or self.rows_read, self.events, self.cases,
+            self.dropped, cells, aside, self.after_import, case_table=bool(self.moments),
+            masked=self.masked)]
         if self.recognised is not None:
-            cols = ", ".join(f"{role} '{col}'" for role, col in self.recognised.columns.items())
-            what = (f"a case table (a row per case; moments {', '.join(self.moments.values())})"
-                    if self.recognised.kind == "case table" else "an event log")
-            text += f"; read as {what}, with {cols}"
-        if self.rejects.rows:
-            rows = "row" if self.rejects.rows == 1 else "rows"
-            text += (f"; set aside {self.rejects.rows:,} {rows} with values it could not read "
-                     "(see 'servicecheck rejects')")
-        return text
+            pairs = [*self.recognised.columns.items(),
+                     *(("moment", a) for a in self.moments.values())]
+            found.append(Finding(RECOGNISED, "column", len(self.recognised.columns),
+                                 names=tuple(x for pair in pairs for x in pair),
+                                 flags=frozenset({self.recognised.kind})))
+        return found
+
+
+def import_finding(source: str, kind: str, rows: int, kept: int, cases: int | None,
+                   dropped: Mapping[str, int], cells: Mapping[str, int],
+                   aside: Mapping[str, int], after: int, *, case_table: bool,
+                   masked: int = 0) -> Finding:
+    """The finding of one import, from the import's report or its record in the log: each
+    number only when it happened."""
+    def some(prefix: str, counts: Mapping[str, int]) -> Iterable[tuple[str, int]]:
+        return ((f"{prefix}:{k}", n) for k, n in counts.items() if n)
+
+    numbers = {"events": count(kept),
+               **({"cases": count(cases)} if cases else {}),
+               **{k: count(n) for k, n in some("left", dropped)},
+               **{k: count(n) for k, n in some("cells", cells)},
+               **{k: count(n) for k, n in some("aside", aside)},
+               **({"after": count(after)} if after else {}),
+               **({"masked": count(masked)} if masked else {})}
+    flags = {kind} | ({"case table"} if case_table else set())
+    return Finding(IMPORTED, "row", rows, numbers,
+                   names=(source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source,),
+                   flags=frozenset(flags))
+
+
+def held_finding(events: int, cases: int, first: pd.Timestamp, last: pd.Timestamp
+                 ) -> Finding:
+    """What an event log holds (a notebook's view of it): events, cases and their period."""
+    return Finding("quality.held", "event", events, {"cases": count(cases)}, Span(first, last))

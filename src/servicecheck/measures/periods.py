@@ -64,6 +64,18 @@ def labels(periods: Sequence[pd.Timestamp] | pd.Series, freq: str) -> list[str]:
     return [f"{p:{fmt}}" for p in periods]
 
 
+def day_labels(times: pd.Series) -> list[str]:
+    """Each time's day as a chart labels a point ('05 Mar 2024', on the times' own clock),
+    formatted once per distinct day rather than once per time: 10k needs fall on a few
+    hundred days, and formatting each took 0.1 s."""
+    if times.empty:
+        return []
+    wall = times.dt.tz_localize(None) if times.dt.tz is not None else times
+    days, where = np.unique(wall.to_numpy().astype("datetime64[D]"), return_inverse=True)
+    words = np.array([f"{pd.Timestamp(d):%d %b %Y}" for d in days], dtype=object)
+    return [str(w) for w in words[where.ravel()]]
+
+
 def is_partial(period: pd.Timestamp, freq: str, data_end: pd.Timestamp | None) -> bool:
     """True when the data end before the period's last day (its start in the service's zone)."""
     if data_end is None or pd.isna(data_end):

@@ -13,6 +13,7 @@ from servicecheck.engine.workspace import ImportRecord, Reader
 from servicecheck.findings import Finding, Span, count
 from servicecheck.io.placeholders import PLACEHOLDER_ROLES, PLACEHOLDERS
 from servicecheck.io.rejects import AFTER_IMPORT, REASONS, UNREADABLE_TIME
+from servicecheck.io.report import import_finding
 from servicecheck.io.wide import ACTIVITY
 from servicecheck.service.model import Service
 
@@ -50,6 +51,20 @@ def _imported(log: list[ImportRecord], kind: str) -> Finding:
                    names=tuple(reasons), flags=frozenset(flags))
 
 
+def import_summary(r: ImportRecord) -> Finding:
+    """What one import did, from its record in the log: the finding the import's own report
+    gives (io.report.import_finding), but for its cases, which the log does not keep."""
+    cells = {str(c["column"]): int(c["n"]) for c in json.loads(r["cells_aside"] or "[]")}
+    aside = {str(k): int(n) for k, n in json.loads(r["set_aside"] or "{}").items()}
+    after = aside.pop(AFTER_IMPORT, 0)
+    if cells:  # a case table's unreadable dates are cells: said apart
+        aside[UNREADABLE_TIME] = aside.get(UNREADABLE_TIME, 0) - sum(cells.values())
+    return import_finding(str(r["source"]), str(r["kind"]),
+                          int(r["records"] if r["records"] is not None else r["rows_read"]),
+                          int(r["rows_kept"]), None, json.loads(r["dropped"] or "{}"), cells,
+                          aside, after, case_table=_case_table(r))
+
+
 def future_findings(ws: Reader, svc: Service) -> list[Finding]:
     """Events dated after the moment they were imported, set aside on import
     (io.notes.set_aside_future: a case closed in the future is not a fact). One finding,
@@ -67,6 +82,22 @@ def future_findings(ws: Reader, svc: Service) -> list[Finding]:
                      "rows": count(len(rows)),
                      **{f"row{i}": count(r) for i, r in enumerate(rows)}},
                     Span(at, at), names=(source, *columns))]
+
+
+def future_contacts(ws: Reader, svc: Service) -> list[Finding]:
+    """Contacts dated after the moment they were imported, set aside on import
+    (demand.records: a contact that had not happened is not demand). One finding, naming the
+    first file they were in."""
+    found = [(r, int(json.loads(r["set_aside"] or "{}").get(AFTER_IMPORT, 0)))
+             for r in _log(ws, svc) if r["kind"] == "demands"]
+    found = [(r, n) for r, n in found if n]
+    if not found:
+        return []
+    at = max(pd.Timestamp(r["imported_at"]) for r, _ in found)
+    at = at.tz_localize("UTC") if at.tzinfo is None else at
+    source = str(found[0][0]["source"]).replace("\\", "/").rsplit("/", 1)[-1]
+    return [Finding("quality.future_contacts", "contact", sum(n for _, n in found),
+                    span=Span(at, at), names=(source,))]
 
 
 def cells_aside_findings(ws: Reader, svc: Service) -> list[Finding]:
@@ -99,6 +130,16 @@ def rejects_findings(ws: Reader, svc: Service) -> list[Finding]:
     return [Finding("quality.rejects", "value", sum(found.values()),
                     {f"n{i}": count(n) for i, n in enumerate(found.values())},
                     names=tuple(found))]
+
+
+def clock_findings(svc: Service, unmet: int) -> list[Finding]:
+    """How the data were read, for Data quality: every need met by the data's end (where an
+    end is named and ``unmet``, the needs open or stale, is none), and the clock, with the
+    zone times without one were read in (``names``: the zone, then the end activities)."""
+    met = [Finding("quality.all_met", "need", 0)] if unmet == 0 and svc.clock.end else []
+    first = {"first contact"} if svc.clock.start_at_first_contact else set()
+    return [*met, Finding("quality.clock", "need", 0, names=(svc.timezone, *svc.clock.end),
+                          flags=frozenset(first))]
 
 
 def placeholder_findings(ws: Reader, svc: Service) -> list[Finding]:

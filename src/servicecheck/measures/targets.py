@@ -358,6 +358,10 @@ def _where_days(m: pd.DataFrame) -> pd.DataFrame:
                          "share": [v / total for v in parts.values()]})
 
 
+# a service whose file names no target regime: nothing to set beside the citizen's view
+NO_REGIME = Finding("targets.none", "need", 0, applies=False, why_not="no target regime")
+
+
 def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[Finding]:
     """The two clocks side by side for the same needs in the same period (the needs first
     reported since the latest change, or all of them), the same before the change when there

@@ -36,7 +36,12 @@ def _failure_share(f: Finding, voice: Voice) -> str:
 
 @renders("demand.none")
 def _no_demand(f: Finding, voice: Voice) -> str:
-    return "No demand has been imported for this service yet."
+    """No demand yet; with the flag "how", how to bring it in."""
+    said = "No demand has been imported for this service yet."
+    if "how" in f.flags:
+        said += (" Import contact records with `servicecheck import-demand` (or capture them "
+                 "in the web app) to see value and failure demand.")
+    return said
 
 
 @renders("demand.contacts")

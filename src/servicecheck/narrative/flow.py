@@ -87,3 +87,12 @@ def _conditions(f: Finding, voice: Voice) -> str:
     return (f"The team named {g.counted(f.q('conditions'), 'system condition')}: {listed}. "
             f"The waste steps {cause} make up {g.percent(f.q('share'))} of all the work "
             f"recorded ({g.number(f.q('waste'))} of {g.counted(f.n, f.noun)}).")
+
+
+def step_effect(step: str, events: int, repeated: int, value: bool) -> str:
+    """A step a system condition causes, as its table says it: how often it happened, value
+    work or waste, and in how many cases it was repeated."""
+    if not events:
+        return f"{step} (not in the log)"
+    again = f", repeated in {g.counted(repeated, 'case')}" if repeated else ""
+    return f"{step} ({g.counted(events, 'event')}, {'value work' if value else 'waste'}{again})"

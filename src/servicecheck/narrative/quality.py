@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.voice import Voice, renders
+from servicecheck.narrative.voice import Voice, between, renders
 
 
 @renders("quality.backwards")
@@ -51,6 +51,17 @@ def _future(f: Finding, voice: Voice) -> str:
             f"lists {it} to correct.")
 
 
+@renders("quality.future_contacts")
+def _future_contacts(f: Finding, voice: Voice) -> str:
+    """Contacts dated after their import, set aside (demand.records). ``names``: the file."""
+    assert f.span is not None
+    one = f.n == 1
+    return (f"{g.counted(f.n, 'contact')} in {f.names[0]} {'was' if one else 'were'} dated "
+            f"after the import on {voice.date(f.span.end)}: set aside and not counted, since "
+            f"{'it' if one else 'they'} had not happened when the data were exported; "
+            f"'servicecheck rejects' lists {'it' if one else 'them'} to correct.")
+
+
 @renders("quality.cells_aside")
 def _cells_aside(f: Finding, voice: Voice) -> str:
     """A case table's dates set aside, the rows kept: what happened to those cases."""
@@ -92,3 +103,95 @@ def _rejects(f: Finding, voice: Voice) -> str:
     return (f"{g.counted(f.n, f.noun)} {'was' if f.n == 1 else 'were'} set aside on import, "
             f"not counted: {g.join_words(parts)}; 'servicecheck rejects' writes them to a "
             "spreadsheet to correct and import again.")
+
+
+def _counts(f: Finding, prefix: str) -> list[tuple[str, int]]:
+    """The finding's numbers keyed by what the data name (``prefix:name``), in order."""
+    return [(k.split(":", 1)[1], int(q.value)) for k, q in f.numbers.items()
+            if k.startswith(prefix + ":")]
+
+
+@renders("quality.import")
+def _import(f: Finding, voice: Voice) -> str:
+    """What one import did (io.report.import_finding): rows of the file, what was made and
+    kept from them, and each thing left out or set aside, said only when it happened."""
+    (source,) = f.names[:1]
+    demands = "demands" in f.flags
+    if "case table" in f.flags:
+        text = (f"Imported {g.counted(f.n, 'row')} from {source} (a row per case): "
+                f"{g.counted(f.q('events'), 'event')} made from their dates")
+    else:
+        text = (f"Imported {g.counted(f.n, 'row')} {'of demand ' if demands else ''}from "
+                f"{source}: {g.counted(f.q('events'), 'demand' if demands else 'event')} kept")
+    if f.has("cases"):
+        text += f", in {g.counted(f.q('cases'), 'case')}"
+    parts = []
+    if left := _counts(f, "left"):
+        parts.append("left out: " + g.join_words([f"{g.number(n)} {why}" for why, n in left]))
+    if cells := _counts(f, "cells"):
+        n = sum(n for _, n in cells)
+        parts.append(g.join_words([f"{g.counted(m, 'date')} in “{c}”" for c, m in cells])
+                     + f" could not be read and {'was' if n == 1 else 'were'} set aside, the "
+                     f"rest of {'its row' if n == 1 else 'each row'} kept")
+    if aside := _counts(f, "aside"):
+        n = sum(n for _, n in aside)
+        rows = "its row" if n == 1 else "their rows"
+        parts.append(f"{g.counted(n, 'value')} set aside with {rows}, not imported: "
+                     + g.join_words(
+                         [f"{g.number(m)} with {SET_ASIDE_WORDS.get(why, why)}"
+                          for why, m in aside]))
+    if f.has("masked"):
+        parts.append(f"masked {g.counted(f.q('masked'), 'personal detail')}")
+    if f.has("after"):
+        n = int(f.q("after"))
+        parts.append(f"{g.counted(n, 'contact' if demands else 'step')} dated after the import "
+                     "set aside, not counted")
+    text = "; ".join([text, *parts]) + "."
+    if cells or aside or f.has("after"):
+        text += " 'servicecheck rejects' lists what was set aside, to correct."
+    return text
+
+
+@renders("quality.recognised")
+def _recognised(f: Finding, voice: Voice) -> str:
+    """The mapping an import recognised, when none was given (io.report.RECOGNISED)."""
+    pairs = list(zip(f.names[::2], f.names[1::2], strict=False))
+    columns = [f"{role} “{col}”" for role, col in pairs if role != "moment"]
+    moments = [what for role, what in pairs if role == "moment"]
+    what = (f"a case table (a row per case; moments {g.join_words(moments)})"
+            if "case table" in f.flags else "an event log")
+    return f"Read as {what}, with {g.join_words(columns)}."
+
+
+@renders("quality.all_met")
+def _all_met(f: Finding, voice: Voice) -> str:
+    return "Every need in the data was met by its end."
+
+
+@renders("quality.clock")
+def _clock(f: Finding, voice: Voice) -> str:
+    """Where the clock starts and stops, and the zone of times written without one
+    (measures.quality.clock_findings): the start is the voice's, as every sentence says it."""
+    zone, *ends = f.names
+    start = ("the citizen's first contact where demand links to the need"
+             if "first contact" in f.flags else voice.starts)
+    stop = (f" and stops at {g.join_words(ends, 'or')}." if ends else
+            "; no end activity is named, so a need counts as met at its last event.")
+    return f"The clock starts at {start}{stop} Times without a zone were read as {zone}."
+
+
+@renders("quality.held")
+def _held(f: Finding, voice: Voice) -> str:
+    """What an event log holds, its period in the service's zone."""
+    return (f"{g.counted(f.n, 'event')} in {g.counted(f.q('cases'), 'case')}, "
+            f"{between(f, voice)}")
+
+
+@renders("quality.rejects_written")
+def _rejects_written(f: Finding, voice: Voice) -> str:
+    """The values set aside written to a file (``names``: the file) to correct."""
+    (out,) = f.names[:1]
+    if f.n == 0:
+        return f"Nothing was set aside; wrote the empty table to {out}."
+    return (f"Wrote the {g.counted(f.n, 'value')} set aside, each with its file, row, column "
+            f"and why, to {out}.")

@@ -31,27 +31,40 @@ _WORDS = {
 }
 
 
-# the summary table's codes (spc.summary_table: a point type, an assurance) in words
+# the variation and assurance codes (a chart's latest point type, spc.assurance_type) in
+# words: the icons' accessible titles (charts.icons) and the summary table read the same
 VARIATION_WORDS = {
-    "common_cause": "common cause only",
-    "special_cause_improvement": "special cause: improvement",
-    "special_cause_concern": "special cause: concern",
-    "special_cause_neutral_high": "special cause: higher",
-    "special_cause_neutral_low": "special cause: lower",
+    "common_cause": "common cause variation only",
+    "special_cause_improvement": "special cause variation: improvement",
+    "special_cause_concern": "special cause variation: concern",
+    "special_cause_neutral_high": "special cause variation: higher",
+    "special_cause_neutral_low": "special cause variation: lower",
 }
 ASSURANCE_WORDS = {
     "": "",
-    "consistent_pass": "will consistently meet the target",
-    "consistent_fail": "will consistently miss the target",
-    "inconsistent": "will sometimes meet and sometimes miss the target",
+    "consistent_pass": "the system will consistently meet the target",
+    "consistent_fail": "the system will consistently miss the target",
+    "inconsistent": "the system will sometimes meet and sometimes miss the target",
 }
+
+
+def variation_words(point_type: str, improvement_direction: str = "neutral") -> str:
+    """What a variation code says, the side named for an improvement or a concern (high is
+    an improvement where more is better, a concern where less is)."""
+    words = VARIATION_WORDS[point_type]
+    if point_type not in ("special_cause_improvement", "special_cause_concern"):
+        return words
+    high = (point_type == "special_cause_improvement") == (improvement_direction != "decrease")
+    return f"{words} ({'high' if high else 'low'})"
 
 
 def summary_words(table: pd.DataFrame) -> pd.DataFrame:
     """``spc.summary_table`` with its variation and assurance codes in words, for people
-    reading it as a spreadsheet."""
-    return table.assign(variation=table["variation"].map(VARIATION_WORDS),
-                        assurance=table["assurance"].map(ASSURANCE_WORDS))
+    reading it as a spreadsheet: the words the icons' titles say."""
+    return table.assign(
+        variation=[variation_words(v, d) for v, d in zip(
+            table["variation"], table["direction"], strict=True)],
+        assurance=table["assurance"].map(ASSURANCE_WORDS))
 
 
 def span(chart: Chart, s: Signal) -> str:

@@ -121,3 +121,10 @@ def calendar_words(calendar: str | None, closures: int) -> str | None:
         return None
     closed = f", and {g.counted(closures, 'local closure day')}" if closures else ""
     return f"working days: Monday to Friday, less {calendar} bank holidays{closed}"
+
+
+@renders("targets.none")
+def _no_regime(f: Finding, voice: Voice) -> str:
+    return ("The service file names no target regime, so there is nothing to set beside the "
+            "citizen's view. Describe the current targets under [targets] to see what they "
+            "report and what they hide.")

@@ -109,10 +109,7 @@ def demand_section(ws: Reader, svc: Service, freq: str = "W",
     found = view.findings
     said = [(f, say(f, voice)) for f in found]
     if view.share is None or view.pareto is None:  # nothing imported
-        return Section("demand", "Demand", [
-            said[0][1], "Import contact records with `servicecheck import-demand` (or capture "
-                        "them in the web app) to see value and failure demand."],
-            findings=found)
+        return Section("demand", "Demand", [text for _, text in said], findings=found)
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
     share, kinds = view.share, view.kinds
     # a chart needs two periods of classified contacts to have limits (none classified yet:
@@ -213,14 +210,12 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.charts.targets import target_figures
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.capability import needs
-    from servicecheck.measures.targets import findings, target_view
+    from servicecheck.measures.targets import NO_REGIME, findings, target_view
     from servicecheck.report.regulators import regulator_part, sensitivity_part
 
     if svc.targets is None:
-        return Section("targets", "Targets versus purpose", [
-            "The service file names no target regime, so there is nothing to set beside the "
-            "citizen's view. Describe the current targets under [targets] to see what they "
-            "report and what they hide."])
+        return Section("targets", "Targets versus purpose",
+                       [say(NO_REGIME, voice or Voice(tz=svc.timezone))], findings=[NO_REGIME])
     need_table = need_table if need_table is not None else needs(ws, svc)
     view = target_view(ws, svc, freq="M", need_table=need_table, orders_judged=orders_judged)
     voice = voice or voice_for(svc, capability_findings(cap))
@@ -333,6 +328,7 @@ def system_conditions_section(ws: Reader, svc: Service,
                               rework_table: pd.DataFrame | None = None) -> Section:
     """``rework_table``: ``flow.rework.rework`` of the service's events, if already made."""
     from servicecheck.flow.findings import condition_findings
+    from servicecheck.narrative.flow import step_effect
 
     if not svc.system_conditions:
         return Section("system-conditions", "System conditions", [
@@ -350,10 +346,7 @@ def system_conditions_section(ws: Reader, svc: Service,
         effects = []
         for step in c.causes:
             n, repeated = per_step.get(step, (0, 0))
-            kind = "value work" if step in svc.value_steps else "waste"
-            again = f", repeated in {repeated:,} cases" if repeated else ""
-            effects.append(f"{step} ({n:,} events, {kind}{again})" if n else
-                           f"{step} (not in the log)")
+            effects.append(step_effect(step, n, repeated, step in svc.value_steps))
         rows.append((c.name, c.kind, c.note, "; ".join(effects) or "no steps named"))
     return Section("system-conditions", "System conditions", lead, [], [
         Table("Each condition and the work it causes",
@@ -368,28 +361,23 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.quality import (
         cells_aside_findings,
+        clock_findings,
+        future_contacts,
         import_findings,
         placeholder_findings,
         rejects_findings,
     )
 
-    voice = voice or Voice(tz=svc.timezone)
+    voice = voice or voice_for(svc)  # its starts: where the clock starts, as said here
     found = [*import_findings(ws, svc), *cells_aside_findings(ws, svc),
-             *rejects_findings(ws, svc), *placeholder_findings(ws, svc),
+             *rejects_findings(ws, svc), *future_contacts(ws, svc),
+             *placeholder_findings(ws, svc),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",
                  "quality.backwards")]]
+    found += clock_findings(svc, cap.n_open + cap.n_stale)
     lead = [say(f, voice) for f in found]
-    if cap.n_open + cap.n_stale == 0 and svc.clock.end:
-        # with no end activity named every need is met at its last event: nothing to say
-        lead.append("Every need in the data was met by its end.")
-    clock = ("The clock starts at the citizen's first contact where demand links to the need"
-             if svc.clock.start_at_first_contact else
-             f"The clock starts at {clock_start_words(svc)}")
-    clock += (f" and stops at {join_words(svc.clock.end, 'or')}." if svc.clock.end else
-              "; no end activity is named, so a need counts as met at its last event.")
-    lead.append(clock + f" Times without a zone were read as {svc.timezone}.")
     lead, details = lead[:3], lead[3:]
     log = [r for r in ws.import_log() if r["service"] == svc.key]
 

@@ -32,6 +32,7 @@ def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
             "lower": _opt(c.lcl[-1]) if c.n else None,
             "upper": _opt(c.ucl[-1]) if c.n else None,
             "variation": c.variation_icon,
+            "direction": c.improvement_direction,  # which side of a special cause is better
             "assurance": c.assurance or "",
             "stable": c.stable,
             # the latest signal as its rule code and the labels of its first and last points

@@ -1,7 +1,8 @@
-"""The workspace's imports (analysts): every file brought in, when, how many rows it read and
-how many it set aside, with each import's set-aside rows downloadable as CSV (as stored:
-redacted, formulas neutralised), so correcting them needs no terminal once the import page is
-left. The rows are the workspace's (``Workspace.import_log``, ``rejects``)."""
+"""The workspace's imports (analysts): every file brought in, when, and what it did (the
+rows read, the events made and kept, what was set aside: in the words the command line uses),
+with each import's set-aside rows downloadable as CSV (as stored: redacted, formulas
+neutralised), so correcting them needs no terminal once the import page is left. The rows are
+the workspace's (``Workspace.import_log``, ``rejects``)."""
 
 from __future__ import annotations
 
@@ -40,12 +41,14 @@ class Imported:
     kind: str
     file: str
     when: str  # on the service's clock
-    rows_read: int
-    set_aside: int
+    said: str  # what it did, as the command line and the upload page say it
+    set_aside: int  # rows with a value set aside (downloadable)
 
 
 def _imports(c: Context) -> list[Imported]:
     from servicecheck.engine.workspace import Workspace
+    from servicecheck.measures.quality import import_summary
+    from servicecheck.narrative.words import Voice, say
 
     assert c.workspace is not None
     try:
@@ -59,8 +62,7 @@ def _imports(c: Context) -> list[Imported]:
     zone = ZoneInfo(c.service.timezone)
     return [Imported(id=r["import_id"], service=r["service"], kind=r["kind"],
                      file=file_name(r["source"]), when=_when(r["imported_at"], zone),
-                     # a case table's rows, not the events made from their dates
-                     rows_read=r["records"] or r["rows_read"],
+                     said=say(import_summary(r), Voice(tz=c.service.timezone)),
                      set_aside=aside.get(r["import_id"], 0))
             for r in reversed(log)]  # the latest first
 
