@@ -33,6 +33,12 @@ SAME_TIME = _log([row for i in range(20) for row in (
     (f"S{i}", "Closed", f"2024-02-{1 + i:02d} 13:00"))])
 ONE_NEED = _log([("A1", "Received", "2024-03-01 09:00"), ("A1", "Assessed", "2024-03-02 10:00"),
                  ("A1", "Decided", "2024-03-05 11:00")])
+# an export that wrote 3 rows twice: copies, not a step repeated
+TWICE = _log([row for i in range(10) for row in (
+    (f"D{i}", "Received", f"2024-04-{1 + i:02d} 08:00"),
+    (f"D{i}", "Closed", f"2024-04-{1 + i:02d} {10 + i}:00"))]
+    + [("D1", "Closed", "2024-04-02 11:00"), ("D2", "Received", "2024-04-03 08:00"),
+       ("D2", "Closed", "2024-04-03 12:00")])
 
 # (id, log, service, words the report must hold, a pattern no output may hold)
 UNSEEN = [
@@ -50,6 +56,10 @@ UNSEEN = [
      r"not predictable|\d signals?\b|stable: no signals|too few points|Traceback|KeyError"),
     ("one-need", ONE_NEED, Service(name="one"),
      ["too few points to judge stability by"], r"\bstable: no signals"),
+    ("copies", TWICE, Service(name="twice", clock=Clock(end=("Closed",))),
+     ["3 events in 2 cases are exact copies of another event of the same case (the same "
+      "step at the same time, every column alike), most likely written twice by the export; "
+      "Flow counts each as a step repeated."], r"Traceback"),
 ]
 
 
@@ -67,6 +77,10 @@ def test_unseen_shapes(name: str, log: str, svc: Service, said: list[str], never
     for text in said:
         assert text in words, (text, words)
     assert not re.search(never, words), words
+    # the page itself: one line of words is no "1 lines"; dates as the words write them
+    page = (tmp_path / "check.html").read_text()
+    assert "(1 lines)" not in page
+    assert not re.search(r"citizen's side, 0\d|Made 0\d", page)
     for command in COMMANDS:
         r = CliRunner().invoke(app, [*command, "-w", str(tmp_path / "ws.duckdb")])
         text = " ".join(r.output.split())

@@ -9,6 +9,7 @@ import json
 import ibis
 import pandas as pd
 
+from servicecheck.engine import prepared
 from servicecheck.engine.workspace import ImportRecord, Reader
 from servicecheck.findings import Finding, Span, count
 from servicecheck.io.placeholders import PLACEHOLDER_ROLES, PLACEHOLDERS
@@ -67,6 +68,25 @@ def future_findings(ws: Reader, svc: Service) -> list[Finding]:
                      "rows": count(len(rows)),
                      **{f"row{i}": count(r) for i, r in enumerate(rows)}},
                     Span(at, at), names=(source, *columns))]
+
+
+def _copies(ev: ibis.Table) -> ibis.Table:
+    cols = [c for c in ev.columns if c != "event_index"]
+    groups = ev.group_by(cols).aggregate(n=ibis._.count()).filter(ibis._.n > 1)
+    return groups.aggregate(copies=(groups.n - 1).sum(), cases=groups.case_id.nunique())
+
+
+def copies_findings(ws: Reader, svc: Service) -> list[Finding]:
+    """Events that are exact copies of another event of the same case (the same step at the
+    same time, every column alike but the import's own row number): an export that wrote a
+    row twice, which flow would count as a step repeated (rework). Counted, not removed: two
+    real events can be alike in every column a log keeps."""
+    # compiled once per schema (the report asks in Flow and in Data quality)
+    row = prepared.frame(_copies, ws.events(svc.key)).iloc[0]
+    copies = 0 if pd.isna(row["copies"]) else int(row["copies"])
+    if not copies:
+        return []
+    return [Finding("quality.copies", "event", copies, {"cases": count(int(row["cases"]))})]
 
 
 def cells_aside_findings(ws: Reader, svc: Service) -> list[Finding]:

@@ -30,6 +30,15 @@ def _imports(f: Finding, voice: Voice) -> str:
         [f"{g.number(f.q(f'left{i}'))} {why}" for i, why in enumerate(f.names)]) + "."
 
 
+@renders("quality.copies")
+def _copies(f: Finding, voice: Voice) -> str:
+    cases = g.counted(f.q("cases"), "case")
+    return (f"{g.counted(f.n, f.noun)} in {cases} {g.is_are(f.n)} exact copies of another "
+            "event of the same case (the same step at the same time, every column alike), "
+            "most likely written twice by the export; Flow counts each as a step repeated. "
+            "If they are copies, remove them and import the file again in place of this one.")
+
+
 @renders("quality.future")
 def _future(f: Finding, voice: Voice) -> str:
     """Steps dated after the import, set aside (io.notes): where the first are, and why.

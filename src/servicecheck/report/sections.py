@@ -177,11 +177,13 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     from servicecheck.flow.findings import findings
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.rework import repeated_steps
-    from servicecheck.measures.quality import future_findings
+    from servicecheck.measures.quality import copies_findings, future_findings
 
     ev = ws.events(svc.key)
-    # waits end at steps dated after the import too: said beside them
-    found = [*findings(ws, svc, need_table=need_table), *future_findings(ws, svc)]
+    # waits end at steps dated after the import too, and rows written twice count as steps
+    # repeated: both said beside them
+    found = [*findings(ws, svc, need_table=need_table), *future_findings(ws, svc),
+             *copies_findings(ws, svc)]
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
     # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
@@ -193,7 +195,7 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                     [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
                      zip(rw["activity"], rw["rework_cases"], rw["rework_share"], strict=True)])]
     # lead with what most changes how people see the work: clean versus dirty, then value
-    order = ("flow.clean", "flow.value", "flow.repeats", "flow.variants")
+    order = ("flow.clean", "flow.value", "flow.repeats", "quality.copies", "flow.variants")
     lead = [text for t in order for topic, text in said if topic == t][:3]
     details = [text for _, text in said if text not in lead]
     return Section("flow", "Flow", lead, figures, tables, details, findings=found)
@@ -359,6 +361,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.quality import (
         cells_aside_findings,
+        copies_findings,
         import_findings,
         placeholder_findings,
         rejects_findings,
@@ -367,6 +370,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     voice = voice or Voice(tz=svc.timezone)
     found = [*import_findings(ws, svc), *cells_aside_findings(ws, svc),
              *rejects_findings(ws, svc), *placeholder_findings(ws, svc),
+             *copies_findings(ws, svc),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",
