@@ -40,36 +40,41 @@ TWICE = _log([row for i in range(10) for row in (
     + [("D1", "Closed", "2024-04-02 11:00"), ("D2", "Received", "2024-04-03 08:00"),
        ("D2", "Closed", "2024-04-03 12:00")])
 
-# (id, log, service, words the report must hold, a pattern no output may hold)
+# (id, log, service, how it is imported, words the report must hold, a pattern no output
+# may hold)
 UNSEEN = [
-    ("one-step", ONE_STEP, Service(name="visits"),
+    ("one-step", ONE_STEP, Service(name="visits"), {},
      ["Of the 20 needs first reported between 1 Jan 2024 and 20 Jan 2024 and met, none took "
       "any time from their first event to their last (each was met at the moment it was "
       "first reported), so there is no end-to-end time to chart."],
      r"half took 0 minutes|Traceback|KeyError"),
-    ("same-time", SAME_TIME, Service(name="same", clock=Clock(end=("Closed",))),
+    ("same-time", SAME_TIME, Service(name="same", clock=Clock(end=("Closed",))), {},
      ["half took 5 hours or less", "Every need took the same time, so there is no variation "
       "to work process limits out from.",
       "20 points, each one need, at the date it was met; one set of limits from all the "
       "points, the last with centre 5.0, no limits (every point the same); no variation "
       "(every point the same) to judge stability by"],
      r"not predictable|\d signals?\b|stable: no signals|too few points|Traceback|KeyError"),
-    ("one-need", ONE_NEED, Service(name="one"),
+    ("one-need", ONE_NEED, Service(name="one"), {},
      ["too few points to judge stability by"], r"\bstable: no signals"),
-    ("copies", TWICE, Service(name="twice", clock=Clock(end=("Closed",))),
+    ("copies", TWICE, Service(name="twice", clock=Clock(end=("Closed",))), {},
      ["3 events in 2 cases are exact copies of another event of the same case (the same "
       "step at the same time, every column alike), most likely written twice by the export; "
       "Flow counts each as a step repeated."], r"Traceback"),
+    # times read in a zone far from London: the report said they were read as London's
+    ("far-zone", SAME_TIME, Service(name="sydney"), {"timezone": "Australia/Sydney"},
+     ["Times without a zone were read as Australia/Sydney; dates are told in Europe/London, "
+      "the service's zone"], r"read as Europe/London"),
 ]
 
 
-@pytest.mark.parametrize(("name", "log", "svc", "said", "never"), UNSEEN,
+@pytest.mark.parametrize(("name", "log", "svc", "how", "said", "never"), UNSEEN,
                          ids=[u[0] for u in UNSEEN])
-def test_unseen_shapes(name: str, log: str, svc: Service, said: list[str], never: str,
-                       tmp_path: Path) -> None:
+def test_unseen_shapes(name: str, log: str, svc: Service, how: dict[str, str],
+                       said: list[str], never: str, tmp_path: Path) -> None:
     (tmp_path / "log.csv").write_text(log)
     with Workspace(tmp_path / "ws.duckdb") as ws:
-        import_events(ws, tmp_path / "log.csv", service=svc)
+        import_events(ws, tmp_path / "log.csv", service=svc, **how)
         report = write_report(ws, tmp_path / "check.html")
         check(report, ws.service())
     words = " ".join([x for s in report.sections for x in s.lead + s.details]

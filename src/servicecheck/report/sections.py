@@ -384,7 +384,10 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
              f"The clock starts at {clock_start_words(svc)}")
     clock += (f" and stops at {join_words(svc.clock.end, 'or')}." if svc.clock.end else
               "; no end activity is named, so a need counts as met at its last event.")
-    lead.append(clock + f" Times without a zone were read as {svc.timezone}.")
+    read_in = svc.reading.timezone or svc.timezone
+    lead.append(clock + f" Times without a zone were read as {read_in}" + (
+        "." if read_in == svc.timezone else f"; dates are told in {svc.timezone}, the "
+        "service's zone (its timezone in the service file)."))
     lead, details = lead[:3], lead[3:]
     log = [r for r in ws.import_log() if r["service"] == svc.key]
 
