@@ -91,6 +91,8 @@ def test_unseen_shapes(name: str, log: str, svc: Service, how: dict[str, str],
         text = " ".join(r.output.split())
         assert r.exit_code in (0, 2), (command, text, r.exception)
         assert not re.search(never, text), (command, text)
+        # a [targets] table is no column, and with no service file there is none to add to
+        assert "column 'targets'" not in text and "service file, " not in text, text
         assert not LEAK.search(text), (command, text)
         for pattern, why in DEFECTS:
             assert not re.search(pattern, text), (command, why, text)
