@@ -45,8 +45,8 @@ TWICE = _log([row for i in range(10) for row in (
 UNSEEN = [
     ("one-step", ONE_STEP, Service(name="visits"), {},
      ["Of the 20 needs first reported between 1 Jan 2024 and 20 Jan 2024 and met, none took "
-      "any time from their first event to their last (each was met at the moment it was "
-      "first reported), so there is no end-to-end time to chart."],
+      "any time from their first event to their last: each was met at the moment it was "
+      "first reported, so its charts are flat at 0."],
      r"half took 0 minutes|Traceback|KeyError"),
     ("same-time", SAME_TIME, Service(name="same", clock=Clock(end=("Closed",))), {},
      ["half took 5 hours or less", "Every need took the same time, so there is no variation "
@@ -86,6 +86,8 @@ def test_unseen_shapes(name: str, log: str, svc: Service, how: dict[str, str],
     page = (tmp_path / "check.html").read_text()
     assert "(1 lines)" not in page
     assert not re.search(r"citizen's side, 0\d|Made 0\d", page)
+    # no time below nought on a chart's axis of times
+    assert not re.search(r">-\d[\d.]*</text>", page)
     for command in COMMANDS:
         r = CliRunner().invoke(app, [*command, "-w", str(tmp_path / "ws.duckdb")])
         text = " ".join(r.output.split())

@@ -24,8 +24,8 @@ def _current(f: Finding, voice: Voice) -> str:
         return (f"{who.replace('Of the 1 ', 'The one ')}: it took {voice.dur(f, 'median')} "
                 f"{clock_from(f, voice)}.")
     if f.q("longest") == 0:  # a log of one step a need: first and last event are one moment
-        return (f"{who}, none took any time {clock_from(f, voice)} (each was met at the "
-                "moment it was first reported), so there is no end-to-end time to chart.")
+        return (f"{who}, none took any time {clock_from(f, voice)}: each was met at the "
+                "moment it was first reported, so its charts are flat at 0.")
     spread = (f"{who}, half took {voice.dur(f, 'median')} or less {clock_from(f, voice)}, "
               f"9 in 10 took {voice.dur(f, 'p90')} or less, and the longest "
               f"{voice.dur(f, 'longest')}.")
