@@ -86,6 +86,10 @@ def test_unseen_shapes(name: str, log: str, svc: Service, how: dict[str, str],
     page = (tmp_path / "check.html").read_text()
     assert "(1 lines)" not in page
     assert not re.search(r"citizen's side, 0\d|Made 0\d", page)
+    # the charts' axes measure on the clock the words measure on: with no end activity and
+    # no demand linked, from a need's first event to its last
+    if not svc.clock.end:
+        assert "from first contact" not in page and "from first event to last" in page
     # no time below nought on a chart's axis of times
     assert not re.search(r">-\d[\d.]*</text>", page)
     for command in COMMANDS:

@@ -20,6 +20,7 @@ from servicecheck.narrative import grammar as g
 from servicecheck.narrative.demand import named_types, type_name
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.regulators import MEASURE_GROUPS, measure_name
+from servicecheck.narrative.voice import axis_from
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
 from servicecheck.report.parts import Section, Table
 from servicecheck.service.model import Change, Service
@@ -153,7 +154,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                   if cap.as_at is not None and cap.n_open else None)
     figures = [xmr_figure(cap.chart.scaled(per_day), "capability",
                           title=f"End-to-end {units} per need, by the date it was met",
-                          y_title=f"{units} from first contact",
+                          y_title=f"{units} {axis_from(cap.clock, voice)}",
                           point="one need, at the date it was met", still_open=still_open,
                           changes=svc.changes)]
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
@@ -162,7 +163,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
         figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
                                   x_title=unit, title=f"Median end-to-end {units} per {unit}",
                                   point=f"the median of the needs met in one {unit}",
-                                  y_title=f"{units} from first contact",
+                                  y_title=f"{units} {axis_from(cap.clock, voice)}",
                                   changes=svc.changes))
     per_period = period_findings(view, cap, svc.changes)
     details += [say(f, voice) for f in per_period]
