@@ -74,4 +74,4 @@ def test_text_in_square_brackets_is_printed_as_it_is(tmp_path: Path) -> None:
     r = runner.invoke(app, ["flow", "-w", ws])
     assert "Visit [no access]" in r.output
     r = runner.invoke(app, ["targets", "-w", ws])
-    assert r.exit_code == 2 and "add a [targets] table" in r.output
+    assert r.exit_code == 2 and "describe the targets under [targets]" in r.output

@@ -77,7 +77,9 @@ def tick_step(lo: float, hi: float, count: int) -> float:
 def nice(lo: float, hi: float, count: int) -> tuple[float, float]:
     """The domain widened to whole ticks."""
     if hi <= lo:
-        return (lo - 1, hi + 1) if lo == hi else (hi, lo)
+        # one value: a step either side, never below 0 for values that are not (a chart of
+        # needs that all took no time drew "-1 minutes" on its axis)
+        return (lo - 1 if lo < 0 or lo >= 1 else 0.0, hi + 1) if lo == hi else (hi, lo)
     step = tick_step(lo, hi, count)
     return math.floor(lo / step) * step, math.ceil(hi / step) * step
 

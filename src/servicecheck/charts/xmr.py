@@ -413,7 +413,9 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
     limits = ("the latest point's own limits (each point's from its denominator)"
               if varying else "limits")
     points = f"{chart.n:,} {'point' if chart.n == 1 else 'points'}"
-    drawn = ("no limits (too few points to work them out)" if lower is None and upper is None
+    # no limits: one point has no moving range, and points all equal have none above 0
+    why = "too few points to work them out" if chart.n < 2 else "every point the same"
+    drawn = (f"no limits ({why})" if lower is None and upper is None
              else f"{limits} {_num(lower)} to {_num(upper)}")
     alt_text = (f"{title}: {points}, each {each}; "
                 f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, {drawn}; "

@@ -52,6 +52,7 @@ def capability(
     from servicecheck.measures.capability import by_period, findings, period_findings
     from servicecheck.measures.capability import capability as cap
     from servicecheck.measures.periods import kind
+    from servicecheck.narrative.voice import axis_from
     from servicecheck.narrative.words import say as word
     from servicecheck.narrative.words import voice_for
     from servicecheck.spc import PRESETS
@@ -74,7 +75,8 @@ def capability(
         units = f"{voice.unit.name}s"
         path = write_chart(c.chart.scaled(86400.0 / voice.unit.seconds), out / "capability",
                            title=f"End-to-end {units} per need",
-                           y_title=f"{units} from first contact", changes=svc.changes)
+                           y_title=f"{units} {axis_from(c.clock, voice)}",
+                           changes=svc.changes)
         say(f"Chart written to {path}")
     if period:
         view = by_period(c, period, stat, preset=preset, phases=svc.phase_dates or None)
@@ -87,7 +89,7 @@ def capability(
             unit = kind(period).unit
             write_chart(view.days, out / f"capability-{unit}", x_title=unit,
                         title=f"{stat.capitalize()} end-to-end days per {unit}",
-                        y_title="days from first contact", changes=svc.changes)
+                        y_title=f"days {axis_from(c.clock, voice)}", changes=svc.changes)
             write_chart(view.counts, out / f"completed-per-{unit}", x_title=unit,
                         title=f"Needs completed per {unit}", y_title="needs",
                         changes=svc.changes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from dataclasses import replace as replaced
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +115,9 @@ def import_events(
     timezone = timezone or how.timezone
     if timezone:
         check_timezone(timezone, source="--timezone")
+        # the workspace remembers the zone the times were read in, so that the report says
+        # it (it said the service's zone, Europe/London, of a log read as Australia/Sydney)
+        svc = replaced(svc, reading=replaced(how, timezone=timezone))
     if timestamp_format:
         check_format(timestamp_format, source="--timestamp-format")
     order = check_order(date_order, source="--date-order") if date_order else (

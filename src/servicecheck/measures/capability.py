@@ -379,13 +379,16 @@ def findings(cap: Capability) -> list[Finding]:
         lim = cap.chart.limits[-1]
         episodes = cap.chart.episodes()
         numbers = {**_spread(cur["end_to_end_days"]), "signals": count(len(episodes))}
-        # a chart of one need has no limits (NaN): none is stated
-        if not episodes and lim.upper is not None and math.isfinite(lim.upper):
+        # a chart of one need has no limits (NaN), nor one of needs that all took the same
+        # time (every moving range 0): none is stated, and neither is "predictable"
+        limited = lim.upper is not None and math.isfinite(lim.upper)
+        if not episodes and limited:
             numbers["lower"] = seconds(max(lim.lower or 0.0, 0.0))
             numbers["upper"] = seconds(float(lim.upper or 0.0))
+        state = "unstable" if episodes else "stable" if limited else "no_limits"
         out.append(Finding("capability.current", "need", len(cur), numbers, span, cap.clock,
                            chart="capability", headline=100, names=(cap.chart.rule_set,),
-                           flags=frozenset({"unstable" if episodes else "stable"})))
+                           flags=frozenset({state})))
         if several:
             before = cap.phase(-2)
             sig = change_signal(cap)

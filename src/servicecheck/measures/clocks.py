@@ -23,9 +23,13 @@ from servicecheck.engine.durations import DAY_S
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, count, share
-from servicecheck.io.errors import InputError
 from servicecheck.measures.capability import needs
-from servicecheck.measures.targets import JudgedOrders, _regime_orders, deadline_of
+from servicecheck.measures.targets import (
+    JudgedOrders,
+    _regime_orders,
+    deadline_of,
+    no_regime,
+)
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
@@ -129,9 +133,7 @@ def clock_sensitivity(
     svc = service or workspace.service()
     t = svc.targets
     if t is None or not t.start or not t.end:
-        raise InputError("the service file states no target regime",
-                         source=str(svc.path or "service file"), column="targets",
-                         fix="add a [targets] table with start, end and timescales")
+        raise no_regime(svc)
     starts = dict(starts or {REGIME_START: t.start, FIRST_CONTACT: ()})
     stops = dict(stops or {REGIME_END: t.end})
     cols = ["case_id", "need", "activity", "timestamp", "event_index"]

@@ -9,6 +9,7 @@ import json
 import ibis
 import pandas as pd
 
+from servicecheck.engine import prepared
 from servicecheck.engine.workspace import ImportRecord, Reader
 from servicecheck.findings import Finding, Span, count
 from servicecheck.io.placeholders import PLACEHOLDER_ROLES, PLACEHOLDERS
@@ -100,6 +101,25 @@ def future_contacts(ws: Reader, svc: Service) -> list[Finding]:
                     span=Span(at, at), names=(source,))]
 
 
+def _copies(ev: ibis.Table) -> ibis.Table:
+    cols = [c for c in ev.columns if c != "event_index"]
+    groups = ev.group_by(cols).aggregate(n=ibis._.count()).filter(ibis._.n > 1)
+    return groups.aggregate(copies=(groups.n - 1).sum(), cases=groups.case_id.nunique())
+
+
+def copies_findings(ws: Reader, svc: Service) -> list[Finding]:
+    """Events that are exact copies of another event of the same case (the same step at the
+    same time, every column alike but the import's own row number): an export that wrote a
+    row twice, which flow would count as a step repeated (rework). Counted, not removed: two
+    real events can be alike in every column a log keeps."""
+    # compiled once per schema (the report asks in Flow and in Data quality)
+    row = prepared.frame(_copies, ws.events(svc.key)).iloc[0]
+    copies = 0 if pd.isna(row["copies"]) else int(row["copies"])
+    if not copies:
+        return []
+    return [Finding("quality.copies", "event", copies, {"cases": count(int(row["cases"]))})]
+
+
 def cells_aside_findings(ws: Reader, svc: Service) -> list[Finding]:
     """A case table's dates that could not be read, by column: each date was set aside and
     its row kept, so the case lacks that moment (and is open, where it is the clock's end)."""
@@ -135,10 +155,12 @@ def rejects_findings(ws: Reader, svc: Service) -> list[Finding]:
 def clock_findings(svc: Service, unmet: int) -> list[Finding]:
     """How the data were read, for Data quality: every need met by the data's end (where an
     end is named and ``unmet``, the needs open or stale, is none), and the clock, with the
-    zone times without one were read in (``names``: the zone, then the end activities)."""
+    zone times without one were read in and the zone dates are told in (``names``: those two
+    zones, then the end activities)."""
     met = [Finding("quality.all_met", "need", 0)] if unmet == 0 and svc.clock.end else []
     first = {"first contact"} if svc.clock.start_at_first_contact else set()
-    return [*met, Finding("quality.clock", "need", 0, names=(svc.timezone, *svc.clock.end),
+    zones = (svc.reading.timezone or svc.timezone, svc.timezone)
+    return [*met, Finding("quality.clock", "need", 0, names=(*zones, *svc.clock.end),
                           flags=frozenset(first))]
 
 

@@ -31,6 +31,7 @@ class Summary:
     stale_needs: int = 0         # without an end, idle far longer than usual: not open
     met_from: pd.Timestamp | None = None  # the first contact of the first need met
     clock: Clock = "citizen"     # "last-event" when no end activity is named
+    longest_days: float = float("nan")
 
     def findings(self) -> list[Finding]:
         """What is in the workspace, and what all its finished needs took, over its period."""
@@ -47,7 +48,8 @@ class Summary:
             times = Span(self.met_from if self.met_from is not None else span.start, span.end)
             out.append(Finding("summary.times", "need", self.met,
                                {"median": seconds(self.median_days),
-                                "p90": seconds(self.p90_days)}, times, self.clock))
+                                "p90": seconds(self.p90_days),
+                                "longest": seconds(self.longest_days)}, times, self.clock))
         classified = self.demands - self.unknown_demands
         if classified:
             out.append(Finding("demand.failure_share", "contact", classified,
@@ -92,4 +94,5 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         met=int(done.size),
         met_from=None if met.empty else pd.Timestamp(met["first_contact"].min()),
         clock="citizen" if svc.clock.end else "last-event",
+        longest_days=float(np.max(done)) if done.size else float("nan"),
     )

@@ -191,6 +191,18 @@ def _utc(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_localize("UTC") if ts.dt.tz is None else ts
 
 
+def no_regime(svc: Service) -> InputError:
+    """The sentence for a service that states no target regime: a [targets] table is no
+    column, and a workspace imported without a service file has no file to add it to."""
+    if svc.path is None:
+        return InputError("the service states no target regime (it was imported without a "
+                          "service file)", fix="write one with 'servicecheck init', describe "
+                          "the targets under [targets] (start, end and timescales), and "
+                          "import the log again with --service and --replace")
+    return InputError("the service file states no target regime", source=str(svc.path),
+                      fix="add a [targets] table with start, end and timescales")
+
+
 def target_view(workspace: Reader, service: Service | None = None, *, freq: str = "M",
                 late_start_days: float = 1.0, need_table: pd.DataFrame | None = None,
                 orders_judged: JudgedOrders | None = None) -> TargetView:
@@ -198,9 +210,7 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
     needs table and the judged orders computed here unless handed in)."""
     svc = service or workspace.service()
     if svc.targets is None or not svc.targets.start or not svc.targets.end:
-        raise InputError("the service file states no target regime",
-                         source=str(svc.path or "service file"), column="targets",
-                         fix="add a [targets] table with start, end and timescales")
+        raise no_regime(svc)
     if freq not in ("W", "M"):
         raise ValueError("freq must be W or M")
     tz = svc.timezone

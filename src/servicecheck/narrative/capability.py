@@ -23,6 +23,9 @@ def _current(f: Finding, voice: Voice) -> str:
     if f.n == 1:
         return (f"{who.replace('Of the 1 ', 'The one ')}: it took {voice.dur(f, 'median')} "
                 f"{clock_from(f, voice)}.")
+    if f.q("longest") == 0:  # a log of one step a need: first and last event are one moment
+        return (f"{who}, none took any time {clock_from(f, voice)}: each was met at the "
+                "moment it was first reported, so its charts are flat at 0.")
     spread = (f"{who}, half took {voice.dur(f, 'median')} or less {clock_from(f, voice)}, "
               f"9 in 10 took {voice.dur(f, 'p90')} or less, and the longest "
               f"{voice.dur(f, 'longest')}.")
@@ -32,6 +35,9 @@ def _current(f: Finding, voice: Voice) -> str:
         return (spread + f" The time is predictable: the process limits ({rules} rules) say "
                 f"a {f.noun} will take between {voice.amount(f, 'lower', unit)} and "
                 f"{g.duration(f.q('upper'), unit)} while nothing changes.")
+    if "no_limits" in f.flags:  # every need took the same time: no variation to limit
+        return (spread + f" Every {f.noun} took the same time, so there is no variation to "
+                "work process limits out from.")
     signals = g.counted(f.q("signals"), "signal")
     return (spread + f" The time is not predictable ({signals}, {rules} rules), so the "
             "process limits promise nothing: find and act on the causes first.")

@@ -30,6 +30,15 @@ def _imports(f: Finding, voice: Voice) -> str:
         [f"{g.number(f.q(f'left{i}'))} {why}" for i, why in enumerate(f.names)]) + "."
 
 
+@renders("quality.copies")
+def _copies(f: Finding, voice: Voice) -> str:
+    cases = g.counted(f.q("cases"), "case")
+    return (f"{g.counted(f.n, f.noun)} in {cases} {g.is_are(f.n)} exact copies of another "
+            "event of the same case (the same step at the same time, every column alike), "
+            "most likely written twice by the export; Flow counts each as a step repeated. "
+            "If they are copies, remove them and import the file again in place of this one.")
+
+
 @renders("quality.future")
 def _future(f: Finding, voice: Voice) -> str:
     """Steps dated after the import, set aside (io.notes): where the first are, and why.
@@ -172,12 +181,15 @@ def _all_met(f: Finding, voice: Voice) -> str:
 def _clock(f: Finding, voice: Voice) -> str:
     """Where the clock starts and stops, and the zone of times written without one
     (measures.quality.clock_findings): the start is the voice's, as every sentence says it."""
-    zone, *ends = f.names
+    read_in, told_in, *ends = f.names
     start = ("the citizen's first contact where demand links to the need"
              if "first contact" in f.flags else voice.starts)
     stop = (f" and stops at {g.join_words(ends, 'or')}." if ends else
             "; no end activity is named, so a need counts as met at its last event.")
-    return f"The clock starts at {start}{stop} Times without a zone were read as {zone}."
+    told = ("." if read_in == told_in else
+            f"; dates are told in {told_in}, the service's zone (its timezone in the service "
+            "file).")
+    return f"The clock starts at {start}{stop} Times without a zone were read as {read_in}{told}"
 
 
 @renders("quality.held")

@@ -102,6 +102,10 @@ def _runs_words(chart: Chart, s: Signal) -> str:
 def chart_state(chart: Chart) -> str:
     """Stable or not, with the rule set named; signals counted once (chart.episodes)."""
     rules = rule_set(chart.rule_set)
+    if not chart.signals and (chart.n < 2 or chart.values.min() == chart.values.max()):
+        # one point, or points all equal (no moving range): nothing to call stable by
+        why = "too few points" if chart.n < 2 else "no variation (every point the same)"
+        return f"{why} to judge stability by ({rules} rules)"
     if chart.stable:
         return f"stable: no signals in the latest period ({rules} rules)"
     return f"not stable: {g.counted(len(chart.episodes()), 'signal')} ({rules} rules)"

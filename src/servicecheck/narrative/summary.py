@@ -26,6 +26,9 @@ def _times(f: Finding, voice: Voice) -> str:
     if f.n == 1:
         return (f"The one need first reported {between(f, voice)} and met took "
                 f"{voice.dur(f, 'median')} {clock_from(f, voice)}.")
+    if f.q("longest") == 0:
+        return (f"Of all {g.counted(f.n, 'need')} first reported {between(f, voice)} and met, "
+                f"none took any time {clock_from(f, voice)}.")
     return (f"Of all {g.counted(f.n, 'need')} first reported {between(f, voice)} and met, half "
             f"took {voice.dur(f, 'median')} or less {clock_from(f, voice)}, 9 in 10 "
             f"{voice.dur(f, 'p90')} or less.")

@@ -103,6 +103,17 @@ def between(f: Finding, voice: Voice) -> str:
     return f"on {start}" if start == end else f"between {start} and {end}"
 
 
+def axis_from(clock: str, voice: Voice) -> str:
+    """A chart's axis of end-to-end times, after its unit: the clock the words measure on
+    (the axis said "from first contact" where the words said "from their first event to
+    their last", no demand being linked)."""
+    if clock == "case":
+        return "from the case's first event to its last"
+    if clock == "last-event":
+        return "from first event to last"
+    return f"from {voice.starts}"
+
+
 def clock_from(f: Finding, voice: Voice) -> str:
     """Where the finding's clock runs from, agreeing with its count: one need took a time
     "from its first event", several "from their first event"."""

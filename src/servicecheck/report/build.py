@@ -119,7 +119,7 @@ def _made_at(tz: str) -> str:
     for a service in UTC), with the zone's abbreviation."""
     from zoneinfo import ZoneInfo
 
-    return f"{dt.datetime.now(ZoneInfo(tz)):%d %b %Y %H:%M %Z}"
+    return f"{dt.datetime.now(ZoneInfo(tz)):%-d %b %Y %H:%M %Z}"
 
 
 def _period(ws: Reader, svc: Service) -> str:
@@ -128,7 +128,7 @@ def _period(ws: Reader, svc: Service) -> str:
     if row["first"] is None or str(row["first"]) == "NaT":
         return "no events yet"
     first, last = periods.local(pd.Series([row["first"], row["last"]]), svc.timezone)
-    return f"{first:%d %b %Y} to {last:%d %b %Y}"
+    return f"{first:%-d %b %Y} to {last:%-d %b %Y}"
 
 
 def write_report(workspace: Reader | str | Path, out: str | Path, *,

@@ -20,6 +20,7 @@ from servicecheck.narrative import grammar as g
 from servicecheck.narrative.demand import named_types, type_name
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.regulators import MEASURE_GROUPS, measure_name
+from servicecheck.narrative.voice import axis_from
 from servicecheck.narrative.words import Voice, clock_start_words, say, voice_for
 from servicecheck.report.parts import Section, Table
 from servicecheck.service.model import Change, Service
@@ -151,7 +152,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                   if cap.as_at is not None and cap.n_open else None)
     figures = [xmr_figure(cap.chart.scaled(per_day), "capability",
                           title=f"End-to-end {units} per need, by the date it was met",
-                          y_title=f"{units} from first contact",
+                          y_title=f"{units} {axis_from(cap.clock, voice)}",
                           point="one need, at the date it was met", still_open=still_open,
                           changes=svc.changes)]
     unit = {"D": "day", "W": "week", "M": "month"}[freq]
@@ -160,7 +161,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
         figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
                                   x_title=unit, title=f"Median end-to-end {units} per {unit}",
                                   point=f"the median of the needs met in one {unit}",
-                                  y_title=f"{units} from first contact",
+                                  y_title=f"{units} {axis_from(cap.clock, voice)}",
                                   changes=svc.changes))
     per_period = period_findings(view, cap, svc.changes)
     details += [say(f, voice) for f in per_period]
@@ -179,12 +180,14 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.rework import repeated_steps
     from servicecheck.flow.variants import rework_from
-    from servicecheck.measures.quality import future_findings
+    from servicecheck.measures.quality import copies_findings, future_findings
 
     ev = ws.events(svc.key)
     m = measured or measure(ev)
-    # waits end at steps dated after the import too: said beside them
-    found = [*findings(ws, svc, need_table=need_table, measured=m), *future_findings(ws, svc)]
+    # waits end at steps dated after the import too, and rows written twice count as steps
+    # repeated: both said beside them
+    found = [*findings(ws, svc, need_table=need_table, measured=m), *future_findings(ws, svc),
+             *copies_findings(ws, svc)]
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
     # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
@@ -197,7 +200,7 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                     [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
                      zip(rw["activity"], rw["rework_cases"], rw["rework_share"], strict=True)])]
     # lead with what most changes how people see the work: clean versus dirty, then value
-    order = ("flow.clean", "flow.value", "flow.repeats", "flow.variants")
+    order = ("flow.clean", "flow.value", "flow.repeats", "quality.copies", "flow.variants")
     lead = [text for t in order for topic, text in said if topic == t][:3]
     details = [text for _, text in said if text not in lead]
     return Section("flow", "Flow", lead, figures, tables, details, findings=found)
@@ -362,6 +365,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     from servicecheck.measures.quality import (
         cells_aside_findings,
         clock_findings,
+        copies_findings,
         future_contacts,
         import_findings,
         placeholder_findings,
@@ -371,7 +375,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     voice = voice or voice_for(svc)  # its starts: where the clock starts, as said here
     found = [*import_findings(ws, svc), *cells_aside_findings(ws, svc),
              *rejects_findings(ws, svc), *future_contacts(ws, svc),
-             *placeholder_findings(ws, svc),
+             *placeholder_findings(ws, svc), *copies_findings(ws, svc),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",

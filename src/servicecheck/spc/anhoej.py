@@ -68,7 +68,7 @@ Lines = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatA
 
 def _nanmean(x: FloatArray) -> float:
     x = x[~np.isnan(x)]
-    return float(np.mean(x)) if x.size else float("nan")
+    return rules.mean(x)
 
 
 def _mean_mr(mr: FloatArray, screened: bool) -> float:

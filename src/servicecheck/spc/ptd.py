@@ -204,7 +204,7 @@ def _ptd_group(
 ) -> tuple[Limits, list[str]]:
     n = y.shape[0]
     fix_y = y if fix_after_n_points is None else y[:fix_after_n_points]
-    mean = float(np.mean(fix_y)) if fix_y.size else float("nan")
+    mean = rules.mean(fix_y)
     amr = rules.mean_moving_range(np.abs(np.diff(fix_y)), screen_outliers)
     lpl = mean - NPL_FACTOR * amr
     upl = mean + NPL_FACTOR * amr

@@ -16,6 +16,18 @@ import numpy.typing as npt
 IntArray = npt.NDArray[np.int64]
 
 
+def mean(x: npt.NDArray[np.float64]) -> float:
+    """The mean as R's ``mean()`` takes it (the reference implementations are R): the sum's
+    mean, then corrected by the mean of the residuals. Values all equal then give exactly
+    that value as the centre, so none lies a rounding error above or below its own centre
+    line (numpy's mean of 30 needs of 5 hours each was a hair below it: "30 points in a row
+    above the centre line" on a chart where nothing varied). NaN when there are none."""
+    if x.size == 0:
+        return float("nan")
+    m = float(np.mean(x))
+    return m + float(np.mean(x - m)) if math.isfinite(m) else m
+
+
 def _window_all(flags: npt.NDArray[np.bool_], width: int) -> npt.NDArray[np.bool_]:
     """True at i when flags[i-width+1 .. i] are all True (False before a full window)."""
     n = flags.shape[0]
@@ -100,10 +112,10 @@ def mean_moving_range(mr: npt.NDArray[np.float64], screen: bool) -> float:
     above 3.267 x the mean are left out and the mean taken again. NaN when there are none."""
     if mr.size == 0:
         return float("nan")
-    amr = float(np.mean(mr))
+    amr = mean(mr)
     if screen:
         kept = mr[mr < MR_SCREEN_FACTOR * amr]
-        amr = float(np.mean(kept)) if kept.size else float("nan")
+        amr = mean(kept)
     return amr
 
 

@@ -47,8 +47,8 @@ def wheeler_xmr(
     n = x.shape[0]
     lab = default_labels(n, labels)
     mr = np.abs(np.diff(x))
-    cl = float(np.mean(x) if centre == "mean" else np.median(x))
-    mr_c = float(np.mean(mr) if moving_range_statistic == "mean" else np.median(mr))
+    cl = rules.mean(x) if centre == "mean" else float(np.median(x))
+    mr_c = rules.mean(mr) if moving_range_statistic == "mean" else float(np.median(mr))
     k, d4 = FACTORS[moving_range_statistic]
     unpl = cl + k * mr_c if upper is None else upper
     lnpl = cl - k * mr_c if lower is None else lower

@@ -1,0 +1,115 @@
+"""Logs no one designed the tool for, read as a sceptical manager would: small files written
+here (one step a need, needs that all took the same time, one need), imported as a new user
+would, read back from the Check report and every command. Each row failed before its fix: a
+traceback, a signal on a chart where nothing varied, a chart of one point called stable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from servicecheck import Service, Workspace, import_events, spc
+from servicecheck.cli import app
+from servicecheck.narrative.signals import chart_state
+from servicecheck.report import write_report
+from servicecheck.service.model import Clock
+
+from .test_claims import COMMANDS, DEFECTS, LEAK, check
+
+
+def _log(rows: list[tuple[str, str, str]]) -> str:
+    return "case_id,activity,timestamp\n" + "".join(f"{c},{a},{t}\n" for c, a, t in rows)
+
+
+# one step a need: a visit log, each need's first event its last
+ONE_STEP = _log([(f"V{i}", "Visit", f"2024-01-{1 + i:02d} 09:{i:02d}") for i in range(20)])
+# every need took 5 hours: the mean of equal values was a hair below them
+SAME_TIME = _log([row for i in range(20) for row in (
+    (f"S{i}", "Received", f"2024-02-{1 + i:02d} 08:00"),
+    (f"S{i}", "Closed", f"2024-02-{1 + i:02d} 13:00"))])
+ONE_NEED = _log([("A1", "Received", "2024-03-01 09:00"), ("A1", "Assessed", "2024-03-02 10:00"),
+                 ("A1", "Decided", "2024-03-05 11:00")])
+# an export that wrote 3 rows twice: copies, not a step repeated
+TWICE = _log([row for i in range(10) for row in (
+    (f"D{i}", "Received", f"2024-04-{1 + i:02d} 08:00"),
+    (f"D{i}", "Closed", f"2024-04-{1 + i:02d} {10 + i}:00"))]
+    + [("D1", "Closed", "2024-04-02 11:00"), ("D2", "Received", "2024-04-03 08:00"),
+       ("D2", "Closed", "2024-04-03 12:00")])
+
+# (id, log, service, how it is imported, words the report must hold, a pattern no output
+# may hold)
+UNSEEN = [
+    ("one-step", ONE_STEP, Service(name="visits"), {},
+     ["Of the 20 needs first reported between 1 Jan 2024 and 20 Jan 2024 and met, none took "
+      "any time from their first event to their last: each was met at the moment it was "
+      "first reported, so its charts are flat at 0."],
+     r"half took 0 minutes|Traceback|KeyError"),
+    ("same-time", SAME_TIME, Service(name="same", clock=Clock(end=("Closed",))), {},
+     ["half took 5 hours or less", "Every need took the same time, so there is no variation "
+      "to work process limits out from.",
+      "20 points, each one need, at the date it was met; one set of limits from all the "
+      "points, the last with centre 5.0, no limits (every point the same); no variation "
+      "(every point the same) to judge stability by"],
+     r"not predictable|\d signals?\b|stable: no signals|too few points|Traceback|KeyError"),
+    ("one-need", ONE_NEED, Service(name="one"), {},
+     ["too few points to judge stability by"], r"\bstable: no signals"),
+    ("copies", TWICE, Service(name="twice", clock=Clock(end=("Closed",))), {},
+     ["3 events in 2 cases are exact copies of another event of the same case (the same "
+      "step at the same time, every column alike), most likely written twice by the export; "
+      "Flow counts each as a step repeated."], r"Traceback"),
+    # times read in a zone far from London: the report said they were read as London's
+    ("far-zone", SAME_TIME, Service(name="sydney"), {"timezone": "Australia/Sydney"},
+     ["Times without a zone were read as Australia/Sydney; dates are told in Europe/London, "
+      "the service's zone"], r"read as Europe/London"),
+]
+
+
+@pytest.mark.parametrize(("name", "log", "svc", "how", "said", "never"), UNSEEN,
+                         ids=[u[0] for u in UNSEEN])
+def test_unseen_shapes(name: str, log: str, svc: Service, how: dict[str, str],
+                       said: list[str], never: str, tmp_path: Path) -> None:
+    (tmp_path / "log.csv").write_text(log)
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        import_events(ws, tmp_path / "log.csv", service=svc, **how)
+        report = write_report(ws, tmp_path / "check.html")
+        check(report, ws.service())
+    words = " ".join([x for s in report.sections for x in s.lead + s.details]
+                     + [fig.alt for s in report.sections for fig in s.figures])
+    for text in said:
+        assert text in words, (text, words)
+    assert not re.search(never, words), words
+    # the page itself: one line of words is no "1 lines"; dates as the words write them
+    page = (tmp_path / "check.html").read_text()
+    assert "(1 lines)" not in page
+    assert not re.search(r"citizen's side, 0\d|Made 0\d", page)
+    # the charts' axes measure on the clock the words measure on: with no end activity and
+    # no demand linked, from a need's first event to its last
+    if not svc.clock.end:
+        assert "from first contact" not in page and "from first event to last" in page
+    # no time below nought on a chart's axis of times
+    assert not re.search(r">-\d[\d.]*</text>", page)
+    for command in COMMANDS:
+        r = CliRunner().invoke(app, [*command, "-w", str(tmp_path / "ws.duckdb")])
+        text = " ".join(r.output.split())
+        assert r.exit_code in (0, 2), (command, text, r.exception)
+        assert not re.search(never, text), (command, text)
+        # a [targets] table is no column, and with no service file there is none to add to
+        assert "column 'targets'" not in text and "service file, " not in text, text
+        assert not LEAK.search(text), (command, text)
+        for pattern, why in DEFECTS:
+            assert not re.search(pattern, text), (command, why, text)
+
+
+# equal values have exactly their own value as centre (R's mean), on every preset that
+# takes a mean: no run of points "above the centre line" where nothing varied
+@pytest.mark.parametrize("preset", ["ptd", "mdc2023", "wheeler", "anhoej"])
+@pytest.mark.parametrize("value", [5 / 24, 0.1, 1 / 3, 7.7])
+def test_equal_values_lie_on_their_centre_line(preset: str, value: float) -> None:
+    chart = spc.xmr(np.full(30, value), preset=preset)
+    assert chart.limits[-1].centre == value
+    assert chart.signals == ()
+    assert "stable: no signals" not in chart_state(chart)
