@@ -18,7 +18,7 @@ from _common import WORK, generated, run
 OURS = """
 import json, sys, time
 from servicecheck import Workspace
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 ws = Workspace(sys.argv[1], read_only=True)
 svc = ws.service()
 t = time.perf_counter()

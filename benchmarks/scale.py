@@ -25,7 +25,7 @@ from _common import PEAK, copies, generated
 RUN = """
 import json, os, sys, tempfile, time
 from servicecheck import Service, Workspace, import_events
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 from servicecheck.flow import analyse
 folder, limit = sys.argv[1], sys.argv[2]
 svc = Service.load(os.path.join(folder, "service.toml"))
@@ -56,7 +56,7 @@ print(json.dumps(out))
 SPARK = """
 import json, os, sys, time
 from servicecheck import Service
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 from servicecheck.flow import analyse
 from servicecheck.engine.remote import RemoteWorkspace, connect
 folder = sys.argv[1]

@@ -39,9 +39,10 @@ from servicecheck.flow.variants import variants
 from servicecheck.generators.benefits import load_pair
 from servicecheck.generators.load import load_repairs
 from servicecheck.measures import joined_up as ju
-from servicecheck.measures.capability import Capability, capability, needs
+from servicecheck.measures.capability import Capability, capability
 from servicecheck.measures.capability import findings as capability_findings
 from servicecheck.measures.economics import economics
+from servicecheck.measures.needs import needs
 from servicecheck.measures.targets import target_view
 from servicecheck.narrative.words import say_all, voice_for
 from servicecheck.service.model import Service

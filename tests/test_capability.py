@@ -167,7 +167,7 @@ def test_without_clock_activities_a_need_is_met_at_its_last_event(tmp_path: Path
                  "B,Start,2024-01-02\n")
     ws = Workspace()
     import_events(ws, f, service=Service(name="s"), timezone="UTC")
-    from servicecheck.measures.capability import needs
+    from servicecheck.measures.needs import needs
 
     n = needs(ws, Service(name="s")).set_index("need_id")
     assert n["open"].tolist() == [False, False]

@@ -91,7 +91,7 @@ def test_yearly_cost_of_failure_demand(demands: Workspace) -> None:
 
 def test_generator_failure_demand_per_need_matches_the_truth(tmp_path: Path) -> None:
     from servicecheck.generators.load import load_repairs
-    from servicecheck.measures.capability import needs
+    from servicecheck.measures.needs import needs
 
     ex = load_repairs(tmp_path, events=15000, seed=3)
     n = needs(ex.workspace, ex.service)

@@ -9,7 +9,8 @@ import pytest
 
 from servicecheck import Service, Workspace, import_events
 from servicecheck.generators.housing_repairs import generate
-from servicecheck.measures.capability import capability, needs
+from servicecheck.measures.capability import capability
+from servicecheck.measures.needs import needs
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from servicecheck import Service
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 from servicecheck.measures.regulators import awaab_summary, awaabs_law, findings, tsm_rp02
 from servicecheck.measures.targets import target_view
 from servicecheck.narrative.words import Voice, say

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from servicecheck.cli import app
 from servicecheck.engine.workspace import Workspace
-from servicecheck.measures.capability import capability, needs
+from servicecheck.measures.capability import capability
+from servicecheck.measures.needs import needs
 from servicecheck.measures.summary import summarise
 from servicecheck.report import write_report
 

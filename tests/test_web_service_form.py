@@ -41,7 +41,7 @@ def test_each_end_says_how_many_needs_it_would_leave_open(demo_workspace: Path) 
     with Workspace(demo_workspace, read_only=True) as ws:
         svc = ws.service()
         table, total = clock_choices(ws, svc)
-        from servicecheck.measures.capability import needs
+        from servicecheck.measures.needs import needs
 
         met = needs(ws, svc)
     row = table.set_index("activity").loc["Repair completed"]

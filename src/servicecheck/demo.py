@@ -8,7 +8,8 @@ from pathlib import Path
 
 from servicecheck.engine.workspace import Workspace
 from servicecheck.generators.load import load_repairs
-from servicecheck.measures.capability import capability, findings, needs
+from servicecheck.measures.capability import capability, findings
+from servicecheck.measures.needs import needs
 from servicecheck.measures.summary import summarise
 from servicecheck.narrative.words import say, voice_for
 from servicecheck.report import write_report

@@ -122,7 +122,7 @@ def flow(
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.slicing import for_demand_type, where_case
     from servicecheck.flow.words import flow_lines
-    from servicecheck.measures.capability import needs
+    from servicecheck.measures.needs import needs
     from servicecheck.narrative.flow_map import map_note
 
     if overlay not in ("frequency", "time"):

@@ -24,7 +24,8 @@ from servicecheck.demand.analysis import (
 )
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Span, count, ratio, share
-from servicecheck.measures.capability import change_times, needs
+from servicecheck.measures.capability import change_times
+from servicecheck.measures.needs import needs
 from servicecheck.measures.quality import future_contacts
 from servicecheck.service.model import Service
 

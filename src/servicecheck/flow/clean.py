@@ -13,7 +13,7 @@ import pandas as pd
 
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 

@@ -19,6 +19,6 @@ def flow_lines(workspace: Reader, service: Service, top: int = 5,
                events: Table | None = None, voice: Voice | None = None,
                need_table: pd.DataFrame | None = None) -> list[str]:
     """What the flow shows, in sentences; ``events`` may be a slice of the service's events,
-    ``need_table`` the service's needs (``measures.capability.needs``) when read already."""
+    ``need_table`` the service's needs (``measures.needs.needs``) when read already."""
     return say_all(findings(workspace, service, top, events, need_table),
                    voice or Voice(tz=service.timezone))

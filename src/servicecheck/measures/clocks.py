@@ -23,7 +23,7 @@ from servicecheck.engine.durations import DAY_S
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, count, share
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 from servicecheck.measures.targets import (
     JudgedOrders,
     _regime_orders,

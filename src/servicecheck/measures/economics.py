@@ -23,7 +23,8 @@ from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import NO_TYPE, Finding, Quantity, Span, money, ratio, share
 from servicecheck.measures import periods
-from servicecheck.measures.capability import change_times, need_expr, needs, phase_of
+from servicecheck.measures.capability import change_times, phase_of
+from servicecheck.measures.needs import need_expr, needs
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 

@@ -23,7 +23,7 @@ from servicecheck.engine.durations import DAY_S, seconds_between
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Quantity, Span, count, share
-from servicecheck.measures.capability import need_expr
+from servicecheck.measures.needs import need_expr
 
 # Times are cast to one type before a union: engines differ in the precision they name, and
 # a union needs one schema.

@@ -24,7 +24,7 @@ from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, count
 from servicecheck.measures import periods
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 from servicecheck.service.model import Service
 
 if TYPE_CHECKING:

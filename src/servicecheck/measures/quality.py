@@ -155,12 +155,12 @@ def rejects_findings(ws: Reader, svc: Service) -> list[Finding]:
 def clock_findings(svc: Service, unmet: int) -> list[Finding]:
     """How the data were read, for Data quality: every need met by the data's end (where an
     end is named and ``unmet``, the needs open or stale, is none), and the clock, with the
-    zone times without one were read in and the zone dates are told in (``names``: those two
-    zones, then the end activities)."""
+    zone times without one were read in (``names``: the zone, then the end activities; the
+    words say the zone dates are told in, the voice's, where it differs)."""
     met = [Finding("quality.all_met", "need", 0)] if unmet == 0 and svc.clock.end else []
     first = {"first contact"} if svc.clock.start_at_first_contact else set()
-    zones = (svc.reading.timezone or svc.timezone, svc.timezone)
-    return [*met, Finding("quality.clock", "need", 0, names=(*zones, *svc.clock.end),
+    read_in = svc.reading.timezone or svc.timezone
+    return [*met, Finding("quality.clock", "need", 0, names=(read_in, *svc.clock.end),
                           flags=frozenset(first))]
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Span, count, seconds, share
-from servicecheck.measures.capability import needs, stale_after_days
+from servicecheck.measures.capability import stale_after_days
+from servicecheck.measures.needs import needs
 from servicecheck.service.model import Service
 
 

@@ -23,7 +23,7 @@ from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
-from servicecheck.measures.capability import needs
+from servicecheck.measures.needs import needs
 from servicecheck.service.model import Clock, Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many

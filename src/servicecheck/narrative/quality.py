@@ -181,13 +181,13 @@ def _all_met(f: Finding, voice: Voice) -> str:
 def _clock(f: Finding, voice: Voice) -> str:
     """Where the clock starts and stops, and the zone of times written without one
     (measures.quality.clock_findings): the start is the voice's, as every sentence says it."""
-    read_in, told_in, *ends = f.names
+    read_in, *ends = f.names
     start = ("the citizen's first contact where demand links to the need"
              if "first contact" in f.flags else voice.starts)
     stop = (f" and stops at {g.join_words(ends, 'or')}." if ends else
             "; no end activity is named, so a need counts as met at its last event.")
-    told = ("." if read_in == told_in else
-            f"; dates are told in {told_in}, the service's zone (its timezone in the service "
+    told = ("." if read_in == voice.tz else
+            f"; dates are told in {voice.tz}, the service's zone (its timezone in the service "
             "file).")
     return f"The clock starts at {start}{stop} Times without a zone were read as {read_in}{told}"
 

@@ -20,7 +20,8 @@ from servicecheck.flow.findings import measure
 from servicecheck.flow.variants import rework_from
 from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
-from servicecheck.measures.capability import capability, needs
+from servicecheck.measures.capability import capability
+from servicecheck.measures.needs import needs
 from servicecheck.measures.targets import judged_orders
 from servicecheck.narrative.words import headlines, voice_for
 from servicecheck.report.parts import Section

@@ -212,7 +212,7 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
                     orders_judged: JudgedOrders | None = None) -> Section:
     from servicecheck.charts.targets import target_figures
     from servicecheck.measures.capability import findings as capability_findings
-    from servicecheck.measures.capability import needs
+    from servicecheck.measures.needs import needs
     from servicecheck.measures.targets import NO_REGIME, findings, target_view
     from servicecheck.report.regulators import regulator_part, sensitivity_part
 

@@ -27,7 +27,8 @@ def section(c: Context, name: str) -> Section:
     if key not in c.dashboards:
         with Workspace(c.workspace, read_only=True) as ws:
             svc = ws.service(c.service.key if c.service.key in ws.services() else None)
-            from servicecheck.measures.capability import capability, needs
+            from servicecheck.measures.capability import capability
+            from servicecheck.measures.needs import needs
 
             if name == "flow":
                 built = flow_section(ws, svc)
