@@ -70,7 +70,8 @@ def findings(workspace: Reader, service: Service, top: int = 5,
     if len(v):
         k = min(top, len(v))
         out.append(Finding("flow.variants", "path", len(v),
-                           {"top": count(k), "coverage": share(v["coverage"].head(k).sum())}))
+                           {"top": count(k), "coverage": share(v["coverage"].head(k).sum()),
+                            "cases": count(cases)}))
     if len(h) and h["handoffs"].max() > 0:  # some case's work passed between named teams
         out.append(Finding("flow.handoffs", "case", len(h),
                            {"mean": ratio(h["handoffs"].mean()),

@@ -98,6 +98,8 @@ def _per_period(f: Finding, voice: Voice) -> str:
             f"{ {'day': 'daily'}.get(period, period + 'ly')} {stat}s, is {voice.dur(f, 'centre')}")
     if f.q("signals"):
         text += f"; {g.counted(f.q('signals'), 'signal')} ({rules} rules)"
+    elif low == high and f.q("periods") > 1:  # equal points: no variation to find signals in
+        text += f"; every {period} the same, so there is no variation to judge stability by"
     else:
         text += f"; no signals ({rules} rules)"
     if "partial" in f.flags:

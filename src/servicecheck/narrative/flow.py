@@ -32,8 +32,9 @@ def _rework(f: Finding, voice: Voice) -> str:
 
 @renders("flow.variants")
 def _variants(f: Finding, voice: Voice) -> str:
-    if f.n == 1:
-        return "Every case followed the same path."
+    if f.n == 1:  # of one case there is no "every" (older findings carry no count of cases)
+        return ("The one case followed one path." if f.has("cases") and f.q("cases") == 1
+                else "Every case followed the same path.")
     if f.q("top") >= f.n:  # the commonest k are all of them
         return f"{g.counted(f.n, 'different path')}."
     return (f"{g.counted(f.n, 'different path')}; the commonest {g.number(f.q('top'))} cover "
