@@ -42,7 +42,7 @@ class Summary:
                        {"open": count(self.open_needs), "stale": count(self.stale_needs),
                         "cases": count(self.cases),
                         "events": count(self.events), "demands": count(self.demands)},
-                       span, names=(self.service,))]
+                       span, self.clock, names=(self.service,))]
         if self.met and not np.isnan(self.median_days) and span is not None:
             # the needs met, from the first of them reported to the end of the data, as
             # capability says it

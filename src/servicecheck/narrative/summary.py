@@ -10,8 +10,10 @@ from servicecheck.narrative.voice import Voice, between, clock_from, renders
 @renders("summary.contents")
 def _contents(f: Finding, voice: Voice) -> str:
     stale = f", {g.number(f.q('stale'))} stale" if f.has("stale") and f.q("stale") else ""
-    text = (f"{f.names[0]}: {g.counted(f.n, f.noun)} ({g.number(f.q('open'))} still open"
-            f"{stale}), "
+    # with no end step named, a need is met at its last event: none can be said to be open
+    held = ("each counted as met at its last event, as no end step is named"
+            if f.clock == "last-event" else f"{g.number(f.q('open'))} still open{stale}")
+    text = (f"{f.names[0]}: {g.counted(f.n, f.noun)} ({held}), "
             f"{g.number(f.q('cases'))} "
             f"{'order or case' if f.q('cases') == 1 else 'orders or cases'}, "
             f"{g.counted(f.q('events'), 'event')}, {g.counted(f.q('demands'), 'demand')}")
