@@ -139,6 +139,24 @@ def test_signals_in_words(preset: str, values: list[float], words: list[str]) ->
     assert chart_state(chart).startswith(f"not stable: {g.counted(n, 'signal')} (")
 
 
+# (values, the state said): of 4 points or fewer no rule can fire, so none is called stable
+FEW = [
+    ([5.0], "too few points to judge stability by"),
+    ([5.0, 9.0], "too few points to judge stability by"),
+    ([5.0, 9.0, 1.0, 30.0], "too few points to judge stability by"),
+    ([5.0, 5.0, 5.0], "no variation (every point the same) to judge stability by"),
+    ([5.0, 5.0, 5.0, 5.0, 5.0], "no variation (every point the same) to judge stability by"),
+    ([5.0, 6.0, 5.0, 6.0, 5.0], "stable: no signals in the latest period"),
+]
+
+
+@pytest.mark.parametrize(("values", "state"), FEW)
+@pytest.mark.parametrize("preset", ["ptd", "anhoej", "wheeler"])
+def test_too_few_points_are_not_called_stable(values: list[float], state: str,
+                                              preset: str) -> None:
+    assert chart_state(spc.xmr(values, preset=preset)).startswith(state)
+
+
 @pytest.mark.parametrize(("preset", "rules"), [
     ("ptd", "NHSRplotthedots 0.2.2, Making Data Count rules"),
     ("anhoej", "qicharts2 0.8.1, Anhøj rules"),

@@ -99,12 +99,20 @@ def _runs_words(chart: Chart, s: Signal) -> str:
     return f"{' and '.join(why) or 'an unusual run'}, {span(chart, s)}"
 
 
+# Of 4 points or fewer no chart can show a signal: no point can lie outside XmR limits (its
+# distance from the mean is at most 3/4 of 3 moving ranges, under 2.66 of their mean) and no
+# run or trend rule has the points it counts. "Stable" there would be a claim that could not
+# have failed.
+MIN_JUDGED = 5
+
+
 def chart_state(chart: Chart) -> str:
     """Stable or not, with the rule set named; signals counted once (chart.episodes)."""
     rules = rule_set(chart.rule_set)
-    if not chart.signals and (chart.n < 2 or chart.values.min() == chart.values.max()):
-        # one point, or points all equal (no moving range): nothing to call stable by
-        why = "too few points" if chart.n < 2 else "no variation (every point the same)"
+    if not chart.signals and (chart.n < MIN_JUDGED or chart.values.min() == chart.values.max()):
+        # too few points, or points all equal (no moving range): nothing to call stable by
+        why = ("no variation (every point the same)"
+               if chart.n > 1 and chart.values.min() == chart.values.max() else "too few points")
         return f"{why} to judge stability by ({rules} rules)"
     if chart.stable:
         return f"stable: no signals in the latest period ({rules} rules)"
