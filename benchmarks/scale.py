@@ -2,7 +2,7 @@
 analysed out of core (a workspace file under a memory limit, spilling to disk).
 
     python benchmarks/scale.py [--events 1000000 10000000 100000000] [--memory-limit 2GB]
-                               [--spark 1000000 10000000]
+                               [--spark 1000000 10000000] [--keep DIR]
 
 Each size runs in a fresh process: import the Parquet log into a workspace file, then the
 citizen's-clock needs (capability) and the whole flow analysis. Prints each phase as it ends
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -27,13 +28,16 @@ import json, os, sys, tempfile, time
 from servicecheck import Service, Workspace, import_events
 from servicecheck.measures.needs import needs
 from servicecheck.flow import analyse
-folder, limit = sys.argv[1], sys.argv[2]
+folder, limit, kept = sys.argv[1], sys.argv[2], sys.argv[3]
 svc = Service.load(os.path.join(folder, "service.toml"))
-tmp = tempfile.mkdtemp(dir=os.environ.get("SCALE_TMP"))
+path = kept if kept != "-" else os.path.join(tempfile.mkdtemp(dir=os.environ.get("SCALE_TMP")),
+                                             "ws.duckdb")
+again = os.path.exists(path)  # a kept workspace, imported before: analysed, not imported
 out = {}
 t0 = time.perf_counter()
-with Workspace(os.path.join(tmp, "ws.duckdb"), memory_limit=limit) as ws:
-    import_events(ws, os.path.join(folder, "events.parquet"), service=svc)
+with Workspace(path, memory_limit=limit) as ws:
+    if not again:
+        import_events(ws, os.path.join(folder, "events.parquet"), service=svc)
     out["import_s"] = time.perf_counter() - t0
     print("  imported", round(out["import_s"], 1), "s", file=sys.stderr, flush=True)
     t = time.perf_counter()
@@ -91,13 +95,15 @@ def measure(code: str, args: list[str], label: str) -> dict[str, float]:
 
 
 def table(engine: str, sizes: list[int], code: str, extra: list[str],
-          columns: list[tuple[str, str]], copied: bool = False) -> None:
+          columns: list[tuple[str, str]], copied: bool = False, keep: str | None = None
+          ) -> None:
     """One engine's rows: the named columns, then growth against the previous size."""
     print(f"{'events':>12} " + " ".join(f"{h:>8}" for h, _ in columns) + f" {'growth':>7}")
     previous = None
     for n in sizes:
         folder = (copies(n // 10, 10) if copied and n >= 100_000_000 else generated(n))
-        r = measure(code, [str(folder), *extra], f"{n:,} events on {engine}")
+        kept = ([os.path.join(keep, f"ws-{n}.duckdb")] if keep else ["-"]) if code == RUN else []
+        r = measure(code, [str(folder), *extra, *kept], f"{n:,} events on {engine}")
         growth = f"{r['total_s'] / previous:.1f}x" if previous else "-"
         print(f"{n:>12,} " + " ".join(f"{r[k]:>8.{0 if k == 'peak_mb' else 1}f}"
                                      for _, k in columns) + f" {growth:>7}", flush=True)
@@ -114,12 +120,15 @@ def main() -> None:
     ap.add_argument("--copies", action="store_true",
                     help="make 100M (and more) as ten copies of the tenth-size log, in a "
                     "minute or two, instead of generating it (about 19 minutes quiet)")
+    ap.add_argument("--keep", metavar="DIR",
+                    help="keep each size's workspace file in DIR (ws-N.duckdb); one kept "
+                    "there already is analysed without importing again (its import s is 0)")
     a = ap.parse_args()
     timings = [("needs s", "needs_s"), ("flow s", "flow_s"), ("total s", "total_s"),
                ("peak MB", "peak_mb")]
     print(f"DuckDB out of core, memory limit {a.memory_limit}, workspace file on disk")
     table("DuckDB", a.events, RUN, [a.memory_limit], [("import s", "import_s"), *timings],
-          copied=a.copies)
+          copied=a.copies, keep=a.keep)
     if a.spark:
         print("Spark local[2], Parquet read in place (session start not counted)")
         table("Spark", a.spark, SPARK, [], timings)
