@@ -188,3 +188,27 @@ def test_the_regime_is_named_by_its_own_unit(topic: str, names: tuple[str, ...],
                 names=names)
     text = say(f, Voice(tz="Europe/London"))
     assert said in text and unsaid not in text
+
+
+# (days with captures, today, the board's line): worded in narrative/signals, not in web/
+BOARD = [
+    ((), "2024-03-10", "The chart of daily demand appears once demand has been captured."),
+    (("2024-03-10",), "2024-03-10",
+     "The chart of daily demand appears after a second day of capture."),
+    (("2024-03-08", "2024-03-09", "2024-03-09", "2024-03-10"), "2024-03-10",
+     "Daily demand has too few points to judge stability by"),
+    (tuple(f"2024-03-{d:02d}" for d in range(1, 11)), "2024-03-10",
+     "Daily demand has no variation (every point the same) to judge stability by"),
+    ((*(f"2024-03-{d:02d}" for d in range(1, 11)), "2024-03-02", "2024-03-05"),
+     "2024-03-10", "Daily demand is stable: no signals in the latest period"),
+]
+
+
+@pytest.mark.parametrize(("days", "today", "said"), BOARD)
+def test_the_live_boards_line(days: tuple[str, ...], today: str, said: str) -> None:
+    import pandas as pd
+
+    from servicecheck.web.board import _daily_chart
+
+    _, text = _daily_chart(tuple(pd.Timestamp(d) for d in days), pd.Timestamp(today))
+    assert text.startswith(said), text

@@ -106,10 +106,16 @@ def _runs_words(chart: Chart, s: Signal) -> str:
 MIN_JUDGED = 5
 
 
+def judged(chart: Chart) -> bool:
+    """Whether the chart has the points and the variation to call stable or not."""
+    return bool(chart.signals) or (chart.n >= MIN_JUDGED
+                                   and chart.values.min() != chart.values.max())
+
+
 def chart_state(chart: Chart) -> str:
     """Stable or not, with the rule set named; signals counted once (chart.episodes)."""
     rules = rule_set(chart.rule_set)
-    if not chart.signals and (chart.n < MIN_JUDGED or chart.values.min() == chart.values.max()):
+    if not judged(chart):
         # too few points, or points all equal (no moving range): nothing to call stable by
         why = ("no variation (every point the same)"
                if chart.n > 1 and chart.values.min() == chart.values.max() else "too few points")
@@ -117,3 +123,14 @@ def chart_state(chart: Chart) -> str:
     if chart.stable:
         return f"stable: no signals in the latest period ({rules} rules)"
     return f"not stable: {g.counted(len(chart.episodes()), 'signal')} ({rules} rules)"
+
+
+def daily_demand_words(chart: Chart | None, captured: bool) -> str:
+    """The live board's line under its chart of demand captured per day (web.board):
+    ``chart`` None until there are two days to chart, ``captured`` whether any demand is."""
+    if chart is None:
+        return ("The chart of daily demand appears after a second day of capture." if captured
+                else "The chart of daily demand appears once demand has been captured.")
+    # "Daily demand is too few points ..." would be no sentence
+    return f"Daily demand {'is' if judged(chart) else 'has'} {chart_state(chart)}."
+

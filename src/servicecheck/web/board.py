@@ -44,17 +44,15 @@ def _daily_chart(days: tuple[pd.Timestamp, ...], today: pd.Timestamp
     """Daily demand on an XmR chart (days without captures count as zero). Cached: the board
     refreshes every few seconds and the chart changes only when a capture arrives."""
     from servicecheck.charts.xmr import xmr_figure
-    from servicecheck.narrative.signals import chart_state
+    from servicecheck.narrative.signals import daily_demand_words
 
-    if not days:
-        return None, "The chart of daily demand appears once demand has been captured."
-    counts = per_day(days, today)
-    if len(counts) < 2:
-        return None, "The chart of daily demand appears after a second day of capture."
+    counts = per_day(days, today) if days else None
+    if counts is None or len(counts) < 2:
+        return None, daily_demand_words(None, captured=bool(days))
     chart = daily_chart(counts)
     figure = xmr_figure(chart, "daily-demand", title="Demand captured per day",
                         y_title="contacts", x_title="day")
-    return figure, f"Daily demand is {chart_state(chart)}."
+    return figure, daily_demand_words(chart, captured=True)
 
 
 @dataclass(frozen=True)
