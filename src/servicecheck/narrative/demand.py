@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from servicecheck.findings import NO_TYPE, Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.voice import Voice, between, renders, rule_set
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def type_name(demand_type: str) -> str:

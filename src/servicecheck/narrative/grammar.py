@@ -7,11 +7,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from servicecheck.findings import Quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _IRREGULAR = {"person": "people", "child": "children", "day": "days", "analysis": "analyses"}
 
@@ -74,6 +77,8 @@ def join_words(items: Sequence[str], last: str = "and") -> str:
 def date(ts: pd.Timestamp, tz: str) -> str:
     """A date in the service's own time zone: a log starting at 00:30 on 1 April in London
     starts on 1 April, not on 31 March in UTC."""
+    import pandas as pd  # here, not with the words: an import's summary writes no date
+
     t = pd.Timestamp(ts)
     t = t.tz_localize("UTC") if t.tzinfo is None else t
     return f"{t.tz_convert(tz):%-d %b %Y}"

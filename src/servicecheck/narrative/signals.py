@@ -8,11 +8,14 @@ in the presets writes a sentence.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.voice import rule_set
 from servicecheck.spc._chart import Chart, Signal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # each rule code of the presets, in words; "{side}" is the direction's side of the chart
 _WORDS = {

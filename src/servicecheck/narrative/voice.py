@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from servicecheck.findings import Finding, first
 from servicecheck.narrative import grammar as g
 from servicecheck.service.model import Service
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Voice:
         return g.amount(f.q(name), unit or self.unit)
 
     def date(self, ts: object) -> str:
+        import pandas as pd  # here, not with the words: an import's summary writes no date
+
         return g.date(pd.Timestamp(ts), self.tz)  # type: ignore[arg-type]
 
     def money(self, f: Finding, name: str) -> str:
