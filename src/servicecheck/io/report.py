@@ -82,6 +82,12 @@ class ImportReport:
         return found
 
 
+def file_name(source: str) -> str:
+    """A source as the analyst knows it: the file's own name, never where the server kept it
+    (an upload's temporary folder) or the folders of the machine it came from."""
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+
+
 def import_finding(source: str, kind: str, rows: int, kept: int, cases: int | None,
                    dropped: Mapping[str, int], cells: Mapping[str, int],
                    aside: Mapping[str, int], after: int, *, case_table: bool,
@@ -100,7 +106,7 @@ def import_finding(source: str, kind: str, rows: int, kept: int, cases: int | No
                **({"masked": count(masked)} if masked else {})}
     flags = {kind} | ({"case table"} if case_table else set())
     return Finding(IMPORTED, "row", rows, numbers,
-                   names=(source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source,),
+                   names=(file_name(source),),
                    flags=frozenset(flags))
 
 

@@ -14,7 +14,7 @@ from servicecheck.engine.workspace import ImportRecord, Reader
 from servicecheck.findings import Finding, Span, count
 from servicecheck.io.placeholders import PLACEHOLDER_ROLES, PLACEHOLDERS
 from servicecheck.io.rejects import AFTER_IMPORT, REASONS, UNREADABLE_TIME
-from servicecheck.io.report import import_finding
+from servicecheck.io.report import file_name, import_finding
 from servicecheck.io.wide import ACTIVITY
 from servicecheck.service.model import Service
 
@@ -96,7 +96,7 @@ def future_contacts(ws: Reader, svc: Service) -> list[Finding]:
         return []
     at = max(pd.Timestamp(r["imported_at"]) for r, _ in found)
     at = at.tz_localize("UTC") if at.tzinfo is None else at
-    source = str(found[0][0]["source"]).replace("\\", "/").rsplit("/", 1)[-1]
+    source = file_name(str(found[0][0]["source"]))
     return [Finding("quality.future_contacts", "contact", sum(n for _, n in found),
                     span=Span(at, at), names=(source,))]
 
@@ -112,7 +112,7 @@ def copies_findings(ws: Reader, svc: Service) -> list[Finding]:
     same time, every column alike but the import's own row number): an export that wrote a
     row twice, which flow would count as a step repeated (rework). Counted, not removed: two
     real events can be alike in every column a log keeps."""
-    # compiled once per schema (the report asks in Flow and in Data quality)
+    # compiled once per schema; the report asks once and says it in Flow and Data quality
     row = prepared.frame(_copies, ws.events(svc.key)).iloc[0]
     copies = 0 if pd.isna(row["copies"]) else int(row["copies"])
     if not copies:

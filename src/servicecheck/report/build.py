@@ -22,6 +22,7 @@ from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.capability import capability
 from servicecheck.measures.needs import needs
+from servicecheck.measures.quality import copies_findings
 from servicecheck.measures.targets import judged_orders
 from servicecheck.narrative.words import headlines, voice_for
 from servicecheck.report.parts import Section
@@ -83,7 +84,9 @@ def build_sections(ws: Reader, svc: Service,
     tell("flow")
     # one ordered pass: the flow section's findings, map and table, and system conditions
     flow = measure(ws.events(svc.key))
-    out.append(flow_section(ws, svc, voice, need_table, flow))
+    # rows written twice: a GROUP BY over every column, said in Flow and in Data quality
+    copies = copies_findings(ws, svc)
+    out.append(flow_section(ws, svc, voice, need_table, flow, copies))
     tell("targets versus purpose")
     out.append(targets_section(ws, svc, cap, voice, need_table, judged))
     tell("economics of flow")
@@ -94,7 +97,7 @@ def build_sections(ws: Reader, svc: Service,
     tell("system conditions")
     out.append(system_conditions_section(ws, svc, rework_from(flow.variants)))
     tell("data quality")
-    out.append(data_quality_section(ws, svc, cap, voice, capability_part.findings))
+    out.append(data_quality_section(ws, svc, cap, voice, capability_part.findings, copies))
     return out
 
 

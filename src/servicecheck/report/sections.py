@@ -172,9 +172,11 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
 # -- Flow ------------------------------------------------------------------------------------
 def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                  need_table: pd.DataFrame | None = None,
-                 measured: FlowMeasures | None = None) -> Section:
+                 measured: FlowMeasures | None = None,
+                 copies: Sequence[Finding] | None = None) -> Section:
     """``measured``: ``flow.findings.measure`` of the service's events, if already made (the
-    findings, the map and the table of repeated steps all read it)."""
+    findings, the map and the table of repeated steps all read it); ``copies``:
+    ``measures.quality.copies_findings``, if already made (Data quality says them too)."""
     from servicecheck.charts.flow_map import map_figure
     from servicecheck.flow.findings import findings, measure
     from servicecheck.flow.map import flow_map
@@ -187,7 +189,7 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     # waits end at steps dated after the import too, and rows written twice count as steps
     # repeated: both said beside them
     found = [*findings(ws, svc, need_table=need_table, measured=m), *future_findings(ws, svc),
-             *copies_findings(ws, svc)]
+             *(copies if copies is not None else copies_findings(ws, svc))]
     voice = voice or Voice(tz=svc.timezone)
     said = [(f.topic, say(f, voice)) for f in found]
     # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
@@ -360,7 +362,8 @@ def system_conditions_section(ws: Reader, svc: Service,
 # -- Data quality ----------------------------------------------------------------------------
 def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                         voice: Voice | None = None,
-                        capability_found: Sequence[Finding] | None = None) -> Section:
+                        capability_found: Sequence[Finding] | None = None,
+                        copies: Sequence[Finding] | None = None) -> Section:
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.quality import (
         cells_aside_findings,
@@ -375,7 +378,8 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
     voice = voice or voice_for(svc)  # its starts: where the clock starts, as said here
     found = [*import_findings(ws, svc), *cells_aside_findings(ws, svc),
              *rejects_findings(ws, svc), *future_contacts(ws, svc),
-             *placeholder_findings(ws, svc), *copies_findings(ws, svc),
+             *placeholder_findings(ws, svc),
+             *(copies if copies is not None else copies_findings(ws, svc)),
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",

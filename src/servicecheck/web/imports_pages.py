@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from servicecheck.io.errors import InputError
+from servicecheck.io.report import file_name
 from servicecheck.io.spreadsheets import safe_frame
 from servicecheck.store.accounts import Session
 from servicecheck.web.context import Context, ctx
@@ -24,12 +25,6 @@ from servicecheck.web.pages import page
 from servicecheck.web.security import ANALYST
 
 router = APIRouter(include_in_schema=False)
-
-
-def file_name(source: str) -> str:
-    """A source as the analyst knows it: the file's own name, never where the server kept it
-    (an upload's temporary folder) or the folders of the machine it came from."""
-    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
 
 
 @dataclass(frozen=True)
