@@ -146,7 +146,9 @@ def need_costs(ws: Reader, svc: Service, model: CostModel | None = None,
 
 @dataclass(frozen=True)
 class Saving:
-    """A yearly saving with its 90% bootstrap interval: never a bare point figure."""
+    """A yearly saving with its 90% interval: never a bare point figure. ``resampled``: the
+    interval is the bootstrap's own centiles; else the normal limits of the same resampled
+    mean (many needs: see ``_bootstrap_saving``)."""
 
     per_year: float
     low: float
@@ -154,6 +156,7 @@ class Saving:
     before_per_need: float
     after_per_need: float
     needs_per_year: float
+    resampled: bool = True
 
 
 @dataclass(frozen=True)
@@ -177,25 +180,47 @@ def _per_year(span_days: float) -> float:
     return 365.25 / max(span_days, 1.0)
 
 
-def _resampled_means(values: np.ndarray, draws: np.ndarray, rows: int = 100) -> np.ndarray:
-    """The mean of ``values`` taken at each row of ``draws``, a hundred rows at a time: the
-    same means as all at once, without a second array the size of the draws (its memory
-    made fresh took four times the arithmetic)."""
-    return np.concatenate([values[draws[i:i + rows]].mean(axis=1)
-                           for i in range(0, max(len(draws), 1), rows)])
+# Resampling draws reps x needs integers: 2,000 x the needs of each phase. On a national
+# service that is billions (the report at 10M events held 16 GB and ran for minutes), so above
+# this many draws the interval is the normal one of the same resampled mean (below).
+MAX_DRAWS = 20_000_000
+Z90 = 1.6448536269514722  # the standard normal's 95th centile: a two-sided 90% interval
+
+
+def _resampled_means(values: np.ndarray, rng: np.random.Generator, reps: int,
+                     rows: int = 100) -> np.ndarray:
+    """The mean of ``values`` resampled with replacement ``reps`` times, a hundred resamples
+    at a time: the draws are the integers Generator.choice makes (the same stream, drawn a
+    block at a time, is the same integers), and no array the size of all the draws is made
+    (its memory made fresh took four times the arithmetic)."""
+    n = len(values)
+    return np.concatenate([values[rng.integers(0, n, size=(min(rows, reps - i), n))]
+                           .mean(axis=1) for i in range(0, max(reps, 1), rows)])
 
 
 def _bootstrap_saving(before: np.ndarray, after: np.ndarray, needs_per_year: float,
-                      reps: int = 2000, seed: int = 0) -> Saving:
+                      reps: int = 2000, seed: int = 0,
+                      max_draws: int = MAX_DRAWS) -> Saving:
     """Resample the needs of each phase with replacement; the saving is the difference in
-    mean cost per need times the needs a year. 90% interval from the 5th and 95th centiles."""
+    mean cost per need times the needs a year. 90% interval from the 5th and 95th centiles.
+
+    With more needs than ``max_draws`` allows, the resampled mean of each phase is normal to
+    any precision a report shows (its mean is the phase's mean and its variance the phase's
+    variance over its needs, dividing by n as resampling does; thousands of needs a phase
+    make the central limit exact to well under the resampling's own noise), so the interval
+    is those normal limits: the same interval, without billions of draws."""
+    point = (before.mean() - after.mean()) * needs_per_year
+    if reps * (len(before) + len(after)) > max_draws:
+        se = np.sqrt(before.var() / len(before) + after.var() / len(after)) * needs_per_year
+        return Saving(float(point), float(point - Z90 * se), float(point + Z90 * se),
+                      float(before.mean()), float(after.mean()), needs_per_year,
+                      resampled=False)
     rng = np.random.default_rng(seed)
     # the draws Generator.choice makes (the same integers from the same stream, so the same
     # interval), taken by indexing: choice took twice as long (0.18 s against 0.09 s a phase)
-    b = _resampled_means(before, rng.integers(0, len(before), size=(reps, len(before))))
-    a = _resampled_means(after, rng.integers(0, len(after), size=(reps, len(after))))
+    b = _resampled_means(before, rng, reps)
+    a = _resampled_means(after, rng, reps)
     diffs = (b - a) * needs_per_year
-    point = (before.mean() - after.mean()) * needs_per_year
     return Saving(float(point), float(np.percentile(diffs, 5)), float(np.percentile(diffs, 95)),
                   float(before.mean()), float(after.mean()), needs_per_year)
 
@@ -368,7 +393,8 @@ def findings(e: Economics | None, svc: Service) -> list[Finding]:
              "before": money(s.before_per_need), "after": money(s.after_per_need)},
             Span(done["first_contact"].min(), done["met_at"].max(),
                  changes[-1] if changes else None, "all"),
-            chart="cost-per-need", headline=50, defaults=defaults))
+            chart="cost-per-need", headline=50, defaults=defaults,
+            flags=frozenset() if s.resampled else frozenset({"normal"})))
     elif svc.redesign_date:
         out.append(Finding("economics.saving", "need", 0, applies=False,
                            why_not="too few needs on one side of the change"))

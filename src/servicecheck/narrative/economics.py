@@ -69,12 +69,15 @@ def _per_year(f: Finding, voice: Voice) -> str:
 def _saving(f: Finding, voice: Voice) -> str:
     if not f.applies:
         return "Too few needs on one side of the redesign date (under 30) to estimate a saving."
+    # many needs: the interval is the normal one of the resampled mean, not resampled
+    how = (f"from the spread of the {g.plural(f.noun)}' costs" if "normal" in f.flags
+           else f"resampling the {g.plural(f.noun)}")
     since = (f"Since the change on {voice.date(f.span.change)}"
              if f.span is not None and f.span.change is not None else "Since the redesign")
     return (f"{since} a {f.noun} costs {voice.money(f, 'after')} against "
             f"{voice.money(f, 'before')} before: about {voice.money(f, 'per_year')} a year at "
             f"{g.counted(f.n, f.noun)} a year (90% interval {voice.money(f, 'low')} to "
-            f"{voice.money(f, 'high')}, resampling the {g.plural(f.noun)}){_on_defaults(f)}.")
+            f"{voice.money(f, 'high')}, {how}){_on_defaults(f)}.")
 
 
 @renders("economics.failure_types")
