@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from servicecheck.measures.overview import MeasureChart, findings, measure_charts
+from servicecheck.spc import Chart
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,43 @@ def test_shares_are_p_prime_charts_and_the_words_name_the_tables_rows(
     special = [r for r in charts if r.chart.variation_icon != "common_cause"]
     text = say(f, Voice())
     assert all(measure_name(r.group, r.subject) in text for r in special)
+
+
+def _state(i: int, icon: str, stable: bool) -> MeasureChart:
+    """A summary row whose chart's latest point shows ``icon`` and whose latest limits hold
+    signals or not: only what the finding reads of it."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    chart = SimpleNamespace(variation_icon=icon, stable=stable)
+    return MeasureChart(f"regime-p{i}", "regime", f"P{i}", "%",
+                        cast("Chart", chart))
+
+
+# (each chart: its latest point, and whether its latest limits hold no signal; said; not said)
+OVERVIEW_WORDS = [
+    ([("common_cause", True)] * 3, "All 3 measures in the summary show common cause "
+     "variation only within their latest limits", "not stable"),
+    # the 10M-event report said "the rest show common cause variation only" beside charts
+    # of the rest that said "not stable: 2 signals"
+    ([("special_cause_concern", False), ("common_cause", False), ("common_cause", True)],
+     "the rest show common cause variation at their latest point, though 1 is not stable "
+     "(signals earlier within its latest limits)", "variation only"),
+    ([("common_cause", False), ("common_cause", False)], "None of the 2 measures in the "
+     "summary shows a special cause at its latest point, but 2 are not stable",
+     "predictably"),
+    ([("common_cause", False)], "The one measure in the summary shows common cause variation "
+     "at its latest point, but it is not stable", "predictably"),
+    ([("special_cause_concern", False)], "The one measure in the summary, The regime's "
+     "on-time %: P1, shows", "1 measure"),
+]
+
+
+@pytest.mark.parametrize(("states", "said", "not_said"), OVERVIEW_WORDS)
+def test_the_summary_calls_no_chart_stable_that_says_it_is_not(
+        states: list[tuple[str, bool]], said: str, not_said: str) -> None:
+    from servicecheck.narrative.words import Voice, say
+
+    [f] = findings([_state(i, icon, stable) for i, (icon, stable) in enumerate(states, 1)])
+    text = say(f, Voice())
+    assert said in text and not_said not in text, text

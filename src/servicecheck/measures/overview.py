@@ -150,11 +150,15 @@ def _regime(workspace: Reader, svc: Service, freq: str,
 
 
 def findings(rows: list[MeasureChart]) -> list[Finding]:
-    """How many measures the summary holds, and how many of them show a special cause at
-    their latest point (named in ``names`` as pairs: its group, its subject)."""
+    """How many measures the summary holds, how many of them show a special cause at
+    their latest point (named in ``names`` as pairs: its group, its subject), and how many
+    of the rest are not stable all the same (signals earlier within their latest limits:
+    their charts say "not stable", so the summary must not call them predictable)."""
     special = [r for r in rows if r.chart.variation_icon != "common_cause"]
+    unstable = [r for r in rows
+                if r.chart.variation_icon == "common_cause" and not r.chart.stable]
     return [Finding("overview.measures", "measure", len(rows),
-                    {"special": count(len(special))},
+                    {"special": count(len(special)), "unstable": count(len(unstable))},
                     names=tuple(x for r in special for x in (r.group, r.subject)),
                     applies=bool(rows), why_not=None if rows else "no measure has enough "
                     "periods")]

@@ -87,9 +87,30 @@ def _measures(f: Finding, voice: Voice) -> str:
     special = int(f.q("special"))
     named = [measure_name(group, subject) for group, subject in zip(
         f.names[::2], f.names[1::2], strict=True)]
+    # the rest may show common cause at their latest point and still have signals earlier
+    # within their latest limits: their charts say "not stable", and so must the summary
+    unstable = int(f.q("unstable"))
+    if f.n == 1:
+        if special:
+            return (f"The one measure in the summary, {named[0]}, shows a special cause at "
+                    "its latest point.")
+        if unstable:
+            return ("The one measure in the summary shows common cause variation at its "
+                    "latest point, but it is not stable (signals earlier within its latest "
+                    "limits).")
+        return ("The one measure in the summary shows common cause variation only within its "
+                "latest limits: it does what its system predictably does.")
+    earlier = (f"{g.number(unstable)} {'is' if unstable == 1 else 'are'} not stable (signals "
+               f"earlier within {'its' if unstable == 1 else 'their'} latest limits)")
     if not special:
-        return (f"All {g.counted(f.n, 'measure')} in the summary show common cause variation "
-                "only at their latest point: each does what its system predictably does.")
+        if not unstable:
+            return (f"All {g.counted(f.n, 'measure')} in the summary show common cause "
+                    "variation only within their latest limits: each does what its system "
+                    "predictably does.")
+        return (f"None of the {g.counted(f.n, 'measure')} in the summary shows a special "
+                f"cause at its latest point, but {earlier}.")
+    rest = f", though {earlier}" if unstable else ""
     return (f"Of the {g.counted(f.n, 'measure')} in the summary, {g.number(special)} "
             f"{'shows' if special == 1 else 'show'} a special cause at the latest point: "
-            f"{g.join_words(named)}; the rest show common cause variation only.")
+            f"{g.join_words(named)}; the rest show common cause variation at their latest "
+            f"point{rest}.")
