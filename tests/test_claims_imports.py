@@ -18,7 +18,7 @@ from servicecheck import Workspace
 from servicecheck.cli import app
 from servicecheck.demand.findings import demand_view
 from servicecheck.findings import Finding
-from servicecheck.io.report import held_finding, import_finding
+from servicecheck.io.report import already_finding, held_finding, import_finding
 from servicecheck.measures.quality import import_summary
 from servicecheck.measures.targets import NO_REGIME
 from servicecheck.narrative.words import Voice, say
@@ -145,6 +145,13 @@ MOVED = [
      "No demand has been imported for this service yet. Import contact records with "
      "`servicecheck import-demand` (or capture them in the web app) to see value and failure "
      "demand."),
+    # a double refused: said in UTC by the workspace and reworded by the upload page; now one
+    # finding, its moment on the service's clock
+    *((module, "imported already", already_finding(
+        "/tmp/upload-x/jobs.csv", pd.Timestamp("2026-12-02 22:10", tz="UTC"), 1_234, "events"),
+        Voice(tz="Australia/Sydney"), "this file's content was imported already, on 3 Dec 2026 "
+        "at 09:10 from jobs.csv (1,234 events kept): importing it again would count every row "
+        "twice") for module in ("engine/workspace.py", "engine/writer.py", "web/upload_pages.py")),
     ("charts/icons.py", "consistently meet the target", None, Voice(),
      "the system will consistently meet the target"),
 ]

@@ -116,7 +116,7 @@ def test_the_same_file_again_is_refused_and_replace_swaps_it(folder: Path) -> No
     ws_path = folder / "ws.duckdb"
     ws = Workspace(ws_path)
     svc = Service.load(folder / "service.toml")
-    with pytest.raises(InputError, match="this content was imported already") as info:
+    with pytest.raises(InputError, match="this file's content was imported already") as info:
         import_events(ws, folder / "events.csv", service=svc)
     assert "--replace" in str(info.value)
     # the same content under another name is the same source

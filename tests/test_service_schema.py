@@ -81,7 +81,7 @@ RICH = {"name": "Repairs", "redesign_date": "2025-01-06", "timezone": "Europe/Be
 
 def test_the_workspace_keeps_every_key_of_the_service() -> None:
     """What a workspace stores of a service reads back as the same service."""
-    from servicecheck.engine.workspace import service_to_dict
+    from servicecheck.service.stored import service_to_dict
 
     svc = Service.from_dict(RICH)
     assert Service.from_dict(service_to_dict(svc)) == svc

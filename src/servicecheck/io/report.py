@@ -110,6 +110,15 @@ def import_finding(source: str, kind: str, rows: int, kept: int, cases: int | No
                    flags=frozenset(flags))
 
 
+def already_finding(earlier: str, when: object, kept: int, kind: str) -> Finding:
+    """The finding of a refused double: the earlier import's file, moment and rows kept."""
+    import pandas as pd
+
+    at = pd.Timestamp(when)  # type: ignore[arg-type]
+    return Finding("quality.already_imported", "event" if kind == "events" else "demand", kept,
+                   span=Span(at, at), names=(file_name(earlier),))
+
+
 def held_finding(events: int, cases: int, first: pd.Timestamp, last: pd.Timestamp
                  ) -> Finding:
     """What an event log holds (a notebook's view of it): events, cases and their period."""

@@ -84,6 +84,15 @@ def date(ts: pd.Timestamp, tz: str) -> str:
     return f"{t.tz_convert(tz):%-d %b %Y}"
 
 
+def moment(ts: pd.Timestamp, tz: str) -> str:
+    """A date and the time of day on the service's clock: '2 Dec 2026 at 22:10'."""
+    import pandas as pd
+
+    t = pd.Timestamp(ts)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    return f"{t.tz_convert(tz):%-d %b %Y at %H:%M}"
+
+
 # -- durations --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TimeUnit:

@@ -207,3 +207,14 @@ def _rejects_written(f: Finding, voice: Voice) -> str:
         return f"Nothing was set aside; wrote the empty table to {out}."
     return (f"Wrote the {g.counted(f.n, 'value')} set aside, each with its file, row, column "
             f"and why, to {out}.")
+
+
+@renders("quality.already_imported")
+def _already_imported(f: Finding, voice: Voice) -> str:
+    """A file whose content the workspace holds already (io.report.already_finding): when it
+    came in, on the service's clock, and what it kept."""
+    assert f.span is not None
+    (earlier,) = f.names[:1]
+    return (f"this file's content was imported already, on {g.moment(f.span.start, voice.tz)} "
+            f"from {earlier} ({g.counted(f.n, f.noun)} kept): importing it again would count "
+            "every row twice")

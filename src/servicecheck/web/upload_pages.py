@@ -340,7 +340,7 @@ async def _imported(request: Request, upload: Upload, s: Session, *, replace: bo
     try:
         report = await run_in_threadpool(_run, c, upload, replace)
     except InputError as exc:
-        errors = {"import": _double(c, exc) if isinstance(exc, AlreadyImported)
+        errors = {"import": _double(exc) if isinstance(exc, AlreadyImported)
                   else unavailable(exc) if isinstance(exc, WorkspaceUnavailable)
                   else said(exc, upload)}
         if upload.proposal is None or chosen is None:  # the next export: beside its file
@@ -369,15 +369,10 @@ async def _imported(request: Request, upload: Upload, s: Session, *, replace: bo
                  path=upload.save_to or service_path(c))
 
 
-def _double(c: Context, exc: AlreadyImported) -> str:
-    """A double, said with the earlier file's name and time in the service's zone."""
-    from zoneinfo import ZoneInfo
-
-    when = exc.when.astimezone(ZoneInfo(c.service.timezone))
-    name = exc.earlier.replace("\\", "/").rsplit("/", 1)[-1]
-    return (f"This file's content was imported already, on {when.day} {when:%B %Y at %H:%M} "
-            f"from {name} ({exc.kept:,} events kept): importing it again would count every "
-            "row twice.")
+def _double(exc: AlreadyImported) -> str:
+    """A double, as the import said it (the earlier file's name and time in the service's
+    zone, worded in narrative/), as a sentence of its own."""
+    return f"{exc.problem[:1].upper()}{exc.problem[1:]}."
 
 
 # -- after the import -------------------------------------------------------------------------
