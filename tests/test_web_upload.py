@@ -38,7 +38,7 @@ def when(day: dt.datetime) -> str:
 
 
 def job_list(folder: Path, *, first: int = 1, jobs: int = 100, tbc: tuple[int, ...] = TBC,
-             name: str = "jobs.xlsx") -> Path:
+             name: str = "jobs.xlsx", later: tuple[int, ...] = ()) -> Path:
     """A council's job list as Excel writes it: a title row above the header, a row per job,
     dates written day-first, "TBC" for a completion not yet known, blank for an open job."""
     rows: list[list[Any]] = [["Responsive repairs: job list (exported 12 Apr 2024)"], HEADER]
@@ -48,6 +48,8 @@ def job_list(folder: Path, *, first: int = 1, jobs: int = 100, tbc: tuple[int, .
         done = when(reported + dt.timedelta(days=1 + i % 7, hours=6))
         if i in tbc:
             done = "TBC"
+        elif i in later:  # completed "in 2099": a step dated after the import
+            done = when(reported.replace(year=2099))
         elif i == FORMULA:
             done = "=HYPERLINK(\"http://example.com\")"
         elif i in OPEN:
@@ -106,6 +108,39 @@ def events(ws: Path) -> int:
 def text(html: str) -> str:
     """A page's words, tags gone and spaces collapsed (as a person reads them)."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())
+
+
+# where the values set aside are downloaded from: the page after the import, and the Imports
+# page once it is left (the upload page's lacked the step dated after the import)
+DOWNLOADS = ["upload", "imports"]
+
+
+@pytest.mark.parametrize("where", DOWNLOADS)
+def test_every_download_holds_the_steps_dated_after_the_import(
+        where: str, analyst: Any, tmp_path: Path) -> None:
+    _, c, csrf, _, _ = analyst
+    r = upload(c, csrf, job_list(tmp_path / "march", later=(90,)))
+    action = re.search(r'action="(/upload/[^/]+/import)"', r.text)
+    assert action
+    r = c.post(action.group(1), data=sent(r.text, "confirm-form"))
+    assert r.status_code == 200, text(r.text)[:600]
+    # the page lists it with the rest
+    assert "92 Completed 2099-03-23 09:00" in text(r.text)
+    if where == "upload":
+        link = re.search(r'href="(/upload/[^"]+/rejects.csv)"', r.text)
+        assert link
+        address = link.group(1)
+    else:
+        row = re.search(r'<tr id="import-(\d+)">', c.get("/imports").text)
+        assert row
+        address = f"/imports/{row.group(1)}/rejects.csv"
+    got = c.get(address)
+    assert got.status_code == 200, got.text[:300]
+    lines = [line.split(",") for line in got.text.splitlines()[1:]]
+    assert [(r[1], r[2], r[-1]) for r in lines] == [
+        ("92", "Completed", "a date after the import"),
+        *((str(i + 2), "Completed", "a date and time that could not be read")
+          for i in (*TBC, FORMULA))], got.text
 
 
 def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(

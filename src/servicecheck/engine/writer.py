@@ -175,6 +175,7 @@ class Writer:
             row = con.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports").fetchone()
             fp = fingerprint
             import_id = row[0] if row else 1
+            report.import_id = int(import_id)
             now = dt.datetime.now(dt.UTC)
             last = end[0] if end else first_index
             future = (set_aside_future(con, report, first_index, last, now,

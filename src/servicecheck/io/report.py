@@ -48,6 +48,7 @@ class ImportReport:
     moments: dict[str, str] = field(default_factory=dict)  # a case table's date columns
     records: int | None = None  # rows of the source (a case table's, before its dates are events)
     after_import: int = 0  # steps (or contacts) dated after the import, set aside
+    import_id: int | None = None  # its row in the import log, once written
 
     @property
     def rows_dropped(self) -> int:

@@ -84,21 +84,37 @@ def no_workspace(request: Request) -> HTMLResponse:
 
 @router.get("/imports/{import_id}/rejects.csv")
 def import_rejects(request: Request, import_id: int, s: Session = ANALYST) -> Response:
+    return rejects_download(request, s, import_id)
+
+
+def set_aside(c: Context, import_id: int) -> tuple[str, pa.Table] | None:
+    """One import's file and the values it set aside (row, column, value, reason) as the
+    workspace keeps them: unreadable values, and the steps dated after the import, which are
+    set aside only once the rows are written (None: no such import)."""
     from servicecheck.engine.workspace import Workspace
 
-    c = ctx(request)
-    if c.workspace is None:
-        return no_workspace(request)
-    if not c.workspace.exists():
-        return page(request, "error.html", status_code=404, message="There is no such import.")
+    if c.workspace is None or not c.workspace.exists():
+        return None
     with Workspace(c.workspace, read_only=True) as ws:
         source = next((r["source"] for r in ws.import_log() if r["import_id"] == import_id),
                       None)
-        table = ws.rejects(import_id=import_id) if source is not None else None
-    if source is None or table is None:
+        if source is None:
+            return None
+        table = ws.rejects(import_id=import_id)
+    return source, table.select(["row", "column", "value", "reason"])
+
+
+def rejects_download(request: Request, s: Session, import_id: int | None) -> Response:
+    """One import's values set aside, as a CSV: the one download of the Imports page and of
+    the upload page after an import (which lacked the steps dated after the import)."""
+    c = ctx(request)
+    if c.workspace is None:
+        return no_workspace(request)
+    found = set_aside(c, import_id) if import_id is not None else None
+    if found is None:
         return page(request, "error.html", status_code=404, message="There is no such import.")
-    return rejects_csv(request, s, table.select(["row", "column", "value", "reason"]),
-                       file_name(source))
+    source, table = found
+    return rejects_csv(request, s, table, file_name(source))
 
 
 def rejects_csv(request: Request, s: Session, rows: pa.Table, name: str) -> Response:

@@ -32,7 +32,7 @@ from servicecheck.io.tables import sheet_names
 from servicecheck.service.model import Service
 from servicecheck.store.accounts import Session
 from servicecheck.web.context import Context, ctx
-from servicecheck.web.imports_pages import no_workspace, rejects_csv
+from servicecheck.web.imports_pages import no_workspace, rejects_download, set_aside
 from servicecheck.web.pages import page
 from servicecheck.web.problems import unavailable
 from servicecheck.web.security import ANALYST, size_words
@@ -365,8 +365,7 @@ async def _imported(request: Request, upload: Upload, s: Session, *, replace: bo
     c.store.audit(s.user.name, "import", f"{upload.name}: {report.events} events"
                   + (" (replacing an earlier import)" if replace else ""))
     return _page(request, "done", upload=upload, report=report,
-                 rejects=report.rejects.table.slice(0, PREVIEW_REJECTS).to_pylist(),
-                 path=upload.save_to or service_path(c))
+                 path=upload.save_to or service_path(c), **_set_aside(c, report))
 
 
 def _double(exc: AlreadyImported) -> str:
@@ -376,6 +375,14 @@ def _double(exc: AlreadyImported) -> str:
 
 
 # -- after the import -------------------------------------------------------------------------
+def _set_aside(c: Context, report: ImportReport) -> dict[str, Any]:
+    """The first values the import set aside and how many, as the workspace keeps them (the
+    download's rows: with the steps dated after the import)."""
+    found = set_aside(c, report.import_id) if report.import_id is not None else None
+    table = found[1] if found else report.rejects.table
+    return {"rejects": table.slice(0, PREVIEW_REJECTS).to_pylist(), "aside": table.num_rows}
+
+
 @router.get("/upload/{upload_id}/rejects.csv")
 def upload_rejects(request: Request, upload_id: str, s: Session = ANALYST) -> Response:
     upload = _upload(request, upload_id, s)
@@ -383,7 +390,7 @@ def upload_rejects(request: Request, upload_id: str, s: Session = ANALYST) -> Re
         return upload
     if upload.report is None:
         return _gone(request)
-    return rejects_csv(request, s, upload.report.rejects.table, upload.name)
+    return rejects_download(request, s, upload.report.import_id)
 
 
 @router.post("/upload/{upload_id}/save", response_class=HTMLResponse)
@@ -400,8 +407,7 @@ def save_upload_mapping(request: Request, upload_id: str, s: Session = ANALYST
     path = upload.save_to or service_path(c)
     report = upload.report
     values: dict[str, Any] = {"upload": upload, "report": report, "path": path,
-                              "rejects": report.rejects.table.slice(0, PREVIEW_REJECTS)
-                              .to_pylist()}
+                              **_set_aside(c, report)}
     try:
         saved = save_mapping(path, upload.mapping, name=(upload.service or c.service).name)
     except InputError as exc:
