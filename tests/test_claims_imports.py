@@ -185,3 +185,41 @@ def test_words_once_written_outside_the_narrative(module: str, phrase: str,
         assert f">{words}</title>" in assurance_icon("consistent_pass")
     else:
         assert say(finding, voice) == words
+
+
+def _table(closed: list[str], opened: list[str] | None = None) -> str:
+    opened = opened or [f"0{1 + i % 9}/03/2024" for i in range(len(closed))]
+    return "Reference,Opened,Closed\n" + "".join(
+        f"R{i},{o},{c}\n" for i, (o, c) in enumerate(zip(opened, closed, strict=True)))
+
+
+OK = [f"1{i}/03/2024" for i in range(7)]
+# (id, file, command, exit code, words it says, words it never says): the refusal counts the
+# rows set aside, and a case table's row with a date that cannot be read is kept (its other
+# dates made events): 3 "TBC" closing dates of 10 refused the import as "3 of the 10 rows
+# cannot be read"
+REFUSALS = [
+    ("case-table-dates", _table(["TBC"] * 3 + OK), CASE_TABLE, 0,
+     "3 dates in “Closed” could not be read and were set aside, the rest of each row kept",
+     "cannot be read, above"),
+    ("case-table-rows", _table(["TBC"] * 3 + OK, ["TBC"] * 3 + OK), CASE_TABLE, 2,
+     "'TBC' is not a date and time servicecheck understands (and 5 more dates like it), so 3 "
+     "of the 10 rows (30%) have no date that can be read, above the 5% an import may set "
+     "aside", "more rows like it"),
+    ("event-log", "case_id,activity,timestamp\n" + "".join(
+        f"C{i},Reported,{'TBC' if i < 3 else f'1{i}/03/2024'}\n" for i in range(10)), [], 2,
+     "'TBC' is not a date and time servicecheck understands (and 2 more rows like it), so 3 "
+     "of the 10 rows (30%) cannot be read, above the 5% an import may set aside; ", "dates"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "options", "code", "said", "never"), REFUSALS,
+                         ids=[r[0] for r in REFUSALS])
+def test_the_refusal_counts_rows_set_aside(name: str, text: str, options: list[str],
+                                           code: int, said: str, never: str,
+                                           tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text(text)
+    done = CliRunner().invoke(app, ["import", *options, str(tmp_path / "t.csv"), "-w",
+                                    str(tmp_path / "ws.duckdb")])
+    words = " ".join(done.output.split())
+    assert done.exit_code == code and said in words and never not in words, words

@@ -38,6 +38,7 @@ from servicecheck.io.rejects import (
     check_share,
     column_seen,
     row_seen,
+    rows_lost,
     set_aside,
     unreadable,
 )
@@ -326,7 +327,9 @@ def canonical_events(
         problem = (unreadable(raw, *value_at(first.column, int(first.first_bad or 0)),
                                count=first.bad) if first is not None else
                    backwards(raw, rejects))
-        check_share(rejects, records or raw.num_rows, max_rejects, raw.source, problem)
+        check_share(rejects, records or raw.num_rows, max_rejects, raw.source, problem,
+                    lost=rows_lost(con, relation, raw, keep_raw, aside)
+                    if raw.stamp_columns else None)
         kept = con.execute(f"SELECT count(*), count(DISTINCT {present(case_col)}) "
                            f"FROM {relation} WHERE {keep}").fetchone()
         assert kept is not None

@@ -4,7 +4,8 @@ row, column, value and reason, for the team to download, correct and import agai
 
 An import stops only when more than a stated share of its rows is unreadable (5% unless the
 team says otherwise): past that, the file is more likely in another form than the mapping
-says, and one sentence names the first such value.
+says, and one sentence names the first such value. A case table's row with a date that
+cannot be read keeps its other dates, so it counts as set aside only when none is left.
 """
 
 from __future__ import annotations
@@ -77,14 +78,19 @@ class Rejects:
 
 
 def check_share(rejects: Rejects, records: int, max_share: float, source: str,
-                first_problem: InputError) -> None:
+                first_problem: InputError, *, lost: int | None = None) -> None:
     """Stop the import with one sentence when more than ``max_share`` of its rows were
-    set aside; ``first_problem`` names the first value, its row and column."""
-    if rejects.rows == 0 or rejects.rows <= max_share * records:
+    set aside; ``first_problem`` names the first value, its row and column. ``lost`` is a
+    case table's count (``rows_lost``): its rows with no date left, not its dates set aside
+    (a row keeps its other dates)."""
+    aside = rejects.rows if lost is None else lost
+    if aside == 0 or aside <= max_share * records:
         return
-    share = rejects.rows / max(records, 1)
+    share = aside / max(records, 1)
     rows = "row" if records == 1 else "rows"
-    told = (f", so {rejects.rows:,} of the {records:,} {rows} ({share:.0%}) cannot be read, "
+    cannot = "cannot be read" if lost is None else \
+        f"{'has' if aside == 1 else 'have'} no date that can be read"
+    told = (f", so {aside:,} of the {records:,} {rows} ({share:.0%}) {cannot}, "
             f"above the {max_share:.0%} an import may set aside" if max_share else "")
     needed = min(share + 0.005, 1)
     raise TooManyRejects(f"{first_problem.problem}{told}", source=source,
@@ -133,8 +139,23 @@ def set_aside(con: duckdb.DuckDBPyConnection, relation: str, raw: RawTable,
     return Rejects(table, len(set(rows)))
 
 
+def rows_lost(con: duckdb.DuckDBPyConnection, relation: str, raw: RawTable, keep: str,
+              aside: list[tuple[str, str, str]]) -> int:
+    """A case table's rows set aside: those with a date set aside and none kept. A row with
+    one date that cannot be read keeps its others (its case open, or started later), so it
+    is not a row set aside; counted on the engine, one row back."""
+    bad = " OR ".join(f"coalesce({cond}, false)" for _, cond, _ in aside) or "false"
+    got = con.execute(
+        f"SELECT count(*) FROM (SELECT __row // {int(raw.rows_per_record)} AS record "
+        f"FROM {relation} WHERE {keep} GROUP BY record "
+        f"HAVING bool_and({bad}))").fetchone()
+    return int(got[0]) if got else 0
+
+
 def unreadable(raw: RawTable, value: str, row: int, column: str, count: int) -> InputError:
-    more = (f" (and {count - 1:,} more {'row' if count == 2 else 'rows'} like it)"
+    # a case table's count is of dates (a row has several), a log's of rows
+    noun = "date" if raw.stamp_columns else "row"
+    more = (f" (and {count - 1:,} more {noun if count == 2 else noun + 's'} like it)"
             if count > 1 else "")
     return InputError(
         f"'{value}' is not a date and time servicecheck understands{more}",
