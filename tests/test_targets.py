@@ -180,9 +180,17 @@ def test_case_table_keeps_row_order_and_names_bad_rows(tmp_path: Path) -> None:
     f = tmp_path / "cases.csv"
     f.write_text("ref,opened,closed\nA,2024-01-01 09:00,2024-01-01 09:00\nB,2024-01-02,\n"
                  "C,2024-01-03,not a date\n")
+    # a date that cannot be read is set aside, named, and its row kept (the case open)
+    log = read_log(f, case="ref", wide={"opened": "Opened", "closed": "Closed"})
+    assert [(r["row"], r["column"], r["value"]) for r in log.workspace.rejects().to_pylist()
+            ] == [(4, "closed", "not a date")]
+    assert log.n_cases == 3
+    # a row with no date left is a row set aside: one of three is past the 5% an import may
+    f.write_text("ref,opened,closed\nA,2024-01-01 09:00,2024-01-01 09:00\nB,2024-01-02,\n"
+                 "C,not a date,\n")
     with pytest.raises(InputError) as info:
         read_log(f, case="ref", wide={"opened": "Opened", "closed": "Closed"})
-    assert info.value.row == 4 and info.value.column == "closed"
+    assert info.value.row == 4 and info.value.column == "opened"
     assert "'not a date'" in str(info.value)
     f.write_text("ref,opened,closed\nA,2024-01-01 09:00,2024-01-01 09:00\nB,2024-01-02,\n")
     df = read_log(f, case="ref", wide={"opened": "Opened", "closed": "Closed"}).to_pandas()

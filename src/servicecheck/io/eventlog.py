@@ -20,7 +20,7 @@ from servicecheck.io.roles import resolve_columns
 from servicecheck.io.sql import check_format, check_timezone
 from servicecheck.io.tables import RawTable, read_table
 from servicecheck.io.wide import ACTIVITY, TIMESTAMP, widen
-from servicecheck.service.model import Service
+from servicecheck.service.model import DEFAULT_ZONE, Service
 
 if TYPE_CHECKING:  # an import never loads Ibis (start-up of the command)
     import datetime as dt
@@ -118,6 +118,11 @@ def import_events(
         # the workspace remembers the zone the times were read in, so that the report says
         # it (it said the service's zone, Europe/London, of a log read as Australia/Sydney)
         svc = replaced(svc, reading=replaced(how, timezone=timezone))
+        if svc.path is None and svc.timezone == DEFAULT_ZONE:
+            # no service file says where the service is: it is where its times were written,
+            # so its days, weeks and dates are told there (a log read as Australia/Sydney had
+            # its dates told in London)
+            svc = replaced(svc, timezone=timezone)
     if timestamp_format:
         check_format(timestamp_format, source="--timestamp-format")
     order = check_order(date_order, source="--date-order") if date_order else (

@@ -140,13 +140,18 @@ class Costs:
     order_cost: float | None = None
 
 
+# the zone of a service whose file names none (and of one with no file, until an import says
+# where its times were written: io.eventlog.import_events)
+DEFAULT_ZONE = "Europe/London"
+
+
 @dataclass(frozen=True)
 class Service:
     """A service as the team defines it in its service file."""
 
     name: str
     purpose: str = ""
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_ZONE  # where the service is: its days, weeks and dates
     clock: Clock = field(default_factory=Clock)
     need: NeedRule = field(default_factory=NeedRule)
     columns: dict[str, str] = field(default_factory=dict)
