@@ -78,8 +78,10 @@ SAID = [
      r"values? (?:was|were) set aside"),
     # 6. a contact with no type: a code in the measure, worded here
     ("demand", "Commonest failure demand: (no type given) (1).", r"\(no type\)"),
-    # one week's median is no range ("from 2 days to 2 days over 1 week")
-    ("capability", "was 2 days in the one week", r"from 2 days to 2 days"),
+    # one week's median is no range ("from 2 days to 2 days over 1 week"); and 12 days of
+    # data are charted per day, not in two weekly points
+    ("capability", "Per day, the median time of the needs met in each day ran from 2 days to "
+     "5 days over 6 days", r"from 2 days to 2 days|per week|each week"),
 ]
 
 

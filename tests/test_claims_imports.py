@@ -152,6 +152,19 @@ MOVED = [
         Voice(tz="Australia/Sydney"), "this file's content was imported already, on 3 Dec 2026 "
         "at 09:10 from jobs.csv (1,234 events kept): importing it again would count every row "
         "twice") for module in ("engine/workspace.py", "engine/writer.py", "web/upload_pages.py")),
+    # the Purpose section's lead, once composed in report/sections.py from the service
+    ("report/sections.py", "Everything else is waste from",
+     Finding("purpose.value_steps", "step", 2, names=("Diagnose", "Fix")), Voice(),
+     "Value work, the steps that directly serve purpose: Diagnose and Fix. Everything else is "
+     "waste from the citizen's side."),
+    ("report/sections.py", "states no purpose yet",
+     Finding("purpose.purpose", "service", 1, applies=False), Voice(),
+     "The service file states no purpose yet: write it under `purpose`, in the citizen's "
+     "words."),
+    ("report/sections.py", "not on the organisation's clock",
+     Finding("purpose.clock", "need", 0, names=("Fixed", "Closed")), NEW_YORK,
+     "The citizen's clock starts at Repair reported and stops at Fixed or Closed; every time "
+     "in this report is measured on it, not on the organisation's clock."),
     ("charts/icons.py", "consistently meet the target", None, Voice(),
      "the system will consistently meet the target"),
 ]

@@ -54,7 +54,8 @@ UNSEEN = [
       "20 points, each one need, at the date it was met; one set of limits from all the "
       "points, the last with centre 5.0, no limits (every point the same); no variation "
       "(every point the same) to judge stability by",
-      "every week the same, so there is no variation to judge stability by"],
+      # 20 days: charted per day, not in three weekly points
+      "every day the same, so there is no variation to judge stability by"],
      r"not predictable|no signals \(|\d signals?\b|stable: no signals|too few points|"
      r"Traceback|KeyError"),
     ("one-need", ONE_NEED, Service(name="one"), {},

@@ -172,19 +172,23 @@ def flow(
 def targets(
     source: Source,
     service: ServiceOpt = None,
-    period: Annotated[str, typer.Option(help="Period for the comparison: W or M.")] = "M",
+    period: Annotated[str | None, typer.Option(
+        help="Period for the comparison: W or M (weeks for data of months, as the report).")
+    ] = None,
     out: ChartsOpt = None,
 ) -> None:
     """What the target regime reports beside what citizens live through, and why they differ."""
     from servicecheck.measures.capability import capability, findings
+    from servicecheck.measures.periods import ChartPeriods
     from servicecheck.measures.targets import findings as target_findings
     from servicecheck.measures.targets import target_view
     from servicecheck.narrative.words import say_all, voice_for
 
-    check_period(period, "WM")
+    if period:
+        check_period(period, "WM")
     with source.open() as ws:
         svc = ws.service(service)
-        view = target_view(ws, svc, freq=period)
+        view = target_view(ws, svc, freq=period or ChartPeriods.of(ws, svc.key).regime)
         cap = capability(ws, svc)
     voice = voice_for(svc, findings(cap))
     for line in say_all(target_findings(view, cap.changes), voice):
@@ -200,18 +204,23 @@ def targets(
 def costs(
     source: Source,
     service: ServiceOpt = None,
-    period: Annotated[str, typer.Option(help="Period for the charts: W or M.")] = "M",
+    period: Annotated[str | None, typer.Option(
+        help="Period for the charts: W or M (weeks for data of months, as the report).")
+    ] = None,
     out: ChartsOpt = None,
 ) -> None:
     """What meeting one need costs beside one transaction, what failure demand and waste cost,
     and what a redesign saves, with the assumptions used."""
     from servicecheck.measures.economics import costed, economics, findings
+    from servicecheck.measures.periods import ChartPeriods
     from servicecheck.narrative.words import say_all
 
-    check_period(period, "WM")
+    if period:
+        check_period(period, "WM")
     with source.open() as ws:
         svc = ws.service(service)
-        e = economics(ws, svc, freq=period) if costed(svc) else None
+        e = (economics(ws, svc, freq=period or ChartPeriods.of(ws, svc.key).regime)
+             if costed(svc) else None)
         voice = report_voice(ws, svc)
     for line in say_all(findings(e, svc), voice):
         say(line)

@@ -23,16 +23,21 @@ from servicecheck.cli.common import (
 def demand(
     source: Source,
     service: ServiceOpt = None,
-    period: Annotated[str, typer.Option(help="Period for the charts: D, W or M.")] = "W",
+    period: Annotated[str | None, typer.Option(
+        help="Period for the charts: D, W or M (days for data of weeks, as the report).")
+    ] = None,
     out: ChartsOpt = None,
 ) -> None:
     """Value and failure demand, types, predictability and one stop, in plain words."""
     from servicecheck.demand.analysis import failure_chart, predictability
     from servicecheck.demand.words import demand_lines
+    from servicecheck.measures.periods import ChartPeriods
 
-    check_period(period, "DWM")
+    if period:
+        check_period(period, "DWM")
     with source.open() as ws:
         svc = ws.service(service)
+        period = period or ChartPeriods.of(ws, svc.key).demand
         for line in demand_lines(ws, svc, period, voice=report_voice(ws, svc)):
             say(line)
         if out:

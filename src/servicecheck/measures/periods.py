@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from pandas.core.resample import Resampler
 
 from servicecheck import spc
 from servicecheck.spc.ptd import point_type_of
+
+if TYPE_CHECKING:
+    from servicecheck.engine.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,53 @@ KINDS = {
     "W": PeriodKind("W-MON", "w/c %d %b %Y", "week", pd.DateOffset(weeks=1)),
     "M": PeriodKind("MS", "%b %Y", "month", pd.DateOffset(months=1)),
 }
+
+
+# A chart's period follows from the data's span: days for a span of weeks, weeks for months,
+# months for years. Below ten weeks a weekly chart has too few points to judge (a 15-day log
+# drew 3 weekly points); below a year a monthly one does.
+DAYS_FOR_WEEKS = 70
+DAYS_FOR_MONTHS = 365
+ORDER = "DWM"
+
+
+def fitting(first: pd.Timestamp | None, last: pd.Timestamp | None, longest: str = "M",
+            shortest: str = "D") -> str:
+    """The period a chart of data from ``first`` to ``last`` is drawn in: days for a span of
+    weeks, weeks for months, months for years; never coarser than ``longest`` (the chart's
+    own: capability per week) nor finer than ``shortest`` (a chart that has no daily form).
+    Without data, ``longest``."""
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return longest
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).total_seconds() / 86400
+    span = "D" if days < DAYS_FOR_WEEKS else "W" if days < DAYS_FOR_MONTHS else "M"
+    return ORDER[max(min(ORDER.index(span), ORDER.index(longest)), ORDER.index(shortest))]
+
+
+def span_of(workspace: Reader, service: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The first and last event of a service (a ``Reader``'s), one aggregate on the engine."""
+    ev = workspace.events(service)
+    row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
+    first, last = row["first"], row["last"]
+    return (None, None) if first is None or pd.isna(first) else (first, last)
+
+
+@dataclass(frozen=True)
+class ChartPeriods:
+    """Each chart's period for one service's data (``fitting`` its span), the same in the
+    report, the command line and the web app."""
+
+    capability: str  # needs met per period (weekly at most)
+    demand: str  # contacts per period (weekly at most)
+    summary: str  # many measures side by side (monthly at most)
+    regime: str  # the regime's clock, and costs: weeks or months
+
+    @classmethod
+    def of(cls, workspace: Reader, service: str) -> ChartPeriods:
+        first, last = span_of(workspace, service)
+        return cls(capability=fitting(first, last, "W"), demand=fitting(first, last, "W"),
+                   summary=fitting(first, last, "M"),
+                   regime=fitting(first, last, "M", "W"))
 
 
 def kind(freq: str) -> PeriodKind:

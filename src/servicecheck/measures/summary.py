@@ -97,3 +97,17 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         clock="citizen" if svc.clock.end else "last-event",
         longest_days=float(np.max(done)) if done.size else float("nan"),
     )
+
+
+def purpose_findings(svc: Service) -> list[Finding]:
+    """The service as its file defines it, for the Purpose section's words: its purpose in the
+    citizen's words (or that none is written), where the citizen's clock stops (``names``: the
+    end activities; none named, at a need's last event) and its value steps."""
+    found = [Finding("purpose.purpose", "service", 1, names=(svc.purpose,) if svc.purpose else (),
+                     applies=bool(svc.purpose), why_not=None if svc.purpose else "no purpose"),
+             Finding("purpose.clock", "need", 0, names=tuple(svc.clock.end),
+                     clock="citizen" if svc.clock.end else "last-event")]
+    if svc.value_steps:
+        found.append(Finding("purpose.value_steps", "step", len(svc.value_steps),
+                             names=tuple(svc.value_steps)))
+    return found

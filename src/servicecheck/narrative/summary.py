@@ -34,3 +34,27 @@ def _times(f: Finding, voice: Voice) -> str:
     return (f"Of all {g.counted(f.n, 'need')} first reported {between(f, voice)} and met, half "
             f"took {voice.dur(f, 'median')} or less {clock_from(f, voice)}, 9 in 10 "
             f"{voice.dur(f, 'p90')} or less.")
+
+
+@renders("purpose.purpose")
+def _purpose(f: Finding, voice: Voice) -> str:
+    if not f.applies:
+        return ("The service file states no purpose yet: write it under `purpose`, in the "
+                "citizen's words.")
+    return f"Purpose, in the citizen's words: “{f.names[0]}”."
+
+
+@renders("purpose.clock")
+def _purpose_clock(f: Finding, voice: Voice) -> str:
+    """Where the citizen's clock starts (the voice's) and stops: at any of the end activities
+    named, else at a need's last event."""
+    end = (g.join_words(list(f.names), "or")  # met at the last of any of them
+           or "the last event of the need (no end activity is named)")
+    return (f"The citizen's clock starts at {voice.starts} and stops at {end}; every time in "
+            "this report is measured on it, not on the organisation's clock.")
+
+
+@renders("purpose.value_steps")
+def _value_steps(f: Finding, voice: Voice) -> str:
+    return (f"Value work, the steps that directly serve purpose: {g.join_words(list(f.names))}. "
+            "Everything else is waste from the citizen's side.")

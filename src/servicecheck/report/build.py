@@ -70,15 +70,17 @@ def build_sections(ws: Reader, svc: Service,
     if need_table is None:
         need_table = needs(ws, svc)
     cap = capability(ws, svc, need_table=need_table)
-    capability_part = capability_section(cap, svc)
+    # each chart's period from the data's span, asked once (days for a log of weeks)
+    per = periods.ChartPeriods.of(ws, svc.key)
+    capability_part = capability_section(cap, svc, per.capability)
     voice = voice_for(svc, capability_part.findings)
     # the orders judged on the regime's clock, read by the summary and the targets section
     t = svc.targets
     judged = judged_orders(ws, svc) if t is not None and t.start and t.end else None
     tell("at a glance")
-    out.append(summary_section(ws, svc, need_table, voice, orders_judged=judged))
+    out.append(summary_section(ws, svc, need_table, voice, per.summary, judged))
     tell("demand")
-    out.append(demand_section(ws, svc, need_table=need_table, voice=voice))
+    out.append(demand_section(ws, svc, per.demand, need_table, voice))
     tell("capability")
     out.append(capability_part)
     tell("flow")
@@ -88,9 +90,9 @@ def build_sections(ws: Reader, svc: Service,
     copies = copies_findings(ws, svc)
     out.append(flow_section(ws, svc, voice, need_table, flow, copies))
     tell("targets versus purpose")
-    out.append(targets_section(ws, svc, cap, voice, need_table, judged))
+    out.append(targets_section(ws, svc, cap, voice, need_table, judged, per.regime))
     tell("economics of flow")
-    out.append(economics_section(ws, svc, need_table, voice))
+    out.append(economics_section(ws, svc, need_table, voice, per.regime))
     if len(ws.services()) > 1:  # citizens meet a council, not a department
         tell("joined-up")
         out.append(joined_up_section(ws))

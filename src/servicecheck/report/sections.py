@@ -16,6 +16,7 @@ from servicecheck.engine.workspace import ImportRecord, Reader
 from servicecheck.findings import Finding, first
 from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
+from servicecheck.measures.periods import ChartPeriods, kind
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.demand import named_types, type_name
 from servicecheck.narrative.grammar import date, join_words, money
@@ -32,18 +33,11 @@ if TYPE_CHECKING:
 
 # -- Purpose ---------------------------------------------------------------------------------
 def purpose_section(svc: Service) -> Section:
-    lead = [f"Purpose, in the citizen's words: “{svc.purpose}”." if svc.purpose else
-            "The service file states no purpose yet: write it under `purpose`, in the "
-            "citizen's words."]
-    start = clock_start_words(svc)
-    end = (join_words(svc.clock.end, "or")  # met at the last of any of them
-           or "the last event of the need (no end activity is named)")
-    lead.append(f"The citizen's clock starts at {start} and stops at {end}; every time in "
-                "this report is measured on it, not on the organisation's clock.")
-    if svc.value_steps:
-        lead.append(f"Value work, the steps that directly serve purpose: "
-                    f"{join_words(svc.value_steps)}. Everything else is waste from the citizen's "
-                    "side.")
+    from servicecheck.measures.summary import purpose_findings
+
+    found = purpose_findings(svc)
+    voice = Voice(tz=svc.timezone, starts=clock_start_words(svc))
+    lead = [say(f, voice) for f in found]
     rows = [("service", svc.name)]
     if svc.need.link_column:
         rows.append(("one need", f"orders sharing “{svc.need.link_column}”"))
@@ -59,7 +53,7 @@ def purpose_section(svc: Service) -> Section:
         rows.append(("teams", ", ".join(teams) if teams else f"column “{svc.team_column}”"))
     if svc.targets:
         rows.append(("target regime", svc.targets.name or "named in the service file"))
-    return Section("purpose", "Purpose", lead,
+    return Section("purpose", "Purpose", lead, findings=found,
                    tables=[Table("The service as the team defined it", ("", ""), rows)])
 
 
@@ -68,23 +62,25 @@ SUMMARY_GROUPS = MEASURE_GROUPS  # named in the narrative, one way everywhere
 
 
 def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
-                    voice: Voice | None = None, freq: str = "M",
+                    voice: Voice | None = None, freq: str | None = None,
                     orders_judged: JudgedOrders | None = None) -> Section:
     """Many measures in one table with Making Data Count's icons, each row linked to its chart
     (drawn below it): end-to-end days per demand type, failure share per channel, the
-    regime's on-time share per priority."""
+    regime's on-time share per priority; per ``freq``, else the period the data's span fits
+    (``measures.periods.ChartPeriods``)."""
     from servicecheck.charts.summary import summary_html
     from servicecheck.charts.xmr import xmr_figure
     from servicecheck.measures.overview import findings, measure_charts
 
     voice = voice or Voice(tz=svc.timezone)
+    freq = freq or ChartPeriods.of(ws, svc.key).summary
     rows = measure_charts(ws, svc, freq=freq, need_table=need_table,
                           orders_judged=orders_judged)
     found = findings(rows)
     lead = [say(f, voice) for f in found]
     if not rows:
         return Section("summary", "At a glance", lead, findings=found)
-    unit = {"W": "week", "M": "month"}[freq]
+    unit = kind(freq).unit
     names = {r.key: measure_name(r.group, r.subject) for r in rows}
     charts = {names[r.key]: r.chart for r in rows}
     html = summary_html(charts, caption=f"Each measure per {unit} on its own process "
@@ -99,19 +95,20 @@ def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = 
 
 
 # -- Demand ----------------------------------------------------------------------------------
-def demand_section(ws: Reader, svc: Service, freq: str = "W",
+def demand_section(ws: Reader, svc: Service, freq: str | None = None,
                    need_table: pd.DataFrame | None = None, voice: Voice | None = None
                    ) -> Section:
     from servicecheck.charts.demand import failure_figure, pareto_figure
     from servicecheck.demand.findings import demand_view
 
     voice = voice or Voice(tz=svc.timezone, currency=svc.costs.currency)
+    freq = freq or ChartPeriods.of(ws, svc.key).demand
     view = demand_view(ws, svc, freq, need_table)  # the charts it reads, computed once
     found = view.findings
     said = [(f, say(f, voice)) for f in found]
     if view.share is None or view.pareto is None:  # nothing imported
         return Section("demand", "Demand", [text for _, text in said], findings=found)
-    unit = {"D": "day", "W": "week", "M": "month"}[freq]
+    unit = kind(freq).unit
     share, kinds = view.share, view.kinds
     # a chart needs two periods of classified contacts to have limits (none classified yet:
     # no chart, and the words say so)
@@ -131,6 +128,8 @@ def demand_section(ws: Reader, svc: Service, freq: str = "W",
 
 # -- Capability ------------------------------------------------------------------------------
 def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Section:
+    """``freq``: the period of the chart per period (``ChartPeriods.capability`` of the
+    data, as the report and the web app give it)."""
     from servicecheck.charts.xmr import OpenNeeds, xmr_figure
     from servicecheck.measures.capability import findings, period_findings
 
@@ -155,7 +154,7 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                           y_title=f"{units} {axis_from(cap.clock, voice)}",
                           point="one need, at the date it was met", still_open=still_open,
                           changes=svc.changes)]
-    unit = {"D": "day", "W": "week", "M": "month"}[freq]
+    unit = kind(freq).unit
     view = by_period(cap, freq, "median", phases=svc.phase_dates or None)
     if len(view.days.values) >= 2:
         figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
@@ -211,7 +210,8 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
 # -- Targets versus purpose ------------------------------------------------------------------
 def targets_section(ws: Reader, svc: Service, cap: Capability,
                     voice: Voice | None = None, need_table: pd.DataFrame | None = None,
-                    orders_judged: JudgedOrders | None = None) -> Section:
+                    orders_judged: JudgedOrders | None = None, freq: str | None = None
+                    ) -> Section:
     from servicecheck.charts.targets import target_figures
     from servicecheck.measures.capability import findings as capability_findings
     from servicecheck.measures.needs import needs
@@ -222,7 +222,8 @@ def targets_section(ws: Reader, svc: Service, cap: Capability,
         return Section("targets", "Targets versus purpose",
                        [say(NO_REGIME, voice or Voice(tz=svc.timezone))], findings=[NO_REGIME])
     need_table = need_table if need_table is not None else needs(ws, svc)
-    view = target_view(ws, svc, freq="M", need_table=need_table, orders_judged=orders_judged)
+    view = target_view(ws, svc, freq=freq or ChartPeriods.of(ws, svc.key).regime,
+                       need_table=need_table, orders_judged=orders_judged)
     voice = voice or voice_for(svc, capability_findings(cap))
     found = findings(view, cap.changes) + ([cap.future] if cap.future is not None else [])
     said = {f.topic: say(f, voice) for f in found}
@@ -246,7 +247,7 @@ def economics_figures(e: Economics, changes: Sequence[Change] = ()) -> list[Figu
     the team's ``changes`` marked where they fall."""
     from servicecheck.charts.xmr import xmr_figure
 
-    unit = "month" if e.freq == "M" else "week"
+    unit = kind(e.freq).unit
     cur = e.model.currency
     figures = []
     if len(e.need_chart.values) >= 2:
@@ -264,7 +265,7 @@ def economics_figures(e: Economics, changes: Sequence[Change] = ()) -> list[Figu
 
 
 def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None,
-                      voice: Voice | None = None) -> Section:
+                      voice: Voice | None = None, freq: str | None = None) -> Section:
     from servicecheck.measures.economics import costed, economics, findings
     from servicecheck.narrative.economics import transaction_words
 
@@ -273,7 +274,8 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
         found = findings(None, svc)
         return Section("economics", "Economics of flow", [say(f, voice) for f in found],
                        findings=found)
-    e = economics(ws, svc, need_table=need_table)
+    e = economics(ws, svc, need_table=need_table,
+                  freq=freq or ChartPeriods.of(ws, svc.key).regime)
     found = findings(e, svc)
     lines = [say(f, voice) for f in found]
     if len(lines) == 1:

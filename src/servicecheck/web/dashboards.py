@@ -7,6 +7,7 @@ import pandas as pd
 
 from servicecheck.engine.workspace import Workspace
 from servicecheck.io.errors import InputError
+from servicecheck.measures.periods import ChartPeriods
 from servicecheck.report.parts import Section
 from servicecheck.report.sections import (
     capability_section,
@@ -36,8 +37,9 @@ def section(c: Context, name: str) -> Section:
                 built = summary_section(ws, svc)
             else:
                 cap = capability(ws, svc, need_table=needs(ws, svc))
-                built = (capability_section(cap, svc) if name == "capability" else
-                         targets_section(ws, svc, cap))
+                per = ChartPeriods.of(ws, svc.key)  # as the report draws it
+                built = (capability_section(cap, svc, per.capability) if name == "capability"
+                         else targets_section(ws, svc, cap, freq=per.regime))
         c.dashboards = {k: v for k, v in c.dashboards.items() if k[1:] == key[1:]}
         c.dashboards[key] = built
     result: Section = c.dashboards[key]
@@ -57,6 +59,6 @@ def summary_frame(c: Context) -> pd.DataFrame:
                          fix="start it with --workspace ws.duckdb to export the summary")
     with Workspace(c.workspace, read_only=True) as ws:
         svc = ws.service(c.service.key if c.service.key in ws.services() else None)
-        rows = measure_charts(ws, svc)
+        rows = measure_charts(ws, svc, freq=ChartPeriods.of(ws, svc.key).summary)
     return summary_words(spc.summary_table({f"{SUMMARY_GROUPS[r.group]}: {r.subject}": r.chart
                                             for r in rows}))
