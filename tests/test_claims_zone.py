@@ -101,3 +101,24 @@ def test_the_workspace_remembers_the_zone_as_the_services(sydney: Path) -> None:
     with Workspace(sydney / "ws.duckdb", read_only=True) as ws:
         svc = ws.service()
     assert (svc.timezone, svc.reading.timezone) == ("Australia/Sydney", "Australia/Sydney")
+
+
+# (the service file, the service's zone after an import read in Sydney): a file that names no
+# zone is where its times were written; one that names London keeps it (and Data quality says
+# the two apart)
+FILES = [('name = "repairs"\n', "Australia/Sydney"),
+         ('name = "repairs"\ntimezone = "Europe/London"\n', "Europe/London")]
+
+
+@pytest.mark.parametrize(("text", "zone"), FILES)
+def test_a_service_file_that_names_no_zone_takes_the_imports(text: str, zone: str,
+                                                              tmp_path: Path) -> None:
+    (tmp_path / "log.csv").write_text(_log())
+    (tmp_path / "service.toml").write_text(text)
+    done = CliRunner().invoke(cli, ["import", str(tmp_path / "log.csv"), "-w",
+                                    str(tmp_path / "ws.duckdb"), "--service",
+                                    str(tmp_path / "service.toml"), "--timezone",
+                                    "Australia/Sydney"])
+    assert done.exit_code == 0, done.output
+    with Workspace(tmp_path / "ws.duckdb", read_only=True) as ws:
+        assert ws.service().timezone == zone

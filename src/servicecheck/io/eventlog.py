@@ -118,7 +118,7 @@ def import_events(
         # the workspace remembers the zone the times were read in, so that the report says
         # it (it said the service's zone, Europe/London, of a log read as Australia/Sydney)
         svc = replaced(svc, reading=replaced(how, timezone=timezone))
-        if svc.path is None and svc.timezone == DEFAULT_ZONE:
+        if (svc.path is None or not svc.zone_named) and svc.timezone == DEFAULT_ZONE:
             # no service file says where the service is: it is where its times were written,
             # so its days, weeks and dates are told there (a log read as Australia/Sydney had
             # its dates told in London)

@@ -174,6 +174,9 @@ class Service:
     path: Path | None = None
     changes: tuple[Change, ...] = ()  # the team's change log, in date order
     reading: ImportSettings = field(default_factory=ImportSettings)  # [import]
+    # whether the service file names its zone: a file that does not is where its times are
+    # written, as a service with no file is (io.eventlog.import_events)
+    zone_named: bool = field(default=True, compare=False)
 
     @property
     def phase_dates(self) -> list[str]:
@@ -269,6 +272,7 @@ class Service:
             changes=tuple(sorted((Change(date=c.date, what=c.what, by=c.by, rebase=c.rebase)
                                   for c in k.changes), key=lambda c: c.date)),
             reading=ImportSettings(**k.import_.model_dump()),
+            zone_named="timezone" in data,
         )
 
 
