@@ -231,12 +231,6 @@ def test_no_loop_of_imports_spans_two_folders() -> None:
 # there is a sentence, unless it is an error's (an InputError names file, row and fix) or SQL.
 # Titles and captions still composed in these folders are listed: (module, its words, why).
 SENTENCE_FOLDERS = ("report", "engine")
-TITLES = ("Each measure per on its own process behaviour chart (below): its latest value, what "
-          "its latest point shows, and its latest signal", "Predictability: contacts of each "
-          "type per", "End-to-end per need, by the date it was met",
-          "the median of the needs met in one", "the mean cost of the needs met in one",
-          "Cost of meeting one need, per ( )", "the mean cost of one 's contacts",
-          "Cost of one contact, per ( ): the economy-of-scale view", ": the flow of the work")
 REGULATORS = ("working days: Monday to Friday less bank holidays", ", less local closure days",
               "while waiting for access (after )", "as a landlord reports it, per reporting "
               "year (the regime's clock: ), beside", ": each step per kind of hazard (the "
@@ -248,8 +242,6 @@ SENTENCES_KNOWN = [
     ("servicecheck.engine.captured", "with the demand captured in",
      "where the data live, for the report's footer: a path, not a finding"),
     ("servicecheck.engine.remote", "tables read in place on", "the same, read in place"),
-    *(("servicecheck.report.sections", words, "a chart's or table's title, named by its "
-       "period: titles are not a finding's words yet") for words in TITLES),
     *(("servicecheck.report.regulators", words, "a regulator's table and its clock, named as "
        "the regulator names them") for words in REGULATORS),
 ]

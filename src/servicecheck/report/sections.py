@@ -18,6 +18,7 @@ from servicecheck.measures.capability import Capability, by_period
 from servicecheck.measures.economics import Economics
 from servicecheck.measures.periods import ChartPeriods, kind
 from servicecheck.narrative import grammar as g
+from servicecheck.narrative import titles
 from servicecheck.narrative.demand import named_types, type_name
 from servicecheck.narrative.grammar import date, join_words, money
 from servicecheck.narrative.regulators import MEASURE_GROUPS, measure_name
@@ -83,13 +84,11 @@ def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = 
     unit = kind(freq).unit
     names = {r.key: measure_name(r.group, r.subject) for r in rows}
     charts = {names[r.key]: r.chart for r in rows}
-    html = summary_html(charts, caption=f"Each measure per {unit} on its own process "
-                        "behaviour chart (below): its latest value, what its latest point "
-                        "shows, and its latest signal",
+    html = summary_html(charts, caption=titles.summary_caption(unit),
                         links={names[r.key]: f"#fig-summary-{r.key}" for r in rows},
                         units={names[r.key]: r.unit for r in rows})
     figures = [xmr_figure(r.chart, f"summary-{r.key}", x_title=unit, percent=r.unit == "%",
-                          title=f"{names[r.key]}, per {unit}", y_title=names[r.key],
+                          title=titles.per_period(names[r.key], unit), y_title=names[r.key],
                           changes=svc.changes, compact=True) for r in rows]
     return Section("summary", "At a glance", lead, figures, findings=found, blocks=[html])
 
@@ -117,7 +116,7 @@ def demand_section(ws: Reader, svc: Service, freq: str | None = None,
     rows = [(t.demand_type, t.nature, f"{t.per_period_mean:.1f}",
              "yes" if t.predictable else "no: signals on its chart")
             for t in kinds[:15]]
-    tables = [Table(f"Predictability: contacts of each type per {unit}",
+    tables = [Table(titles.predictability_title(unit),
                     ("demand type", "nature", f"mean per {unit}", "predictable"), rows)]
     lead_topics = ("demand.failure_share", "demand.unclassified", "demand.commonest_failure",
                    "demand.contacts")
@@ -150,16 +149,16 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                             tuple(per_day * cap.open["age_days"]))
                   if cap.as_at is not None and cap.n_open else None)
     figures = [xmr_figure(cap.chart.scaled(per_day), "capability",
-                          title=f"End-to-end {units} per need, by the date it was met",
+                          title=titles.capability_title(units),
                           y_title=f"{units} {axis_from(cap.clock, voice)}",
                           point="one need, at the date it was met", still_open=still_open,
                           changes=svc.changes)]
     unit = kind(freq).unit
     view = by_period(cap, freq, "median", phases=svc.phase_dates or None)
     if len(view.days.values) >= 2:
+        title, point = titles.capability_per_period(units, unit)
         figures.append(xmr_figure(view.days.scaled(per_day), f"capability-{unit}",
-                                  x_title=unit, title=f"Median end-to-end {units} per {unit}",
-                                  point=f"the median of the needs met in one {unit}",
+                                  x_title=unit, title=title, point=point,
                                   y_title=f"{units} {axis_from(cap.clock, voice)}",
                                   changes=svc.changes))
     per_period = period_findings(view, cap, svc.changes)
@@ -194,7 +193,7 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     # the map is bounded (flow.map.MAX_STEPS): its caption counts what it draws
     figures = [map_figure(flow_map(ev, value_steps=svc.value_steps, dfg=m.dfg,
                                    variant_table=m.variants),
-                          f"{svc.name}: the flow of the work")]
+                          titles.flow_map_title(svc.name))]
     rw = repeated_steps(rework_from(m.variants), 10)
     tables = [Table("Steps done more than once in the same case",
                     ("step", "cases with it repeated", "share of cases that have it"),
@@ -251,16 +250,15 @@ def economics_figures(e: Economics, changes: Sequence[Change] = ()) -> list[Figu
     cur = e.model.currency
     figures = []
     if len(e.need_chart.values) >= 2:
-        figures.append(xmr_figure(e.need_chart, "cost-per-need", x_title=unit,
-                                  point=f"the mean cost of the needs met in one {unit}",
-                                  title=f"Cost of meeting one need, per {unit} ({cur})",
-                                  y_title=f"{cur} per need met", changes=changes))
+        title, point = titles.cost_per_need(unit, cur)
+        figures.append(xmr_figure(e.need_chart, "cost-per-need", x_title=unit, point=point,
+                                  title=title, y_title=f"{cur} per need met",
+                                  changes=changes))
     if len(e.contact_chart.values) >= 2:
+        title, point = titles.cost_per_contact(unit, cur)
         figures.append(xmr_figure(e.contact_chart, "cost-per-contact", x_title=unit,
-                                  point=f"the mean cost of one {unit}'s contacts",
-                                  title=f"Cost of one contact, per {unit} ({cur}): the "
-                                        "economy-of-scale view",
-                                  y_title=f"{cur} per contact", changes=changes))
+                                  point=point, title=title, y_title=f"{cur} per contact",
+                                  changes=changes))
     return figures
 
 
