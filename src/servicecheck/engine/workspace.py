@@ -33,7 +33,7 @@ from servicecheck.io.rejects import AFTER_IMPORT, REJECTS_DDL
 from servicecheck.io.report import ImportReport
 from servicecheck.io.sql import bound, ident, set_timezone
 from servicecheck.service.model import Service
-from servicecheck.service.stored import service_to_dict
+from servicecheck.service.stored import service_from_dict, service_to_dict
 
 if TYPE_CHECKING:  # Ibis loads with the first query, never for an import alone
     from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -236,7 +236,7 @@ class Workspace:
             raise InputError("the workspace holds several services",
                              source=str(self.path or "workspace"),
                              fix=f"name one with --service ({', '.join(r[0] for r in rows)})")
-        return Service.from_dict(json.loads(rows[0][1]), source="workspace")
+        return service_from_dict(json.loads(rows[0][1]))
 
     def import_log(self) -> list[ImportRecord]:
         # a workspace made before fingerprints and opened read-only has no such columns
