@@ -409,6 +409,20 @@ class Workspace:
             con.execute(bound("DELETE FROM rejects WHERE import_id = ?", [imp["import_id"]]))
 
     @contextmanager
+    def reading_small_on_one_thread(self) -> Iterator[None]:
+        """While the block runs, DuckDB on one thread if the workspace holds fewer events
+        than a row group (as ``_one_thread_if_small`` for an insert): a command's queries
+        over a 50k-event log spent 0.18 s of CPU on one thread against 0.26 s on two, and
+        the flow command's work 0.5-0.6 s against 0.6-0.7 s (wall 0.75-1.5 s against
+        1.5-2.1 s at load 6-7: two threads wait on each other for so little data)."""
+        try:
+            row = self.raw.execute("SELECT count(*) FROM events").fetchone()
+        except duckdb.CatalogException:  # a file no import has written to: nothing to read
+            row = None
+        with self._one_thread_if_small(self.raw, int(row[0]) if row else 0):
+            yield
+
+    @contextmanager
     def _one_thread_if_small(self, con: duckdb.DuckDBPyConnection, rows: int
                              ) -> Iterator[None]:
         """DuckDB on one thread while it inserts fewer rows than a row group: threads then
