@@ -124,3 +124,18 @@ def test_a_stored_service_reads_back_without_the_schema(name: str, svc: Service)
     mine, schemas = service_from_dict(stored), Service.from_dict(stored)
     assert mine == schemas == dataclasses.replace(svc, path=None), name
     assert repr(mine) == repr(schemas)  # the same types: 6.0, not 6; (), not []
+
+
+def test_a_service_stored_before_its_newer_keys_reads_back_with_their_defaults() -> None:
+    """A workspace written before a key existed never stored it: reading it back gives the
+    model's default, as the schema does."""
+    import json
+
+    from servicecheck.service.stored import service_from_dict, service_to_dict
+
+    stored = json.loads(json.dumps(service_to_dict(Service.from_dict(RICH))))
+    for key in ("calendar", "closures", "emergency", "pause", "steps", "name", "unit"):
+        del stored["targets"][key]
+    stored["costs"] = {"visit_cost": 28.0}
+    del stored["demand"]["redact_names"]
+    assert service_from_dict(stored) == Service.from_dict(stored)

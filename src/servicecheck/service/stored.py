@@ -101,7 +101,8 @@ def service_to_dict(s: Service) -> dict[str, Any]:
 
 def service_from_dict(d: dict[str, Any]) -> Service:
     """The service ``service_to_dict`` wrote (JSON's lists as tuples again); a key left out
-    takes the model's default, as ``service_to_dict`` leaves out what is unset."""
+    takes the model's default, as ``service_to_dict`` leaves out what is unset (and a
+    workspace written before a key existed never wrote it)."""
     clock, need, teams = d.get("clock", {}), d.get("need", {}), d.get("teams", {})
     dem, costs = d.get("demand", {}), d.get("costs")
     return Service(
@@ -131,10 +132,10 @@ def service_from_dict(d: dict[str, Any]) -> Service:
                                                 causes=tuple(c.get("causes", ())))
                                 for c in d.get("system_conditions", ())),
         costs=Costs() if costs is None else Costs(
-            given=True, currency=costs["currency"],
-            activity_minutes=dict(costs["activity_minutes"]),
-            activity_cost=dict(costs["activity_cost"]),
-            team_cost_per_minute=dict(costs["team_cost_per_minute"]),
+            given=True, currency=costs.get("currency", Costs.currency),
+            activity_minutes=dict(costs.get("activity_minutes", {})),
+            activity_cost=dict(costs.get("activity_cost", {})),
+            team_cost_per_minute=dict(costs.get("team_cost_per_minute", {})),
             visit_cost=costs.get("visit_cost"), order_cost=costs.get("order_cost")),
         changes=tuple(Change(date=c["date"], what=c["what"], by=c.get("by", ""),
                              rebase=c.get("rebase", False)) for c in d.get("changes", ())),
@@ -147,7 +148,8 @@ def _targets(t: dict[str, Any]) -> TargetRegime:
     scales: dict[str, float | str] = t.get("timescales", {})
     default = t.get("default")
     return TargetRegime(
-        name=t["name"], unit=t["unit"], start=tuple(t["start"]), end=tuple(t["end"]),
+        name=t.get("name", ""), unit=t.get("unit", TargetRegime.unit),
+        start=tuple(t.get("start", ())), end=tuple(t.get("end", ())),
         priority_column=t.get("priority_column"),
         timescales_days={k: duration_days(v) for k, v in scales.items()
                          if not isinstance(v, str)},
@@ -156,6 +158,8 @@ def _targets(t: dict[str, Any]) -> TargetRegime:
         timescales_working_days={k: working_days(v) or 0 for k, v in scales.items()
                                  if isinstance(v, str)},
         default_working_days=working_days(default) if isinstance(default, str) else None,
-        calendar=t["calendar"], closures=tuple(t["closures"]), preset=t.get("preset"),
-        emergency=tuple(t["emergency"]), steps={k: tuple(v) for k, v in t["steps"].items()},
-        pause=tuple(t["pause"]))
+        calendar=t.get("calendar", TargetRegime.calendar),
+        closures=tuple(t.get("closures", ())), preset=t.get("preset"),
+        emergency=tuple(t.get("emergency", ())),
+        steps={k: tuple(v) for k, v in t.get("steps", {}).items()},
+        pause=tuple(t.get("pause", ())))
