@@ -23,7 +23,8 @@ MEASURES = ("servicecheck.measures", "servicecheck.service.need_key", "servicech
 CHARTS = ("servicecheck.charts",)
 SERVICE = ("servicecheck.service.model", "servicecheck.service.schema",
            "servicecheck.service.presets", "servicecheck.service.file",
-           "servicecheck.service.template", "servicecheck.service.stored")
+           "servicecheck.service.template", "servicecheck.service.stored",
+           "servicecheck.service.values")
 # what reading data means: the engine, the in-place backends, the importers, the query libraries
 QUERY = ("servicecheck.engine.workspace", "servicecheck.engine.reader",
          "servicecheck.engine.writer", "servicecheck.engine.remote", "servicecheck.io",

@@ -119,6 +119,27 @@ def test_overlapping_small_imports_leave_duckdbs_threads_as_they_were(tmp_path: 
         assert threads() == 2
 
 
+@pytest.mark.parametrize(("events", "inside"), [(0, 1), (50_000, 1), (122_880, 2)])
+def test_a_small_workspace_is_read_on_one_thread_and_left_as_it_was(
+        tmp_path: Path, events: int, inside: int) -> None:
+    """The command line reads a workspace of fewer events than a row group on one DuckDB
+    thread (two only wait on each other for so little data), and puts the setting back
+    after; a larger one keeps its threads."""
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        ws.raw.execute("SET threads = 2")
+        ws.raw.execute("INSERT INTO events (service, case_id, activity, timestamp, "
+                       "event_index) SELECT 's', 'c', 'a', TIMESTAMPTZ '2024-07-01', range "
+                       f"FROM range({events})")
+
+        def threads() -> int:
+            row = ws.raw.execute("SELECT current_setting('threads')").fetchone()
+            return int(row[0]) if row else 0
+
+        with ws.reading_small_on_one_thread():
+            assert threads() == inside
+        assert threads() == 2
+
+
 def test_drawing_a_map_leaves_other_threads_stderr_alone(tmp_path: Path) -> None:
     """Another thread writes to stderr all the while a fresh process draws its first map:
     every line arrives (the map used to be drawn with file descriptor 2 pointed at

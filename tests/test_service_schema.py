@@ -4,6 +4,7 @@ commented example switched on) is valid against it."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from pathlib import Path
@@ -87,3 +88,54 @@ def test_the_workspace_keeps_every_key_of_the_service() -> None:
     assert Service.from_dict(service_to_dict(svc)) == svc
     assert svc.targets is not None and svc.targets.timescales_working_days == {"P2": 10}
     assert [c.date for c in svc.changes] == ["2025-01-01", "2025-03-03"]
+
+
+def _stored_services() -> list[tuple[str, Service]]:
+    """Every service file this repository knows, the richest one above, and the plainest."""
+    files = sorted(Path(__file__).parent.parent.glob("examples/*/service.toml"))
+    out = [(f.parent.name, Service.load(f)) for f in files]
+    out += [("rich", Service.from_dict(RICH)), ("name only", Service.from_dict({"name": "x"})),
+            ("template", Service.from_dict(tomllib.loads(service_template("Repairs")))),
+            ("import and costs", Service.from_dict({
+                "name": "Fines", "import": {"sheet": "Log", "header_row": 2,
+                                            "moments": {"Paid on": "Paid"},
+                                            "date_order": "month-first",
+                                            "timezone": "Europe/Dublin", "max_rejects": 0.1},
+                "costs": {"currency": "€", "order_cost": 12.5,
+                          "team_cost_per_minute": {"Back office": 0.6},
+                          "activity_cost": {"Post": 0.9}},
+                "targets": {"start": ["Raised"], "end": ["Closed"], "default": 28,
+                            "timescales": {"P1": 1.5}, "due_column": "due",
+                            "due_format": "%d/%m/%Y"}}))]
+    assert len(files) >= 4  # the examples are found: the test reads them
+    return out
+
+
+@pytest.mark.parametrize(("name", "svc"), _stored_services(), ids=lambda x: str(x)[:20])
+def test_a_stored_service_reads_back_without_the_schema(name: str, svc: Service) -> None:
+    """A workspace reads its stored service back key for key (``service_from_dict``), not
+    through the schema: the same service as the schema makes of the same dict, field by
+    field and type by type (a tuple stays a tuple, a float a float)."""
+    import json
+
+    from servicecheck.service.stored import service_from_dict, service_to_dict
+
+    stored = json.loads(json.dumps(service_to_dict(svc)))
+    mine, schemas = service_from_dict(stored), Service.from_dict(stored)
+    assert mine == schemas == dataclasses.replace(svc, path=None), name
+    assert repr(mine) == repr(schemas)  # the same types: 6.0, not 6; (), not []
+
+
+def test_a_service_stored_before_its_newer_keys_reads_back_with_their_defaults() -> None:
+    """A workspace written before a key existed never stored it: reading it back gives the
+    model's default, as the schema does."""
+    import json
+
+    from servicecheck.service.stored import service_from_dict, service_to_dict
+
+    stored = json.loads(json.dumps(service_to_dict(Service.from_dict(RICH))))
+    for key in ("calendar", "closures", "emergency", "pause", "steps", "name", "unit"):
+        del stored["targets"][key]
+    stored["costs"] = {"visit_cost": 28.0}
+    del stored["demand"]["redact_names"]
+    assert service_from_dict(stored) == Service.from_dict(stored)

@@ -60,3 +60,34 @@ def test_bound_refuses_what_it_cannot_place(sql: str, values: list[Value]) -> No
 def test_bound_takes_no_other_kind() -> None:
     with pytest.raises(TypeError, match="no DuckDB literal for bytes"):
         value_literal(b"x")  # type: ignore[arg-type]
+
+
+def _zone_names() -> list[str]:
+    """Every name the IANA database lists, every file under the zone folders (tables,
+    folders and copies among them), and names a user might slip on."""
+    import os
+    import zoneinfo
+
+    names = set(zoneinfo.available_timezones())
+    for root in zoneinfo.TZPATH:
+        for folder, _, files in os.walk(root):
+            names |= {os.path.relpath(os.path.join(folder, f), root) for f in files}
+            names.add(os.path.relpath(folder, root))
+    names |= {"", " ", "Europe", "Europe/", "Europe/London ", "europe/london", "Europe//London",
+              "./Europe/London", "Europe/../Europe/London", "/usr/share/zoneinfo/UTC",
+              "../zoneinfo/UTC", "Mars/Olympus", "posix/Europe/London", "right/UTC",
+              "posixrules", "localtime", "zone.tab", "Europe/London\x00", "GMT+0"}
+    return sorted(names)
+
+
+def test_a_zone_is_known_as_the_iana_list_knows_it() -> None:
+    """``known_zone`` opens one zone's file rather than listing some 600: the same answer as
+    ``available_timezones()`` (less 'localtime') for every name there is, and for slips."""
+    import zoneinfo
+
+    from servicecheck.io.sql import known_zone
+
+    listed = zoneinfo.available_timezones() - {"localtime"}
+    names = _zone_names()
+    assert len(listed) > 300 and len(names) > len(listed)  # the database is there to compare
+    assert [z for z in names if known_zone(z) != (z in listed)] == []

@@ -97,3 +97,24 @@ def test_a_parquet_import_loads_no_pandas(tmp_path: Path) -> None:
         # the row without a time left out, and said so, once: the replaced import is gone
         assert con.execute("SELECT count(*), max(rows_read), max(rows_kept) FROM imports"
                            ).fetchone() == (1, 4, 3)
+
+
+def test_import_and_flow_read_the_service_without_its_schema(tmp_path: Path) -> None:
+    """The service a workspace stored was checked when the team's file was read: `import`
+    (without a service file) and `flow` read it back key for key, without building the
+    service file's pydantic schema (about 0.1 s of CPU a command). Typer itself still loads
+    pydantic to coerce a command's options (typer 0.29). A service file given to the import
+    is still checked against the schema."""
+    (tmp_path / "log.csv").write_text("case_id,activity,timestamp\nA,Start,2024-07-01 09:00\n"
+                                      "A,End,2024-07-01 17:30\n", encoding="utf-8")
+    (tmp_path / "service.toml").write_text('name = "Repairs"\n', encoding="utf-8")
+    code = ("import sys\nfrom servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
+            "r = CliRunner().invoke(app, {args!r})\nassert r.exit_code == 0, r.output\n"
+            "print('servicecheck.service.schema' in sys.modules)")
+    ws, log = str(tmp_path / "ws.duckdb"), str(tmp_path / "log.csv")
+    for args, schema in [(["import", log, "-w", ws], False), (["flow", "-w", ws], False),
+                         (["import", log, "-w", str(tmp_path / "checked.duckdb"), "--service",
+                           str(tmp_path / "service.toml")], True)]:
+        out = subprocess.run([sys.executable, "-c", code.format(args=args)],
+                             capture_output=True, text=True, check=True)
+        assert out.stdout.splitlines()[-1] == str(schema), args

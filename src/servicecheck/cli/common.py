@@ -99,7 +99,7 @@ class Source:
         if self.workspace is None:
             raise InputError("no workspace was given", source="--workspace",
                              fix="give -w ws.duckdb, or --backend URL with --table")
-        with Workspace(self.workspace, read_only=True) as ws:
+        with Workspace(self.workspace, read_only=True) as ws, ws.reading_small_on_one_thread():
             yield ws
 
 

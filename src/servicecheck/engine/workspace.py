@@ -29,6 +29,7 @@ from servicecheck.io.errors import InputError, WorkspaceUnavailable
 from servicecheck.io.rejects import REJECTS_DDL
 from servicecheck.io.sql import bound
 from servicecheck.service.model import Service
+from servicecheck.service.stored import service_from_dict
 
 if TYPE_CHECKING:  # Ibis loads with the first query, never for an import alone
     from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -121,7 +122,7 @@ class Workspace(Writer):
             raise InputError("the workspace holds several services",
                              source=str(self.path or "workspace"),
                              fix=f"name one with --service ({', '.join(r[0] for r in rows)})")
-        return Service.from_dict(json.loads(rows[0][1]), source="workspace")
+        return service_from_dict(json.loads(rows[0][1]))
 
     def import_log(self) -> list[ImportRecord]:
         # a workspace made before fingerprints and opened read-only has no such columns

@@ -10,19 +10,18 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from servicecheck.io.errors import InputError
-from servicecheck.service.schema import (
+from servicecheck.service.values import (
     DEFAULT_CHANNELS,
     DEFAULT_FAILURE_KINDS,
-    CostKeys,
-    ServiceKeys,
     duration_days,
-    service_keys,
-    validate,
     working_days,
 )
+
+if TYPE_CHECKING:  # the schema (pydantic) loads only to check a team's file: values.py
+    from servicecheck.service.schema import CostKeys, ServiceKeys
 
 __all__ = ["Service", "parse_duration_days", "working_days"]
 
@@ -121,8 +120,15 @@ class SystemCondition:
     causes: tuple[str, ...] = ()
 
 
-# Every key a service file may hold, and the keys of its tables (from the schema).
-SERVICE_KEYS: dict[str, tuple[str, ...]] = service_keys()
+
+def __getattr__(name: str) -> dict[str, tuple[str, ...]]:
+    """``SERVICE_KEYS``: every key a service file may hold, and the keys of its tables (from
+    the schema, loaded on first use)."""
+    if name == "SERVICE_KEYS":
+        from servicecheck.service.schema import service_keys
+
+        return service_keys()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,8 @@ class Service:
     def from_dict(cls, data: dict[str, Any], *, source: str = "service file",
                   path: Path | None = None) -> Service:
         """A service from a service file's contents, checked against the schema first."""
+        from servicecheck.service.schema import validate
+
         k: ServiceKeys = validate(data, source)
         t = k.targets
         targets = None if t is None else TargetRegime(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -22,46 +21,18 @@ from servicecheck.io.errors import InputError
 from servicecheck.io.sql import check_format, check_timezone
 from servicecheck.service.presets import AWAAB_STEP_NAMES
 from servicecheck.service.presets import PRESETS as REGULATOR_PRESETS
-
-DEFAULT_FAILURE_KINDS = (
-    "not done",
-    "not done right",
-    "progress chasing",
-    "not understood",
-    "repeat",
-    "complaint",
+from servicecheck.service.values import (
+    DEFAULT_CHANNELS,
+    DEFAULT_FAILURE_KINDS,
+    MAX_DAYS,
+    duration_days,
+    working_days,
 )
-DEFAULT_CHANNELS = ("phone", "web", "counter", "email", "letter", "visit", "app", "unknown")
-# Ranges wide enough for any real service, narrow enough to catch a slip (1e308 days).
-MAX_DAYS = 3650.0
+
+# Ranges wide enough for any real service, narrow enough to catch a slip (1e308 days); the
+# range of days, the default kinds and channels and the durations are in ``values``.
 MAX_MINUTES = 10_000.0
 MAX_AMOUNT = 1e9
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|d|days?|w|weeks?)\s*$", re.I)
-
-
-_WORKING_DAYS = re.compile(r"^\s*(\d+)\s*(wd|working[ _-]?days?)\s*$", re.I)
-
-
-def working_days(text: object) -> int | None:
-    """'10wd' or '10 working days' as a whole number of working days; None otherwise."""
-    m = _WORKING_DAYS.match(str(text))
-    return int(m.group(1)) if m else None
-
-
-def duration_days(value: object) -> float:
-    """'24h', '7d', '8 weeks' or a number of days, in days."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        days = float(value)
-    else:
-        m = _DURATION.match(value) if isinstance(value, str) else None
-        if not m:
-            raise ValueError(f"'{value}' is not a duration; write it like '24h', '7d' or '8w'")
-        n, unit = float(m.group(1)), m.group(2)[0].lower()
-        days = n / 24 if unit == "h" else n * 7 if unit == "w" else n
-    if not 0 < days <= MAX_DAYS:
-        raise ValueError(f"'{value}' is not a duration between an hour and ten years; "
-                         "write it like '24h', '7d' or '8w'")
-    return days
 
 
 def _timescale(value: object) -> object:
