@@ -1,10 +1,11 @@
 """The copies check: rows an export wrote twice (``measures.quality.copies_findings``).
 
-    python benchmarks/copies.py [--events 1000000] [--parquet FILE] [--workspace W] [--repeat 3]
+    python benchmarks/copies.py [--events 1000000] [--parquet FILE] [--workspace W] [--twice 1] [--repeat 3]
 
 Imports the generated repairs log (or ``--parquet FILE``, with the ``service.toml`` beside it)
 into a workspace in a temporary folder (or into ``--workspace W``, kept; a ``W`` that exists
-is read as it is), then runs, in
+is read as it is), with ``--twice`` percent of its events written again (a sample, as an
+export that wrote rows twice would; the generated log has none), then runs, in
 the same process and alternately, the check as the package has it (ties of case, step and
 time first, every column only among their rows) and its earlier form (a GROUP BY over every
 column of every event), each on the same table; prints the wall and CPU seconds of each run
@@ -47,6 +48,9 @@ def main() -> None:
     ap.add_argument("--parquet", type=Path, help="an events.parquet with service.toml beside")
     ap.add_argument("--workspace", type=Path, help="where to import, kept (read as it is if it exists)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--twice", type=float, default=1.0,
+                    help="percent of the events written again on import (the generated log "
+                    "has no copies)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = a.workspace or Path(tmp) / "ws.duckdb"
@@ -60,6 +64,11 @@ def main() -> None:
             t = time.perf_counter()
             import_events(ws, parquet, service=svc)
             print(f"imported {parquet} in {time.perf_counter() - t:.1f} s")
+            if a.twice:  # rows an export wrote twice: a sample written again, row numbers new
+                ws.raw.execute(
+                    "INSERT INTO events SELECT * REPLACE (event_index + (SELECT max("
+                    f"event_index) + 1 FROM events) AS event_index) FROM events USING SAMPLE "
+                    f"{float(a.twice)}% (bernoulli, 1)")
         with ws:
             ev = ws.events(svc.key)
             rows = ev.count().to_pyarrow().as_py()
