@@ -10,7 +10,7 @@ import pytest
 
 from servicecheck.charts.dot import Digraph, quote
 from servicecheck.charts.flow_map import map_dot
-from servicecheck.charts.graphviz import render_svg
+from servicecheck.charts.graphviz import graph_figure, render_svg
 from servicecheck.charts.joined_up import services_map
 from servicecheck.flow.map import flow_map
 
@@ -71,3 +71,21 @@ def test_services_map_names_a_quoted_service() -> None:
     svg = html.unescape(render_svg(dot))
     assert 'Repairs "north"' in svg and "Benefits\\south" in svg
     assert svg.count('class="edge"') == 1 and ">12<" in svg
+
+
+@pytest.mark.parametrize(("dot", "said"), [
+    ('digraph { a -> b [label="x"] }', None),
+    ("digraph { a -> }", "Graphviz could not draw the graph"),
+], ids=["laid out", "Graphviz refuses it"])
+def test_a_figure_laid_out_meanwhile_gives_its_svg_or_its_error(dot: str, said: str | None
+                                                                ) -> None:
+    """A map is laid out in a child process while the report goes on: its figure gives the
+    same SVG as drawing it there and then, and a graph Graphviz cannot lay out raises where
+    the SVG is read, with what Graphviz said."""
+    figure = graph_figure(dot, "a map", "map")
+    if said is None:
+        assert figure.svg == render_svg(dot) and figure.kind == "map"
+        assert figure.inline().startswith('<svg role="img" aria-label="a map"')
+    else:
+        with pytest.raises(ValueError, match=said):
+            figure.svg  # noqa: B018 (reading it is the test)

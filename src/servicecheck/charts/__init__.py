@@ -20,12 +20,18 @@ class Figure:
     """One picture: a file stem, its SVG, and the sentence that stands for it (alt text)."""
 
     name: str
-    svg: str
+    # the SVG, or what waits for it: a map is laid out by Graphviz in a child process while
+    # the rest of the report is made (charts.graphviz.graph_figure)
+    drawn: str | Callable[[], str]
     alt: str
     # the Vega-Lite JSON of a chart, or what makes it when asked: a chart drawn directly as
     # SVG makes its spec only for the assets folder or a reader who wants it
     vega: str | Callable[[], str] | None = field(default=None, repr=False, compare=False)
     kind: str = "chart"  # "map": a graph laid out by Graphviz (printed larger)
+
+    @cached_property
+    def svg(self) -> str:
+        return self.drawn() if callable(self.drawn) else self.drawn
 
     @cached_property
     def spec(self) -> str | None:

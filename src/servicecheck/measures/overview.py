@@ -11,7 +11,9 @@ reports, never a target to meet: its improvement direction is neutral.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -55,9 +57,10 @@ def measure_charts(workspace: Reader, service: Service | None = None, *, freq: s
     failure share per channel, and the regime's on-time share per priority. Groups with no
     data give no rows; a subject with fewer than MIN_POINTS periods is left out."""
     svc = service or workspace.service()
-    out = [*_end_to_end(workspace, svc, freq, need_table), *_failure(workspace, svc, freq)]
+    end = functools.cache(lambda: _data_end(workspace, svc))  # two kinds of chart ask it
+    out = [*_end_to_end(workspace, svc, freq, need_table, end), *_failure(workspace, svc, freq)]
     if svc.targets is not None and svc.targets.start and svc.targets.end:
-        out += _regime(workspace, svc, freq, orders_judged)
+        out += _regime(workspace, svc, freq, orders_judged, end)
     return out
 
 
@@ -75,8 +78,8 @@ def _data_end(workspace: Reader, svc: Service) -> pd.Timestamp | None:
     return None if pd.isna(last) else pd.Timestamp(last)
 
 
-def _end_to_end(workspace: Reader, svc: Service, freq: str,
-                need_table: pd.DataFrame | None) -> list[MeasureChart]:
+def _end_to_end(workspace: Reader, svc: Service, freq: str, need_table: pd.DataFrame | None,
+                data_end: Callable[[], pd.Timestamp | None]) -> list[MeasureChart]:
     dem = workspace.demands(svc.key)
     value = dem.filter((dem.nature == "value") & dem.case_id.notnull()
                        & dem.demand_type.notnull())
@@ -89,7 +92,7 @@ def _end_to_end(workspace: Reader, svc: Service, freq: str,
         return []
     n = need_table if need_table is not None else needs(workspace, svc)
     done = n[~n["open"]].merge(kinds, on="need_id")
-    end = _data_end(workspace, svc)
+    end = data_end()
     out = []
     for kind in done["demand_type"].value_counts().index[:MAX_ROWS]:
         mine = done[done["demand_type"] == kind].set_index("met_at")
@@ -125,13 +128,13 @@ def _failure(workspace: Reader, svc: Service, freq: str) -> list[MeasureChart]:
     return out
 
 
-def _regime(workspace: Reader, svc: Service, freq: str,
-            orders_judged: JudgedOrders | None) -> list[MeasureChart]:
+def _regime(workspace: Reader, svc: Service, freq: str, orders_judged: JudgedOrders | None,
+            data_end: Callable[[], pd.Timestamp | None]) -> list[MeasureChart]:
     from servicecheck.measures.targets import regime_orders
 
     orders = regime_orders(workspace, svc, orders_judged)
     judged = orders[orders["closed"] & orders["within_target"].notna()]
-    end = _data_end(workspace, svc)
+    end = data_end()
     out = []
     for priority in judged["priority"].dropna().astype(str).value_counts().index[:MAX_ROWS]:
         mine = judged[judged["priority"].astype(str) == priority].set_index("regime_end")
