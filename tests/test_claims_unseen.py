@@ -39,6 +39,16 @@ TWICE = _log([row for i in range(10) for row in (
     (f"D{i}", "Closed", f"2024-04-{1 + i:02d} {10 + i}:00"))]
     + [("D1", "Closed", "2024-04-02 11:00"), ("D2", "Received", "2024-04-03 08:00"),
        ("D2", "Closed", "2024-04-03 12:00")])
+# the clock's end step is named in the service file but no event is that step (misspelt,
+# or another system's name): "No need has been met yet", as if the work never finished
+NEVER_ENDS = _log([row for i in range(12) for row in (
+    (f"N{i}", "Received", f"2024-05-{1 + i:02d} 09:00"),
+    (f"N{i}", "Assessed", f"2024-05-{3 + i:02d} 09:00"))])
+# one step repeated in 1 of 250 cases: the table said 0% beside "under 1%" in the words
+RARE_REPEAT = _log([row for i in range(250) for row in (
+    (f"R{i}", "Received", f"2024-06-{1 + i % 28:02d} 08:{i % 60:02d}"),
+    (f"R{i}", "Closed", f"2024-06-{1 + i % 28:02d} 12:{i % 60:02d}"))]
+    + [("R7", "Received", "2024-06-08 08:30")])
 
 # (id, log, service, how it is imported, words the report must hold, a pattern no output
 # may hold)
@@ -56,14 +66,25 @@ UNSEEN = [
       "(every point the same) to judge stability by",
       "every week the same, so there is no variation to judge stability by"],
      r"not predictable|no signals \(|\d signals?\b|stable: no signals|too few points|"
-     r"Traceback|KeyError"),
+     r"Traceback|KeyError|9 in 10 \d|enough periods yet"),
     ("one-need", ONE_NEED, Service(name="one"), {},
-     ["too few points to judge stability by", "The one case followed one path."],
+     ["too few points to judge stability by", "The one case followed one path.",
+      # no demand and no regime: the summary has nothing to chart, whatever the span
+      "Nothing to summarise yet: the summary charts the end-to-end time per demand type, "
+      "failure demand per channel and the target regime's on-time share per priority, and "
+      "this service has no demand imported and no target regime."],
      r"\bstable: no signals|Every case followed"),
     ("copies", TWICE, Service(name="twice", clock=Clock(end=("Closed",))), {},
      ["3 events in 2 cases are exact copies of another event of the same case (the same "
       "step at the same time, every column alike), most likely written twice by the export; "
       "Flow counts each as a step repeated."], r"Traceback"),
+    ("end-never-seen", NEVER_ENDS, Service(name="never", clock=Clock(end=("Decided",))), {},
+     ["No need has been met (12 needs open): the clock stops at Decided, and no event in the "
+      "data is that step. Check the end steps under [clock] in the service file against the "
+      "step names the log uses."], r"No need has been met yet|Traceback"),
+    ("rare-repeat", RARE_REPEAT, Service(name="rare", clock=Clock(end=("Closed",))), {},
+     ["Received: repeated in 1 case (under 1% of the cases that have it).",
+      "Received | 1 | under 1%"], r"\| 0%|Traceback"),
     # times read in a zone far from London: the report said they were read as London's
     ("far-zone", SAME_TIME, Service(name="sydney"), {"timezone": "Australia/Sydney"},
      ["Times without a zone were read as Australia/Sydney; dates are told in Europe/London, "
@@ -81,7 +102,9 @@ def test_unseen_shapes(name: str, log: str, svc: Service, how: dict[str, str],
         report = write_report(ws, tmp_path / "check.html")
         check(report, ws.service())
     words = " ".join([x for s in report.sections for x in s.lead + s.details]
-                     + [fig.alt for s in report.sections for fig in s.figures])
+                     + [fig.alt for s in report.sections for fig in s.figures]
+                     + [" | ".join(r) for s in report.sections for t in s.tables
+                        for r in t.rows])
     for text in said:
         assert text in words, (text, words)
     assert not re.search(never, words), words
