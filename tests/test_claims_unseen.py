@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -49,6 +50,12 @@ RARE_REPEAT = _log([row for i in range(250) for row in (
     (f"R{i}", "Received", f"2024-06-{1 + i % 28:02d} 08:{i % 60:02d}"),
     (f"R{i}", "Closed", f"2024-06-{1 + i % 28:02d} 12:{i % 60:02d}"))]
     + [("R7", "Received", "2024-06-08 08:30")])
+# two durations only, most needs the one (a date-only log, a fixed visit slot): nearly every
+# moving range 0 and the rest screened out, so the limits lie a hair either side of the centre
+T0 = pd.Timestamp("2025-10-01 08:00")
+TWO_TIMES = _log([row for i in range(120) for row in (
+    (f"W{i}", "Received", str(T0 + pd.Timedelta(hours=7 * i))),
+    (f"W{i}", "Closed", str(T0 + pd.Timedelta(hours=7 * i + (146 if i % 6 else 292)))))])
 
 # (id, log, service, how it is imported, words the report must hold, a pattern no output
 # may hold)
@@ -85,6 +92,8 @@ UNSEEN = [
     ("rare-repeat", RARE_REPEAT, Service(name="rare", clock=Clock(end=("Closed",))), {},
      ["Received: repeated in 1 case (under 1% of the cases that have it).",
       "Received | 1 | under 1%"], r"\| 0%|Traceback"),
+    ("two-times", TWO_TIMES, Service(name="slots", clock=Clock(end=("Closed",))), {},
+     ["limits 7.103 to 7.108"], r"limits (\d[\d.]*) to \1\b|Traceback"),
     # times read in a zone far from London: the report said they were read as London's
     ("far-zone", SAME_TIME, Service(name="sydney"), {"timezone": "Australia/Sydney"},
      ["Times without a zone were read as Australia/Sydney; dates are told in Europe/London, "
