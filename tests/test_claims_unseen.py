@@ -71,7 +71,10 @@ UNSEEN = [
       "20 points, each one need, at the date it was met; one set of limits from all the "
       "points, the last with centre 5.0, no limits (every point the same); no variation "
       "(every point the same) to judge stability by",
-      "every week the same, so there is no variation to judge stability by"],
+      "every week the same, so there is no variation to judge stability by",
+      # no demand and no team: failure demand and hand-offs are not judged, never "none"
+      "went straight through (clean: no step repeated; failure demand and hand-offs not "
+      "judged, as no contact is linked to a need and no team is recorded)"],
      r"not predictable|no signals \(|\d signals?\b|stable: no signals|too few points|"
      r"Traceback|KeyError|9 in 10 \d|enough periods yet"),
     ("one-need", ONE_NEED, Service(name="one"), {},
@@ -148,3 +151,30 @@ def test_equal_values_lie_on_their_centre_line(preset: str, value: float) -> Non
     assert chart.limits[-1].centre == value
     assert chart.signals == ()
     assert "stable: no signals" not in chart_state(chart)
+
+
+# contacts imported with no case reference (a 311 export): none is linked to a need, which is
+# no measure of contacts per need; the report said each need had "0.0 contacts on average"
+# beside the contacts it had just counted
+CONTACTS = "received_at,channel,verbatim\n" + "".join(
+    f"2024-02-{1 + i:02d} 08:00,phone,my bin was not emptied {i}\n" for i in range(20))
+
+
+def test_contacts_linked_to_no_need_are_no_count_per_need(tmp_path: Path) -> None:
+    from servicecheck.demand.records import import_demands
+
+    (tmp_path / "log.csv").write_text(SAME_TIME)
+    (tmp_path / "contacts.csv").write_text(CONTACTS)
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        import_events(ws, tmp_path / "log.csv",
+                      service=Service(name="bins", clock=Clock(end=("Closed",))))
+        import_demands(ws, tmp_path / "contacts.csv", service=ws.service())
+        report = write_report(ws, tmp_path / "check.html")
+        check(report, ws.service())
+    words = " ".join(x for s in report.sections for x in s.lead + s.details)
+    assert ("No contact is linked to any of the 20 needs first reported between 1 Feb 2024 and "
+            "20 Feb 2024, so contacts per need are not known: import the demand with the case "
+            "reference of the need each contact is about.") in words, words
+    assert "0.0 contacts" not in words
+    # the contacts were imported but none is linked to a need: failure demand is not judged
+    assert "failure demand and hand-offs not judged, as no contact is linked to a need" in words

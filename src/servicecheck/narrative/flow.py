@@ -65,9 +65,22 @@ def _clean(f: Finding, voice: Voice) -> str:
     so_far = ("" if not waiting else "; not met yet: so far" if f.n == 1 else
               "; none of them met yet: so far" if waiting == f.n else
               f"; the {g.number(waiting)} not met yet: so far")
+    judged = ["no step repeated"]
+    unknown = []
+    for flag, test, what, why in (
+            ("no demand", "no failure demand", "failure demand",
+             "no contact is linked to a need"),
+            ("no teams", "no more hand-offs than designed", "hand-offs", "no team is recorded")):
+        if flag in f.flags:
+            unknown.append((what, why))
+        else:
+            judged.append(test)
+    # a criterion the data cannot show is named as not judged, never met by default
+    if unknown:
+        judged[-1] += (f"; {g.join_words([w for w, _ in unknown])} not judged, as "
+                       f"{g.join_words([why for _, why in unknown])}")
     text = (f"{g.percent(f.q('share'))} of the {g.counted(f.n, f.noun)}{where} went straight "
-            "through (clean: no step repeated, no failure demand, no more hand-offs than "
-            f"designed{so_far})")
+            f"through (clean: {', '.join(judged)}{so_far})")
     if f.has("clean_median") and f.has("dirty_median"):
         text += (f"; half of the clean ones were met within {voice.dur(f, 'clean_median')}, "
                  f"half of the rest within {voice.dur(f, 'dirty_median')}")
