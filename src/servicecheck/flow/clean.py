@@ -46,6 +46,9 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
         straight = out[(out["repeated_steps"] == 0) & (out["failure_demands"] == 0)]
         designed = int(straight["handoffs"].median()) if len(straight) else 0
     out["designed_handoffs"] = designed
+    # said apart: a design the team stated, or only what the straightest needs take
+    out["designed_stated"] = (designed_handoffs is not None
+                              or svc.designed_handoffs is not None)
     out["clean"] = ((out["repeated_steps"] == 0) & (out["failure_demands"] == 0)
                     & (out["handoffs"] <= designed))
     return out

@@ -124,6 +124,11 @@ def clean_findings(per_need: pd.DataFrame, data_end: pd.Timestamp | None = None
         unknown.add("no demand")
     if "teams" in per_need and not bool(per_need["teams"].fillna(False).any()):
         unknown.add("no teams")
+    if "designed_stated" in per_need and not bool(per_need["designed_stated"].all()):
+        # no design stated: the hand-offs the straightest needs take stand in for it, and
+        # the words say so rather than "than designed"
+        unknown.add("usual hand-offs")
+        numbers["designed"] = count(int(per_need["designed_handoffs"].max()))
     return [Finding("flow.clean", "need", len(per_need), numbers, span, "citizen",
                     headline=60, chart="flow-map", flags=frozenset(unknown))]
 

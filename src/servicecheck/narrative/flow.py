@@ -67,10 +67,16 @@ def _clean(f: Finding, voice: Voice) -> str:
               f"; the {g.number(waiting)} not met yet: so far")
     judged = ["no step repeated"]
     unknown = []
+    handoffs, more = "no more hand-offs than designed", "changed hands more often than designed"
+    if "usual hand-offs" in f.flags:  # the service file states no design
+        usual = int(f.q("designed"))
+        handoffs = "no hand-off" if not usual else f"no more than {g.counted(usual, 'hand-off')}"
+        more = ("changed hands" if not usual else "changed hands more than once" if usual == 1
+                else f"changed hands more than {g.number(usual)} times")
     for flag, test, what, why in (
             ("no demand", "no failure demand", "failure demand",
              "no contact is linked to a need"),
-            ("no teams", "no more hand-offs than designed", "hand-offs", "no team is recorded")):
+            ("no teams", handoffs, "hand-offs", "no team is recorded")):
         if flag in f.flags:
             unknown.append((what, why))
         else:
@@ -86,9 +92,14 @@ def _clean(f: Finding, voice: Voice) -> str:
                  f"half of the rest within {voice.dur(f, 'dirty_median')}")
     reasons = [f"{g.percent(f.q(k))} {w}" for k, w in (
         ("repeated", "repeated a step"), ("failure", "brought failure demand"),
-        ("handoffs", "changed hands more often than designed")) if f.q(k) > 0]
+        ("handoffs", more)) if f.q(k) > 0]
     if reasons:
         text += f". Of all needs, {g.join_words(reasons)}"
+    if "usual hand-offs" in f.flags and "no teams" not in f.flags:
+        usual = int(f.q("designed"))
+        text += (". The service file states no designed number of hand-offs; needs with no "
+                 f"step repeated take {g.number(usual) if usual else 'none'} at the median, "
+                 "which stands in for it")
     return text + "."
 
 
