@@ -109,7 +109,7 @@ OVERVIEW_WORDS = [
     ([("special_cause_concern", False), ("common_cause", False), ("common_cause", True)],
      "the rest show common cause variation at their latest point, though 1 is not stable "
      "(signals earlier within its latest limits)", "variation only"),
-    ([("common_cause", False), ("common_cause", False)], "None of the 2 measures in the "
+    ([("common_cause", False), ("common_cause", False)], "Not one of the 2 measures in the "
      "summary shows a special cause at its latest point, but 2 are not stable",
      "predictably"),
     ([("common_cause", False)], "The one measure in the summary shows common cause variation "

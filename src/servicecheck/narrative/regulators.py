@@ -114,7 +114,9 @@ def _measures(f: Finding, voice: Voice) -> str:
             return (f"All {g.counted(f.n, 'measure')} in the summary show common cause "
                     "variation only within their latest limits: each does what its system "
                     "predictably does.")
-        return (f"None of the {g.counted(f.n, 'measure')} in the summary shows a special "
+        # "Not one", not "None": a word no sentence may hold, since it is what a value
+        # missing in the code prints (the claims' leak check)
+        return (f"Not one of the {g.counted(f.n, 'measure')} in the summary shows a special "
                 f"cause at its latest point, but {earlier}.")
     rest = f", though {earlier}" if unstable else ""
     return (f"Of the {g.counted(f.n, 'measure')} in the summary, {g.number(special)} "
