@@ -46,3 +46,25 @@ def test_a_page_with_no_demand_says_none_was_captured(fresh: Any, path: str, sai
     words = " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
     assert said in words, words
     assert never not in words
+
+
+# exports whose column names the proposal does not know (another language): the activity is
+# guessed from the values, and a reference column (a value per case) is no activity
+FOREIGN = [
+    ("Réf;Étape;Date/heure\n", "R{i:03d};Demande reçue;{d:02d}/03/2025 09:00\n"
+     "R{i:03d};Réparé;{d:02d}/03/2025 15:00\n", "Étape"),
+    ("Schritt,Referenz,Datum\n", "Eingang,A-{i},{d:02d}.03.2025 09:00\n"
+     "Erledigt,A-{i},{d:02d}.03.2025 15:00\n", "Schritt"),
+]
+
+
+@pytest.mark.parametrize(("header", "rows", "activity"), FOREIGN,
+                         ids=[f[2] for f in FOREIGN])
+def test_the_activity_guessed_from_values_is_the_column_of_few_values(
+        header: str, rows: str, activity: str, tmp_path: Path) -> None:
+    from servicecheck.io.propose import propose
+
+    path = tmp_path / "export.csv"
+    path.write_text(header + "".join(rows.format(i=i, d=1 + i % 28) for i in range(30)),
+                    encoding="cp1252")
+    assert propose(path).roles["activity"].column == activity
