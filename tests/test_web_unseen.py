@@ -68,3 +68,48 @@ def test_the_activity_guessed_from_values_is_the_column_of_few_values(
     path.write_text(header + "".join(rows.format(i=i, d=1 + i % 28) for i in range(30)),
                     encoding="cp1252")
     assert propose(path).roles["activity"].column == activity
+
+
+def test_a_service_brought_in_beside_the_app_s_own_has_its_report(tmp_path: Path) -> None:
+    """A file brought in through the browser as a new service had no Check anywhere in the
+    app: the report was always of the app's own service. The report page offers each
+    service the workspace holds, and the file made is of the one chosen."""
+    import time
+
+    from servicecheck import Service, Workspace, import_events
+    from servicecheck.web import create_app
+
+    log = tmp_path / "log.csv"
+    for name, step in (("Repairs", "Repaired"), ("Quick", "Answered")):
+        log.write_text("case_id,activity,timestamp\n" + "".join(
+            f"{name[0]}{i},Received,2024-03-{1 + i:02d} 09:00\n"
+            f"{name[0]}{i},{step},2024-03-{1 + i:02d} 15:00\n" for i in range(10)))
+        with Workspace(tmp_path / "ws.duckdb") as ws:
+            import_events(ws, log, service=Service(name=name))
+    (tmp_path / "service.toml").write_text('name = "Repairs"\n', encoding="utf-8")
+    app = create_app(str(tmp_path / "web.db"), service=tmp_path / "service.toml",
+                     workspace=tmp_path / "ws.duckdb")
+    add_user(app.state.ctx.store, "analyst", PASSWORD, "analyst")
+    try:
+        c, csrf = sign_in(app, "analyst")
+        page = c.get("/report").text
+        assert re.search(r'<option value="repairs">Repairs</option><option value="quick">'
+                         r"Quick</option>", page), page
+        made = c.post("/report", data={"csrf": csrf, "service": "quick"}).text
+        job = re.search(r"/report/([\w-]+)/", made)
+        assert job, made
+        for _ in range(240):
+            status = c.get(f"/report/{job.group(1)}/status").text
+            if "check.html" in status:
+                break
+            time.sleep(0.5)
+        got = c.get(f"/report/{job.group(1)}/check.html")
+        assert got.status_code == 200
+        assert "<title>Quick: Check report</title>" in got.text
+        assert "Answered" in got.text and "Repaired" not in got.text
+        assert 'filename="quick-check.html"' in got.headers["content-disposition"]
+        # a key the workspace does not hold is the app's own service
+        assert c.post("/report", data={"csrf": csrf, "service": "nope"}).status_code == 200
+    finally:
+        app.state.ctx.uploads.close()
+        app.state.ctx.store.close()
