@@ -110,6 +110,16 @@ def test_a_service_brought_in_beside_the_app_s_own_has_its_report(tmp_path: Path
         assert 'filename="quick-check.html"' in got.headers["content-disposition"]
         # a key the workspace does not hold is the app's own service
         assert c.post("/report", data={"csrf": csrf, "service": "nope"}).status_code == 200
+        # and the dashboards: the app's own by default, the other when chosen
+        for path, own, other in (("/dashboards/flow", "Repaired", "Answered"),
+                                 ("/dashboards/flow?service=nope", "Repaired", "Answered"),
+                                 ("/dashboards/flow?service=quick", "Answered", "Repaired"),
+                                 ("/dashboards/capability?service=quick", "10 needs",
+                                  "Repaired")):
+            shown = c.get(path)
+            assert shown.status_code == 200 and own in shown.text, path
+            assert other not in shown.text.split('id="dashboard-service"')[1].split(
+                "</form>")[1], path
     finally:
         app.state.ctx.uploads.close()
         app.state.ctx.store.close()
