@@ -326,7 +326,11 @@ ODD = [
     (_all_open, ["877 needs are still open; the oldest was first reported 1,980 days before the "
                  "end of the data. With no need met there is no usual time to tell a need still "
                  "moving from one long stale.",
-                 "no more hand-offs than designed; none of them met yet: so far)"]),
+                 "failure demand and hand-offs not judged, as no contact is linked to a need "
+                 "and no team is recorded; none of them met yet, so each judged on its work "
+                 "so far)",
+                 # the end step is in no event: said, not only that no need was met
+                 "the clock stops at Nothing ever, and no event in the data is that step"]),
     (_one_day, ["first reported on 5 Mar 2024 and met, half took 12 minutes or less"]),
 ]
 

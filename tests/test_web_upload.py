@@ -177,6 +177,9 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
             "dates, in 100 cases; 4 dates in “Completed” could not be read and were set aside, "
             "the rest of each row kept.") in words
     assert "rows were set aside" not in words
+    # the way to them is the download on the page: a team without a terminal has no command
+    assert "servicecheck rejects" not in words
+    assert "Download what was set aside to correct it in your own system." in words
     assert "93 Completed TBC a date and time that could not be read" in words
     with Workspace(ws, read_only=True) as w:
         assert sorted(set(w.events().team.to_pandas())) == sorted(TRADES)
@@ -204,6 +207,7 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
             "dates; 4 dates in “Completed” could not be read and were set aside, the rest of "
             "each row kept.") in text(row.group(2))
     assert text(row.group(2)).endswith(" download (CSV)")
+    assert "servicecheck rejects" not in listed.text
     assert "servicecheck-uploads" not in listed.text  # never where the server kept it
     again = c.get(f"/imports/{row.group(1)}/rejects.csv")
     assert again.status_code == 200 and "attachment" in again.headers["content-disposition"]

@@ -13,7 +13,7 @@ from servicecheck.charts import Figure, bar_axis, vega_json
 from servicecheck.charts.bars import Series, bars_svg
 from servicecheck.charts.xmr import xmr_figure
 from servicecheck.measures.targets import TargetView
-from servicecheck.narrative.grammar import DAYS, TimeUnit, plural
+from servicecheck.narrative.grammar import DAYS, TimeUnit, percent, plural
 from servicecheck.narrative.targets import where_words
 from servicecheck.narrative.voice import start_words
 from servicecheck.service.model import Change
@@ -58,7 +58,7 @@ def target_figures(view: TargetView, changes: Sequence[Change] = (),
                    [Series("share", "#1f5fa8", list(where["share"]))], title=WHERE,
                    x_title="share of the citizens' days", width=480, height=44 * len(where),
                    percent=True)
-    words = "; ".join(f"{share:.0%} {w}" for w, share in
+    words = "; ".join(f"{percent(float(share))} {w}" for w, share in
                       zip(where["where"], where["share"], strict=True))
     figures.append(Figure("where-the-days-go", svg, f"{WHERE}: {words}.",
                           lambda: vega_json(where_spec(where))))

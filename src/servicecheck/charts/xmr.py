@@ -415,10 +415,11 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
     points = f"{chart.n:,} {'point' if chart.n == 1 else 'points'}"
     # no limits: one point has no moving range, and points all equal have none above 0
     why = "too few points to work them out" if chart.n < 2 else "every point the same"
+    places = _places(lim.centre, lower, upper)
     drawn = (f"no limits ({why})" if lower is None and upper is None
-             else f"{limits} {_num(lower)} to {_num(upper)}")
+             else f"{limits} {_num(lower, places)} to {_num(upper, places)}")
     alt_text = (f"{title}: {points}, each {each}; "
-                f"{phase_words(chart)}, the last with centre {lim.centre:.1f}, {drawn}; "
+                f"{phase_words(chart)}, the last with centre {lim.centre:.{places}f}, {drawn}; "
                 f"{chart_state(chart)}.{besides}")
     # the SVG drawn here; the Vega-Lite spec only when someone asks for it (Figure.spec)
     return Figure(name, xmr_svg(parts), alt_text, lambda: vega_json(spec_of(parts)))
@@ -429,8 +430,19 @@ def _finite(v: float | None) -> float | None:
     return None if v is None or np.isnan(v) else float(v)
 
 
-def _num(v: float | None) -> str:
-    return "none" if v is None or np.isnan(v) else f"{v:.1f}"
+def _num(v: float | None, places: int = 1) -> str:
+    return "none" if v is None or np.isnan(v) else f"{v:.{places}f}"
+
+
+def _places(*values: float | None) -> int:
+    """Decimals enough (one at least, four at most) that a centre and limits that differ are
+    written differently: limits a hair either side of the centre (most moving ranges 0, the
+    rest screened out) read 'limits 7.1 to 7.1', a band of no width around 7.1."""
+    told = sorted({float(v) for v in values if v is not None and np.isfinite(v)})
+    for places in range(1, 4):
+        if len({round(v, places) for v in told}) == len(told):
+            return places
+    return 4
 
 
 def write_chart(chart: Chart, stem: Path, *, title: str, y_title: str,

@@ -35,6 +35,9 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
     hand = t.group_by(t.need).aggregate(handoffs=(t.team != t.next_team).sum())
     per = to_frame(rework.join(hand, "need", how="left").select(
         "need", "repeated_steps", "handoffs"))
+    # a need with no two steps by named teams has no hand-off to count, not none: when no
+    # need has, the words do not judge hand-offs at all
+    per["teams"] = per["handoffs"].notna()
     per["handoffs"] = per["handoffs"].fillna(0).astype(int)
     out = n.merge(per, left_on="need_id", right_on="need", how="left").drop(columns=["need"])
     designed = designed_handoffs if designed_handoffs is not None else svc.designed_handoffs
@@ -43,6 +46,9 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
         straight = out[(out["repeated_steps"] == 0) & (out["failure_demands"] == 0)]
         designed = int(straight["handoffs"].median()) if len(straight) else 0
     out["designed_handoffs"] = designed
+    # said apart: a design the team stated, or only what the straightest needs take
+    out["designed_stated"] = (designed_handoffs is not None
+                              or svc.designed_handoffs is not None)
     out["clean"] = ((out["repeated_steps"] == 0) & (out["failure_demands"] == 0)
                     & (out["handoffs"] <= designed))
     return out

@@ -116,8 +116,21 @@ def clean_findings(per_need: pd.DataFrame, data_end: pd.Timestamp | None = None
                 max(per_need["met_at"].max(), per_need["first_contact"].max()))
     # needs not met yet are clean or dirty so far: counted, and said to be so
     numbers["not_met"] = count(int(per_need["open"].sum()))
+    # what was not measured is not said to be absent: with no contact linked to any need
+    # there is no failure demand to count (no demand imported is not "no failure demand"),
+    # and with no team named on two steps of a need, no hand-off
+    unknown = set()
+    if "contacts" in per_need and not int(per_need["contacts"].sum()):
+        unknown.add("no demand")
+    if "teams" in per_need and not bool(per_need["teams"].fillna(False).any()):
+        unknown.add("no teams")
+    if "designed_stated" in per_need and not bool(per_need["designed_stated"].all()):
+        # no design stated: the hand-offs the straightest needs take stand in for it, and
+        # the words say so rather than "than designed"
+        unknown.add("usual hand-offs")
+        numbers["designed"] = count(int(per_need["designed_handoffs"].max()))
     return [Finding("flow.clean", "need", len(per_need), numbers, span, "citizen",
-                    headline=60, chart="flow-map")]
+                    headline=60, chart="flow-map", flags=frozenset(unknown))]
 
 
 def condition_findings(workspace: Reader, service: Service,

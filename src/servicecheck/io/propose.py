@@ -374,8 +374,12 @@ def _assign(scores: dict[tuple[str, str], tuple[float, str]],
         joined = " ".join(profiles[col].words)
         return names.index(joined) if joined in names else len(names)
 
+    # and between two columns guessed from their values alone as the activity, the one with
+    # fewer different values: steps repeat across cases, references hardly (a French export's
+    # "Réf" was proposed as the activity beside its "Étape")
     ranked = sorted(((s, r, c, why) for (r, c), (s, why) in scores.items() if s > 0),
-                    key=lambda x: (-x[0], list(NAMES).index(x[1]), listed(x[1], x[2])))
+                    key=lambda x: (-x[0], list(NAMES).index(x[1]), listed(x[1], x[2]),
+                                   profiles[x[2]].distinct if x[1] == "activity" else 0))
     roles: dict[str, RoleGuess] = {}
     used: set[str] = set()
     for score, role, col, why in ranked:

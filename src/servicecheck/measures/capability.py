@@ -17,6 +17,7 @@ import pandas as pd
 
 from servicecheck import spc
 from servicecheck.engine.durations import DAY_S
+from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds
 from servicecheck.measures import periods
@@ -45,6 +46,9 @@ class Capability:
     stale_after_days: float | None = None
     timezone: str = "UTC"  # the service's: periods and dates are read there
     future: Finding | None = None  # steps dated after their import (measures.quality), kept
+    # the clock's end steps the events never hold, asked only when no need was met: a name
+    # misspelt in the service file, not a service where nothing is ever finished
+    absent_ends: tuple[str, ...] = ()
 
     @property
     def n_completed(self) -> int:
@@ -117,11 +121,22 @@ def capability(
     as_at = max((t for t in (ends, ages) if t is not None and not pd.isna(t)), default=None)
     return Capability(service=svc.key, chart=chart, completed=done,
                       future=next(iter(future_findings(workspace, svc)), None),
+                      absent_ends=absent_steps(workspace, svc, svc.clock.end)
+                      if done.empty else (),
                       open=wip[~is_stale].reset_index(drop=True),
                       stale=wip[is_stale].reset_index(drop=True), set_aside=int(backwards.sum()),
                       clock="citizen" if svc.clock.end else "last-event",
                       changes=change_times(svc, change_dates),
                       as_at=as_at, stale_after_days=stale_after, timezone=svc.timezone)
+
+
+def absent_steps(workspace: Reader, svc: Service, steps: Sequence[str]) -> tuple[str, ...]:
+    """``steps`` when no event of the service holds any of them, else nothing."""
+    if not steps:
+        return ()
+    ev = workspace.events(svc.key)
+    held = to_frame(ev.aggregate(n=ev.count(where=ev.activity.isin(list(steps)))))
+    return () if int(held["n"].iloc[0]) else tuple(steps)
 
 
 def without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
@@ -275,7 +290,7 @@ def findings(cap: Capability) -> list[Finding]:
     waiting = cap.n_open + cap.n_stale
     if cap.n_completed == 0:
         out.append(Finding("capability.none_met", "need", waiting, clock=cap.clock,
-                           applies=False, why_not="no need met"))
+                           applies=False, why_not="no need met", names=cap.absent_ends))
     else:
         cur = cap.phase(-1)
         several = len(cap.chart.limits) > 1

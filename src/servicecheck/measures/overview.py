@@ -152,16 +152,27 @@ def _regime(workspace: Reader, svc: Service, freq: str, orders_judged: JudgedOrd
     return out
 
 
-def findings(rows: list[MeasureChart]) -> list[Finding]:
+def findings(rows: list[MeasureChart], workspace: Reader | None = None,
+             service: Service | None = None) -> list[Finding]:
     """How many measures the summary holds, how many of them show a special cause at
     their latest point (named in ``names`` as pairs: its group, its subject), and how many
     of the rest are not stable all the same (signals earlier within their latest limits:
-    their charts say "not stable", so the summary must not call them predictable)."""
+    their charts say "not stable", so the summary must not call them predictable). With no
+    row, why: nothing to measure (no demand imported and no target regime: every measure of
+    the summary is per demand type, per channel or per priority), or too few periods."""
     special = [r for r in rows if r.chart.variation_icon != "common_cause"]
     unstable = [r for r in rows
                 if r.chart.variation_icon == "common_cause" and not r.chart.stable]
+    why = None
+    if not rows:
+        why = "too few periods"
+        if workspace is not None:
+            svc = service or workspace.service()
+            regime = svc.targets is not None and bool(svc.targets.start and svc.targets.end)
+            dem = workspace.demands(svc.key)
+            if not regime and not int(to_frame(dem.aggregate(n=dem.count()))["n"].iloc[0]):
+                why = "no_demand_no_regime"
     return [Finding("overview.measures", "measure", len(rows),
                     {"special": count(len(special)), "unstable": count(len(unstable))},
                     names=tuple(x for r in special for x in (r.group, r.subject)),
-                    applies=bool(rows), why_not=None if rows else "no measure has enough "
-                    "periods")]
+                    applies=bool(rows), why_not=why)]

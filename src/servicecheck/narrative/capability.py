@@ -10,6 +10,12 @@ from servicecheck.narrative.voice import Voice, between, clock_from, renders, ru
 
 @renders("capability.none_met")
 def _none_met(f: Finding, voice: Voice) -> str:
+    """``names``: the clock's end steps the data never hold (only when none is held)."""
+    if f.names:
+        ends = g.join_words(list(f.names), "or")
+        return (f"No need has been met ({g.counted(f.n, 'need')} open): the clock stops at "
+                f"{ends}, and no event in the data is that step. Check the end steps under "
+                "[clock] in the service file against the step names the log uses.")
     return (f"No need has been met yet ({g.counted(f.n, 'need')} open), so there is no "
             "end-to-end time to chart.")
 

@@ -98,6 +98,12 @@ def _one_stop(f: Finding, voice: Voice) -> str:
 def _demand_per_need(f: Finding, voice: Voice) -> str:
     """Every need first reported while demand was recorded, those with no contact linked
     counted as none (demand.findings' one definition)."""
+    if f.n and f.q("without") == f.n:
+        # nothing linked is no measure, not "0.0 contacts each" beside thousands of contacts
+        whom = "the one need" if f.n == 1 else f"any of the {g.counted(f.n, f.noun)}"
+        return (f"No contact is linked to {whom} first reported {between(f, voice)}, so "
+                "contacts per need are not known: import the demand with the case reference "
+                "of the need each contact is about.")
     who = "The one need" if f.n == 1 else f"The {g.counted(f.n, f.noun)}"
     each = "" if f.n == 1 else " each"
     text = (f"{who} first reported {between(f, voice)} had {g.ratio(f.q('contacts'))} "

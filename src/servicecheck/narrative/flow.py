@@ -62,20 +62,47 @@ def _value(f: Finding, voice: Voice) -> str:
 def _clean(f: Finding, voice: Voice) -> str:
     where = f" first reported {between(f, voice)}" if f.span is not None else ""
     waiting = f.q("not_met") if f.has("not_met") else 0
-    so_far = ("" if not waiting else "; not met yet: so far" if f.n == 1 else
-              "; none of them met yet: so far" if waiting == f.n else
-              f"; the {g.number(waiting)} not met yet: so far")
+    # a need not met yet is clean or dirty by its work so far ("the 545 not met yet: so far"
+    # read as a fragment)
+    so_far = ("" if not waiting else "; not met yet, so judged on its work so far"
+              if f.n == 1 else "; none of them met yet, so each judged on its work so far"
+              if waiting == f.n else
+              f"; the {g.number(waiting)} not met yet judged on their work so far")
+    judged = ["no step repeated"]
+    unknown = []
+    handoffs, more = "no more hand-offs than designed", "changed hands more often than designed"
+    if "usual hand-offs" in f.flags:  # the service file states no design
+        usual = int(f.q("designed"))
+        handoffs = "no hand-off" if not usual else f"no more than {g.counted(usual, 'hand-off')}"
+        more = ("changed hands" if not usual else "changed hands more than once" if usual == 1
+                else f"changed hands more than {g.number(usual)} times")
+    for flag, test, what, why in (
+            ("no demand", "no failure demand", "failure demand",
+             "no contact is linked to a need"),
+            ("no teams", handoffs, "hand-offs", "no team is recorded")):
+        if flag in f.flags:
+            unknown.append((what, why))
+        else:
+            judged.append(test)
+    # a criterion the data cannot show is named as not judged, never met by default
+    if unknown:
+        judged[-1] += (f"; {g.join_words([w for w, _ in unknown])} not judged, as "
+                       f"{g.join_words([why for _, why in unknown])}")
     text = (f"{g.percent(f.q('share'))} of the {g.counted(f.n, f.noun)}{where} went straight "
-            "through (clean: no step repeated, no failure demand, no more hand-offs than "
-            f"designed{so_far})")
+            f"through (clean: {', '.join(judged)}{so_far})")
     if f.has("clean_median") and f.has("dirty_median"):
         text += (f"; half of the clean ones were met within {voice.dur(f, 'clean_median')}, "
                  f"half of the rest within {voice.dur(f, 'dirty_median')}")
     reasons = [f"{g.percent(f.q(k))} {w}" for k, w in (
         ("repeated", "repeated a step"), ("failure", "brought failure demand"),
-        ("handoffs", "changed hands more often than designed")) if f.q(k) > 0]
+        ("handoffs", more)) if f.q(k) > 0]
     if reasons:
         text += f". Of all needs, {g.join_words(reasons)}"
+    if "usual hand-offs" in f.flags and "no teams" not in f.flags:
+        usual = int(f.q("designed"))
+        text += (". The service file states no designed number of hand-offs; needs with no "
+                 f"step repeated take {g.number(usual) if usual else 'none'} at the median, "
+                 "which stands in for it")
     return text + "."
 
 

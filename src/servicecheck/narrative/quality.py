@@ -156,7 +156,9 @@ def _import(f: Finding, voice: Voice) -> str:
         parts.append(f"{g.counted(n, 'contact' if demands else 'step')} dated after the import "
                      "set aside, not counted")
     text = "; ".join([text, *parts]) + "."
-    if cells or aside or f.has("after"):
+    if (cells or aside or f.has("after")) and voice.on_page:
+        text += " Download what was set aside to correct it in your own system."
+    elif cells or aside or f.has("after"):
         text += " 'servicecheck rejects' lists what was set aside, to correct."
     return text
 

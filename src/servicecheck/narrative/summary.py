@@ -33,7 +33,7 @@ def _times(f: Finding, voice: Voice) -> str:
                 f"none took any time {clock_from(f, voice)}.")
     return (f"Of all {g.counted(f.n, 'need')} first reported {between(f, voice)} and met, half "
             f"took {voice.dur(f, 'median')} or less {clock_from(f, voice)}, 9 in 10 "
-            f"{voice.dur(f, 'p90')} or less.")
+            f"took {voice.dur(f, 'p90')} or less.")
 
 
 @renders("purpose.purpose")

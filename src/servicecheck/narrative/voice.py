@@ -28,6 +28,9 @@ class Voice:
     starts: str = "the citizen's first contact"
     citizen: str = "citizen"
     extra: dict[str, str] = field(default_factory=dict)
+    # read on the web app's pages, by a team that may have no terminal: the way to what was
+    # set aside is the download on the page, not a command
+    on_page: bool = False
 
     def unit_of(self, seconds: float) -> g.TimeUnit:
         """The unit one duration is told in: the service's own, except that a time shorter

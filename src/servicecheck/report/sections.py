@@ -77,7 +77,7 @@ def summary_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None = 
     freq = freq or ChartPeriods.of(ws, svc.key).summary
     rows = measure_charts(ws, svc, freq=freq, need_table=need_table,
                           orders_judged=orders_judged)
-    found = findings(rows)
+    found = findings(rows, ws, svc)
     lead = [say(f, voice) for f in found]
     if not rows:
         return Section("summary", "At a glance", lead, findings=found)
@@ -197,7 +197,7 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     rw = repeated_steps(rework_from(m.variants), 10)
     tables = [Table("Steps done more than once in the same case",
                     ("step", "cases with it repeated", "share of cases that have it"),
-                    [(str(a), f"{int(c):,}", f"{float(s):.0%}") for a, c, s in
+                    [(str(a), f"{int(c):,}", g.percent(float(s))) for a, c, s in
                      zip(rw["activity"], rw["rework_cases"], rw["rework_share"], strict=True)])]
     # lead with what most changes how people see the work: clean versus dirty, then value
     order = ("flow.clean", "flow.value", "flow.repeats", "quality.copies", "flow.variants")
@@ -319,7 +319,7 @@ def joined_up_section(ws: Reader) -> Section:
                           "causes in another: an arrow from the service whose open need "
                           "(28 days or more) preceded failure demand in the other, labelled "
                           "with the count.", "between-services")]
-    rows = [(name[str(a)], name[str(b)], f"{int(n):,}", f"{float(sh):.0%}") for a, b, n, sh in
+    rows = [(name[str(a)], name[str(b)], f"{int(n):,}", g.percent(float(sh))) for a, b, n, sh in
             zip(m["cause"], m["effect"], m["failure_demands"], m["share_of_effect_failure"],
                 strict=True)]
     return Section("joined-up", "Joined-up", lines[:3], figures, [Table(

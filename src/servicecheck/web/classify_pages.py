@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from servicecheck.demand.natures import NATURES
 from servicecheck.store import blind
 from servicecheck.store.accounts import Session
-from servicecheck.store.capture import OTHER
+from servicecheck.store.capture import OTHER, count
 from servicecheck.web.context import ctx
 from servicecheck.web.pages import page
 from servicecheck.web.security import RECORDER
@@ -25,7 +25,8 @@ def _next(request: Request, s: Session, status_code: int = 200, **values: object
     values.setdefault("saved", False)
     return page(request, "classify.html", status_code=status_code, other=OTHER,
                 item=blind.next_demand(c.store, c.service, s.user.name),
-                done=len(blind.pairs(c.store, c.service)), **values)
+                done=len(blind.pairs(c.store, c.service)),
+                labelled=count(c.store, c.service, labelled=True), **values)
 
 
 @router.get("/classify", response_class=HTMLResponse)

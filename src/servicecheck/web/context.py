@@ -34,7 +34,7 @@ class Context:
     suggester: LiveSuggester
     secure_cookies: bool = False
     _env: jinja2.Environment | None = None
-    dashboards: dict[tuple[str, float, int], Any] = field(default_factory=dict)
+    dashboards: dict[tuple[str, str, float, int], Any] = field(default_factory=dict)
     clock: Callable[[], float] = time.time  # sign-in throttling's clock (tests move it on)
     cases: CaseIndex | None = None  # the workspace's case references, to check captures by
     reports: Reports = field(default_factory=Reports)  # Check reports made from the browser

@@ -19,15 +19,19 @@ from servicecheck.store.capture import count
 from servicecheck.web.context import Context
 
 
-def section(c: Context, name: str) -> Section:
+def section(c: Context, name: str, service: str = "") -> Section:
+    """One dashboard of the app's own service, or of ``service`` (a key the workspace
+    holds: a file brought in as a new service is seen here too)."""
     if c.workspace is None:
         raise InputError("no workspace was given to the server", source="servicecheck serve",
                          fix="start it with --workspace ws.duckdb to see the dashboards")
     # the workspace file's time, and the captures (read from the store with the workspace)
-    key = (name, c.workspace.stat().st_mtime, count(c.store, c.service))
+    key = (name, service, c.workspace.stat().st_mtime, count(c.store, c.service))
     if key not in c.dashboards:
         with Workspace(c.workspace, read_only=True) as ws:
-            svc = ws.service(c.service.key if c.service.key in ws.services() else None)
+            held = ws.services()
+            chosen = service if service in held else c.service.key
+            svc = ws.service(chosen if chosen in held else None)
             from servicecheck.measures.capability import capability
             from servicecheck.measures.needs import needs
 
@@ -40,7 +44,7 @@ def section(c: Context, name: str) -> Section:
                 per = ChartPeriods.of(ws, svc.key)  # as the report draws it
                 built = (capability_section(cap, svc, per.capability) if name == "capability"
                          else targets_section(ws, svc, cap, freq=per.regime))
-        c.dashboards = {k: v for k, v in c.dashboards.items() if k[1:] == key[1:]}
+        c.dashboards = {k: v for k, v in c.dashboards.items() if k[2:] == key[2:]}
         c.dashboards[key] = built
     result: Section = c.dashboards[key]
     return result

@@ -57,7 +57,7 @@ def _imports(c: Context) -> list[Imported]:
     zone = ZoneInfo(c.service.timezone)
     return [Imported(id=r["import_id"], service=r["service"], kind=r["kind"],
                      file=file_name(r["source"]), when=_when(r["imported_at"], zone),
-                     said=say(import_summary(r), Voice(tz=c.service.timezone)),
+                     said=say(import_summary(r), Voice(tz=c.service.timezone, on_page=True)),
                      set_aside=aside.get(r["import_id"], 0))
             for r in reversed(log)]  # the latest first
 

@@ -209,18 +209,22 @@ DASHBOARDS = {"summary": "At a glance", "capability": "Capability", "flow": "Flo
 
 
 @router.get("/dashboards/{name}", response_class=HTMLResponse)
-def dashboard(request: Request, name: str, s: Session = ANALYST) -> HTMLResponse:
+def dashboard(request: Request, name: str, s: Session = ANALYST,
+              service: str = "") -> HTMLResponse:
     from servicecheck.web.dashboards import section
+    from servicecheck.web.upload_services import services
 
     if name not in DASHBOARDS:
         return page(request, "error.html", status_code=404, message="There is no such page.")
     try:
-        sec = section(ctx(request), name)
+        held = services(ctx(request))
+        sec = section(ctx(request), name, service if service in held else "")
     except WorkspaceUnavailable as exc:
         return page(request, "error.html", status_code=503, message=unavailable(exc))
     except InputError as exc:
         return page(request, "error.html", status_code=503, message=str(exc))
-    return page(request, "dashboard.html", s=sec, name=name, dashboards=DASHBOARDS)
+    return page(request, "dashboard.html", s=sec, name=name, dashboards=DASHBOARDS,
+                services=held, chosen=service)
 
 
 # -- one citizen across services (admins only: it joins a person's whole record) ------------

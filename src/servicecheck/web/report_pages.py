@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from servicecheck.store.accounts import Session
@@ -20,20 +20,28 @@ MEDIA = {"html": "text/html", "pdf": "application/pdf"}
 
 @router.get("/report", response_class=HTMLResponse)
 def report_page(request: Request, s: Session = ANALYST) -> HTMLResponse:
+    from servicecheck.web.upload_services import services
+
     c = ctx(request)
     jobs = list(reversed(c.reports.jobs.values()))
-    return page(request, "report.html", job=jobs[0] if jobs else None)
+    # every service the workspace holds: a file brought in as a new service had no report
+    return page(request, "report.html", job=jobs[0] if jobs else None, services=services(c))
 
 
 @router.post("/report", response_class=HTMLResponse)
-def start_report(request: Request, s: Session = ANALYST) -> HTMLResponse:
+def start_report(request: Request, s: Session = ANALYST,
+                 service: str = Form("")) -> HTMLResponse:
+    from servicecheck.web.upload_services import services
+
     c = ctx(request)
     if c.workspace is None:
         return page(request, "error.html", status_code=503,
                     message="No workspace was given to the server: start it with --workspace "
                             "to make the Check report.")
     try:
-        job = c.reports.start(c.workspace, c.service.key, s.user.name)
+        held = services(c)
+        job = c.reports.start(c.workspace, service if service in held else c.service.key,
+                              s.user.name)
     except Busy:
         response = page(request, "error.html", status_code=429,
                         message=f"{AT_ONCE} reports are being made just now, the most the "
@@ -42,7 +50,7 @@ def start_report(request: Request, s: Session = ANALYST) -> HTMLResponse:
         return response
     c.store.audit(s.user.name, "report", f"report {job.id} started")
     template = "_report_status.html" if partial(request) else "report.html"
-    return page(request, template, job=job)
+    return page(request, template, job=job, services=held)
 
 
 @router.get("/report/{job_id}/status", response_class=HTMLResponse)
@@ -59,10 +67,10 @@ def report_file(request: Request, job_id: str, kind: str, s: Session = ANALYST) 
     c = ctx(request)
     job = c.reports.jobs.get(job_id)
     path = job.files.get(kind) if job is not None else None
-    if path is None:
+    if job is None or path is None:
         return page(request, "error.html", status_code=404,
                     message="That report is no longer kept, or not made yet: make it again.")
     c.store.audit(s.user.name, "report downloaded", f"report {job_id} as {kind}")
-    name = f"{quote(c.service.key)}-check.{kind}"
+    name = f"{quote(job.service or c.service.key)}-check.{kind}"
     return FileResponse(path, media_type=MEDIA[kind], filename=name,
                         content_disposition_type="attachment")

@@ -41,6 +41,7 @@ class ReportJob:
     error: str | None = None
     pdf_error: str | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    service: str | None = None  # the key of the service it is of (the file's name says it)
 
     @property
     def progress(self) -> tuple[int, int]:
@@ -74,7 +75,7 @@ class Reports:
                 raise Busy()
             if self.root is None:
                 self.root = Path(tempfile.mkdtemp(prefix="servicecheck-reports-"))
-            job = ReportJob(job_id, self.root / job_id, user)
+            job = ReportJob(job_id, self.root / job_id, user, service=service)
             job.folder.mkdir(mode=0o700)
             self.jobs[job_id] = job
             # the oldest finished reports go; one being made is never deleted under it

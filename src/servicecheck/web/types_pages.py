@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from servicecheck.demand.fields import LENGTHS
 from servicecheck.io.errors import InputError
 from servicecheck.store.accounts import Session
-from servicecheck.store.capture import map_other, other_types
+from servicecheck.store.capture import count, map_other, other_types
 from servicecheck.store.text import character_problem
 from servicecheck.web.context import ctx
 from servicecheck.web.pages import page
@@ -24,8 +24,10 @@ NEW = "__new__"  # the choice that adds the words as a type of their own
 def _page(request: Request, status_code: int = 200, message: str | None = None,
           error: str | None = None) -> HTMLResponse:
     c = ctx(request)
+    # with nothing captured, "every demand has a type" would be true of no demand at all
     return page(request, "types.html", status_code=status_code, others=other_types(
-        c.store, c.service), new=NEW, message=message, error=error)
+        c.store, c.service), new=NEW, message=message, error=error,
+        captured=count(c.store, c.service))
 
 
 @router.get("/types", response_class=HTMLResponse)

@@ -71,7 +71,8 @@ def _page(request: Request, stage: str, status_code: int = 200, **values: Any) -
     if stage == "done":  # what the import did, as the command line and Imports say it
         from servicecheck.narrative.words import Voice, say_all
 
-        values["imported"] = " ".join(say_all(values["report"].findings(), Voice()))
+        values["imported"] = " ".join(say_all(values["report"].findings(),
+                                                   Voice(on_page=True)))
     return page(request, "upload.html", status_code=status_code, stage=stage,
                 has_mapping=_has_mapping(c.service), role_words=ROLE_WORDS,
                 reason_words=SET_ASIDE_WORDS, max_bytes=request.app.state.max_upload,
