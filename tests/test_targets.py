@@ -444,6 +444,15 @@ def test_clock_sensitivity_on_the_synthetic_service(tmp_path: Path) -> None:
     assert share[("first_contact", False)] < share[("regime_start", False)] - 0.2
     assert share[("regime_start", True)] > share[("regime_start", False)]
     assert got["orders"].nunique() == 1  # the same orders under every start
+    # judged orders handed in another order are matched by case, not taken by position
+    from servicecheck.measures.targets import _regime_orders
+    from servicecheck.service.need_key import with_need
+
+    orders, reached = _regime_orders(with_need(ex.workspace.events(), ex.service), ex.service)
+    shuffled = orders.sample(frac=1, random_state=1).reset_index(drop=True)
+    again = clock_sensitivity(ex.workspace, ex.service, pause=["No access"],
+                              orders_judged=(shuffled, reached)).table
+    pd.testing.assert_frame_equal(again, got)
 
 
 def test_tsm_rp02_recovers_the_generators_orders(tmp_path: Path) -> None:
