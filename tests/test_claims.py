@@ -24,7 +24,9 @@ from servicecheck.service.model import Clock
 
 from .conftest import DATA, ROOT
 
-LEAK = re.compile(r"\b(?:nan|NaN|None|inf|NaT)\b|£0\.00\b|[{}]|\b0 days or fewer")
+# ... and a day written as a chart once labelled it ("w/c 09 Jun 2025" beside "1 Jan 2024")
+LEAK = re.compile(r"\b(?:nan|NaN|None|inf|NaT)\b|£0\.00\b|[{}]|\b0 days or fewer|"
+                  r"\b0\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 # a stated range of times or shares that is not a span of dates
 RANGE = re.compile(r"between (\d[\d.,]*)(?: ?%| \w+)? and (\d[\d.,]*)(?! (?:Jan|Feb|Mar|Apr|May|"

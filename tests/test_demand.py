@@ -59,7 +59,7 @@ def test_pareto_periods_and_one_stop(demands: Workspace) -> None:
     assert p["cumulative_share"].iloc[-1] == pytest.approx(1.0)
     w = per_period(demands.demands(), "W")
     # weeks of 1, 8 and 15 Jan: the week with no contact is a zero, not a gap
-    assert list(w["demand"]) == [4, 0, 2] and list(w["label"])[1] == "w/c 08 Jan 2024"
+    assert list(w["demand"]) == [4, 0, 2] and list(w["label"])[1] == "w/c 8 Jan 2024"
     assert one_stop(demands.demands()) == pytest.approx(1 / 2)
     assert predictability(demands.demands(), "W", min_total=1)
 

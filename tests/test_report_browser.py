@@ -102,7 +102,7 @@ def test_report_passes_the_accessibility_check(report_page: tuple[Any, list[str]
 # the charts drawn over time, by figure id: each must have dates on its x axis
 OVER_TIME = {"failure-demand", "capability", "capability-week", "target-regime",
              "citizen-days", "cost-per-need", "cost-per-contact"}
-DATE_TICK = re.compile(r"^\d\d [A-Z][a-z]{2} \d{4}$")
+DATE_TICK = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")
 
 
 def test_every_chart_has_dates_on_its_time_axis_and_no_label_cut(

@@ -11,6 +11,7 @@ import pytest
 
 from servicecheck import spc
 from servicecheck.charts.svg import (
+    DATE_FORMAT,
     Canvas,
     line_path,
     linear_ticks,
@@ -49,12 +50,12 @@ def test_every_tick_of_an_axis_has_one_precision(ticks: list[float], labels: lis
 
 TIMES = [
     # first, last, width in pixels, the labels expected (a prefix of them)
-    ("2025-03-01", "2025-03-20", 720, ["01 Mar 2025", "03 Mar 2025", "05 Mar 2025"]),  # days
+    ("2025-03-01", "2025-03-20", 720, ["1 Mar 2025", "3 Mar 2025", "5 Mar 2025"]),  # days
     # Mondays; the first point is at 00:30, after the midnight that starts 1 April
-    ("2024-04-01 00:30", "2024-05-20", 720, ["08 Apr 2024", "15 Apr 2024", "22 Apr 2024"]),
-    ("2024-01-01", "2025-06-27", 720, ["01 Jan 2024", "01 Mar 2024", "01 May 2024"]),
-    ("2019-03-05", "2024-06-01", 720, ["01 Jan 2020", "01 Jan 2021", "01 Jan 2022"]),
-    ("2024-01-01", "2025-06-27", 200, ["01 Jan 2024", "01 Jan 2025"]),  # narrow: years
+    ("2024-04-01 00:30", "2024-05-20", 720, ["8 Apr 2024", "15 Apr 2024", "22 Apr 2024"]),
+    ("2024-01-01", "2025-06-27", 720, ["1 Jan 2024", "1 Mar 2024", "1 May 2024"]),
+    ("2019-03-05", "2024-06-01", 720, ["1 Jan 2020", "1 Jan 2021", "1 Jan 2022"]),
+    ("2024-01-01", "2025-06-27", 200, ["1 Jan 2024", "1 Jan 2025"]),  # narrow: years
 ]
 
 
@@ -62,7 +63,7 @@ TIMES = [
 def test_a_time_axis_has_dates_far_enough_apart_to_read(first: str, last: str, width: int,
                                                         labels: list[str]) -> None:
     ticks = time_ticks(pd.Timestamp(first), pd.Timestamp(last), width, 10)
-    shown = [f"{t:%d %b %Y}" for t in ticks]
+    shown = [f"{t:{DATE_FORMAT}}" for t in ticks]
     assert shown[:len(labels)] == labels
     span = pd.Timestamp(last) - pd.Timestamp(first)
     room = text_width("00 May 0000", 10)

@@ -44,7 +44,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "capability.change": ("shift",),
     "capability.signal_after_change": ("Trades book their own appointments", "median"),
     "capability.per_period": ("week", "median", "NHSRplotthedots 0.2.2 (Making Data Count)"),
-    "demand.failure_chart": ("week", "qicharts2 0.8.1 (Anhøj)", "w/c 02 Jun 2025"),
+    "demand.failure_chart": ("week", "qicharts2 0.8.1 (Anhøj)", "w/c 2 Jun 2025"),
     "demand.predictable": ("week", "Boiler broken"),
     "demand.agreement": ("value or failure", "moderate"),
     "targets.mechanism": ("split", "application"),

@@ -25,7 +25,7 @@ import pandas as pd
 from servicecheck.charts import FONT
 from servicecheck.charts._font import BOLD, EXTRA, REGULAR
 
-DATE_FORMAT = "%d %b %Y"
+DATE_FORMAT = "%-d %b %Y"  # as the words write a date (narrative.grammar.date): "9 Jun 2025"
 AXIS, GRID, TEXT = "#888888", "#e4e4e4", "#222222"
 
 

@@ -102,7 +102,7 @@ class OpenNeeds:
     def words(self) -> str:
         n = len(self.ages)
         return (f"hollow triangles: the {n:,} {'need' if n == 1 else 'needs'} still open when "
-                f"the data end ({pd.Timestamp(self.as_at):%d %b %Y}), at "
+                f"the data end ({pd.Timestamp(self.as_at):{DATE_FORMAT}}), at "
                 f"{'its' if n == 1 else 'their'} age so far, not in the limits")
 
 

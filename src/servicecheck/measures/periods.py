@@ -34,8 +34,8 @@ class PeriodKind:
 
 
 KINDS = {
-    "D": PeriodKind("D", "%d %b %Y", "day", pd.DateOffset(days=1)),
-    "W": PeriodKind("W-MON", "w/c %d %b %Y", "week", pd.DateOffset(weeks=1)),
+    "D": PeriodKind("D", "%-d %b %Y", "day", pd.DateOffset(days=1)),
+    "W": PeriodKind("W-MON", "w/c %-d %b %Y", "week", pd.DateOffset(weeks=1)),
     "M": PeriodKind("MS", "%b %Y", "month", pd.DateOffset(months=1)),
 }
 
@@ -115,14 +115,14 @@ def labels(periods: Sequence[pd.Timestamp] | pd.Series, freq: str) -> list[str]:
 
 
 def day_labels(times: pd.Series) -> list[str]:
-    """Each time's day as a chart labels a point ('05 Mar 2024', on the times' own clock),
+    """Each time's day as a chart labels a point ('5 Mar 2024', on the times' own clock),
     formatted once per distinct day rather than once per time: 10k needs fall on a few
     hundred days, and formatting each took 0.1 s."""
     if times.empty:
         return []
     wall = times.dt.tz_localize(None) if times.dt.tz is not None else times
     days, where = np.unique(wall.to_numpy().astype("datetime64[D]"), return_inverse=True)
-    words = np.array([f"{pd.Timestamp(d):%d %b %Y}" for d in days], dtype=object)
+    words = np.array([f"{pd.Timestamp(d):%-d %b %Y}" for d in days], dtype=object)
     return [str(w) for w in words[where.ravel()]]
 
 
