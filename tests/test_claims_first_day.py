@@ -77,7 +77,8 @@ SAID = [
      "each row kept; those cases are counted as open (no Closed date)",
      r"values? (?:was|were) set aside"),
     # 6. a contact with no type: a code in the measure, worded here
-    ("demand", "Commonest failure demand: (no type given) (1).", r"\(no type\)"),
+    ("demand", "Commonest failure demand between 1 Mar 2024 and 4 Mar 2024: (no type given) "
+     "(1).", r"\(no type\)"),
     # one week's median is no range ("from 2 days to 2 days over 1 week"); and 12 days of
     # data are charted per day, not in two weekly points
     ("capability", "Per day, the median time of the needs met in each day ran from 2 days to "

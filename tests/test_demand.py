@@ -53,6 +53,29 @@ def test_failure_share_overall_and_by_channel(demands: Workspace) -> None:
     assert by.loc["web", "failure_share"] == 1.0
 
 
+def test_shares_by_channel_are_of_the_headlines_period(tmp_path: Path) -> None:
+    """With a redesign, the headline's share is since the change: the shares by channel
+    beside it are too (all of them read 69% beside a headline and charts of 39%), and the
+    commonest failure demand, counted over every contact as its chart is, says so."""
+    from servicecheck.demand.findings import findings
+    from servicecheck.narrative.words import Voice, say
+
+    f = tmp_path / "contacts.csv"
+    f.write_text(CONTACTS)
+    svc = Service(name="repairs", redesign_date="2024-01-03")
+    ws = Workspace()
+    import_demands(ws, f, service=svc)
+    found = {x.topic: x for x in findings(ws, svc)}
+    by = found["demand.by_channel"]
+    # since 3 Jan: phone 1 value (tap), web 1 failure, counter 1 failure; before, phone 1 of 2
+    assert dict(zip(by.names, (by.q(f"share{i}") for i in range(by.n)), strict=True)) == {
+        "counter": 1.0, "phone": 0.0, "web": 1.0}
+    voice = Voice(tz=svc.timezone)
+    assert say(by, voice).startswith("Failure share by channel since the change on 3 Jan 2024:")
+    assert say(found["demand.commonest_failure"], voice).startswith(
+        "Commonest failure demand between 1 Jan 2024 and 16 Jan 2024:")
+
+
 def test_pareto_periods_and_one_stop(demands: Workspace) -> None:
     p = pareto(demands.demands())
     assert p.iloc[0]["demand_type"] == "Progress" and p.iloc[0]["failure"] == 2

@@ -76,6 +76,12 @@ def demand_view(workspace: Reader, service: Service, freq: str = "W",
         # nothing classified yet: no share to state, said so rather than left unsaid
         out.append(Finding("demand.unclassified", "contact", len(d)))
     changes = change_times(service)
+    # the shares by channel are of the headline's period: since the latest change, if any
+    # contact came after it (all of them read 69% beside a headline and charts of 39%)
+    recent, recent_span = dem, Span(first, last)
+    if changes and (d["received_at"] >= changes[-1]).any():
+        recent = dem.filter(dem.received_at >= changes[-1])
+        recent_span = Span(changes[-1], last, changes[-1], "after")
     if changes and (d["received_at"] >= changes[-1]).any():
         now = d[d["received_at"] >= changes[-1]]
         f = _share(now, Span(changes[-1], last, changes[-1], "after"), headline=80)
@@ -89,17 +95,18 @@ def demand_view(workspace: Reader, service: Service, freq: str = "W",
     fail = p[p["failure"] > 0].sort_values(["failure", "demand_type"],
                                            ascending=[False, True]).head(3)
     if len(fail):
+        # of every contact, as the chart of demand by type beside it counts them
         out.append(Finding("demand.commonest_failure", "type", len(fail),
                            {f"n{i}": count(n) for i, n in enumerate(fail["failure"])},
-                           names=tuple(str(t) for t in fail["demand_type"])))
-    by_channel = failure_share(dem, by="channel")
+                           Span(first, last), names=tuple(str(t) for t in fail["demand_type"])))
+    by_channel = failure_share(recent, by="channel")
     rows = [(str(c), s, int(v + fl)) for c, s, v, fl in zip(
         by_channel["channel"], by_channel["failure_share"], by_channel["value"],
         by_channel["failure"], strict=True) if not math.isnan(s)]
     if rows:
         out.append(Finding("demand.by_channel", "channel", len(rows),
                            {f"share{i}": share(s) for i, (_, s, _) in enumerate(rows)},
-                           names=tuple(c for c, _, _ in rows),
+                           recent_span, names=tuple(c for c, _, _ in rows),
                            flags=frozenset(f"few{i}" for i, (_, _, n) in enumerate(rows)
                                            if n < MIN_CONTACTS)))
     chart = failure_chart(dem, freq, phases=service.phase_dates or None,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from servicecheck.findings import NO_TYPE, Finding
 from servicecheck.narrative import grammar as g
-from servicecheck.narrative.voice import Voice, between, renders, rule_set
+from servicecheck.narrative.voice import Voice, between, over, renders, rule_set
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,9 +24,7 @@ def named_types(table: pd.DataFrame, column: str = "demand_type") -> pd.DataFram
 
 @renders("demand.failure_share")
 def _failure_share(f: Finding, voice: Voice) -> str:
-    where = ("" if f.span is None else
-             f" since the change on {voice.date(f.span.change)}" if f.span.change is not None
-             else f" {between(f, voice)}")
+    where = "" if f.span is None else f" {over(f, voice)}"
     text = (f"{g.percent(f.q('share'))} of the {g.counted(f.n, 'classified contact')}{where} "
             f"{'was' if f.n == 1 else 'were'} failure demand ({g.number(f.q('failure'))})")
     if f.q("unknown"):
@@ -54,7 +52,8 @@ def _contacts(f: Finding, voice: Voice) -> str:
 
 @renders("demand.commonest_failure")
 def _commonest_failure(f: Finding, voice: Voice) -> str:
-    return "Commonest failure demand: " + "; ".join(
+    where = "" if f.span is None else f" {over(f, voice)}"
+    return f"Commonest failure demand{where}: " + "; ".join(
         f"{type_name(name)} ({g.number(f.q(f'n{i}'))})" for i, name in enumerate(f.names)) + "."
 
 
@@ -63,7 +62,8 @@ def _by_channel(f: Finding, voice: Voice) -> str:
     parts = [f"{name} {g.percent(f.q(f'share{i}'))}"
              + (" (too few contacts to read a share from)" if f"few{i}" in f.flags else "")
              for i, name in enumerate(f.names)]
-    return "Failure share by channel: " + ", ".join(parts) + "."
+    where = "" if f.span is None else f" {over(f, voice)}"
+    return f"Failure share by channel{where}: " + ", ".join(parts) + "."
 
 
 @renders("demand.failure_chart")

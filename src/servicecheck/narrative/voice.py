@@ -110,6 +110,15 @@ def between(f: Finding, voice: Voice) -> str:
     return f"on {start}" if start == end else f"between {start} and {end}"
 
 
+def over(f: Finding, voice: Voice) -> str:
+    """The finding's period as a phase or a span: 'since the change on 30 Dec 2024' for the
+    phase after a change, else 'between 1 Apr 2024 and 30 Jun 2025' (or 'on ...')."""
+    assert f.span is not None
+    if f.span.change is not None and f.span.phase == "after":
+        return f"since the change on {voice.date(f.span.change)}"
+    return between(f, voice)
+
+
 def axis_from(clock: str, voice: Voice) -> str:
     """A chart's axis of end-to-end times, after its unit: the clock the words measure on
     (the axis said "from first contact" where the words said "from their first event to
