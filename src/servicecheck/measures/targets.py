@@ -338,7 +338,10 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     # or no order open (the clock stopped) — the three add up to the citizen's days
     starts = first_start.reindex(m.index)
     end = m["met_at"]
-    before = ((np.minimum(starts, end) - m["first_contact"]).dt.total_seconds() / DAY_S)
+    # the earlier of the two, as np.minimum gave it (NaT with no end; the end with no start)
+    # without its detour through Python objects: 7 s of the report at 10M events
+    earlier = end.mask(starts < end, starts)
+    before = ((earlier - m["first_contact"]).dt.total_seconds() / DAY_S)
     m["days_before_clock"] = before.clip(lower=0).where(~m["open"])
     m["days_order_open"] = _open_days(orders, m).where(~m["open"])
     m["days_clock_stopped"] = (m["end_to_end_days"] - m["days_before_clock"]
