@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import duckdb
 import pyarrow as pa
 
 from servicecheck.io.errors import InputError
@@ -197,6 +198,26 @@ def local_sql(t: str, order: Order, serial: bool = False) -> str:
     if serial:
         forms.append(f"CAST({serial_sql(t)} AS TIMESTAMPTZ)")
     return forms[0] if len(forms) == 1 else f"COALESCE({', '.join(forms)})"
+
+
+# a time written with its own offset from UTC: ISO 8601's Z or +01:00 (or +0100, +01) after
+# the time of day; a date alone ("2024-01-05") ends in digits that are no offset
+OFFSET_PATTERN = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
+
+
+def reads_naive(con: duckdb.DuckDBPyConnection, relation: str, arrow_type: pa.DataType,
+                text: str) -> bool:
+    """Whether an import reads any time of a column without a zone of its own (so in the
+    zone it was told): a typed column by its type (a Parquet TIMESTAMPTZ carries its zone, a
+    date or a naive timestamp does not), text by its values (``text``, the column's trimmed
+    text on ``relation``), the scan stopping at the first value with no offset."""
+    if pa.types.is_timestamp(arrow_type):
+        return arrow_type.tz is None
+    if not (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)):
+        return True
+    got = con.execute(f"SELECT EXISTS (SELECT 1 FROM {relation} WHERE {text} IS NOT NULL AND "
+                      f"NOT regexp_matches({text}, {literal(OFFSET_PATTERN)}))").fetchone()
+    return bool(got and got[0])
 
 
 def iso_sql(q: str, trimmed: bool = False) -> str:

@@ -17,6 +17,7 @@ from servicecheck.io.dates import (
     Order,
     iso_sql,
     local_sql,
+    reads_naive,
     text_sql,
     timestamp_sql,
     two_forms,
@@ -338,6 +339,9 @@ def canonical_events(
     if not deferred:
         _check_kept(n_keep, raw)
     report.events, report.cases = n_keep, n_cases
+    report.naive_times = any(
+        reads_naive(con, relation, table.schema.field(columns[role]).type, text(columns[role]))
+        for role in ("timestamp", "start_timestamp") if role in columns)
 
     select = [
         f"{literal(service_key)} AS service",
