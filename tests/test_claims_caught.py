@@ -252,3 +252,23 @@ def test_a_second_import_keeps_the_services_zone(name: str, toml: str | None,
         assert w.service().timezone == zone
         first_event = w.events().timestamp.min().execute()
     assert pd.Timestamp(first_event) == pd.Timestamp(earliest, tz="UTC")
+
+
+# -- 5. read on real logs: the summary's emptiness said for what it is --------------------------
+# (id, the service, what the summary says): six years of fines judged against one 90-day rule
+# and no demand were said to have "no measure with enough periods yet"
+EMPTY_SUMMARY = [
+    ("regime-without-priorities", SAME_DAY, "and this service has no demand imported and its "
+     "target regime names no priority (priority_column under [targets])."),
+    ("no-regime", Service(name="plain", clock=Clock(end=("Closed",))),
+     "and this service has no demand imported and no target regime."),
+]
+
+
+@pytest.mark.parametrize(("name", "svc", "said"), EMPTY_SUMMARY,
+                         ids=[e[0] for e in EMPTY_SUMMARY])
+def test_an_empty_summary_says_why(name: str, svc: Service, said: str, tmp_path: Path) -> None:
+    report = _report(tmp_path, _reported(["2024-02-28"], "2024-04-14"), svc)
+    summary = " ".join(next(s for s in report.sections if s.id == "summary").lead)
+    assert summary.startswith("Nothing to summarise yet") and said in summary, summary
+    assert "enough periods" not in summary
