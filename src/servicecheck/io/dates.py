@@ -13,13 +13,15 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import duckdb
 import pyarrow as pa
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.sql import literal, literals
+
+if TYPE_CHECKING:
+    import duckdb
 
 Order = Literal["day-first", "month-first"]
 ORDERS: tuple[Order, ...] = ("day-first", "month-first")
@@ -205,18 +207,31 @@ def local_sql(t: str, order: Order, serial: bool = False) -> str:
 OFFSET_PATTERN = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 
 
-def reads_naive(con: duckdb.DuckDBPyConnection, relation: str, arrow_type: pa.DataType,
-                text: str) -> bool:
-    """Whether an import reads any time of a column without a zone of its own (so in the
-    zone it was told): a typed column by its type (a Parquet TIMESTAMPTZ carries its zone, a
-    date or a naive timestamp does not), text by its values (``text``, the column's trimmed
-    text on ``relation``), the scan stopping at the first value with no offset."""
+def naive_by_type(arrow_type: pa.DataType) -> bool | None:
+    """Whether a typed time column is read without a zone of its own (a Parquet TIMESTAMPTZ
+    carries its zone; a date or a naive timestamp does not); None for text, which only its
+    values tell (``no_offset_sql``)."""
     if pa.types.is_timestamp(arrow_type):
         return arrow_type.tz is None
-    if not (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)):
-        return True
-    got = con.execute(f"SELECT EXISTS (SELECT 1 FROM {relation} WHERE {text} IS NOT NULL AND "
-                      f"NOT regexp_matches({text}, {literal(OFFSET_PATTERN)}))").fetchone()
+    return None if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) \
+        else True
+
+
+def no_offset_sql(text: str) -> str:
+    """DuckDB: true where the trimmed text ``text`` is a time written with no offset of its
+    own, so read in the zone the import was told."""
+    return f"({text} IS NOT NULL AND NOT regexp_matches({text}, {literal(OFFSET_PATTERN)}))"
+
+
+def reads_naive(con: duckdb.DuckDBPyConnection, relation: str, arrow_type: pa.DataType,
+                text: str) -> bool:
+    """Whether an import reads any time of a column without a zone of its own: by its type,
+    else by its values on ``relation``, the scan stopping at the first with no offset."""
+    typed = naive_by_type(arrow_type)
+    if typed is not None:
+        return typed
+    got = con.execute(f"SELECT EXISTS (SELECT 1 FROM {relation} WHERE "
+                      f"{no_offset_sql(text)})").fetchone()
     return bool(got and got[0])
 
 
