@@ -59,7 +59,8 @@ def test_one_need_by_hand(tmp_path: Path) -> None:
     assert two.topic == "targets.two_clocks" and two.noun == "case" and two.n == 2
     assert (two.q("on_time"), two.q("median")) == (0.5, 10 * 86400)
     assert say(two, Voice(tz="UTC")) == (
-        "For the needs first reported between 1 Jan 2024 and 11 Jan 2024, the target regime "
+        # one need, first reported on 1 Jan: the period is its own, not to its last event
+        "For the needs first reported on 1 Jan 2024, the target regime "
         "reports 50% of 2 cases on time, while half of those citizens waited 10 days or more "
         "from first contact to the need being met (9 in 10 within 10 days).")
 

@@ -47,6 +47,14 @@ class Span:
     change: pd.Timestamp | None = None  # the change that opened this phase, if any
     phase: Literal["all", "before", "after"] = "all"
 
+    @classmethod
+    def reported(cls, first_contacts: pd.Series) -> Span:
+        """The period of the needs a sentence counts, "first reported between" its ends: from
+        the first of their first contacts to the last (not to the end of the data: needs all
+        first reported on 28 Feb were said to be first reported "between 28 Feb and 14 Apr"
+        when the last of them was met on 14 Apr)."""
+        return cls(first_contacts.min(), first_contacts.max())
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -72,8 +72,9 @@ def import_log(
     team: Annotated[str | None, typer.Option(help="Column with the team.")] = None,
     resource: Annotated[str | None, typer.Option(help="Column with the resource.")] = None,
     timezone: Annotated[str | None, typer.Option(
-        help="Time zone of times without an offset (default Europe/London); with no "
-        "service file naming one, the service's zone too, its dates told in it.")] = None,
+        help="Time zone of times without an offset (default: the zone the workspace holds "
+        "for the service, else Europe/London); with no service file naming one, the "
+        "service's zone too, its dates told in it.")] = None,
     timestamp_format: Annotated[str | None, typer.Option(
         help="strptime format when times are in another form, e.g. '%m/%d/%Y %I:%M %p'.")]
     = None,

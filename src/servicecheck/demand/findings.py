@@ -157,4 +157,6 @@ def _per_need(demands: pd.DataFrame, need_table: pd.DataFrame, service: Service,
     return Finding("demand.per_need", "need", len(period),
                    {"contacts": ratio(float(each["contacts"].mean())),
                     "failure": ratio(float(each["failure_demands"].mean())),
-                    "without": count(int((each["contacts"] == 0).sum()))}, span)
+                    "without": count(int((each["contacts"] == 0).sum()))},
+                   # the needs counted, not the contacts' period they were chosen by
+                   Span.reported(period["first_contact"]))

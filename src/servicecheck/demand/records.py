@@ -21,7 +21,7 @@ from servicecheck.demand.fields import LENGTHS
 from servicecheck.demand.natures import NATURES
 from servicecheck.demand.redact import MASKED_FIELDS, REFERENCE_FIELDS, redact_field, redact_fields
 from servicecheck.engine.workspace import Workspace
-from servicecheck.io.dates import iso_sql, text_sql, timestamp_sql, two_forms
+from servicecheck.io.dates import iso_sql, reads_naive, text_sql, timestamp_sql, two_forms
 from servicecheck.io.errors import InputError
 from servicecheck.io.fingerprint import Fingerprinting
 from servicecheck.io.placeholders import placeholder_sql
@@ -196,6 +196,9 @@ def import_demands(
         rejects = rejects.plus(future)
         keep = f"{keep} AND NOT coalesce({later}, false)"
         first = workspace.next_index("demands")
+        naive = any(reads_naive(con, "src", raw.table.schema.field(cols[role]).type,
+                                sql.text(role))
+                    for role in ("received_at", "closed_at") if role in cols)
         table = con.execute(f"""
             SELECT {literal(service.key)} AS service,
                    COALESCE({sql.text('demand_id')},
@@ -229,7 +232,7 @@ def import_demands(
     report = DemandImport(source=raw.source, service=service.key, rows_read=raw.table.num_rows,
                           events=table.num_rows, cases=0, mapping=cols, masked=masked,
                           rejects=_kept_values(rejects, cols, service),
-                          after_import=future.rows)
+                          after_import=future.rows, naive_times=naive)
     workspace.append("demands", table, report, service, "demands", first_index=first,
                      fingerprint=fingerprint.result(), replace=replace)
     natures = pa.compute.value_counts(table.column("nature")).to_pylist()

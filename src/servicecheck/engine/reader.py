@@ -41,6 +41,7 @@ class ImportRecord(TypedDict):
     records: int | None  # rows of the source (a case table's rows, not the events made)
     future: str | None  # JSON: io.notes.Future, events dated after the import
     cells_aside: str | None  # JSON: [io.notes.CellsAside], a case table's dates set aside
+    naive_times: bool | None  # any time read without a zone of its own (None: not known)
 
 
 class Reader(Protocol):

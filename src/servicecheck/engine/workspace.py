@@ -147,6 +147,7 @@ class Workspace(Writer):
                else ", NULL, NULL")
         fp += (", records, future, cells_aside" if {"records", "future", "cells_aside"} <= have
                else ", NULL, NULL, NULL")
+        fp += ", naive_times" if "naive_times" in have else ", NULL"
         rows = self.raw.execute(
             "SELECT import_id, service, kind, source, rows_read, rows_kept, dropped, "
             f"imported_at, {fp} FROM imports ORDER BY import_id").fetchall()
@@ -154,7 +155,7 @@ class Workspace(Writer):
                              rows_read=r[4], rows_kept=r[5], dropped=r[6], imported_at=r[7],
                              source_size=r[8], source_sha256=r[9], mapping=r[10],
                              placeholders=r[11], set_aside=r[12], records=r[13],
-                             future=r[14], cells_aside=r[15])
+                             future=r[14], cells_aside=r[15], naive_times=r[16])
                 for r in rows]
 
     def rejects(self, service: str | None = None, import_id: int | None = None) -> pa.Table:

@@ -72,7 +72,7 @@ META_DDL = [
 IMPORT_COLUMNS = {"source_path": "VARCHAR", "source_size": "BIGINT", "source_sha256": "VARCHAR",
                   "mapping": "VARCHAR", "first_index": "BIGINT", "end_index": "BIGINT",
                   "placeholders": "VARCHAR", "set_aside": "VARCHAR", "records": "BIGINT",
-                  "future": "VARCHAR", "cells_aside": "VARCHAR"}
+                  "future": "VARCHAR", "cells_aside": "VARCHAR", "naive_times": "BOOLEAN"}
 INDEX_COLUMN = {"events": "event_index", "demands": "demand_index"}
 
 
@@ -184,14 +184,15 @@ class Writer:
                 "? AS source, ? AS rows_read, ? AS rows_kept, ? AS dropped, "
                 "? AS imported_at, ? AS source_path, ? AS source_size, ? AS source_sha256, "
                 "? AS mapping, ? AS first_index, ? AS end_index, ? AS placeholders, "
-                "? AS set_aside, ? AS records, ? AS future, ? AS cells_aside",
+                "? AS set_aside, ? AS records, ? AS future, ? AS cells_aside, "
+                "? AS naive_times",
                 [import_id, service.key, kind, report.source, report.rows_read,
                  report.events, json.dumps(report.dropped), now,
                  fp.path if fp else None, fp.size if fp else None, fp.sha256 if fp else None,
                  json.dumps(report.mapping), first_index, last,
                  json.dumps(report.placeholders), json.dumps(aside),
                  report.records or report.rows_read, json.dumps(future) if future else None,
-                 json.dumps(cells_aside(report))]))
+                 json.dumps(cells_aside(report)), report.naive_times]))
             if report.rejects.rows:
                 con.register("__rejects", report.rejects.table)
                 try:

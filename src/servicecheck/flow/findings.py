@@ -86,15 +86,11 @@ def findings(workspace: Reader, service: Service, top: int = 5,
                            names=tuple(service.value_steps),
                            flags=frozenset(set() if len(timed) else {"untimed"})))
     if events is None:
-        every = workspace.events(service.key)
-        last = to_frame(every.aggregate(last=every.timestamp.max()))["last"].iloc[0]
-        out += clean_findings(clean_and_dirty(workspace, service, need_table=need_table),
-                              None if last is None or pd.isna(last) else pd.Timestamp(last))
+        out += clean_findings(clean_and_dirty(workspace, service, need_table=need_table))
     return out
 
 
-def clean_findings(per_need: pd.DataFrame, data_end: pd.Timestamp | None = None
-                   ) -> list[Finding]:
+def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
     """Clean work went straight through: no step done twice, no failure demand, no more
     hand-offs than designed. Each reason for dirty work is counted on its own, so "looped"
     only ever means a step was repeated."""
@@ -111,9 +107,8 @@ def clean_findings(per_need: pd.DataFrame, data_end: pd.Timestamp | None = None
         days = group.loc[~group["open"], "end_to_end_days"]
         if len(days):
             numbers[f"{label}_median"] = seconds(float(days.median()))
-    # the period the headline names runs to the end of the data, as capability's does
-    span = Span(per_need["first_contact"].min(), data_end if data_end is not None else
-                max(per_need["met_at"].max(), per_need["first_contact"].max()))
+    # the period of the needs counted, as capability's headline names it
+    span = Span.reported(per_need["first_contact"])
     # needs not met yet are clean or dirty so far: counted, and said to be so
     numbers["not_met"] = count(int(per_need["open"].sum()))
     # what was not measured is not said to be absent: with no contact linked to any need

@@ -13,12 +13,15 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.sql import literal, literals
+
+if TYPE_CHECKING:
+    import duckdb
 
 Order = Literal["day-first", "month-first"]
 ORDERS: tuple[Order, ...] = ("day-first", "month-first")
@@ -197,6 +200,39 @@ def local_sql(t: str, order: Order, serial: bool = False) -> str:
     if serial:
         forms.append(f"CAST({serial_sql(t)} AS TIMESTAMPTZ)")
     return forms[0] if len(forms) == 1 else f"COALESCE({', '.join(forms)})"
+
+
+# a time written with its own offset from UTC: ISO 8601's Z or +01:00 (or +0100, +01) after
+# the time of day; a date alone ("2024-01-05") ends in digits that are no offset
+OFFSET_PATTERN = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
+
+
+def naive_by_type(arrow_type: pa.DataType) -> bool | None:
+    """Whether a typed time column is read without a zone of its own (a Parquet TIMESTAMPTZ
+    carries its zone; a date or a naive timestamp does not); None for text, which only its
+    values tell (``no_offset_sql``)."""
+    if pa.types.is_timestamp(arrow_type):
+        return arrow_type.tz is None
+    return None if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) \
+        else True
+
+
+def no_offset_sql(text: str) -> str:
+    """DuckDB: true where the trimmed text ``text`` is a time written with no offset of its
+    own, so read in the zone the import was told."""
+    return f"({text} IS NOT NULL AND NOT regexp_matches({text}, {literal(OFFSET_PATTERN)}))"
+
+
+def reads_naive(con: duckdb.DuckDBPyConnection, relation: str, arrow_type: pa.DataType,
+                text: str) -> bool:
+    """Whether an import reads any time of a column without a zone of its own: by its type,
+    else by its values on ``relation``, the scan stopping at the first with no offset."""
+    typed = naive_by_type(arrow_type)
+    if typed is not None:
+        return typed
+    got = con.execute(f"SELECT EXISTS (SELECT 1 FROM {relation} WHERE "
+                      f"{no_offset_sql(text)})").fetchone()
+    return bool(got and got[0])
 
 
 def iso_sql(q: str, trimmed: bool = False) -> str:

@@ -110,7 +110,7 @@ def import_events(
     whose content the workspace holds already is refused, unless ``replace``: then its rows
     take the place of the earlier import's (of the same content, or of the same file).
     """
-    svc = service or Service(name=_default_name(source))
+    svc = _zone_kept(workspace, service or Service(name=_default_name(source)), timezone)
     how = svc.reading
     timezone = timezone or how.timezone
     if timezone:
@@ -193,6 +193,21 @@ def import_events(
                                 con=con, first_index=first, fingerprint=fingerprint.result(),
                                 replace=replace, finish=prepared.finish)
     return prepared.report
+
+
+def _zone_kept(workspace: Workspace, svc: Service, timezone: str | None) -> Service:
+    """The service with the zone the workspace already holds for it, when neither this
+    import nor a service file names one: a second import without --timezone read its times
+    in London and told the service's dates there, after the first had said Australia/Sydney."""
+    if (timezone or svc.reading.timezone or svc.timezone != DEFAULT_ZONE
+            or (svc.path is not None and svc.zone_named)):
+        return svc
+    try:
+        held = workspace.service(svc.key)
+    except InputError:
+        return svc  # a service new to the workspace: the default it is
+    return replaced(svc, timezone=held.timezone,
+                    reading=replaced(svc.reading, timezone=held.reading.timezone))
 
 
 def mapping_used(report: ImportReport) -> Mapping:

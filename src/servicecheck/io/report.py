@@ -48,6 +48,9 @@ class ImportReport:
     moments: dict[str, str] = field(default_factory=dict)  # a case table's date columns
     records: int | None = None  # rows of the source (a case table's, before its dates are events)
     after_import: int = 0  # steps (or contacts) dated after the import, set aside
+    # whether any time was read without a zone of its own, so in the zone the import was
+    # told (None: not known); with none, "times without a zone were read as" is not said
+    naive_times: bool | None = None
     import_id: int | None = None  # its row in the import log, once written
 
     @property

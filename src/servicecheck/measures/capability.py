@@ -295,9 +295,12 @@ def findings(cap: Capability) -> list[Finding]:
         cur = cap.phase(-1)
         several = len(cap.chart.limits) > 1
         change = cap.changes[-1] if several and cap.changes else None
-        start = change if change is not None else cur["first_contact"].min()
-        span = Span(start=start, end=cap.as_at or cur["met_at"].max(), change=change,
-                    phase="after" if several else "all")
+        # since a change: "first reported since the change and met by" the end of the data;
+        # else the needs counted, "first reported between" the first and last of them
+        span = (Span(change, cap.as_at or cur["met_at"].max(), change, "after")
+                if change is not None else
+                replace(Span.reported(cur["first_contact"]),
+                        phase="after" if several else "all"))
         lim = cap.chart.limits[-1]
         episodes = cap.chart.episodes()
         numbers = {**_spread(cur["end_to_end_days"]), "signals": count(len(episodes))}
@@ -378,23 +381,6 @@ def period_findings(view: PeriodView, cap: Capability,
         *signals_after_changes(chart, changes, unit, view.stat, cap.timezone)]
 
 
-def _runs_of_signals(chart: spc.Chart) -> list[tuple[int, int, int]]:
-    """The chart's signals as runs one way: (first point, last point, direction), signals
-    that overlap or touch and go the same way joined (a shift broken by a trend label is one
-    run); a run above the line next to one below it stays two, so a change between them can
-    be named."""
-    runs: list[list[int]] = []
-    for s in sorted(chart.signals, key=lambda s: (s.points[0], s.points[-1])):
-        a, b, way = s.points[0], s.points[-1], s.direction
-        if runs and a <= runs[-1][1] + 1 and way in (runs[-1][2], 0):
-            runs[-1][1] = max(runs[-1][1], b)
-        elif runs and a <= runs[-1][1] + 1 and runs[-1][2] == 0:
-            runs[-1][1:] = [max(runs[-1][1], b), way]
-        else:
-            runs.append([a, b, way])
-    return [(a, b, way) for a, b, way in runs]
-
-
 # a signal that starts within this many periods of a change is said to follow it
 FOLLOWS_WITHIN = 3
 
@@ -410,7 +396,7 @@ def signals_after_changes(chart: spc.Chart, changes: Sequence[Change], unit: str
     starts = pd.DatetimeIndex([pd.Timestamp(d) for d in chart.dates])
     starts = starts.tz_localize(tz) if starts.tz is None else starts.tz_convert(tz)
     out = []
-    for a, b, way in _runs_of_signals(chart):
+    for a, b, way in chart.runs(None):
         followed = [(c, a - p) for c in changes
                     if (p := int((starts <= pd.Timestamp(c.date, tz=tz)).sum())) > 0
                     and 0 <= a - p <= within]

@@ -170,8 +170,12 @@ def findings(rows: list[MeasureChart], workspace: Reader | None = None,
             svc = service or workspace.service()
             regime = svc.targets is not None and bool(svc.targets.start and svc.targets.end)
             dem = workspace.demands(svc.key)
-            if not regime and not int(to_frame(dem.aggregate(n=dem.count()))["n"].iloc[0]):
-                why = "no_demand_no_regime"
+            if not int(to_frame(dem.aggregate(n=dem.count()))["n"].iloc[0]):
+                # a regime with no priority has nothing to chart per priority (six years of
+                # fines judged against one 90-day rule were said to have "too few periods")
+                why = ("no_demand_no_regime" if not regime else "no_demand_no_priority"
+                       if svc.targets is not None and not svc.targets.priority_column
+                       else why)
     return [Finding("overview.measures", "measure", len(rows),
                     {"special": count(len(special)), "unstable": count(len(unstable))},
                     names=tuple(x for r in special for x in (r.group, r.subject)),

@@ -166,16 +166,21 @@ def rejects_findings(ws: Reader, svc: Service) -> list[Finding]:
                     names=tuple(found))]
 
 
-def clock_findings(svc: Service, unmet: int) -> list[Finding]:
+def clock_findings(ws: Reader, svc: Service, unmet: int) -> list[Finding]:
     """How the data were read, for Data quality: every need met by the data's end (where an
     end is named and ``unmet``, the needs open or stale, is none), and the clock, with the
     zone times without one were read in (``names``: the zone, then the end activities; the
-    words say the zone dates are told in, the voice's, where it differs)."""
+    words say the zone dates are told in, the voice's, where it differs). Flagged
+    ``offsets`` when every import says each time it read carried its own offset: then no
+    time was read in that zone, and saying so would be untrue."""
     met = [Finding("quality.all_met", "need", 0)] if unmet == 0 and svc.clock.end else []
-    first = {"first contact"} if svc.clock.start_at_first_contact else set()
+    flags = {"first contact"} if svc.clock.start_at_first_contact else set()
+    log = _log(ws, svc)
+    if log and all(r["naive_times"] is False for r in log):
+        flags.add("offsets")
     read_in = svc.reading.timezone or svc.timezone
     return [*met, Finding("quality.clock", "need", 0, names=(read_in, *svc.clock.end),
-                          flags=frozenset(first))]
+                          flags=frozenset(flags))]
 
 
 def placeholder_findings(ws: Reader, svc: Service) -> list[Finding]:

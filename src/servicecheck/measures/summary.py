@@ -31,6 +31,7 @@ class Summary:
     met: int = 0                 # needs met (an end before the first contact set aside)
     stale_needs: int = 0         # without an end, idle far longer than usual: not open
     met_from: pd.Timestamp | None = None  # the first contact of the first need met
+    met_to: pd.Timestamp | None = None    # and of the last: the period of the needs met
     clock: Clock = "citizen"     # "last-event" when no end activity is named
     longest_days: float = float("nan")
 
@@ -44,9 +45,10 @@ class Summary:
                         "events": count(self.events), "demands": count(self.demands)},
                        span, self.clock, names=(self.service,))]
         if self.met and not np.isnan(self.median_days) and span is not None:
-            # the needs met, from the first of them reported to the end of the data, as
-            # capability says it
-            times = Span(self.met_from if self.met_from is not None else span.start, span.end)
+            # the needs met, from the first of them reported to the last, as capability
+            # says it
+            times = Span(self.met_from if self.met_from is not None else span.start,
+                         self.met_to if self.met_to is not None else span.end)
             out.append(Finding("summary.times", "need", self.met,
                                {"median": seconds(self.median_days),
                                 "p90": seconds(self.p90_days),
@@ -94,6 +96,7 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         p90_days=float(np.quantile(done, 0.9)) if done.size else float("nan"),
         met=int(done.size),
         met_from=None if met.empty else pd.Timestamp(met["first_contact"].min()),
+        met_to=None if met.empty else pd.Timestamp(met["first_contact"].max()),
         clock="citizen" if svc.clock.end else "last-event",
         longest_days=float(np.max(done)) if done.size else float("nan"),
     )

@@ -9,7 +9,7 @@ runs per need from first contact to the need being met.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ibis
 import numpy as np
@@ -406,11 +406,11 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
             "median": seconds(float(done["end_to_end_days"].median())),
             "p90": seconds(float(done["end_to_end_days"].quantile(0.9))),
             "needs": count(len(done))}
-        # to the end of the data, as capability's headline for the same needs says it
-        end = view.data_end if view.data_end is not None else done["met_at"].max()
-        spans[phase] = Span(m.loc[mask, "first_contact"].min(), end,
-                            change if phase == "after" else None,
-                            phase)  # type: ignore[arg-type]
+        # the needs whose orders are judged, first reported between the first and last of
+        # them, as capability's headline for the same needs says it
+        spans[phase] = replace(Span.reported(m.loc[mask, "first_contact"]),
+                               change=change if phase == "after" else None,
+                               phase=phase)  # type: ignore[arg-type]
     now = "after" if "after" in per_phase else "all" if "all" in per_phase else None
     if now is None:
         out.append(Finding("targets.two_clocks", view.unit, 0, applies=False,

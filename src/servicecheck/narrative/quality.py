@@ -188,6 +188,9 @@ def _clock(f: Finding, voice: Voice) -> str:
              if "first contact" in f.flags else voice.starts)
     stop = (f" and stops at {g.join_words(ends, 'or')}." if ends else
             "; no end activity is named, so a need counts as met at its last event.")
+    if "offsets" in f.flags:  # no time was read in a zone it was not written in
+        return (f"The clock starts at {start}{stop} Every time in the data carried its own "
+                f"offset from UTC; dates are told in {voice.tz}, the service's zone.")
     told = ("." if read_in == voice.tz else
             f"; dates are told in {voice.tz}, the service's zone (its timezone in the service "
             "file).")

@@ -82,13 +82,15 @@ def measure_name(group: str, subject: str) -> str:
 @renders("overview.measures")
 def _measures(f: Finding, voice: Voice) -> str:
     """``names`` hold each measure with a special cause as a pair: group, subject."""
-    if not f.applies and f.why_not == "no_demand_no_regime":
+    if not f.applies and f.why_not in ("no_demand_no_regime", "no_demand_no_priority"):
         # the summary is per demand type, per channel and per priority: with none of them
         # its emptiness says nothing about how long the data run (6 years of fines said
         # "not enough periods yet")
+        regime = ("no target regime" if f.why_not == "no_demand_no_regime" else
+                  "its target regime names no priority (priority_column under [targets])")
         return ("Nothing to summarise yet: the summary charts the end-to-end time per demand "
                 "type, failure demand per channel and the target regime's on-time share per "
-                "priority, and this service has no demand imported and no target regime.")
+                f"priority, and this service has no demand imported and {regime}.")
     if not f.applies:
         return "No measure has enough periods yet for a summary of many measures."
     special = int(f.q("special"))

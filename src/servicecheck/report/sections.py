@@ -384,7 +384,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",
                  "quality.backwards")]]
-    found += clock_findings(svc, cap.n_open + cap.n_stale)
+    found += clock_findings(ws, svc, cap.n_open + cap.n_stale)
     lead = [say(f, voice) for f in found]
     lead, details = lead[:3], lead[3:]
     log = [r for r in ws.import_log() if r["service"] == svc.key]

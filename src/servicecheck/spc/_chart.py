@@ -208,23 +208,36 @@ class Chart:
         )
 
     def episodes(self, group: int = -1) -> list[tuple[int, int]]:
-        """The special causes of one group, each counted once: signals whose points overlap
-        or touch are one episode, however the rule set labels its points (a shift broken by
-        a trend label is one signal, not three). First and last point, 1-based."""
+        """The special causes of one group, each counted once: first and last point, 1-based
+        (``runs`` without their direction)."""
+        return [(a, b) for a, b, _ in self.runs(group)]
+
+    def runs(self, group: int | None = -1) -> list[tuple[int, int, int]]:
+        """The special causes of one group (of every group with ``None``), each counted once
+        as a run one way: (first point, last point, direction). Signals whose points overlap
+        or touch and go the same way are one, however the rule set labels its points (a shift
+        broken by a trend label is one signal, not three); a signal of no direction (a runs
+        or moving-range signal) joins the run it touches. A run above the centre line next
+        to one below it stays two: the process moved twice."""
         if not self.limits:
             return []
-        lim = self.limits[group]
-        spans = sorted((max(s.points[0], lim.first_point), min(s.points[-1], lim.last_point))
-                       for s in self.signals
-                       if s.points and s.points[-1] >= lim.first_point
-                       and s.points[0] <= lim.last_point)
-        merged: list[tuple[int, int]] = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        first, last = ((1, self.n) if group is None else
+                       (self.limits[group].first_point, self.limits[group].last_point))
+        # of signals starting at one point, those with a direction first: a jump at the
+        # first point of a run down belongs to that run, not to the run up before it
+        spans = sorted((max(s.points[0], first), s.direction == 0, min(s.points[-1], last),
+                         s.direction) for s in self.signals
+                        if s.points and s.points[-1] >= first and s.points[0] <= last)
+        runs: list[list[int]] = []
+        for a, _, b, way in spans:
+            touches = bool(runs) and a <= runs[-1][1] + 1
+            if touches and way in (runs[-1][2], 0):
+                runs[-1][1] = max(runs[-1][1], b)
+            elif touches and runs[-1][2] == 0:
+                runs[-1][1:] = [max(runs[-1][1], b), way]
             else:
-                merged.append((a, b))
-        return merged
+                runs.append([a, b, way])
+        return [(a, b, way) for a, b, way in runs]
 
     def _repr_html_(self) -> str:
         """A notebook's view of the chart, worded by the narrative (imported here, lazily,

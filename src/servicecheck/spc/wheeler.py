@@ -146,15 +146,18 @@ def _detect(
         flags = found[rule]
         for i in np.flatnonzero(flags).tolist():
             labels[i] = rule
-        for a, b in runs_of(flags):
-            direction = 1 if x[a] > cl else -1
-            signals.append(
-                Signal(rule=rule.split(":")[0].replace(" ", "_"), points=tuple(range(a + 1, b + 2)),
-                       direction=direction)
-            )
+        # a run above the centre line and one below it are two signals even where they
+        # touch: the process moved twice, once each way
+        for direction, side in ((1, x > cl), (-1, x < cl)):
+            for a, b in runs_of(flags & side):
+                signals.append(
+                    Signal(rule=rule.split(":")[0].replace(" ", "_"),
+                           points=tuple(range(a + 1, b + 2)), direction=direction)
+                )
+    # a jump has no side of the centre line: it joins the run it touches (Chart.runs)
     for i in np.flatnonzero(mr_out).tolist():
         signals.append(
-            Signal(rule="mr_beyond_url", points=(i + 1,), direction=1)
+            Signal(rule="mr_beyond_url", points=(i + 1,), direction=0)
         )
     signals.sort(key=lambda s: s.points[0])
     return signals, labels
