@@ -261,3 +261,30 @@ def test_the_live_boards_daily_chart_has_dates() -> None:
 def test_wall_clock_writes_each_time_as_its_local_reading(dates: object, want: list[str]
                                                           ) -> None:
     assert wall_clock(dates) == want
+
+
+WALL_CLOCK = [
+    ("London across the clocks going forward", pd.date_range(
+        "2024-03-30", periods=40, freq="3h", tz="Europe/London")),
+    ("no zone", pd.date_range("2024-03-30", periods=40, freq="3h")),
+    ("fractions of a second", pd.date_range("2024-03-30 00:00:00.5", periods=9, freq="7min",
+                                            tz="UTC")),
+    ("microseconds", pd.date_range("2024-10-26", periods=9, freq="D",
+                                   tz="Europe/London").as_unit("us")),
+    ("one time", pd.DatetimeIndex([pd.Timestamp("2024-01-01 10:00", tz="Europe/London")])),
+]
+
+
+@pytest.mark.parametrize(("name", "times"), WALL_CLOCK, ids=[w[0] for w in WALL_CLOCK])
+def test_a_charts_dates_are_written_as_their_wall_clock(name: str, times: pd.DatetimeIndex
+                                                        ) -> None:
+    """A chart's dates (a tuple of Timestamps) are written as each one's own isoformat, read at
+    once when they share a zone; mixed zones each in their own."""
+    from servicecheck.charts.xmr import wall_clock
+
+    def one(t: pd.Timestamp) -> str:
+        return (t.tz_localize(None) if t.tzinfo is not None else t).isoformat() + "Z"
+
+    assert wall_clock(tuple(times)) == [one(t) for t in times]
+    mixed = (*times, pd.Timestamp("2024-06-01 12:00", tz="America/New_York"))
+    assert wall_clock(mixed) == [one(t) for t in mixed]

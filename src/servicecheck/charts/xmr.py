@@ -69,9 +69,24 @@ def per_cell(df: pd.DataFrame, column: str, cell: float = 2.0, height: int = HEI
     return data.loc[sorted(kept.index)]
 
 
+def _column(dates: Any) -> pd.Series:
+    """Times as a column. A chart's dates are a tuple of Timestamps: pandas reads each
+    object's zone and unit in turn (6 s for the 1.3M needs of a 10M-event log); when they
+    share one zone their instants are read at once instead (0.7 s)."""
+    first = dates[0] if isinstance(dates, tuple) and dates else None
+    if isinstance(first, pd.Timestamp):  # (NaT is not a Timestamp)
+        zone = first.tz
+        if all(isinstance(d, pd.Timestamp) and d.tz is zone
+               for d in dates):
+            ns = np.fromiter((d.value for d in dates), dtype=np.int64, count=len(dates))
+            when = pd.to_datetime(ns, utc=zone is not None)
+            return pd.Series(when.tz_convert(zone) if zone is not None else when)
+    return pd.Series(dates)
+
+
 def wall_clock(dates: Any) -> list[str]:
     """Times as their wall-clock reading in their own zone, written as UTC for a utc scale."""
-    column = pd.Series(dates)
+    column = _column(dates)
     if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
         # a column of one zone: written at once, as isoformat writes each (fractions of a
         # second only where there are some); a chart of every need has thousands, and
