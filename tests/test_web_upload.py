@@ -200,7 +200,7 @@ def test_a_job_list_is_read_confirmed_imported_and_its_mapping_saved(
     assert listed.status_code == 200
     row = re.search(r'<tr id="import-(\d+)">(.*?)</tr>', listed.text, re.S)
     assert row, text(listed.text)[:600]
-    assert text(row.group(2)).startswith("jobs.xlsx housing-repairs ")
+    assert text(row.group(2)).startswith("jobs.xlsx Housing repairs ")  # its name, not its key
     # a case table's rows read are the file's 100 rows, not the events made from them, and
     # its dates set aside are said as the import said them
     assert ("Imported 100 rows from jobs.xlsx (a row per case): 190 events made from their "
@@ -515,15 +515,15 @@ def test_a_server_on_a_new_workspace_is_ready_to_bring_data_in(tmp_path: Path) -
     c, csrf = sign_in(app, "analyst")
     try:
         action, form = proposed(c, csrf, job_list(tmp_path, jobs=20, tbc=()))
-        r = c.post(action, data=form)
+        # the file names the service: never the workspace file's name ("New" for new.duckdb)
+        r = c.post(action, data={**form, "new_service": "Housing repairs"})
         assert r.status_code == 200 and JOBS_20 in text(r.text)
         save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
         assert save
         assert c.post(save.group(1), data={"csrf": csrf}).status_code == 200
         data = tomllib.loads((tmp_path / "service.toml").read_text(encoding="utf-8"))
         assert data["columns"] == {"case": "Job no"} and data["clock"]["end"] == ["Completed"]
-        # named after the workspace the team chose, not "Demand"
-        assert data["name"] == "New"
+        assert data["name"] == "Housing repairs"
     finally:
         app.state.ctx.uploads.close()
         app.state.ctx.store.close()

@@ -51,6 +51,9 @@ ORDER_WORDS = {"iso": "ISO 8601", "day-first": "day-first", "month-first": "mont
 # Excel counts days from 30 December 1899; five digits cover 1927 to 2173
 EXCEL_EPOCH = "1899-12-30"
 SERIAL_PATTERN = r"^\d{5}(\.\d+)?$"
+# the serials a service's dates plausibly fall in: 1 January 1990 to 31 December 2099 (a
+# column of numbers outside them is counts, money or references, not dates)
+PLAUSIBLE_SERIALS = (32874.0, 73051.0)
 
 # What a timestamp column's values say about their order (the proposal's pure reading).
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from servicecheck.io.dates import DateOrder, Order, date_order, form_of
+from servicecheck.io.dates import PLAUSIBLE_SERIALS, DateOrder, Order, date_order, form_of
 from servicecheck.io.errors import InputError
 from servicecheck.io.placeholders import is_placeholder
 from servicecheck.io.tables import RawTable, read_table, sheet_names
@@ -200,7 +200,7 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first",
     # a sparse column is judged by its values, not by the blanks of the first rows
     filled = {n: [_text(v) for v in sample.column(n).drop_null().slice(0, SAMPLE_ROWS)
                   .to_pylist()] for n in names}
-    profiles = {n: _profile(n, filled[n]) for n in names}
+    profiles = {n: _profile(n, filled[n], n in raw.number_columns) for n in names}
     scores = {(role, n): _score(role, profiles[n]) for role in NAMES for n in names}
     roles = _assign(scores, profiles)
     case = roles.get("case")
@@ -313,14 +313,18 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w)
 
 
-def _profile(name: str, values: list[str | None]) -> _Profile:
+def _profile(name: str, values: list[str | None], typed_numbers: bool = False) -> _Profile:
     # a placeholder ("TBC", "n/a") stands for a missing value, not for what the column holds
     filled = [v for v in values if v is not None and not is_placeholder(v)]
     n = max(len(filled), 1)
     forms = [form_of(v) for v in filled]
     written = sum(1 for f in forms if f not in ("unreadable", "excel-serial"))
-    # a bare day number is Excel's date where the column is named or written as dates
-    serial = forms.count("excel-serial") if written or _dateish(name) else 0
+    # a bare day number is Excel's date where the column is named or written as dates, or,
+    # whatever the header's language ("Fecha", "Datum", "Eingang"), where the sheet types
+    # every cell as a number and every one is a plausible date: never a column whose name
+    # says it is something else (a job number of 45001 is no date)
+    serial = forms.count("excel-serial") if written or _dateish(name) or (
+        typed_numbers and _serials(filled) and not _named_otherwise(name)) else 0
     dates = written + serial
     numbers = sum(1 for v in filled if re.fullmatch(r"-?\d+([.,]\d+)?", v))
     examples = tuple(dict.fromkeys(filled))[:3]
@@ -330,6 +334,19 @@ def _profile(name: str, values: list[str | None]) -> _Profile:
 
 def _dateish(name: str) -> bool:
     return any(w in WORDS["timestamp"] for w in _words(name))
+
+
+def _serials(values: list[str]) -> bool:
+    low, high = PLAUSIBLE_SERIALS
+    return bool(values) and all(form_of(v) == "excel-serial" and low <= float(v) <= high
+                                for v in values)
+
+
+def _named_otherwise(name: str) -> bool:
+    """Whether a column's name says it plays a role other than a time."""
+    words, joined = _words(name), " ".join(_words(name))
+    return any(joined in NAMES[r] or any(w in WORDS.get(r, ()) for w in words)
+               for r in NAMES if r not in TIME_ROLES)
 
 
 def _score(role: str, p: _Profile) -> tuple[float, str]:

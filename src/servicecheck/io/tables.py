@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,9 @@ class RawTable:
     rows_per_record: int = 1  # a case table widened into events has several per source row
     stamp_columns: tuple[str, ...] = ()  # a widened case table: the date column of each
     sheet: str | None = None  # the workbook's sheet read
+    # a workbook's columns whose every filled cell the sheet types as a number (a date whose
+    # format was lost is one: its serial day number, whatever the header's language)
+    number_columns: tuple[str, ...] = ()
 
     @property
     def num_rows(self) -> int:
@@ -346,8 +350,22 @@ def read_excel(path: Path, sheet: str | int | None = None, *,
     if table.num_rows == 0:
         raise InputError("the sheet has a header but no rows", source=str(path),
                          fix="put the records under the header")
+    numbers = tuple(n for i, n in zip(keep, names_kept, strict=True)
+                    if _numbers_only(r[i] if i < len(r) else None for r in body[:last + 1]))
     return RawTable(table, str(path), header_rows=found.index + 1, kind="excel",
-                    sheet=sheet_name)
+                    sheet=sheet_name, number_columns=numbers)
+
+
+def _numbers_only(cells: Iterable[Any]) -> bool:
+    """Whether every filled cell is typed as a number (True and False are not), and one is."""
+    seen = False
+    for v in cells:
+        if v is None or v == "":
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return False
+        seen = True
+    return seen
 
 
 def sheet_names(path: Path) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from fastapi.responses import (
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from servicecheck.io.errors import WorkspaceUnavailable
+from servicecheck.io.errors import InputError, WorkspaceUnavailable
 from servicecheck.service.model import Service
 from servicecheck.store import open_store
 from servicecheck.store.capture import demand_frame
@@ -42,7 +42,7 @@ from servicecheck.web import (
     upload_pages,
 )
 from servicecheck.web.cases import CaseIndex
-from servicecheck.web.context import Context
+from servicecheck.web.context import Context, link
 from servicecheck.web.problems import unavailable
 from servicecheck.web.security import (
     ANALYST,
@@ -85,33 +85,24 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
     if service is not None:
         return Service.load(service)
     # a workspace not made yet, or holding nothing yet, is one to bring data into
-    # (Bring your data): the app starts with the default service until then
+    # (Bring your data): the app's service has no name until then. Its name heads every page
+    # and the report, so it is never made up from the file's name ("Ws" for ws.duckdb): the
+    # pages say it is not named yet, and the first file brought in names it.
     if workspace is not None and workspace.exists():
         from servicecheck.engine.workspace import Workspace
 
         with Workspace(workspace, read_only=True) as ws:
-            if ws.services():
-                return ws.service()
-    # named after the workspace the team chose ("repairs.duckdb" is "Repairs"): the name
-    # heads every page and the report, files the data in the workspace, and no form
-    # changes it later, so "Demand" on a housing-repairs team's report stayed there
-    named = workspace.stem.replace("_", " ").replace("-", " ").strip() if workspace else ""
-    return Service(name=named[:1].upper() + named[1:] if named else "Demand")
-
-
-def link(workspace: Path, service: Service, database: str) -> None:
-    """Make the workspace read this store's captures (engine/captured.py): the report, the
-    dashboards and the CLI then analyse captured demand where it is, with no export. Written
-    once; a workspace already linked to this store is only read."""
-    from servicecheck.engine.captured import capture_links, link_capture, link_url
-    from servicecheck.engine.workspace import Workspace
-
-    if workspace.exists():
-        with Workspace(workspace, read_only=True) as ws:
-            if capture_links(ws).get(service.key) == link_url(database):
-                return
-    with Workspace(workspace) as ws:
-        link_capture(ws, service, database)
+            held = ws.services()
+            # several services and no file to say which is the app's: the first the
+            # workspace keeps a definition of (the others are chosen on each page)
+            for key in held:
+                try:
+                    return ws.service(key)
+                except InputError:  # demand only, no definition kept
+                    continue
+            if held:
+                return Service(name=held[0])
+    return Service(name="")
 
 
 def invalid_request(exc: RequestValidationError) -> str:
@@ -142,7 +133,7 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     ws_path = Path(workspace) if workspace is not None else None
     svc = _service(service, ws_path)
     store = open_store(database)
-    if ws_path is not None:
+    if ws_path is not None and svc.name:  # an unnamed service is linked once it is named
         link(ws_path, svc, database)
     suggester = LiveSuggester(svc)
     # learned in the background, the workspace read there too: the app answers at once,

@@ -3,6 +3,7 @@ suggester and the templates. Built once by create_app and kept on app.state."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,34 @@ class Context:
         if self._env is None:
             self._env = templates()
         return self._env
+
+
+def link(workspace: Path, service: Service, database: str) -> None:
+    """Make the workspace read this store's captures (engine/captured.py): the report, the
+    dashboards and the CLI then analyse captured demand where it is, with no export. Written
+    once; a workspace already linked to this store is only read."""
+    from servicecheck.engine.captured import capture_links, link_capture, link_url
+    from servicecheck.engine.workspace import Workspace
+
+    if workspace.exists():
+        with Workspace(workspace, read_only=True) as ws:
+            if capture_links(ws).get(service.key) == link_url(database):
+                return
+    with Workspace(workspace) as ws:
+        link_capture(ws, service, database)
+
+
+def named(c: Context, svc: Service) -> None:
+    """The app's own service, given its name for the first time (by the first file brought
+    in, or the service file's form): the app shows it, and the workspace reads the captures
+    of it from now on (an unnamed service is linked to none: its key would stay behind)."""
+    c.service = c.suggester.service = svc
+    c.dashboards.clear()
+    if c.workspace is not None:
+        from servicecheck.io.errors import InputError
+
+        with contextlib.suppress(InputError):  # in use just now: the next start links it
+            link(c.workspace, svc, c.store.url)
 
 
 def ctx(request: Request) -> Context:

@@ -19,9 +19,10 @@ from servicecheck.store.capture import count
 from servicecheck.web.context import Context
 
 
-def section(c: Context, name: str, service: str = "") -> Section:
+def section(c: Context, name: str, service: str = "") -> tuple[str, Section]:
     """One dashboard of the app's own service, or of ``service`` (a key the workspace
-    holds: a file brought in as a new service is seen here too)."""
+    holds: a file brought in as a new service is seen here too), with the name of the
+    service it shows (the page says it: the app's own may not be the one shown)."""
     if c.workspace is None:
         raise InputError("no workspace was given to the server", source="servicecheck serve",
                          fix="start it with --workspace ws.duckdb to see the dashboards")
@@ -30,8 +31,8 @@ def section(c: Context, name: str, service: str = "") -> Section:
     if key not in c.dashboards:
         with Workspace(c.workspace, read_only=True) as ws:
             held = ws.services()
-            chosen = service if service in held else c.service.key
-            svc = ws.service(chosen if chosen in held else None)
+            svc = ws.service(service if service in held else
+                             c.service.key if c.service.key in held else None)
             from servicecheck.measures.capability import capability
             from servicecheck.measures.needs import needs
 
@@ -45,8 +46,8 @@ def section(c: Context, name: str, service: str = "") -> Section:
                 built = (capability_section(cap, svc, per.capability) if name == "capability"
                          else targets_section(ws, svc, cap, freq=per.regime))
         c.dashboards = {k: v for k, v in c.dashboards.items() if k[2:] == key[2:]}
-        c.dashboards[key] = built
-    result: Section = c.dashboards[key]
+        c.dashboards[key] = (svc.name, built)
+    result: tuple[str, Section] = c.dashboards[key]
     return result
 
 

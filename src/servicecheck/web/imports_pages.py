@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,9 @@ from servicecheck.store.accounts import Session
 from servicecheck.web.context import Context, ctx
 from servicecheck.web.pages import page
 from servicecheck.web.security import ANALYST
+
+if TYPE_CHECKING:
+    from servicecheck.engine.workspace import Workspace
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,12 +58,22 @@ def _imports(c: Context) -> list[Imported]:
         raise
     with ws:
         log, aside = ws.import_log(), ws.set_aside_rows()
+        names = {key: _name(ws, key) for key in {r["service"] for r in log}}
     zone = ZoneInfo(c.service.timezone)
-    return [Imported(id=r["import_id"], service=r["service"], kind=r["kind"],
+    return [Imported(id=r["import_id"], service=names[r["service"]], kind=r["kind"],
                      file=file_name(r["source"]), when=_when(r["imported_at"], zone),
                      said=say(import_summary(r), Voice(tz=c.service.timezone, on_page=True)),
                      set_aside=aside.get(r["import_id"], 0))
             for r in reversed(log)]  # the latest first
+
+
+def _name(ws: Workspace, key: str) -> str:
+    """A service as the team named it (its key only when no definition is kept: demand
+    imported on its own)."""
+    try:
+        return ws.service(key).name or key
+    except InputError:
+        return key
 
 
 def _when(at: dt.datetime, zone: ZoneInfo) -> str:

@@ -218,13 +218,13 @@ def dashboard(request: Request, name: str, s: Session = ANALYST,
         return page(request, "error.html", status_code=404, message="There is no such page.")
     try:
         held = services(ctx(request))
-        sec = section(ctx(request), name, service if service in held else "")
+        named, sec = section(ctx(request), name, service if service in held else "")
     except WorkspaceUnavailable as exc:
         return page(request, "error.html", status_code=503, message=unavailable(exc))
     except InputError as exc:
         return page(request, "error.html", status_code=503, message=str(exc))
     return page(request, "dashboard.html", s=sec, name=name, dashboards=DASHBOARDS,
-                services=held, chosen=service)
+                services=held, chosen=service, named=named)
 
 
 # -- one citizen across services (admins only: it joins a person's whole record) ------------

@@ -21,7 +21,7 @@ from servicecheck.service.file import Value
 from servicecheck.service.model import Service
 from servicecheck.store.accounts import Session
 from servicecheck.store.text import character_problem
-from servicecheck.web.context import Context, ctx
+from servicecheck.web.context import Context, ctx, named
 from servicecheck.web.pages import page
 from servicecheck.web.security import ANALYST
 
@@ -199,9 +199,11 @@ def apply(c: Context, updates: dict[str, Value]) -> str:
 def adopt(c: Context, svc: Service) -> str:
     """Give the app and the workspace a service just saved to its file (by this form, or
     the mapping of an upload), and say where it went."""
-    c.service = svc
-    c.suggester.service = svc
-    c.dashboards.clear()
+    if c.service.name:
+        c.service = c.suggester.service = svc
+        c.dashboards.clear()
+    else:
+        named(c, svc)
     note = f"Saved to {service_path(c)}."
     kept = into_workspace(c, svc)
     if kept is True:
@@ -236,7 +238,11 @@ def service_form(request: Request, s: Session = ANALYST) -> HTMLResponse:
 async def save_service(request: Request, s: Session = ANALYST) -> HTMLResponse:
     c = ctx(request)
     path = service_path(c)
-    updates, unread = updates_from(await request.form())
+    form = await request.form()
+    updates, unread = updates_from(form)
+    if not c.service.name:  # named here or by the first file brought in, then kept: the
+        # name files the data in the workspace (its key), so no form renames a named one
+        updates["name"] = " ".join(str(form.get("name", "")).split()) or None
     proposed = service_file.updated(_current(c), updates)
     found = {key: f"{e.problem}; {e.fix}." for key, e in
              service_file.check(proposed, str(path)).items()}

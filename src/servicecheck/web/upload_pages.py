@@ -31,7 +31,7 @@ from servicecheck.io.sql import check_timezone
 from servicecheck.io.tables import sheet_names
 from servicecheck.service.model import Service
 from servicecheck.store.accounts import Session
-from servicecheck.web.context import Context, ctx
+from servicecheck.web.context import Context, ctx, named
 from servicecheck.web.imports_pages import no_workspace, rejects_download, set_aside
 from servicecheck.web.pages import page
 from servicecheck.web.problems import unavailable
@@ -197,7 +197,7 @@ def _chosen(c: Context, p: Proposal, form: FormData | None = None) -> Chosen:
                       else _default_order(c.service),
                       timezone=p.zone.zone if p.zone and p.zone.zone else c.service.timezone,
                       max_rejects=_percent(_current_share(c.service)),
-                      service=c.service.key, new_service="")
+                      service=c.service.key if c.service.name else NEW, new_service="")
     return Chosen(roles={r: str(form.get(f"role.{r}", "")) for r in _roles(p)},
                   moments={m.column: str(form.get(f"activity.{m.column}", "")).strip()
                            or m.activity for m in p.moments
@@ -363,6 +363,8 @@ async def _imported(request: Request, upload: Upload, s: Session, *, replace: bo
     # dashboards and the report read it there); the app's own service changes only when
     # the mapping is saved into its file
     c.uploads.discard(upload)
+    if not c.service.name and upload.save_to is None and upload.service is not None:
+        named(c, upload.service)  # the name it was brought in under is the app's own now
     c.store.audit(s.user.name, "import", f"{upload.name}: {report.events} events"
                   + (" (replacing an earlier import)" if replace else ""))
     return _page(request, "done", upload=upload, report=report,

@@ -23,7 +23,8 @@ NEW = "+new"
 def services(c: Context) -> dict[str, str]:
     """The services a file may be of (key -> name): the app's own first, then the others
     the workspace holds."""
-    held: dict[str, str] = {c.service.key: c.service.name}
+    # the app's own service before anything names it is no choice: the file names it
+    held: dict[str, str] = {c.service.key: c.service.name} if c.service.name else {}
     if c.workspace is None or not c.workspace.exists():
         return held
     from servicecheck.engine.workspace import Workspace
@@ -70,6 +71,8 @@ def target(c: Context, choice: str, new_name: str) -> Target | str:
             return (f"The workspace has a service called '{held.get(svc.key, svc.key)}' "
                     f"already (its key is '{svc.key}'): choose it above, or give the new "
                     "service another name.")
+        if not c.service.name:  # the first file names the app's own service
+            return Target(svc, service_path(c), own=True)
         return Target(svc, _beside(c, svc.key), own=False)
     if choice not in held:
         return "Choose the service this file is of, or a new one with its name."
