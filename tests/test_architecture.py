@@ -231,7 +231,7 @@ def test_no_loop_of_imports_spans_two_folders() -> None:
 # (the Purpose section's lead, the refusal of a double in UTC). An f-string of four words or
 # more there is a sentence, unless it is an error's (an InputError names file, row and fix) or
 # SQL. What is still composed in these folders is listed: (module, its words, why).
-SENTENCE_FOLDERS = ("report", "engine", "measures", "flow", "spc")
+SENTENCE_FOLDERS = ("report", "engine", "measures", "flow", "spc", "web", "cli")
 REGULATORS = ("working days: Monday to Friday less bank holidays", ", less local closure days",
               "while waiting for access (after )", "as a landlord reports it, per reporting "
               "year (the regime's clock: ), beside", ": each step per kind of hazard (the "
@@ -245,6 +245,63 @@ SENTENCES_KNOWN = [
     ("servicecheck.engine.remote", "tables read in place on", "the same, read in place"),
     *(("servicecheck.report.regulators", words, "a regulator's table and its clock, named as "
        "the regulator names them") for words in REGULATORS),
+    # The web app and the command line: what the data say is worded in narrative/ (the
+    # import's result, the refusal of too many rows set aside, the dashboards, the demands
+    # given a type, those left to classify). What is still composed here says what a form's
+    # field or a command's option needs, what an admin's action did to an account, or where a
+    # file went: words of the tool, with no figure of the service in them.
+    *(("servicecheck.web.pages", words, "an account's or a sign-in's state, said to the admin "
+       "or the person signing in") for words in (
+        "Disabled : their sessions have ended.", "Revoked the token of : it is refused "
+        "from now on.", "Set a new password for : their sessions have ended.",
+        "Token for : copy it now, it is not shown again.",
+        "Too many failed attempts : wait seconds and try again.")),
+    *(("servicecheck.cli.admin", words, "the same, said on the command line") for words in (
+        "Disabled : their sessions have ended.", "Revoked the token of : it is refused "
+        "from now on.", "Set a new password for : their sessions have ended.",
+        "Deleted demands received more than days ago.")),
+    ("servicecheck.web.report_pages", "reports are being made just now, the most the server "
+     "makes at once: try again in a minute.", "the server's own load, not the service's"),
+    ("servicecheck.web.reports", "the browser that prints it failed ( ); the HTML report is "
+     "complete", "the PDF's printer, not the service"),
+    ("servicecheck.web.reports", "the report could not be made ( )", "the same"),
+    ("servicecheck.web.security", "the file is larger than , the most the web app takes; "
+     "import it with 'servicecheck import' instead", "a request refused for its size"),
+    ("servicecheck.web.security", "the request is larger than MiB; send less: a demand's "
+     "words fit in a few kilobytes", "the same"),
+    *(("servicecheck.web.service_pages", words, "a field of the service file's form refused, "
+       "beside it") for words in (": ' ' is not 'name = value'; write one per line, like "
+                                  "P1 = 24h",
+                                  "could not be written; check the folder may be written to.")),
+    *(("servicecheck.web.types_pages", words, "the Other types form's field refused") for words
+      in ("The type could not be added:", "characters is more than the a type may hold")),
+    *(("servicecheck.web.upload_pages", words, "a field of Bring your data refused, beside it")
+      for words in ("' ' is not a row number: give the number the spreadsheet shows beside the "
+                    "column names.", "' ' is not a share: give a percentage from 0 to 100, "
+                    "like 5.", "could not be written; check the folder may be written to.")),
+    *(("servicecheck.web.upload_services", words, "the new service's name refused, beside "
+       "it") for words in ("' ' cannot name a service: give it a name with letters or "
+                           "digits, like Housing repairs.", "The workspace has a service "
+                           "called ' ' already (its key is ' '): choose it above, or give "
+                           "the new service another name.")),
+    ("servicecheck.cli.check", "--all draws them all; --steps N draws the N commonest.",
+     "how to see what the map left out: the command's options"),
+    *(("servicecheck.cli.check", "Flow map written to", "where a file went"),
+      ("servicecheck.cli.demand", "Review queue written to (least certain first).",
+       "where a file went"),
+      ("servicecheck.cli.importing", "Saved the mapping into : import the next export with "
+       "--service .", "where a file went, and the option that reads it"),
+      ("servicecheck.cli.importing", "Wrote : edit it, then import a log with --service",
+       "where a file went"),
+      ("servicecheck.cli.importing", "Wrote events, demands and needs to", "where files went"),
+      ("servicecheck.cli.report", "No browser could be started here; open yourself.",
+       "the machine's browser, not the service")),
+    ("servicecheck.cli.demand", "Accepted suggestions at or above confidence, as the team "
+     "chose.", "debt: what the command did, with the team's own threshold; a finding of "
+     "demand.labels would word it"),
+    *(("servicecheck.cli.importing", words, "debt: the proposal's lines on the command line "
+       "(the web's are its page's labels); a finding of io.propose would word them")
+      for words in (", column names in row", "; a case is done at")),
 ]
 
 

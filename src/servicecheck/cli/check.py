@@ -124,6 +124,7 @@ def flow(
     from servicecheck.flow.words import flow_lines
     from servicecheck.measures.needs import needs
     from servicecheck.narrative.flow_map import map_note
+    from servicecheck.narrative.titles import flow_map_title
 
     if overlay not in ("frequency", "time"):
         raise InputError(f"'{overlay}' is not an overlay", source="--overlay",
@@ -161,7 +162,7 @@ def flow(
                                  overlay="time" if overlay == "time" else "frequency",
                                  coverage=coverage, max_steps=None if all_ else steps,
                                  max_arrows=None if all_ else 2 * steps)
-                page = write_map(drawn, out, title=f"{svc.name}: the flow of the work")
+                page = write_map(drawn, out, title=flow_map_title(svc.name))
             say(f"Flow map written to {page}")
             if drawn.simplified:
                 say(f"{map_note(drawn.finding())} --all draws them all; --steps N draws the N "

@@ -76,6 +76,9 @@ def classify(
     """Classify demand: confirm labels in bulk, get suggestions that learn from them."""
     from servicecheck.demand import labels
     from servicecheck.engine.workspace import Workspace
+    from servicecheck.findings import Finding
+    from servicecheck.narrative.words import say as words
+    from servicecheck.narrative.words import voice_for
 
     if accept_above is not None:
         labels.check_threshold(accept_above)
@@ -86,8 +89,7 @@ def classify(
             say(f"Confirmed labels for {n:,} demands.")
         suggester = labels.train(ws, svc, embed=embed)
         queue = labels.review_queue(ws, svc, suggester)
-        say(f"Learned from the confirmed labels; {len(queue):,} demands wait for a "
-            "person to classify them.")
+        say(words(Finding("demand.waiting", "demand", len(queue)), voice_for(svc)))
         if review:
             review.parent.mkdir(parents=True, exist_ok=True)
             queue.to_csv(review, index=False)

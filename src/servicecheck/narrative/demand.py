@@ -153,3 +153,19 @@ def _unclassified(f: Finding, voice: Voice) -> str:
     return (f"{who} not classified as value or failure demand yet, so there is no failure share: "
             f"classify {'it' if f.n == 1 else 'them'} with `servicecheck classify` or in the "
             "web app.")
+
+
+# -- what a person's classifying did (the web app's Other types, the command line's learning) --
+@renders("demand.retyped")
+def _retyped(f: Finding, voice: Voice) -> str:
+    """Demands recorded as Other given a type of the typology (``names``: the type)."""
+    (demand_type,) = f.names[:1]
+    return f"{g.counted(f.n, f.noun)} now of the type {type_name(demand_type)}."
+
+
+@renders("demand.waiting")
+def _waiting(f: Finding, voice: Voice) -> str:
+    """Learned from the labels people confirmed; ``n`` demands still wait for a person."""
+    return (f"Learned from the confirmed labels; {g.counted(f.n, f.noun)} "
+            f"{'waits' if f.n == 1 else 'wait'} for a person to classify "
+            f"{'it' if f.n == 1 else 'them'}.")

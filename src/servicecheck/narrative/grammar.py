@@ -53,6 +53,13 @@ def percent(p: float) -> str:
     return f"{p:.0%}"
 
 
+def share_to_type(p: float) -> str:
+    """A share a person types back into a form, as a percentage to a tenth ('13.8%'): never
+    'over 99%', which no one can type. (A share an import needs carries half a point to
+    spare, so the tenth it rounds to still covers it.)"""
+    return f"{round(p * 100, 1):g}%"
+
+
 def money(v: float, currency: str = "£") -> str:
     """One way to write money, so the same sum reads the same in every place."""
     if abs(v) >= 1e6:

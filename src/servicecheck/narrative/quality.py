@@ -223,3 +223,13 @@ def _already_imported(f: Finding, voice: Voice) -> str:
     return (f"this file's content was imported already, on {g.moment(f.span.start, voice.tz)} "
             f"from {earlier} ({g.counted(f.n, f.noun)} kept): importing it again would count "
             "every row twice")
+
+
+@renders("quality.share_needed")
+def _share_needed(f: Finding, voice: Voice) -> str:
+    """An import refused for setting aside more rows than it may (``names``: what the first
+    row set aside says, from the import's refusal): the share that would set them all aside,
+    as the team types it into the form."""
+    (problem,) = f.names[:1]
+    return (f"{problem[:1].upper()}{problem[1:]}: correct the file, or set them aside with a "
+            f"share of {g.share_to_type(f.q('needed'))} or more.")

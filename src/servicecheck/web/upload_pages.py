@@ -349,8 +349,12 @@ async def _imported(request: Request, upload: Upload, s: Session, *, replace: bo
                          errors={"next_file": errors["import"]},
                          double=isinstance(exc, AlreadyImported))
         if isinstance(exc, TooManyRejects):
-            errors = {"max_rejects": f"{exc.problem[:1].upper()}{exc.problem[1:]}: correct "
-                      f"the file, or set them aside with a share of {exc.needed:.1%} or more."}
+            from servicecheck.findings import Finding, share
+            from servicecheck.narrative.words import Voice, say
+
+            errors = {"max_rejects": say(Finding("quality.share_needed", "row", 0, {
+                "needed": share(exc.needed)}, names=(exc.problem,)),
+                Voice(tz=c.service.timezone, on_page=True))}
         else:
             role = next((r for r, col in chosen.roles.items() if col and col == exc.column),
                         None)
