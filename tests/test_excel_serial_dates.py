@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from servicecheck import Service, Workspace, import_events
-from servicecheck.io.propose import confirm, propose
+from servicecheck.io.propose import CONFIDENT, confirm, propose
 
 from .xlsx import Cell, write_xlsx
 
@@ -82,3 +82,25 @@ def test_a_case_table_in_german_has_its_moments_from_serials(tmp_path: Path) -> 
     assert [(m.column, m.activity) for m in proposal.moments] == [
         ("Eingang", "Eingang"), ("Erledigt", "Erledigt")]
     assert proposal.dates is not None and proposal.dates.order == "excel-serial"
+
+
+def test_a_case_table_whose_header_names_no_case_has_its_case_guessed_from_its_values(
+        tmp_path: Path) -> None:
+    # a German office's export: no English word in the header, serial dates, a row per case
+    rows: list[list[Cell]] = [["Aktenzeichen", "Eingang", "Erledigt", "Sachgebiet"],
+                              ["AZ-1", 45352.375, 45355.75, "Wohngeld"],
+                              ["AZ-2", 45353.5, None, "Bauamt"],
+                              ["AZ-3", 45360.25, 45364.666666666664, "Wohngeld"]]
+    book = write_xlsx(tmp_path / "vorgaenge.xlsx", {"Vorgänge": rows})
+    proposal = propose(book)
+    assert proposal.kind == "case table"
+    case = proposal.roles["case"]
+    # from its values alone: a guess the page asks the team to check
+    assert (case.column, case.reason, case.evidence) == ("Aktenzeichen", "values",
+                                                         ("AZ-1", "AZ-2", "AZ-3"))
+    assert case.confidence < CONFIDENT
+    assert proposal.end == "Erledigt"
+    mapping = confirm(proposal, timezone="Europe/Berlin")
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        report = import_events(ws, book, service=mapping.service(Service(name="Vorgänge")))
+        assert (report.events, report.cases) == (5, 3)

@@ -158,3 +158,29 @@ def test_only_admins_see_a_journey_in_the_web_app(pair: tuple[Path, GeneratedPai
     r = admin.get(f"/journey?ref={ref}")
     assert r.status_code == 200 and "Claim received" in r.text and "council-tax" in r.text
     assert web.state.ctx.store.audit_log()[0].action == "journey viewed"
+
+
+def test_two_services_with_no_citizen_reference_say_so(tmp_path: Path) -> None:
+    """Two services brought in with no citizen's id (two offices' exports in the web app): the
+    Joined-up section says no person can be followed, never "0 citizens ... nan%"."""
+    from servicecheck.io.eventlog import import_events
+    from servicecheck.report.sections import joined_up_section
+    from servicecheck.service.model import Service
+
+    path = tmp_path / "ws.duckdb"
+    with Workspace(path) as ws:
+        for name in ("Housing repairs", "Benefit claims"):
+            log = tmp_path / f"{name}.csv"
+            log.write_text("case,activity,time\n" + "".join(
+                f"{name[0]}{i},{step},2024-03-0{i} 0{h}:00\n" for i in range(1, 5)
+                for h, step in ((8, "Reported"), (9, "Done"))), encoding="utf-8")
+            import_events(ws, log, service=Service(name=name, columns={
+                "case_id": "case", "activity": "activity", "timestamp": "time"}))
+    with Workspace(path, read_only=True) as ws:
+        section = joined_up_section(ws)
+    assert section.lead == [
+        "The workspace holds 2 services, but no citizen reference links a person across "
+        "them: import each with the same citizen identifier (the citizen's own id) to see "
+        "one citizen across services."]
+    (table,) = section.tables
+    assert {row[3] for row in table.rows} == {"no failure demand"}

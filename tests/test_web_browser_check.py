@@ -47,9 +47,11 @@ def contacts(ws: Path) -> int:
 
 
 @contextlib.contextmanager
-def serving(folder: Path, service: Path, ws: Path, users: dict[str, str]) -> Iterator[str]:
+def serving(folder: Path, service: Path | None, ws: Path, users: dict[str, str]
+            ) -> Iterator[str]:
     """`servicecheck serve` with a store in ``folder`` holding these people (name -> role),
-    on a free port: its address, once it answers. Its output goes to folder/server.log."""
+    on a free port: its address, once it answers. Its output goes to folder/server.log.
+    With no ``service``, the server is started as a new team starts it: no --service."""
     from servicecheck.store import open_store
     from servicecheck.store.accounts import add_user
 
@@ -61,7 +63,8 @@ def serving(folder: Path, service: Path, ws: Path, users: dict[str, str]) -> Ite
     port = free_port()
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "servicecheck", "serve", "-d", db, "--service", str(service),
+        [sys.executable, "-m", "servicecheck", "serve", "-d", db,
+         *(["--service", str(service)] if service else []),
          "-w", str(ws), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     from servicecheck.web.launch import answering
 

@@ -207,6 +207,17 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first",
     dated = [n for n in names if profiles[n].dates >= 0.8 and n not in _taken(roles, "due")]
     moments = tuple(Moment(n, _activity(n), profiles[n].examples) for n in dated
                     if not any(w in _words(n) for w in MOVING))
+    if case is None and len(moments) >= 2:
+        # a row per case whose header names no case in English ("Aktenzeichen",
+        # "Expediente"): the left-most column filled in every row, each value its own, is
+        # proposed from its values alone, as a guess to check
+        rows = min(len(sample), SAMPLE_ROWS)
+        own = next((n for n in names if n not in dated and profiles[n].unique
+                    and profiles[n].filled == rows), None)
+        if own is not None:
+            case = RoleGuess("case", own, round(CONFIDENT - 0.1, 2), "values",
+                             profiles[own].examples)
+            roles = {**{r: g for r, g in roles.items() if g.column != own}, "case": case}
     is_case_table = (case is not None and profiles[case.column].unique and len(moments) >= 2)
     kind: Kind = "case table" if is_case_table else "event log"
     if is_case_table:

@@ -171,6 +171,9 @@ def findings(ws: Reader, window: Window | None = None) -> list[Finding]:
         return [Finding("joined.one_service", "service", len(keys), applies=False,
                         why_not="one service", names=tuple(keys))]
     spc = services_per_citizen(ws)
+    if spc.empty:  # no citizen reference in any service: no person can be followed across
+        return [Finding("joined.no_citizens", "service", len(keys), applies=False,
+                        why_not="no citizen reference")]
     out = [Finding("joined.citizens", "citizen", len(spc),
                    {"services": count(len(keys)),
                     "more_than_one": share(float((spc["services"] > 1).mean())),

@@ -13,6 +13,14 @@ def _one_service(f: Finding, voice: Voice) -> str:
             "(with the same citizen identifier) to see one citizen across services.")
 
 
+@renders("joined.no_citizens")
+def _no_citizens(f: Finding, voice: Voice) -> str:
+    """Several services, and no citizen reference in any: not "0 citizens ... nan%"."""
+    return (f"The workspace holds {g.counted(f.n, f.noun)}, but no citizen reference links a "
+            "person across them: import each with the same citizen identifier (the citizen's "
+            "own id) to see one citizen across services.")
+
+
 @renders("joined.citizens")
 def _citizens(f: Finding, voice: Voice) -> str:
     return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} known to "

@@ -319,7 +319,9 @@ def joined_up_section(ws: Reader) -> Section:
                           "causes in another: an arrow from the service whose open need "
                           "(28 days or more) preceded failure demand in the other, labelled "
                           "with the count.", "between-services")]
-    rows = [(name[str(a)], name[str(b)], f"{int(n):,}", g.percent(float(sh))) for a, b, n, sh in
+    # a service with no failure demand at all has no share of it to give: said so, not "nan%"
+    rows = [(name[str(a)], name[str(b)], f"{int(n):,}", g.percent(float(sh)) if sh == sh else
+             "no failure demand") for a, b, n, sh in
             zip(m["cause"], m["effect"], m["failure_demands"], m["share_of_effect_failure"],
                 strict=True)]
     return Section("joined-up", "Joined-up", lines[:3], figures, [Table(

@@ -9,6 +9,10 @@ import pandas as pd
 
 from servicecheck.spc._chart import Chart
 
+COLUMNS = ("measure", "rule_set", "points", "latest", "latest_label", "centre", "lower", "upper",
+           "variation", "direction", "assurance", "stable", "last_signal", "last_signal_from",
+           "last_signal_to")
+
 
 def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
     """One row per named chart: latest value, centre, the latest point's limits (they vary
@@ -41,7 +45,9 @@ def summary_table(charts: Mapping[str, Chart]) -> pd.DataFrame:
             "last_signal_from": c.labels[last_signal.points[0] - 1] if last_signal else "",
             "last_signal_to": c.labels[last_signal.points[-1] - 1] if last_signal else "",
         })
-    return pd.DataFrame(rows)
+    # named even with no chart at all (a service with no demand and no regime): its header
+    # is the table, and what reads its columns finds them
+    return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def _opt(v: float) -> float | None:

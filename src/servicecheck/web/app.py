@@ -65,7 +65,7 @@ REQUEST_THREADS = 16
 
 def _history(workspace: Path | None, service: Service) -> pd.DataFrame | None:
     """Confirmed demand from the workspace, to learn suggestions from at the start."""
-    if workspace is None:
+    if workspace is None or not workspace.exists():  # nothing brought in yet
         return None
     from servicecheck.engine.captured import imported_demands
     from servicecheck.engine.workspace import Workspace
