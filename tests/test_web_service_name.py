@@ -69,6 +69,12 @@ def test_a_new_workspace_names_no_service_until_the_first_file_names_it(
     ws = tmp_path / "ws.duckdb"
     app, c, csrf = app_over(tmp_path, ws)
     try:
+        # the Check often starts with demand: captured before the service has a name
+        for words in ("my boiler has stopped", "when is someone coming?"):
+            got = c.post("/capture", data={"verbatim": words, "channel": "phone",
+                                            "nature": "unknown", "csrf": csrf},
+                         headers={"HX-Request": "true"})
+            assert got.status_code == 200, text(got.text)[:300]
         first = c.get("/upload")
         # not "Ws": the workspace file's name is no service's name
         assert brand(first.text).startswith(UNNAMED) and "Ws" not in title(first.text)
@@ -101,6 +107,11 @@ def test_a_new_workspace_names_no_service_until_the_first_file_names_it(
         with Workspace(ws, read_only=True) as w:
             assert w.services() == ["housing-repairs"]
             assert w.service().name == "Housing repairs"
+            # the demand captured before the name came with it, read where it is
+            assert sorted(w.demands("housing-repairs").verbatim.to_pandas()) == [
+                "my boiler has stopped", "when is someone coming?"]
+        exported = c.get("/export/demands.csv").text.splitlines()
+        assert len(exported) == 3 and all(",housing-repairs," in line for line in exported[1:])
     finally:
         app.state.ctx.uploads.close()
         app.state.ctx.store.close()

@@ -307,3 +307,15 @@ def map_other(store: Store, svc: Service, words: str, demand_type: str, actor: s
             demands.c.type_other == words).values(demand_type=demand_type)).rowcount
     store.audit(actor, "types mapped", f"{changed} demands from Other to a type")
     return int(changed)
+
+
+def rename_service(store: Store, old: Service, new: Service) -> int:
+    """File the demand captured under a service with no name yet under the name the team
+    gave it (its key), so that naming the service loses none of it; audited. Returns how
+    many demands moved."""
+    with store.writing() as conn:
+        moved = conn.execute(demands.update().where(demands.c.service == old.key)
+                             .values(service=new.key)).rowcount
+    if moved:
+        store.audit("servicecheck", "service named", f"{moved} demands filed under {new.key}")
+    return int(moved)

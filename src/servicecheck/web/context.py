@@ -69,6 +69,10 @@ def named(c: Context, svc: Service) -> None:
     """The app's own service, given its name for the first time (by the first file brought
     in, or the service file's form): the app shows it, and the workspace reads the captures
     of it from now on (an unnamed service is linked to none: its key would stay behind)."""
+    from servicecheck.store.capture import rename_service
+
+    # demand captured before the name was given (the Check often starts there) moves with it
+    rename_service(c.store, c.service, svc)
     c.service = c.suggester.service = svc
     c.dashboards.clear()
     if c.workspace is not None:
