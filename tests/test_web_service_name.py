@@ -123,6 +123,11 @@ def test_the_service_form_names_a_service_that_has_no_name(tmp_path: Path) -> No
         form = c.get("/service").text
         assert '<input id="name" name="name"' in form
         fields = sent(form, "service-form")
+        refused = c.post("/service", data={**fields, "csrf": csrf, "name": " "})
+        assert refused.status_code == 422
+        assert re.findall(r'id="name-error"[^>]*>([^<]*)<', refused.text) == [
+            "Give the service&#39;s name, like Housing repairs."]
+        assert not (tmp_path / "service.toml").exists()
         r = c.post("/service", data={**fields, "csrf": csrf, "name": "  Council   tax "})
         assert r.status_code == 200, text(r.text)[:600]
         assert brand(r.text) == "Council tax"

@@ -247,6 +247,8 @@ async def save_service(request: Request, s: Session = ANALYST) -> HTMLResponse:
     found = {key: f"{e.problem}; {e.fix}." for key, e in
              service_file.check(proposed, str(path)).items()}
     errors = {**found, **unread}
+    if not c.service.name and "name" in errors:  # the form's words, not the file's
+        errors["name"] = "Give the service's name, like Housing repairs."
     if errors:
         return _form(request, c, proposed, status_code=422, errors=errors)
     try:
