@@ -104,14 +104,36 @@ def test_a_new_workspace_names_no_service_until_the_first_file_names_it(
         assert row and row.group(1) == "Housing repairs"
         dash = c.get("/dashboards/summary").text
         assert 'id="shown">Housing repairs: from the workspace' in dash
+        save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
+        assert save and c.post(save.group(1), data={"csrf": csrf}).status_code == 200
+        # a second office's file, as a service of its own: the app's own stays the first,
+        # and stays so after a restart (it was the first by key: "benefit-claims")
+        r = upload(c, csrf, job_list(tmp_path / "april", jobs=20, name="claims.xlsx"))
+        action = re.search(r'action="(/upload/[^/]+/import)"', r.text)
+        assert action
+        r = c.post(action.group(1), data={**sent(r.text, "confirm-form"), "service": "+new",
+                                          "new_service": "Benefit claims"})
+        assert r.status_code == 200, text(r.text)[:600]
+        assert brand(r.text) == "Housing repairs"
+        save = re.search(r'action="(/upload/[^/]+/save)"', r.text)
+        assert save and c.post(save.group(1), data={"csrf": csrf}).status_code == 200
+        assert (tmp_path / "benefit-claims.toml").exists()
+        assert 'name = "Housing repairs"' in (tmp_path / "service.toml").read_text()
         with Workspace(ws, read_only=True) as w:
-            assert w.services() == ["housing-repairs"]
-            assert w.service().name == "Housing repairs"
+            assert w.services() == ["benefit-claims", "housing-repairs"]
+            assert w.service("housing-repairs").name == "Housing repairs"
             # the demand captured before the name came with it, read where it is
             assert sorted(w.demands("housing-repairs").verbatim.to_pandas()) == [
                 "my boiler has stopped", "when is someone coming?"]
         exported = c.get("/export/demands.csv").text.splitlines()
         assert len(exported) == 3 and all(",housing-repairs," in line for line in exported[1:])
+        # restarted (on a store of its own), the app's own service is the one it named
+        (tmp_path / "again").mkdir()
+        again, c2, _ = app_over(tmp_path / "again", ws)
+        try:
+            assert brand(c2.get("/capture").text) == "Housing repairs"
+        finally:
+            again.state.ctx.store.close()
     finally:
         app.state.ctx.uploads.close()
         app.state.ctx.store.close()

@@ -93,8 +93,13 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
 
         with Workspace(workspace, read_only=True) as ws:
             held = ws.services()
-            # several services and no file to say which is the app's: the first the
-            # workspace keeps a definition of (the others are chosen on each page)
+            # the app's own is the one whose file it saves beside the workspace (the Service
+            # file form's and Bring your data's), so that a restart shows the same service
+            own = _saved_beside(workspace, held)
+            if own is not None:
+                return own
+            # else the first the workspace keeps a definition of (the others are chosen on
+            # each page)
             for key in held:
                 try:
                     return ws.service(key)
@@ -103,6 +108,19 @@ def _service(service: Service | Path | None, workspace: Path | None) -> Service:
             if held:
                 return Service(name=held[0])
     return Service(name="")
+
+
+def _saved_beside(workspace: Path, held: list[str]) -> Service | None:
+    """The service file the app saved beside the workspace (``service_pages.service_path``),
+    if it is one of the services the workspace holds."""
+    path = workspace.parent / "service.toml"
+    if not path.exists():
+        return None
+    try:
+        svc = Service.load(path)
+    except InputError:  # not one the app can read: the workspace's own definitions serve
+        return None
+    return svc if svc.key in held else None
 
 
 def invalid_request(exc: RequestValidationError) -> str:
