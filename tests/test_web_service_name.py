@@ -180,3 +180,26 @@ def test_a_workspace_of_two_services_names_each_by_its_own_name(
         assert "Ws" not in text(dash).split()
     finally:
         app.state.ctx.store.close()
+
+
+# the pages that read the workspace, before anything is brought in (its file is made by the
+# first import): one sentence pointing to Bring your data, never a server error (the
+# dashboards failed the request) nor the command line's words
+EMPTY_PAGES = [("GET", "/dashboards/summary", 404), ("GET", "/dashboards/flow", 404),
+               ("GET", "/export/summary.csv", 404), ("POST", "/report", 404)]
+
+
+def test_before_anything_is_brought_in_each_page_says_where_to_start(tmp_path: Path) -> None:
+    app, c, csrf = app_over(tmp_path, tmp_path / "ws.duckdb")
+    try:
+        for method, path, status in EMPTY_PAGES:
+            r = c.request(method, path, data={"csrf": csrf} if method == "POST" else None)
+            assert r.status_code == status, path
+            assert ("Nothing has been brought in yet: bring your service's data in under Bring "
+                    "your data, and this page shows it.") in text(r.text), path
+            assert "servicecheck import" not in r.text, path
+        report = c.get("/report").text
+        assert 'id="nothing-yet"' in report and 'id="make-report"' not in report
+        assert not (tmp_path / "ws.duckdb").exists()  # no page made it
+    finally:
+        app.state.ctx.store.close()

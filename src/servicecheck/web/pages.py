@@ -59,6 +59,17 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any
     return HTMLResponse(body, status_code=status_code)
 
 
+def nothing_yet(request: Request) -> HTMLResponse | None:
+    """The page for a workspace nothing has been brought into yet (its file is made by the
+    first import), in the browser's words, not the command line's; None once it exists."""
+    workspace = ctx(request).workspace
+    if workspace is None or workspace.exists():
+        return None
+    return page(request, "error.html", status_code=404,
+                message="Nothing has been brought in yet: bring your service's data in under "
+                        "Bring your data, and this page shows it.")
+
+
 def partial(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -216,6 +227,8 @@ def dashboard(request: Request, name: str, s: Session = ANALYST,
 
     if name not in DASHBOARDS:
         return page(request, "error.html", status_code=404, message="There is no such page.")
+    if (empty := nothing_yet(request)) is not None:
+        return empty
     try:
         held = services(ctx(request))
         named, sec = section(ctx(request), name, service if service in held else "")
@@ -269,6 +282,8 @@ def export_summary(request: Request, s: Session = ANALYST) -> Response:
     from servicecheck.web.dashboards import summary_frame
 
     c = ctx(request)
+    if (empty := nothing_yet(request)) is not None:
+        return empty
     try:
         frame = summary_frame(c)
     except WorkspaceUnavailable as exc:

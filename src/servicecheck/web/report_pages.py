@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from servicecheck.store.accounts import Session
 from servicecheck.web.context import ctx
-from servicecheck.web.pages import page, partial
+from servicecheck.web.pages import nothing_yet, page, partial
 from servicecheck.web.reports import AT_ONCE, Busy
 from servicecheck.web.security import ANALYST
 
@@ -25,7 +25,8 @@ def report_page(request: Request, s: Session = ANALYST) -> HTMLResponse:
     c = ctx(request)
     jobs = list(reversed(c.reports.jobs.values()))
     # every service the workspace holds: a file brought in as a new service had no report
-    return page(request, "report.html", job=jobs[0] if jobs else None, services=services(c))
+    return page(request, "report.html", job=jobs[0] if jobs else None, services=services(c),
+                nothing=c.workspace is not None and not c.workspace.exists())
 
 
 @router.post("/report", response_class=HTMLResponse)
@@ -38,6 +39,8 @@ def start_report(request: Request, s: Session = ANALYST,
         return page(request, "error.html", status_code=503,
                     message="No workspace was given to the server: start it with --workspace "
                             "to make the Check report.")
+    if (empty := nothing_yet(request)) is not None:
+        return empty
     try:
         held = services(c)
         job = c.reports.start(c.workspace, service if service in held else c.service.key,

@@ -8,9 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from servicecheck.demand.fields import LENGTHS
-from servicecheck.findings import Finding
 from servicecheck.io.errors import InputError
-from servicecheck.narrative.words import Voice, say
 from servicecheck.store.accounts import Session
 from servicecheck.store.capture import count, map_other, other_types
 from servicecheck.store.text import character_problem
@@ -58,5 +56,8 @@ def map_type(request: Request, s: Session = ANALYST, words: str = Form(""),
         return _page(request, 422, error="Choose one of the service's types, or add the words "
                                          "as a new one.")
     n = map_other(c.store, c.service, words, demand_type, s.user.name)
+    from servicecheck.findings import Finding
+    from servicecheck.narrative.words import Voice, say  # loaded on first use, not at start
+
     retyped = Finding("demand.retyped", "demand", n, names=(demand_type,))
     return _page(request, message=say(retyped, Voice(tz=c.service.timezone, on_page=True)))
