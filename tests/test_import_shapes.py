@@ -436,7 +436,7 @@ def test_data_quality_counts_what_was_set_aside_and_read_as_missing(tmp_path: Pa
         voice = Voice(tz=svc.timezone)
         assert [say(f, voice) for f in rejects_findings(ws, svc)] == [
             "1 value was set aside on import, not counted: 1 with a date and time that could "
-            "not be read; 'servicecheck rejects' writes them to a spreadsheet to correct and "
-            "import again."]
+            "not be read; the web app's Imports page downloads them (or 'servicecheck "
+            "rejects' writes them) to correct and import again."]
         found = placeholder_findings(ws, svc)
         assert [(f.n, f.names) for f in found] == [(1, ("team", "EMPTY"))]

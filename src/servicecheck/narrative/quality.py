@@ -110,8 +110,8 @@ def _rejects(f: Finding, voice: Voice) -> str:
     parts = [f"{g.number(f.q(f'n{i}'))} with {SET_ASIDE_WORDS.get(why, why)}"
              for i, why in enumerate(f.names)]
     return (f"{g.counted(f.n, f.noun)} {'was' if f.n == 1 else 'were'} set aside on import, "
-            f"not counted: {g.join_words(parts)}; 'servicecheck rejects' writes them to a "
-            "spreadsheet to correct and import again.")
+            f"not counted: {g.join_words(parts)}; the web app's Imports page downloads them "
+            "(or 'servicecheck rejects' writes them) to correct and import again.")
 
 
 def _counts(f: Finding, prefix: str) -> list[tuple[str, int]]:
