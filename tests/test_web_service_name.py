@@ -5,6 +5,7 @@ first file brought in (or the service file's form) names it. Real workspace, sto
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -57,9 +58,10 @@ def two_services(tmp_path: Path) -> Path:
     """A workspace the command line filled: two services, each with its own definition."""
     ws = tmp_path / "ws.duckdb"
     with Workspace(ws) as w:
-        for name, prefix in (("Housing repairs", "R"), ("Benefit claims", "B")):
-            svc = Service(name=name, columns={"case_id": "case", "activity": "activity",
-                                              "timestamp": "time"})
+        for name, prefix, zone in (("Housing repairs", "R", "Europe/London"),
+                                   ("Benefit claims", "B", "Asia/Tokyo")):
+            svc = Service(name=name, timezone=zone, columns={
+                "case_id": "case", "activity": "activity", "timestamp": "time"})
             import_events(w, log(tmp_path / f"{prefix}.csv", prefix), service=svc)
     return ws
 
@@ -167,9 +169,14 @@ def test_a_workspace_of_two_services_names_each_by_its_own_name(
     try:
         assert brand(c.get("/capture").text) == "Benefit claims"
         imports = c.get("/imports").text
-        listed = re.findall(r'<tr id="import-\d+">\s*<td>[^<]*</td>\s*<td>([^<]*)</td>',
-                            imports)
-        assert sorted(listed) == ["Benefit claims", "Housing repairs"]
+        listed = re.findall(r'<tr id="import-\d+">\s*<td>[^<]*</td>\s*<td>([^<]*)</td>'
+                            r'\s*<td>([^<]*)</td>', imports)
+        assert sorted(n for n, _ in listed) == ["Benefit claims", "Housing repairs"]
+        # each import's time on its own service's clock: Tokyo is 9 hours ahead of London
+        # in December (the imports were a moment apart)
+        at = {n: dt.datetime.strptime(when, "%d %b %Y, %H:%M") for n, when in listed}
+        ahead = (at["Benefit claims"] - at["Housing repairs"]).total_seconds() / 3600
+        assert 8.9 < ahead < 9.1 or 7.9 < ahead < 8.1, listed  # (8 in British summer time)
         report = c.get("/report").text
         assert re.findall(r'<option value="([^"]+)">([^<]+)</option>', report) == [
             ("benefit-claims", "Benefit claims"), ("housing-repairs", "Housing repairs")]

@@ -58,22 +58,23 @@ def _imports(c: Context) -> list[Imported]:
         raise
     with ws:
         log, aside = ws.import_log(), ws.set_aside_rows()
-        names = {key: _name(ws, key) for key in {r["service"] for r in log}}
-    zone = ZoneInfo(c.service.timezone)
-    return [Imported(id=r["import_id"], service=names[r["service"]], kind=r["kind"],
-                     file=file_name(r["source"]), when=_when(r["imported_at"], zone),
-                     said=say(import_summary(r), Voice(tz=c.service.timezone, on_page=True)),
+        held = {key: _held(ws, key, c.service.timezone) for key in {r["service"] for r in log}}
+    return [Imported(id=r["import_id"], service=held[r["service"]][0], kind=r["kind"],
+                     file=file_name(r["source"]),
+                     when=_when(r["imported_at"], ZoneInfo(held[r["service"]][1])),
+                     said=say(import_summary(r), Voice(tz=held[r["service"]][1], on_page=True)),
                      set_aside=aside.get(r["import_id"], 0))
             for r in reversed(log)]  # the latest first
 
 
-def _name(ws: Workspace, key: str) -> str:
-    """A service as the team named it (its key only when no definition is kept: demand
-    imported on its own)."""
+def _held(ws: Workspace, key: str, zone: str) -> tuple[str, str]:
+    """A service as the team named it, and the zone its times are told in (its key and the
+    app's zone only when no definition is kept: demand imported on its own)."""
     try:
-        return ws.service(key).name or key
+        svc = ws.service(key)
     except InputError:
-        return key
+        return key, zone
+    return svc.name or key, svc.timezone
 
 
 def _when(at: dt.datetime, zone: ZoneInfo) -> str:
