@@ -58,7 +58,7 @@ def test_changes_are_drawn_where_they_fall() -> None:
     notes = change_notes(weeks, svc.changes)
     assert notes == [(5, "2024-11-04: Call centre scripts removed"),
                      (22, "2025-03-03: Trades book their own appointments (Repairs team)")]
-    chart = spc.xmr(list(range(30)), labels=[f"{w:%d %b %Y}" for w in weeks])
+    chart = spc.xmr(list(range(30)), labels=[f"{w:%-d %b %Y}" for w in weeks])
     spec = json.dumps(xmr_spec(chart, title="t", y_title="y", notes=notes).to_dict())
     assert json.dumps("2025-03-03: Trades book their own\nappointments (Repairs team)") in spec
 
@@ -89,13 +89,13 @@ def test_a_change_is_drawn_at_its_day_in_the_services_zone(day: str, at: str | N
     from servicecheck.service.model import Change
 
     weeks = pd.date_range("2024-10-07", periods=30, freq="W-MON", tz="Europe/London")
-    chart = dataclasses.replace(spc.xmr(list(range(30)), labels=[f"{w:%d %b %Y}" for w in weeks]),
+    chart = dataclasses.replace(spc.xmr(list(range(30)), labels=[f"{w:%-d %b %Y}" for w in weeks]),
                                 dates=tuple(weeks))
     change = Change(date=day, what="Scripts removed; trades book their own visits",
                     by="Repairs team")
     drawn = changes_drawn(chart, [change])
     fig = xmr_figure(chart, "weeks", title="t", y_title="y", x_title="week", changes=[change])
-    label = (f"{pd.Timestamp(day):%d %b %Y}: Scripts removed; trades book their own visits "
+    label = (f"{pd.Timestamp(day):%-d %b %Y}: Scripts removed; trades book their own visits "
              "(Repairs team)")
     if at is None:
         assert drawn == [] and "Scripts removed" not in fig.spec  # type: ignore[operator]

@@ -148,7 +148,7 @@ def test_a_chart_of_thousands_of_needs_is_dots_over_time_and_a_small_file() -> N
     n = 8000
     values = rng.gamma(2.0, 6.0, n)
     met = pd.date_range("2024-01-01", periods=n, freq="90min", tz="Europe/London")
-    chart = spc.xmr(values, labels=[f"{t:%d %b %Y}" for t in met],
+    chart = spc.xmr(values, labels=[f"{t:%-d %b %Y}" for t in met],
                     improvement_direction="decrease")
     chart = dataclasses.replace(chart, dates=tuple(met))
     assert len(chart.signals) > 0

@@ -46,6 +46,11 @@ def held_reports(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 def test_reports_are_made_one_per_person_and_few_at_once(web_app: Any, tmp_path: Path,
                                                          held_reports: threading.Event
                                                          ) -> None:
+    from servicecheck.engine.workspace import Workspace
+
+    # a workspace an import has made (before any, the page points to bringing data in)
+    with Workspace(tmp_path / "ws.duckdb"):
+        pass
     web_app.state.ctx.workspace = tmp_path / "ws.duckdb"
     for i in range(AT_ONCE):
         add_user(web_app.state.ctx.store, f"analyst{i}", PASSWORD, "analyst")
