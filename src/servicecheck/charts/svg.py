@@ -24,8 +24,9 @@ import pandas as pd
 
 from servicecheck.charts import FONT
 from servicecheck.charts._font import BOLD, EXTRA, REGULAR
+from servicecheck.measures.periods import DAY_FORMAT
 
-DATE_FORMAT = "%-d %b %Y"  # as the words write a date (narrative.grammar.date): "9 Jun 2025"
+DATE_FORMAT = DAY_FORMAT
 AXIS, GRID, TEXT = "#888888", "#e4e4e4", "#222222"
 
 

@@ -82,9 +82,8 @@ def demand_view(workspace: Reader, service: Service, freq: str = "W",
     if changes and (d["received_at"] >= changes[-1]).any():
         recent = dem.filter(dem.received_at >= changes[-1])
         recent_span = Span(changes[-1], last, changes[-1], "after")
-    if changes and (d["received_at"] >= changes[-1]).any():
         now = d[d["received_at"] >= changes[-1]]
-        f = _share(now, Span(changes[-1], last, changes[-1], "after"), headline=80)
+        f = _share(now, recent_span, headline=80)
         out += [f] if f else []
         f = _share(d[d["received_at"] < changes[-1]], Span(first, changes[-1], None, "before"))
         out += [f] if f else []

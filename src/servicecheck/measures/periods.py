@@ -33,9 +33,12 @@ class PeriodKind:
     length: pd.DateOffset
 
 
+# a day, written as the words write one ("9 Jun 2025", narrative.grammar.date) wherever a
+# chart labels a point or a tick
+DAY_FORMAT = "%-d %b %Y"
 KINDS = {
-    "D": PeriodKind("D", "%-d %b %Y", "day", pd.DateOffset(days=1)),
-    "W": PeriodKind("W-MON", "w/c %-d %b %Y", "week", pd.DateOffset(weeks=1)),
+    "D": PeriodKind("D", DAY_FORMAT, "day", pd.DateOffset(days=1)),
+    "W": PeriodKind("W-MON", f"w/c {DAY_FORMAT}", "week", pd.DateOffset(weeks=1)),
     "M": PeriodKind("MS", "%b %Y", "month", pd.DateOffset(months=1)),
 }
 
@@ -122,7 +125,7 @@ def day_labels(times: pd.Series) -> list[str]:
         return []
     wall = times.dt.tz_localize(None) if times.dt.tz is not None else times
     days, where = np.unique(wall.to_numpy().astype("datetime64[D]"), return_inverse=True)
-    words = np.array([f"{pd.Timestamp(d):%-d %b %Y}" for d in days], dtype=object)
+    words = np.array([f"{pd.Timestamp(d):{DAY_FORMAT}}" for d in days], dtype=object)
     return [str(w) for w in words[where.ravel()]]
 
 
