@@ -45,6 +45,16 @@ CASES: dict[str, tuple[list[Row], dict[str, int], dict[str, dict[str, int]]]] = 
                                            {"without an activity": 1}, {"activity": {"TBC": 1}}),
     "padded values": ([(" A ", "Reported ", 0, " Call centre", "Ann"),
                        ("A", "Fixed", 5, "Repairs ", "Bo")], {}, {}),
+    # the cheap tests before trimming (first and last character) must miss none of these
+    "an empty case and a tab-only activity": ([*CLEAN, ("", "Fixed", 3, "Repairs", "Bo"),
+                                               ("B", "\t", 4, "Repairs", "Bo")],
+                                              {"without a case id": 1,
+                                               "without an activity": 1}, {}),
+    "a case of a control character, kept as it is": (
+        [*CLEAN, ("\x01", "Fixed", 3, "Repairs", "Bo")], {}, {}),
+    "values ending in a vertical tab or a form feed": (
+        [("A\x0b", "Reported\x0c", 0, "Call centre\r", "Ann\n"),
+         ("A", "Fixed", 5, "Repairs", "Bo")], {}, {}),
 }
 
 
@@ -95,3 +105,25 @@ def test_a_typed_log_with_no_usable_row_is_refused_and_nothing_lands(tmp_path: P
             import_events(ws, parquet, timezone="UTC")
         assert ws.raw.execute("SELECT count(*) FROM events").fetchone() == (0,)
         assert ws.import_log() == []
+
+
+# (value, what the import keeps of it): trimmed of ASCII blanks only, blank as missing
+TEXTS: list[tuple[str | None, str | None]] = [
+    (None, None), ("", None), (" ", None), ("\t\n\x0b\x0c\r ", None), ("a", "a"),
+    (" a ", "a"), ("a\t", "a"), ("\x01", "\x01"), ("\x01 ", "\x01"), ("  é  ", "é"),
+    ("é", "é"), ("\u00a0a", "\u00a0a"), ("a b", "a b"), ("\x0c", None),
+]
+
+
+@pytest.mark.parametrize(("value", "kept"), TEXTS)
+def test_the_cheap_blank_tests_agree_with_trimming_every_value(
+        value: str | None, kept: str | None) -> None:
+    import duckdb
+
+    from servicecheck.io.dates import ASCII_WHITESPACE, filled_sql, text_sql
+
+    con = duckdb.connect()
+    got = con.execute(f"SELECT {text_sql('x')}, {filled_sql('x')}, "
+                      f"NULLIF(TRIM(x, {ASCII_WHITESPACE}), '') FROM (SELECT ?::VARCHAR AS x)",
+                      [value]).fetchone()
+    assert got == (kept, kept is not None, kept)

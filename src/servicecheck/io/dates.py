@@ -158,19 +158,34 @@ def read_as(value: str, order: str) -> dt.datetime | None:
 ASCII_WHITESPACE = "chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 
 
-def trim_sql(expr: str) -> str:
-    """DuckDB: ``expr`` without leading or trailing ASCII whitespace.
-
-    TRIM with a set of characters is four times slower than testing the first and last
-    byte, and almost no value needs it, so only values starting or ending at or below
-    a space are trimmed (measured: 0.028 s against 0.11 s per million values)."""
+def _trimmed_where_needed(expr: str, trimmed: str) -> str:
+    """``trimmed`` (an expression of TRIM(expr)) for values starting or ending at or below a
+    space, ``expr`` itself for the rest. TRIM with a set of characters is four times slower
+    than testing the first and last byte, and almost no value needs it (measured: 0.028 s
+    against 0.11 s per million values; a plain TRIM cost 58% more instructions in a whole
+    import, ``right(expr, 1)`` for the last character 6% more than ``expr[-1]``)."""
     return (f"CASE WHEN ascii({expr}) <= 32 OR ascii({expr}[-1]) <= 32 "
-            f"THEN TRIM({expr}, {ASCII_WHITESPACE}) ELSE {expr} END")
+            f"THEN {trimmed} ELSE {expr} END")
+
+
+def trim_sql(expr: str) -> str:
+    """DuckDB: ``expr`` without leading or trailing ASCII whitespace."""
+    return _trimmed_where_needed(expr, f"TRIM({expr}, {ASCII_WHITESPACE})")
 
 
 def text_sql(expr: str) -> str:
-    """DuckDB: ``expr`` trimmed, with a blank value as missing."""
-    return f"NULLIF({trim_sql(expr)}, '')"
+    """DuckDB: ``expr`` trimmed, with a blank value as missing. Only a value that needs
+    trimming can be blank (the empty one starts with byte 0 by ``ascii``), so the test for
+    blank is made on those alone (3% of an import's instructions when made on every value)."""
+    return _trimmed_where_needed(expr, f"NULLIF(TRIM({expr}, {ASCII_WHITESPACE}), '')")
+
+
+def filled_sql(expr: str) -> str:
+    """DuckDB: whether ``expr`` holds a value that is not blank, as ``text_sql(expr) IS NOT
+    NULL`` says, but testing the first character before trimming: nearly every value
+    starts with one above a space, and a filter written with the whole trim computed it
+    again for every row beside the SELECT's own (10% of an import of typed times)."""
+    return f"({expr} IS NOT NULL AND (ascii({expr}) > 32 OR {text_sql(expr)} IS NOT NULL))"
 
 
 def serial_sql(text: str) -> str:

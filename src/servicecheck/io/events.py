@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from servicecheck.io.dates import (
     Order,
+    filled_sql,
     iso_sql,
     local_sql,
     naive_by_type,
@@ -314,11 +315,15 @@ def canonical_events(
 
     n_keep, n_cases = counted(found) if found else (0, 0)
     needs_pairing = bool(lifecycle) and int(found[-1]) > 0
-    act = value(act_col)
+
+    def filled(col: str) -> str:
+        """The row holds a value in ``col``: the cheap test where the value is raw text."""
+        if is_text(col) and col not in cleaned and col not in held:
+            return filled_sql(ident(col))
+        return f"{value(col) if col in held else present(col)} IS NOT NULL"
 
     # rows set aside: a time that does not read, a step that ends before it starts
-    keep_raw = (f"{present(case_col)} IS NOT NULL AND {act} IS NOT NULL "
-                f"AND {present(ts_col)} IS NOT NULL")
+    keep_raw = f"{filled(case_col)} AND {filled(act_col)} AND {filled(ts_col)}"
     aside: list[tuple[str, str, str]] = [
         (s.column, f"{text(s.column)} IS NOT NULL AND {ts(s.role)} IS NULL", UNREADABLE_TIME)
         for s in read if s.bad]
