@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -28,6 +28,9 @@ from servicecheck.io.report import ImportReport
 from servicecheck.io.sql import bound, ident, set_timezone
 from servicecheck.service.model import Service
 from servicecheck.service.stored import service_to_dict
+
+if TYPE_CHECKING:
+    from servicecheck.io.in_place import InPlace
 
 EVENTS_DDL = """
 CREATE TABLE IF NOT EXISTS events (
@@ -140,6 +143,7 @@ class Writer:
                       first_index: int, fingerprint: Fingerprint | None = None,
                       replace: bool = False,
                       finish: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+                      in_place: InPlace | None = None,
                       ) -> None:
         """Insert what a SELECT on ``con`` (a ``session()`` holding the source) returns and
         record the import, atomically; ``finish`` (given the rows written) completes the
@@ -155,26 +159,32 @@ class Writer:
             raise _already_imported(earlier[0], report.source, kind, service.timezone)
 
         def work() -> None:
+            if table == "events":
+                self._events_as_table(con)
             if replace:
                 self._delete_imports(con, table, earlier)
             self._save_service(con, service)
-            self._add_columns(con, table, select_sql)
-            with self._one_thread_if_small(con, report.rows_read):
-                wrote = con.execute(f"INSERT INTO {table} BY NAME {select_sql}").fetchone()
-            if finish is not None:
-                finish(con, int(wrote[0]) if wrote else 0)
-            index = INDEX_COLUMN[table]
-            end = con.execute(bound(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
-                                    f"WHERE {index} >= ?", [first_index, first_index])).fetchone()
+            now = dt.datetime.now(dt.UTC)
+            last = (self._read_in_place(con, in_place, now)
+                    if in_place is not None and table == "events" and not earlier else None)
+            if last is None:
+                self._add_columns(con, table, select_sql)
+                with self._one_thread_if_small(con, report.rows_read):
+                    wrote = con.execute(f"INSERT INTO {table} BY NAME {select_sql}").fetchone()
+                if finish is not None:
+                    finish(con, int(wrote[0]) if wrote else 0)
+                index = INDEX_COLUMN[table]
+                end = con.execute(bound(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
+                                        f"WHERE {index} >= ?", [first_index, first_index])
+                                  ).fetchone()
+                last = end[0] if end else first_index
             row = con.execute("SELECT coalesce(max(import_id) + 1, 1) FROM imports").fetchone()
             fp = fingerprint
             import_id = row[0] if row else 1
             report.import_id = int(import_id)
-            now = dt.datetime.now(dt.UTC)
-            last = end[0] if end else first_index
             future = (set_aside_future(con, report, first_index, last, now,
                                        (import_id, service.key, kind))
-                      if table == "events" else None)
+                      if table == "events" and not self._events_in_place(con) else None)
             aside = report.rejects.counts()
             if future:  # the import's own count says what it kept
                 report.events -= future["events"]
@@ -204,6 +214,44 @@ class Writer:
                     con.unregister("__rejects")
 
         self.transaction(work, con)
+
+    def _read_in_place(self, con: duckdb.DuckDBPyConnection, in_place: InPlace,
+                       now: dt.datetime) -> int | None:
+        """Make the events a view of the source file, when this workspace is in memory and
+        holds no event yet, and the file's rows need no change (``InPlace.clean``): the index
+        after its last event. Otherwise None, and the events stay a table to write into."""
+        if self.path is not None:
+            return None
+        held = con.execute("SELECT count(*) FROM events").fetchone()
+        if held is None or held[0]:
+            return None
+        con.execute("DROP TABLE events")
+        con.execute(f"CREATE VIEW events AS {in_place.sql}")
+        last = in_place.clean(con, now)
+        if last is None:
+            con.execute("DROP VIEW events")
+            con.execute(EVENTS_DDL)
+        return last
+
+    @staticmethod
+    def _events_in_place(con: duckdb.DuckDBPyConnection) -> bool:
+        """Whether the events are a view of a file read in place (``_read_in_place``)."""
+        found = con.execute("SELECT count(*) FROM duckdb_views() "
+                            "WHERE view_name = 'events' AND NOT internal AND NOT temporary"
+                            ).fetchone()
+        return bool(found and found[0])
+
+    def _events_as_table(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Events read in place become a table before anything is written beside them:
+        a second import, or one that replaces the first, writes into what the first read."""
+        if not self._events_in_place(con):
+            return
+        con.execute("CREATE TEMP TABLE __events_read AS SELECT * FROM events")
+        con.execute("DROP VIEW events")
+        con.execute(EVENTS_DDL)
+        self._add_columns(con, "events", "SELECT * FROM __events_read")
+        con.execute("INSERT INTO events BY NAME SELECT * FROM __events_read")
+        con.execute("DROP TABLE __events_read")
 
     @staticmethod
     def _earlier_imports(con: duckdb.DuckDBPyConnection, service: str, kind: str,

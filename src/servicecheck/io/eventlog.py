@@ -99,6 +99,7 @@ def import_events(
     date_order: Order | None = None,
     max_rejects: float | None = None,
     replace: bool = False,
+    in_place: bool = False,
 ) -> ImportReport:
     """Read a source and append its events to the workspace in one transaction.
 
@@ -109,6 +110,9 @@ def import_events(
     date order, zone and share of rows to set aside; the arguments win over it. A file
     whose content the workspace holds already is refused, unless ``replace``: then its rows
     take the place of the earlier import's (of the same content, or of the same file).
+    ``in_place``: a Parquet file whose times carry their zone, imported into a workspace in
+    memory that holds no events yet, is read where it lies (a view of the file) when no row
+    needs changing; the file must then stay where it is while the workspace is used.
     """
     svc = _zone_kept(workspace, service or Service(name=_default_name(source)), timezone)
     how = svc.reading
@@ -191,7 +195,8 @@ def import_events(
         prepared.report.records = records
         workspace.append_select("events", prepared.sql, prepared.report, svc, "events",
                                 con=con, first_index=first, fingerprint=fingerprint.result(),
-                                replace=replace, finish=prepared.finish)
+                                replace=replace, finish=prepared.finish,
+                                in_place=prepared.in_place if in_place else None)
     return prepared.report
 
 
@@ -252,7 +257,10 @@ def read_log(
     """Read an event log (CSV/TSV, Parquet, Excel, XES or a DataFrame) into an EventLog.
 
     Without ``workspace`` the events live in an in-memory DuckDB database; for logs larger
-    than memory pass ``Workspace("file.duckdb", memory_limit="2GB")``.
+    than memory pass ``Workspace("file.duckdb", memory_limit="2GB")``. There, a Parquet file
+    whose times carry their zone and whose rows need no change is read in place, as
+    DuckDB's and Ibis's ``read_parquet`` do: nothing is copied, each query reads the file,
+    and the file must stay unchanged while the log is used (pass a workspace for a copy).
     """
     svc = Service.load(service) if isinstance(service, str | Path) else service
     ws = workspace or Workspace()
@@ -265,6 +273,7 @@ def read_log(
         timezone=timezone,
         timestamp_format=timestamp_format,
         wide=wide,
+        in_place=workspace is None,
     )
     return EventLog(ws, report.service, report)
 

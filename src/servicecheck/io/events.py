@@ -25,6 +25,7 @@ from servicecheck.io.dates import (
     two_forms,
 )
 from servicecheck.io.errors import InputError
+from servicecheck.io.in_place import InPlace, read_in_place
 from servicecheck.io.lifecycle import (
     OTHER_MOMENT,
     UNPAIRED_START,
@@ -45,7 +46,7 @@ from servicecheck.io.rejects import (
     set_aside,
     unreadable,
 )
-from servicecheck.io.report import ImportReport
+from servicecheck.io.report import LEFT_OUT, ImportReport
 from servicecheck.io.sql import bound, ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
 
@@ -54,8 +55,6 @@ CANONICAL = ("service", "case_id", "activity", "timestamp", "start_timestamp", "
 
 
 IMPORT_RELATION = "__import_src"
-# why a row is left out, in the order validation counts them
-LEFT_OUT = ("without a case id", "without an activity", "without a timestamp")
 
 
 def clean_text_columns(table: pa.Table) -> tuple[pa.Table, frozenset[str]]:
@@ -96,6 +95,9 @@ class PreparedImport:
     # counts what the SELECT wrote, in the import's transaction, given how many rows it
     # wrote (an import that writes before it counts: see ``deferred``)
     finish: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None
+    # the same SELECT reading the file itself, where it can be read in place: a Parquet
+    # file whose times carry their zone (see ``InPlace``)
+    in_place: InPlace | None = None
 
 
 @dataclass(frozen=True)
@@ -399,6 +401,9 @@ def canonical_events(
         report.dropped[UNPAIRED_START] = int(got[3]) - int(got[2])
         report.dropped[OTHER_MOMENT] = int(got[4])
 
+    in_place = (read_in_place(raw, columns, report, f"SELECT {', '.join(select)} FROM "
+                              f"{raw.scan} WHERE {keep}") if deferred else None)
+
     def finish(con: duckdb.DuckDBPyConnection, written: int) -> None:
         """Count what a deferred import wrote (its rows are the events from ``first_index``
         on), and account for anything to account for, before the import is recorded."""
@@ -440,7 +445,7 @@ def canonical_events(
         report.events, report.cases = n_keep, n_cases
 
     return PreparedImport(sql=sql, report=report, relation=relation,
-                          finish=finish if deferred else None)
+                          finish=finish if deferred else None, in_place=in_place)
 
 
 def _check_kept(kept: int, raw: RawTable) -> None:

@@ -25,6 +25,9 @@ IMPORTED = "quality.import"
 RECOGNISED = "quality.recognised"
 
 
+# why a row is left out, in the order validation counts them
+LEFT_OUT = ("without a case id", "without an activity", "without a timestamp")
+
 @dataclass
 class ImportReport:
     """What one import did: rows read, events kept, rows left out and why."""
