@@ -212,3 +212,55 @@ def test_the_live_boards_line(days: tuple[str, ...], today: str, said: str) -> N
 
     _, text = _daily_chart(tuple(pd.Timestamp(d) for d in days), pd.Timestamp(today))
     assert text.startswith(said), text
+
+
+# (sum, its interval's width or None where it rests on assumptions, as worded approximate):
+# the figures follow the uncertainty ("about £851,583" claimed a precision no estimate has)
+ABOUT = [
+    (851_583.4, None, "£850,000"), (38_389.0, None, "£38,000"), (5_290.0, None, "£5,300"),
+    (2_609.0, None, "£2,600"), (45.67, None, "£46"), (3.24, None, "£3.20"),
+    (1_234_567.0, None, "£1.2m"), (999_999.0, None, "£1.0m"), (-12_345.0, None, "-£12,000"),
+    (0.004, None, "under £0.01"),
+    (415_787.0, 27_534.0, "£416,000"), (402_178.0, 27_534.0, "£402,000"),
+    (429_712.0, 27_534.0, "£430,000"), (1_234_567.0, 30_000.0, "£1.23m"),
+    (415_787.0, 300.0, "£416,000"),         # a narrow interval: three figures at most
+    (12_345.0, 10_000_000.0, "£10,000"),    # a wide one: one figure at least, never £0
+    (851_583.4, 600_000.0, "£850,000"),
+]
+
+
+@pytest.mark.parametrize(("v", "width", "said"), ABOUT)
+def test_an_approximate_sum_is_rounded_to_its_uncertainty(v: float, width: float | None,
+                                                          said: str) -> None:
+    assert g.about_money(v, "£", width) == said
+
+
+def _money_finding(topic: str, n: int, **sums: float) -> Finding:
+    from servicecheck.findings import money, share
+
+    numbers = {k: share(v) if k == "value_share" else money(v) for k, v in sums.items()}
+    return Finding(topic, "need", n, numbers, names=("Order raised", "No access"))
+
+
+# (finding, the words): every sum worded as approximate, rounded by the one rule
+SUMS = [
+    (_money_finding("economics.per_year", 7_000, total=851_583.4, value_share=0.68,
+                    failure_demand=38_389.2, repeat_visits=140_280.0),
+     "A year costs about £850,000; 68% of it served purpose. Failure demand costs about "
+     "£38,000 a year. Repeat visits cost about £140,000 a year."),
+    (_money_finding("economics.saving", 5_263, per_year=415_787.0, low=402_178.0,
+                    high=429_712.0, before=186.2, after=107.3),
+     "Since the redesign a need costs £107 against £186 before: about £416,000 a year at "
+     "5,263 needs a year (90% interval £402,000 to £430,000, resampling the needs)."),
+    (_money_finding("economics.waste_steps", 2, cost0=22_795.0, cost1=16_430.0),
+     "Costliest waste steps a year, roughly: Order raised £23,000; No access £16,000."),
+]
+
+
+@pytest.mark.parametrize(("f", "said"), SUMS, ids=[f.topic for f, _ in SUMS])
+def test_sums_worded_as_approximate_carry_the_figures_they_have(f: Finding, said: str) -> None:
+    text = say(f, Voice())
+    assert text == said
+    # no sum said to be "about" keeps more than three significant figures
+    for figure in re.findall(r"about -?£([\d,.]+)", text):
+        assert len(figure.replace(",", "").replace(".", "").strip("0")) <= 3, text

@@ -58,9 +58,10 @@ def _transactions(f: Finding, voice: Voice) -> str:
 
 @renders("economics.per_year")
 def _per_year(f: Finding, voice: Voice) -> str:
-    parts = [f"{PART_WORDS[k][1]} {voice.money(f, k)} a year." for k in f.numbers
+    # a year's sums are extrapolated from a cost model: each about, to two figures
+    parts = [f"{PART_WORDS[k][1]} about {voice.about_money(f, k)} a year." for k in f.numbers
              if k in PART_WORDS]
-    return " ".join([f"A year costs about {voice.money(f, 'total')}; "
+    return " ".join([f"A year costs about {voice.about_money(f, 'total')}; "
                      f"{g.percent(f.q('value_share'))} of it served purpose{_on_defaults(f)}.",
                      *parts])
 
@@ -74,23 +75,26 @@ def _saving(f: Finding, voice: Voice) -> str:
            else f"resampling the {g.plural(f.noun)}")
     since = (f"Since the change on {voice.date(f.span.change)}"
              if f.span is not None and f.span.change is not None else "Since the redesign")
+    # the saving and its interval's ends rounded alike, to the interval's width
+    width = f.q("high") - f.q("low")
     return (f"{since} a {f.noun} costs {voice.money(f, 'after')} against "
-            f"{voice.money(f, 'before')} before: about {voice.money(f, 'per_year')} a year at "
-            f"{g.counted(f.n, f.noun)} a year (90% interval {voice.money(f, 'low')} to "
-            f"{voice.money(f, 'high')}, {how}){_on_defaults(f)}.")
+            f"{voice.money(f, 'before')} before: about {voice.about_money(f, 'per_year', width)}"
+            f" a year at {g.counted(f.n, f.noun)} a year (90% interval "
+            f"{voice.about_money(f, 'low', width)} to {voice.about_money(f, 'high', width)}, "
+            f"{how}){_on_defaults(f)}.")
 
 
 @renders("economics.failure_types")
 def _failure_types(f: Finding, voice: Voice) -> str:
-    return "Costliest failure demand a year: " + "; ".join(
-        f"{type_name(name)} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)
-    ) + "."
+    return "Costliest failure demand a year, roughly: " + "; ".join(
+        f"{type_name(name)} {voice.about_money(f, f'cost{i}')}"
+        for i, name in enumerate(f.names)) + "."
 
 
 @renders("economics.waste_steps")
 def _waste_steps(f: Finding, voice: Voice) -> str:
-    return "Costliest waste steps a year: " + "; ".join(
-        f"{name} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)) + "."
+    return "Costliest waste steps a year, roughly: " + "; ".join(
+        f"{name} {voice.about_money(f, f'cost{i}')}" for i, name in enumerate(f.names)) + "."
 
 
 @renders("economics.assumptions")
