@@ -62,6 +62,10 @@ NAMES: dict[str, tuple[str, ...]] = {
     "overview.measures": ("failure demand", "phone"),
     "joined.peak": ("benefits", "council tax"),
     "joined.followed": ("benefits", "council tax"),
+    "propose.table": ("jobs.csv", "case table", "Jobs"),
+    "propose.role": ("case", "Job ref", "name and values", "J1", "J2"),
+    "propose.moments": ("Closed", "Logged on", "Logged", "Closed on", "Closed"),
+    "propose.dates": ("day-first", "25/04/2024"),
 }
 NOUNS = ["need", "case", "order", "contact", "classified contact", "signal", "day", "week",
          "event", "demand", "row", "import", "service", "citizen", "step", "arrow", "time",
@@ -135,8 +139,41 @@ def test_signals_in_words(preset: str, values: list[float], words: list[str]) ->
     chart = spc.xmr(values, preset=preset, labels=[f"w{i}" for i in range(1, len(values) + 1)])
     said = [signal_words(chart, s) for s in chart.signals]
     assert said[:len(words)] == words
-    n = len(chart.episodes())
-    assert chart_state(chart).startswith(f"not stable: {g.counted(n, 'signal')} (")
+
+
+RISE = [float(v) for v in range(1, 9)] + [4.0, 4.5]
+# (preset, values, the signals by kind, the chart's state): counted as a reader counts them
+# on the chart, each point beyond the limits once, each run or trend once ("2 signals" said
+# nothing of what they were, and "124 signals" on a chart of needs read as alarm)
+KINDS = [
+    ("ptd", JUMP, {"beyond": 1, "run": 1}, "1 point beyond the limits and 1 run"),
+    ("ptd", RISE, {"beyond": 2, "trend": 1}, "2 points beyond the limits and 1 trend"),
+    ("ptd", SHIFTED, {"beyond": 20}, "20 points beyond the limits"),
+    ("wheeler", JUMP, {"beyond": 1, "run": 1}, "1 point beyond the limits and 1 run"),
+    ("wheeler", SHIFTED, {"beyond": 14, "run": 2}, "14 points beyond the limits and 2 runs"),
+    # one Anhøj signal: a long run, with a point beyond the limits within it
+    ("anhoej", JUMP, {"beyond": 1, "run": 1}, "1 point beyond the limits and 1 run"),
+    # 2 of 3 points close to the upper limit: the two points, not two signals
+    ("ptd", [5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5.2, 5.8, 8.2, 5.9, 8.3, 5, 6, 5, 6],
+     {"near": 2}, "2 points near a limit"),
+    ("wheeler", [5.0, 6] * 6 + [5.6, 5.4, 5.6, 5.5, 2.0, 9.0, 5.5, 5.4], {"jump": 1},
+     "1 jump larger than the upper range limit"),
+]
+
+
+@pytest.mark.parametrize(("preset", "values", "kinds", "said"), KINDS)
+def test_signals_are_counted_by_kind(preset: str, values: list[float], kinds: dict[str, int],
+                                     said: str) -> None:
+    chart = spc.xmr(values, preset=preset)
+    assert chart.signal_kinds() == kinds
+    rules = chart_state(chart).split(" (")[-1]
+    assert chart_state(chart) == f"not stable: {said} ({rules}"
+    # the finding the words are made from counts the same as the chart's own state
+    from servicecheck.findings import signals
+    from servicecheck.narrative.signals import signals_said
+
+    f = Finding("capability.current", "need", 9, signals(len(chart.episodes()), kinds))
+    assert signals_said(f) == said
 
 
 # (values, the state said): of 4 points or fewer no rule can fire, so none is called stable
