@@ -301,3 +301,29 @@ def test_sums_worded_as_approximate_carry_the_figures_they_have(f: Finding, said
     # no sum said to be "about" keeps more than three significant figures
     for figure in re.findall(r"about -?£([\d,.]+)", text):
         assert len(figure.replace(",", "").replace(".", "").strip("0")) <= 3, text
+
+
+# (finding, the words): sentences a sceptical reader caught on real logs (sepsis, road
+# traffic fines, BPIC 2020 domestic declarations), each read against its report
+REAL = [
+    # no demand imported: the clock that "starts at the citizen's first contact" sat above
+    # times told "from their first event to their last"
+    (Finding("purpose.clock", "need", 0, flags=frozenset({"first contact"})),
+     "The citizen's clock starts at the citizen's first contact (a need with no contact linked "
+     "to it, at its first event) and stops at the last event of the need (no end activity is "
+     "named); every time in this report is measured on it, not on the organisation's clock."),
+    (Finding("purpose.clock", "need", 0, names=("Closed",)),
+     "The citizen's clock starts at the citizen's first contact and stops at Closed; every "
+     "time in this report is measured on it, not on the organisation's clock."),
+    # the sepsis log's one copied event "is exact copies"
+    (Finding("quality.copies", "event", 1, {"cases": Quantity(1, "count")}),
+     "1 event in 1 case is an exact copy of another event of the same case (the same step at "
+     "the same time, every column alike), most likely written twice by the export; Flow "
+     "counts it as a step repeated. If it is a copy, remove it and import the file again in "
+     "place of this one."),
+]
+
+
+@pytest.mark.parametrize(("f", "said"), REAL, ids=[f"{f.topic}-{f.n}" for f, _ in REAL])
+def test_sentences_read_on_real_logs(f: Finding, said: str) -> None:
+    assert say(f, Voice()) == said
