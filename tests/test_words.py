@@ -315,6 +315,18 @@ REAL = [
     (Finding("purpose.clock", "need", 0, names=("Closed",)),
      "The citizen's clock starts at the citizen's first contact and stops at Closed; every "
      "time in this report is measured on it, not on the organisation's clock."),
+    (Finding("quality.clock", "need", 0, names=("UTC", "Closed"),
+             flags=frozenset({"first contact"})),
+     "The clock starts at the citizen's first contact where demand links to the need (else at "
+     "its first event) and stops at Closed. Times without a zone were read as UTC; dates are "
+     "told in Europe/London, the service's zone (its timezone in the service file)."),
+    # the demo's "A need takes 3.2 contacts" (the needs met) beside Demand's 3.3 (every need)
+    (Finding("economics.transactions", "need", 7_831, {"contacts": Quantity(3.249, "ratio"),
+                                                       "visits": Quantity(2.0, "ratio")}),
+     "The 7,831 needs met took 3.2 contacts and 2.0 visits each on average: what grows is the "
+     "number of transactions a need takes, not the cost of each."),
+    (Finding("economics.transactions", "need", 1, {"contacts": Quantity(1.0, "ratio")}),
+     "The one need met took 1.0 contacts."),
     # the sepsis log's one copied event "is exact copies"
     (Finding("quality.copies", "event", 1, {"cases": Quantity(1, "count")}),
      "1 event in 1 case is an exact copy of another event of the same case (the same step at "

@@ -48,7 +48,10 @@ def _per_need(f: Finding, voice: Voice) -> str:
 def _transactions(f: Finding, voice: Voice) -> str:
     words = {"contacts": "contacts", "orders": "orders or cases", "visits": "visits"}
     counts = [f"{g.ratio(q.value)} {words[k]}" for k, q in f.numbers.items()]
-    text = f"A {f.noun} takes {g.join_words(counts)} on average"
+    # the needs met, named: Demand's "contacts per need" counts every need, open ones too, and
+    # "a need takes 3.2 contacts" sat beside its "3.3 contacts each"
+    text = (f"The one {f.noun} met took {g.join_words(counts)}" if f.n == 1 else
+            f"The {g.counted(f.n, f.noun)} met took {g.join_words(counts)} each on average")
     # the lesson of economies of flow, only where the data show more than one transaction
     if any(round(q.value, 1) > 1 for q in f.numbers.values()):
         text += (": what grows is the number of transactions a need takes, not the cost of "

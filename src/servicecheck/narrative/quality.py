@@ -188,8 +188,8 @@ def _clock(f: Finding, voice: Voice) -> str:
     """Where the clock starts and stops, and the zone of times written without one
     (measures.quality.clock_findings): the start is the voice's, as every sentence says it."""
     read_in, *ends = f.names
-    start = ("the citizen's first contact where demand links to the need, else at its "
-             "first event" if "first contact" in f.flags else voice.starts)
+    start = ("the citizen's first contact where demand links to the need (else at its first "
+             "event)" if "first contact" in f.flags else voice.starts)
     stop = (f" and stops at {g.join_words(ends, 'or')}." if ends else
             "; no end activity is named, so a need counts as met at its last event.")
     if "offsets" in f.flags:  # no time was read in a zone it was not written in
