@@ -153,7 +153,11 @@ class Workspace(Writer):
 
     def service_filter(self, t: Table, service: str | None) -> Table:
         """``t``'s rows of one service (every row without one), under any key it is stored by."""
-        return t.filter(t.service.isin(self._keys_of(service))) if service else t
+        if not service:
+            return t
+        keys = self._keys_of(service)
+        return t.filter(t.service == keys[0]) if len(keys) == 1 else \
+            t.filter(t.service.isin(keys))
 
     def demands(self, service: str | None = None) -> Table:
         from servicecheck.engine.captured import with_captures  # the web app's, each once
