@@ -296,12 +296,6 @@ SENTENCES_KNOWN = [
       ("servicecheck.cli.importing", "Wrote events, demands and needs to", "where files went"),
       ("servicecheck.cli.report", "No browser could be started here; open yourself.",
        "the machine's browser, not the service")),
-    ("servicecheck.cli.demand", "Accepted suggestions at or above confidence, as the team "
-     "chose.", "debt: what the command did, with the team's own threshold; a finding of "
-     "demand.labels would word it"),
-    *(("servicecheck.cli.importing", words, "debt: the proposal's lines on the command line "
-       "(the web's are its page's labels); a finding of io.propose would word them")
-      for words in (", column names in row", "; a case is done at")),
 ]
 
 

@@ -244,3 +244,42 @@ def test_day_labels_are_each_times_own(times: list[str], zone: str) -> None:
     for series in (utc, utc.dt.tz_convert(zone), utc.dt.tz_localize(None)):
         assert day_labels(series) == [f"{t:%-d %b %Y}" for t in series]
     assert day_labels(utc.iloc[:0]) == []
+
+
+# (the events of one case, in the file's order: activity and time; the need's first contact,
+# its end-to-end days, or None where it is set aside as an end before its start). The clock
+# names its end (Closed) and no start.
+MISDATED = [
+    # a case closed on a date before it was created (NYC 311's sample has two): its start
+    # was its close, it took no time, and its service was "first reported" two months early
+    ([("Created", "2023-02-28 23:45"), ("Closed", "2023-01-01 01:00")], "2023-02-28 23:45", None),
+    ([("Created", "2023-02-28 11:31"), ("Closed", "2023-02-28 12:25")], "2023-02-28 11:31",
+     0.0375),
+    # steps before the creation still start the need: only the end steps do not
+    ([("Called", "2023-02-27 09:00"), ("Created", "2023-02-28 09:00"),
+      ("Closed", "2023-03-01 09:00")], "2023-02-27 09:00", 2.0),
+    # a case of nothing but its end: it starts there, as before
+    ([("Closed", "2023-03-01 09:00")], "2023-03-01 09:00", 0.0),
+]
+
+
+@pytest.mark.parametrize(("steps", "first", "days"), MISDATED)
+def test_a_need_starts_at_its_first_step_that_is_not_its_end(
+        tmp_path: Path, steps: list[tuple[str, str]], first: str, days: float | None) -> None:
+    from servicecheck.measures.needs import needs
+    from servicecheck.service.model import Clock
+
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,activity,timestamp\n"
+                   + "".join(f"C1,{a},{t}\n" for a, t in steps))
+    ws = Workspace()
+    svc = Service(name="s", timezone="UTC", clock=Clock(end=("Closed",)))
+    import_events(ws, log, service=svc, timezone="UTC")
+    n = needs(ws, svc)
+    assert n["first_contact"].iloc[0] == pd.Timestamp(first, tz="UTC")
+    cap = capability(ws, svc)
+    if days is None:  # an end before its start: set aside, counted, never charted
+        assert (cap.set_aside, cap.chart.n) == (1, 0)
+    else:
+        assert cap.set_aside == 0
+        assert cap.chart.values.tolist() == pytest.approx([days])

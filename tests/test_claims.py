@@ -101,6 +101,9 @@ def traced(f: Finding, voice: Voice) -> set[str]:
             # the lower of two limits in the upper's
             texts += [g.amount(q.value, u) for u in (g.MINUTES, g.HOURS, g.DAYS, g.WEEKS)]
         texts.append(g.number(q.value) if q.unit != "share" else g.percent(q.value))
+        if q.unit == "money":  # a sum worded as approximate, rounded to its uncertainty
+            width = f.q("high") - f.q("low") if f.has("high") and f.has("low") else None
+            texts.append(g.about_money(q.value, voice.currency, width))
     if f.span is not None:
         texts += [voice.date(t) for t in (f.span.start, f.span.end, f.span.change) if t is not None]
     return {n for t in texts for n in NUMBER.findall(t)}

@@ -124,7 +124,8 @@ MOVED = [
     ("report/sections.py", "so a need counts as met at its last event",
      Finding("quality.clock", "need", 0, names=("UTC",), flags=frozenset({"first contact"})),
      Voice(tz="UTC"), "The clock starts at the citizen's first contact where demand links to the "
-     "need; no end activity is named, so a need counts as met at its last event. Times "
+     "need (else at its first event); no end activity is named, so a need counts as met at its "
+     "last event. Times "
      "without a zone were read as UTC."),
     # a notebook's view of a log: its dates were UTC's, not the service's
     ("io/eventlog.py", "events in", held_finding(3, 1, EARLY, EARLY + pd.Timedelta(days=2)),

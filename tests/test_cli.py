@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from servicecheck.cli import app
@@ -75,3 +76,53 @@ def test_text_in_square_brackets_is_printed_as_it_is(tmp_path: Path) -> None:
     assert "Visit [no access]" in r.output
     r = runner.invoke(app, ["targets", "-w", ws])
     assert r.exit_code == 2 and "describe the targets under [targets]" in r.output
+
+
+# (file name, its text, the lines `propose` prints before its last): worded from the
+# proposal's findings (narrative.proposal), not composed on the command line
+JOBS = "Job ref,Logged on,Closed on\nJ1,03/04/2024,25/04/2024\nJ2,05/04/2024,\n"
+PROPOSALS = [
+    ("log.csv", "case_id,activity,timestamp\nA,Raised,2024-03-01 09:00\nA,Closed,"
+     "2024-03-04 10:00\nB,Raised,2024-03-02 11:00\n",
+     ["log.csv: an event log of 3 rows.",
+      "case: 'case_id' (from its name and values, like A, B)",
+      "activity: 'activity' (from its name and values, like Raised, Closed)",
+      "timestamp: 'timestamp' (from its name and values, like 2024-03-01 09:00, "
+      "2024-03-04 10:00)",
+      "dates: iso (row 2: '2024-03-01 09:00')"]),
+    ("jobs.csv", JOBS,
+     ["jobs.csv: a case table of 2 rows.",
+      "case: 'Job ref' (from its name and values, like J1, J2)",
+      "moments: 'Logged on' as Logged → 'Closed on' as Closed; a case is done at Closed",
+      "dates: day-first (row 2: '25/04/2024')"]),
+    ("titled.csv", "Jobs in April\n\n" + JOBS,
+     ["titled.csv, column names in row 3: a case table of 2 rows.",
+      "case: 'Job ref' (from its name and values, like J1, J2)",
+      "moments: 'Logged on' as Logged → 'Closed on' as Closed; a case is done at Closed",
+      "dates: day-first (row 4: '25/04/2024')"]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "lines"), PROPOSALS, ids=[p[0] for p in PROPOSALS])
+def test_propose_words_each_line_from_a_finding(tmp_path: Path, name: str, text: str,
+                                                lines: list[str]) -> None:
+    f = tmp_path / name
+    f.write_text(text)
+    r = runner.invoke(app, ["propose", str(f)])
+    assert r.exit_code == 0, r.output
+    # the terminal may wrap a line: the words are compared with spaces made one
+    said = " ".join(r.output.split())
+    assert said.startswith(" ".join(lines) + " Import it with"), said
+
+
+@pytest.mark.parametrize(("n", "threshold", "said"), [
+    (12, 0.9, "Accepted 12 suggestions at or above 90% confidence, as the team chose."),
+    (1, 0.855, "Accepted 1 suggestion at or above 85.5% confidence, as the team chose."),
+    (0, 0.999, "Accepted 0 suggestions at or above 99.9% confidence, as the team chose."),
+])
+def test_the_accepted_suggestions_line(n: int, threshold: float, said: str) -> None:
+    from servicecheck.findings import Finding, share
+    from servicecheck.narrative.words import Voice, say
+
+    assert say(Finding("demand.accepted", "suggestion", n, {"threshold": share(threshold)}),
+               Voice()) == said

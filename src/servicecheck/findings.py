@@ -111,3 +111,9 @@ def money(v: float) -> Quantity:
 
 def ratio(v: float) -> Quantity:
     return Quantity(float(v), "ratio")
+
+
+def signals(episodes: int, kinds: Mapping[str, int]) -> dict[str, Quantity]:
+    """A chart's signals, each counted once (``signals``), and by the kind a reader sees on
+    the chart (``signals_<kind>``: ``spc.Chart.signal_kinds``), which the words give."""
+    return {"signals": count(episodes), **{f"signals_{k}": count(n) for k, n in kinds.items()}}

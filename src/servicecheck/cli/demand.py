@@ -76,7 +76,7 @@ def classify(
     """Classify demand: confirm labels in bulk, get suggestions that learn from them."""
     from servicecheck.demand import labels
     from servicecheck.engine.workspace import Workspace
-    from servicecheck.findings import Finding
+    from servicecheck.findings import Finding, share
     from servicecheck.narrative.words import say as words
     from servicecheck.narrative.words import voice_for
 
@@ -96,5 +96,5 @@ def classify(
             say(f"Review queue written to {review} (least certain first).")
         if accept_above is not None:
             n = labels.accept_confident(ws, svc, suggester, accept_above)
-            say(f"Accepted {n:,} suggestions at or above {accept_above:.0%} "
-                "confidence, as the team chose.")
+            say(words(Finding("demand.accepted", "suggestion", n,
+                              {"threshold": share(accept_above)}), voice_for(svc)))

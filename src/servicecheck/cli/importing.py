@@ -146,27 +146,16 @@ def propose(
 ) -> None:
     """Show how a file would be read, importing nothing: its table, each column's proposed
     role and why, a case table's moments and the dates' order with the file's examples."""
-    from servicecheck.io.propose import CONFIDENT
+    from servicecheck.io.propose import findings
     from servicecheck.io.propose import propose as proposal_of
+    from servicecheck.narrative.words import Voice
+    from servicecheck.narrative.words import say as words
     from servicecheck.service.model import Service
 
     p = proposal_of(log, sheet=sheet, header_row=header_row,
                     service=Service.load(service) if service else None)
-    where = "".join([f", sheet '{p.sheet}'" if p.sheet else "",
-                     f", column names in row {p.header_row}" if p.header_row else ""])
-    say(f"{log.name}{where}: {'a case table' if p.kind == 'case table' else 'an event log'} "
-        f"of {p.rows or 0:,} rows.")
-    for role, guess in p.roles.items():
-        sure = "" if guess.confidence >= CONFIDENT else "; a guess"
-        say(f"  {role}: '{guess.column}' (from its {guess.reason}, like "
-            f"{', '.join(guess.evidence[:2])}{sure})")
-    if p.moments:
-        say("  moments: " + " → ".join(f"'{m.column}' as {m.activity}" for m in p.moments)
-            + (f"; a case is done at {p.end}" if p.end else ""))
-    if p.dates:
-        decided = f" (row {p.dates.evidence[0]}: '{p.dates.evidence[1]}')" \
-            if p.dates.evidence else " (every date reads either way: check it)"
-        say(f"  dates: {p.dates.order}{decided}")
+    for f in findings(p, log.name):
+        say(words(f, Voice()))
     say("Import it with 'servicecheck import' (--save-mapping keeps this for the next "
         "export), or bring it in the web app to change any of it.")
 

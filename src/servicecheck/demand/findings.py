@@ -23,7 +23,7 @@ from servicecheck.demand.analysis import (
     predictable_value_demand,
 )
 from servicecheck.engine.workspace import Reader
-from servicecheck.findings import Finding, Span, count, ratio, share
+from servicecheck.findings import Finding, Span, count, ratio, share, signals
 from servicecheck.measures.capability import change_times
 from servicecheck.measures.needs import needs
 from servicecheck.measures.quality import future_contacts
@@ -120,7 +120,7 @@ def demand_view(workspace: Reader, service: Service, freq: str = "W",
             {"centre": share(float(chart.cl[-1]) / 100),
              "lower": share(float(chart.lcl[-1]) / 100),
              "upper": share(float(chart.ucl[-1]) / 100),
-             "signals": count(len(chart.episodes()))},
+             **signals(len(chart.episodes()), chart.signal_kinds())},
             Span(since or first, last, since, "after" if since else "all"),
             chart="failure-demand", names=(unit, chart.rule_set, chart.labels[-1])))
     kinds = predictability(dem, freq, tz=service.timezone)

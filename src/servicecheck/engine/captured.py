@@ -80,12 +80,12 @@ def with_captures(ws: Workspace, imported: Table, service: str | None = None) ->
         links = capture_links(ws)
         table = None
         if links:
-            ws.raw.register("__captured", read_captured(links))
+            ws.raw.register("__captured", read_captured(links, former_keys(ws)))
             table = ws.con.table("__captured")
         _READ[ws] = table
     captured = _READ[ws]
     t = imported if captured is None else merged(imported, captured)
-    return t.filter(t.service == service) if service else t
+    return ws.service_filter(t, service)
 
 
 def link_url(database: str) -> str:
@@ -105,16 +105,29 @@ def link_url(database: str) -> str:
                                 ).render_as_string(hide_password=False)
 
 
-def read_captured(links: dict[str, str]) -> pa.Table:
+def former_keys(ws: Workspace) -> dict[str, str]:
+    """Each stored service's key -> the key the former rule gave its name, where that differs
+    (``Service.former_key``): a store the web app has not opened since may hold it so."""
+    rows = ws.raw.execute("SELECT service, name FROM services").fetchall()
+    return {key: old for key, name in rows
+            if (old := Service(name=name or key).former_key) and old != key}
+
+
+def read_captured(links: dict[str, str], former: dict[str, str] | None = None) -> pa.Table:
     """The captured demand of each linked service (service key -> store URL), in the
-    workspace's demand columns."""
+    workspace's demand columns; demand a store holds under a service's former key
+    (``former``: key -> former key) is read as the service's."""
+    import pyarrow.compute as pc
+
+    former = former or {}
     from servicecheck.store import open_store
     from servicecheck.store.capture import canonical_demands
 
     parts = []
     by_store: dict[str, list[str]] = {}
     for service, url in links.items():
-        by_store.setdefault(url, []).append(service)
+        by_store.setdefault(url, []).extend([service, *([former[service]]
+                                                        if service in former else [])])
     for url, services in by_store.items():
         try:
             store = open_store(url, run_migrations=False)
@@ -127,7 +140,12 @@ def read_captured(links: dict[str, str]) -> pa.Table:
             parts.append(canonical_demands(store, services))
         finally:
             store.close()
-    return pa.concat_tables(parts)
+    table = pa.concat_tables(parts)
+    for key, old in former.items():
+        at = table.schema.get_field_index("service")
+        table = table.set_column(at, "service", pc.if_else(
+            pc.equal(table["service"], old), key, table["service"]))
+    return table
 
 
 def merged(imported: Table, captured: Table) -> Table:

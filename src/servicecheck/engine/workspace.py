@@ -27,7 +27,7 @@ from servicecheck.engine.writer import (
 )
 from servicecheck.io.errors import InputError, WorkspaceUnavailable
 from servicecheck.io.rejects import REJECTS_DDL
-from servicecheck.io.sql import bound
+from servicecheck.io.sql import bound, ident
 from servicecheck.service.model import Service
 from servicecheck.service.stored import service_from_dict
 
@@ -54,6 +54,7 @@ class Workspace(Writer):
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._tables: dict[str, Table] = {}  # read-only: each table's columns asked once
+        self._former: dict[str, str] | None = None  # read-only: services under former keys
         target = str(self.path) if self.path is not None else ":memory:"
         if self.path is not None and read_only and not self.path.exists():
             raise InputError("the workspace does not exist", source=target,
@@ -76,6 +77,51 @@ class Workspace(Writer):
                 self.raw.execute(ddl)
             for name, ctype in IMPORT_COLUMNS.items():
                 self.raw.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {name} {ctype}")
+            self._move_former_keys()
+
+    def _stored_keys(self) -> dict[str, str]:
+        """Stored key -> the key its service's name gives now, for each service stored under
+        the key the former rule gave (``Service.former_key``: a letter with an accent was
+        lost)."""
+        rows = self.raw.execute("SELECT service, name FROM services").fetchall()
+        moved = {}
+        for stored, name in rows:
+            svc = Service(name=name or stored)
+            if svc.former_key == stored:
+                moved[stored] = svc.key
+        return moved
+
+    def _move_former_keys(self) -> None:
+        """File each service stored under its former key under its key, in every table that
+        names a service, in one transaction: the workspace a team has had since before the
+        rule changed goes on finding its service, and a new import lands beside its rows."""
+        moved = self._stored_keys()
+        if not moved:
+            return
+        tables = [r[0] for r in self.raw.execute(
+            "SELECT table_name FROM information_schema.columns WHERE column_name = 'service' "
+            "AND table_schema = current_schema()").fetchall()]
+
+        def work() -> None:
+            for old, new in moved.items():
+                # the key's own definition, where an import under the new key wrote one
+                if self.raw.execute("SELECT count(*) FROM services WHERE service = ?",
+                                    [new]).fetchone()[0]:  # type: ignore[index]
+                    self.raw.execute("DELETE FROM services WHERE service = ?", [old])
+                for table in tables:
+                    self.raw.execute(f"UPDATE {ident(table)} SET service = ? "
+                                     "WHERE service = ?", [new, old])
+
+        self.transaction(work)
+
+    def _keys_of(self, service: str) -> list[str]:
+        """The keys a service's rows may be stored under: its own, and on a workspace opened
+        read-only (not moved: see ``_move_former_keys``) its former one."""
+        if not self.read_only:
+            return [service]
+        if self._former is None:
+            self._former = self._stored_keys() if self._has_table("services") else {}
+        return [service, *(old for old, new in self._former.items() if new == service)]
 
     @property
     def source(self) -> str:
@@ -103,8 +149,15 @@ class Workspace(Writer):
         return self._tables[name]
 
     def events(self, service: str | None = None) -> Table:
-        t = self._table("events")
-        return t.filter(t.service == service) if service else t
+        return self.service_filter(self._table("events"), service)
+
+    def service_filter(self, t: Table, service: str | None) -> Table:
+        """``t``'s rows of one service (every row without one), under any key it is stored by."""
+        if not service:
+            return t
+        keys = self._keys_of(service)
+        return t.filter(t.service == keys[0]) if len(keys) == 1 else \
+            t.filter(t.service.isin(keys))
 
     def demands(self, service: str | None = None) -> Table:
         from servicecheck.engine.captured import with_captures  # the web app's, each once
@@ -119,9 +172,12 @@ class Workspace(Writer):
 
     def service(self, key: str | None = None) -> Service:
         """The service definition stored with the workspace (the only one when key is None)."""
-        rows = self.raw.execute("SELECT service, definition FROM services ORDER BY 1").fetchall()
+        rows = self.raw.execute(
+            "SELECT service, definition, name FROM services ORDER BY 1").fetchall()
         if key is not None:
-            rows = [r for r in rows if r[0] == key]
+            # by its key, or by the key it had before (a team's script may still name it so)
+            rows = [r for r in rows if r[0] in self._keys_of(key)
+                    or Service(name=r[2] or r[0]).former_key == key]
         if not rows:
             keys = self.services()
             if key is None and len(keys) == 1:
@@ -180,8 +236,11 @@ class Workspace(Writer):
         ).fetchall()} if self._has_rejects() else {}
 
     def _has_rejects(self) -> bool:
+        return self._has_table("rejects")
+
+    def _has_table(self, name: str) -> bool:
         return bool(self.raw.execute("SELECT count(*) FROM information_schema.tables "
-                                     "WHERE table_name = 'rejects'").fetchone()[0])  # type: ignore[index]
+                                     "WHERE table_name = ?", [name]).fetchone()[0])  # type: ignore[index]
 
     def close(self) -> None:
         self.raw.close()

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
+from servicecheck.findings import Finding, count, share
 from servicecheck.io.dates import PLAUSIBLE_SERIALS, DateOrder, Order, date_order, form_of
 from servicecheck.io.errors import InputError
 from servicecheck.io.placeholders import is_placeholder
@@ -173,6 +174,29 @@ class Mapping:
         if not start or not clock.end:  # a regime needs both ends of its clock
             return None
         return TargetRegime(name="due dates", start=start, end=clock.end, due_column=due)
+
+
+def findings(p: Proposal, name: str) -> list[Finding]:
+    """The proposal as findings, for the command line's words (``narrative.proposal``): the
+    table (``name``: the file's), each role proposed, a case table's moments, the dates."""
+    out = [Finding("propose.table", "row", p.rows or 0,
+                   # where it is news: under title rows, not the first row
+                   {"header_row": count(p.header_row)} if p.header_row and p.header_row > 1
+                   else {},
+                   names=(name, p.kind, p.sheet or ""))]
+    out += [Finding("propose.role", "column", 1, {"confidence": share(guess.confidence)},
+                    names=(role, guess.column, guess.reason, *guess.evidence[:2]),
+                    flags=frozenset({"guess"} if guess.confidence < CONFIDENT else set()))
+            for role, guess in p.roles.items()]
+    if p.moments:
+        out.append(Finding("propose.moments", "moment", len(p.moments), names=(
+            p.end or "", *(x for m in p.moments for x in (m.column, m.activity)))))
+    if p.dates:
+        ev = p.dates.evidence
+        out.append(Finding("propose.dates", "date", len(p.dates.examples),
+                           {"row": count(ev[0])} if ev else {},
+                           names=(p.dates.order, ev[1]) if ev else (p.dates.order,)))
+    return out
 
 
 def propose(path: str | Path, *, sheet: str | None = None, header_row: int | None = None,

@@ -19,7 +19,7 @@ from servicecheck import spc
 from servicecheck.engine.durations import DAY_S
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
-from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds
+from servicecheck.findings import Clock, Finding, Quantity, Span, count, seconds, signals
 from servicecheck.measures import periods
 from servicecheck.measures.needs import needs
 from servicecheck.measures.quality import future_findings
@@ -303,7 +303,8 @@ def findings(cap: Capability) -> list[Finding]:
                         phase="after" if several else "all"))
         lim = cap.chart.limits[-1]
         episodes = cap.chart.episodes()
-        numbers = {**_spread(cur["end_to_end_days"]), "signals": count(len(episodes))}
+        numbers = {**_spread(cur["end_to_end_days"]),
+                   **signals(len(episodes), cap.chart.signal_kinds())}
         # a chart of one need has no limits (NaN), nor one of needs that all took the same
         # time (every moving range 0): none is stated, and neither is "predictable"
         limited = lim.upper is not None and math.isfinite(lim.upper)
@@ -374,7 +375,8 @@ def period_findings(view: PeriodView, cap: Capability,
         "capability.per_period", "need", int(have["needs"].sum()),
         {"periods": count(len(have)), "centre": seconds(lim.centre),
          "lowest": seconds(float(have["days"].min())),
-         "highest": seconds(float(have["days"].max())), "signals": count(episodes)},
+         "highest": seconds(float(have["days"].max())),
+         **signals(episodes, chart.signal_kinds())},
         span, cap.clock, chart=f"capability-{unit}",
         names=(unit, view.stat, chart.rule_set),
         flags=frozenset({"partial"} if partial else set())),

@@ -46,7 +46,12 @@ def need_expr(workspace: Reader, svc: Service) -> ibis.Table:
     # need is then met at its last event (PM4Py's convention), and capability says so in
     # words. As columns, so that they aggregate like the named case.
     is_end = ev.activity.isin(ends) if ends else ev.event_index >= 0
-    is_start = ev.activity.isin(starts) if starts else ev.event_index >= 0
+    # With ends named and no starts, a need starts at its first step that is not an end: a
+    # case closed on a date before it was created (NYC 311: created 28 Feb 2023, closed
+    # 1 Jan 2023) started at its close, took no time, and made its service "first reported"
+    # two months before any record was; now its end is before its start, set aside and counted.
+    is_start = (ev.activity.isin(starts) if starts else
+                ~ev.activity.isin(ends) if ends else ev.event_index >= 0)
 
     # One pass over the events, per case, then the needs from the cases (two passes, one with
     # COUNT(DISTINCT), took twice as long and ran out of 2 GB at 100M events: RESULTS.md).

@@ -109,7 +109,9 @@ def purpose_findings(svc: Service) -> list[Finding]:
     found = [Finding("purpose.purpose", "service", 1, names=(svc.purpose,) if svc.purpose else (),
                      applies=bool(svc.purpose), why_not=None if svc.purpose else "no purpose"),
              Finding("purpose.clock", "need", 0, names=tuple(svc.clock.end),
-                     clock="citizen" if svc.clock.end else "last-event")]
+                     clock="citizen" if svc.clock.end else "last-event",
+                     flags=frozenset({"first contact"} if svc.clock.start_at_first_contact
+                                     else set()))]
     if svc.value_steps:
         found.append(Finding("purpose.value_steps", "step", len(svc.value_steps),
                              names=tuple(svc.value_steps)))

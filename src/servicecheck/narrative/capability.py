@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
+from servicecheck.narrative.signals import signals_said
 from servicecheck.narrative.voice import Voice, between, clock_from, renders, rule_set
 
 
@@ -44,8 +45,7 @@ def _current(f: Finding, voice: Voice) -> str:
     if "no_limits" in f.flags:  # every need took the same time: no variation to limit
         return (spread + f" Every {f.noun} took the same time, so there is no variation to "
                 "work process limits out from.")
-    signals = g.counted(f.q("signals"), "signal")
-    return (spread + f" The time is not predictable ({signals}, {rules} rules), so the "
+    return (spread + f" The time is not predictable ({signals_said(f)}; {rules} rules), so the "
             "process limits promise nothing: find and act on the causes first.")
 
 
@@ -103,7 +103,7 @@ def _per_period(f: Finding, voice: Voice) -> str:
             f"{ran}; the chart's centre line, the mean of those "
             f"{ {'day': 'daily'}.get(period, period + 'ly')} {stat}s, is {voice.dur(f, 'centre')}")
     if f.q("signals"):
-        text += f"; {g.counted(f.q('signals'), 'signal')} ({rules} rules)"
+        text += f"; {signals_said(f)} ({rules} rules)"
     elif low == high and f.q("periods") > 1:  # equal points: no variation to find signals in
         text += f"; every {period} the same, so there is no variation to judge stability by"
     else:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from servicecheck.findings import NO_TYPE, Finding
 from servicecheck.narrative import grammar as g
+from servicecheck.narrative.signals import signals_said
 from servicecheck.narrative.voice import Voice, between, over, renders, rule_set
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _failure_chart(f: Finding, voice: Voice) -> str:
     period, rules, latest = f.names
     since = (f" since the change on {voice.date(f.span.change)}"
              if f.span is not None and f.span.change is not None else "")
-    state = (f"{g.counted(f.q('signals'), 'signal')}" if f.q("signals") else "no signals")
+    state = signals_said(f) if f.q("signals") else "no signals"
     return (f"{period.capitalize()} by {period}{since}, the failure share centres on "
             f"{g.percent(f.q('centre'))}; on its P′ chart each {period}'s process limits "
             f"move with its number of classified contacts, {g.percent(f.q('lower'))} to "
@@ -169,3 +170,11 @@ def _waiting(f: Finding, voice: Voice) -> str:
     return (f"Learned from the confirmed labels; {g.counted(f.n, f.noun)} "
             f"{'waits' if f.n == 1 else 'wait'} for a person to classify "
             f"{'it' if f.n == 1 else 'them'}.")
+
+
+@renders("demand.accepted")
+def _accepted(f: Finding, voice: Voice) -> str:
+    """Suggestions accepted without review at the confidence the team chose (``threshold``,
+    written as the team typed it: '90%', never 'over 99%')."""
+    return (f"Accepted {g.counted(f.n, f.noun)} at or above "
+            f"{g.share_to_type(f.q('threshold'))} confidence, as the team chose.")

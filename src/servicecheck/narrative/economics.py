@@ -48,7 +48,10 @@ def _per_need(f: Finding, voice: Voice) -> str:
 def _transactions(f: Finding, voice: Voice) -> str:
     words = {"contacts": "contacts", "orders": "orders or cases", "visits": "visits"}
     counts = [f"{g.ratio(q.value)} {words[k]}" for k, q in f.numbers.items()]
-    text = f"A {f.noun} takes {g.join_words(counts)} on average"
+    # the needs met, named: Demand's "contacts per need" counts every need, open ones too, and
+    # "a need takes 3.2 contacts" sat beside its "3.3 contacts each"
+    text = (f"The one {f.noun} met took {g.join_words(counts)}" if f.n == 1 else
+            f"The {g.counted(f.n, f.noun)} met took {g.join_words(counts)} each on average")
     # the lesson of economies of flow, only where the data show more than one transaction
     if any(round(q.value, 1) > 1 for q in f.numbers.values()):
         text += (": what grows is the number of transactions a need takes, not the cost of "
@@ -58,9 +61,10 @@ def _transactions(f: Finding, voice: Voice) -> str:
 
 @renders("economics.per_year")
 def _per_year(f: Finding, voice: Voice) -> str:
-    parts = [f"{PART_WORDS[k][1]} {voice.money(f, k)} a year." for k in f.numbers
+    # a year's sums are extrapolated from a cost model: each about, to two figures
+    parts = [f"{PART_WORDS[k][1]} about {voice.about_money(f, k)} a year." for k in f.numbers
              if k in PART_WORDS]
-    return " ".join([f"A year costs about {voice.money(f, 'total')}; "
+    return " ".join([f"A year costs about {voice.about_money(f, 'total')}; "
                      f"{g.percent(f.q('value_share'))} of it served purpose{_on_defaults(f)}.",
                      *parts])
 
@@ -74,23 +78,26 @@ def _saving(f: Finding, voice: Voice) -> str:
            else f"resampling the {g.plural(f.noun)}")
     since = (f"Since the change on {voice.date(f.span.change)}"
              if f.span is not None and f.span.change is not None else "Since the redesign")
+    # the saving and its interval's ends rounded alike, to the interval's width
+    width = f.q("high") - f.q("low")
     return (f"{since} a {f.noun} costs {voice.money(f, 'after')} against "
-            f"{voice.money(f, 'before')} before: about {voice.money(f, 'per_year')} a year at "
-            f"{g.counted(f.n, f.noun)} a year (90% interval {voice.money(f, 'low')} to "
-            f"{voice.money(f, 'high')}, {how}){_on_defaults(f)}.")
+            f"{voice.money(f, 'before')} before: about {voice.about_money(f, 'per_year', width)}"
+            f" a year at {g.counted(f.n, f.noun)} a year (90% interval "
+            f"{voice.about_money(f, 'low', width)} to {voice.about_money(f, 'high', width)}, "
+            f"{how}){_on_defaults(f)}.")
 
 
 @renders("economics.failure_types")
 def _failure_types(f: Finding, voice: Voice) -> str:
-    return "Costliest failure demand a year: " + "; ".join(
-        f"{type_name(name)} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)
-    ) + "."
+    return "Costliest failure demand a year, roughly: " + "; ".join(
+        f"{type_name(name)} {voice.about_money(f, f'cost{i}')}"
+        for i, name in enumerate(f.names)) + "."
 
 
 @renders("economics.waste_steps")
 def _waste_steps(f: Finding, voice: Voice) -> str:
-    return "Costliest waste steps a year: " + "; ".join(
-        f"{name} {voice.money(f, f'cost{i}')}" for i, name in enumerate(f.names)) + "."
+    return "Costliest waste steps a year, roughly: " + "; ".join(
+        f"{name} {voice.about_money(f, f'cost{i}')}" for i, name in enumerate(f.names)) + "."
 
 
 @renders("economics.assumptions")

@@ -69,6 +69,43 @@ def money(v: float, currency: str = "£") -> str:
     return f"{currency}{v:,.0f}"
 
 
+# A sum of money worded as approximate ("about £850,000") carries no more figures than its
+# uncertainty allows: "about £851,583" claims a precision that a year extrapolated from a cost
+# model does not have. Without an interval, the figure rests on assumptions (minutes, rates)
+# and keeps two significant figures; with a 90% interval, the rounding step is the power of
+# ten at or below a tenth of the interval's width (the rounding moves the figure by under a
+# twentieth of the interval), between three significant figures and one.
+ASSUMED_FIGURES = 2
+
+
+def rounding_step(v: float, width: float | None = None) -> float:
+    """The step an approximate sum is rounded to: see ASSUMED_FIGURES."""
+    if not math.isfinite(v) or v == 0:
+        return 1.0
+    top = math.floor(math.log10(abs(v)))  # the power of ten of the first figure
+    if width is None or not math.isfinite(width) or width <= 0:
+        return 10.0 ** (top - ASSUMED_FIGURES + 1)
+    power = math.floor(math.log10(width / 10))
+    return 10.0 ** min(max(power, top - 2), top)
+
+
+def about_money(v: float, currency: str = "£", width: float | None = None) -> str:
+    """A sum of money worded as approximate, rounded to its uncertainty (``rounding_step``):
+    'about £850,000', never 'about £851,583'; no pence once the step is a pound or more, and
+    millions with the figures the step keeps ('£1.25m')."""
+    step = rounding_step(v, width)
+    r = abs(round(v / step) * step)
+    sign = "-" if v < 0 and r else ""  # a saving that is a loss: '-£12,000'
+    # the figures kept, counted on the rounded sum (999,999 is £1.0m, not £1.00m)
+    power = round(math.log10(rounding_step(r, width) if r else step))
+    if r >= 1e6:
+        return f"{sign}{currency}{r / 1e6:,.{max(0, 6 - power)}f}m"
+    if power < 0:
+        # pence, as money is written; less than a penny is not written as nothing
+        return f"{sign}{currency}{r:,.2f}" if r >= 0.005 else f"under {currency}0.01"
+    return f"{sign}{currency}{r:,.0f}"
+
+
 def ratio(v: float) -> str:
     return f"{v:,.1f}"
 

@@ -33,10 +33,14 @@ def _imports(f: Finding, voice: Voice) -> str:
 @renders("quality.copies")
 def _copies(f: Finding, voice: Voice) -> str:
     cases = g.counted(f.q("cases"), "case")
-    return (f"{g.counted(f.n, f.noun)} in {cases} {g.is_are(f.n)} exact copies of another "
+    # "1 event in 1 case is exact copies" was said of the sepsis log's one copy
+    copies = "an exact copy" if f.n == 1 else "exact copies"
+    return (f"{g.counted(f.n, f.noun)} in {cases} {g.is_are(f.n)} {copies} of another "
             "event of the same case (the same step at the same time, every column alike), "
-            "most likely written twice by the export; Flow counts each as a step repeated. "
-            "If they are copies, remove them and import the file again in place of this one.")
+            "most likely written twice by the export; Flow counts "
+            f"{'it' if f.n == 1 else 'each'} as a step repeated. If "
+            f"{'it is a copy' if f.n == 1 else 'they are copies'}, remove "
+            f"{'it' if f.n == 1 else 'them'} and import the file again in place of this one.")
 
 
 @renders("quality.future")
@@ -184,8 +188,8 @@ def _clock(f: Finding, voice: Voice) -> str:
     """Where the clock starts and stops, and the zone of times written without one
     (measures.quality.clock_findings): the start is the voice's, as every sentence says it."""
     read_in, *ends = f.names
-    start = ("the citizen's first contact where demand links to the need"
-             if "first contact" in f.flags else voice.starts)
+    start = ("the citizen's first contact where demand links to the need (else at its first "
+             "event)" if "first contact" in f.flags else voice.starts)
     stop = (f" and stops at {g.join_words(ends, 'or')}." if ends else
             "; no end activity is named, so a need counts as met at its last event.")
     if "offsets" in f.flags:  # no time was read in a zone it was not written in

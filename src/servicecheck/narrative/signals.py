@@ -8,11 +8,13 @@ in the presets writes a sentence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.voice import rule_set
-from servicecheck.spc._chart import Chart, Signal
+from servicecheck.spc._chart import SIGNAL_KINDS, Chart, Signal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,6 +72,27 @@ def summary_words(table: pd.DataFrame) -> pd.DataFrame:
         assurance=table["assurance"].map(ASSURANCE_WORDS))
 
 
+# each kind of signal (spc.SIGNAL_KINDS), counted: the noun, and what follows it
+_KIND_WORDS = {"beyond": ("point", " beyond the limits"),
+               "near": ("point", " near a limit"),
+               "run": ("run", ""), "trend": ("trend", ""),
+               "jump": ("jump", " larger than the upper range limit")}
+
+
+def kinds_words(kinds: Mapping[str, float]) -> str:
+    """Signals as a reader counts them on the chart (``Chart.signal_kinds``): '12 points
+    beyond the limits and 3 runs', not '15 signals' (a chart of thousands of needs has a
+    hundred, which reads as alarming noise and says nothing of what to look for)."""
+    return g.join_words([g.counted(kinds[k], _KIND_WORDS[k][0]) + _KIND_WORDS[k][1]
+                         for k in SIGNAL_KINDS if kinds.get(k)])
+
+
+def signals_said(f: Finding) -> str:
+    """A finding's signals by kind (its ``signals_<kind>`` numbers), else counted."""
+    kinds = {k: f.q(f"signals_{k}") for k in SIGNAL_KINDS if f.has(f"signals_{k}")}
+    return kinds_words(kinds) if any(kinds.values()) else g.counted(f.q("signals"), "signal")
+
+
 def span(chart: Chart, s: Signal) -> str:
     """The points a signal marks, by their labels: 'week 3' or 'week 3 to week 9'."""
     a, b = chart.labels[s.points[0] - 1], chart.labels[s.points[-1] - 1]
@@ -125,7 +148,7 @@ def chart_state(chart: Chart) -> str:
         return f"{why} to judge stability by ({rules} rules)"
     if chart.stable:
         return f"stable: no signals in the latest period ({rules} rules)"
-    return f"not stable: {g.counted(len(chart.episodes()), 'signal')} ({rules} rules)"
+    return f"not stable: {kinds_words(chart.signal_kinds())} ({rules} rules)"
 
 
 def daily_demand_words(chart: Chart | None, captured: bool) -> str:

@@ -50,7 +50,12 @@ def _purpose_clock(f: Finding, voice: Voice) -> str:
     named, else at a need's last event."""
     end = (g.join_words(list(f.names), "or")  # met at the last of any of them
            or "the last event of the need (no end activity is named)")
-    return (f"The citizen's clock starts at {voice.starts} and stops at {end}; every time in "
+    # the first contact starts a need's clock only where a contact is linked to it: with no
+    # demand imported, "starts at the citizen's first contact" sat above times told "from
+    # their first event"
+    start = (f"{voice.starts} (a need with no contact linked to it, at its first event)"
+             if "first contact" in f.flags else voice.starts)
+    return (f"The citizen's clock starts at {start} and stops at {end}; every time in "
             "this report is measured on it, not on the organisation's clock.")
 
 

@@ -64,6 +64,10 @@ class Voice:
     def money(self, f: Finding, name: str) -> str:
         return g.money(f.q(name), self.currency)
 
+    def about_money(self, f: Finding, name: str, width: float | None = None) -> str:
+        """A sum worded as approximate, rounded to its uncertainty (``grammar.about_money``)."""
+        return g.about_money(f.q(name), self.currency, width)
+
 
 def start_words(first_contact: bool, activities: Sequence[str],
                 contact: str = "the citizen's first contact") -> str:

@@ -1,5 +1,6 @@
 """Sentences from findings. One renderer per topic, in the module of its Check question
-(capability, summary, demand, targets, flow, economics, quality, joined_up), registered in
+(capability, summary, demand, targets, flow, economics, quality, joined_up,
+proposal), registered in
 ``voice``; each reads only its finding's numbers and names, and writes every number through the
 one grammar. A finding that does not apply is said to not apply ("not costed", "no demand
 imported"), never written as a zero. Import ``say`` from here: this module loads every
@@ -19,6 +20,7 @@ from servicecheck.narrative import (  # noqa: F401
     flow,
     flow_map,
     joined_up,
+    proposal,
     quality,
     regulators,
     summary,

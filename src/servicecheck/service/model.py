@@ -35,6 +35,26 @@ def parse_duration_days(text: str | int | float, *, where: str, source: str) -> 
         raise InputError(problem, source=source, column=where, fix=fix) from None
 
 
+# Letters NFKD leaves whole, written as the languages that use them transliterate them
+_FOLD = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d",
+                       "ð": "d", "þ": "th", "ł": "l", "ı": "i", "ŋ": "ng"})
+# the rule before 3 Dec 2026: any run of characters but a-z and 0-9 became one hyphen, so a
+# letter with an accent was lost ("Vorgänge Bauamt" -> "vorg-nge-bauamt")
+_FORMER = re.compile(r"[^a-z0-9]+")
+
+
+def service_key(name: str) -> str:
+    """A service's key from its name: lower case, accents taken off letters (NFKD: ä -> a,
+    é -> e), ß -> ss and the like, every other run of characters one hyphen. No letter is
+    dropped: a letter of a script with no Latin spelling here stays as it is ("Vorgänge
+    Bauamt" -> "vorgange-bauamt", "Δήμος" -> "δημος")."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name.lower().translate(_FOLD))
+    kept = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", kept).strip("-") or "service"
+
+
 @dataclass(frozen=True)
 class Clock:
     """Which activity starts a clock and which stops it."""
@@ -202,7 +222,14 @@ class Service:
     @property
     def key(self) -> str:
         """The short name stored in the ``service`` column of the workspace."""
-        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "service"
+        return service_key(self.name)
+
+    @property
+    def former_key(self) -> str | None:
+        """The key the rule before ``service_key`` gave this name, where it differs: a
+        workspace or store written then holds the service under it (``Workspace`` moves it)."""
+        old = _FORMER.sub("-", self.name.lower()).strip("-") or "service"
+        return None if old == self.key else old
 
     @classmethod
     def load(cls, path: str | Path) -> Service:

@@ -65,6 +65,16 @@ class Signal:
     direction: int
 
 
+# Each rule code of the presets by the kind of signal a reader sees on the chart: points
+# beyond the limits, points close to a limit, a run on one side of the centre line, a trend,
+# a jump beyond the range limit (the order their counts are given in)
+SIGNAL_KINDS = ("beyond", "near", "run", "trend", "jump")
+SIGNAL_KIND = {"outside_limits": "beyond", "rule_1": "beyond",
+               "two_in_three": "near", "rule_2": "near", "rule_3": "near",
+               "shift": "run", "rule_4": "run", "runs": "run",
+               "trend": "trend", "mr_beyond_url": "jump"}
+
+
 @dataclass(frozen=True)
 class PartialPoint:
     """The last period when the data end before it does: drawn, never tested for signals."""
@@ -211,6 +221,33 @@ class Chart:
         """The special causes of one group, each counted once: first and last point, 1-based
         (``runs`` without their direction)."""
         return [(a, b) for a, b, _ in self.runs(group)]
+
+    def signal_kinds(self, group: int = -1) -> dict[str, int]:
+        """The signals of one group by kind (``SIGNAL_KINDS``), as a reader counts them on the
+        chart: ``beyond`` the points beyond the limits, each once; the others each signal
+        (``runs``) by the strongest rule among its points: a run on one side of the centre
+        line, else a trend; a signal with neither and no point beyond the limits is its points
+        near a limit (``near``, counted as points, like ``beyond``), else a jump beyond the
+        range limit. Only the kinds found, in ``SIGNAL_KINDS``' order."""
+        if not self.limits:
+            return {}
+        first, last = self.limits[group].first_point, self.limits[group].last_point
+        found: dict[str, int] = {}
+        points: dict[str, set[int]] = {"beyond": set(), "near": set()}
+        for a, b, _ in self.runs(group):
+            inside = [s for s in self.signals if s.points and s.points[0] <= b
+                      and s.points[-1] >= a]
+            kinds = {SIGNAL_KIND.get(s.rule, "near") for s in inside}
+            kind = next((k for k in ("run", "trend", "beyond", "near", "jump") if k in kinds),
+                        "near")
+            if kind in ("run", "trend", "jump"):
+                found[kind] = found.get(kind, 0) + 1
+            for s in inside:  # the points beyond the limits, whatever signal holds them
+                k = SIGNAL_KIND.get(s.rule, "near")
+                if k == "beyond" or (k == "near" and kind == "near"):
+                    points[k].update(p for p in s.points if first <= p <= last)
+        found.update({k: len(v) for k, v in points.items()})
+        return {k: found[k] for k in SIGNAL_KINDS if found.get(k)}
 
     def runs(self, group: int | None = -1) -> list[tuple[int, int, int]]:
         """The special causes of one group (of every group with ``None``), each counted once

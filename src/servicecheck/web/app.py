@@ -151,6 +151,11 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     ws_path = Path(workspace) if workspace is not None else None
     svc = _service(service, ws_path)
     store = open_store(database)
+    if svc.former_key:
+        from servicecheck.store.capture import rename_service
+
+        # demand captured under the key the former rule gave its name is filed under its key
+        rename_service(store, Service(name=svc.former_key), svc)
     if ws_path is not None and svc.name:  # an unnamed service is linked once it is named
         link(ws_path, svc, database)
     suggester = LiveSuggester(svc)

@@ -64,7 +64,7 @@ def target(c: Context, choice: str, new_name: str) -> Target | str:
         if problem:
             return f"The new service's name {problem}."
         svc = Service(name=name)
-        if not any(ch.isalnum() and ch.isascii() for ch in name):
+        if not any(ch.isalnum() for ch in name):  # a key keeps every letter (service_key)
             return (f"'{name}' cannot name a service: give it a name with letters or digits, "
                     "like Housing repairs.")
         if svc.key in held:
