@@ -239,8 +239,9 @@ class Workspace(Writer):
         return self._has_table("rejects")
 
     def _has_table(self, name: str) -> bool:
-        return bool(self.raw.execute("SELECT count(*) FROM information_schema.tables "
-                                     "WHERE table_name = ?", [name]).fetchone()[0])  # type: ignore[index]
+        # bound into the text: DuckDB loads pandas on a connection's first bound parameter
+        return bool(self.raw.execute(bound("SELECT count(*) FROM information_schema.tables "
+                                           "WHERE table_name = ?", [name])).fetchone()[0])  # type: ignore[index]
 
     def close(self) -> None:
         self.raw.close()
