@@ -3,7 +3,9 @@
     python benchmarks/flow.py [--events 1000000 10000000] [--peers .venv-peers/bin/python]
     python benchmarks/flow.py --small [--warm 5]      # the 50k-event logs, warm
 
-Each side starts from the same Parquet file in a fresh process and computes the directly-
+Each side starts from the same Parquet file in a fresh process (servicecheck's `read_log`
+without a workspace reads a clean Parquet file in place, a view of it, as `import_events`
+into a workspace does not) and computes the directly-
 follows counts and waits (count, mean, median, min, max, p90, sum, sd), start and end
 activities, case durations, variants, hand-offs and rework. Each side loads its libraries
 before its clock starts (PM4Py's `import pm4py`, servicecheck's Ibis DuckDB backend). The

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.voice import rule_set
-from servicecheck.spc._chart import SIGNAL_KINDS, Chart, Signal
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from servicecheck.spc._chart import Chart, Signal
 
 # each rule code of the presets, in words; "{side}" is the direction's side of the chart
 _WORDS = {
@@ -83,12 +84,16 @@ def kinds_words(kinds: Mapping[str, float]) -> str:
     """Signals as a reader counts them on the chart (``Chart.signal_kinds``): '12 points
     beyond the limits and 3 runs', not '15 signals' (a chart of thousands of needs has a
     hundred, which reads as alarming noise and says nothing of what to look for)."""
+    from servicecheck.spc._chart import SIGNAL_KINDS  # the spc package loads pandas
+
     return g.join_words([g.counted(kinds[k], _KIND_WORDS[k][0]) + _KIND_WORDS[k][1]
                          for k in SIGNAL_KINDS if kinds.get(k)])
 
 
 def signals_said(f: Finding) -> str:
     """A finding's signals by kind (its ``signals_<kind>`` numbers), else counted."""
+    from servicecheck.spc._chart import SIGNAL_KINDS  # the spc package loads pandas
+
     kinds = {k: f.q(f"signals_{k}") for k in SIGNAL_KINDS if f.has(f"signals_{k}")}
     return kinds_words(kinds) if any(kinds.values()) else g.counted(f.q("signals"), "signal")
 
