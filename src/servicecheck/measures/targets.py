@@ -362,15 +362,19 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
 
 def _open_days(orders: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
     """Per need: days at least one order was open, between the first start and the need met."""
-    o = orders[["need_id", "regime_start", "regime_end"]].join(m[["met_at"]], on="need_id")
+    # each need as its place among the ids in order: sorted and grouped by it, the rows fall
+    # as they do by the ids themselves, without hashing 2M texts four times nor copying them
+    # with every step (at 10M events)
+    need, ids = pd.factorize(orders["need_id"], sort=True)
+    o = pd.DataFrame({"need": need, "regime_start": orders["regime_start"],
+                      "regime_end": orders["regime_end"],
+                      # (an order without a need, -1, takes no time: NaT)
+                      "met_at": m["met_at"].reindex(ids).array.take(need, allow_fill=True)},
+                     index=orders.index)
     o = o[o["met_at"].notna()].copy()
     o["end"] = o["regime_end"].fillna(o["met_at"])
     o["end"] = o[["end", "met_at"]].min(axis=1)
-    o = o[o["end"] > o["regime_start"]]
-    # each need as its place among the ids in order: sorted and grouped by it, the rows fall
-    # as they do by the ids themselves, without hashing 2M texts four times (at 10M events)
-    need, ids = pd.factorize(o["need_id"], sort=True)
-    o = o.assign(need=need).sort_values(["need", "regime_start"])
+    o = o[o["end"] > o["regime_start"]].sort_values(["need", "regime_start"])
     # merge overlapping intervals per need: a running maximum of ends marks each new run
     o["run_end"] = o.groupby("need")["end"].cummax()
     prev_end = o.groupby("need")["run_end"].shift()
