@@ -67,10 +67,18 @@ def tsm_rp02(view: TargetView, service: Service) -> pd.DataFrame:
     if t is None:
         raise ValueError("the service file states no target regime; add a [targets] table")
     tz = service.timezone
-    o = view.orders[view.orders["closed"]].copy()
+    # only the columns read: the closed orders whole, a quarter of a GB at 10M events
+    o = view.orders.loc[view.orders["closed"],
+                        ["priority", "regime_end", "within_target", "need_id"]].copy()
     emergency = set(t.emergency)
-    o["category"] = ["emergency" if str(p) in emergency else "non-emergency"
-                     for p in o["priority"]]
+    # decided once per priority as each order's priority reads (str of a blank too), then
+    # taken by position: a Python loop over every order took seconds at 2M orders
+    codes, kinds = pd.factorize(o["priority"], use_na_sentinel=True)
+    # code -1, a blank priority, read as the orders hold it (its str, as each order's was)
+    blank = o["priority"][codes < 0].iloc[0] if (codes < 0).any() else None
+    words = np.array(["emergency" if str(p) in emergency else "non-emergency"
+                      for p in [*kinds, blank]], dtype=object)
+    o["category"] = words[codes].tolist()
     o["year"] = reporting_year(o["regime_end"], tz)
     m = view.mechanisms[~view.mechanisms["open"]][["need_id", "met_at", "end_to_end_days"]]
     m = m.assign(met_year=reporting_year(m["met_at"], tz))

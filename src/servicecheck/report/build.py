@@ -89,15 +89,20 @@ def build_sections(ws: Reader, svc: Service,
     # rows written twice: a GROUP BY over every column, said in Flow and in Data quality
     copies = copies_findings(ws, svc)
     out.append(flow_section(ws, svc, voice, need_table, flow, copies))
+    # what system conditions read of the flow; the rest (hand-offs per case: 2M rows at 10M
+    # events) is let go before the targets section, the report's peak
+    rework = rework_from(flow.variants)
+    del flow
     tell("targets versus purpose")
     out.append(targets_section(ws, svc, cap, voice, need_table, judged, per.regime))
+    judged = None  # read by the summary and the targets section alone
     tell("economics of flow")
     out.append(economics_section(ws, svc, need_table, voice, per.regime))
     if len(ws.services()) > 1:  # citizens meet a council, not a department
         tell("joined-up")
         out.append(joined_up_section(ws))
     tell("system conditions")
-    out.append(system_conditions_section(ws, svc, rework_from(flow.variants)))
+    out.append(system_conditions_section(ws, svc, rework))
     tell("data quality")
     out.append(data_quality_section(ws, svc, cap, voice, capability_part.findings, copies))
     return out
