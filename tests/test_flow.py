@@ -226,3 +226,17 @@ def test_a_workspace_in_memory_has_a_limit_and_spills_to_a_folder_of_its_own() -
     pd.testing.assert_frame_equal(a.rework, b.rework)
     small.close()
     assert spill is not None and not Path(spill[0]).exists()  # DuckDB removed it on closing
+
+
+def test_two_readers_of_one_workspace_spill_to_folders_of_their_own(tmp_path: Path) -> None:
+    """Two reports of one workspace at once spilled into the one folder beside it, and one
+    of them crashed (signal 11): each reader has its own, and a writer keeps the file's."""
+    from servicecheck.engine.memory import memory_config
+
+    ws = tmp_path / "ws.duckdb"
+    one, two = (memory_config(ws, None, None, read_only=True)["temp_directory"]
+                for _ in range(2))
+    assert one != two and all(str(s).startswith(f"{ws}.tmp-") for s in (one, two))
+    assert memory_config(ws, None, None)["temp_directory"] == f"{ws}.tmp"
+    assert memory_config(ws, None, tmp_path / "here", read_only=True)["temp_directory"] == str(
+        tmp_path / "here")

@@ -25,11 +25,13 @@ def default_memory_limit() -> str:
 
 
 def memory_config(path: Path | None, memory_limit: str | None,
-                  temp_directory: str | Path | None) -> Config:
+                  temp_directory: str | Path | None, *, read_only: bool = False) -> Config:
     """DuckDB's settings for a workspace at ``path`` (None: in memory): the limit given, or
     the default; spilling to ``temp_directory``, or beside the file, or for a workspace in
     memory to a folder of its own in the system's temporary directory (DuckDB makes it when
-    it first spills and removes it when it closes)."""
+    it first spills and removes it when it closes). A file opened read-only may be open in
+    several processes at once (two reports of one workspace), each spilling: each has a
+    folder of its own beside the file, since two spilling into one made one of them crash."""
     config: Config = {"memory_limit": memory_limit or default_memory_limit()}
     if memory_limit:
         # DuckDB's advice for limited memory; every ordered result here says its order
@@ -37,7 +39,8 @@ def memory_config(path: Path | None, memory_limit: str | None,
     if temp_directory:
         spill = Path(temp_directory)
     elif path is not None:
-        spill = Path(f"{path}.tmp")
+        spill = Path(f"{path}.tmp-{os.getpid()}-{os.urandom(3).hex()}" if read_only
+                     else f"{path}.tmp")
     else:  # one folder each: DuckDB's spill files are not named per process
         spill = Path(tempfile.gettempdir()) / f"servicecheck-{os.getpid()}-{os.urandom(6).hex()}"
     config["temp_directory"] = str(spill)

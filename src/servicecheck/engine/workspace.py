@@ -61,7 +61,7 @@ class Workspace(Writer):
                              fix="import a log first with 'servicecheck import'")
         if self.path is not None and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        config = memory_config(self.path, memory_limit, temp_directory)
+        config = memory_config(self.path, memory_limit, temp_directory, read_only=read_only)
         try:
             self.raw = duckdb.connect(target, read_only=read_only, config=config)
         except duckdb.Error as exc:
