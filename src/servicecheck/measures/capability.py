@@ -168,15 +168,20 @@ def tie_order(ids: pd.Series) -> npt.NDArray[np.uint64]:
     never like set beside like). Moving ranges that skip tied pairs would keep only the pairs
     across days (699 of 7,932 on the fines) and leave the runs in id order; the chart per
     period, drawn beside this one, is the view that needs no order within a day."""
-    return pd.util.hash_array(ids.astype(str).to_numpy(dtype=object))
+    # categorize=False: the same hashes, 6x faster on ids that are all different
+    return pd.util.hash_array(ids.astype(str).to_numpy(dtype=object), categorize=False)
 
 
 def in_completion_order(done: pd.DataFrame, at: str, key: str,
                         first: Sequence[str] = ()) -> pd.DataFrame:
     """``done`` sorted by ``first`` then the instant ``at``, ties in ``tie_order`` of ``key``
-    (then ``key`` itself, should two hashes meet), indexed from 0."""
+    (then ``key`` itself, should two hashes meet), indexed from 0. Only the tied are hashed:
+    a log of exact times pays nothing."""
     tie = "_tie_order"
-    return (done.assign(**{tie: tie_order(done[key])})
+    order = np.zeros(len(done), dtype=np.uint64)
+    shared = done[at].duplicated(keep=False).to_numpy()
+    order[shared] = tie_order(done.loc[shared, key])
+    return (done.assign(**{tie: order})
             .sort_values([*first, at, tie, key], kind="stable")
             .drop(columns=tie).reset_index(drop=True))
 
