@@ -81,6 +81,37 @@ def test_k_of_m_beyond_a_line(x: list[float], line: float, k: int, m: int,
     assert np.flatnonzero(got).tolist() == want
 
 
+# the same windows as signals: one per stretch of overlapping windows, holding only the
+# points beyond the line (the 4-of-5 window with point 3 inside was two signals, 1-2 and 4-5)
+K_OF_M_SIGNALS = [
+    ([0, 2.5, 0, 2.1, 0, 0, -2.5, 1, -2.2], 2, 2, 3, [(1, (1, 3)), (-1, (6, 8))]),
+    ([2.5, -2.5, 2.5, -2.5], 2, 2, 3, [(1, (0, 2)), (-1, (1, 3))]),
+    ([2.5, 0, 0, 2.5], 2, 2, 3, []),
+    ([1.5, 1.2, 0.5, 1.1, 1.3, 0, 0], 1, 4, 5, [(1, (0, 1, 3, 4))]),
+    # two windows sharing points are one stretch
+    ([1.5, 1.2, 0.5, 1.1, 1.3, 1.4, 0, 0], 1, 4, 5, [(1, (0, 1, 3, 4, 5))]),
+    # two windows apart are two
+    ([1.5, 1.2, 1.1, 1.3, 0, 0, 0, 0, 0, 1.5, 1.2, 1.1, 1.3], 1, 4, 5,
+     [(1, (0, 1, 2, 3)), (1, (9, 10, 11, 12))]),
+]
+
+
+@pytest.mark.parametrize(("x", "line", "k", "m", "want"), K_OF_M_SIGNALS)
+def test_a_k_of_m_window_is_one_signal_of_its_points_beyond(
+        x: list[float], line: float, k: int, m: int,
+        want: list[tuple[int, tuple[int, ...]]]) -> None:
+    from servicecheck.spc.wheeler import k_of_m_windows
+
+    assert sorted(k_of_m_windows(np.array(x), line, -line, k, m)) == sorted(want)
+
+
+def test_a_4_of_5_window_is_counted_once_as_its_4_points_near_a_limit() -> None:
+    base = [10, 12, 8, 11, 9] * 3 + [10]
+    chart = spc.xmr([*base, 12.6, 12.7, 10.2, 12.8, 12.6, 10, 9, 11, 10, 9], preset="wheeler")
+    assert [(s.rule, s.points) for s in chart.signals] == [("rule_3", (17, 18, 20, 21))]
+    assert chart.episodes() == [(17, 21)] and chart.signal_kinds() == {"near": 4}
+
+
 EIGHT = [
     ([1] * 8, list(range(8))),
     ([1] * 7 + [-1], []),

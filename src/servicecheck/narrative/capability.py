@@ -88,6 +88,17 @@ def _stale(f: Finding, voice: Voice) -> str:
             f"since {'it' if f.n == 1 else 'they'} most likely ended some other way.")
 
 
+@renders("capability.tied")
+def _tied(f: Finding, voice: Voice) -> str:
+    """``dates``: the log holds dates only, so the instant they share is a day."""
+    when = "on the same day as" if "dates" in f.flags else "at the same moment as"
+    return (f"Of the {g.counted(f.q('met'), f.noun)} met, {g.number(f.n)} "
+            f"({g.percent(f.q('share'))}) were met {when} another, and the data do not say "
+            "which came first: the chart sets them in a fixed order drawn from their ids, the "
+            "same each time, rather than in the order of the ids, which would put needs opened "
+            "together side by side and narrow the limits.")
+
+
 @renders("capability.per_period")
 def _per_period(f: Finding, voice: Voice) -> str:
     period, stat, rules = f.names

@@ -137,8 +137,8 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     said = {f.topic: say(f, voice) for f in found}
     lead = [said[t] for t in ("capability.none_met", "capability.current", "capability.change")
             if t in said]
-    details = [said[t] for t in ("capability.open", "capability.stale", "quality.backwards",
-                                 "quality.future") if t in said]
+    details = [said[t] for t in ("capability.tied", "capability.open", "capability.stale",
+                                 "quality.backwards", "quality.future") if t in said]
     if cap.n_completed == 0:
         return Section("capability", "Capability", lead + details, findings=found)
     # charts in the unit the words use: a service that meets needs within the hour is drawn
@@ -387,7 +387,7 @@ def data_quality_section(ws: Reader, svc: Service, cap: Capability,
              *[f for f in (capability_found if capability_found is not None
                            else capability_findings(cap)) if f.topic in (
                  "quality.future", "capability.open", "capability.stale",
-                 "quality.backwards")]]
+                 "quality.backwards", "capability.tied")]]
     found += clock_findings(ws, svc, cap.n_open + cap.n_stale)
     lead = [say(f, voice) for f in found]
     lead, details = lead[:3], lead[3:]

@@ -101,12 +101,30 @@ def beyond_limits(x: FloatArray, lower: float, upper: float) -> np.ndarray:
 def k_of_m_beyond(x: FloatArray, centre: float, line_hi: float, line_lo: float, k: int,
                   m: int) -> np.ndarray:
     """Points in a window of m successive values with k or more beyond a line, one side."""
-    hi = x > line_hi
-    lo = x < line_lo
-    out = np.zeros(x.shape[0], dtype=bool)
-    for flags in (hi, lo):
-        win = rules._window_count(flags, m) >= k
-        out |= rules._spread_back(win, m) & flags
+    return _marked(x.shape[0], k_of_m_windows(x, line_hi, line_lo, k, m))
+
+
+def k_of_m_windows(x: FloatArray, line_hi: float, line_lo: float, k: int,
+                   m: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Each stretch of overlapping windows of m successive values with k or more beyond a
+    line on one side: its direction and the points beyond the line in it (0-based). Only
+    those points are marked, never the one of a 4-of-5 window that is not beyond, yet the
+    window is one signal: split at that point it was counted as two."""
+    out: list[tuple[int, tuple[int, ...]]] = []
+    for way, flags in ((1, x > line_hi), (-1, x < line_lo)):
+        ends = np.flatnonzero(rules._window_count(flags, m) >= k)
+        covered = np.zeros(x.shape[0], dtype=bool)
+        for j in ends.tolist():
+            covered[j - m + 1:j + 1] = True
+        for a, b in runs_of(covered):
+            out.append((way, tuple(i for i in range(a, b + 1) if flags[i])))
+    return out
+
+
+def _marked(n: int, windows: list[tuple[int, tuple[int, ...]]]) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    for _, points in windows:
+        out[list(points)] = True
     return out
 
 
@@ -130,12 +148,15 @@ def _detect(
     cl = lim.centre
     sigma_hi = (lim.upper - cl) / 3
     sigma_lo = (cl - lim.lower) / 3
+    windows = {
+        "rule 2: 2 of 3 beyond two sigma": k_of_m_windows(
+            x, cl + 2 * sigma_hi, cl - 2 * sigma_lo, 2, 3
+        ),
+        "rule 3: 4 of 5 beyond one sigma": k_of_m_windows(x, cl + sigma_hi, cl - sigma_lo, 4, 5),
+    }
     found = {
         "rule 1: beyond the limits": beyond_limits(x, lim.lower, lim.upper),
-        "rule 2: 2 of 3 beyond two sigma": k_of_m_beyond(
-            x, cl, cl + 2 * sigma_hi, cl - 2 * sigma_lo, 2, 3
-        ),
-        "rule 3: 4 of 5 beyond one sigma": k_of_m_beyond(x, cl, cl + sigma_hi, cl - sigma_lo, 4, 5),
+        **{rule: _marked(x.shape[0], w) for rule, w in windows.items()},
         "rule 4: 8 in a row on one side": eight_on_one_side(x, cl),
     }
     with np.errstate(invalid="ignore"):
@@ -146,6 +167,11 @@ def _detect(
         flags = found[rule]
         for i in np.flatnonzero(flags).tolist():
             labels[i] = rule
+        if rule in windows:  # a window is one signal, though a point in it is not beyond
+            signals += [Signal(rule=rule.split(":")[0].replace(" ", "_"),
+                               points=tuple(i + 1 for i in pts), direction=way)
+                        for way, pts in windows[rule]]
+            continue
         # a run above the centre line and one below it are two signals even where they
         # touch: the process moved twice, once each way
         for direction, side in ((1, x > cl), (-1, x < cl)):
