@@ -125,3 +125,36 @@ def test_eight_in_a_row_on_one_side(x: list[float], want: list[int]) -> None:
     from servicecheck.spc.wheeler import eight_on_one_side
 
     assert np.flatnonzero(eight_on_one_side(np.array(x, dtype=float), 0.0)).tolist() == want
+
+
+@pytest.mark.parametrize(("preset", "seed"), [(p, s) for p in spc.PRESETS for s in (1, 2)])
+def test_signals_by_kind_are_each_runs_own_signals(preset: str, seed: int) -> None:
+    """``signal_kinds`` finds each run's signals among those starting near it (all of them
+    for every run took hours at 13M points): the same counts as asking every signal whether
+    it overlaps the run, on a long chart with shifts, trends and outliers."""
+    from servicecheck.spc._chart import SIGNAL_KIND
+
+    rng = np.random.default_rng(seed)
+    x = rng.gamma(2.0, 3.0, 6000) + np.repeat(rng.normal(0, 2, 60), 100)
+    x[rng.integers(0, 6000, 40)] += 40
+    x[2000:2012] = np.linspace(5, 30, 12)
+    chart = spc.xmr(x, preset=preset)
+    assert len(chart.signals) > 50
+    first, last = chart.limits[-1].first_point, chart.limits[-1].last_point
+    want: dict[str, int] = {}
+    beyond: set[int] = set()
+    near: set[int] = set()
+    for a, b, _ in chart.runs():
+        kinds = [SIGNAL_KIND.get(s.rule, "near") for s in chart.signals
+                 if s.points and not (s.points[0] > b or s.points[-1] < a)]
+        kind = min(kinds, key=("run", "trend", "beyond", "near", "jump").index)
+        if kind in ("run", "trend", "jump"):
+            want[kind] = want.get(kind, 0) + 1
+        for s in chart.signals:
+            if s.points and not (s.points[0] > b or s.points[-1] < a):
+                k = SIGNAL_KIND.get(s.rule, "near")
+                if k == "beyond" or (k == "near" and kind == "near"):
+                    (beyond if k == "beyond" else near).update(
+                        p for p in s.points if first <= p <= last)
+    want.update({k: len(v) for k, v in (("beyond", beyond), ("near", near)) if v})
+    assert chart.signal_kinds() == {k: v for k, v in want.items() if v}
