@@ -167,6 +167,8 @@ class Writer:
             now = dt.datetime.now(dt.UTC)
             last = (self._read_in_place(con, in_place, now)
                     if in_place is not None and table == "events" and not earlier else None)
+            # read in place: its one pass found no time after now, so nothing to set aside
+            read_in_place = last is not None
             if last is None:
                 self._add_columns(con, table, select_sql)
                 with self._one_thread_if_small(con, report.rows_read):
@@ -184,7 +186,7 @@ class Writer:
             report.import_id = int(import_id)
             future = (set_aside_future(con, report, first_index, last, now,
                                        (import_id, service.key, kind))
-                      if table == "events" and not self._events_in_place(con) else None)
+                      if table == "events" and not read_in_place else None)
             aside = report.rejects.counts()
             if future:  # the import's own count says what it kept
                 report.events -= future["events"]
