@@ -7,8 +7,10 @@ is registered here, in the order ``servicecheck --help`` lists them.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
+from typing import Annotated
 
 import typer
 
@@ -59,6 +61,21 @@ COMMANDS: list[tuple[typer.Typer, str, Callable[..., None]]] = [
     (tokens_app, "list", admin.tokens_list),
     (tokens_app, "revoke", admin.tokens_revoke),
 ]
+
+
+def options(memory_limit: Annotated[str | None, typer.Option(
+        help="How much memory DuckDB may use, like 4GB (default: an eighth of the machine's, "
+        "at most 768MiB; or SERVICECHECK_MEMORY_LIMIT). Give it before the command.")] = None
+            ) -> None:
+    """Study a public service as a system, from the citizen's side."""
+    if memory_limit is not None:
+        from servicecheck.engine.memory import MEMORY_LIMIT_ENV, check_memory_limit
+
+        # every workspace this process opens takes it (engine.memory.memory_config)
+        os.environ[MEMORY_LIMIT_ENV] = check_memory_limit(memory_limit, source="--memory-limit")
+
+
+app.callback()(friendly(options))
 for group, name, command in COMMANDS:
     group.command(name)(friendly(command))
 app.add_typer(users_app, name="users")

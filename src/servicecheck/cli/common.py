@@ -11,10 +11,11 @@ import contextlib
 import functools
 import inspect
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -136,20 +137,32 @@ def reads_in_place(fn: F) -> F:
 
 
 def friendly(fn: F) -> F:
-    """Turn an InputError into one clear sentence and exit code 2."""
+    """Turn an InputError, or the engine running out of memory or disk, into one clear
+    sentence and exit code 2."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            # one sentence on one line: never wrapped, so it can be read and grepped whole
-            # the sentence carries names from the user's data: never read it as markup
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
-                      soft_wrap=True)
-            raise typer.Exit(2) from None
+            fail(exc)
+        except Exception as exc:
+            from servicecheck.engine.memory import out_of_memory
+
+            said = out_of_memory(exc, run_again=sys.argv[1:])
+            if said is None:
+                raise
+            fail(said)
 
     return wrapper  # type: ignore[return-value]
+
+
+def fail(exc: InputError) -> NoReturn:
+    """Print the error's sentence and stop with exit code 2."""
+    # one sentence on one line: never wrapped, so it can be read and grepped whole
+    # the sentence carries names from the user's data: never read it as markup
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2) from None
 
 
 PERIOD_WORDS = {"D": "D (day)", "W": "W (week)", "M": "M (month)"}

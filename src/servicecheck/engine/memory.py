@@ -1,12 +1,124 @@
-"""How much memory DuckDB may take, and where it spills what does not fit."""
+"""How much memory DuckDB may take, where it spills what does not fit, and what a person is
+told when the work does not fit even so."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shlex
+import sys
 import tempfile
 from pathlib import Path
 
+from servicecheck.io.errors import InputError, OutOfMemoryError
+
 Config = dict[str, str | bool | int | float | list[str]]
+
+# The limit every workspace this process opens takes when its caller gives none: set by the
+# command line's `--memory-limit` (before any workspace opens), or by whoever starts the
+# process (a server's unit file), so the command line and the web app need no option each.
+MEMORY_LIMIT_ENV = "SERVICECHECK_MEMORY_LIMIT"
+
+
+def check_memory_limit(text: str, *, source: str) -> str:
+    """An amount of memory DuckDB understands ("2GB", "1500MB", "3GiB"), or one sentence
+    naming where it was given. DuckDB itself is the judge: it knows its units."""
+    import duckdb
+
+    try:
+        duckdb.connect(config={"memory_limit": text}).close()
+    except duckdb.Error:
+        raise InputError(f"'{text}' is not an amount of memory", source=source,
+                         fix="write it like 2GB, 1500MB or 3GiB") from None
+    return text
+
+
+def memory_limit() -> str:
+    """The limit a workspace opened without one takes: the environment's, or the default."""
+    return os.environ.get(MEMORY_LIMIT_ENV) or default_memory_limit()
+
+
+def machine_memory() -> int | None:
+    """The machine's memory in bytes, where the system says."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # no such figure on this system
+        return None
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+
+
+def _bytes(limit: str) -> int | None:
+    """A limit's bytes as DuckDB reads it (it rounds "2GB" down to 1.8 GiB)."""
+    import duckdb
+
+    try:
+        with duckdb.connect(config={"memory_limit": limit}) as con:
+            row = con.execute("SELECT value FROM duckdb_settings() "
+                              "WHERE name = 'memory_limit'").fetchone()
+    except duckdb.Error:
+        return None
+    units = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "bytes": 1}
+    amount, _, unit = str(row[0] if row else "").partition(" ")
+    try:
+        return int(float(amount) * units[unit])
+    except (ValueError, KeyError):
+        return None
+
+
+def out_of_memory(exc: BaseException, *, run_again: list[str] | None) -> OutOfMemoryError | None:
+    """The sentence for DuckDB running out of the memory it may use, or of the disk it spills
+    to; None for any other error. ``run_again`` is the command line's arguments, for the fix
+    to give the command again with ``--memory-limit`` in place (None: the web app's report,
+    whose fix is to start the server with more). DuckDB's own message is not passed on: it
+    names the spill folder and gives its advice in SQL, which a person at the command line
+    cannot use. Memory is told by the error's type; a full disk by its number, or by the
+    system's own words for that number, which DuckDB's error carries in its place."""
+    duckdb = sys.modules.get("duckdb")  # not loaded: the error cannot be DuckDB's
+    if duckdb is None:
+        return None
+    limit = memory_limit()
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        given = _bytes(limit)
+        total = machine_memory()
+        # four times the limit, at most half the machine: a suggestion, never a promise
+        more = given * 4 if given else 3 * 2**30
+        if total:
+            more = min(more, total // 2)
+        suggested = f"{max(1, round(more / 2**30))}GiB"
+        again = shlex.join(["servicecheck", "--memory-limit", suggested,
+                            *(["serve"] if run_again is None else _without_limit(run_again))])
+        return OutOfMemoryError(
+            f"DuckDB ran out of the {_gib(given) if given else limit} of memory it may use",
+            limit=limit, suggested=suggested,
+            fix=(f"start the server with more, like '{again}'" if run_again is None
+                 else f"run it again with more, like '{again}'")
+            + (f" (this machine has {_gib(total)})" if total else "")
+            + f", or set {MEMORY_LIMIT_ENV}={suggested}")
+    # DuckDB's error carries the system's words for the full disk, not its number
+    if isinstance(exc, OSError | duckdb.IOException) and (
+            getattr(exc, "errno", None) == errno.ENOSPC or os.strerror(errno.ENOSPC) in str(exc)):
+        return OutOfMemoryError(
+            "the disk ran out of space while DuckDB set work aside on it", limit=limit,
+            suggested=None, fix="free space on the disk that holds the workspace (DuckDB sets "
+            "work aside beside it), then run it again")
+    return None
+
+
+def _without_limit(args: list[str]) -> list[str]:
+    """The arguments without a ``--memory-limit`` given before (the fix gives its own)."""
+    kept: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--memory-limit":
+            skip = True
+        elif not arg.startswith("--memory-limit="):
+            kept.append(arg)
+    return kept
 
 
 def default_memory_limit() -> str:
@@ -17,9 +129,8 @@ def default_memory_limit() -> str:
     of a large log take the memory of a machine that others share; with a limit, the sorts
     and groupings of a log larger than it spill to disk (10M events: 5.3 GB at the peak
     without one, and no faster)."""
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # no such figure on this system
+    total = machine_memory()
+    if total is None:
         return "768MiB"
     return f"{max(64, min(768, total // 8 // 2**20))}MiB"
 
@@ -27,11 +138,14 @@ def default_memory_limit() -> str:
 def memory_config(path: Path | None, memory_limit: str | None,
                   temp_directory: str | Path | None, *, read_only: bool = False) -> Config:
     """DuckDB's settings for a workspace at ``path`` (None: in memory): the limit given, or
-    the default; spilling to ``temp_directory``, or beside the file, or for a workspace in
-    memory to a folder of its own in the system's temporary directory (DuckDB makes it when
-    it first spills and removes it when it closes). A file opened read-only may be open in
+    the environment's (``SERVICECHECK_MEMORY_LIMIT``), or the default; spilling to
+    ``temp_directory``, or beside the file, or for a workspace in memory to a folder of its
+    own in the system's temporary directory (DuckDB makes it when it first spills and removes
+    it when it closes). A file opened read-only may be open in
     several processes at once (two reports of one workspace), each spilling: each has a
     folder of its own beside the file, since two spilling into one made one of them crash."""
+    if not memory_limit and os.environ.get(MEMORY_LIMIT_ENV):
+        memory_limit = check_memory_limit(os.environ[MEMORY_LIMIT_ENV], source=MEMORY_LIMIT_ENV)
     config: Config = {"memory_limit": memory_limit or default_memory_limit()}
     if memory_limit:
         # DuckDB's advice for limited memory; every ordered result here says its order

@@ -76,3 +76,14 @@ class WorkspaceUnavailable(InputError):
         super().__init__(problem, source=source, fix=fix)
         self.detail = detail
         self.held = held
+
+
+class OutOfMemoryError(InputError):
+    """The work needed more memory than the engine may use (``limit``, as DuckDB reads it), or
+    more disk than there was to spill to: not bad input, but a sentence a person can act on
+    all the same. ``suggested`` is the larger limit the fix names (None for a full disk)."""
+
+    def __init__(self, problem: str, *, limit: str, suggested: str | None, fix: str) -> None:
+        super().__init__(problem, fix=fix)
+        self.limit = limit
+        self.suggested = suggested

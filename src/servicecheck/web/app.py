@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import duckdb
 import pandas as pd
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
@@ -26,6 +27,7 @@ from fastapi.responses import (
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from servicecheck.engine import memory
 from servicecheck.io.errors import InputError, WorkspaceUnavailable
 from servicecheck.service.model import Service
 from servicecheck.store import open_store
@@ -247,6 +249,15 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     @app.exception_handler(WorkspaceUnavailable)
     def workspace_unavailable(request: Request, exc: WorkspaceUnavailable) -> HTMLResponse:
         return pages.page(request, "error.html", status_code=503, message=unavailable(exc))
+
+    # a page whose analysis did not fit in the memory DuckDB may use: the sentence and its fix
+    # (the server started with more), not a bare 500
+    @app.exception_handler(duckdb.OutOfMemoryException)
+    def out_of_memory(request: Request, exc: duckdb.OutOfMemoryException) -> HTMLResponse:
+        said = memory.out_of_memory(exc, run_again=None)
+        assert said is not None  # DuckDB's error of this type is always told
+        LOG.error("a page ran out of memory (limit %s)", said.limit)
+        return pages.page(request, "error.html", status_code=503, message=str(said))
 
     @app.exception_handler(Forbidden)
     def forbidden(request: Request, exc: Forbidden) -> HTMLResponse:

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from servicecheck.engine.memory import out_of_memory
 from servicecheck.io.errors import InputError, WorkspaceUnavailable
 from servicecheck.web.problems import unavailable
 
@@ -117,7 +118,9 @@ class Reports:
         except Exception as exc:
             # the type only: a message could carry a citizen's words into the log
             LOG.error("a report failed (%s)", type(exc).__name__)
-            job.error = f"the report could not be made ({type(exc).__name__})"
+            ran_out = out_of_memory(exc, run_again=None)
+            job.error = (str(ran_out) if ran_out is not None
+                         else f"the report could not be made ({type(exc).__name__})")
         finally:
             job.done = True
 
