@@ -127,17 +127,22 @@ def test_eight_in_a_row_on_one_side(x: list[float], want: list[int]) -> None:
     assert np.flatnonzero(eight_on_one_side(np.array(x, dtype=float), 0.0)).tolist() == want
 
 
-@pytest.mark.parametrize(("preset", "seed"), [(p, s) for p in spc.PRESETS for s in (1, 2)])
-def test_signals_by_kind_are_each_runs_own_signals(preset: str, seed: int) -> None:
-    """``signal_kinds`` finds each run's signals among those starting near it (all of them
-    for every run took hours at 13M points): the same counts as asking every signal whether
-    it overlaps the run, on a long chart with shifts, trends and outliers."""
+@pytest.mark.parametrize(("preset", "seed", "long_trend"),
+                         [(p, s, t) for p in spc.PRESETS for s in (1, 2) for t in (False, True)])
+def test_signals_by_kind_are_each_runs_own_signals(preset: str, seed: int,
+                                                   long_trend: bool) -> None:
+    """``signal_kinds`` finds each run's signals in one sweep along the chart (asking every
+    signal for every run took hours at 13M points): the same counts as asking every signal
+    whether it overlaps the run, on a long chart with shifts, trends and outliers, and with a
+    trend as long as a quarter of it, whose signal spans many runs."""
     from servicecheck.spc._chart import SIGNAL_KIND
 
     rng = np.random.default_rng(seed)
     x = rng.gamma(2.0, 3.0, 6000) + np.repeat(rng.normal(0, 2, 60), 100)
     x[rng.integers(0, 6000, 40)] += 40
     x[2000:2012] = np.linspace(5, 30, 12)
+    if long_trend:
+        x[3000:4500] += np.linspace(0, 60, 1500)
     chart = spc.xmr(x, preset=preset)
     assert len(chart.signals) > 50
     first, last = chart.limits[-1].first_point, chart.limits[-1].last_point
