@@ -101,6 +101,8 @@ def traced(f: Finding, voice: Voice) -> set[str]:
             # the lower of two limits in the upper's
             texts += [g.amount(q.value, u) for u in (g.MINUTES, g.HOURS, g.DAYS, g.WEEKS)]
         texts.append(g.number(q.value) if q.unit != "share" else g.percent(q.value))
+        if q.unit == "money":  # a sum beside a smaller one in its sentence, to the penny
+            texts.append(g.money(q.value, voice.currency, [0.0]))
         if q.unit == "money":  # a sum worded as approximate, rounded to its uncertainty
             width = f.q("high") - f.q("low") if f.has("high") and f.has("low") else None
             texts.append(g.about_money(q.value, voice.currency, width))

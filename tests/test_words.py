@@ -272,6 +272,38 @@ def test_an_approximate_sum_is_rounded_to_its_uncertainty(v: float, width: float
     assert g.about_money(v, "£", width) == said
 
 
+# (sum, the sums said beside it in one sentence, as written): one sentence, one precision,
+# the finest any of its sums takes alone ("costs £162 end to end, £52.05 of it" mixed them)
+MONEY = [
+    (162.4, (), "£162"), (52.05, (), "£52.05"), (1_234_567.0, (), "£1.2m"),
+    (162.4, (162.4, 52.05, 3.22), "£162.40"), (52.05, (162.4, 52.05, 3.22), "£52.05"),
+    (3.22, (162.4, 3.22), "£3.22"),           # never coarser: a contact keeps its pence
+    (180.0, (107.3, 180.0), "£180"),          # all whole pounds: no pence added
+    (95.0, (95.0, 120.0), "£95.00"), (120.0, (95.0, 120.0), "£120.00"),
+    (1_234_567.0, (1_234_567.0, 250.0), "£1,234,567"),  # millions beside pounds, in pounds
+    (1_234_567.0, (2_000_000.0,), "£1.2m"),
+    (0.55, (28.0, 0.55), "£0.55"), (28.0, (28.0, 0.55), "£28.00"),
+    (150.0, (150.0, float("nan")), "£150"),  # a sum that is no number sets no precision
+]
+
+
+@pytest.mark.parametrize(("v", "beside", "said"), MONEY)
+def test_the_sums_of_one_sentence_share_one_precision(v: float, beside: tuple[float, ...],
+                                                      said: str) -> None:
+    assert g.money(v, "£", beside) == said
+
+
+def test_a_need_costs_at_one_precision() -> None:
+    from servicecheck.findings import money
+
+    f = Finding("economics.per_need", "need", 1_525,
+                {"cost": money(162.4), "waste": money(52.05), "unit": money(3.22)},
+                names=("contact", "failure_demand", "repeat_visits"))
+    assert say(f, Voice()) == (
+        "Meeting one need costs £162.40 end to end, £52.05 of it failure demand and repeat "
+        "visits, while a contact costs £3.22 on its own.")
+
+
 def _money_finding(topic: str, n: int, **sums: float) -> Finding:
     from servicecheck.findings import money, share
 
