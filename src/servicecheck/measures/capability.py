@@ -393,6 +393,8 @@ def period_findings(view: PeriodView, cap: Capability,
     have = view.table[view.table["needs"] > 0].reset_index(drop=True)
     if len(have) < 2:  # one period is no chart and no range: capability.current says it
         return []
+    if cap.ordered_by == "first_contact":
+        return []  # one intake: the medians of the periods needs were met in rise by design
     unit = periods.kind(view.freq).unit
     chart = view.days
     # the partial last period is not in the chart's points, limits or signals

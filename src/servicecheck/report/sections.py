@@ -158,7 +158,8 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
                                  else "one need, at the date it was met"),
                           still_open=still_open, changes=svc.changes)]
     if reported:
-        # the medians of the weeks needs were met in rise by construction too (one intake)
+        # the medians of the weeks needs were met in rise by construction too: no chart of
+        # them, as period_findings gives no words (one intake)
         return Section("capability", "Capability", lead, figures, [], details, findings=found)
     unit = kind(freq).unit
     view = by_period(cap, freq, "median", phases=svc.phase_dates or None)
