@@ -387,6 +387,24 @@ SAID = [
      "weeks, less than the time 9 in 10 of them took"),
 ]
 
+# (log, the span its report says it studies): the events of needs set aside are not in it
+STUDIED = [
+    # two requests closed on 1 January, before they were made on 28 February: set aside, and
+    # the report of one day's requests said it studied "1 Jan 2023 to 14 Apr 2023"
+    ("nyc311-with-file", "28 Feb 2023 to 14 Apr 2023"),
+    ("nyc311-no-file", "28 Feb 2023 to 14 Apr 2023"),
+    ("sepsis-with-file", "7 Nov 2013 to 5 Jun 2015"),
+]
+
+
+@pytest.mark.parametrize(("case", "span"), STUDIED)
+def test_the_span_studied_is_that_of_the_needs_counted(
+        case: str, span: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    assert f"Studied from the citizen's side, {span}." in report.path.read_text()
+
+
 # (log, the date the capability chart sets each need at, whether the chart per period is
 # drawn): one intake in order of first contact, with no chart of the weeks needs were met in
 # (its medians rise by construction too); logs of years keep the order of completion
