@@ -442,3 +442,13 @@ def test_the_words_found_wrong_are_right(
     report, _, _ = checked(case)
     part = next(s for s in report.sections if s.id == section)
     assert said in " ".join(part.lead + part.details), part.lead + part.details
+
+
+def test_a_need_costs_the_same_in_the_words_and_the_table(demo_report: Report) -> None:
+    """The sentence said "£156.58" (one precision with the contact's £3.22 beside it) and the
+    table beneath it "£157": the column of unit costs is written at one precision too."""
+    econ = next(s for s in demo_report.sections if s.id == "economics")
+    rows = econ.tables[0].rows
+    need = next(r for r in rows if r[0] == "one need, end to end")
+    assert econ.lead[0].startswith(f"Meeting one need costs {need[2]} end to end"), econ.lead
+    assert all(re.fullmatch(r"£[\d,]+\.\d\d", r[2]) for r in rows), rows

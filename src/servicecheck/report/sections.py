@@ -291,12 +291,15 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
     cur = e.model.currency
     figures = economics_figures(e, svc.changes)
     per_need = first(found, "economics.per_need")  # the needs met and their mean cost
-    one_need = ([("one need, end to end", f"{per_need.n:,}", money(per_need.q("cost"), cur))]
-                if per_need is not None else [])
+    # the column at one precision, as the sentence of what one need costs beside a contact
+    # ("£157" in the table beside "£156.58" in the words)
+    costs = [*e.transactions["unit_cost"], *([per_need.q("cost")] if per_need else [])]
+    one_need = ([("one need, end to end", f"{per_need.n:,}",
+                  money(per_need.q("cost"), cur, costs))] if per_need is not None else [])
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
                     [(transaction_words(str(k), None if pd.isna(ch) else str(ch)), f"{int(n):,}",
-                      money(float(c), cur)) for k, ch, n, c in
+                      money(float(c), cur, costs)) for k, ch, n, c in
                      zip(e.transactions["kind"], e.transactions["channel"],
                          e.transactions["count"], e.transactions["unit_cost"], strict=True)]
                     + one_need),
