@@ -115,7 +115,11 @@ def capability(
     backwards = finished["end_to_end_days"] < 0
     done = finished[~backwards].reset_index(drop=True)
     wip = df[df["open"]]
-    stale_after = stale_after_days(done["end_to_end_days"])
+    intake = one_intake(done["first_contact"], done["end_to_end_days"])
+    # one intake: the needs met are those quicker than the data's run, so their times give
+    # no usual time to call an open need stale by (NYC 311's 545 requests still "Open" or
+    # "In Progress" were told "most likely ended some other way")
+    stale_after = stale_after_days(done["end_to_end_days"]) if intake is None else None
     is_stale = (wip["idle_days"] > stale_after) if stale_after is not None else \
         pd.Series(False, index=wip.index)
     change_dates = phases if phases is not None else (
@@ -123,7 +127,6 @@ def capability(
     # A need belongs to the system that received it: phase by first contact, then completion
     # order within the phase, so needs begun before a change do not blur the new limits.
     done["phase"] = phase_of(done["first_contact"], change_times(svc, change_dates))
-    intake = one_intake(done["first_contact"], done["end_to_end_days"])
     at = "met_at" if intake is None else "first_contact"
     done = in_completion_order(done, at, "need_id", first=["phase"])
     starts = done.index[done["phase"].diff().fillna(0) > 0]
@@ -351,8 +354,10 @@ def findings(cap: Capability) -> list[Finding]:
         out.append(Finding("capability.open", "need", cap.n_open,
                            {"oldest": seconds(float(ages.max()))}, clock=cap.clock,
                            chart="capability",
-                           # with no need met there is no usual time to call one stale by
-                           flags=frozenset({"unjudged"} if cap.stale_after_days is None
+                           # with no need met there is no usual time to call one stale by,
+                           # nor with needs met of one intake only (``one_intake``)
+                           flags=frozenset({"one_intake"} if cap.intake_days is not None
+                                           else {"unjudged"} if cap.stale_after_days is None
                                            else set())))
     if cap.n_stale and cap.stale_after_days is not None:
         out.append(Finding("capability.stale", "need", cap.n_stale,

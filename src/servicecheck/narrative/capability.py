@@ -82,6 +82,12 @@ def _open(f: Finding, voice: Voice) -> str:
         return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} still open; the oldest was first "
                 f"reported {voice.dur(f, 'oldest')} before the end of the data. With no need met "
                 "there is no usual time to tell a need still moving from one long stale.")
+    if "one_intake" in f.flags:  # the needs met leave out the longest: no usual time
+        return (f"{g.counted(f.n, f.noun)} had no end when the data end (the oldest first "
+                f"reported {voice.dur(f, 'oldest')} before; not counted in the times above). "
+                "In an extract of one intake the needs met are only those that ended before "
+                "the data do, so their times give no usual time to tell a need still moving "
+                "from one long stale.")
     return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} still open and moving (not counted "
             f"in the times above); the oldest was first reported {voice.dur(f, 'oldest')} "
             "before the end of the data.")
