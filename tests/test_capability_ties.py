@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from servicecheck import Service, Workspace, import_events, spc
-from servicecheck.measures.capability import capability, findings, tie_order
+from servicecheck.measures.capability import capability, findings
+from servicecheck.measures.order import tie_order
 from servicecheck.narrative.words import Voice, say
 
 # Each day 3 groups of 4 fines are paid; a group was issued together (consecutive ids, one

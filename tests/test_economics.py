@@ -77,7 +77,8 @@ def test_the_words_say_per_need_per_transaction_and_the_assumptions(
     assert not any(f.defaults for f in found)  # the service file gives the minute's cost
     lines = say_all(found, Voice())
     done = e.per_need[~e.per_need["open"]]
-    assert lines[0].startswith(f"Meeting one need costs £{done['total'].mean():,.0f} end "
+    # to the penny, as the contact's cost beside it (one sentence, one precision)
+    assert lines[0].startswith(f"Meeting one need costs £{done['total'].mean():,.2f} end "
                                "to end")
     assert "while a contact costs £" in lines[0]
     assert "a year at" in " ".join(lines) and "90% interval" in " ".join(lines)

@@ -11,12 +11,12 @@ import pytest
 
 from servicecheck import spc
 from servicecheck.charts.svg import (
-    DATE_FORMAT,
     Canvas,
     line_path,
     linear_ticks,
     number_format,
     text_width,
+    time_label,
     time_ticks,
     wrap_to,
 )
@@ -56,6 +56,13 @@ TIMES = [
     ("2024-01-01", "2025-06-27", 720, ["1 Jan 2024", "1 Mar 2024", "1 May 2024"]),
     ("2019-03-05", "2024-06-01", 720, ["1 Jan 2020", "1 Jan 2021", "1 Jan 2022"]),
     ("2024-01-01", "2025-06-27", 200, ["1 Jan 2024", "1 Jan 2025"]),  # narrow: years
+    # within one day (NYC 311's requests of 28 Feb 2023): hours, not an axis with no date
+    ("2023-02-28 11:31", "2023-02-28 23:45", 720,
+     ["28 Feb 2023 12:00", "28 Feb 2023 14:00", "28 Feb 2023 16:00"]),
+    ("2024-03-05 08:00", "2024-03-05 13:00", 400, ["5 Mar 2024 08:00", "5 Mar 2024 10:00"]),
+    # one midnight within: hours across it, the midnight told as its date
+    ("2024-03-05 18:00", "2024-03-06 06:00", 720,
+     ["5 Mar 2024 18:00", "5 Mar 2024 20:00", "5 Mar 2024 22:00", "6 Mar 2024"]),
 ]
 
 
@@ -63,10 +70,10 @@ TIMES = [
 def test_a_time_axis_has_dates_far_enough_apart_to_read(first: str, last: str, width: int,
                                                         labels: list[str]) -> None:
     ticks = time_ticks(pd.Timestamp(first), pd.Timestamp(last), width, 10)
-    shown = [f"{t:{DATE_FORMAT}}" for t in ticks]
+    shown = [time_label(t) for t in ticks]
     assert shown[:len(labels)] == labels
     span = pd.Timestamp(last) - pd.Timestamp(first)
-    room = text_width("00 May 0000", 10)
+    room = max(text_width(label, 10) for label in shown)
     # the labels, centred on their ticks, never touch
     gaps = [(b - a) / span * width for a, b in itertools.pairwise(ticks)]
     assert all(g > room for g in gaps), gaps

@@ -272,6 +272,38 @@ def test_an_approximate_sum_is_rounded_to_its_uncertainty(v: float, width: float
     assert g.about_money(v, "£", width) == said
 
 
+# (sum, the sums said beside it in one sentence, as written): one sentence, one precision,
+# the finest any of its sums takes alone ("costs £162 end to end, £52.05 of it" mixed them)
+MONEY = [
+    (162.4, (), "£162"), (52.05, (), "£52.05"), (1_234_567.0, (), "£1.2m"),
+    (162.4, (162.4, 52.05, 3.22), "£162.40"), (52.05, (162.4, 52.05, 3.22), "£52.05"),
+    (3.22, (162.4, 3.22), "£3.22"),           # never coarser: a contact keeps its pence
+    (180.0, (107.3, 180.0), "£180"),          # all whole pounds: no pence added
+    (95.0, (95.0, 120.0), "£95.00"), (120.0, (95.0, 120.0), "£120.00"),
+    (1_234_567.0, (1_234_567.0, 250.0), "£1,234,567"),  # millions beside pounds, in pounds
+    (1_234_567.0, (2_000_000.0,), "£1.2m"),
+    (0.55, (28.0, 0.55), "£0.55"), (28.0, (28.0, 0.55), "£28.00"),
+    (150.0, (150.0, float("nan")), "£150"),  # a sum that is no number sets no precision
+]
+
+
+@pytest.mark.parametrize(("v", "beside", "said"), MONEY)
+def test_the_sums_of_one_sentence_share_one_precision(v: float, beside: tuple[float, ...],
+                                                      said: str) -> None:
+    assert g.money(v, "£", beside) == said
+
+
+def test_a_need_costs_at_one_precision() -> None:
+    from servicecheck.findings import money
+
+    f = Finding("economics.per_need", "need", 1_525,
+                {"cost": money(162.4), "waste": money(52.05), "unit": money(3.22)},
+                names=("contact", "failure_demand", "repeat_visits"))
+    assert say(f, Voice()) == (
+        "Meeting one need costs £162.40 end to end, £52.05 of it failure demand and repeat "
+        "visits, while a contact costs £3.22 on its own.")
+
+
 def _money_finding(topic: str, n: int, **sums: float) -> Finding:
     from servicecheck.findings import money, share
 
@@ -305,7 +337,24 @@ def test_sums_worded_as_approximate_carry_the_figures_they_have(f: Finding, said
 
 # (finding, the words): sentences a sceptical reader caught on real logs (sepsis, road
 # traffic fines, BPIC 2020 domestic declarations), each read against its report
+def _contents(demands: int) -> Finding:
+    import pandas as pd
+
+    from servicecheck.findings import Span, count
+
+    return Finding("summary.contents", "need", 4_999,
+                   {"open": count(0), "stale": count(545), "cases": count(4_999),
+                    "events": count(9_453), "demands": count(demands)},
+                   Span(pd.Timestamp("2023-02-28 16:31", tz="UTC"),
+                        pd.Timestamp("2023-04-14 12:00", tz="UTC")), names=("NYC 311",))
+
+
 REAL = [
+    # the summary command on NYC 311's requests with no demand imported said "0 demands"
+    (_contents(0), "NYC 311: 4,999 needs (0 still open, 545 stale), 4,999 orders or cases, "
+     "9,453 events, no demand imported, between 28 Feb 2023 and 14 Apr 2023."),
+    (_contents(1), "NYC 311: 4,999 needs (0 still open, 545 stale), 4,999 orders or cases, "
+     "9,453 events, 1 demand, between 28 Feb 2023 and 14 Apr 2023."),
     # no demand imported: the clock that "starts at the citizen's first contact" sat above
     # times told "from their first event to their last"
     (Finding("purpose.clock", "need", 0, flags=frozenset({"first contact"})),

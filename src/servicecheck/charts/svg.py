@@ -99,10 +99,36 @@ TIME_STEPS = ((1, "D"), (2, "D"), (1, "W"), (2, "W"), (1, "M"), (2, "M"), (3, "M
 _APPROX_DAYS = {"D": 1.0, "W": 7.0, "M": 30.44, "Y": 365.25}
 
 
+# steps a time axis within a day or two may take, in hours, finest first
+HOUR_STEPS = (1, 2, 3, 6, 12)
+
+
+def time_label(t: pd.Timestamp) -> str:
+    """A tick's label: the date at midnight, else the date and the time of day."""
+    return f"{t:{DATE_FORMAT}}" if t == t.normalize() else f"{t:{DATE_FORMAT} %H:%M}"
+
+
 def time_ticks(lo: pd.Timestamp, hi: pd.Timestamp, width: float, size: float
                ) -> list[pd.Timestamp]:
     """Midnights over [lo, hi] far enough apart for a date label each: days, Mondays, the
-    first of a month or of a year, the finest step whose labels do not touch."""
+    first of a month or of a year, the finest step whose labels do not touch. Where fewer
+    than two midnights fall within (one day's requests, reported between 11:31 and 23:45),
+    whole hours, labelled with their time of day (``time_label``): an axis of no dates said
+    nothing of when."""
+    days = _midnight_ticks(lo, hi, width, size)
+    if len(days) >= 2:
+        return days
+    room = text_width("00 May 0000 00:00", size) + 8
+    span_hours = max((hi - lo) / pd.Timedelta(hours=1), 1e-9)
+    for k in HOUR_STEPS:
+        if width * k / span_hours >= room:
+            hours = pd.date_range(lo.ceil(f"{k}h"), hi, freq=f"{k}h")
+            return list(hours) if len(hours) >= 2 else days
+    return days
+
+
+def _midnight_ticks(lo: pd.Timestamp, hi: pd.Timestamp, width: float, size: float
+                    ) -> list[pd.Timestamp]:
     room = text_width("00 May 0000", size) + 8
     span_days = max((hi - lo) / pd.Timedelta(days=1), 1e-9)
     for k, unit in TIME_STEPS:
@@ -271,7 +297,7 @@ class Panel:
             lo, hi = pd.Timestamp(int(self.x.lo)), pd.Timestamp(int(self.x.hi))
             times = time_ticks(lo, hi, self.width, 10)
             ticks = [float(t.value) for t in times]
-            labels = [f"{t:{DATE_FORMAT}}" for t in times]
+            labels = [time_label(t) for t in times]
         else:
             ticks = linear_ticks(self.x.lo, self.x.hi, max(2, int(self.width // 80)))
             fmt = number_format(ticks)

@@ -35,6 +35,7 @@ WIDTH = 720
 HEIGHT = 260
 INK, SIGNAL, LIMIT = "#4a4a4a", "#e07b00", "#1f5fa8"
 COMPLETION = "in order of completion"  # the x title of a chart of needs, one point each
+FIRST_REPORTED = "in order of first contact"  # the same, for an extract of one intake
 
 
 def per_pixel(df: pd.DataFrame, column: str, width: int = WIDTH) -> pd.DataFrame:
@@ -206,7 +207,7 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
     large = len(df) > MAX_POINTS
     # Needs in order of completion are separate people, not a series: points, never a line
     # (a line through thousands of them is a black mass); periods are joined by a line.
-    scatter = large or x_title == COMPLETION
+    scatter = large or x_title in (COMPLETION, FIRST_REPORTED)
     x_name = "date" if dated else "point"
     non_negative = bool((df["value"] >= 0).all())
     # Limits are constant within a phase: one segment per phase, not one vertex per point,
@@ -270,8 +271,9 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
         mr = (per_cell(df, "moving_range", height=90) if scatter else df)[
             [x_name, "moving_range"]]
     return XmrParts(
-        df=df, x_name=x_name, x_title=x_title if not dated or x_title != COMPLETION
-        else "date of completion", title=title,
+        df=df, x_name=x_name, title=title,
+        x_title={COMPLETION: "date of completion", FIRST_REPORTED: "date first reported"}.get(
+            x_title, x_title) if dated else x_title,
         subtitle=subtitle(chart, point or default_point(x_title, dated),
                           still_open if dated else None),
         y_title=y_title, dated=dated, large=large, scatter=scatter, percent=percent,

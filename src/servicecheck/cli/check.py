@@ -70,12 +70,14 @@ def capability(
     for f in found:
         say(word(f, voice))
     if out:
-        from servicecheck.charts.xmr import write_chart
+        from servicecheck.charts.xmr import COMPLETION, FIRST_REPORTED, write_chart
 
         units = f"{voice.unit.name}s"
+        reported = c.ordered_by == "first_contact"  # one intake: in order of first contact
         path = write_chart(c.chart.scaled(86400.0 / voice.unit.seconds), out / "capability",
                            title=f"End-to-end {units} per need",
                            y_title=f"{units} {axis_from(c.clock, voice)}",
+                           x_title=FIRST_REPORTED if reported else COMPLETION,
                            changes=svc.changes)
         say(f"Chart written to {path}")
     if period:

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from servicecheck import spc
@@ -33,6 +31,12 @@ from servicecheck.findings import (
 )
 from servicecheck.measures import periods
 from servicecheck.measures.needs import needs
+from servicecheck.measures.order import (
+    in_completion_order,
+    one_intake,
+    tied,
+    without_tied_trends,
+)
 from servicecheck.measures.quality import future_findings
 from servicecheck.service.model import Change, Service
 
@@ -61,6 +65,10 @@ class Capability:
     # the clock's end steps the events never hold, asked only when no need was met: a name
     # misspelt in the service file, not a service where nothing is ever finished
     absent_ends: tuple[str, ...] = ()
+    # the column the chart orders needs by: "met_at", or "first_contact" for an extract of one
+    # intake (``one_intake``), whose window of first contacts is ``intake_days`` long
+    ordered_by: str = "met_at"
+    intake_days: float | None = None
 
     @property
     def n_completed(self) -> int:
@@ -107,7 +115,11 @@ def capability(
     backwards = finished["end_to_end_days"] < 0
     done = finished[~backwards].reset_index(drop=True)
     wip = df[df["open"]]
-    stale_after = stale_after_days(done["end_to_end_days"])
+    intake = one_intake(done["first_contact"], done["end_to_end_days"])
+    # one intake: the needs met are those quicker than the data's run, so their times give
+    # no usual time to call an open need stale by (NYC 311's 545 requests still "Open" or
+    # "In Progress" were told "most likely ended some other way")
+    stale_after = stale_after_days(done["end_to_end_days"]) if intake is None else None
     is_stale = (wip["idle_days"] > stale_after) if stale_after is not None else \
         pd.Series(False, index=wip.index)
     change_dates = phases if phases is not None else (
@@ -115,17 +127,18 @@ def capability(
     # A need belongs to the system that received it: phase by first contact, then completion
     # order within the phase, so needs begun before a change do not blur the new limits.
     done["phase"] = phase_of(done["first_contact"], change_times(svc, change_dates))
-    done = in_completion_order(done, "met_at", "need_id", first=["phase"])
+    at = "met_at" if intake is None else "first_contact"
+    done = in_completion_order(done, at, "need_id", first=["phase"])
     starts = done.index[done["phase"].diff().fillna(0) > 0]
     breaks = [int(i) + 1 for i in starts]
-    local = done["met_at"].dt.tz_convert(svc.timezone) if len(done) else done["met_at"]
+    local = done[at].dt.tz_convert(svc.timezone) if len(done) else done[at]
     labels = periods.day_labels(local)
     params: dict[str, Any] = {}
     if preset in ("ptd", "mdc2023"):
         params["improvement_direction"] = "decrease"
     chart = without_tied_trends(spc.xmr(done["end_to_end_days"].to_numpy(), preset=preset,
                                         labels=labels, phases=breaks or None, **params),
-                                done["met_at"])
+                                done[at])
     chart = replace(chart, dates=tuple(local))
     ends = df["met_at"].max() if len(df) else None
     ages = (df["first_contact"] + pd.to_timedelta(df["age_days"], unit="D")).max() \
@@ -139,7 +152,8 @@ def capability(
                       stale=wip[is_stale].reset_index(drop=True), set_aside=int(backwards.sum()),
                       clock="citizen" if svc.clock.end else "last-event",
                       changes=change_times(svc, change_dates),
-                      as_at=as_at, stale_after_days=stale_after, timezone=svc.timezone)
+                      as_at=as_at, stale_after_days=stale_after, timezone=svc.timezone,
+                      ordered_by=at, intake_days=intake)
 
 
 def absent_steps(workspace: Reader, svc: Service, steps: Sequence[str]) -> tuple[str, ...]:
@@ -149,58 +163,6 @@ def absent_steps(workspace: Reader, svc: Service, steps: Sequence[str]) -> tuple
     ev = workspace.events(svc.key)
     held = to_frame(ev.aggregate(n=ev.count(where=ev.activity.isin(list(steps)))))
     return () if int(held["n"].iloc[0]) else tuple(steps)
-
-
-def tie_order(ids: pd.Series) -> npt.NDArray[np.uint64]:
-    """A fixed order for needs met at the same instant that does not follow their ids: a
-    hash of each id's text (pandas' SipHash with its fixed key), so the same data always
-    give the same chart.
-
-    The log does not say which of them came first, and their ids are no neutral stand-in:
-    ids given out together belong to needs opened together, which, met on the same day, took
-    the same time. In id order the moving ranges between them are near zero, the limits
-    shrink and runs form that the data do not hold (road traffic fines, 98% of needs paid on
-    a day shared with others: a mean moving range of 55 days in id order, 90 in this one;
-    7,855 of 7,933 points beyond limits of 305-373 days, 6,705 beyond 171-507). In an order
-    unrelated to the times, the moving ranges and runs among them are those of needs drawn
-    at random from the needs met that day, as the limits and the run rules assume of a
-    system that did not change (Wheeler: the moving ranges must hold routine variation only,
-    never like set beside like). Moving ranges that skip tied pairs would keep only the pairs
-    across days (699 of 7,932 on the fines) and leave the runs in id order; the chart per
-    period, drawn beside this one, is the view that needs no order within a day."""
-    # categorize=False: the same hashes, 6x faster on ids that are all different
-    return pd.util.hash_array(ids.astype(str).to_numpy(dtype=object), categorize=False)
-
-
-def in_completion_order(done: pd.DataFrame, at: str, key: str,
-                        first: Sequence[str] = ()) -> pd.DataFrame:
-    """``done`` sorted by ``first`` then the instant ``at``, ties in ``tie_order`` of ``key``
-    (then ``key`` itself, should two hashes meet), indexed from 0. Only the tied are hashed:
-    a log of exact times pays nothing."""
-    tie = "_tie_order"
-    order = np.zeros(len(done), dtype=np.uint64)
-    shared = done[at].duplicated(keep=False).to_numpy()
-    order[shared] = tie_order(done.loc[shared, key])
-    return (done.assign(**{tie: order})
-            .sort_values([*first, at, tie, key], kind="stable")
-            .drop(columns=tie).reset_index(drop=True))
-
-
-def tied(times: pd.Series) -> int:
-    """How many of ``times`` share their instant with another."""
-    return int(times.duplicated(keep=False).sum())
-
-
-def without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
-    """The chart without trends among needs met at the same instant: equal timestamps have no
-    order (only the need ids order them), so they make no trend. Limits are untouched."""
-    met = times.to_numpy()
-
-    def ordered(s: spc.Signal) -> bool:
-        t = met[[p - 1 for p in s.points]]
-        return s.rule != "trend" or len(t) < 2 or bool((t[1:] > t[:-1]).all())
-
-    return replace(chart, signals=tuple(s for s in chart.signals if ordered(s)))
 
 
 def change_times(svc: Service, dates: list[str] | None = None) -> tuple[pd.Timestamp, ...]:
@@ -365,6 +327,11 @@ def findings(cap: Capability) -> list[Finding]:
             numbers["lower"] = seconds(max(lim.lower or 0.0, 0.0))
             numbers["upper"] = seconds(float(lim.upper or 0.0))
         state = "unstable" if episodes else "stable" if limited else "no_limits"
+        if cap.intake_days is not None:
+            # one intake cannot show whether the time is predictable: no limits, no signals
+            # stated as the service's (the chart draws them, in order of first contact)
+            numbers = {**_spread(cur["end_to_end_days"]), "intake": seconds(cap.intake_days)}
+            state = "one_intake"
         out.append(Finding("capability.current", "need", len(cur), numbers, span, cap.clock,
                            chart="capability", headline=100, names=(cap.chart.rule_set,),
                            flags=frozenset({state})))
@@ -387,8 +354,10 @@ def findings(cap: Capability) -> list[Finding]:
         out.append(Finding("capability.open", "need", cap.n_open,
                            {"oldest": seconds(float(ages.max()))}, clock=cap.clock,
                            chart="capability",
-                           # with no need met there is no usual time to call one stale by
-                           flags=frozenset({"unjudged"} if cap.stale_after_days is None
+                           # with no need met there is no usual time to call one stale by,
+                           # nor with needs met of one intake only (``one_intake``)
+                           flags=frozenset({"one_intake"} if cap.intake_days is not None
+                                           else {"unjudged"} if cap.stale_after_days is None
                                            else set())))
     if cap.n_stale and cap.stale_after_days is not None:
         out.append(Finding("capability.stale", "need", cap.n_stale,
@@ -406,15 +375,18 @@ def tied_findings(cap: Capability) -> list[Finding]:
     order them, so the chart does (``tie_order``). ``dates``: every need was met at midnight,
     where the service is or in UTC (a date read without a zone), so the log holds dates only
     and "the same instant" is the same day."""
-    met = cap.completed["met_at"]
+    met = cap.completed[cap.ordered_by]
     n = tied(met)
     if not n:
         return []
     dates = any(bool((t == t.dt.normalize()).all())
                 for t in (met.dt.tz_convert(cap.timezone), met.dt.tz_convert("UTC")))
+    flags = {"dates"} if dates else set()
+    if cap.ordered_by == "first_contact":
+        flags.add("reported")  # the chart's order is of first contact: ties there
     return [Finding("capability.tied", "need", n,
                     {"share": share(n / len(met)), "met": count(len(met))}, clock=cap.clock,
-                    chart="capability", flags=frozenset({"dates"} if dates else set()))]
+                    chart="capability", flags=frozenset(flags))]
 
 
 def period_findings(view: PeriodView, cap: Capability,
@@ -426,6 +398,8 @@ def period_findings(view: PeriodView, cap: Capability,
     have = view.table[view.table["needs"] > 0].reset_index(drop=True)
     if len(have) < 2:  # one period is no chart and no range: capability.current says it
         return []
+    if cap.ordered_by == "first_contact":
+        return []  # one intake: the medians of the periods needs were met in rise by design
     unit = periods.kind(view.freq).unit
     chart = view.days
     # the partial last period is not in the chart's points, limits or signals

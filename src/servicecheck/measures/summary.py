@@ -11,6 +11,7 @@ from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Span, count, seconds, share
 from servicecheck.measures.capability import stale_after_days
 from servicecheck.measures.needs import needs
+from servicecheck.measures.order import one_intake
 from servicecheck.service.model import Service
 
 
@@ -77,7 +78,9 @@ def summarise(workspace: Reader, service: Service | None = None, *,
     # a need whose end came before its first contact is set aside, as capability does
     done = met["end_to_end_days"].to_numpy()
     # a need idle far longer than the usual time is stale, not open (as capability says)
-    after = stale_after_days(pd.Series(done))
+    # ... and none is stale in an extract of one intake, as capability says
+    after = (stale_after_days(pd.Series(done))
+             if one_intake(met["first_contact"], met["end_to_end_days"]) is None else None)
     stale = int((n["open"] & (n["idle_days"] > after)).sum()) if after is not None else 0
     row = counts.iloc[0]
     return Summary(

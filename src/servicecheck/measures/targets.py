@@ -24,6 +24,7 @@ from servicecheck.findings import Finding, Quantity, Span, count, seconds, share
 from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.needs import needs
+from servicecheck.measures.order import one_intake
 from servicecheck.service.model import Clock, Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
@@ -253,13 +254,17 @@ def target_view(workspace: Reader, service: Service | None = None, *, freq: str 
 
     mech = _mechanisms(ev, orders, met_cases, n, svc, workspace, late_start_days)
     end = _last_event(ev)
+    # an extract of one intake: the medians of the periods its needs were met in rise by
+    # construction (measures.order.one_intake), so no chart of them is drawn
+    met = n.loc[~n["open"]]
+    intake = one_intake(met["first_contact"], met["end_to_end_days"]) is not None
     return TargetView(orders=orders, regime=regime, citizen=citizen, mechanisms=mech,
                       where_days=_where_days(mech), freq=freq,
                       unit=svc.targets.unit if svc.targets else "order", clock=svc.clock,
                       calendar=_working_calendar(svc),
                       closures=len(svc.targets.closures) if svc.targets else 0,
                       data_end=end, regime_chart=_regime_chart(regime, freq, end),
-                      citizen_chart=_citizen_chart(citizen, freq, end))
+                      citizen_chart=None if intake else _citizen_chart(citizen, freq, end))
 
 
 def _regime_chart(regime: pd.DataFrame, freq: str, end: pd.Timestamp | None

@@ -37,6 +37,13 @@ def _current(f: Finding, voice: Voice) -> str:
               f"9 in 10 took {voice.dur(f, 'p90')} or less, and the longest "
               f"{voice.dur(f, 'longest')}.")
     rules = rule_set(f.names[0]) if f.names else "the chart's"
+    if "one_intake" in f.flags:
+        return (spread + f" All were first reported within {voice.dur(f, 'intake')}, less "
+                "than the time 9 in 10 of them took: an extract of one intake cannot show "
+                "whether the time is predictable, as in the order they were met a later need "
+                "took longer by construction. The chart sets them in the order they were "
+                "first reported; its limits and signals describe this intake, not the "
+                "service.")
     if "stable" in f.flags:
         unit = voice.unit_of(f.q("upper"))  # both limits in the unit of the upper
         return (spread + f" The time is predictable: the process limits ({rules} rules) say "
@@ -75,6 +82,12 @@ def _open(f: Finding, voice: Voice) -> str:
         return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} still open; the oldest was first "
                 f"reported {voice.dur(f, 'oldest')} before the end of the data. With no need met "
                 "there is no usual time to tell a need still moving from one long stale.")
+    if "one_intake" in f.flags:  # the needs met leave out the longest: no usual time
+        return (f"{g.counted(f.n, f.noun)} had no end when the data end (the oldest first "
+                f"reported {voice.dur(f, 'oldest')} before; not counted in the times above). "
+                "In an extract of one intake the needs met are only those that ended before "
+                "the data do, so their times give no usual time to tell a need still moving "
+                "from one long stale.")
     return (f"{g.counted(f.n, f.noun)} {g.is_are(f.n)} still open and moving (not counted "
             f"in the times above); the oldest was first reported {voice.dur(f, 'oldest')} "
             "before the end of the data.")
@@ -92,8 +105,10 @@ def _stale(f: Finding, voice: Voice) -> str:
 def _tied(f: Finding, voice: Voice) -> str:
     """``dates``: the log holds dates only, so the instant they share is a day."""
     when = "on the same day as" if "dates" in f.flags else "at the same moment as"
+    # ``reported``: the chart orders needs by first contact (one intake), so ties are there
+    done = "first reported" if "reported" in f.flags else "met"
     return (f"Of the {g.counted(f.q('met'), f.noun)} met, {g.number(f.n)} "
-            f"({g.percent(f.q('share'))}) were met {when} another, and the data do not say "
+            f"({g.percent(f.q('share'))}) were {done} {when} another, and the data do not say "
             "which came first: the chart sets them in a fixed order drawn from their ids, the "
             "same each time, rather than in the order of the ids, which would put needs opened "
             "together side by side and narrow the limits.")

@@ -35,12 +35,14 @@ PART_WORDS = {"failure_demand": ("failure demand", "Failure demand costs"),
 @renders("economics.per_need")
 def _per_need(f: Finding, voice: Voice) -> str:
     what, *parts = f.names
-    text = f"Meeting one {f.noun} costs {voice.money(f, 'cost')} end to end"
-    if parts and f.q("waste") > 0:
+    waste = bool(parts) and f.q("waste") > 0
+    said = ("cost", "waste", "unit") if waste else ("cost", "unit")  # one precision for all
+    text = f"Meeting one {f.noun} costs {voice.money(f, 'cost', said)} end to end"
+    if waste:
         kinds = g.join_words([PART_WORDS[p][0] for p in parts])
-        text += f", {voice.money(f, 'waste')} of it {kinds}"
+        text += f", {voice.money(f, 'waste', said)} of it {kinds}"
     # one contact's cost, or a step's on average when there are no contacts
-    text += f", while a {what} costs {voice.money(f, 'unit')} on its own"
+    text += f", while a {what} costs {voice.money(f, 'unit', said)} on its own"
     return text + (" on average" if what == "step" else "") + _on_defaults(f) + "."
 
 
@@ -80,9 +82,11 @@ def _saving(f: Finding, voice: Voice) -> str:
              if f.span is not None and f.span.change is not None else "Since the redesign")
     # the saving and its interval's ends rounded alike, to the interval's width
     width = f.q("high") - f.q("low")
-    return (f"{since} a {f.noun} costs {voice.money(f, 'after')} against "
-            f"{voice.money(f, 'before')} before: about {voice.about_money(f, 'per_year', width)}"
-            f" a year at {g.counted(f.n, f.noun)} a year (90% interval "
+    both = ("after", "before")  # one precision for the two
+    return (f"{since} a {f.noun} costs {voice.money(f, 'after', both)} against "
+            f"{voice.money(f, 'before', both)} before: about "
+            f"{voice.about_money(f, 'per_year', width)} a year at {g.counted(f.n, f.noun)} "
+            "a year (90% interval "
             f"{voice.about_money(f, 'low', width)} to {voice.about_money(f, 'high', width)}, "
             f"{how}){_on_defaults(f)}.")
 
@@ -110,12 +114,17 @@ def _assumptions(f: Finding, voice: Voice) -> str:
     def mins(key: str) -> str:
         return g.duration(f.q(key), g.MINUTES)
 
-    said = [f"a minute of work costs {voice.money(f, 'rate')} "
+    sums = [k for k, q in f.numbers.items() if q.unit == "money"]  # one precision for all
+
+    def cost(key: str) -> str:
+        return voice.money(f, key, sums)
+
+    said = [f"a minute of work costs {cost('rate')} "
             + ("(default: set demand.cost_per_minute)" if "rate_default" in f.flags
                else "(service file)")]
     if teams := each("team"):
         said.append("per-team minute costs: " + ", ".join(
-            f"{t} {voice.money(f, k)}" for t, k in teams))
+            f"{t} {cost(k)}" for t, k in teams))
     channels = "".join(f"{mins(k)} by {ch}, " for ch, k in each("contact"))
     said.append(f"handling a contact takes {channels}{mins('contact_default')} by any other "
                 "channel (default)")
@@ -124,10 +133,10 @@ def _assumptions(f: Finding, voice: Voice) -> str:
                 if steps else "steps are not costed by time (set costs.activity_minutes)")
     if fixed := each("step_cost"):
         said.append("fixed cost per step: " + ", ".join(
-            f"{a} {voice.money(f, k)}" for a, k in fixed))
-    said.append(f"a visit costs {voice.money(f, 'visit')} besides its time" if f.has("visit")
+            f"{a} {cost(k)}" for a, k in fixed))
+    said.append(f"a visit costs {cost('visit')} besides its time" if f.has("visit")
                 else "visits have no cost besides their time (set costs.visit_cost)")
-    said.append(f"an order costs {voice.money(f, 'order')} to raise and manage"
+    said.append(f"an order costs {cost('order')} to raise and manage"
                 if f.has("order") else
                 "orders have no cost besides their steps (set costs.order_cost)")
     return "Assumptions: " + "; ".join(said) + "."

@@ -60,13 +60,25 @@ def share_to_type(p: float) -> str:
     return f"{round(p * 100, 1):g}%"
 
 
-def money(v: float, currency: str = "£") -> str:
-    """One way to write money, so the same sum reads the same in every place."""
-    if abs(v) >= 1e6:
+# how finely a sum is written alone: millions to a tenth, whole pounds from £100, else pence
+_MONEY_STEPS = ((1e6, 1e5), (100.0, 1.0), (0.0, 0.01))
+
+
+def _money_step(v: float) -> float:
+    return next(step for at_least, step in _MONEY_STEPS if abs(v) >= at_least)
+
+
+def money(v: float, currency: str = "£", beside: Iterable[float] = ()) -> str:
+    """One way to write money, so the same sum reads the same in every place. A sum said
+    ``beside`` others in one sentence is written as finely as the finest of them: one
+    sentence, one precision ("£162.40 end to end, £52.05 of it", never "£162 end to end,
+    £52.05 of it", which reads as if one were rounded and the other not); finer, never
+    coarser, so no sum loses the figures it has alone ("a contact costs £3", not "£3.22")."""
+    step = min((_money_step(x) for x in beside if math.isfinite(x)), default=_money_step(v))
+    step = min(step, _money_step(v))
+    if step >= 1e5:
         return f"{currency}{v / 1e6:,.1f}m"
-    if abs(v) < 100:
-        return f"{currency}{v:,.2f}"
-    return f"{currency}{v:,.0f}"
+    return f"{currency}{v:,.{0 if step >= 1 else 2}f}"
 
 
 # A sum of money worded as approximate ("about £850,000") carries no more figures than its

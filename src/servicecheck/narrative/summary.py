@@ -16,7 +16,9 @@ def _contents(f: Finding, voice: Voice) -> str:
     text = (f"{f.names[0]}: {g.counted(f.n, f.noun)} ({held}), "
             f"{g.number(f.q('cases'))} "
             f"{'order or case' if f.q('cases') == 1 else 'orders or cases'}, "
-            f"{g.counted(f.q('events'), 'event')}, {g.counted(f.q('demands'), 'demand')}")
+            f"{g.counted(f.q('events'), 'event')}, "
+            # nothing imported is not a count of nought ("0 demands")
+            f"{g.counted(f.q('demands'), 'demand') if f.q('demands') else 'no demand imported'}")
     if f.span is None:
         return text + "; no events yet."
     return text + f", {between(f, voice)}."

@@ -21,9 +21,11 @@ def predictability_title(unit: str) -> str:
     return f"Predictability: contacts of each type per {unit}"
 
 
-def capability_title(units: str) -> str:
-    """The chart of every need, in the unit its words use ("days", "hours")."""
-    return f"End-to-end {units} per need, by the date it was met"
+def capability_title(units: str, reported: bool = False) -> str:
+    """The chart of every need, in the unit its words use ("days", "hours"); ``reported``:
+    set in order of first contact (an extract of one intake, ``measures.capability``)."""
+    at = "first reported" if reported else "met"
+    return f"End-to-end {units} per need, by the date it was {at}"
 
 
 def capability_per_period(units: str, unit: str) -> tuple[str, str]:

@@ -61,8 +61,10 @@ class Voice:
 
         return g.date(pd.Timestamp(ts), self.tz)  # type: ignore[arg-type]
 
-    def money(self, f: Finding, name: str) -> str:
-        return g.money(f.q(name), self.currency)
+    def money(self, f: Finding, name: str, beside: Sequence[str] = ()) -> str:
+        """A sum of the finding, as finely as the finest of the sums ``beside`` it in the
+        same sentence (``grammar.money``)."""
+        return g.money(f.q(name), self.currency, [f.q(b) for b in beside])
 
     def about_money(self, f: Finding, name: str, width: float | None = None) -> str:
         """A sum worded as approximate, rounded to its uncertainty (``grammar.about_money``)."""

@@ -40,6 +40,7 @@ from servicecheck.report.sections import (
 )
 from servicecheck.report.templates import environment
 from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 
 SECTION_NAMES = ("purpose", "at a glance", "demand", "capability", "flow", "targets versus purpose",
                  "economics of flow", "joined-up", "system conditions", "data quality")
@@ -133,8 +134,15 @@ def _made_at(tz: str) -> str:
     return f"{dt.datetime.now(ZoneInfo(tz)):%-d %b %Y %H:%M %Z}"
 
 
-def _period(ws: Reader, svc: Service) -> str:
-    ev = ws.events(svc.key)
+def _period(ws: Reader, svc: Service, need_table: pd.DataFrame) -> str:
+    """The span the report studies: its events', less those of needs set aside as ending
+    before they began (two NYC 311 requests closed on 1 January, before they were made on
+    28 February, dated a study of one day's requests from 1 January)."""
+    ev = with_need(ws.events(svc.key), svc)
+    done = need_table.loc[~need_table["open"]]
+    aside = done.loc[done["end_to_end_days"] < 0, "need_id"]
+    if len(aside):
+        ev = ev.filter(~ev.need.isin([str(n) for n in aside]))
     row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
     if row["first"] is None or str(row["first"]) == "NaT":
         return "no events yet"
@@ -159,9 +167,11 @@ def write_report(workspace: Reader | str | Path, out: str | Path, *,
         ws, opened = workspace, None
     try:
         svc = ws.service(service)
+        if need_table is None:
+            need_table = needs(ws, svc)  # read by the sections and the span studied
         sections = build_sections(ws, svc, progress, need_table)
         page = render(sections, svc, source=ws.source,
-                      period=_period(ws, svc))
+                      period=_period(ws, svc, need_table))
     finally:
         if opened is not None:
             opened.close()

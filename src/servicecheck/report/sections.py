@@ -129,7 +129,7 @@ def demand_section(ws: Reader, svc: Service, freq: str | None = None,
 def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Section:
     """``freq``: the period of the chart per period (``ChartPeriods.capability`` of the
     data, as the report and the web app give it)."""
-    from servicecheck.charts.xmr import OpenNeeds, xmr_figure
+    from servicecheck.charts.xmr import COMPLETION, FIRST_REPORTED, OpenNeeds, xmr_figure
     from servicecheck.measures.capability import findings, period_findings
 
     found = findings(cap)
@@ -145,14 +145,22 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     # in minutes, not in hundredths of a day
     per_day = 86400.0 / voice.unit.seconds
     units = g.plural(voice.unit.name)
+    # one intake is charted in order of first contact, where the end of the data has no place
+    reported = cap.ordered_by == "first_contact"
     still_open = (OpenNeeds(cap.as_at.tz_convert(cap.timezone),
                             tuple(per_day * cap.open["age_days"]))
-                  if cap.as_at is not None and cap.n_open else None)
+                  if cap.as_at is not None and cap.n_open and not reported else None)
     figures = [xmr_figure(cap.chart.scaled(per_day), "capability",
-                          title=titles.capability_title(units),
+                          title=titles.capability_title(units, reported),
                           y_title=f"{units} {axis_from(cap.clock, voice)}",
-                          point="one need, at the date it was met", still_open=still_open,
-                          changes=svc.changes)]
+                          x_title=FIRST_REPORTED if reported else COMPLETION,
+                          point=("one need, at the moment it was first reported" if reported
+                                 else "one need, at the date it was met"),
+                          still_open=still_open, changes=svc.changes)]
+    if reported:
+        # the medians of the weeks needs were met in rise by construction too: no chart of
+        # them, as period_findings gives no words (one intake)
+        return Section("capability", "Capability", lead, figures, [], details, findings=found)
     unit = kind(freq).unit
     view = by_period(cap, freq, "median", phases=svc.phase_dates or None)
     if len(view.days.values) >= 2:
@@ -283,12 +291,15 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
     cur = e.model.currency
     figures = economics_figures(e, svc.changes)
     per_need = first(found, "economics.per_need")  # the needs met and their mean cost
-    one_need = ([("one need, end to end", f"{per_need.n:,}", money(per_need.q("cost"), cur))]
-                if per_need is not None else [])
+    # the column at one precision, as the sentence of what one need costs beside a contact
+    # ("£157" in the table beside "£156.58" in the words)
+    costs = [*e.transactions["unit_cost"], *([per_need.q("cost")] if per_need else [])]
+    one_need = ([("one need, end to end", f"{per_need.n:,}",
+                  money(per_need.q("cost"), cur, costs))] if per_need is not None else [])
     tables = [Table("What one transaction costs, beside what one need costs",
                     ("transaction", "how many", "unit cost"),
                     [(transaction_words(str(k), None if pd.isna(ch) else str(ch)), f"{int(n):,}",
-                      money(float(c), cur)) for k, ch, n, c in
+                      money(float(c), cur, costs)) for k, ch, n, c in
                      zip(e.transactions["kind"], e.transactions["channel"],
                          e.transactions["count"], e.transactions["unit_cost"], strict=True)]
                     + one_need),
