@@ -283,7 +283,8 @@ SUMMARY = [
     ("nyc311-with-file", "Of all 4,452 needs first reported on 28 Feb 2023 and met, half took "
      "18 hours or less"),
     # none stale in one intake, as capability says ("0 still open, 545 stale")
-    ("nyc311-with-file", "4,999 needs (545 still open)"),
+    ("nyc311-with-file", "4,999 needs (545 still open, 2 set aside as ending before they "
+     "began)"),
 ]
 
 
@@ -408,8 +409,21 @@ STUDIED = [
 def test_the_span_studied_is_that_of_the_needs_counted(
         case: str, span: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
 ) -> None:
-    report, _, _ = checked(case)
+    from servicecheck.measures.capability import capability
+    from servicecheck.measures.capability import findings as capability_findings
+    from servicecheck.measures.summary import summarise
+    from servicecheck.narrative.words import say_all
+
+    report, svc, ws = checked(case)
     assert f"Studied from the citizen's side, {span}." in report.path.read_text()
+    # the summary (the command's and the report's) dates the same span, and counts the needs
+    # set aside where it counts the open ones
+    first, last = span.split(" to ")
+    text = " ".join(say_all(summarise(ws, svc).findings(),
+                            voice_for(svc, capability_findings(capability(ws, svc)))))
+    assert f"between {first} and {last}." in text
+    aside = "2 set aside as ending before they began" if case.startswith("nyc311") else "set aside"
+    assert (aside in text) == case.startswith("nyc311"), text
 
 
 # (log, the date the capability chart sets each need at, whether the chart per period is

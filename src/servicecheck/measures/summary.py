@@ -13,6 +13,7 @@ from servicecheck.measures.capability import stale_after_days
 from servicecheck.measures.needs import needs
 from servicecheck.measures.order import one_intake
 from servicecheck.service.model import Service
+from servicecheck.service.need_key import with_need
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Summary:
     met_to: pd.Timestamp | None = None    # and of the last: the period of the needs met
     clock: Clock = "citizen"     # "last-event" when no end activity is named
     longest_days: float = float("nan")
+    aside: int = 0               # set aside as ending before they began (``set_aside``)
 
     def findings(self) -> list[Finding]:
         """What is in the workspace, and what all its finished needs took, over its period."""
@@ -42,6 +44,7 @@ class Summary:
             self.last is not None else None
         out = [Finding("summary.contents", "need", self.needs,
                        {"open": count(self.open_needs), "stale": count(self.stale_needs),
+                        "aside": count(self.aside),
                         "cases": count(self.cases),
                         "events": count(self.events), "demands": count(self.demands)},
                        span, self.clock, names=(self.service,))]
@@ -63,17 +66,39 @@ class Summary:
         return out
 
 
+def set_aside(need_table: pd.DataFrame) -> pd.Series:
+    """The ids of the needs set aside as ending before they began (an end before the first
+    contact): capability charts none of them, and no span is dated by their events."""
+    done = need_table.loc[~need_table["open"]]
+    return done.loc[done["end_to_end_days"] < 0, "need_id"]
+
+
+def studied_span(workspace: Reader, svc: Service, need_table: pd.DataFrame
+                 ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The first and last event studied: the events', less those of needs set aside (two
+    NYC 311 requests closed on 1 January, before they were made on 28 February, dated a study
+    of one day's requests from 1 January)."""
+    ev = workspace.events(svc.key)
+    aside = set_aside(need_table)
+    if len(aside):
+        ev = with_need(ev, svc)
+        ev = ev.filter(~ev.need.isin([str(n) for n in aside]))
+    row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
+    return tuple(None if pd.isna(row[k]) else pd.Timestamp(row[k])  # type: ignore[return-value]
+                 for k in ("first", "last"))
+
+
 def summarise(workspace: Reader, service: Service | None = None, *,
               need_table: pd.DataFrame | None = None) -> Summary:
     svc = service or workspace.service()
     ev = workspace.events(svc.key)
-    counts = ev.aggregate(events=ev.count(), cases=ev.case_id.nunique(),
-                          first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas()
+    counts = ev.aggregate(events=ev.count(), cases=ev.case_id.nunique()).to_pandas()
     dem = workspace.demands(svc.key)
     d = dem.aggregate(n=dem.count(), failure=dem.count(where=dem.nature == "failure"),
                       unknown=dem.count(where=dem.nature.isnull() | (dem.nature == "unknown"))
                       ).to_pandas()
     n = need_table if need_table is not None else needs(workspace, svc)
+    first, last = studied_span(workspace, svc, n)
     met = n[~n["open"] & ~(n["end_to_end_days"] < 0)]
     # a need whose end came before its first contact is set aside, as capability does
     done = met["end_to_end_days"].to_numpy()
@@ -93,8 +118,9 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         demands=int(d["n"].iloc[0]),
         failure_demands=int(d["failure"].iloc[0] or 0),
         unknown_demands=int(d["unknown"].iloc[0] or 0),
-        first=None if pd.isna(row["first"]) else pd.Timestamp(row["first"]),
-        last=None if pd.isna(row["last"]) else pd.Timestamp(row["last"]),
+        first=first,
+        last=last,
+        aside=len(set_aside(n)),
         median_days=float(np.median(done)) if done.size else float("nan"),
         p90_days=float(np.quantile(done, 0.9)) if done.size else float("nan"),
         met=int(done.size),

@@ -10,6 +10,8 @@ from servicecheck.narrative.voice import Voice, between, clock_from, renders
 @renders("summary.contents")
 def _contents(f: Finding, voice: Voice) -> str:
     stale = f", {g.number(f.q('stale'))} stale" if f.has("stale") and f.q("stale") else ""
+    if f.has("aside") and f.q("aside"):  # not dated by the span below, nor charted
+        stale += f", {g.number(f.q('aside'))} set aside as ending before they began"
     # with no end step named, a need is met at its last event: none can be said to be open
     held = ("each counted as met at its last event, as no end step is named"
             if f.clock == "last-event" else f"{g.number(f.q('open'))} still open{stale}")

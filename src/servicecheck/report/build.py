@@ -23,6 +23,7 @@ from servicecheck.measures import periods
 from servicecheck.measures.capability import capability
 from servicecheck.measures.needs import needs
 from servicecheck.measures.quality import copies_findings
+from servicecheck.measures.summary import studied_span
 from servicecheck.measures.targets import judged_orders
 from servicecheck.narrative.words import headlines, voice_for
 from servicecheck.report.parts import Section
@@ -40,7 +41,6 @@ from servicecheck.report.sections import (
 )
 from servicecheck.report.templates import environment
 from servicecheck.service.model import Service
-from servicecheck.service.need_key import with_need
 
 SECTION_NAMES = ("purpose", "at a glance", "demand", "capability", "flow", "targets versus purpose",
                  "economics of flow", "joined-up", "system conditions", "data quality")
@@ -135,18 +135,11 @@ def _made_at(tz: str) -> str:
 
 
 def _period(ws: Reader, svc: Service, need_table: pd.DataFrame) -> str:
-    """The span the report studies: its events', less those of needs set aside as ending
-    before they began (two NYC 311 requests closed on 1 January, before they were made on
-    28 February, dated a study of one day's requests from 1 January)."""
-    ev = with_need(ws.events(svc.key), svc)
-    done = need_table.loc[~need_table["open"]]
-    aside = done.loc[done["end_to_end_days"] < 0, "need_id"]
-    if len(aside):
-        ev = ev.filter(~ev.need.isin([str(n) for n in aside]))
-    row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
-    if row["first"] is None or str(row["first"]) == "NaT":
+    """The span the report studies (``summary.studied_span``)."""
+    first, last = studied_span(ws, svc, need_table)
+    if first is None or last is None:
         return "no events yet"
-    first, last = periods.local(pd.Series([row["first"], row["last"]]), svc.timezone)
+    first, last = periods.local(pd.Series([first, last]), svc.timezone)
     return f"{first:%-d %b %Y} to {last:%-d %b %Y}"
 
 
