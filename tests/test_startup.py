@@ -120,3 +120,29 @@ def test_import_and_flow_read_the_service_without_its_schema(tmp_path: Path) -> 
         out = subprocess.run([sys.executable, "-c", code.format(args=args)],
                              capture_output=True, text=True, check=True)
         assert out.stdout.splitlines()[-1] == str(schema), args
+
+
+def test_flow_loads_the_map_only_when_asked_for_one(tmp_path: Path) -> None:
+    """`servicecheck flow` reads the measures it says; the map's drawing (and the package's
+    other names, loaded on first use) load with `--out` alone. It still loads Ibis and
+    pandas: its measures are Ibis expressions run on three engines, and the voice its times
+    are told in is capability's, a pandas table (benchmarks/RESULTS.md, 3 Dec 2026)."""
+    (tmp_path / "log.csv").write_text("case_id,activity,timestamp,team\n"
+                                      "A,Start,2024-07-01 09:00,one\nA,End,2024-07-01 17:30,two\n"
+                                      "B,Start,2024-07-02 09:00,one\nB,End,2024-07-03 10:00,two\n",
+                                      encoding="utf-8")
+    ws = str(tmp_path / "ws.duckdb")
+    subprocess.run([sys.executable, "-m", "servicecheck.cli", "import",
+                    str(tmp_path / "log.csv"), "-w", ws], check=True, capture_output=True)
+    code = ("import sys\nfrom servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
+            "r = CliRunner().invoke(app, {args!r})\nassert r.exit_code == 0, r.output\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('servicecheck.flow.',"
+            " 'servicecheck.charts'))))")
+    drawing = {"servicecheck.charts", "servicecheck.charts.flow_map", "servicecheck.flow.map"}
+    for args, drawn in [(["flow", "-w", ws], False),
+                        (["flow", "-w", ws, "--out", str(tmp_path / "map")], True)]:
+        out = subprocess.run([sys.executable, "-c", code.format(args=args)],
+                             capture_output=True, text=True, check=True)
+        loaded = set(json.loads(out.stdout.splitlines()[-1].replace("'", '"')))
+        assert {"servicecheck.flow.findings", "servicecheck.flow.dfg"} <= loaded
+        assert (drawing <= loaded) if drawn else not drawing & loaded, (args, loaded)
