@@ -159,6 +159,12 @@ def test_clean_and_dirty_on_the_repairs_service(tmp_path: Path) -> None:
     # slicing by the citizen's demand type keeps whole needs of that type only
     damp = for_demand_type(ws, svc, "Damp and mould").to_pandas()
     assert set(damp["problem"]) == {"damp"}
+    # a demand type no need began with is a slice of no case: nothing to say of it, where
+    # the value finding said "nan% of steps are value work"
+    from servicecheck.flow.findings import findings
+
+    assert svc.value_steps
+    assert findings(ws, svc, events=for_demand_type(ws, svc, "No such demand")) == []
 
 
 def test_analyse_equals_the_measures_one_by_one() -> None:

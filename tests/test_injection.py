@@ -206,7 +206,7 @@ def sql_pasted(source: str) -> list[str]:
     """Where the code builds SQL by pasting values as text: a value put between quotes in an
     f-string (by hand, or with !r), %-formatting or str.format of SQL, a raw_sql call, or
     SQLAlchemy's text() over anything but a constant. Values must go through
-    servicecheck.io.sql's ident/literal (sqlglot) or be bound parameters."""
+    servicecheck.io.sql's ident/literal or be bound parameters."""
     found: list[str] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.JoinedStr):

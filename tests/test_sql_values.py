@@ -9,7 +9,7 @@ import math
 import duckdb
 import pytest
 
-from servicecheck.io.sql import Value, bound, value_literal
+from servicecheck.io.sql import Value, bound, ident, literal, value_literal
 
 VALUES: list[Value] = [
     None, "", "plain", "it's", "two '' quotes", "back\\slash", "\\'", "line\nbreak", "?",
@@ -19,6 +19,11 @@ VALUES: list[Value] = [
     dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
     dt.datetime(2024, 2, 29, 23, 59, 59),
 ]
+
+
+TEXTS = ["", "plain", "it's", "''", 'a"b', '""', "back\\slash", "\\'", '\\"', "line\nbreak",
+         "tab\there", "\r", "?", "$$", "$1", "--", "/* c */", "é ☃ 𝄞", "SELECT 1; DROP TABLE t",
+         "case:concept:name", " padded ", "{}"]
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +96,18 @@ def test_a_zone_is_known_as_the_iana_list_knows_it() -> None:
     names = _zone_names()
     assert len(listed) > 300 and len(names) > len(listed)  # the database is there to compare
     assert [z for z in names if known_zone(z) != (z in listed)] == []
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=repr)
+def test_a_quoted_name_and_text_are_read_back_exactly(con: duckdb.DuckDBPyConnection,
+                                                      text: str) -> None:
+    """``ident`` and ``literal`` quote by DuckDB's own rule, as sqlglot wrote them for DuckDB
+    before (the same text), and DuckDB reads back the very name and text."""
+    import sqlglot.expressions as exp
+
+    assert ident(text) == exp.to_identifier(text, quoted=True).sql("duckdb")
+    assert literal(text) == exp.Literal.string(text).sql("duckdb")
+    assert con.execute(f"SELECT {literal(text)}").fetchone() == (text,)
+    if text:  # DuckDB names no column with nothing
+        cur = con.execute(f"SELECT 1 AS {ident(text)}")
+        assert [d[0] for d in cur.description] == [text]

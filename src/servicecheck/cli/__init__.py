@@ -7,6 +7,7 @@ is registered here, in the order ``servicecheck --help`` lists them.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -82,7 +83,18 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 
 
+# Python's collector looks for cycles every 700 new objects, walking the young ones each time
+# and everything twice in a while; a command makes most of its objects loading its libraries
+# (pandas, Ibis, sqlglot: modules, classes and functions that live as long as the process).
+# `flow` on a 56k-event log collected 350 times, two of them every object, 0.15-0.16 s of
+# its 1.2-1.4 s of CPU; the demo's report 0.24-0.31 s. Every 10,000 new objects, the middle
+# generation every 50 of those: 0.04-0.06 s and 0.07 s (benchmarks/RESULTS.md, 3 Dec 2026).
+# Cycles are still collected; the web app (`serve`) starts here too.
+GC_THRESHOLDS = (10_000, 50, 10)
+
+
 def main() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         app()
     except KeyboardInterrupt:

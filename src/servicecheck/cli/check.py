@@ -120,13 +120,9 @@ def flow(
         help="Only needs whose first contact was of this demand type.")] = None,
 ) -> None:
     """The longest waits, repeated steps, hand-offs, value and waste, clean and dirty work."""
-    from servicecheck.charts.flow_map import write_map
-    from servicecheck.flow.map import flow_map
     from servicecheck.flow.slicing import for_demand_type, where_case
     from servicecheck.flow.words import flow_lines
     from servicecheck.measures.needs import needs
-    from servicecheck.narrative.flow_map import map_note
-    from servicecheck.narrative.titles import flow_map_title
 
     if overlay not in ("frequency", "time"):
         raise InputError(f"'{overlay}' is not an overlay", source="--overlay",
@@ -157,7 +153,12 @@ def flow(
                                voice=report_voice(ws, svc, need_table))
         for line in lines:
             say(line)
-        if out:
+        if out:  # the map's drawing loads only when a map is asked for
+            from servicecheck.charts.flow_map import write_map
+            from servicecheck.flow.map import flow_map
+            from servicecheck.narrative.flow_map import map_note
+            from servicecheck.narrative.titles import flow_map_title
+
             with working("drawing the flow map"):
                 drawn = flow_map(events if events is not None else ws.events(svc.key),
                                  value_steps=svc.value_steps,
