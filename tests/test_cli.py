@@ -126,3 +126,29 @@ def test_the_accepted_suggestions_line(n: int, threshold: float, said: str) -> N
 
     assert say(Finding("demand.accepted", "suggestion", n, {"threshold": share(threshold)}),
                Voice()) == said
+
+
+# (the slice asked for, the sentence): a slice of no case printed nothing at all (or "nan% of
+# steps are value work"); it names the values it could have asked for
+EMPTY_SLICES = [
+    (["--where", "priority=P9"], "error: --where: no case has priority = 'P9' on any event; "
+     "give a value the column holds, like 'P"),
+    (["--where", "priority = P9 "], "error: --where: no case has priority = 'P9' on any event"),
+    (["--demand-type", "Nothing"], "error: --demand-type: no need began with a contact of type "
+     "'Nothing'; give a type of first contact, like '"),
+]
+
+
+@pytest.mark.parametrize(("args", "said"), EMPTY_SLICES)
+def test_flow_on_a_slice_of_no_case_is_one_sentence_naming_values_it_holds(
+        demo_workspace: Path, args: list[str], said: str) -> None:
+    r = runner.invoke(app, ["flow", "-w", str(demo_workspace), *args])
+    assert r.exit_code == 2
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(said), r.output
+    assert "nan" not in r.output
+
+
+def test_flow_on_a_slice_of_cases_reads_it(demo_workspace: Path) -> None:
+    r = runner.invoke(app, ["flow", "-w", str(demo_workspace), "--where", "priority=P1"])
+    assert r.exit_code == 0 and "at the median" in r.output

@@ -4,7 +4,7 @@ target regime beside the citizen's clock, costs, and several services joined up.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,10 @@ from servicecheck.cli.common import (
     working,
 )
 from servicecheck.io.errors import InputError
+
+if TYPE_CHECKING:
+    from servicecheck.engine.workspace import Reader
+    from servicecheck.service.model import Service
 
 
 def summary(workspace: WorkspaceOpt, service: ServiceOpt = None) -> None:
@@ -146,6 +150,8 @@ def flow(
                                  fix="name a column of the event log") from None
         if demand_type:
             events = for_demand_type(ws, svc, demand_type)
+        if events is not None and not events.count().to_pyarrow().as_py():
+            raise empty_slice(ws, svc, where, demand_type)
         with working("reading the flow"):
             # the needs once, for the voice (capability) and for clean and dirty work
             need_table = needs(ws, svc)
@@ -170,6 +176,30 @@ def flow(
             if drawn.simplified:
                 say(f"{map_note(drawn.finding())} --all draws them all; --steps N draws the N "
                     "commonest.")
+
+
+def empty_slice(ws: Reader, svc: Service, where: str | None,
+                demand_type: str | None) -> InputError:
+    """A slice of no case, in one sentence naming the values it could have asked for (flow
+    printed nothing at all, or "nan% of steps are value work")."""
+    from servicecheck.flow.slicing import commonest, first_contact_types
+
+    def listed(values: list[str]) -> str:
+        return ", ".join(f"'{v}'" for v in values)
+
+    if demand_type:
+        types = commonest(first_contact_types(ws, svc), "first_type")
+        return InputError(f"no need began with a contact of type '{demand_type}'",
+                          source="--demand-type",
+                          fix=f"give a type of first contact, like {listed(types)}" if types
+                          else "no contact is linked to a need: import demand with case "
+                          "references first ('servicecheck import-demand')")
+    column, value = key_value(str(where), option="--where", form="COLUMN=VALUE",
+                              example="--where priority=P1")
+    values = commonest(ws.events(svc.key), column)
+    return InputError(f"no case has {column} = '{value}' on any event", source="--where",
+                      fix=f"give a value the column holds, like {listed(values)}" if values
+                      else f"the column {column} holds no value")
 
 
 @reads_in_place

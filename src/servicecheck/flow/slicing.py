@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ibis
 from ibis.expr.types import Table
 
 from servicecheck.engine.workspace import Reader
@@ -47,13 +48,28 @@ def window(events: Table, start: str | dt.datetime, end: str | dt.datetime, *,
     return events.semi_join(keep.select("case_id"), "case_id")
 
 
+def commonest(table: Table, column: str, k: int = 5) -> list[str]:
+    """The ``k`` commonest values of a column, as text: the values a slice that found
+    nothing could have asked for, to name in its sentence."""
+    t = table.select(v=table[column].cast("string"))
+    t = t.filter(t.v.notnull() & (t.v.strip() != ""))
+    top = t.group_by("v").aggregate(n=t.count()).order_by([ibis.desc("n"), "v"]).limit(k)
+    return [str(v) for v in top.to_pyarrow().column("v").to_pylist()]
+
+
+def first_contact_types(workspace: Reader, service: Service) -> Table:
+    """Per need with a contact linked to it (``case_id``), its first contact's demand type
+    (``first_type``)."""
+    dem = workspace.demands(service.key)
+    dem = dem.filter(dem.case_id.notnull())
+    return dem.group_by(dem.case_id).aggregate(
+        first_type=dem.demand_type.argmin(dem.received_at))
+
+
 def for_demand_type(workspace: Reader, service: Service, demand_type: str) -> Table:
     """Events of the needs whose first contact was of this demand type (the citizen's terms)."""
     ev = workspace.events(service.key)
-    dem = workspace.demands(service.key)
-    dem = dem.filter(dem.case_id.notnull())
-    first = dem.group_by(dem.case_id).aggregate(
-        first_type=dem.demand_type.argmin(dem.received_at))
+    first = first_contact_types(workspace, service)
     chosen = first.filter(first.first_type == demand_type).select(need=first.case_id)
     ev = with_need(ev, service)
     out = ev.semi_join(chosen, ev["need"] == chosen.need)
