@@ -7,7 +7,7 @@ vary within a case; events tied in time (their order is the event index)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import ibis
 import numpy as np
@@ -133,3 +133,39 @@ def test_the_judged_orders_query_equals_its_old_form(engine: BaseBackend, seed: 
         # the log holds what the one-pass form must get right
         assert new["priority_changed"].sum() > 10 and new["priority"].isna().sum() > 10
     assert (df.groupby("case_id")["need_id"].nunique() > 1).sum() > 10
+
+
+def the_old_first_times(ev: Table, regime_start: Sequence[str], starts: list[Sequence[str]],
+                        stops: list[Sequence[str]]) -> Table:
+    """``clocks._first_times`` as it was (main at 5f352c4), before its result came to pandas:
+    every event joined to its case's regime start."""
+    first = ev.group_by("case_id").aggregate(
+        regime_start=ev.timestamp.min(where=ev.activity.isin(list(regime_start))))
+    e = ev.join(first.filter(first.regime_start.notnull()), "case_id")
+    times = {f"start_{i}": e.timestamp.min(where=e.activity.isin(list(acts)))
+             for i, acts in enumerate(starts)}
+    times |= {f"stop_{i}": e.timestamp.min(where=e.activity.isin(list(acts))
+                                           & (e.timestamp >= e.regime_start))
+              for i, acts in enumerate(stops)}
+    times = times or {"regime_start": e.regime_start.max()}
+    return e.group_by("case_id").aggregate(**times).order_by("case_id")
+
+
+@pytest.mark.parametrize(("starts", "stops"), [
+    ([["Raised"], ["Visit"]], [["Closed"], ["Completed"]]),
+    ([["Raised"]], [["Closed", "Completed"]]),
+    ([], [["Closed"]]),
+    ([["Visit", "Reported"]], []),
+    ([], []),
+])
+def test_the_clocks_first_times_equal_their_old_form(
+        engine: BaseBackend, starts: list[Sequence[str]], stops: list[Sequence[str]]) -> None:
+    from servicecheck.measures.clocks import _first_times
+
+    table = engine.create_table("events_clocks", events(7), overwrite=True)
+    new = _first_times(table, ["Raised"], starts, stops)
+    old = to_frame(the_old_first_times(table, ["Raised"], starts, stops))
+    assert len(new) > 100 and list(new.columns) == list(old.columns)
+    pd.testing.assert_frame_equal(new, old, check_dtype=False)
+    for col in [c for c in new.columns if c.startswith("stop_")]:
+        assert 0 < new[col].isna().sum() < len(new)  # stops before the start left out
