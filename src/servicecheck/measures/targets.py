@@ -347,9 +347,15 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
                 svc: Service, ws: Reader, late_start_days: float) -> pd.DataFrame:
     m = n.set_index("need_id")[["first_contact", "met_at", "open", "end_to_end_days",
                                 "visits", "cases"]].copy()
-    per_need = orders.groupby("need_id")
-    # each need's first order start, aligned once (each alignment hashes 1.3M ids at 10M)
-    starts = per_need["regime_start"].min().reindex(m.index)
+    # each order's need as a number, and each need of the table as one of those numbers (or
+    # -1: no order): per need figures are then counted on whole numbers and taken by
+    # position, where grouping, sorting and aligning by 2M texts each hashed them again
+    code, ids = pd.factorize(orders["need_id"])
+    at = pd.Index(ids).get_indexer(m.index)
+    has = code >= 0
+    # each need's first order start
+    first = orders["regime_start"][has].groupby(code[has]).min()
+    starts = pd.Series(first.array.take(at, allow_fill=True), index=m.index)
     m["late_start_days"] = ((starts - m["first_contact"])
                             .dt.total_seconds() / DAY_S).clip(lower=0)
     m["late_start"] = m["late_start_days"] >= late_start_days
@@ -357,14 +363,18 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     teams = (_per_need(ev, ev.activity.isin(visit), teams=ev.team.nunique())["teams"]
              if visit else pd.Series(dtype="int64"))
     m["split"] = (teams > 1).reindex(m.index, fill_value=False).astype(bool)
-    # only the columns read: the orders whole, copied by a sort, are a report's peak at 10M
-    o = orders[["case_id", "need_id", "regime_start", "closed"]].sort_values(
-        ["need_id", "regime_start"])
-    o["next_start"] = o.groupby("need_id")["regime_start"].shift(-1)
-    early = o[o["closed"] & ~isin(o["case_id"], met_cases) & o["next_start"].notna()]
-    m["closed_reraised"] = isin(m.index, set(early["need_id"]))
-    m["reprioritised"] = (per_need["priority_changed"].any()
-                          .reindex(m.index, fill_value=False).astype(bool))
+    # an order closed before the need was met and followed by another order of its need (in
+    # order of start; of orders started together, the later in the table)
+    rows = np.flatnonzero(has)
+    # (the starts as whole numbers: to_numpy on zone-aware times makes an object of each)
+    rows = rows[np.lexsort((pd.DatetimeIndex(orders["regime_start"]).asi8[rows], code[rows]))]
+    followed = np.zeros(len(orders), dtype=bool)
+    followed[rows[:-1]] = code[rows[:-1]] == code[rows[1:]]
+    early = (orders["closed"].to_numpy(dtype=bool) & ~isin(orders["case_id"], met_cases)
+             & followed)
+    m["closed_reraised"] = _any_per_need(early, code, at)
+    m["reprioritised"] = _any_per_need(orders["priority_changed"].to_numpy(dtype=bool),
+                                       code, at)
     # the problem came back: the citizen reported it again after the first completion (an
     # order raised later can be the next trade of a split need, so it is no evidence)
     again: set[str] = set()
@@ -391,6 +401,14 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     m["days_clock_stopped"] = (m["end_to_end_days"] - m["days_before_clock"]
                                - m["days_order_open"]).clip(lower=0)
     return m.reset_index()
+
+
+def _any_per_need(flags: np.ndarray, code: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Per need of the table (``at``: its number among the orders' needs, -1 for none),
+    whether any of its orders (``code``: each order's need) has the flag."""
+    per = np.zeros(int(code.max(initial=-1)) + 1, dtype=bool)
+    per[code[flags & (code >= 0)]] = True
+    return (at >= 0) & per[np.maximum(at, 0)] if len(per) else np.zeros(len(at), dtype=bool)
 
 
 def _open_days(orders: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
