@@ -1,4 +1,4 @@
-"""The judged orders' query (``measures.targets._cases``) against the form it replaced: every
+"""The judged orders' query (``measures.regime_cases.cases``) against the form it replaced: every
 event joined to its case and each value taken by a (time, index) struct per case, which ran
 DuckDB out of memory at 21M orders. The same rows, to the last value, on DuckDB and on
 PostgreSQL, on logs made to hold what the one-pass form must get right: priorities that
@@ -17,7 +17,8 @@ from ibis.backends import BaseBackend
 from ibis.expr.types import Table
 
 from servicecheck.engine.frames import to_frame
-from servicecheck.measures.targets import _cases, _first
+from servicecheck.measures.regime_cases import _first
+from servicecheck.measures.regime_cases import cases as _cases
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
