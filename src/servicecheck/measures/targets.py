@@ -386,13 +386,17 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
     phases = [("after", m["first_contact"] >= change), ("before", m["first_contact"] < change)] \
         if change is not None else [("all", m["first_contact"].notna())]
     orders = view.orders
+    # each order's need as its row among the needs (-1: none), found once: a set of the
+    # phase's 1.3M ids and a look-up of 2M orders in it took seconds per phase at 10M events
+    at = pd.Index(m["need_id"]).get_indexer(orders["need_id"])
+    closed = orders["closed"].to_numpy(dtype=bool)
+    within = orders["within_target"]
     out: list[Finding] = []
     per_phase: dict[str, dict[str, Quantity]] = {}
     spans: dict[str, Span] = {}
     for phase, mask in phases:
-        ids = set(m.loc[mask, "need_id"])
-        mine = orders[isin(orders["need_id"], ids) & orders["closed"]]
-        judged = mine["within_target"].dropna()
+        of_phase = mask.to_numpy(dtype=bool)[np.maximum(at, 0)] & (at >= 0)
+        judged = within[of_phase & closed].dropna()
         done = m[mask & ~m["open"]]
         if judged.empty or done.empty:
             continue
