@@ -119,3 +119,39 @@ def test_needs_met_at_one_instant_are_not_charted_in_id_order(
 def test_tie_order_hashes_the_ids_text(ids: pd.Series, want: pd.Series) -> None:
     assert (tie_order(ids) == tie_order(want)).all()
     assert len(set(tie_order(ids).tolist())) == len(ids)
+
+
+def _old_without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
+    """``without_tied_trends`` as it was (main at 5f352c4), through a Timestamp per time."""
+    from dataclasses import replace
+
+    met = times.to_numpy()
+
+    def ordered(s: spc.Signal) -> bool:
+        t = met[[p - 1 for p in s.points]]
+        return s.rule != "trend" or len(t) < 2 or bool((t[1:] > t[:-1]).all())
+
+    return replace(chart, signals=tuple(s for s in chart.signals if ordered(s)))
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC", None])
+@pytest.mark.parametrize("seed", range(6))
+def test_trends_among_tied_times_are_dropped_as_before(zone: str | None, seed: int) -> None:
+    """Times read as whole nanoseconds drop the same trends as Timestamps compared one by
+    one: exact, tied and missing times, in and out of a zone."""
+    from servicecheck.measures.order import without_tied_trends
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    # rising runs of values (trends) over times that often repeat, some missing
+    values = np.tile(np.arange(8.0), n // 8) + rng.normal(0, 0.01, n)
+    steps = rng.choice([0, 1, 1, 1, 1, 1, 3600], size=n).cumsum()
+    times = pd.Series(pd.Timestamp("2025-03-29") + pd.to_timedelta(steps, unit="s"))
+    times[rng.random(n) < 0.03] = pd.NaT
+    if zone is not None:
+        times = times.dt.tz_localize("UTC").dt.tz_convert(zone)
+    chart = spc.xmr(values, preset="ptd", improvement_direction="decrease")
+    new, old = without_tied_trends(chart, times), _old_without_tied_trends(chart, times)
+    assert new.signals == old.signals
+    trends = sum(s.rule == "trend" for s in chart.signals)
+    assert 0 < sum(s.rule == "trend" for s in new.signals) < trends  # some kept, some not

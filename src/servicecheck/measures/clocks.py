@@ -118,17 +118,27 @@ def _first_times(ev: Table, regime_start: Sequence[str], starts: list[Sequence[s
     """Per case with a start on the regime's clock: the first time of each start's
     activities (``start_0``...), and of each stop's at or after the regime's start
     (``stop_0``...): one query, one row per case."""
+    # the starts in one pass over the events; only the stops' events are joined to their
+    # case's regime start (every event joined to its case took twice the CPU at 10M)
     first = ev.group_by("case_id").aggregate(
-        regime_start=ev.timestamp.min(where=ev.activity.isin(list(regime_start))))
-    e = ev.join(first.filter(first.regime_start.notnull()), "case_id")
-    times = {f"start_{i}": e.timestamp.min(where=e.activity.isin(list(acts)))
-             for i, acts in enumerate(starts)}
-    times |= {f"stop_{i}": e.timestamp.min(where=e.activity.isin(list(acts))
-                                           & (e.timestamp >= e.regime_start))
-              for i, acts in enumerate(stops)}
-    times = times or {"regime_start": e.regime_start.max()}
+        regime_start=ev.timestamp.min(where=ev.activity.isin(list(regime_start))),
+        **{f"start_{i}": ev.timestamp.min(where=ev.activity.isin(list(acts)))
+           for i, acts in enumerate(starts)})
+    first = first.filter(first.regime_start.notnull())
+    if not stops:
+        names = [f"start_{i}" for i in range(len(starts))] or ["regime_start"]
+        return to_frame(first.select("case_id", *names).order_by("case_id"))
+    every = sorted({a for acts in stops for a in acts})
+    s = ev.filter(ev.activity.isin(every)).select("case_id", "activity", "timestamp")
+    s = s.join(first.select("case_id", "regime_start"), "case_id")
+    found = s.group_by("case_id").aggregate(**{
+        f"stop_{i}": s.timestamp.min(where=s.activity.isin(list(acts))
+                                     & (s.timestamp >= s.regime_start))
+        for i, acts in enumerate(stops)})
+    j = first.left_join(found, first.case_id == found.case_id)
     # in the judged orders' order (theirs is by case too): taken by position, not matched
-    return to_frame(e.group_by("case_id").aggregate(**times).order_by("case_id"))
+    return to_frame(j.select(first.case_id, *[f"start_{i}" for i in range(len(starts))],
+                             *[f"stop_{i}" for i in range(len(stops))]).order_by("case_id"))
 
 
 def _waits(ev: Table, pause: Sequence[str]) -> pd.DataFrame:

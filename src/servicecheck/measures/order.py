@@ -77,10 +77,15 @@ def tied(times: pd.Series) -> int:
 def without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
     """The chart without trends among needs met at the same instant: equal timestamps have no
     order (only the need ids order them), so they make no trend. Limits are untouched."""
-    met = times.to_numpy()
+    # whole nanoseconds: to_numpy on zone-aware times makes a Timestamp object per need;
+    # a missing time (as NaT compares) is never later than another
+    met = pd.DatetimeIndex(times).asi8
+    known = np.asarray(times.notna(), dtype=bool)
 
     def ordered(s: spc.Signal) -> bool:
-        t = met[[p - 1 for p in s.points]]
-        return s.rule != "trend" or len(t) < 2 or bool((t[1:] > t[:-1]).all())
+        at = np.asarray(s.points, dtype=np.intp) - 1
+        t, k = met[at], known[at]
+        return s.rule != "trend" or len(t) < 2 or bool(
+            ((t[1:] > t[:-1]) & k[1:] & k[:-1]).all())
 
     return replace(chart, signals=tuple(s for s in chart.signals if ordered(s)))

@@ -25,6 +25,7 @@ from servicecheck.io.errors import InputError
 from servicecheck.measures import periods
 from servicecheck.measures.needs import needs
 from servicecheck.measures.order import one_intake
+from servicecheck.measures.regime_cases import cases as _cases
 from servicecheck.service.model import Clock, Service
 from servicecheck.service.need_key import with_need
 from servicecheck.workdays import between_many
@@ -51,50 +52,6 @@ class TargetView:
     # to period) and XmR chart of the citizen's median days; None with fewer than 2 periods
     regime_chart: spc.Chart | None = None
     citizen_chart: spc.Chart | None = None
-
-
-def _first(ev: Table, value: ibis.Value, where: ibis.Value, *, last: bool = False
-           ) -> ibis.Value:
-    """Per case (an aggregate), ``value`` at its first (or last) event in event order where
-    ``where``: by the (time, event index) key, where a ROW_NUMBER window over the events
-    took five times as long on DuckDB."""
-    key = ibis.struct({"t": ev.timestamp, "i": ev.event_index})
-    return value.argmax(key, where=where) if last else value.argmin(key, where=where)
-
-
-def _cases(ev: Table, svc: Service) -> Table:
-    """Per case, on the engine: when the regime's clock started and stopped, the priority it
-    had when it stopped, whether that changed, its due date as written, its need, and whether
-    it reached the citizen's end."""
-    t = svc.targets
-    assert t is not None
-    starts = ev.group_by("case_id").aggregate(
-        regime_start=ev.timestamp.min(where=ev.activity.isin(list(t.start))))
-    e = ev.join(starts, "case_id")
-    closes = e.activity.isin(list(t.end)) & (e.timestamp >= e.regime_start)
-    ends = list(svc.clock.end)
-    more = {}
-    if t.due_column and t.due_column in ev.columns:
-        due = e[t.due_column].cast("string")
-        more["due_text"] = _first(e, due, due.notnull())
-    cases = e.group_by("case_id").aggregate(
-        regime_start=e.regime_start.max(), regime_end=e.timestamp.min(where=closes),
-        reached_end=e.activity.isin(ends).any() if ends else ibis.literal(False),
-        need_id=_first(e, e.need, e.need.notnull()), **more)
-    col = t.priority_column
-    if col and col in ev.columns:
-        # a blank priority is no priority (Parquet keeps '' where CSV readers give null)
-        p = ev[col].cast("string")
-        p = ibis.ifelse(p.strip() == "", ibis.null("string"), p)
-        e = ev.mutate(priority=p).join(cases.select("case_id", "regime_end"), "case_id")
-        # the priority the order had when its clock stopped (its latest, while still open)
-        upto = e.priority.notnull() & (e.regime_end.isnull() | (e.timestamp <= e.regime_end))
-        per = e.group_by("case_id").aggregate(
-            priority=_first(e, e.priority, upto, last=True),
-            priority_changed=e.priority.nunique() > 1)
-        j = cases.left_join(per, cases.case_id == per.case_id)
-        cases = j.select(*cases.columns, "priority", "priority_changed")
-    return cases.filter(cases.regime_start.notnull())
 
 
 def deadline_of(due: pd.Series, tz: str) -> pd.Series:
@@ -319,9 +276,15 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
                 svc: Service, ws: Reader, late_start_days: float) -> pd.DataFrame:
     m = n.set_index("need_id")[["first_contact", "met_at", "open", "end_to_end_days",
                                 "visits", "cases"]].copy()
-    per_need = orders.groupby("need_id")
-    # each need's first order start, aligned once (each alignment hashes 1.3M ids at 10M)
-    starts = per_need["regime_start"].min().reindex(m.index)
+    # each order's need as a number, and each need of the table as one of those numbers (or
+    # -1: no order): per need figures are then counted on whole numbers and taken by
+    # position, where grouping, sorting and aligning by 2M texts each hashed them again
+    code, ids = pd.factorize(orders["need_id"])
+    at = pd.Index(ids).get_indexer(m.index)
+    has = code >= 0
+    # each need's first order start
+    first = orders["regime_start"][has].groupby(code[has]).min()
+    starts = pd.Series(first.array.take(at, allow_fill=True), index=m.index)
     m["late_start_days"] = ((starts - m["first_contact"])
                             .dt.total_seconds() / DAY_S).clip(lower=0)
     m["late_start"] = m["late_start_days"] >= late_start_days
@@ -329,14 +292,18 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     teams = (_per_need(ev, ev.activity.isin(visit), teams=ev.team.nunique())["teams"]
              if visit else pd.Series(dtype="int64"))
     m["split"] = (teams > 1).reindex(m.index, fill_value=False).astype(bool)
-    # only the columns read: the orders whole, copied by a sort, are a report's peak at 10M
-    o = orders[["case_id", "need_id", "regime_start", "closed"]].sort_values(
-        ["need_id", "regime_start"])
-    o["next_start"] = o.groupby("need_id")["regime_start"].shift(-1)
-    early = o[o["closed"] & ~isin(o["case_id"], met_cases) & o["next_start"].notna()]
-    m["closed_reraised"] = isin(m.index, set(early["need_id"]))
-    m["reprioritised"] = (per_need["priority_changed"].any()
-                          .reindex(m.index, fill_value=False).astype(bool))
+    # an order closed before the need was met and followed by another order of its need (in
+    # order of start; of orders started together, the later in the table)
+    rows = np.flatnonzero(has)
+    # (the starts as whole numbers: to_numpy on zone-aware times makes an object of each)
+    rows = rows[np.lexsort((pd.DatetimeIndex(orders["regime_start"]).asi8[rows], code[rows]))]
+    followed = np.zeros(len(orders), dtype=bool)
+    followed[rows[:-1]] = code[rows[:-1]] == code[rows[1:]]
+    early = (orders["closed"].to_numpy(dtype=bool) & ~isin(orders["case_id"], met_cases)
+             & followed)
+    m["closed_reraised"] = _any_per_need(early, code, at)
+    m["reprioritised"] = _any_per_need(orders["priority_changed"].to_numpy(dtype=bool),
+                                       code, at)
     # the problem came back: the citizen reported it again after the first completion (an
     # order raised later can be the next trade of a split need, so it is no evidence)
     again: set[str] = set()
@@ -363,6 +330,14 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     m["days_clock_stopped"] = (m["end_to_end_days"] - m["days_before_clock"]
                                - m["days_order_open"]).clip(lower=0)
     return m.reset_index()
+
+
+def _any_per_need(flags: np.ndarray, code: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Per need of the table (``at``: its number among the orders' needs, -1 for none),
+    whether any of its orders (``code``: each order's need) has the flag."""
+    per = np.zeros(int(code.max(initial=-1)) + 1, dtype=bool)
+    per[code[flags & (code >= 0)]] = True
+    return (at >= 0) & per[np.maximum(at, 0)] if len(per) else np.zeros(len(at), dtype=bool)
 
 
 def _open_days(orders: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
@@ -416,13 +391,17 @@ def findings(view: TargetView, changes: tuple[pd.Timestamp, ...] = ()) -> list[F
     phases = [("after", m["first_contact"] >= change), ("before", m["first_contact"] < change)] \
         if change is not None else [("all", m["first_contact"].notna())]
     orders = view.orders
+    # each order's need as its row among the needs (-1: none), found once: a set of the
+    # phase's 1.3M ids and a look-up of 2M orders in it took seconds per phase at 10M events
+    at = pd.Index(m["need_id"]).get_indexer(orders["need_id"])
+    closed = orders["closed"].to_numpy(dtype=bool)
+    within = orders["within_target"]
     out: list[Finding] = []
     per_phase: dict[str, dict[str, Quantity]] = {}
     spans: dict[str, Span] = {}
     for phase, mask in phases:
-        ids = set(m.loc[mask, "need_id"])
-        mine = orders[isin(orders["need_id"], ids) & orders["closed"]]
-        judged = mine["within_target"].dropna()
+        of_phase = mask.to_numpy(dtype=bool)[np.maximum(at, 0)] & (at >= 0)
+        judged = within[of_phase & closed].dropna()
         done = m[mask & ~m["open"]]
         if judged.empty or done.empty:
             continue

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +75,10 @@ def build_sections(ws: Reader, svc: Service,
     per = periods.ChartPeriods.of(ws, svc.key)
     capability_part = capability_section(cap, svc, per.capability)
     voice = voice_for(svc, capability_part.findings)
+    # the later sections read the capability's changes, future steps and counts of work,
+    # not its table of every need met (a copy of the needs: 1.3M rows at 10M events, held
+    # through the flow and targets sections, the report's peaks); its count is kept
+    cap = replace(cap, completed=cap.completed[[]])
     # the orders judged on the regime's clock, read by the summary and the targets section
     t = svc.targets
     judged = judged_orders(ws, svc) if t is not None and t.start and t.end else None

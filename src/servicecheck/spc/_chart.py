@@ -112,7 +112,8 @@ class Chart:
     # Set by the measures, not the presets: each point's time in the service's zone (a
     # period's start or a need's completion), for a chart's time axis; and the partial last
     # period, kept out of values, limits and signals.
-    dates: tuple[Any, ...] | None = None
+    # (a chart of every need holds them as one index of instants, not an object per point)
+    dates: tuple[Any, ...] | pd.DatetimeIndex | None = None
     partial: PartialPoint | None = None
 
     @property
