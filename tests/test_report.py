@@ -100,7 +100,8 @@ def test_the_demo_writes_a_self_contained_report(demo_report: Path) -> None:
 def test_report_numbers_are_the_measures_numbers(demo_workspace: Path, tmp_path: Path) -> None:
     with Workspace(demo_workspace, read_only=True) as ws:
         svc = ws.service()
-        report = write_report(ws, tmp_path / "check.html")
+        report = write_report(ws, tmp_path / "check.html", specs=True)
+        plain = write_report(ws, tmp_path / "plain.html")  # no assets: no specs kept
         s = summarise(ws, svc)
         cap = capability(ws, svc, need_table=needs(ws, svc))
     by_id = {sec.id: sec for sec in report.sections}
@@ -112,6 +113,11 @@ def test_report_numbers_are_the_measures_numbers(demo_workspace: Path, tmp_path:
 
     specs = [f.spec for sec in report.sections for f in sec.figures if f.spec is not None]
     assert len(specs) >= 8
+    # without them the page is the same, and no figure holds its chart's points for a spec
+    assert all(f.spec is None for sec in plain.sections for f in sec.figures)
+    # (but for the time it was made, and the icons' ids, numbered through the process)
+    made = re.compile(r"Made \d+ \w+ \d{4} \d\d:\d\d \w+|sc-icon-\d+")
+    assert made.sub("", plain.path.read_text()) == made.sub("", report.path.read_text())
     for spec in specs:
         Root.validate(json.loads(spec))
     from servicecheck.measures.capability import findings

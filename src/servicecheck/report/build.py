@@ -59,12 +59,22 @@ class Report:
         return self.path.stat().st_size
 
 
+def _without_specs(section: Section) -> Section:
+    """The section with its charts' Vega-Lite specs let go: each waits for its chart's every
+    point (a chart of every need met holds them all: 300 MB at 10M events, GBs at 100M)."""
+    return replace(section, figures=[replace(f, vega=None) for f in section.figures])
+
+
 def build_sections(ws: Reader, svc: Service,
                    progress: Callable[[str], None] | None = None,
-                   need_table: pd.DataFrame | None = None) -> list[Section]:
+                   need_table: pd.DataFrame | None = None, *,
+                   specs: bool = True) -> list[Section]:
     """Every section, in reading order; ``progress`` hears each section's name as it starts.
     The needs table (or the one handed in) and the orders judged on the regime's clock are
-    computed once and read by every section that needs them."""
+    computed once and read by every section that needs them. ``specs``: keep what makes each
+    chart's Vega-Lite spec (``Figure.spec``); without, the charts' points are let go once
+    drawn."""
+    keep = (lambda section: section) if specs else _without_specs
     tell = progress or (lambda _name: None)
     tell("purpose")
     out = [purpose_section(svc)]
@@ -73,7 +83,7 @@ def build_sections(ws: Reader, svc: Service,
     cap = capability(ws, svc, need_table=need_table)
     # each chart's period from the data's span, asked once (days for a log of weeks)
     per = periods.ChartPeriods.of(ws, svc.key)
-    capability_part = capability_section(cap, svc, per.capability)
+    capability_part = keep(capability_section(cap, svc, per.capability))
     voice = voice_for(svc, capability_part.findings)
     # the later sections read the capability's changes, future steps and counts of work,
     # not its table of every need met (a copy of the needs: 1.3M rows at 10M events, held
@@ -110,7 +120,7 @@ def build_sections(ws: Reader, svc: Service,
     out.append(system_conditions_section(ws, svc, rework))
     tell("data quality")
     out.append(data_quality_section(ws, svc, cap, voice, capability_part.findings, copies))
-    return out
+    return [keep(section) for section in out]
 
 
 def headline_findings(sections: list[Section], svc: Service, n: int = 3) -> list[str]:
@@ -150,11 +160,13 @@ def _period(ws: Reader, svc: Service, need_table: pd.DataFrame) -> str:
 def write_report(workspace: Reader | str | Path, out: str | Path, *,
                  service: str | None = None, assets: str | Path | None = None,
                  pdf: bool = False, progress: Callable[[str], None] | None = None,
-                 need_table: pd.DataFrame | None = None) -> Report:
+                 need_table: pd.DataFrame | None = None, specs: bool | None = None) -> Report:
     """Write the Check report for one service of a workspace to ``out`` (HTML).
 
     ``assets`` names a folder for every chart as SVG (and Vega-Lite JSON); ``pdf`` also prints
-    the report to ``out`` with a ``.pdf`` suffix through headless Chromium.
+    the report to ``out`` with a ``.pdf`` suffix through headless Chromium. ``specs``: the
+    returned figures can still make their Vega-Lite spec (``Figure.spec``); by default only
+    with ``assets``, since each holds its chart's every point until the report is made.
     """
     out = Path(out)
     ws: Reader
@@ -166,7 +178,8 @@ def write_report(workspace: Reader | str | Path, out: str | Path, *,
         svc = ws.service(service)
         if need_table is None:
             need_table = needs(ws, svc)  # read by the sections and the span studied
-        sections = build_sections(ws, svc, progress, need_table)
+        sections = build_sections(ws, svc, progress, need_table,
+                                  specs=assets is not None if specs is None else specs)
         page = render(sections, svc, source=ws.source,
                       period=_period(ws, svc, need_table))
     finally:
