@@ -97,6 +97,23 @@ def test_the_default_limit_run_out_of_suggests_four_times_it(
     assert str(said).endswith(f"GiB), or set {MEMORY_LIMIT_ENV}=3GiB.")
 
 
+def test_a_limit_near_a_quarter_of_the_machine_run_out_of_suggests_a_part_of_the_data(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    from servicecheck.engine.memory import machine_memory
+
+    total = machine_memory()
+    assert total is not None
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, f"{total // 4 // 2**20}MiB")
+    said = out_of_memory(duckdb.OutOfMemoryException("Out of Memory Error: ..."),
+                         run_again=["report", "-w", "national.duckdb"])
+    assert said is not None and said.suggested is None
+    assert "this machine cannot give it much more" in str(said)
+    assert str(said).endswith("; analyse a part of the data at a time (a region, a year), or "
+                              "use a machine with more memory.")
+
+
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
