@@ -16,6 +16,7 @@ import pytest
 from ibis.backends import BaseBackend
 from ibis.expr.types import Table
 
+from servicecheck.engine.durations import DAY_S
 from servicecheck.engine.frames import to_frame
 from servicecheck.measures.regime_cases import _first
 from servicecheck.measures.regime_cases import cases as _cases
@@ -170,3 +171,73 @@ def test_the_clocks_first_times_equal_their_old_form(
     pd.testing.assert_frame_equal(new, old, check_dtype=False)
     for col in [c for c in new.columns if c.startswith("stop_")]:
         assert 0 < new[col].isna().sum() < len(new)  # stops before the start left out
+
+
+def _open_days_as_frame(orders: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
+    """``measures.targets._open_days`` as a pandas frame, as it was before it took whole
+    numbers in arrays (the kernel stopped the 100M report in it): the reference."""
+    # each need as its place among the ids in order: sorted and grouped by it, the rows fall
+    # as they do by the ids themselves, without hashing 2M texts four times nor copying them
+    # with every step (at 10M events)
+    need, ids = pd.factorize(orders["need_id"], sort=True)
+    o = pd.DataFrame({"need": need, "regime_start": orders["regime_start"],
+                      "regime_end": orders["regime_end"],
+                      # (an order without a need, -1, takes no time: NaT)
+                      "met_at": m["met_at"].reindex(ids).array.take(need, allow_fill=True)},
+                     index=orders.index)
+    o = o[o["met_at"].notna()].copy()
+    o["end"] = o["regime_end"].fillna(o["met_at"])
+    o["end"] = o[["end", "met_at"]].min(axis=1)
+    o = o[o["end"] > o["regime_start"]].sort_values(["need", "regime_start"])
+    # merge overlapping intervals per need: a running maximum of ends marks each new run
+    o["run_end"] = o.groupby("need")["end"].cummax()
+    prev_end = o.groupby("need")["run_end"].shift()
+    new_run = prev_end.isna() | (o["regime_start"] > prev_end)
+    o["run"] = new_run.cumsum()
+    runs = o.groupby(["need", "run"]).agg(s=("regime_start", "min"), e=("end", "max"))
+    days = ((runs["e"] - runs["s"]).dt.total_seconds() / DAY_S).groupby("need").sum()
+    days.index = ids[days.index]
+    return days.reindex(m.index, fill_value=0.0)
+
+
+def _orders_and_needs(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Orders of needs that overlap, nest, touch, start together, stay open (no end), start
+    after their need was met, have no start, or belong to no need; needs met and not."""
+    rng = np.random.default_rng(seed)
+    n_needs, n_orders = 300, 900
+    t0 = pd.Timestamp("2024-01-01", tz="UTC")
+    ids = np.array([f"N{i:04d}" for i in range(n_needs)], dtype=object)
+    met = t0 + pd.to_timedelta(rng.integers(5, 200, n_needs), unit="D")
+    met = pd.Series(met).where(rng.random(n_needs) > 0.15)  # some not met
+    need = rng.integers(0, n_needs, n_orders)
+    start = t0 + pd.to_timedelta(rng.integers(0, 180 * 24, n_orders), unit="h")
+    start = pd.Series(start).where(rng.random(n_orders) > 0.05)  # some never started
+    length = pd.to_timedelta(rng.integers(0, 60 * 24, n_orders), unit="h")
+    end = (start + length).where(rng.random(n_orders) > 0.2)  # some still open
+    touching = rng.random(n_orders) < 0.1  # an order starting as the one before it ended
+    touching[0] = False
+    start = start.mask(touching, end.shift())
+    orders = pd.DataFrame({"case_id": [f"C{i}" for i in range(n_orders)],
+                           "need_id": pd.Series(ids[need]).where(rng.random(n_orders) > 0.03),
+                           "regime_start": start, "regime_end": end})
+    m = pd.DataFrame({"met_at": met.to_numpy()}, index=pd.Index(ids, name="need_id"))
+    return orders, m
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_days_an_order_was_open_equal_their_frame_form(seed: int) -> None:
+    from servicecheck.measures.targets import _open_days
+
+    orders, m = _orders_and_needs(seed)
+    got, want = _open_days(orders, m), _open_days_as_frame(orders, m)
+    assert (want > 0).sum() > 50 and (want == 0).sum() > 10  # the cases are there
+    pd.testing.assert_series_equal(got, want, check_exact=True, check_names=False)
+
+
+def test_the_days_an_order_was_open_of_no_order() -> None:
+    from servicecheck.measures.targets import _open_days
+
+    orders, m = _orders_and_needs(0)
+    none = orders.iloc[:0]
+    pd.testing.assert_series_equal(_open_days(none, m), _open_days_as_frame(none, m),
+                                   check_exact=True, check_names=False, check_index_type=False)
