@@ -122,18 +122,24 @@ def test_import_and_flow_read_the_service_without_its_schema(tmp_path: Path) -> 
         assert out.stdout.splitlines()[-1] == str(schema), args
 
 
+def _imported(tmp_path: Path, log: str) -> str:
+    """A workspace holding ``log`` (CSV text), imported by the command line in a process of
+    its own, so the test's process loads nothing for it."""
+    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
+    ws = str(tmp_path / "ws.duckdb")
+    subprocess.run([sys.executable, "-m", "servicecheck.cli", "import",
+                    str(tmp_path / "log.csv"), "-w", ws], check=True, capture_output=True)
+    return ws
+
+
 def test_flow_loads_the_map_only_when_asked_for_one(tmp_path: Path) -> None:
     """`servicecheck flow` reads the measures it says; the map's drawing (and the package's
     other names, loaded on first use) load with `--out` alone. It still loads Ibis and
     pandas: its measures are Ibis expressions run on three engines, and the voice its times
     are told in is capability's, a pandas table (benchmarks/RESULTS.md, 3 Dec 2026)."""
-    (tmp_path / "log.csv").write_text("case_id,activity,timestamp,team\n"
-                                      "A,Start,2024-07-01 09:00,one\nA,End,2024-07-01 17:30,two\n"
-                                      "B,Start,2024-07-02 09:00,one\nB,End,2024-07-03 10:00,two\n",
-                                      encoding="utf-8")
-    ws = str(tmp_path / "ws.duckdb")
-    subprocess.run([sys.executable, "-m", "servicecheck.cli", "import",
-                    str(tmp_path / "log.csv"), "-w", ws], check=True, capture_output=True)
+    ws = _imported(tmp_path, "case_id,activity,timestamp,team\n"
+                   "A,Start,2024-07-01 09:00,one\nA,End,2024-07-01 17:30,two\n"
+                   "B,Start,2024-07-02 09:00,one\nB,End,2024-07-03 10:00,two\n")
     code = ("import sys\nfrom servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
             "r = CliRunner().invoke(app, {args!r})\nassert r.exit_code == 0, r.output\n"
             "print(sorted(m for m in sys.modules if m.startswith(('servicecheck.flow.',"
@@ -153,11 +159,8 @@ def test_a_command_collects_garbage_seldom(tmp_path: Path) -> None:
     loads pandas and Ibis, hundreds of thousands of long-lived objects, which Python's default
     (every 700 new objects) walked some 300 times and twice whole. Raised, it collects a few
     dozen times, the whole heap never; cycles are still collected. No timing: the counts."""
-    (tmp_path / "log.csv").write_text("case_id,activity,timestamp\nA,Start,2024-07-01 09:00\n"
-                                      "A,End,2024-07-01 17:30\n", encoding="utf-8")
-    ws = str(tmp_path / "ws.duckdb")
-    subprocess.run([sys.executable, "-m", "servicecheck.cli", "import",
-                    str(tmp_path / "log.csv"), "-w", ws], check=True, capture_output=True)
+    ws = _imported(tmp_path, "case_id,activity,timestamp\nA,Start,2024-07-01 09:00\n"
+                   "A,End,2024-07-01 17:30\n")
     code = ("import gc, sys\nruns = [0, 0, 0]\n"
             "gc.callbacks.append(lambda phase, info: phase == 'stop' and "
             "runs.__setitem__(info['generation'], runs[info['generation']] + 1))\n"
