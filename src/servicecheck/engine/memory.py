@@ -4,6 +4,7 @@ told when the work does not fit even so."""
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shlex
 import sys
@@ -20,6 +21,7 @@ Config = dict[str, str | bool | int | float | list[str]]
 MEMORY_LIMIT_ENV = "SERVICECHECK_MEMORY_LIMIT"
 
 
+@functools.lru_cache(maxsize=16)  # asked at every workspace a server opens: once per value
 def check_memory_limit(text: str, *, source: str) -> str:
     """An amount of memory DuckDB understands ("2GB", "1500MB", "3GiB"), or one sentence
     naming where it was given. DuckDB itself is the judge: it knows its units."""
