@@ -410,8 +410,13 @@ SENSITIVITY = [
 ]
 
 
-def test_clock_sensitivity_by_hand(tmp_path: Path) -> None:
+@pytest.mark.parametrize("at_once", [1_000_000, 1])  # every order in one block, or one each
+def test_clock_sensitivity_by_hand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   at_once: int) -> None:
+    from servicecheck.measures import clocks
     from servicecheck.measures.clocks import clock_sensitivity
+
+    monkeypatch.setattr(clocks, "ORDERS_AT_ONCE", at_once)
 
     f = tmp_path / "log.csv"
     f.write_text(SENSITIVITY_LOG)
@@ -433,7 +438,8 @@ def test_clock_sensitivity_by_hand(tmp_path: Path) -> None:
         "them.")
 
 
-def test_clock_sensitivity_on_the_synthetic_service(tmp_path: Path) -> None:
+def test_clock_sensitivity_on_the_synthetic_service(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from servicecheck.generators.load import load_repairs
     from servicecheck.measures.clocks import clock_sensitivity
 
@@ -454,6 +460,13 @@ def test_clock_sensitivity_on_the_synthetic_service(tmp_path: Path) -> None:
     again = clock_sensitivity(ex.workspace, ex.service, pause=["No access"],
                               orders_judged=(shuffled, reached)).table
     pd.testing.assert_frame_equal(again, got)
+    # judged a block of orders at a time, as at 100M events (blocks that split the waits
+    # for access between them): the same counts
+    from servicecheck.measures import clocks
+
+    monkeypatch.setattr(clocks, "ORDERS_AT_ONCE", 97)
+    blocks = clock_sensitivity(ex.workspace, ex.service, pause=["No access"]).table
+    pd.testing.assert_frame_equal(blocks, got)
 
 
 def test_tsm_rp02_recovers_the_generators_orders(tmp_path: Path) -> None:

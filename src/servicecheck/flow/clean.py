@@ -17,6 +17,10 @@ from servicecheck.measures.needs import needs
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
+# what a need's cleanliness and its days are read from
+NEED_COLUMNS_READ = ("need_id", "first_contact", "met_at", "open", "end_to_end_days",
+                     "contacts", "failure_demands")
+
 
 def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
                     need_table: pd.DataFrame | None = None,
@@ -39,7 +43,10 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
     # need has, the words do not judge hand-offs at all
     per["teams"] = per["handoffs"].notna()
     per["handoffs"] = per["handoffs"].fillna(0).astype(int)
-    out = n.merge(per, left_on="need_id", right_on="need", how="left").drop(columns=["need"])
+    # the needs' columns read of it, not all (a copy of every column of every need: 13M
+    # rows at 100M events, the flow section's peak)
+    out = n[[c for c in n.columns if c in NEED_COLUMNS_READ]].merge(
+        per, left_on="need_id", right_on="need", how="left").drop(columns=["need"])
     designed = designed_handoffs if designed_handoffs is not None else svc.designed_handoffs
     if designed is None:
         # not stated: take what the straightest needs (no rework, no failure demand) need

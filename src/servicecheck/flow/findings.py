@@ -77,7 +77,7 @@ def findings(workspace: Reader, service: Service, top: int = 5,
                            {"mean": ratio(h["handoffs"].mean()),
                             "most": count(int(h["handoffs"].max()))}))
     if service.value_steps and cases:  # a slice of no case has no steps to share out
-        vw = value_and_waste(ev, service.value_steps)
+        vw = value_and_waste(ev, service.value_steps, shares_only=True)
         timed = vw["value_time_share"].dropna()
         numbers = {"steps": share(vw["value_step_share"].mean())}
         if len(timed):

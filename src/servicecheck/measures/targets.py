@@ -279,8 +279,7 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     # each order's need as a number, and each need of the table as one of those numbers (or
     # -1: no order): per need figures are then counted on whole numbers and taken by
     # position, where grouping, sorting and aligning by 2M texts each hashed them again
-    code, ids = pd.factorize(orders["need_id"])
-    at = pd.Index(ids).get_indexer(m.index)
+    code, at = _need_numbers(orders, m)
     has = code >= 0
     # each need's first order start
     first = orders["regime_start"][has].groupby(code[has]).min()
@@ -326,10 +325,17 @@ def _mechanisms(ev: Table, orders: pd.DataFrame, met_cases: set[str], n: pd.Data
     earlier = end.mask(starts < end, starts)
     before = ((earlier - m["first_contact"]).dt.total_seconds() / DAY_S)
     m["days_before_clock"] = before.clip(lower=0).where(~m["open"])
-    m["days_order_open"] = _open_days(orders, m).where(~m["open"])
+    m["days_order_open"] = _open_days(orders, m, code, at).where(~m["open"])
     m["days_clock_stopped"] = (m["end_to_end_days"] - m["days_before_clock"]
                                - m["days_order_open"]).clip(lower=0)
     return m.reset_index()
+
+
+def _need_numbers(orders: pd.DataFrame, m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each order's need as a number (-1: none), and each need of ``m`` (indexed by need id)
+    as one of those numbers (-1: no order)."""
+    code, ids = pd.factorize(orders["need_id"])
+    return code, pd.Index(ids).get_indexer(m.index)
 
 
 def _any_per_need(flags: np.ndarray, code: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -340,22 +346,29 @@ def _any_per_need(flags: np.ndarray, code: np.ndarray, at: np.ndarray) -> np.nda
     return (at >= 0) & per[np.maximum(at, 0)] if len(per) else np.zeros(len(at), dtype=bool)
 
 
-def _open_days(orders: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
+def _open_days(orders: pd.DataFrame, m: pd.DataFrame, code: np.ndarray | None = None,
+               at: np.ndarray | None = None) -> pd.Series:
     """Per need: days at least one order was open, between the first start and the need met.
 
     On whole nanoseconds in arrays, one per column: as a frame of the 21.5M orders of 100M
     events (four columns of times, filtered, copied, sorted, grouped) it took GBs more than
     the process had, and the kernel stopped the report here. The same days, to the bit, as
-    the frame gave (``tests/test_targets_engine.py`` keeps that form)."""
-    # each need as its place among the ids in order (an order without a need: -1)
-    need, ids = pd.factorize(orders["need_id"], sort=True)
+    the frame gave (``tests/test_targets_engine.py`` keeps that form). ``code``: each order's
+    need as a number, ``at``: each need of ``m`` as one of those numbers (-1: no order), as
+    ``_mechanisms`` found them; the 21.5M need ids are not hashed again here."""
+    if code is None or at is None:
+        code, at = _need_numbers(orders, m)
+    need = code
     nat = np.iinfo(np.int64).min  # NaT as a whole number
 
     def ns(times: pd.Series) -> np.ndarray:  # whatever unit pandas read them in
         return np.asarray(pd.DatetimeIndex(times).as_unit("ns").asi8)
 
-    met = ns(m["met_at"].reindex(ids))
-    met = np.where(need >= 0, met[np.maximum(need, 0)], nat) if len(met) else \
+    # each order's need met at (NaT: not met, or not among the needs)
+    known = at >= 0
+    met_of = np.full(int(need.max(initial=-1)) + 1, nat)  # per need number
+    met_of[at[known]] = ns(m["met_at"])[known]
+    met = np.where(need >= 0, met_of[np.maximum(need, 0)], nat) if len(met_of) else \
         np.full(len(need), nat)
     start, end = ns(orders["regime_start"]), ns(orders["regime_end"])
     # an order still open ends when its need was met; none ends after it
@@ -370,13 +383,15 @@ def _open_days(orders: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
     first[1:] = need[1:] != need[:-1]
     new_run = first.copy()
     new_run[1:] |= start[1:] > run_end[:-1]
-    at = np.flatnonzero(new_run)
+    runs = np.flatnonzero(new_run)
     # each run from its first start (sorted) to its latest end
-    s_run, e_run = start[at], np.maximum.reduceat(end, at) if len(at) else end[:0]
+    s_run, e_run = start[runs], np.maximum.reduceat(end, runs) if len(runs) else end[:0]
     days = (pd.Series(pd.to_timedelta(e_run - s_run, unit="ns")).dt.total_seconds() / DAY_S
-            ).groupby(need[at]).sum()
-    days.index = ids[days.index]
-    return days.reindex(m.index, fill_value=0.0)
+            ).groupby(need[runs]).sum()
+    per = np.zeros(len(met_of))
+    per[days.index.to_numpy()] = days.to_numpy()
+    return pd.Series(np.where(known, per[np.maximum(at, 0)], 0.0) if len(per)
+                     else np.zeros(len(m)), index=m.index)
 
 
 def _where_days(m: pd.DataFrame) -> pd.DataFrame:

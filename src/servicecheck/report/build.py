@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from servicecheck.engine.memory import release_memory
 from servicecheck.engine.workspace import Reader, Workspace
 from servicecheck.flow.findings import measure
 from servicecheck.flow.variants import rework_from
@@ -75,7 +76,14 @@ def build_sections(ws: Reader, svc: Service,
     chart's Vega-Lite spec (``Figure.spec``); without, the charts' points are let go once
     drawn."""
     keep = (lambda section: section) if specs else _without_specs
-    tell = progress or (lambda _name: None)
+    heard = progress or (lambda _name: None)
+
+    def tell(name: str) -> None:
+        # what the section before freed goes back to the machine before the next one's
+        # peak is added to it (engine.memory.release_memory)
+        release_memory()
+        heard(name)
+
     tell("purpose")
     out = [purpose_section(svc)]
     if need_table is None:
