@@ -101,11 +101,11 @@ def traced(f: Finding, voice: Voice) -> set[str]:
             # the lower of two limits in the upper's
             texts += [g.amount(q.value, u) for u in (g.MINUTES, g.HOURS, g.DAYS, g.WEEKS)]
         texts.append(g.number(q.value) if q.unit != "share" else g.percent(q.value))
-        if q.unit == "money":  # a sum beside a smaller one in its sentence, to the penny
-            texts.append(g.money(q.value, voice.currency, [0.0]))
-        if q.unit == "money":  # a sum worded as approximate, rounded to its uncertainty
+        if q.unit in g.FINEST:  # a sum beside a smaller one in its sentence, to its finest
+            texts.append(g.money(q.value, voice.currency, [0.0], g.FINEST[q.unit]))
+            # a sum worded as approximate, rounded to its uncertainty
             width = f.q("high") - f.q("low") if f.has("high") and f.has("low") else None
-            texts.append(g.about_money(q.value, voice.currency, width))
+            texts.append(g.about_money(q.value, voice.currency, width, g.FINEST[q.unit]))
     if f.span is not None:
         texts += [voice.date(t) for t in (f.span.start, f.span.end, f.span.change) if t is not None]
     return {n for t in texts for n in NUMBER.findall(t)}
@@ -473,3 +473,23 @@ def test_a_need_costs_the_same_in_the_words_and_the_table(demo_report: Report) -
     need = next(r for r in rows if r[0] == "one need, end to end")
     assert econ.lead[0].startswith(f"Meeting one need costs {need[2]} end to end"), econ.lead
     assert all(re.fullmatch(r"£[\d,]+\.\d\d", r[2]) for r in rows), rows
+
+
+# (log, table of the economics section): a year's sums are estimates, in whole pounds at the
+# finest and at one precision down the column ("£4,947" above "£89.41" in the fines' waste steps)
+YEARLY_COLUMNS = [
+    ("road-traffic-fines-with-file", "Waste steps a year"),
+]
+
+
+@pytest.mark.parametrize(("case", "title"), YEARLY_COLUMNS)
+def test_a_column_of_sums_a_year_holds_no_pence(
+        case: str, title: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    econ = next(s for s in report.sections if s.id == "economics")
+    table = next(t for t in econ.tables if t.caption == title)
+    assert len(table.rows) > 1
+    cells = [r[-1] for r in table.rows]
+    # in the service's currency (the fines' file states euros)
+    assert all(re.fullmatch(r"(?:under )?[£€$][\d,]+|[£€$]\d[\d,]*\.\dm", c) for c in cells), cells

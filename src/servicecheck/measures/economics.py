@@ -21,7 +21,16 @@ from servicecheck import spc
 from servicecheck.demand.analysis import linked_to_needs
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
-from servicecheck.findings import NO_TYPE, Finding, Quantity, Span, money, ratio, share
+from servicecheck.findings import (
+    NO_TYPE,
+    Finding,
+    Quantity,
+    Span,
+    a_year,
+    money,
+    ratio,
+    share,
+)
 from servicecheck.measures import periods
 from servicecheck.measures.capability import change_times, phase_of
 from servicecheck.measures.needs import need_expr, needs
@@ -381,15 +390,15 @@ def findings(e: Economics | None, svc: Service) -> list[Finding]:
     if py["total"] > 0:
         out.append(Finding(
             "economics.per_year", "need", len(e.per_need),
-            {"total": money(py["total"]), "value_share": share(e.value_share),
-             **{k: money(v) for k, v in py.items() if k != "total" and v > 0}},
+            {"total": a_year(py["total"]), "value_share": share(e.value_share),
+             **{k: a_year(v) for k, v in py.items() if k != "total" and v > 0}},
             defaults=defaults))
     if e.saving is not None:
         s = e.saving
         changes = change_times(svc)
         out.append(Finding(
             "economics.saving", "need", round(s.needs_per_year),
-            {"per_year": money(s.per_year), "low": money(s.low), "high": money(s.high),
+            {"per_year": a_year(s.per_year), "low": a_year(s.low), "high": a_year(s.high),
              "before": money(s.before_per_need), "after": money(s.after_per_need)},
             Span(done["first_contact"].min(), done["met_at"].max(),
                  changes[-1] if changes else None, "all"),
@@ -403,7 +412,7 @@ def findings(e: Economics | None, svc: Service) -> list[Finding]:
         top = table[table["cost"] > 0].head(3)
         if len(top):
             out.append(Finding(topic, "item", len(top),
-                               {f"cost{i}": money(float(c)) for i, c in enumerate(top["cost"])},
+                               {f"cost{i}": a_year(float(c)) for i, c in enumerate(top["cost"])},
                                names=tuple(str(x) for x in top[col]), defaults=defaults))
     out.append(assumptions(e.model))
     return out

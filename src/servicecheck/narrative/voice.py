@@ -64,11 +64,12 @@ class Voice:
     def money(self, f: Finding, name: str, beside: Sequence[str] = ()) -> str:
         """A sum of the finding, as finely as the finest of the sums ``beside`` it in the
         same sentence (``grammar.money``)."""
-        return g.money(f.q(name), self.currency, [f.q(b) for b in beside])
+        return g.money(f.q(name), self.currency, [f.q(b) for b in beside],
+                       g.FINEST[f.numbers[name].unit])
 
     def about_money(self, f: Finding, name: str, width: float | None = None) -> str:
         """A sum worded as approximate, rounded to its uncertainty (``grammar.about_money``)."""
-        return g.about_money(f.q(name), self.currency, width)
+        return g.about_money(f.q(name), self.currency, width, g.FINEST[f.numbers[name].unit])
 
 
 def start_words(first_contact: bool, activities: Sequence[str],
