@@ -399,7 +399,44 @@ SAID = [
      "straight through"),
     ("nyc311-no-file", "flow", "of the 4,997 needs first reported on 28 Feb 2023 went "
      "straight through"),
+    # an intake that ends long before the data: the chart's last needs are only the slow ones
+    # ("6,705 of 7,933 points beyond the limits" said nothing of the extract's end)
+    ("road-traffic-fines-with-file", "capability", "First reports end on 14 Mar 2009, 158 "
+     "weeks before the data do, longer than the time 9 in 10 needs took (104 weeks): the last "
+     "3,455 needs on the chart were met after it"),
+    ("sepsis-with-file", "capability", "the chart's points after 26 Feb 2015 describe the "
+     "extract's end, not the service."),
+    ("sepsis_hospital-no-file", "capability", "the chart's points after 26 Feb 2015 describe the "
+     "extract's end, not the service."),
 ]
+
+# (log, whether its capability says its first reports ended long before its data): the data
+# run on after the last first report for longer than 9 in 10 needs take
+# (``measures.order.intake_end``); one intake says so in its own words
+INTAKE_ENDED = [
+    ("road-traffic-fines-with-file", True), ("sepsis-with-file", True),
+    ("sepsis_hospital-no-file", True), ("road_traffic_fines_first10k_cases-no-file", True),
+    ("nyc311-with-file", False), ("hospital_billing_sample-no-file", False),
+    ("travel-expenses-with-file", False), ("bpic2020_request_for_payment-no-file", False),
+    ("bpic2020_international_declarations-no-file", False),
+    ("bpic2020_prepaid_travel_cost-no-file", False), ("bpic2020_travel_permits-no-file", False),
+]
+
+
+@pytest.mark.parametrize(("case", "ended"), INTAKE_ENDED)
+def test_an_intake_that_ends_long_before_the_data_is_said_once(
+        case: str, ended: bool, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    part = next(s for s in report.sections if s.id == "capability")
+    said = [t for t in part.lead + part.details if t.startswith("First reports end on ")]
+    assert len(said) == ended, said
+    found = [f for f in part.findings if f.topic == "capability.intake_ended"]
+    assert len(found) == ended
+    if ended:  # the needs it names are those met after the last first report, on the chart
+        f = found[0]
+        assert f.span is not None and f.q("after") > f.q("p90")
+        assert f.q("late_median") > f.q("early_median")
 
 # (log, the span its report says it studies): the events of needs set aside are not in it
 STUDIED = [
