@@ -536,3 +536,21 @@ def test_a_column_of_sums_a_year_holds_no_pence(
     cells = [r[-1] for r in table.rows]
     # in the service's currency (the fines' file states euros)
     assert all(re.fullmatch(r"(?:under )?[£€$][\d,]+|[£€$]\d[\d,]*\.\dm", c) for c in cells), cells
+
+
+# (log, the cell a clock that judges nothing shows in the targets' table of clock choices):
+# NYC 311's requests have no timescale or due date the regime's clock can judge, and the
+# cell said "none done" beside 4,452 needs met
+NOTHING_JUDGED = [("nyc311-with-file", "none judged")]
+
+
+@pytest.mark.parametrize(("case", "said"), NOTHING_JUDGED)
+def test_a_clock_that_judges_nothing_says_so(
+        case: str, said: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    part = next(s for s in report.sections if s.id == "targets")
+    table = next(t for t in part.tables if t.caption.startswith("How the regime's figure moves"))
+    judged = table.header.index(next(h for h in table.header if h.endswith(" judged")))
+    empty = [r for r in table.rows if r[judged] == "0"]
+    assert empty and all(r[-1] == said for r in empty), table.rows
