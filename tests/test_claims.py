@@ -554,3 +554,22 @@ def test_a_clock_that_judges_nothing_says_so(
     judged = table.header.index(next(h for h in table.header if h.endswith(" judged")))
     empty = [r for r in table.rows if r[judged] == "0"]
     assert empty and all(r[-1] == said for r in empty), table.rows
+
+
+# (log, a waste step, how many times a year its table says): a year is counted over the first
+# reports when they end long before the data do (the fines' 10,000 fines created in under three
+# years were "Create Fine 1,732 times a year", counted over the six years the data run)
+TIMES_A_YEAR = [("road-traffic-fines-with-file", "Create Fine", "3,649")]
+
+
+@pytest.mark.parametrize(("case", "step", "times"), TIMES_A_YEAR)
+def test_a_year_is_one_of_first_reports_when_they_end_long_before_the_data(
+        case: str, step: str, times: str,
+        checked: Callable[[str], tuple[Report, Service, Workspace]]) -> None:
+    report, _, _ = checked(case)
+    econ = next(s for s in report.sections if s.id == "economics")
+    table = next(t for t in econ.tables if t.caption == "Waste steps a year")
+    assert next(r for r in table.rows if r[0] == step)[1] == times, table.rows
+    said = " ".join(econ.lead + econ.details)
+    assert "A year here is one of first reports: the needs first reported between 17 Jun 2006 "\
+        "and 14 Mar 2009, with all their work" in said, said
