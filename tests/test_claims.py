@@ -404,10 +404,10 @@ SAID = [
     ("road-traffic-fines-with-file", "capability", "First reports end on 14 Mar 2009, 158 "
      "weeks before the data do, longer than the time 9 in 10 needs took (104 weeks): the last "
      "3,455 needs on the chart were met after it"),
-    ("sepsis-with-file", "capability", "the chart's points after 26 Feb 2015 describe the "
-     "extract's end, not the service."),
-    ("sepsis_hospital-no-file", "capability", "the chart's points after 26 Feb 2015 describe the "
-     "extract's end, not the service."),
+    ("sepsis-with-file", "capability", "on the charts of end-to-end time, the needs met "
+     "after 26 Feb 2015 describe the extract's end, not the service."),
+    ("sepsis_hospital-no-file", "capability", "on the charts of end-to-end time, the needs met "
+     "after 26 Feb 2015 describe the extract's end, not the service."),
 ]
 
 # (log, whether its capability says its first reports ended long before its data): the data

@@ -70,8 +70,8 @@ def _intake_ended(f: Finding, voice: Voice) -> str:
             f"than the time 9 in 10 {g.plural(f.noun)} took ({voice.dur(f, 'p90')}): "
             f"{them} met after it, when no new {f.noun} was coming in, so only the slower "
             f"ones were left to finish (a median of {voice.dur(f, 'late_median')}{early}). "
-            f"Their times rise by construction: the chart's points after {last} describe "
-            "the extract's end, not the service.")
+            f"Their times rise by construction: on the charts of end-to-end time, the "
+            f"{g.plural(f.noun)} met after {last} describe the extract's end, not the service.")
 
 
 @renders("capability.change")
