@@ -18,7 +18,7 @@ from servicecheck.measures.capability import (
     findings,
     period_summary,
 )
-from servicecheck.measures.order import one_intake
+from servicecheck.measures.order import intake_end, one_intake
 
 from .conftest import DATA
 
@@ -306,6 +306,30 @@ def test_an_extract_of_one_intake_is_known(hours: list[float], days: list[float]
                       + pd.to_timedelta(hours, unit="h"))
     got = one_intake(first, pd.Series(days, dtype=float))
     assert got == (None if window is None else pytest.approx(window))
+
+
+# (days after the first first contact each need was first reported, days each took, days
+# from the first first contact to the end of the data, whether the intake is said to end long
+# before the data): the data run on after the last first report for longer than 9 in 10 needs
+# take, so the needs met in that time are only the slow ones
+INTAKE_END = [
+    ([0, 400, 1000], [20, 125, 700], 2108, True),     # road traffic fines: 3 years on, 100 weeks
+    ([0, 200, 476], [1, 5, 93], 575, True),           # sepsis: 99 days on, 9 in 10 in 93
+    ([0, 300, 706], [3, 7, 19], 717, False),          # BPIC 2020: 11 days on, 9 in 10 in 19
+    ([0, 300, 529], [5, 12, 54], 543, False),         # the demo: two weeks on, 9 in 10 in 8 weeks
+    ([0, 300, 529], [5, 12, 54], None, False),        # no end of the data known
+    ([0], [3.0], 100, True),                          # one need, met long before the data end
+]
+
+
+@pytest.mark.parametrize(("reported", "days", "data_end", "ended"), INTAKE_END)
+def test_an_intake_that_ends_long_before_the_data_is_known(
+        reported: list[float], days: list[float], data_end: float | None, ended: bool) -> None:
+    start = pd.Timestamp("2006-06-17", tz="UTC")
+    first = pd.Series(start + pd.to_timedelta(reported, unit="D"))
+    end = None if data_end is None else start + pd.Timedelta(days=data_end)
+    got = intake_end(first, pd.Series(days, dtype=float), end)
+    assert got == (first.max() if ended else None)
 
 
 def test_one_intake_is_charted_in_order_of_first_contact(tmp_path: Path) -> None:

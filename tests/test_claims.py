@@ -101,11 +101,11 @@ def traced(f: Finding, voice: Voice) -> set[str]:
             # the lower of two limits in the upper's
             texts += [g.amount(q.value, u) for u in (g.MINUTES, g.HOURS, g.DAYS, g.WEEKS)]
         texts.append(g.number(q.value) if q.unit != "share" else g.percent(q.value))
-        if q.unit == "money":  # a sum beside a smaller one in its sentence, to the penny
-            texts.append(g.money(q.value, voice.currency, [0.0]))
-        if q.unit == "money":  # a sum worded as approximate, rounded to its uncertainty
+        if q.unit in g.FINEST:  # a sum beside a smaller one in its sentence, to its finest
+            texts.append(g.money(q.value, voice.currency, [0.0], g.FINEST[q.unit]))
+            # a sum worded as approximate, rounded to its uncertainty
             width = f.q("high") - f.q("low") if f.has("high") and f.has("low") else None
-            texts.append(g.about_money(q.value, voice.currency, width))
+            texts.append(g.about_money(q.value, voice.currency, width, g.FINEST[q.unit]))
     if f.span is not None:
         texts += [voice.date(t) for t in (f.span.start, f.span.end, f.span.change) if t is not None]
     return {n for t in texts for n in NUMBER.findall(t)}
@@ -393,7 +393,50 @@ SAID = [
      "intake the needs met are only those that ended before the data do"),
     ("hospital_billing_sample-no-file", "capability", "All were first reported within 19 "
      "weeks, less than the time 9 in 10 of them took"),
+    # the two requests closed before they were made were counted among the needs that went
+    # straight through ("of the 4,999 needs"): only the needs studied are judged
+    ("nyc311-with-file", "flow", "of the 4,997 needs first reported on 28 Feb 2023 went "
+     "straight through"),
+    ("nyc311-no-file", "flow", "of the 4,997 needs first reported on 28 Feb 2023 went "
+     "straight through"),
+    # an intake that ends long before the data: the chart's last needs are only the slow ones
+    # ("6,705 of 7,933 points beyond the limits" said nothing of the extract's end)
+    ("road-traffic-fines-with-file", "capability", "First reports end on 14 Mar 2009, 158 "
+     "weeks before the data do, longer than the time 9 in 10 needs took (104 weeks): the last "
+     "3,455 needs on the chart were met after it"),
+    ("sepsis-with-file", "capability", "on the charts of end-to-end time, the needs met "
+     "after 26 Feb 2015 describe the extract's end, not the service."),
+    ("sepsis_hospital-no-file", "capability", "on the charts of end-to-end time, the needs met "
+     "after 26 Feb 2015 describe the extract's end, not the service."),
 ]
+
+# (log, whether its capability says its first reports ended long before its data): the data
+# run on after the last first report for longer than 9 in 10 needs take
+# (``measures.order.intake_end``); one intake says so in its own words
+INTAKE_ENDED = [
+    ("road-traffic-fines-with-file", True), ("sepsis-with-file", True),
+    ("sepsis_hospital-no-file", True), ("road_traffic_fines_first10k_cases-no-file", True),
+    ("nyc311-with-file", False), ("hospital_billing_sample-no-file", False),
+    ("travel-expenses-with-file", False), ("bpic2020_request_for_payment-no-file", False),
+    ("bpic2020_international_declarations-no-file", False),
+    ("bpic2020_prepaid_travel_cost-no-file", False), ("bpic2020_travel_permits-no-file", False),
+]
+
+
+@pytest.mark.parametrize(("case", "ended"), INTAKE_ENDED)
+def test_an_intake_that_ends_long_before_the_data_is_said_once(
+        case: str, ended: bool, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    part = next(s for s in report.sections if s.id == "capability")
+    said = [t for t in part.lead + part.details if t.startswith("First reports end on ")]
+    assert len(said) == ended, said
+    found = [f for f in part.findings if f.topic == "capability.intake_ended"]
+    assert len(found) == ended
+    if ended:  # the needs it names are those met after the last first report, on the chart
+        f = found[0]
+        assert f.span is not None and f.q("after") > f.q("p90")
+        assert f.q("late_median") > f.q("early_median")
 
 # (log, the span its report says it studies): the events of needs set aside are not in it
 STUDIED = [
@@ -473,3 +516,60 @@ def test_a_need_costs_the_same_in_the_words_and_the_table(demo_report: Report) -
     need = next(r for r in rows if r[0] == "one need, end to end")
     assert econ.lead[0].startswith(f"Meeting one need costs {need[2]} end to end"), econ.lead
     assert all(re.fullmatch(r"£[\d,]+\.\d\d", r[2]) for r in rows), rows
+
+
+# (log, table of the economics section): a year's sums are estimates, in whole pounds at the
+# finest and at one precision down the column ("£4,947" above "£89.41" in the fines' waste steps)
+YEARLY_COLUMNS = [
+    ("road-traffic-fines-with-file", "Waste steps a year"),
+]
+
+
+@pytest.mark.parametrize(("case", "title"), YEARLY_COLUMNS)
+def test_a_column_of_sums_a_year_holds_no_pence(
+        case: str, title: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    econ = next(s for s in report.sections if s.id == "economics")
+    table = next(t for t in econ.tables if t.caption == title)
+    assert len(table.rows) > 1
+    cells = [r[-1] for r in table.rows]
+    # in the service's currency (the fines' file states euros)
+    assert all(re.fullmatch(r"(?:under )?[£€$][\d,]+|[£€$]\d[\d,]*\.\dm", c) for c in cells), cells
+
+
+# (log, the cell a clock that judges nothing shows in the targets' table of clock choices):
+# NYC 311's requests have no timescale or due date the regime's clock can judge, and the
+# cell said "none done" beside 4,452 needs met
+NOTHING_JUDGED = [("nyc311-with-file", "none judged")]
+
+
+@pytest.mark.parametrize(("case", "said"), NOTHING_JUDGED)
+def test_a_clock_that_judges_nothing_says_so(
+        case: str, said: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    part = next(s for s in report.sections if s.id == "targets")
+    table = next(t for t in part.tables if t.caption.startswith("How the regime's figure moves"))
+    judged = table.header.index(next(h for h in table.header if h.endswith(" judged")))
+    empty = [r for r in table.rows if r[judged] == "0"]
+    assert empty and all(r[-1] == said for r in empty), table.rows
+
+
+# (log, a waste step, how many times a year its table says): a year is counted over the first
+# reports when they end long before the data do (the fines' 10,000 fines created in under three
+# years were "Create Fine 1,732 times a year", counted over the six years the data run)
+TIMES_A_YEAR = [("road-traffic-fines-with-file", "Create Fine", "3,649")]
+
+
+@pytest.mark.parametrize(("case", "step", "times"), TIMES_A_YEAR)
+def test_a_year_is_one_of_first_reports_when_they_end_long_before_the_data(
+        case: str, step: str, times: str,
+        checked: Callable[[str], tuple[Report, Service, Workspace]]) -> None:
+    report, _, _ = checked(case)
+    econ = next(s for s in report.sections if s.id == "economics")
+    table = next(t for t in econ.tables if t.caption == "Waste steps a year")
+    assert next(r for r in table.rows if r[0] == step)[1] == times, table.rows
+    said = " ".join(econ.lead + econ.details)
+    assert "A year here is one of first reports: the needs first reported between 17 Jun 2006 "\
+        "and 14 Mar 2009, with all their work" in said, said

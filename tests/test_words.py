@@ -287,6 +287,26 @@ MONEY = [
 ]
 
 
+# (a sum a year, the other sums of its column or sentence, as written): a year's estimate in
+# whole pounds at the finest, one precision for the column ("£4,947" above "£89.41" in the
+# economics tables' "cost a year" column)
+YEARLY = [
+    (89.41, (4_947.0, 89.41), "£89"), (4_947.0, (4_947.0, 89.41), "£4,947"),
+    (8.94, (), "£9"), (0.3, (), "under £1"), (0.0, (), "£0"),
+    (1_234_567.0, (1_234_567.0, 89.41), "£1,234,567"), (2_500_000.0, (2_000_000.0,), "£2.5m"),
+]
+
+
+@pytest.mark.parametrize(("v", "beside", "said"), YEARLY)
+def test_a_sum_a_year_is_never_written_in_pence(v: float, beside: tuple[float, ...],
+                                               said: str) -> None:
+    from servicecheck.findings import a_year
+
+    assert g.money(v, "£", beside, g.FINEST["money_a_year"]) == said
+    if not beside:  # a finding's sum a year, written alone the one way it is written
+        assert g.quantity(a_year(v)) == said
+
+
 @pytest.mark.parametrize(("v", "beside", "said"), MONEY)
 def test_the_sums_of_one_sentence_share_one_precision(v: float, beside: tuple[float, ...],
                                                       said: str) -> None:
@@ -305,9 +325,12 @@ def test_a_need_costs_at_one_precision() -> None:
 
 
 def _money_finding(topic: str, n: int, **sums: float) -> Finding:
-    from servicecheck.findings import money, share
+    """A finding of sums as the economics measure makes it: what one need costs is counted
+    (``money``), everything else is a sum a year (``a_year``)."""
+    from servicecheck.findings import a_year, money, share
 
-    numbers = {k: share(v) if k == "value_share" else money(v) for k, v in sums.items()}
+    numbers = {k: share(v) if k == "value_share" else money(v) if k in ("before", "after")
+               else a_year(v) for k, v in sums.items()}
     return Finding(topic, "need", n, numbers, names=("Order raised", "No access"))
 
 
@@ -323,6 +346,16 @@ SUMS = [
      "5,263 needs a year (90% interval £402,000 to £430,000, resampling the needs)."),
     (_money_finding("economics.waste_steps", 2, cost0=22_795.0, cost1=16_430.0),
      "Costliest waste steps a year, roughly: Order raised £23,000; No access £16,000."),
+    # a year's sums are estimates: whole pounds at the finest, never pence ("£8.90 a year")
+    (_money_finding("economics.waste_steps", 2, cost0=8.94, cost1=0.3),
+     "Costliest waste steps a year, roughly: Order raised £9; No access under £1."),
+    (_money_finding("economics.per_year", 40, total=89.41, value_share=0.5,
+                    failure_demand=3.24),
+     "A year costs about £89; 50% of it served purpose. Failure demand costs about £3 a year."),
+    (_money_finding("economics.saving", 12, per_year=6.47, low=2.2, high=9.9, before=2.54,
+                    after=1.99),
+     "Since the redesign a need costs £1.99 against £2.54 before: about £6 a year at 12 needs "
+     "a year (90% interval £2 to £10, resampling the needs)."),
 ]
 
 

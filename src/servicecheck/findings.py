@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 # how a number is written: a duration in seconds (scaled to minutes, hours, days or weeks), a
-# share from 0 to 1, a whole count, money in the service's currency, or a plain ratio
-Unit = Literal["seconds", "share", "count", "money", "ratio"]
+# share from 0 to 1, a whole count, money in the service's currency (a sum a year, estimated
+# from the period the data cover, is its own unit: never written in pence), or a plain ratio
+Unit = Literal["seconds", "share", "count", "money", "money_a_year", "ratio"]
 # A contact no one gave a type to, as a measure's tables and findings name its type: a code
 # (worded by ``narrative.demand.type_name``), never words written in a measure.
 NO_TYPE = ""
@@ -107,6 +108,11 @@ def count(n: float) -> Quantity:
 
 def money(v: float) -> Quantity:
     return Quantity(float(v), "money")
+
+
+def a_year(v: float) -> Quantity:
+    """A sum of money a year, extrapolated (``narrative.grammar.FINEST``)."""
+    return Quantity(float(v), "money_a_year")
 
 
 def ratio(v: float) -> Quantity:

@@ -14,6 +14,7 @@ import pandas as pd
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.measures.needs import needs
+from servicecheck.measures.summary import set_aside
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
@@ -28,6 +29,10 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
     """Per need: rework, failure demand, hand-offs, whether it was clean, and its days."""
     svc = service or workspace.service()
     n = need_table if need_table is not None else needs(workspace, svc)
+    # only the needs studied: one that ended before it began is set aside everywhere (the 2
+    # NYC 311 requests closed before they were made were counted as having gone straight
+    # through, and their negative days pulled the clean needs' median down)
+    n = n[~n["need_id"].isin(set_aside(n))]
     ev = workspace.events(svc.key)
     ev = with_need(ev, svc)
     per_step = ev.group_by([ev.need, ev.activity]).aggregate(times=ev.count())

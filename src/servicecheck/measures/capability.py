@@ -33,6 +33,7 @@ from servicecheck.measures import periods
 from servicecheck.measures.needs import needs
 from servicecheck.measures.order import (
     in_completion_order,
+    intake_end,
     one_intake,
     tied,
     without_tied_trends,
@@ -69,6 +70,9 @@ class Capability:
     # intake (``one_intake``), whose window of first contacts is ``intake_days`` long
     ordered_by: str = "met_at"
     intake_days: float | None = None
+    # the last first contact, when the data run on after it for longer than 9 in 10 needs
+    # take (``intake_end``): the needs met after it are only the slow ones
+    intake_end: pd.Timestamp | None = None
 
     @property
     def n_completed(self) -> int:
@@ -146,6 +150,9 @@ def capability(
     ages = (df["first_contact"] + pd.to_timedelta(df["age_days"], unit="D")).max() \
         if len(wip) else None
     as_at = max((t for t in (ends, ages) if t is not None and not pd.isna(t)), default=None)
+    # one intake is charted in order of first contact, where its own finding says it already
+    ended = (intake_end(df["first_contact"], done["end_to_end_days"], as_at)
+             if intake is None else None)
     return Capability(service=svc.key, chart=chart, completed=done,
                       future=next(iter(future_findings(workspace, svc)), None),
                       absent_ends=absent_steps(workspace, svc, svc.clock.end)
@@ -155,7 +162,7 @@ def capability(
                       clock="citizen" if svc.clock.end else "last-event",
                       changes=change_times(svc, change_dates),
                       as_at=as_at, stale_after_days=stale_after, timezone=svc.timezone,
-                      ordered_by=at, intake_days=intake)
+                      ordered_by=at, intake_days=intake, intake_end=ended)
 
 
 def absent_steps(workspace: Reader, svc: Service, steps: Sequence[str]) -> tuple[str, ...]:
@@ -350,6 +357,7 @@ def findings(cap: Capability) -> list[Finding]:
                 Span(before["first_contact"].min(), span.end, change, "all"), cap.clock,
                 chart="capability", headline=70,
                 names=(sig.rule,) if sig else ()))
+        out += intake_end_findings(cap)
         out += tied_findings(cap)
     if cap.n_open:
         ages = cap.open["age_days"]
@@ -370,6 +378,26 @@ def findings(cap: Capability) -> list[Finding]:
         out.append(Finding("quality.backwards", "need", cap.set_aside, clock=cap.clock))
     # beside the times they touch: a need met by a step dated in the future is not a fact
     return out + ([cap.future] if cap.future is not None else [])
+
+
+def intake_end_findings(cap: Capability) -> list[Finding]:
+    """The needs met after the last first report, when the data run on after it for longer
+    than 9 in 10 needs take (``intake_end``): the chart's last points, their times shaped by
+    the extract's end, with their median beside that of the needs met up to it."""
+    if cap.intake_end is None or cap.as_at is None:
+        return []
+    met = cap.completed
+    late = met["met_at"] > cap.intake_end
+    if not late.any():
+        return []
+    days = met["end_to_end_days"]
+    numbers = {"after": seconds((cap.as_at - cap.intake_end).total_seconds() / DAY_S),
+               "p90": seconds(float(days.quantile(0.9))),
+               "late_median": seconds(float(days[late].median()))}
+    if (~late).any():
+        numbers["early_median"] = seconds(float(days[~late].median()))
+    return [Finding("capability.intake_ended", "need", int(late.sum()), numbers,
+                    Span(cap.intake_end, cap.as_at), cap.clock, chart="capability")]
 
 
 def tied_findings(cap: Capability) -> list[Finding]:

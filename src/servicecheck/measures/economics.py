@@ -21,10 +21,21 @@ from servicecheck import spc
 from servicecheck.demand.analysis import linked_to_needs
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
-from servicecheck.findings import NO_TYPE, Finding, Quantity, Span, money, ratio, share
+from servicecheck.findings import (
+    NO_TYPE,
+    Finding,
+    Quantity,
+    Span,
+    a_year,
+    money,
+    ratio,
+    share,
+)
 from servicecheck.measures import periods
 from servicecheck.measures.capability import change_times, phase_of
 from servicecheck.measures.needs import need_expr, needs
+from servicecheck.measures.order import intake_end
+from servicecheck.measures.summary import studied_span
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
@@ -174,10 +185,36 @@ class Economics:
     value_share: float
     saving: Saving | None
     freq: str = "M"
+    # the first reports a year is counted over, when they end long before the data do
+    # (``_year_window``); None when a year is counted over the span studied
+    intake: tuple[pd.Timestamp, pd.Timestamp] | None = None
 
 
 def _per_year(span_days: float) -> float:
     return 365.25 / max(span_days, 1.0)
+
+
+def _year_window(ws: Reader, svc: Service, n: pd.DataFrame
+                 ) -> tuple[float, tuple[pd.Timestamp, pd.Timestamp] | None]:
+    """How many times the period a year's sums are counted over fits in a year, and the
+    first reports it was counted over when not the span studied.
+
+    The span studied (``summary.studied_span``: the events of needs set aside are not in it),
+    unless first reports end long before the data do (``order.intake_end``): then the work
+    of the needs first reported runs on for years after the last of them, the years after it
+    take in no demand, and a year counted over the whole span halves what the service does
+    in one (the first 10,000 road traffic fines: "Create Fine 1,732 times a year", where the
+    data show 3,649 fines created a year for as long as fines were created). A year is then
+    one of first reports: the needs first reported in it, with all their work."""
+    first, last = studied_span(ws, svc, n)
+    if first is None or last is None:
+        return _per_year(0.0), None
+    met = n.loc[~n["open"] & (n["end_to_end_days"] >= 0), "end_to_end_days"]
+    ended = intake_end(n["first_contact"], met, last)
+    if ended is None:
+        return _per_year((last - first).total_seconds() / 86400), None
+    start = n["first_contact"].min()
+    return _per_year((ended - start).total_seconds() / 86400), (start, ended)
 
 
 # Resampling draws reps x needs integers: 2,000 x the needs of each phase. On a national
@@ -233,7 +270,7 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
     done = per[~per["open"]].sort_values("met_at")
     ev = ws.events(svc.key)
     span = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
-    scale = _per_year((span["last"] - span["first"]).total_seconds() / 86400)
+    scale, intake = _year_window(ws, svc, n)
     dem = model.with_contact_cost(ws.demands(svc.key))
 
     # the economy-of-scale view: what one transaction of each kind costs
@@ -318,7 +355,7 @@ def economics(ws: Reader, svc: Service, *, freq: str = "M",
             saving = _bootstrap_saving(before, after, len(per) * scale)
     return Economics(model, per, transactions, table, chart("cost_per_need"),
                      chart("cost_per_contact"), failure_by_type, waste_by_step, per_year,
-                     value_share, saving, freq)
+                     value_share, saving, freq, intake)
 
 
 def assumptions(model: CostModel) -> Finding:
@@ -381,15 +418,18 @@ def findings(e: Economics | None, svc: Service) -> list[Finding]:
     if py["total"] > 0:
         out.append(Finding(
             "economics.per_year", "need", len(e.per_need),
-            {"total": money(py["total"]), "value_share": share(e.value_share),
-             **{k: money(v) for k, v in py.items() if k != "total" and v > 0}},
+            {"total": a_year(py["total"]), "value_share": share(e.value_share),
+             **{k: a_year(v) for k, v in py.items() if k != "total" and v > 0}},
+            # a year of first reports, when they end long before the data do: its period
+            Span(*e.intake) if e.intake is not None else None,
+            flags=frozenset({"intake"} if e.intake is not None else ()),
             defaults=defaults))
     if e.saving is not None:
         s = e.saving
         changes = change_times(svc)
         out.append(Finding(
             "economics.saving", "need", round(s.needs_per_year),
-            {"per_year": money(s.per_year), "low": money(s.low), "high": money(s.high),
+            {"per_year": a_year(s.per_year), "low": a_year(s.low), "high": a_year(s.high),
              "before": money(s.before_per_need), "after": money(s.after_per_need)},
             Span(done["first_contact"].min(), done["met_at"].max(),
                  changes[-1] if changes else None, "all"),
@@ -403,7 +443,7 @@ def findings(e: Economics | None, svc: Service) -> list[Finding]:
         top = table[table["cost"] > 0].head(3)
         if len(top):
             out.append(Finding(topic, "item", len(top),
-                               {f"cost{i}": money(float(c)) for i, c in enumerate(top["cost"])},
+                               {f"cost{i}": a_year(float(c)) for i, c in enumerate(top["cost"])},
                                names=tuple(str(x) for x in top[col]), defaults=defaults))
     out.append(assumptions(e.model))
     return out

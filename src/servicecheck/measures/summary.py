@@ -84,8 +84,13 @@ def studied_span(workspace: Reader, svc: Service, need_table: pd.DataFrame
         ev = with_need(ev, svc)
         ev = ev.filter(~ev.need.isin([str(n) for n in aside]))
     row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
-    return tuple(None if pd.isna(row[k]) else pd.Timestamp(row[k])  # type: ignore[return-value]
-                 for k in ("first", "last"))
+    ends: list[pd.Timestamp | None] = []
+    for k in ("first", "last"):
+        t = None if pd.isna(row[k]) else pd.Timestamp(row[k])
+        # in UTC, as the events hold them: Spark gives them back without their zone, and the
+        # economics set them beside the needs' first contacts
+        ends.append(t.tz_localize("UTC") if t is not None and t.tzinfo is None else t)
+    return ends[0], ends[1]
 
 
 def summarise(workspace: Reader, service: Service | None = None, *,

@@ -56,6 +56,24 @@ def _current(f: Finding, voice: Voice) -> str:
             "process limits promise nothing: find and act on the causes first.")
 
 
+@renders("capability.intake_ended")
+def _intake_ended(f: Finding, voice: Voice) -> str:
+    """The chart's last needs, met after the last first report (``measures.order.intake_end``):
+    their times are shaped by the extract's end, whatever the service did."""
+    assert f.span is not None
+    last = voice.date(f.span.start)
+    them = ("the last need on the chart was" if f.n == 1 else
+            f"the last {g.counted(f.n, f.noun)} on the chart were")
+    early = (f", against {voice.dur(f, 'early_median')} for those met up to then"
+             if f.has("early_median") else "")
+    return (f"First reports end on {last}, {voice.dur(f, 'after')} before the data do, longer "
+            f"than the time 9 in 10 {g.plural(f.noun)} took ({voice.dur(f, 'p90')}): "
+            f"{them} met after it, when no new {f.noun} was coming in, so only the slower "
+            f"ones were left to finish (a median of {voice.dur(f, 'late_median')}{early}). "
+            f"Their times rise by construction: on the charts of end-to-end time, the "
+            f"{g.plural(f.noun)} met after {last} describe the extract's end, not the service.")
+
+
 @renders("capability.change")
 def _change(f: Finding, voice: Voice) -> str:
     assert f.span is not None and f.span.change is not None

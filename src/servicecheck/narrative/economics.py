@@ -5,7 +5,7 @@ from __future__ import annotations
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.demand import type_name
-from servicecheck.narrative.voice import Voice, renders
+from servicecheck.narrative.voice import Voice, between, renders
 
 
 @renders("economics.not_costed")
@@ -66,9 +66,14 @@ def _per_year(f: Finding, voice: Voice) -> str:
     # a year's sums are extrapolated from a cost model: each about, to two figures
     parts = [f"{PART_WORDS[k][1]} about {voice.about_money(f, k)} a year." for k in f.numbers
              if k in PART_WORDS]
+    # first reports that end long before the data do: a year is one of first reports
+    year = ("" if "intake" not in f.flags or f.span is None else
+            f" A year here is one of first reports: the {g.plural(f.noun)} first reported "
+            f"{between(f, voice)}, with all their work, scaled to a year, as first reports "
+            "end long before the data do and the years after take in no demand.")
     return " ".join([f"A year costs about {voice.about_money(f, 'total')}; "
                      f"{g.percent(f.q('value_share'))} of it served purpose{_on_defaults(f)}.",
-                     *parts])
+                     *parts]) + year
 
 
 @renders("economics.saving")

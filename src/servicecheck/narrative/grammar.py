@@ -62,22 +62,36 @@ def share_to_type(p: float) -> str:
 
 # how finely a sum is written alone: millions to a tenth, whole pounds from £100, else pence
 _MONEY_STEPS = ((1e6, 1e5), (100.0, 1.0), (0.0, 0.01))
+# The finest a sum is ever written, by what it is (a finding's Quantity unit): a cost that was
+# counted, to the penny; a sum a year, extrapolated from the period the data cover and a cost
+# model, in whole pounds at the finest ("£89.41 a year" beside "£4,947" claimed a precision no
+# yearly estimate has).
+FINEST = {"money": 0.01, "money_a_year": 1.0}
 
 
 def _money_step(v: float) -> float:
     return next(step for at_least, step in _MONEY_STEPS if abs(v) >= at_least)
 
 
-def money(v: float, currency: str = "£", beside: Iterable[float] = ()) -> str:
+def _under(step: float, currency: str) -> str:
+    """A sum below the finest step it is written to: never written as nothing ('£0')."""
+    return f"under {currency}{step:,.{0 if step >= 1 else 2}f}"
+
+
+def money(v: float, currency: str = "£", beside: Iterable[float] = (),
+          finest: float = FINEST["money"]) -> str:
     """One way to write money, so the same sum reads the same in every place. A sum said
-    ``beside`` others in one sentence is written as finely as the finest of them: one
-    sentence, one precision ("£162.40 end to end, £52.05 of it", never "£162 end to end,
-    £52.05 of it", which reads as if one were rounded and the other not); finer, never
-    coarser, so no sum loses the figures it has alone ("a contact costs £3", not "£3.22")."""
+    ``beside`` others in one sentence (or one column of a table) is written as finely as the
+    finest of them: one sentence, one precision ("£162.40 end to end, £52.05 of it", never
+    "£162 end to end, £52.05 of it", which reads as if one were rounded and the other not);
+    finer, never coarser, so no sum loses the figures it has alone ("a contact costs £3", not
+    "£3.22"); and never finer than ``finest`` (``FINEST``: a year's sum in whole pounds)."""
     step = min((_money_step(x) for x in beside if math.isfinite(x)), default=_money_step(v))
-    step = min(step, _money_step(v))
+    step = max(min(step, _money_step(v)), finest)
     if step >= 1e5:
         return f"{currency}{v / 1e6:,.1f}m"
+    if 0 < abs(v) < step / 2:
+        return _under(step, currency)
     return f"{currency}{v:,.{0 if step >= 1 else 2}f}"
 
 
@@ -101,21 +115,22 @@ def rounding_step(v: float, width: float | None = None) -> float:
     return 10.0 ** min(max(power, top - 2), top)
 
 
-def about_money(v: float, currency: str = "£", width: float | None = None) -> str:
+def about_money(v: float, currency: str = "£", width: float | None = None,
+                finest: float = FINEST["money"]) -> str:
     """A sum of money worded as approximate, rounded to its uncertainty (``rounding_step``):
     'about £850,000', never 'about £851,583'; no pence once the step is a pound or more, and
-    millions with the figures the step keeps ('£1.25m')."""
-    step = rounding_step(v, width)
+    millions with the figures the step keeps ('£1.25m'); never finer than ``finest``."""
+    step = max(rounding_step(v, width), finest)
     r = abs(round(v / step) * step)
     sign = "-" if v < 0 and r else ""  # a saving that is a loss: '-£12,000'
     # the figures kept, counted on the rounded sum (999,999 is £1.0m, not £1.00m)
-    power = round(math.log10(rounding_step(r, width) if r else step))
+    power = round(math.log10(max(rounding_step(r, width), finest) if r else step))
     if r >= 1e6:
         return f"{sign}{currency}{r / 1e6:,.{max(0, 6 - power)}f}m"
     if power < 0:
         # pence, as money is written; less than a penny is not written as nothing
-        return f"{sign}{currency}{r:,.2f}" if r >= 0.005 else f"under {currency}0.01"
-    return f"{sign}{currency}{r:,.0f}"
+        return f"{sign}{currency}{r:,.2f}" if r >= 0.005 else _under(0.01, currency)
+    return f"{sign}{currency}{r:,.0f}" if r or not v else _under(step, currency)
 
 
 def ratio(v: float) -> str:
@@ -204,8 +219,8 @@ def quantity(q: Quantity, unit: TimeUnit = DAYS, currency: str = "£") -> str:
         return duration(q.value, unit)
     if q.unit == "share":
         return percent(q.value)
-    if q.unit == "money":
-        return money(q.value, currency)
+    if q.unit in FINEST:
+        return money(q.value, currency, finest=FINEST[q.unit])
     if q.unit == "count":
         return number(q.value)
     return ratio(q.value)

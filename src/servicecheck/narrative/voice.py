@@ -64,11 +64,17 @@ class Voice:
     def money(self, f: Finding, name: str, beside: Sequence[str] = ()) -> str:
         """A sum of the finding, as finely as the finest of the sums ``beside`` it in the
         same sentence (``grammar.money``)."""
-        return g.money(f.q(name), self.currency, [f.q(b) for b in beside])
+        return g.money(f.q(name), self.currency, [f.q(b) for b in beside],
+                       self._finest(f, name))
 
     def about_money(self, f: Finding, name: str, width: float | None = None) -> str:
         """A sum worded as approximate, rounded to its uncertainty (``grammar.about_money``)."""
-        return g.about_money(f.q(name), self.currency, width)
+        return g.about_money(f.q(name), self.currency, width, self._finest(f, name))
+
+    @staticmethod
+    def _finest(f: Finding, name: str) -> float:
+        """The finest the sum is written to, by its unit (a sum a year: never pence)."""
+        return g.FINEST.get(f.numbers[name].unit, g.FINEST["money"])
 
 
 def start_words(first_contact: bool, activities: Sequence[str],

@@ -23,8 +23,10 @@ def _days(v: float) -> str:
     return "none met" if math.isnan(v) else f"{v:.1f}"
 
 
-def _share(v: float) -> str:
-    return "none done" if math.isnan(v) else percent(v)
+def _share(v: float, none: str = "none done") -> str:
+    """A share of a table's row; ``none`` where it has nothing to be a share of (a clock
+    that judges no case says "none judged": "none done" sat beside 4,452 needs met)."""
+    return none if math.isnan(v) else percent(v)
 
 
 def regime_calendar(svc: Service, uses_working_days: bool) -> str:
@@ -96,7 +98,8 @@ def sensitivity_part(ws: Reader, svc: Service, need_table: pd.DataFrame | None =
         rows.append((choice_words(str(r["start"]), unit)
                      + (" (the regime's own)" if i == 0 else ""),
                      choice_words(str(r["stop"]), unit), "yes" if r["clock_stopped"] else "no",
-                     number(r["orders"]), number(r["within"]), _share(r["share"])))
+                     number(r["orders"]), number(r["within"]),
+                     _share(r["share"], "none judged")))
     wait = (f"while waiting for access (after {', '.join(choices.pause)})" if choices.pause
             else "while waiting for access (no activity is named for it: `[targets] pause`)")
     # the choice that moves the figure most, a finding the narrative words in one sentence

@@ -135,8 +135,8 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     found = findings(cap)
     voice = voice_for(svc, found)
     said = {f.topic: say(f, voice) for f in found}
-    lead = [said[t] for t in ("capability.none_met", "capability.current", "capability.change")
-            if t in said]
+    lead = [said[t] for t in ("capability.none_met", "capability.current",
+                              "capability.intake_ended", "capability.change") if t in said]
     details = [said[t] for t in ("capability.tied", "capability.open", "capability.stale",
                                  "quality.backwards", "quality.future") if t in said]
     if cap.n_completed == 0:
@@ -294,6 +294,13 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
     # the column at one precision, as the sentence of what one need costs beside a contact
     # ("£157" in the table beside "£156.58" in the words)
     costs = [*e.transactions["unit_cost"], *([per_need.q("cost")] if per_need else [])]
+    # the rows shown: a column of a year's sums at one precision, never in pence (FINEST)
+    types = e.failure_by_type.head(10)
+    steps = e.waste_by_step[e.waste_by_step["cost"] > 0].head(10)
+
+    def yearly(v: float, currency: str, column: pd.Series) -> str:
+        return money(v, currency, column, g.FINEST["money_a_year"])
+
     one_need = ([("one need, end to end", f"{per_need.n:,}",
                   money(per_need.q("cost"), cur, costs))] if per_need is not None else [])
     tables = [Table("What one transaction costs, beside what one need costs",
@@ -305,13 +312,12 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
                     + one_need),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
-                    [(type_name(str(t)), f"{n:,.0f}", money(c, cur)) for t, n, c in
-                     zip(e.failure_by_type["demand_type"], e.failure_by_type["contacts"],
-                         e.failure_by_type["cost"], strict=True)][:10]),
+                    [(type_name(str(t)), f"{n:,.0f}", yearly(c, cur, types["cost"]))
+                     for t, n, c in zip(types["demand_type"], types["contacts"], types["cost"],
+                                        strict=True)]),
               Table("Waste steps a year", ("step", "times a year", "cost a year"),
-                    [(str(a), f"{n:,.0f}", money(c, cur)) for a, n, c in
-                     zip(e.waste_by_step["activity"], e.waste_by_step["events"],
-                         e.waste_by_step["cost"], strict=True) if c > 0][:10])]
+                    [(str(a), f"{n:,.0f}", yearly(c, cur, steps["cost"])) for a, n, c in
+                     zip(steps["activity"], steps["events"], steps["cost"], strict=True)])]
     return Section("economics", "Economics of flow", lines[:3], figures, tables, lines[3:],
                    findings=found)
 
