@@ -173,3 +173,23 @@ def test_a_command_collects_garbage_seldom(tmp_path: Path) -> None:
     young, _, whole = (int(n) for n in out.split("]")[0].strip("[").split(", "))
     # 60 and none, against about 330 and 2 (the CLI's own modules load before main())
     assert young < 120 and whole == 0, out
+
+
+def test_flow_makes_no_chart_for_its_voice(tmp_path: Path) -> None:
+    """The unit `flow` tells its times in is capability's, read off the median of the needs
+    met now (``cli.common.report_voice``): the capability chart (limits, signals, labels, the
+    steps dated after their import) is not made for it. Run with the chart's making broken,
+    the command still says its flow, in hours as the needs took 30 hours (in days it would
+    say 1.2 days)."""
+    ws = _imported(tmp_path, "case_id,activity,timestamp,team\n" + "".join(
+        f"C{i},Start,2024-07-0{i} 09:00,one\nC{i},End,2024-07-0{i + 1} 15:00,two\n"
+        for i in range(1, 7)))
+    code = ("import servicecheck.spc\n"
+            "def broken(*a, **k):\n    raise AssertionError('a chart was made')\n"
+            "servicecheck.spc.xmr = broken\n"
+            "from servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
+            f"r = CliRunner().invoke(app, ['flow', '-w', {ws!r}])\n"
+            "assert r.exit_code == 0, (r.output, r.exception)\nprint(r.output)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "\nFrom Start to End: 30 hours at the median (6 times).\n" in out, out
