@@ -135,8 +135,9 @@ def _imported(tmp_path: Path, log: str) -> str:
 def test_flow_loads_the_map_only_when_asked_for_one(tmp_path: Path) -> None:
     """`servicecheck flow` reads the measures it says; the map's drawing (and the package's
     other names, loaded on first use) load with `--out` alone. It still loads Ibis and
-    pandas: its measures are Ibis expressions run on three engines, and the voice its times
-    are told in is capability's, a pandas table (benchmarks/RESULTS.md, 3 Dec 2026)."""
+    pandas: its measures are Ibis expressions run on three engines whose results the findings,
+    the report and the web read as pandas frames, the needs the voice is told from among them
+    (benchmarks/RESULTS.md, 3 Dec 2026)."""
     ws = _imported(tmp_path, "case_id,activity,timestamp,team\n"
                    "A,Start,2024-07-01 09:00,one\nA,End,2024-07-01 17:30,two\n"
                    "B,Start,2024-07-02 09:00,one\nB,End,2024-07-03 10:00,two\n")
