@@ -361,3 +361,67 @@ def test_one_intake_is_charted_in_order_of_first_contact(tmp_path: Path) -> None
         "they were met a later need took longer by construction. The chart sets them in the "
         "order they were first reported; its limits and signals describe this intake, not "
         "the service."), words
+
+
+def _needs(rows: list[tuple[str, float | None]]) -> pd.DataFrame:
+    """A need table (``measures.needs``'s columns that capability reads): one row per need,
+    its first contact and its end-to-end days (None: still open)."""
+    first = pd.to_datetime([r[0] for r in rows], utc=True)
+    days = pd.Series([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
+    is_open = days.isna()
+    return pd.DataFrame({
+        "need_id": [f"n{i:02d}" for i in range(len(rows))], "first_contact": first,
+        "met_at": first + pd.to_timedelta(days, unit="D"), "end_to_end_days": days,
+        "open": is_open, "age_days": np.where(is_open, 30.0, np.nan),
+        "idle_days": np.where(is_open, 1.0, np.nan)})
+
+
+MINUTE, HOUR = 1 / 1440, 1 / 24
+# needs (first contact, days or None while open), the redesign date, the changes the team
+# rebased on -> the unit the voice tells times in
+VOICE_CASES = [
+    ([(f"2024-01-{d:02d}", 20 * MINUTE * (1 + d % 3)) for d in range(1, 21)], None, (),
+     "minutes"),
+    # long before the redesign, hours after it: the latest phase's
+    ([(f"2024-01-{d:02d}", 100.0 + d) for d in range(1, 16)]
+     + [(f"2024-02-{d:02d}", 5 * HOUR) for d in range(1, 16)], "2024-01-20", (), "hours"),
+    # a change after every need: one phase, all of them
+    ([(f"2024-01-{d:02d}", 3.0 + d) for d in range(1, 16)], "2024-06-01", (), "days"),
+    # a change before every need
+    ([(f"2024-03-{d:02d}", 100.0 + d) for d in range(1, 16)], "2024-01-01", (), "weeks"),
+    # two changes, no need received between them: the phase after the second
+    ([(f"2024-01-{d:02d}", 100.0) for d in range(1, 11)]
+     + [(f"2024-04-{d:02d}", 30 * MINUTE) for d in range(1, 11)], "2024-02-01",
+     ("2024-03-01",), "minutes"),
+    # open needs and an end before its start are not of the needs met
+    ([(f"2024-01-{d:02d}", 2 * HOUR) for d in range(1, 11)]
+     + [("2024-01-12", None), ("2024-01-13", -400.0), ("2024-01-14", None)], None, (),
+     "hours"),
+    # no need met (one backwards, one open): days
+    ([("2024-01-12", None), ("2024-01-13", -4.0)], None, (), "days"),
+]
+
+
+@pytest.mark.parametrize(("rows", "redesign", "rebased", "unit"), VOICE_CASES)
+def test_the_voice_is_capabilitys_without_its_chart(
+        rows: list[tuple[str, float | None]], redesign: str | None, rebased: tuple[str, ...],
+        unit: str) -> None:
+    """The command line's voice (``report_voice``) reads the median of the needs met now
+    without charting them; it is the voice of the capability's current finding, and the
+    needs it reads are those of the chart's latest limits."""
+    from servicecheck.cli.common import report_voice
+    from servicecheck.measures.capability import current_days
+    from servicecheck.narrative.words import voice_for
+    from servicecheck.service.model import Change
+
+    svc = Service(name="s", redesign_date=redesign,
+                  changes=tuple(Change(date=d, what="a change", rebase=True) for d in rebased))
+    table = _needs(rows)
+    with Workspace() as ws:
+        cap = capability(ws, svc, need_table=table)
+        voice = report_voice(ws, svc, table)
+    assert voice == voice_for(svc, findings(cap))
+    assert voice.unit.name.rstrip("s") + "s" == unit
+    days = current_days(table, svc)
+    assert sorted(days) == sorted(cap.phase(-1)["end_to_end_days"]) if cap.n_completed \
+        else days.empty

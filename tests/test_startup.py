@@ -135,8 +135,9 @@ def _imported(tmp_path: Path, log: str) -> str:
 def test_flow_loads_the_map_only_when_asked_for_one(tmp_path: Path) -> None:
     """`servicecheck flow` reads the measures it says; the map's drawing (and the package's
     other names, loaded on first use) load with `--out` alone. It still loads Ibis and
-    pandas: its measures are Ibis expressions run on three engines, and the voice its times
-    are told in is capability's, a pandas table (benchmarks/RESULTS.md, 3 Dec 2026)."""
+    pandas: its measures are Ibis expressions run on three engines whose results the findings,
+    the report and the web read as pandas frames, the needs the voice is told from among them
+    (benchmarks/RESULTS.md, 3 Dec 2026)."""
     ws = _imported(tmp_path, "case_id,activity,timestamp,team\n"
                    "A,Start,2024-07-01 09:00,one\nA,End,2024-07-01 17:30,two\n"
                    "B,Start,2024-07-02 09:00,one\nB,End,2024-07-03 10:00,two\n")
@@ -173,3 +174,23 @@ def test_a_command_collects_garbage_seldom(tmp_path: Path) -> None:
     young, _, whole = (int(n) for n in out.split("]")[0].strip("[").split(", "))
     # 60 and none, against about 330 and 2 (the CLI's own modules load before main())
     assert young < 120 and whole == 0, out
+
+
+def test_flow_makes_no_chart_for_its_voice(tmp_path: Path) -> None:
+    """The unit `flow` tells its times in is capability's, read off the median of the needs
+    met now (``cli.common.report_voice``): the capability chart (limits, signals, labels, the
+    steps dated after their import) is not made for it. Run with the chart's making broken,
+    the command still says its flow, in hours as the needs took 30 hours (in days it would
+    say 1.2 days)."""
+    ws = _imported(tmp_path, "case_id,activity,timestamp,team\n" + "".join(
+        f"C{i},Start,2024-07-0{i} 09:00,one\nC{i},End,2024-07-0{i + 1} 15:00,two\n"
+        for i in range(1, 7)))
+    code = ("import servicecheck.spc\n"
+            "def broken(*a, **k):\n    raise AssertionError('a chart was made')\n"
+            "servicecheck.spc.xmr = broken\n"
+            "from servicecheck.cli import app\nfrom typer.testing import CliRunner\n"
+            f"r = CliRunner().invoke(app, ['flow', '-w', {ws!r}])\n"
+            "assert r.exit_code == 0, (r.output, r.exception)\nprint(r.output)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "\nFrom Start to End: 30 hours at the median (6 times).\n" in out, out

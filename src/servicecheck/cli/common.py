@@ -246,8 +246,13 @@ def progress() -> Progress:
 def report_voice(ws: Reader, svc: Service, need_table: pd.DataFrame | None = None) -> Voice:
     """The voice the Check report speaks this service in (times in the unit that fits what
     its needs take now), so that the terminal's words for a finding are the report's.
-    ``need_table``: the service's needs, when the command has them already."""
-    from servicecheck.measures.capability import capability, findings
-    from servicecheck.narrative.words import voice_for
+    ``need_table``: the service's needs, when the command has them already. Only the median
+    of the needs met now is read: the capability chart (its limits, signals, labels, and the
+    steps dated after their import) is not made for it."""
+    from servicecheck.findings import seconds
+    from servicecheck.measures.capability import current_days
+    from servicecheck.measures.needs import needs
+    from servicecheck.narrative.voice import voice_at
 
-    return voice_for(svc, findings(capability(ws, svc, need_table=need_table)))
+    days = current_days(need_table if need_table is not None else needs(ws, svc), svc)
+    return voice_at(svc, seconds(float(days.median())).value if len(days) else None)

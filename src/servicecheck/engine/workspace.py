@@ -73,11 +73,17 @@ class Workspace(Writer):
         # Timestamps are stored in UTC; analysis in UTC makes day boundaries reproducible.
         self.raw.execute(bound("SET TimeZone = ?", [ANALYSIS_TIMEZONE]))
         if not read_only:
-            for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL, REJECTS_DDL):
-                self.raw.execute(ddl)
-            for name, ctype in IMPORT_COLUMNS.items():
-                self.raw.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {name} {ctype}")
+            self.transaction(self._create_tables)
             self._move_former_keys()
+
+    def _create_tables(self) -> None:
+        """The canonical tables, and the import log's columns added since a workspace was
+        made: in one transaction (each statement its own was 17 commits, each written to the
+        log file and synced, 0.04-0.06 s of every new workspace's opening)."""
+        for ddl in (EVENTS_DDL, DEMANDS_DDL, *META_DDL, REJECTS_DDL):
+            self.raw.execute(ddl)
+        for name, ctype in IMPORT_COLUMNS.items():
+            self.raw.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {name} {ctype}")
 
     def _stored_keys(self) -> dict[str, str]:
         """Stored key -> the key its service's name gives now, for each service stored under

@@ -114,10 +114,8 @@ def capability(
     """
     svc = service or workspace.service()
     df = need_table if need_table is not None else needs(workspace, svc)
-    finished = df[~df["open"]]
-    # an end before its start is impossible: set aside and counted, never charted
-    backwards = finished["end_to_end_days"] < 0
-    done = finished[~backwards].reset_index(drop=True)
+    change_dates = phases if phases is not None else svc.phase_dates
+    done = met_needs(df, svc, change_dates)
     wip = df[df["open"]]
     intake = one_intake(done["first_contact"], done["end_to_end_days"])
     # one intake: the needs met are those quicker than the data's run, so their times give
@@ -126,11 +124,8 @@ def capability(
     stale_after = stale_after_days(done["end_to_end_days"]) if intake is None else None
     is_stale = (wip["idle_days"] > stale_after) if stale_after is not None else \
         pd.Series(False, index=wip.index)
-    change_dates = phases if phases is not None else (
-        svc.phase_dates)
-    # A need belongs to the system that received it: phase by first contact, then completion
-    # order within the phase, so needs begun before a change do not blur the new limits.
-    done["phase"] = phase_of(done["first_contact"], change_times(svc, change_dates))
+    # completion order within the phase, so needs begun before a change do not blur the new
+    # limits (each phase its own limits: ``current_days`` reads the latest one's needs)
     at = "met_at" if intake is None else "first_contact"
     done = in_completion_order(done, at, "need_id", first=["phase"])
     starts = done.index[done["phase"].diff().fillna(0) > 0]
@@ -158,11 +153,33 @@ def capability(
                       absent_ends=absent_steps(workspace, svc, svc.clock.end)
                       if done.empty else (),
                       open=wip[~is_stale].reset_index(drop=True),
-                      stale=wip[is_stale].reset_index(drop=True), set_aside=int(backwards.sum()),
+                      stale=wip[is_stale].reset_index(drop=True),
+                      set_aside=int((~df["open"]).sum()) - len(done),
                       clock="citizen" if svc.clock.end else "last-event",
                       changes=change_times(svc, change_dates),
                       as_at=as_at, stale_after_days=stale_after, timezone=svc.timezone,
                       ordered_by=at, intake_days=intake, intake_end=ended)
+
+
+def met_needs(need_table: pd.DataFrame, svc: Service,
+              phases: list[str] | None = None) -> pd.DataFrame:
+    """The needs met, each with the phase of the system that received it (0 before the first
+    known change, 1 after it, ...: ``phases``, the service file's by default), by first
+    contact; a need whose end came before its start is left out (set aside, never charted)."""
+    finished = need_table[~need_table["open"]]
+    done = finished[~(finished["end_to_end_days"] < 0)].reset_index(drop=True)
+    done["phase"] = phase_of(done["first_contact"], change_times(svc, phases))
+    return done
+
+
+def current_days(need_table: pd.DataFrame, svc: Service) -> pd.Series:
+    """The end-to-end days of the needs the capability says the system delivers now
+    (``capability.current``: the needs of the chart's latest limits, which are recalculated
+    at each phase that holds a need), without charting them: what the voice's unit is chosen
+    from (``cli.common.report_voice``), in any order."""
+    done = met_needs(need_table, svc)
+    days: pd.Series = done.loc[done["phase"] == done["phase"].max(), "end_to_end_days"]
+    return days
 
 
 def absent_steps(workspace: Reader, svc: Service, steps: Sequence[str]) -> tuple[str, ...]:

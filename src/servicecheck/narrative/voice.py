@@ -95,7 +95,13 @@ def voice_for(svc: Service, found: Sequence[Finding] = ()) -> Voice:
     """How this service's sentences are told: its zone, its currency, and times in the unit
     that fits what its needs take now (minutes for a service that finishes within the hour)."""
     current = first(found, "capability.current")
-    unit = g.unit_for([current.q("median")]) if current is not None else g.DAYS
+    return voice_at(svc, current.q("median") if current is not None else None)
+
+
+def voice_at(svc: Service, typical: float | None) -> Voice:
+    """The voice of ``voice_for`` from the median end-to-end time, in seconds, of the needs
+    met now (None: no need met, times in days), found without charting them."""
+    unit = g.unit_for([typical]) if typical is not None else g.DAYS
     return Voice(tz=svc.timezone, currency=svc.costs.currency, unit=unit,
                  starts=clock_start_words(svc))
 
