@@ -32,7 +32,12 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
     # only the needs studied: one that ended before it began is set aside everywhere (the 2
     # NYC 311 requests closed before they were made were counted as having gone straight
     # through, and their negative days pulled the clean needs' median down)
-    n = n[~n["need_id"].isin(set_aside(n))]
+    # (only the needs' columns read here are copied: every column of every need, at 100M
+    # events 13M rows, was the flow section's peak)
+    n = n[[c for c in n.columns if c in NEED_COLUMNS_READ]]
+    aside = set_aside(n)
+    if len(aside):
+        n = n[~n["need_id"].isin(aside)]
     ev = workspace.events(svc.key)
     ev = with_need(ev, svc)
     per_step = ev.group_by([ev.need, ev.activity]).aggregate(times=ev.count())
@@ -48,10 +53,7 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
     # need has, the words do not judge hand-offs at all
     per["teams"] = per["handoffs"].notna()
     per["handoffs"] = per["handoffs"].fillna(0).astype(int)
-    # the needs' columns read of it, not all (a copy of every column of every need: 13M
-    # rows at 100M events, the flow section's peak)
-    out = n[[c for c in n.columns if c in NEED_COLUMNS_READ]].merge(
-        per, left_on="need_id", right_on="need", how="left").drop(columns=["need"])
+    out = n.merge(per, left_on="need_id", right_on="need", how="left").drop(columns=["need"])
     designed = designed_handoffs if designed_handoffs is not None else svc.designed_handoffs
     if designed is None:
         # not stated: take what the straightest needs (no rework, no failure demand) need

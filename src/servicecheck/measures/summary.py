@@ -69,8 +69,8 @@ class Summary:
 def set_aside(need_table: pd.DataFrame) -> pd.Series:
     """The ids of the needs set aside as ending before they began (an end before the first
     contact): capability charts none of them, and no span is dated by their events."""
-    done = need_table.loc[~need_table["open"]]
-    return done.loc[done["end_to_end_days"] < 0, "need_id"]
+    # (one mask, not a copy of every need met: 13M rows at 100M events)
+    return need_table.loc[~need_table["open"] & (need_table["end_to_end_days"] < 0), "need_id"]
 
 
 def studied_span(workspace: Reader, svc: Service, need_table: pd.DataFrame
