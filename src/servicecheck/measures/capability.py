@@ -34,6 +34,7 @@ from servicecheck.measures.needs import needs
 from servicecheck.measures.order import (
     in_completion_order,
     intake_end,
+    intake_end_findings,
     one_intake,
     tied,
     without_tied_trends,
@@ -395,26 +396,6 @@ def findings(cap: Capability) -> list[Finding]:
         out.append(Finding("quality.backwards", "need", cap.set_aside, clock=cap.clock))
     # beside the times they touch: a need met by a step dated in the future is not a fact
     return out + ([cap.future] if cap.future is not None else [])
-
-
-def intake_end_findings(cap: Capability) -> list[Finding]:
-    """The needs met after the last first report, when the data run on after it for longer
-    than 9 in 10 needs take (``intake_end``): the chart's last points, their times shaped by
-    the extract's end, with their median beside that of the needs met up to it."""
-    if cap.intake_end is None or cap.as_at is None:
-        return []
-    met = cap.completed
-    late = met["met_at"] > cap.intake_end
-    if not late.any():
-        return []
-    days = met["end_to_end_days"]
-    numbers = {"after": seconds((cap.as_at - cap.intake_end).total_seconds() / DAY_S),
-               "p90": seconds(float(days.quantile(0.9))),
-               "late_median": seconds(float(days[late].median()))}
-    if (~late).any():
-        numbers["early_median"] = seconds(float(days[~late].median()))
-    return [Finding("capability.intake_ended", "need", int(late.sum()), numbers,
-                    Span(cap.intake_end, cap.as_at), cap.clock, chart="capability")]
 
 
 def tied_findings(cap: Capability) -> list[Finding]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +15,10 @@ import pandas as pd
 
 from servicecheck import spc
 from servicecheck.engine.durations import DAY_S
+from servicecheck.findings import Finding, Span, seconds
+
+if TYPE_CHECKING:
+    from servicecheck.measures.capability import Capability
 
 
 def one_intake(first_contact: pd.Series, days: pd.Series) -> float | None:
@@ -113,3 +118,23 @@ def without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
             ((t[1:] > t[:-1]) & k[1:] & k[:-1]).all())
 
     return replace(chart, signals=tuple(s for s in chart.signals if ordered(s)))
+
+
+def intake_end_findings(cap: Capability) -> list[Finding]:
+    """The needs met after the last first report, when the data run on after it for longer
+    than 9 in 10 needs take (``intake_end``): the chart's last points, their times shaped by
+    the extract's end, with their median beside that of the needs met up to it."""
+    if cap.intake_end is None or cap.as_at is None:
+        return []
+    met = cap.completed
+    late = met["met_at"] > cap.intake_end
+    if not late.any():
+        return []
+    days = met["end_to_end_days"]
+    numbers = {"after": seconds((cap.as_at - cap.intake_end).total_seconds() / DAY_S),
+               "p90": seconds(float(days.quantile(0.9))),
+               "late_median": seconds(float(days[late].median()))}
+    if (~late).any():
+        numbers["early_median"] = seconds(float(days[~late].median()))
+    return [Finding("capability.intake_ended", "need", int(late.sum()), numbers,
+                    Span(cap.intake_end, cap.as_at), cap.clock, chart="capability")]
