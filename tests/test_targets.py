@@ -479,7 +479,8 @@ def test_tsm_rp02_recovers_the_generators_orders(tmp_path: Path) -> None:
     assert ex.service.targets is not None
     svc = dataclasses.replace(ex.service, targets=dataclasses.replace(
         ex.service.targets, preset="tsm-rp02", emergency=("P1",)))
-    got = tsm_rp02(target_view(ex.workspace, svc), svc)
+    view = target_view(ex.workspace, svc)
+    got = tsm_rp02(view, svc)
     # the same figure from the generator's own record of each order
     o = pd.read_parquet(ex.generated.orders_truth_parquet).dropna(subset=["closed"])
     scale = o["priority"].map({"P1": 1.0, "P2": 7.0, "P3": 28.0})
@@ -497,6 +498,22 @@ def test_tsm_rp02_recovers_the_generators_orders(tmp_path: Path) -> None:
                                   check_dtype=False)
     assert got["partial"].tolist() == [True, True, False, False, True, True]
     assert (got["median_days"] > 0).all()
+    # beside each figure, the needs of its orders met in the same year, found as sets of
+    # need ids (the form before the orders' needs were numbered)
+    from servicecheck.measures.regulators import reporting_year
+
+    closed = view.orders[view.orders["closed"]]
+    year = reporting_year(closed["regime_end"], "Europe/London")
+    category = np.where(closed["priority"] == "P1", "emergency", "non-emergency")
+    met = view.mechanisms[~view.mechanisms["open"]]
+    met_year = reporting_year(met["met_at"], "Europe/London")
+    for row in got.itertuples():
+        ids = set(closed.loc[(year == row.year).to_numpy() & (category == row.category),
+                             "need_id"])
+        beside = met[met["need_id"].isin(ids) & (met_year == row.year)]
+        assert (row.needs_met, row.median_days) == (
+            len(beside), beside["end_to_end_days"].median()), row
+    assert got["needs_met"].sum() > 1000
 
 
 def test_awaabs_law_recovers_the_generators_hazards(tmp_path: Path) -> None:
