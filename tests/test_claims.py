@@ -535,41 +535,6 @@ def test_a_column_of_sums_a_year_holds_no_pence(
     assert len(table.rows) > 1
     cells = [r[-1] for r in table.rows]
     # in the service's currency (the fines' file states euros)
-    assert all(re.fullmatch(r"(?:under )?[£€$][\d,]+|[£€$]\d[\d,]*\.\dm", c) for c in cells), cells
-
-
-# (log, the cell a clock that judges nothing shows in the targets' table of clock choices):
-# NYC 311's requests have no timescale or due date the regime's clock can judge, and the
-# cell said "none done" beside 4,452 needs met
-NOTHING_JUDGED = [("nyc311-with-file", "none judged")]
-
-
-@pytest.mark.parametrize(("case", "said"), NOTHING_JUDGED)
-def test_a_clock_that_judges_nothing_says_so(
-        case: str, said: str, checked: Callable[[str], tuple[Report, Service, Workspace]]
-) -> None:
-    report, _, _ = checked(case)
-    part = next(s for s in report.sections if s.id == "targets")
-    table = next(t for t in part.tables if t.caption.startswith("How the regime's figure moves"))
-    judged = table.header.index(next(h for h in table.header if h.endswith(" judged")))
-    empty = [r for r in table.rows if r[judged] == "0"]
-    assert empty and all(r[-1] == said for r in empty), table.rows
-
-
-# (log, a waste step, how many times a year its table says): a year is counted over the first
-# reports when they end long before the data do (the fines' 10,000 fines created in under three
-# years were "Create Fine 1,732 times a year", counted over the six years the data run)
-TIMES_A_YEAR = [("road-traffic-fines-with-file", "Create Fine", "3,649")]
-
-
-@pytest.mark.parametrize(("case", "step", "times"), TIMES_A_YEAR)
-def test_a_year_is_one_of_first_reports_when_they_end_long_before_the_data(
-        case: str, step: str, times: str,
-        checked: Callable[[str], tuple[Report, Service, Workspace]]) -> None:
-    report, _, _ = checked(case)
-    econ = next(s for s in report.sections if s.id == "economics")
-    table = next(t for t in econ.tables if t.caption == "Waste steps a year")
-    assert next(r for r in table.rows if r[0] == step)[1] == times, table.rows
-    said = " ".join(econ.lead + econ.details)
-    assert "A year here is one of first reports: the needs first reported between 17 Jun 2006 "\
-        "and 14 Mar 2009, with all their work" in said, said
+    assert all(re.fullmatch(r"(?:under )?[£€$]\d[\d,]*(?:\.\d+)?m?", c) for c in cells), cells
+    # two figures in the largest, as the words beside the table say it ("roughly €23,000")
+    assert len(re.sub(r"0+$", "", re.sub(r"\D", "", cells[0].split("m")[0]))) <= 2, cells

@@ -133,6 +133,25 @@ def about_money(v: float, currency: str = "£", width: float | None = None,
     return f"{sign}{currency}{r:,.0f}" if r or not v else _under(step, currency)
 
 
+def about_money_column(values: Sequence[float], currency: str = "£") -> list[str]:
+    """A column of sums a year, each worded as its largest is in a sentence ("roughly
+    £3.7m"): rounded to the one step of that largest (``rounding_step``: two figures, never
+    finer than a whole pound) and, when it is a million or more, all in millions: "£3.7m"
+    above "£0.6m", never "£3,718,347" above "£639,341" (a precision no estimate of a year
+    has) nor "£3.7m" above "£639,341" (two precisions in one column). A sum rounded to
+    nothing is "under" the step, never "£0"."""
+    top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    step = max(rounding_step(top), FINEST["money_a_year"])
+    places = max(0, 6 - round(math.log10(step)))  # of a million
+
+    def said(r: float) -> str:
+        return (f"{currency}{r / 1e6:,.{places}f}m" if round(top / step) * step >= 1e6
+                else f"{currency}{r:,.0f}")
+
+    return [said(round(v / step) * step) if round(v / step) or not v else "under " + said(step)
+            for v in values]
+
+
 def ratio(v: float) -> str:
     return f"{v:,.1f}"
 

@@ -294,12 +294,12 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
     # the column at one precision, as the sentence of what one need costs beside a contact
     # ("£157" in the table beside "£156.58" in the words)
     costs = [*e.transactions["unit_cost"], *([per_need.q("cost")] if per_need else [])]
-    # the rows shown: a column of a year's sums at one precision, never in pence (FINEST)
+    # the rows shown: a column of a year's sums, each worded as the largest is in the words
+    # beside the table (g.about_money_column)
     types = e.failure_by_type.head(10)
     steps = e.waste_by_step[e.waste_by_step["cost"] > 0].head(10)
-
-    def yearly(v: float, currency: str, column: pd.Series) -> str:
-        return money(v, currency, column, g.FINEST["money_a_year"])
+    type_costs = g.about_money_column(list(types["cost"]), cur)
+    step_costs = g.about_money_column(list(steps["cost"]), cur)
 
     one_need = ([("one need, end to end", f"{per_need.n:,}",
                   money(per_need.q("cost"), cur, costs))] if per_need is not None else [])
@@ -312,12 +312,12 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
                     + one_need),
               Table("Failure demand a year, by type",
                     ("demand type", "contacts a year", "cost a year"),
-                    [(type_name(str(t)), f"{n:,.0f}", yearly(c, cur, types["cost"]))
-                     for t, n, c in zip(types["demand_type"], types["contacts"], types["cost"],
+                    [(type_name(str(t)), f"{n:,.0f}", c)
+                     for t, n, c in zip(types["demand_type"], types["contacts"], type_costs,
                                         strict=True)]),
               Table("Waste steps a year", ("step", "times a year", "cost a year"),
-                    [(str(a), f"{n:,.0f}", yearly(c, cur, steps["cost"])) for a, n, c in
-                     zip(steps["activity"], steps["events"], steps["cost"], strict=True)])]
+                    [(str(a), f"{n:,.0f}", c) for a, n, c in
+                     zip(steps["activity"], steps["events"], step_costs, strict=True)])]
     return Section("economics", "Economics of flow", lines[:3], figures, tables, lines[3:],
                    findings=found)
 
