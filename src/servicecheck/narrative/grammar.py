@@ -134,14 +134,14 @@ def about_money(v: float, currency: str = "£", width: float | None = None,
 
 
 def about_money_column(values: Sequence[float], currency: str = "£") -> list[str]:
-    """A column of sums a year, each worded as its largest is in a sentence ("roughly
-    £3.7m"): rounded to the one step of that largest (``rounding_step``: two figures, never
-    finer than a whole pound) and, when it is a million or more, all in millions: "£3.7m"
-    above "£0.6m", never "£3,718,347" above "£639,341" (a precision no estimate of a year
-    has) nor "£3.7m" above "£639,341" (two precisions in one column). A sum rounded to
-    nothing is "under" the step, never "£0"."""
+    """A column of sums a year, each rounded to one step: three figures of its largest, one
+    more than the sentence beside the table gives it ("roughly £3.7m"), so that the rows
+    below stay apart; never finer than a whole pound; and, when the largest is a million or
+    more, all in millions: "£3.72m" above "£0.64m", never "£3,718,347" above "£639,341" (a
+    precision no estimate of a year has) nor "£3.7m" above "£639,341" (two precisions in one
+    column). A sum rounded to nothing is "under" the step, never "£0"."""
     top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
-    step = max(rounding_step(top), FINEST["money_a_year"])
+    step = max(rounding_step(top) / 10, FINEST["money_a_year"])
     places = max(0, 6 - round(math.log10(step)))  # of a million
 
     def said(r: float) -> str:
