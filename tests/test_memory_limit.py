@@ -197,3 +197,27 @@ def test_a_report_made_for_the_web_app_says_it_ran_out_after_could_not_be_made(
         assert not job.files
     finally:
         reports.close()
+
+
+def test_releasing_memory_between_sections_frees_what_only_a_cycle_held() -> None:
+    """What a finished section left in a reference cycle (a frame its own closure holds) is
+    freed by release_memory, not carried into the next section's peak."""
+    import gc
+    import weakref
+
+    from servicecheck.engine.memory import release_memory
+
+    class Held:
+        pass
+
+    gc.disable()  # (no collection by chance between the cycle and the call)
+    try:
+        held = Held()
+        held.me = held  # type: ignore[attr-defined]
+        gone = weakref.ref(held)
+        del held
+        assert gone() is not None
+        release_memory()
+        assert gone() is None
+    finally:
+        gc.enable()
