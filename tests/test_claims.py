@@ -518,8 +518,8 @@ def test_a_need_costs_the_same_in_the_words_and_the_table(demo_report: Report) -
     assert all(re.fullmatch(r"£[\d,]+\.\d\d", r[2]) for r in rows), rows
 
 
-# (log, table of the economics section): a year's sums are estimates, in whole pounds at the
-# finest and at one precision down the column ("£4,947" above "£89.41" in the fines' waste steps)
+# (log, table of the economics section): a year's sums are estimates, never in pence and at one
+# step down the column ("£4,947" above "£89.41" in the fines' waste steps)
 YEARLY_COLUMNS = [
     ("road-traffic-fines-with-file", "Waste steps a year"),
 ]

@@ -294,8 +294,8 @@ def economics_section(ws: Reader, svc: Service, need_table: pd.DataFrame | None 
     # the column at one precision, as the sentence of what one need costs beside a contact
     # ("£157" in the table beside "£156.58" in the words)
     costs = [*e.transactions["unit_cost"], *([per_need.q("cost")] if per_need else [])]
-    # the rows shown: a column of a year's sums, each worded as the largest is in the words
-    # beside the table (g.about_money_column)
+    # the rows shown: a column of a year's sums at one step, three figures of its largest
+    # (g.about_money_column)
     types = e.failure_by_type.head(10)
     steps = e.waste_by_step[e.waste_by_step["cost"] > 0].head(10)
     type_costs = g.about_money_column(list(types["cost"]), cur)
