@@ -246,3 +246,41 @@ def test_two_readers_of_one_workspace_spill_to_folders_of_their_own(tmp_path: Pa
     assert memory_config(ws, None, None)["temp_directory"] == f"{ws}.tmp"
     assert memory_config(ws, None, tmp_path / "here", read_only=True)["temp_directory"] == str(
         tmp_path / "here")
+
+
+def test_spill_folders_of_killed_readers_are_removed_when_the_workspace_opens(
+        tmp_path: Path) -> None:
+    """A reader killed while spilling (out of memory at 100M events) left its folder, GBs,
+    beside the file: the next read-only opening removes it, and only it."""
+    import os
+    import subprocess
+    import sys
+
+    from servicecheck.engine.memory import STALE_SPILL_SECONDS, memory_config, remove_stale_spills
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    dead, alive = child.pid, os.getppid()
+    ws = tmp_path / "ws.duckdb"
+    old = 1_000_000.0
+    cases = {  # folder name: whether it goes
+        f"ws.duckdb.tmp-{dead}-0a1b2c": True,
+        f"ws.duckdb.tmp-{alive}-0a1b2c": False,  # its process runs
+        f"ws.duckdb.tmp-{os.getpid()}-0a1b2c": False,  # this process's own
+        "ws.duckdb.tmp": False,  # the writer's, removed by DuckDB
+        f"other.duckdb.tmp-{dead}-0a1b2c": False,  # another workspace's
+        f"ws.duckdb.tmp-{dead}-0a1b2c-mine": False,  # not a name memory_config gives
+    }
+    for name in cases:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "spill.block").write_bytes(b"x")
+        os.utime(tmp_path / name, (old, old))
+    fresh = tmp_path / f"ws.duckdb.tmp-{dead}-ffffff"  # left alone for less than the wait
+    fresh.mkdir()
+    os.utime(fresh, (old + STALE_SPILL_SECONDS, old + STALE_SPILL_SECONDS))
+    removed = remove_stale_spills(ws, now=old + STALE_SPILL_SECONDS + 1)
+    assert sorted(p.name for p in removed) == [n for n, goes in cases.items() if goes]
+    assert {n: not (tmp_path / n).exists() for n in cases} == cases and fresh.exists()
+    os.utime(fresh, (old, old))  # and memory_config, on a read-only opening, asks
+    memory_config(ws, None, None, read_only=True)
+    assert not fresh.exists()

@@ -147,6 +147,56 @@ def default_memory_limit() -> str:
     return f"{max(64, min(768, total // 8 // 2**20))}MiB"
 
 
+# a spill folder whose process has gone is removed once it has been left alone this long:
+# a process on another machine sharing the folder (its PID means nothing here) is writing
+# within seconds while it spills
+STALE_SPILL_SECONDS = 600
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (signal 0 asks without sending)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (it runs, as another user)
+        return True
+    return True
+
+
+def remove_stale_spills(path: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the spill folders beside ``path`` left by read-only openings whose process was
+    killed (out of memory, a closed terminal): DuckDB removes its own when it closes, but a
+    killed report at 100M events left gigabytes no one would find. Only folders named as
+    ``memory_config`` names them, of a process no longer running, untouched for
+    ``STALE_SPILL_SECONDS``. Not on Windows, where signal 0 is a console's Ctrl+C."""
+    if sys.platform == "win32":
+        return []
+    import re
+    import shutil
+    import time
+
+    pattern = re.compile(re.escape(path.name) + r"\.tmp-(\d+)-[0-9a-f]{6}")
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        siblings = list(path.parent.iterdir())
+    except OSError:
+        return []
+    for folder in siblings:
+        m = pattern.fullmatch(folder.name)
+        if m is None or int(m.group(1)) == os.getpid() or _alive(int(m.group(1))):
+            continue
+        try:
+            if not folder.is_dir() or now - folder.stat().st_mtime < STALE_SPILL_SECONDS:
+                continue
+            shutil.rmtree(folder)
+        except OSError:  # (another process removed it first, or it is not ours to remove)
+            continue
+        removed.append(folder)
+    return removed
+
+
 def memory_config(path: Path | None, memory_limit: str | None,
                   temp_directory: str | Path | None, *, read_only: bool = False) -> Config:
     """DuckDB's settings for a workspace at ``path`` (None: in memory): the limit given, or
@@ -165,6 +215,8 @@ def memory_config(path: Path | None, memory_limit: str | None,
     if temp_directory:
         spill = Path(temp_directory)
     elif path is not None:
+        if read_only:
+            remove_stale_spills(path)
         spill = Path(f"{path}.tmp-{os.getpid()}-{os.urandom(3).hex()}" if read_only
                      else f"{path}.tmp")
     else:  # one folder each: DuckDB's spill files are not named per process
