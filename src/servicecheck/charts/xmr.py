@@ -57,17 +57,22 @@ def per_pixel(df: pd.DataFrame, column: str, width: int = WIDTH) -> pd.DataFrame
 def per_cell(df: pd.DataFrame, column: str, cell: float = 2.0, height: int = HEIGHT
              ) -> pd.DataFrame:
     """One point per ``cell``-pixel square (a signal before a common-cause point): a scatter
-    of thousands of needs looks the same and its file stays small."""
-    data = df[df[column].notna()]
-    if len(data) <= MAX_POINTS:
-        return data
-    span_x = float(data["x"].max() - data["x"].min()) or 1.0
-    span_y = float(data[column].max() - data[column].min()) or 1.0
-    cx = ((data["x"] - data["x"].min()) / span_x * WIDTH // cell).astype(int)
-    cy = ((data[column] - data[column].min()) / span_y * height // cell).astype(int)
-    order = data.assign(_cx=cx, _cy=cy, _s=(data["kind"] != "signal").astype(int))
-    kept = order.sort_values(["_s"], kind="stable").drop_duplicates(["_cx", "_cy"])
-    return data.loc[sorted(kept.index)]
+    of thousands of needs looks the same and its file stays small. A point with no value, or
+    with no date on a chart of dates, is not drawn. In arrays, not frames: a chart of 13M
+    needs copied its frame of every point four times to keep a few thousand."""
+    x = df["x"].to_numpy()
+    at = np.flatnonzero(df[column].notna().to_numpy() & (x != pd.NaT.value))
+    if len(at) <= MAX_POINTS:
+        return df.iloc[at]
+    x, y = x[at], df[column].to_numpy(dtype=float)[at]
+    span_x = float(x.max() - x.min()) or 1.0
+    span_y = float(y.max() - y.min()) or 1.0
+    cx = ((x - x.min()) / span_x * WIDTH // cell).astype(int)
+    cy = ((y - y.min()) / span_y * height // cell).astype(int)
+    # signals first, then each cell's first point in that order
+    order = np.argsort((df["kind"] != "signal").to_numpy()[at].astype(np.int8), kind="stable")
+    _, first = np.unique((cx * (int(cy.max()) + 1) + cy)[order], return_index=True)
+    return df.iloc[at[np.sort(order[first])]]
 
 
 def _column(dates: Any) -> pd.Series:
@@ -122,16 +127,70 @@ class OpenNeeds:
                 f"{'its' if n == 1 else 'their'} age so far, not in the limits")
 
 
-def chart_frame(chart: Chart) -> pd.DataFrame:
-    df = chart.to_pandas()
-    reasons = {p: signal_words(chart, s) for s in chart.signals for p in s.points}
-    df["signal"] = [reasons.get(p, "") for p in df["point"]]
+def wall_ns(dates: Any) -> np.ndarray:
+    """Times as their wall-clock reading in their own zone, in nanoseconds (what
+    ``wall_clock`` writes, as a number; a time with no date is NaT's integer): a chart's x,
+    read at once from its dates, never from text written for every point."""
+    column = _column(dates)
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        column = column.dt.tz_localize(None)
+    if column.dtype.kind == "M":
+        return column.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    # mixed zones (or none given): each in its own, as wall_clock writes each
+    return np.array([pd.NaT.value if pd.isna(t := pd.Timestamp(d)) else
+                     (t.tz_localize(None) if t.tzinfo is not None else t).as_unit("ns").value
+                     for d in dates], dtype=np.int64)
+
+
+def _dates_at(dates: Any, rows: np.ndarray) -> Any:
+    """The dates of the points at ``rows`` (0-based)."""
+    if isinstance(dates, pd.Index | pd.Series | np.ndarray):
+        return dates[rows] if not isinstance(dates, pd.Series) else dates.iloc[rows]
+    return [dates[i] for i in rows.tolist()]
+
+
+def _signal_of(chart: Chart) -> np.ndarray:
+    """For each point, the place in ``chart.signals`` of the last signal that marks it (the
+    one whose words it is given), or -1."""
+    which = np.full(chart.n, -1, dtype=np.int64)
+    for i, s in enumerate(chart.signals):
+        which[np.asarray(s.points, dtype=np.intp) - 1] = i
+    return which
+
+
+KINDS = ["common cause", "signal"]
+
+
+def chart_points(chart: Chart) -> pd.DataFrame:
+    """Every point as numbers, what the reductions to a pixel read: point, value,
+    moving_range, x (wall-clock nanoseconds on a dated chart, else the point) and kind (a
+    category: a byte a point). A chart of millions of needs writes text for the points it
+    draws alone (``chart_frame``)."""
+    mr = chart.moving_ranges
+    x = (wall_ns(chart.dates) if chart.dates is not None and len(chart.dates) == chart.n
+         else np.arange(1, chart.n + 1))
+    return pd.DataFrame({
+        "point": np.arange(1, chart.n + 1), "value": chart.values,
+        "kind": pd.Categorical.from_codes((_signal_of(chart) >= 0).astype(np.int8), KINDS),
+        "moving_range": mr if mr.shape[0] == chart.n else np.nan, "x": x})
+
+
+def chart_frame(chart: Chart, rows: Any = None) -> pd.DataFrame:
+    """One row per point with its words: its limits, label, the reason of the signal that
+    marks it, kind and date; of the points at ``rows`` alone (0-based, in order) when given."""
+    at = np.arange(chart.n) if rows is None else np.asarray(rows, dtype=np.intp)
+    df = chart.to_pandas(None if rows is None else at)
+    which = _signal_of(chart)[at]
+    # each signal's words once, however many of its points are drawn
+    words = {int(i): signal_words(chart, chart.signals[i]) for i in np.unique(which[which >= 0])}
+    df["signal"] = [words.get(i, "") for i in which.tolist()]
     df["kind"] = np.where(df["signal"] != "", "signal", "common cause")
     mr = chart.moving_ranges
-    df["moving_range"] = mr if mr.shape[0] == len(df) else np.nan
-    if chart.dates is not None and len(chart.dates) == len(df):
-        df["date"] = wall_clock(chart.dates)
-        df["x"] = as_times(df["date"])  # nanoseconds, for the pixel reductions
+    df["moving_range"] = mr[at] if mr.shape[0] == chart.n else np.nan
+    if chart.dates is not None and len(chart.dates) == chart.n:
+        dates = _dates_at(chart.dates, at)
+        df["date"] = wall_clock(dates)
+        df["x"] = wall_ns(dates)  # nanoseconds, for the pixel reductions and the scale
     else:
         df["x"] = df["point"]
     return df
@@ -175,7 +234,7 @@ class XmrParts:
     """What an XmR chart draws, layer by layer, in data: one definition read by both the
     SVG drawing (``charts.xmr_svg``) and the Vega-Lite spec (``xmr_spec``)."""
 
-    df: pd.DataFrame                 # chart_frame: every point
+    df: pd.DataFrame                 # every point: chart_frame, or chart_points when large
     x_name: str                      # "date" (wall-clock strings) or "point" (1-based)
     x_title: str
     title: str
@@ -202,14 +261,28 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
               notes: Sequence[tuple[int, str]] | None = None,
               changes: Sequence[Change] = (), compact: bool = False) -> XmrParts:
     """The chart's layers as data (see ``xmr_spec`` for what each argument draws)."""
-    df = chart_frame(chart)
-    dated = "date" in df
-    large = len(df) > MAX_POINTS
+    # every point as numbers; text (dates, labels, the signals' reasons) is written for the
+    # points drawn: a chart of 13M needs draws a few thousand, and wrote a date for each
+    points = chart_points(chart)
+    dated = chart.dates is not None and len(chart.dates) == chart.n
+    large = chart.n > MAX_POINTS
+    # the whole frame where every point is drawn: a line, or limits that move with each point
+    df = points if large and "ucl" not in chart.per_point else chart_frame(chart)
     # Needs in order of completion are separate people, not a series: points, never a line
     # (a line through thousands of them is a black mass); periods are joined by a line.
     scatter = large or x_title in (COMPLETION, FIRST_REPORTED)
     x_name = "date" if dated else "point"
-    non_negative = bool((df["value"] >= 0).all())
+    non_negative = bool((chart.values >= 0).all())
+
+    def x_at(at: Sequence[int]) -> list[Any]:
+        """The x written for the points at ``at`` (0-based)."""
+        if x_name in df:
+            return [df[x_name].iloc[i] for i in at]
+        return wall_clock(_dates_at(chart.dates, np.asarray(at, dtype=np.intp)))
+
+    # a phase from its earliest point to its latest (a point with no date is neither)
+    x = points["x"].to_numpy()
+    early, late = np.where(x == pd.NaT.value, np.iinfo(np.int64).max, x), x
     # Limits are constant within a phase: one segment per phase, not one vertex per point,
     # which keeps a chart of thousands of needs small. A phase is drawn up to where the next
     # one starts (needs finish out of order across a change).
@@ -217,10 +290,11 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
     for i, lim in enumerate(chart.limits):
         lower, upper = drawn_limits(lim.lower, lim.upper, non_negative=non_negative,
                                     percent=percent)
-        span = df[x_name].iloc[lim.first_point - 1:lim.last_point]
+        a, b = lim.first_point - 1, lim.last_point
         following = chart.limits[i + 1].first_point - 1 if i + 1 < len(chart.limits) else None
-        rows.append({x_name: span.min(),
-                     "end": df[x_name].iloc[following] if following is not None else span.max(),
+        start, end = x_at([a + int(early[a:b].argmin()),
+                           following if following is not None else a + int(late[a:b].argmax())])
+        rows.append({x_name: start, "end": end,
                      "centre": lim.centre, "upper": upper, "lower": lower})
     steps = None
     if "ucl" in chart.per_point:
@@ -232,19 +306,21 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
     if scatter:
         # one point a pixel cell, signals in colour and on top; their reasons are listed in
         # words beside the chart, not written on it
-        dots = per_cell(df, "value").sort_values("kind", kind="stable")
+        dots = chart_frame(chart, per_cell(points, "value").index).sort_values(
+            "kind", kind="stable")
         # only the fields the layer draws: the spec shrinks fivefold
         dots = dots[[x_name, "value", "kind", *(() if large else ("label", "signal"))]]
     else:
         dots = df
     # a phase break is a known change in the system: say so where the limits were recalculated
-    breaks = pd.DataFrame([{x_name: df[x_name].iloc[lim.first_point - 1],
-                            "text": f"limits recalculated: {chart.labels[lim.first_point - 1]}"}
-                           for lim in chart.limits[1:]]
+    recalculated = [lim.first_point - 1 for lim in chart.limits[1:]]
+    noted = [(p, text) for p, text in (notes or ()) if 1 <= p <= chart.n]
+    breaks = pd.DataFrame([{x_name: at, "text": f"limits recalculated: {chart.labels[i]}"}
+                           for i, at in zip(recalculated, x_at(recalculated), strict=True)]
                           # the team's own notes of what changed, where no limits were
                           # recalculated: drawn, never a phase of their own
-                          + [{x_name: df[x_name].iloc[p - 1], "text": text}
-                             for p, text in (notes or ()) if 1 <= p <= len(df)]
+                          + [{x_name: at, "text": text} for at, (_, text) in
+                             zip(x_at([p - 1 for p, _ in noted]), noted, strict=True)]
                           + [{x_name: at, "text": text}
                              for at, text in changes_drawn(chart, changes)])
     if not breaks.empty:
@@ -257,8 +333,8 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
     if chart.partial is not None and not np.isnan(chart.partial.value):
         p = chart.partial
         partial = pd.DataFrame([
-            {x_name: df[x_name].iloc[-1], "value": float(df["value"].iloc[-1])},
-            {x_name: wall_clock([p.date])[0] if x_name == "date" else len(df) + 1,
+            {x_name: x_at([chart.n - 1])[0], "value": float(chart.values[-1])},
+            {x_name: wall_clock([p.date])[0] if x_name == "date" else chart.n + 1,
              "value": p.value, "label": p.label}])
     opened = None
     if dated and still_open is not None and still_open.ages:
@@ -268,8 +344,8 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
                                "value": ages.to_numpy()})
     mr = None
     if not compact:
-        mr = (per_cell(df, "moving_range", height=90) if scatter else df)[
-            [x_name, "moving_range"]]
+        mr = (chart_frame(chart, per_cell(points, "moving_range", height=90).index)
+              if scatter else df)[[x_name, "moving_range"]]
     return XmrParts(
         df=df, x_name=x_name, title=title,
         x_title={COMPLETION: "date of completion", FIRST_REPORTED: "date first reported"}.get(
