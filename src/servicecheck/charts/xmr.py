@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.charts import Figure, vega_json
-from servicecheck.charts.svg import DATE_FORMAT, as_times
+from servicecheck.charts.svg import DATE_FORMAT
 from servicecheck.narrative.signals import chart_state, signal_words
 from servicecheck.service.model import Change
 from servicecheck.spc import Chart
@@ -105,11 +105,13 @@ def wall_clock(dates: Any) -> list[str]:
             fraction = (us - whole).astype(np.int64)
             return [f"{t}Z" if f == 0 else f"{t}.{f:06d}Z" for t, f in
                     zip(np.datetime_as_string(whole, unit="s"), fraction, strict=True)]
-    out = []
-    for d in dates:
-        t = pd.Timestamp(d)
-        out.append((t.tz_localize(None) if t.tzinfo is not None else t).isoformat() + "Z")
-    return out
+    return [_wall(d).isoformat() + "Z" for d in dates]
+
+
+def _wall(d: Any) -> pd.Timestamp:
+    """One time as its wall-clock reading in its own zone, with no zone."""
+    t = pd.Timestamp(d)
+    return t.tz_localize(None) if t.tzinfo is not None else t
 
 
 @dataclass(frozen=True)
@@ -137,15 +139,14 @@ def wall_ns(dates: Any) -> np.ndarray:
     if column.dtype.kind == "M":
         return column.to_numpy(dtype="datetime64[ns]").view(np.int64)
     # mixed zones (or none given): each in its own, as wall_clock writes each
-    return np.array([pd.NaT.value if pd.isna(t := pd.Timestamp(d)) else
-                     (t.tz_localize(None) if t.tzinfo is not None else t).as_unit("ns").value
+    return np.array([pd.NaT.value if pd.isna(t := _wall(d)) else t.as_unit("ns").value
                      for d in dates], dtype=np.int64)
 
 
 def _dates_at(dates: Any, rows: np.ndarray) -> Any:
-    """The dates of the points at ``rows`` (0-based)."""
-    if isinstance(dates, pd.Index | pd.Series | np.ndarray):
-        return dates[rows] if not isinstance(dates, pd.Series) else dates.iloc[rows]
+    """The dates of the points at ``rows`` (0-based): an index of them, or a list."""
+    if isinstance(dates, pd.Index):
+        return dates[rows]
     return [dates[i] for i in rows.tolist()]
 
 
@@ -158,7 +159,7 @@ def _signal_of(chart: Chart) -> np.ndarray:
     return which
 
 
-KINDS = ["common cause", "signal"]
+KINDS = ["common cause", "signal"]  # what a point is, in the legend and the colours
 
 
 def chart_points(chart: Chart) -> pd.DataFrame:
@@ -171,7 +172,8 @@ def chart_points(chart: Chart) -> pd.DataFrame:
          else np.arange(1, chart.n + 1))
     return pd.DataFrame({
         "point": np.arange(1, chart.n + 1), "value": chart.values,
-        "kind": pd.Categorical.from_codes((_signal_of(chart) >= 0).astype(np.int8), KINDS),
+        "kind": pd.Categorical.from_codes((_signal_of(chart) >= 0).astype(np.int8),
+                                           pd.Index(KINDS)),
         "moving_range": mr if mr.shape[0] == chart.n else np.nan, "x": x})
 
 
@@ -184,7 +186,7 @@ def chart_frame(chart: Chart, rows: Any = None) -> pd.DataFrame:
     # each signal's words once, however many of its points are drawn
     words = {int(i): signal_words(chart, chart.signals[i]) for i in np.unique(which[which >= 0])}
     df["signal"] = [words.get(i, "") for i in which.tolist()]
-    df["kind"] = np.where(df["signal"] != "", "signal", "common cause")
+    df["kind"] = np.where(which >= 0, KINDS[1], KINDS[0])
     mr = chart.moving_ranges
     df["moving_range"] = mr[at] if mr.shape[0] == chart.n else np.nan
     if chart.dates is not None and len(chart.dates) == chart.n:
@@ -389,7 +391,7 @@ def spec_of(parts: XmrParts) -> alt.VConcatChart:
                alt.Tooltip("signal:N")]
     y_scale = alt.Scale(domain=[0, 100]) if percent else alt.Undefined
     y_enc = alt.Y("value:Q", title=parts.y_title, scale=y_scale)
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=["common cause", "signal"],
+    colour = alt.Color("kind:N", scale=alt.Scale(domain=KINDS,
                                                  range=[INK, SIGNAL]),
                        legend=alt.Legend(title=None, orient="top"))
     layers: list[Any] = []
