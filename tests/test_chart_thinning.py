@@ -15,7 +15,8 @@ from pandas.testing import assert_frame_equal
 
 from servicecheck import spc
 from servicecheck.charts.svg import as_times
-from servicecheck.charts.xmr import HEIGHT, MAX_POINTS, WIDTH, chart_frame, wall_ns, xmr_parts
+from servicecheck.charts.xmr import xmr_parts
+from servicecheck.charts.xmr_points import HEIGHT, MAX_POINTS, WIDTH, chart_frame, wall_ns
 
 LONDON = pd.date_range("2024-01-01", periods=8000, freq="90min", tz="Europe/London")
 MIXED = tuple(t.tz_convert("America/New_York") if i % 3 == 0 else t

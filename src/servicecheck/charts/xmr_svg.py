@@ -22,7 +22,8 @@ from servicecheck.charts.svg import (
     nice,
     symbol_radius,
 )
-from servicecheck.charts.xmr import HEIGHT, INK, LIMIT, SIGNAL, WIDTH, XmrParts
+from servicecheck.charts.xmr import INK, LIMIT, SIGNAL, XmrParts
+from servicecheck.charts.xmr_points import HEIGHT, WIDTH
 
 MR_HEIGHT = 90
 MR_INK = "#7a7a7a"
