@@ -6,6 +6,7 @@ with its text, thinned as before in pandas, gave; on a table of cases."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,8 @@ from servicecheck import spc
 from servicecheck.charts.svg import as_times
 from servicecheck.charts.xmr import xmr_parts
 from servicecheck.charts.xmr_points import HEIGHT, MAX_POINTS, WIDTH, chart_frame, wall_ns
+from servicecheck.charts.xmr_svg import xmr_svg
+from tests.test_charts import texts
 
 LONDON = pd.date_range("2024-01-01", periods=8000, freq="90min", tz="Europe/London")
 MIXED = tuple(t.tz_convert("America/New_York") if i % 3 == 0 else t
@@ -107,6 +110,9 @@ def test_a_missing_date_is_no_point_on_a_chart_of_dates() -> None:
     parts = xmr_parts(chart, title="t", y_title="days")
     assert "NaTZ" not in set(parts.dots["date"]) | set(parts.phases["date"])
     assert wall_ns(MISSING)[2500] == pd.NaT.value
+    # drawn on the dates there are: the first and last ticks those of the dated needs
+    ticks = [t for t in texts(xmr_svg(parts)) if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", t)]
+    assert ticks and all(2024 <= pd.Timestamp(t).year <= 2025 for t in ticks)
 
 
 @pytest.mark.parametrize("rows", [[0], [4, 1, 3], list(range(6)), [5, 5]])
