@@ -16,7 +16,8 @@ import pytest
 
 from servicecheck import spc
 from servicecheck.charts.demand import pareto_figure
-from servicecheck.charts.xmr import OpenNeeds, wall_clock, xmr_figure
+from servicecheck.charts.xmr import OpenNeeds, xmr_figure
+from servicecheck.charts.xmr_points import wall_clock
 from servicecheck.measures import periods
 
 DATE_TICK = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")
@@ -280,8 +281,6 @@ def test_a_charts_dates_are_written_as_their_wall_clock(name: str, times: pd.Dat
                                                         ) -> None:
     """A chart's dates (a tuple of Timestamps) are written as each one's own isoformat, read at
     once when they share a zone; mixed zones each in their own."""
-    from servicecheck.charts.xmr import wall_clock
-
     def one(t: pd.Timestamp) -> str:
         return (t.tz_localize(None) if t.tzinfo is not None else t).isoformat() + "Z"
 

@@ -9,7 +9,7 @@ one chart after another, and a report draws twenty; this writer draws one in mil
 asked for (``Figure.spec``: the assets folder, notebooks).
 
 Times on a time axis are wall-clock readings in the service's zone written as naive
-datetimes (``charts.xmr.wall_clock``): a tick at midnight is midnight where the service is.
+datetimes (``charts.xmr_points.wall_clock``): a tick at midnight is midnight where the service is.
 """
 
 from __future__ import annotations

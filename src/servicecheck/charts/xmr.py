@@ -21,8 +21,19 @@ import numpy as np
 import pandas as pd
 
 from servicecheck.charts import Figure, vega_json
-from servicecheck.charts.svg import DATE_FORMAT, as_times
-from servicecheck.narrative.signals import chart_state, signal_words
+from servicecheck.charts.svg import DATE_FORMAT
+from servicecheck.charts.xmr_points import (
+    HEIGHT,
+    KINDS,
+    MAX_POINTS,
+    WIDTH,
+    chart_frame,
+    chart_points,
+    dates_at,
+    per_cell,
+    wall_clock,
+)
+from servicecheck.narrative.signals import chart_state
 from servicecheck.service.model import Change
 from servicecheck.spc import Chart
 
@@ -30,81 +41,9 @@ if TYPE_CHECKING:
     import altair as alt
 
 LABEL_CHARS = 44  # a change's label is wrapped on lines of this many characters
-MAX_POINTS = 1000  # beyond this the points are drawn one per pixel cell, with no line
-WIDTH = 720
-HEIGHT = 260
 INK, SIGNAL, LIMIT = "#4a4a4a", "#e07b00", "#1f5fa8"
 COMPLETION = "in order of completion"  # the x title of a chart of needs, one point each
 FIRST_REPORTED = "in order of first contact"  # the same, for an extract of one intake
-
-
-def per_pixel(df: pd.DataFrame, column: str, width: int = WIDTH) -> pd.DataFrame:
-    """The rows a line needs to look the same at ``width`` pixels: in each pixel column the
-    first, last, lowest and highest point (the M4 reduction of Jugel et al., 2014). A chart of
-    a hundred thousand needs then draws from at most four points a pixel, and looks identical;
-    limits and signals are still computed from every point."""
-    data = df[df[column].notna()]
-    if len(data) <= 4 * width:
-        return data
-    bucket = ((data["x"] - data["x"].min()) * width
-              // (data["x"].max() - data["x"].min() + 1)).to_numpy()
-    g = data.groupby(bucket)[column]
-    keep = pd.concat([g.idxmin(), g.idxmax(), data.groupby(bucket)["x"].idxmin(),
-                      data.groupby(bucket)["x"].idxmax()]).unique()
-    return data.loc[sorted(keep)]
-
-
-def per_cell(df: pd.DataFrame, column: str, cell: float = 2.0, height: int = HEIGHT
-             ) -> pd.DataFrame:
-    """One point per ``cell``-pixel square (a signal before a common-cause point): a scatter
-    of thousands of needs looks the same and its file stays small."""
-    data = df[df[column].notna()]
-    if len(data) <= MAX_POINTS:
-        return data
-    span_x = float(data["x"].max() - data["x"].min()) or 1.0
-    span_y = float(data[column].max() - data[column].min()) or 1.0
-    cx = ((data["x"] - data["x"].min()) / span_x * WIDTH // cell).astype(int)
-    cy = ((data[column] - data[column].min()) / span_y * height // cell).astype(int)
-    order = data.assign(_cx=cx, _cy=cy, _s=(data["kind"] != "signal").astype(int))
-    kept = order.sort_values(["_s"], kind="stable").drop_duplicates(["_cx", "_cy"])
-    return data.loc[sorted(kept.index)]
-
-
-def _column(dates: Any) -> pd.Series:
-    """Times as a column. A chart's dates are a tuple of Timestamps: pandas reads each
-    object's zone and unit in turn (6 s for the 1.3M needs of a 10M-event log); when they
-    share one zone their instants are read at once instead (0.7 s)."""
-    first = dates[0] if isinstance(dates, tuple) and dates else None
-    if isinstance(first, pd.Timestamp):  # (NaT is not a Timestamp)
-        zone = first.tz
-        if all(isinstance(d, pd.Timestamp) and d.tz is zone
-               for d in dates):
-            ns = np.fromiter((d.value for d in dates), dtype=np.int64, count=len(dates))
-            when = pd.to_datetime(ns, utc=zone is not None)
-            return pd.Series(when.tz_convert(zone) if zone is not None else when)
-    return pd.Series(dates)
-
-
-def wall_clock(dates: Any) -> list[str]:
-    """Times as their wall-clock reading in their own zone, written as UTC for a utc scale."""
-    column = _column(dates)
-    if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
-        # a column of one zone: written at once, as isoformat writes each (fractions of a
-        # second only where there are some); a chart of every need has thousands, and
-        # numpy writes them fifty times faster than pandas' strftime
-        if isinstance(column.dtype, pd.DatetimeTZDtype):
-            column = column.dt.tz_localize(None)
-        if not (column.dt.nanosecond != 0).any() and not column.isna().any():
-            us = column.to_numpy(dtype="datetime64[us]")
-            whole = us.astype("datetime64[s]")
-            fraction = (us - whole).astype(np.int64)
-            return [f"{t}Z" if f == 0 else f"{t}.{f:06d}Z" for t, f in
-                    zip(np.datetime_as_string(whole, unit="s"), fraction, strict=True)]
-    out = []
-    for d in dates:
-        t = pd.Timestamp(d)
-        out.append((t.tz_localize(None) if t.tzinfo is not None else t).isoformat() + "Z")
-    return out
 
 
 @dataclass(frozen=True)
@@ -120,21 +59,6 @@ class OpenNeeds:
         return (f"hollow triangles: the {n:,} {'need' if n == 1 else 'needs'} still open when "
                 f"the data end ({pd.Timestamp(self.as_at):{DATE_FORMAT}}), at "
                 f"{'its' if n == 1 else 'their'} age so far, not in the limits")
-
-
-def chart_frame(chart: Chart) -> pd.DataFrame:
-    df = chart.to_pandas()
-    reasons = {p: signal_words(chart, s) for s in chart.signals for p in s.points}
-    df["signal"] = [reasons.get(p, "") for p in df["point"]]
-    df["kind"] = np.where(df["signal"] != "", "signal", "common cause")
-    mr = chart.moving_ranges
-    df["moving_range"] = mr if mr.shape[0] == len(df) else np.nan
-    if chart.dates is not None and len(chart.dates) == len(df):
-        df["date"] = wall_clock(chart.dates)
-        df["x"] = as_times(df["date"])  # nanoseconds, for the pixel reductions
-    else:
-        df["x"] = df["point"]
-    return df
 
 
 def drawn_limits(lower: float | None, upper: float | None, *, non_negative: bool,
@@ -175,7 +99,7 @@ class XmrParts:
     """What an XmR chart draws, layer by layer, in data: one definition read by both the
     SVG drawing (``charts.xmr_svg``) and the Vega-Lite spec (``xmr_spec``)."""
 
-    df: pd.DataFrame                 # chart_frame: every point
+    df: pd.DataFrame                 # every point: chart_frame, or chart_points when large
     x_name: str                      # "date" (wall-clock strings) or "point" (1-based)
     x_title: str
     title: str
@@ -202,14 +126,28 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
               notes: Sequence[tuple[int, str]] | None = None,
               changes: Sequence[Change] = (), compact: bool = False) -> XmrParts:
     """The chart's layers as data (see ``xmr_spec`` for what each argument draws)."""
-    df = chart_frame(chart)
-    dated = "date" in df
-    large = len(df) > MAX_POINTS
+    # every point as numbers; text (dates, labels, the signals' reasons) is written for the
+    # points drawn: a chart of 13M needs draws a few thousand, and wrote a date for each
+    points = chart_points(chart)
+    dated = chart.dates is not None and len(chart.dates) == chart.n
+    large = chart.n > MAX_POINTS
+    # the whole frame where every point is drawn: a line, or limits that move with each point
+    df = points if large and "ucl" not in chart.per_point else chart_frame(chart)
     # Needs in order of completion are separate people, not a series: points, never a line
     # (a line through thousands of them is a black mass); periods are joined by a line.
     scatter = large or x_title in (COMPLETION, FIRST_REPORTED)
     x_name = "date" if dated else "point"
-    non_negative = bool((df["value"] >= 0).all())
+    non_negative = bool((chart.values >= 0).all())
+
+    def x_at(at: Sequence[int]) -> list[Any]:
+        """The x written for the points at ``at`` (0-based)."""
+        if x_name in df:
+            return [df[x_name].iloc[i] for i in at]
+        return wall_clock(dates_at(chart.dates, np.asarray(at, dtype=np.intp)))
+
+    # a phase from its earliest point to its latest (a point with no date is neither)
+    x = points["x"].to_numpy()
+    early, late = np.where(x == pd.NaT.value, np.iinfo(np.int64).max, x), x
     # Limits are constant within a phase: one segment per phase, not one vertex per point,
     # which keeps a chart of thousands of needs small. A phase is drawn up to where the next
     # one starts (needs finish out of order across a change).
@@ -217,10 +155,11 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
     for i, lim in enumerate(chart.limits):
         lower, upper = drawn_limits(lim.lower, lim.upper, non_negative=non_negative,
                                     percent=percent)
-        span = df[x_name].iloc[lim.first_point - 1:lim.last_point]
+        a, b = lim.first_point - 1, lim.last_point
         following = chart.limits[i + 1].first_point - 1 if i + 1 < len(chart.limits) else None
-        rows.append({x_name: span.min(),
-                     "end": df[x_name].iloc[following] if following is not None else span.max(),
+        start, end = x_at([a + int(early[a:b].argmin()),
+                           following if following is not None else a + int(late[a:b].argmax())])
+        rows.append({x_name: start, "end": end,
                      "centre": lim.centre, "upper": upper, "lower": lower})
     steps = None
     if "ucl" in chart.per_point:
@@ -232,19 +171,21 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
     if scatter:
         # one point a pixel cell, signals in colour and on top; their reasons are listed in
         # words beside the chart, not written on it
-        dots = per_cell(df, "value").sort_values("kind", kind="stable")
+        dots = chart_frame(chart, per_cell(points, "value").index).sort_values(
+            "kind", kind="stable")
         # only the fields the layer draws: the spec shrinks fivefold
         dots = dots[[x_name, "value", "kind", *(() if large else ("label", "signal"))]]
     else:
         dots = df
     # a phase break is a known change in the system: say so where the limits were recalculated
-    breaks = pd.DataFrame([{x_name: df[x_name].iloc[lim.first_point - 1],
-                            "text": f"limits recalculated: {chart.labels[lim.first_point - 1]}"}
-                           for lim in chart.limits[1:]]
+    recalculated = [lim.first_point - 1 for lim in chart.limits[1:]]
+    noted = [(p, text) for p, text in (notes or ()) if 1 <= p <= chart.n]
+    breaks = pd.DataFrame([{x_name: at, "text": f"limits recalculated: {chart.labels[i]}"}
+                           for i, at in zip(recalculated, x_at(recalculated), strict=True)]
                           # the team's own notes of what changed, where no limits were
                           # recalculated: drawn, never a phase of their own
-                          + [{x_name: df[x_name].iloc[p - 1], "text": text}
-                             for p, text in (notes or ()) if 1 <= p <= len(df)]
+                          + [{x_name: at, "text": text} for at, (_, text) in
+                             zip(x_at([p - 1 for p, _ in noted]), noted, strict=True)]
                           + [{x_name: at, "text": text}
                              for at, text in changes_drawn(chart, changes)])
     if not breaks.empty:
@@ -257,8 +198,8 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
     if chart.partial is not None and not np.isnan(chart.partial.value):
         p = chart.partial
         partial = pd.DataFrame([
-            {x_name: df[x_name].iloc[-1], "value": float(df["value"].iloc[-1])},
-            {x_name: wall_clock([p.date])[0] if x_name == "date" else len(df) + 1,
+            {x_name: x_at([chart.n - 1])[0], "value": float(chart.values[-1])},
+            {x_name: wall_clock([p.date])[0] if x_name == "date" else chart.n + 1,
              "value": p.value, "label": p.label}])
     opened = None
     if dated and still_open is not None and still_open.ages:
@@ -268,8 +209,8 @@ def xmr_parts(chart: Chart, *, title: str, y_title: str, x_title: str = COMPLETI
                                "value": ages.to_numpy()})
     mr = None
     if not compact:
-        mr = (per_cell(df, "moving_range", height=90) if scatter else df)[
-            [x_name, "moving_range"]]
+        mr = (chart_frame(chart, per_cell(points, "moving_range", height=90).index)
+              if scatter else df)[[x_name, "moving_range"]]
     return XmrParts(
         df=df, x_name=x_name, title=title,
         x_title={COMPLETION: "date of completion", FIRST_REPORTED: "date first reported"}.get(
@@ -313,7 +254,7 @@ def spec_of(parts: XmrParts) -> alt.VConcatChart:
                alt.Tooltip("signal:N")]
     y_scale = alt.Scale(domain=[0, 100]) if percent else alt.Undefined
     y_enc = alt.Y("value:Q", title=parts.y_title, scale=y_scale)
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=["common cause", "signal"],
+    colour = alt.Color("kind:N", scale=alt.Scale(domain=KINDS,
                                                  range=[INK, SIGNAL]),
                        legend=alt.Legend(title=None, orient="top"))
     layers: list[Any] = []

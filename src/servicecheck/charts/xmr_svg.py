@@ -22,7 +22,8 @@ from servicecheck.charts.svg import (
     nice,
     symbol_radius,
 )
-from servicecheck.charts.xmr import HEIGHT, INK, LIMIT, SIGNAL, WIDTH, XmrParts
+from servicecheck.charts.xmr import INK, LIMIT, SIGNAL, XmrParts
+from servicecheck.charts.xmr_points import HEIGHT, WIDTH
 
 MR_HEIGHT = 90
 MR_INK = "#7a7a7a"
@@ -58,7 +59,9 @@ def _xs(parts: XmrParts, values: pd.Series) -> np.ndarray:
 
 
 def _x_scale(parts: XmrParts) -> Scale:
-    xs = [_xs(parts, parts.df[parts.x_name]), _xs(parts, parts.phases["end"])]
+    # every point's x as a number, never read back from the text written for each
+    every_x = parts.df["x"].to_numpy()
+    xs = [every_x[every_x != pd.NaT.value].astype(float), _xs(parts, parts.phases["end"])]
     if not parts.breaks.empty:
         xs.append(_xs(parts, parts.breaks[parts.x_name]))
     if parts.partial is not None:

@@ -220,7 +220,8 @@ def change_signal(cap: Capability) -> spc.Signal | None:
     first_new = cap.chart.limits[1].first_point
     if first_new - 1 < 12:
         return None  # too few points before the change to fix limits on
-    old = spc.ptd_spc(cap.chart.values, labels=list(cap.chart.labels),
+    # the chart's own labels, not a list of them: a copy of 13M pointers at 100M events
+    old = spc.ptd_spc(cap.chart.values, labels=cap.chart.labels,
                       fix_after_n_points=first_new - 1, improvement_direction="decrease")
     after = [s for s in old.signals if s.points[-1] >= first_new and s.rule != "trend"]
     return after[0] if after else None

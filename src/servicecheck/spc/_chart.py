@@ -200,22 +200,29 @@ class Chart:
         """The limits that apply to a 1-based point number."""
         return self.limits[int(self.group[point - 1])]
 
-    def to_pandas(self) -> pd.DataFrame:
-        """One row per point: value, its group's centre and limits, and its label."""
+    def to_pandas(self, rows: IntArray | None = None) -> pd.DataFrame:
+        """One row per point: value, its group's centre and limits, and its label; of the
+        points at ``rows`` alone (0-based, in that order) when given: a chart of millions of
+        needs draws a few thousand, and their labels are written for those alone."""
         import pandas as pd
+
+        at = np.arange(self.n) if rows is None else np.asarray(rows, dtype=np.intp)
+
+        def taken(items: tuple[str, ...]) -> list[str]:
+            return list(items) if rows is None else [items[i] for i in at.tolist()]
 
         centre, lower, upper = self.cl, self.lcl, self.ucl
         return pd.DataFrame(
             {
-                "point": np.arange(1, self.n + 1),
-                "label": list(self.labels),
-                "value": self.values,
-                "group": self.group,
-                "centre": centre,
-                "lower": lower,
-                "upper": upper,
-                "special_cause_type": list(self.special_cause_type),
-                "point_type": list(self.point_type),
+                "point": at + 1,
+                "label": taken(self.labels),
+                "value": self.values[at],
+                "group": self.group[at],
+                "centre": centre[at],
+                "lower": lower[at],
+                "upper": upper[at],
+                "special_cause_type": taken(self.special_cause_type),
+                "point_type": taken(self.point_type),
             }
         )
 
