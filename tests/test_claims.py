@@ -399,6 +399,9 @@ SAID = [
      "straight through"),
     ("nyc311-no-file", "flow", "of the 4,997 needs first reported on 28 Feb 2023 went "
      "straight through"),
+    # ... nor their paths and cases: "3 different paths" beside a map of 2 steps
+    ("nyc311-with-file", "flow", "Not one of the 4,997 cases repeated a step."),
+    ("nyc311-no-file", "flow", "2 different paths."),
     # an intake that ends long before the data: the chart's last needs are only the slow ones
     # ("6,705 of 7,933 points beyond the limits" said nothing of the extract's end)
     ("road-traffic-fines-with-file", "capability", "First reports end on 14 Mar 2009, 158 "

@@ -18,6 +18,8 @@ from servicecheck.flow.handoffs import handoffs_per_case
 from servicecheck.flow.rework import rework
 from servicecheck.flow.value import value_and_waste
 from servicecheck.flow.variants import looped_cases, rework_from, variants
+from servicecheck.measures.needs import needs
+from servicecheck.measures.summary import studied_events
 from servicecheck.service.model import Service
 
 MIN_WAITS = 5  # a wait seen fewer times than this says more about chance than the flow
@@ -44,8 +46,10 @@ def findings(workspace: Reader, service: Service, top: int = 5,
              measured: FlowMeasures | None = None) -> list[Finding]:
     """What the flow shows; ``events`` may be a slice of the service's events (clean and dirty
     work is then left out: it is a property of whole needs). ``measured``: ``measure`` of
-    the same events, if already made."""
-    ev = events if events is not None else workspace.events(service.key)
+    the events studied (``measures.summary.studied_events``), if already made."""
+    need_table = need_table if need_table is not None else needs(workspace, service)
+    # only the needs studied: their counts, paths and waits agree with the map drawn of them
+    ev = studied_events(workspace, service, need_table, events)
     m = measured or measure(ev)
     dfg, v, h = m.dfg, m.variants, m.handoffs
     out: list[Finding] = []

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from ibis.expr.types import Table
 
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Span, count, seconds, share
@@ -73,16 +74,27 @@ def set_aside(need_table: pd.DataFrame) -> pd.Series:
     return need_table.loc[~need_table["open"] & (need_table["end_to_end_days"] < 0), "need_id"]
 
 
+def studied_events(workspace: Reader, svc: Service, need_table: pd.DataFrame,
+                   events: Table | None = None) -> Table:
+    """The events studied: the service's (or the slice ``events`` of them), less those of the
+    needs set aside (``set_aside``). The one definition the flow's counts, paths and map, the
+    span studied and the web's pages read, so that a section's counts agree with its map: NYC
+    311's two requests closed before they were made were "3 different paths" beside a map of
+    2 steps."""
+    ev = events if events is not None else workspace.events(svc.key)
+    aside = set_aside(need_table)
+    if not len(aside):
+        return ev
+    keyed = with_need(ev, svc)
+    return keyed.filter(~keyed.need.isin([str(n) for n in aside])).select(*ev.columns)
+
+
 def studied_span(workspace: Reader, svc: Service, need_table: pd.DataFrame
                  ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """The first and last event studied: the events', less those of needs set aside (two
-    NYC 311 requests closed on 1 January, before they were made on 28 February, dated a study
-    of one day's requests from 1 January)."""
-    ev = workspace.events(svc.key)
-    aside = set_aside(need_table)
-    if len(aside):
-        ev = with_need(ev, svc)
-        ev = ev.filter(~ev.need.isin([str(n) for n in aside]))
+    """The first and last event studied (``studied_events``: two NYC 311 requests closed on 1
+    January, before they were made on 28 February, dated a study of one day's requests from
+    1 January)."""
+    ev = studied_events(workspace, svc, need_table)
     row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
     ends: list[pd.Timestamp | None] = []
     for k in ("first", "last"):

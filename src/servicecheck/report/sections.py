@@ -180,7 +180,8 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                  need_table: pd.DataFrame | None = None,
                  measured: FlowMeasures | None = None,
                  copies: Sequence[Finding] | None = None) -> Section:
-    """``measured``: ``flow.findings.measure`` of the service's events, if already made (the
+    """``measured``: ``flow.findings.measure`` of the events studied
+    (``measures.summary.studied_events``), if already made (the
     findings, the map and the table of repeated steps all read it); ``copies``:
     ``measures.quality.copies_findings``, if already made (Data quality says them too)."""
     from servicecheck.charts.flow_map import map_figure
@@ -188,9 +189,13 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.rework import repeated_steps
     from servicecheck.flow.variants import rework_from
+    from servicecheck.measures.needs import needs
     from servicecheck.measures.quality import copies_findings, future_findings
+    from servicecheck.measures.summary import studied_events
 
-    ev = ws.events(svc.key)
+    need_table = need_table if need_table is not None else needs(ws, svc)
+    # the map, its table and the findings count the same events: those studied
+    ev = studied_events(ws, svc, need_table)
     m = measured or measure(ev)
     # waits end at steps dated after the import too, and rows written twice count as steps
     # repeated: both said beside them
