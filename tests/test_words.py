@@ -441,3 +441,35 @@ REAL = [
 @pytest.mark.parametrize(("f", "said"), REAL, ids=[f"{f.topic}-{f.n}" for f, _ in REAL])
 def test_sentences_read_on_real_logs(f: Finding, said: str) -> None:
     assert say(f, Voice()) == said
+
+
+# (a time in days, the times beside it in its sentence in the same unit, as written): one
+# sentence, one precision ("half of the clean ones within 6.3 days, half of the rest within
+# 8 days" read as if the 8 were rounded and the 6.3 not)
+DAYS = 86400.0
+DURATIONS = [
+    (8.0, (), "8 days"), (8.0, (6.3,), "8.0 days"), (6.3, (8.0,), "6.3 days"),
+    (1.0, (), "1 day"), (1.0, (2.5,), "1.0 days"),
+    (9.0, (5.6, 15.0), "9.0 days"), (15.0, (5.6,), "15 days"),  # two figures from ten on
+    (9.0, (12.0, 40.0), "9 days"),            # no time beside it has a decimal: none added
+    (8.0, (float("nan"),), "8 days"),         # a time that is no number sets no precision
+    (0.45, (8.0,), "0.45 days"),
+]
+
+
+@pytest.mark.parametrize(("days", "beside", "said"), DURATIONS)
+def test_the_times_of_one_sentence_share_one_precision(days: float, beside: tuple[float, ...],
+                                                       said: str) -> None:
+    assert g.duration(days * DAYS, g.DAYS, [b * DAYS for b in beside]) == said
+
+
+def test_a_finding_says_its_times_at_one_precision() -> None:
+    from servicecheck.findings import seconds
+
+    f = Finding("flow.clean", "need", 100,
+                {"share": Quantity(0.17, "share"), "repeated": Quantity(0.1, "share"),
+                 "failure": Quantity(0.0, "share"), "handoffs": Quantity(0.83, "share"),
+                 "clean_median": seconds(6.3), "dirty_median": seconds(8.0),
+                 "not_met": Quantity(0, "count")}, clock="citizen")
+    assert "half of the clean ones were met within 6.3 days, half of the rest within 8.0 " \
+        "days" in say(f, Voice())
