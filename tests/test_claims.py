@@ -43,6 +43,7 @@ DEFECTS = [
     (r"limits none to none", "limits a chart of one point does not have, told as a range"),
     (r"from (\d[\d.,]*) (\w+) to \1 \2\b", "a range from a value to itself (one period)"),
     (r"\b0% of the [\d,]+ cases repeated a step", "no repeated step told as a share of 0%"),
+    (r"\(0 still open|, 0 stale\b", "a count of none in the summary's clause"),
     (r"0\.0 per case on average, up to 0", "hand-offs between teams stated where there were none"),
     (r"\b([\d,]+) different paths; the commonest \1 cover", "every path told as the commonest"),
     (r"\b(?:4[89]|[5-9]\d|\d{3,}) hours\b", "a wait of two days or more told in hours, in a "
@@ -272,7 +273,11 @@ def test_demand_no_one_has_classified_yet(tmp_path: Path) -> None:
 
 # (log, the summary's words for it): the summary's counts and clock agree with capability's
 SUMMARY = [
-    ("sepsis-with-file", "still open, 268 stale)"),
+    # only what is there ("(0 still open, 268 stale)"), and stale said plainly
+    ("sepsis-with-file", "1,049 needs (268 stale: without an end and no event for more than "
+     "30 days, most likely ended some other way), 1,049 orders or cases"),
+    ("road-traffic-fines-with-file", "(292 still open; 1,775 stale: without an end and no "
+     "event for more than 208 weeks"),
     ("sepsis-with-file", "half took 5.6 days or less from ER Registration"),
     ("bpic2020_travel_permits-no-file", "from their first event to their last"),
     # with no end step named, no need can be open: it said "(0 still open)"
@@ -286,7 +291,7 @@ SUMMARY = [
     ("nyc311-with-file", "Of all 4,452 needs first reported on 28 Feb 2023 and met, half took "
      "18 hours or less"),
     # none stale in one intake, as capability says ("0 still open, 545 stale")
-    ("nyc311-with-file", "4,999 needs (545 still open, 2 set aside as ending before they "
+    ("nyc311-with-file", "4,999 needs (545 still open; 2 set aside as ending before they "
      "began)"),
 ]
 

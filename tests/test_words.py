@@ -390,24 +390,32 @@ def test_sums_worded_as_approximate_carry_the_figures_they_have(f: Finding, said
 
 # (finding, the words): sentences a sceptical reader caught on real logs (sepsis, road
 # traffic fines, BPIC 2020 domestic declarations), each read against its report
-def _contents(demands: int) -> Finding:
+def _contents(demands: int, open_: int = 0, stale: int = 545,
+              stale_after: float | None = None) -> Finding:
     import pandas as pd
 
-    from servicecheck.findings import Span, count
+    from servicecheck.findings import Span, count, seconds
 
+    after = {"stale_after": seconds(stale_after)} if stale_after is not None else {}
     return Finding("summary.contents", "need", 4_999,
-                   {"open": count(0), "stale": count(545), "cases": count(4_999),
-                    "events": count(9_453), "demands": count(demands)},
+                   {"open": count(open_), "stale": count(stale), **after,
+                    "cases": count(4_999), "events": count(9_453), "demands": count(demands)},
                    Span(pd.Timestamp("2023-02-28 16:31", tz="UTC"),
                         pd.Timestamp("2023-04-14 12:00", tz="UTC")), names=("NYC 311",))
 
 
 REAL = [
     # the summary command on NYC 311's requests with no demand imported said "0 demands"
-    (_contents(0), "NYC 311: 4,999 needs (0 still open, 545 stale), 4,999 orders or cases, "
+    # ... and "(0 still open, 545 stale)": a count of none is not said, stale is said plainly
+    (_contents(0), "NYC 311: 4,999 needs (545 stale), 4,999 orders or cases, "
      "9,453 events, no demand imported, between 28 Feb 2023 and 14 Apr 2023."),
-    (_contents(1), "NYC 311: 4,999 needs (0 still open, 545 stale), 4,999 orders or cases, "
+    (_contents(1), "NYC 311: 4,999 needs (545 stale), 4,999 orders or cases, "
      "9,453 events, 1 demand, between 28 Feb 2023 and 14 Apr 2023."),
+    (_contents(0, 0, 0), "NYC 311: 4,999 needs, 4,999 orders or cases, 9,453 events, no "
+     "demand imported, between 28 Feb 2023 and 14 Apr 2023."),
+    (_contents(0, 12, 268, 30.0), "NYC 311: 4,999 needs (12 still open; 268 stale: without an "
+     "end and no event for more than 30 days, most likely ended some other way), 4,999 orders "
+     "or cases, 9,453 events, no demand imported, between 28 Feb 2023 and 14 Apr 2023."),
     # no demand imported: the clock that "starts at the citizen's first contact" sat above
     # times told "from their first event to their last"
     (Finding("purpose.clock", "need", 0, flags=frozenset({"first contact"})),

@@ -38,14 +38,16 @@ class Summary:
     clock: Clock = "citizen"     # "last-event" when no end activity is named
     longest_days: float = float("nan")
     aside: int = 0               # set aside as ending before they began (``set_aside``)
+    stale_after_days: float = float("nan")  # idle longer than this: stale (capability's rule)
 
     def findings(self) -> list[Finding]:
         """What is in the workspace, and what all its finished needs took, over its period."""
         span = Span(self.first, self.last) if self.first is not None and \
             self.last is not None else None
+        stale = {"stale_after": seconds(self.stale_after_days)} if self.stale_needs else {}
         out = [Finding("summary.contents", "need", self.needs,
                        {"open": count(self.open_needs), "stale": count(self.stale_needs),
-                        "aside": count(self.aside),
+                        **stale, "aside": count(self.aside),
                         "cases": count(self.cases),
                         "events": count(self.events), "demands": count(self.demands)},
                        span, self.clock, names=(self.service,))]
@@ -145,6 +147,7 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         met_to=None if met.empty else pd.Timestamp(met["first_contact"].max()),
         clock="citizen" if svc.clock.end else "last-event",
         longest_days=float(np.max(done)) if done.size else float("nan"),
+        stale_after_days=float(after) if after is not None else float("nan"),
     )
 
 
