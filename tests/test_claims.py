@@ -553,3 +553,22 @@ def test_a_column_of_sums_a_year_holds_no_pence(
     assert all(re.fullmatch(r"(?:under )?[£€$]\d[\d,]*(?:\.\d+)?m?", c) for c in cells), cells
     # three figures at most in the largest, one more than the words beside the table give it
     assert len(re.sub(r"0+$", "", re.sub(r"\D", "", cells[0].split("m")[0]))) <= 3, cells
+
+
+# (log, chart, what its caption says its centre line is): a chart of means per period centres
+# on the mean of its points, each period alike; beside words stating the mean over all needs
+# (the fines: "Meeting one need costs €31.44" beside a line at 19.1) the caption says so
+CENTRES = [
+    ("road-traffic-fines-with-file", "cost-per-need", "the last with centre 19.1 (the mean of "
+     "the monthly means, each month counted alike however many needs were met in it, not the "
+     "mean over all of them)"),
+]
+
+
+@pytest.mark.parametrize(("case", "chart", "said"), CENTRES)
+def test_a_chart_of_means_says_what_its_centre_line_is(
+        case: str, chart: str, said: str,
+        checked: Callable[[str], tuple[Report, Service, Workspace]]) -> None:
+    report, _, _ = checked(case)
+    drawn = {fig.name: fig.alt for s in report.sections for fig in s.figures}
+    assert said in drawn[chart], drawn[chart]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.signals import signals_said
+from servicecheck.narrative.titles import periodly
 from servicecheck.narrative.voice import Voice, between, clock_from, renders, rule_set
 
 
@@ -145,7 +146,7 @@ def _per_period(f: Finding, voice: Voice) -> str:
            else f"was {low} in each of the {g.counted(f.q('periods'), period)}")
     text = (f"Per {period}{since}, the {stat} time of the {g.plural(f.noun)} met in each {period} "
             f"{ran}; the chart's centre line, the mean of those "
-            f"{ {'day': 'daily'}.get(period, period + 'ly')} {stat}s, is {voice.dur(f, 'centre')}")
+            f"{periodly(period)} {stat}s, is {voice.dur(f, 'centre')}")
     if f.q("signals"):
         text += f"; {signals_said(f)} ({rules} rules)"
     elif low == high and f.q("periods") > 1:  # equal points: no variation to find signals in

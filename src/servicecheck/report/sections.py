@@ -265,15 +265,15 @@ def economics_figures(e: Economics, changes: Sequence[Change] = ()) -> list[Figu
     cur = e.model.currency
     figures = []
     if len(e.need_chart.values) >= 2:
-        title, point = titles.cost_per_need(unit, cur)
+        title, point, centre = titles.cost_per_need(unit, cur)
         figures.append(xmr_figure(e.need_chart, "cost-per-need", x_title=unit, point=point,
                                   title=title, y_title=f"{cur} per need met",
-                                  changes=changes))
+                                  changes=changes, centre=centre))
     if len(e.contact_chart.values) >= 2:
-        title, point = titles.cost_per_contact(unit, cur)
+        title, point, centre = titles.cost_per_contact(unit, cur)
         figures.append(xmr_figure(e.contact_chart, "cost-per-contact", x_title=unit,
                                   point=point, title=title, y_title=f"{cur} per contact",
-                                  changes=changes))
+                                  changes=changes, centre=centre))
     return figures
 
 
