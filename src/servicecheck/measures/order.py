@@ -64,6 +64,20 @@ def intake_end(first_contact: pd.Series, days: pd.Series,
     return last if math.isfinite(p90) and after > p90 else None
 
 
+def intake_start(first_contact: pd.Series, days: pd.Series) -> pd.Timestamp | None:
+    """The first first contact in the data: the mirror of ``intake_end``. A need met a time
+    x after it took x at most, so the needs met within the time 9 in 10 needs take of it
+    are only the quicker ones (left truncation: the needs first reported before the extract
+    begins, had the service run then, are not in it). In order of completion the chart's
+    first points are then the quick ones by construction. None with no need, or where the
+    first reports span less than that time (``one_intake``: charted in order of first
+    contact)."""
+    if first_contact.empty or days.empty:
+        return None
+    p90 = float(days.quantile(0.9))
+    return first_contact.min() if math.isfinite(p90) else None
+
+
 def tie_order(ids: pd.Series) -> npt.NDArray[np.uint64]:
     """A fixed order for needs met at the same instant that does not follow their ids: a
     hash of each id's text (pandas' SipHash with its fixed key), so the same data always
@@ -146,3 +160,24 @@ def intake_end_findings(cap: Capability) -> list[Finding]:
         numbers["early_median"] = seconds(float(days[~late].median()))
     return [Finding("capability.intake_ended", "need", int(late.sum()), numbers,
                     Span(cap.intake_end, cap.as_at), cap.clock, chart="capability")]
+
+
+def intake_start_findings(cap: Capability) -> list[Finding]:
+    """The needs met within the time 9 in 10 needs take of the first first report
+    (``intake_start``): the chart's first points, none of which could have taken longer than
+    the time since the data began, with their median beside that of the needs met after.
+    Said by the rule of ``intake_end_findings``: only for at least ``MIN_JUDGED`` of them,
+    only where the chart is in order of completion, and only when some need was met after."""
+    if cap.intake_start is None or cap.ordered_by != "met_at":
+        return []
+    met = cap.completed
+    days = met["end_to_end_days"]
+    p90 = float(days.quantile(0.9))
+    until = cap.intake_start + pd.Timedelta(days=p90)
+    early = met["met_at"] < until
+    if early.sum() < MIN_JUDGED or early.all():
+        return []
+    numbers = {"p90": seconds(p90), "early_median": seconds(float(days[early].median())),
+               "late_median": seconds(float(days[~early].median()))}
+    return [Finding("capability.intake_began", "need", int(early.sum()), numbers,
+                    Span(cap.intake_start, until), cap.clock, chart="capability")]

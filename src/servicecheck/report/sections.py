@@ -137,7 +137,8 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     said = {f.topic: say(f, voice) for f in found}
     lead = [said[t] for t in ("capability.none_met", "capability.current",
                               "capability.intake_ended", "capability.change") if t in said]
-    details = [said[t] for t in ("capability.tied", "capability.open", "capability.stale",
+    details = [said[t] for t in ("capability.intake_began", "capability.tied",
+                                 "capability.open", "capability.stale",
                                  "quality.backwards", "quality.future") if t in said]
     if cap.n_completed == 0:
         return Section("capability", "Capability", lead + details, findings=found)
