@@ -414,6 +414,11 @@ SAID = [
      "the first 3,799 needs on the chart were met before 14 Jun 2008, within 104 weeks of it, "
      "the time 9 in 10 needs took: none of them could have taken longer than the time since "
      "(a median of 5 days, against 88 weeks for those met after)."),
+    # needs without an end counted as capability counts them: "the 2,067 not met yet" were
+    # 292 open and 1,775 stale, "most likely ended some other way" in capability's words
+    ("road-traffic-fines-with-file", "flow", "the 292 not met yet and the 1,775 stale judged "
+     "on their work so far"),
+    ("sepsis-with-file", "flow", "the 268 stale judged on their work so far"),
     # ... nor their paths and cases: "3 different paths" beside a map of 2 steps
     ("nyc311-with-file", "flow", "Not one of the 4,997 cases repeated a step."),
     ("nyc311-no-file", "flow", "2 different paths."),

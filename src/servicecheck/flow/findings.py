@@ -114,7 +114,10 @@ def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
     # the period of the needs counted, as capability's headline names it
     span = Span.reported(per_need["first_contact"])
     # needs not met yet are clean or dirty so far: counted, and said to be so
-    numbers["not_met"] = count(int(per_need["open"].sum()))
+    stale = per_need["stale"] if "stale" in per_need else pd.Series(False, per_need.index)
+    numbers["not_met"] = count(int((per_need["open"] & ~stale).sum()))
+    if stale.any():  # without an end and idle long past the usual time (capability's rule)
+        numbers["stale"] = count(int(stale.sum()))
     # what was not measured is not said to be absent: with no contact linked to any need
     # there is no failure demand to count (no demand imported is not "no failure demand"),
     # and with no team named on two steps of a need, no hand-off

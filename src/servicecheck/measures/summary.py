@@ -10,7 +10,7 @@ from ibis.expr.types import Table
 
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Span, count, seconds, share
-from servicecheck.measures.capability import stale_after_days
+from servicecheck.measures.capability import stale_after_days, stale_mask
 from servicecheck.measures.needs import needs
 from servicecheck.measures.order import one_intake
 from servicecheck.service.model import Service
@@ -125,7 +125,7 @@ def summarise(workspace: Reader, service: Service | None = None, *,
     # ... and none is stale in an extract of one intake, as capability says
     after = (stale_after_days(pd.Series(done))
              if one_intake(met["first_contact"], met["end_to_end_days"]) is None else None)
-    stale = int((n["open"] & (n["idle_days"] > after)).sum()) if after is not None else 0
+    stale = int(stale_mask(n).sum())
     row = counts.iloc[0]
     return Summary(
         service=svc.name,
