@@ -610,3 +610,15 @@ def test_a_chart_of_means_says_what_its_centre_line_is(
     report, _, _ = checked(case)
     drawn = {fig.name: fig.alt for s in report.sections for fig in s.figures}
     assert said in drawn[chart], drawn[chart]
+
+
+def test_the_waits_are_one_list_at_one_precision(demo_report: Report) -> None:
+    """The demo's waits, one list: "8.1 days" above "8 days" read as if the 8 were rounded."""
+    flow = next(s for s in demo_report.sections if s.id == "flow")
+    told = [re.search(r": ([\d.,]+) (\w+) at the median", t) for t in flow.details]
+    waits = [(m[1], m[2].rstrip("s")) for m in told if m is not None]
+    assert len(waits) > 1, flow.details
+    for unit in {u for _, u in waits}:
+        values = [v for v, u in waits if u == unit]
+        if any("." in v for v in values):  # then every one below ten has its decimal
+            assert all("." in v for v in values if float(v.replace(",", "")) < 10), values

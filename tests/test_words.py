@@ -481,3 +481,16 @@ def test_a_finding_says_its_times_at_one_precision() -> None:
                  "not_met": Quantity(0, "count")}, clock="citizen")
     assert "half of the clean ones were met within 6.3 days, half of the rest within 8.0 " \
         "days" in say(f, Voice())
+
+
+def test_a_list_of_waits_is_told_at_one_precision() -> None:
+    """The demo's waits, one list read as a column: "8.1 days" above "8 days" read as if the
+    8 were rounded (flow.findings gives each wait the others, ``beside_``)."""
+    from servicecheck.findings import seconds
+
+    waits = [8.8, 8.1, 8.0, 7.5]
+    said = [say(Finding("flow.wait", "time", 100, {
+        "median": seconds(w), **{f"beside_{j}": seconds(o) for j, o in enumerate(waits)
+                                 if j != i}}, names=("No access", "Diagnosed")), Voice())
+        for i, w in enumerate(waits)]
+    assert [re.findall(r": (\S+) days", s) for s in said] == [["8.8"], ["8.1"], ["8.0"], ["7.5"]]

@@ -51,7 +51,8 @@ class Voice:
     def dur(self, f: Finding, name: str) -> str:
         """A duration of a finding, in the unit that tells it (``unit_of``), at the one
         precision of the finding's other times told in the same unit (``grammar.amount``):
-        a finding is said in one sentence, so its times are the sentence's."""
+        a finding is said in one sentence, so its times are the sentence's (and those of a
+        list said as a column, such as the flow's waits, carry the others as ``beside_``)."""
         seconds = f.q(name)
         unit = self.unit_of(seconds)
         beside = [q.value for k, q in f.numbers.items()
