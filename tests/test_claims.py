@@ -622,3 +622,31 @@ def test_the_waits_are_one_list_at_one_precision(demo_report: Report) -> None:
         values = [v for v, u in waits if u == unit]
         if any("." in v for v in values):  # then every one below ten has its decimal
             assert all("." in v for v in values if float(v.replace(",", "")) < 10), values
+
+
+# (the events' first and last, the contacts' first and last, the period the summary's failure
+# share is said over): the share is of contacts, dated by them; the demo's ended on 18 Jun
+# 2025 and the share was said "between 1 Jan 2024 and 27 Jun 2025", as the events
+CONTACT_SPANS = [
+    (("2024-01-01", "2025-06-27"), ("2024-01-01", "2025-06-18"),
+     "between 1 Jan 2024 and 18 Jun 2025"),
+    (("2024-01-01", "2025-06-27"), ("2024-03-05", "2024-03-05"), "on 5 Mar 2024"),
+    (("2024-01-01", "2025-06-27"), (None, None), "between 1 Jan 2024 and 27 Jun 2025"),
+]
+
+
+@pytest.mark.parametrize(("events", "contacts", "said"), CONTACT_SPANS)
+def test_the_summary_dates_the_failure_share_by_its_contacts(
+        events: tuple[str, str], contacts: tuple[str | None, str | None], said: str) -> None:
+    from servicecheck.measures.summary import Summary
+    from servicecheck.narrative.words import say
+
+    def at(t: str | None) -> pd.Timestamp | None:
+        return None if t is None else pd.Timestamp(t + " 12:00", tz="UTC")
+
+    s = Summary(service="s", needs=10, open_needs=0, cases=10, events=40, demands=20,
+                failure_demands=5, unknown_demands=0, first=at(events[0]), last=at(events[1]),
+                median_days=2.0, p90_days=5.0, demands_from=at(contacts[0]),
+                demands_to=at(contacts[1]))
+    found = next(f for f in s.findings() if f.topic == "demand.failure_share")
+    assert f"25% of the 20 classified contacts {said} were failure demand" in say(found, Voice())

@@ -39,6 +39,11 @@ class Summary:
     longest_days: float = float("nan")
     aside: int = 0               # set aside as ending before they began (``set_aside``)
     stale_after_days: float = float("nan")  # idle longer than this: stale (capability's rule)
+    # the first and last contact received: the period the failure share is over (the
+    # demo's contacts end on 18 Jun 2025, its events on 27 Jun: dated as the events, the
+    # share named a period the demand section does not)
+    demands_from: pd.Timestamp | None = None
+    demands_to: pd.Timestamp | None = None
 
     def findings(self) -> list[Finding]:
         """What is in the workspace, and what all its finished needs took, over its period."""
@@ -62,10 +67,13 @@ class Summary:
                                 "longest": seconds(self.longest_days)}, times, self.clock))
         classified = self.demands - self.unknown_demands
         if classified:
+            received = (Span(self.demands_from, self.demands_to)
+                        if self.demands_from is not None and self.demands_to is not None
+                        else span)
             out.append(Finding("demand.failure_share", "contact", classified,
                                {"share": share(self.failure_demands / classified),
                                 "failure": count(self.failure_demands),
-                                "unknown": count(self.unknown_demands)}, span))
+                                "unknown": count(self.unknown_demands)}, received))
         return out
 
 
@@ -114,8 +122,8 @@ def summarise(workspace: Reader, service: Service | None = None, *,
     counts = ev.aggregate(events=ev.count(), cases=ev.case_id.nunique()).to_pandas()
     dem = workspace.demands(svc.key)
     d = dem.aggregate(n=dem.count(), failure=dem.count(where=dem.nature == "failure"),
-                      unknown=dem.count(where=dem.nature.isnull() | (dem.nature == "unknown"))
-                      ).to_pandas()
+                      unknown=dem.count(where=dem.nature.isnull() | (dem.nature == "unknown")),
+                      first=dem.received_at.min(), last=dem.received_at.max()).to_pandas()
     n = need_table if need_table is not None else needs(workspace, svc)
     first, last = studied_span(workspace, svc, n)
     met = n[~n["open"] & ~(n["end_to_end_days"] < 0)]
@@ -148,7 +156,16 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         clock="citizen" if svc.clock.end else "last-event",
         longest_days=float(np.max(done)) if done.size else float("nan"),
         stale_after_days=float(after) if after is not None else float("nan"),
+        demands_from=_utc(d["first"].iloc[0]), demands_to=_utc(d["last"].iloc[0]),
     )
+
+
+def _utc(t: object) -> pd.Timestamp | None:
+    """A time the engine gave back, zone-aware (Spark gives them without their zone)."""
+    if t is None or pd.isna(t):  # type: ignore[call-overload]
+        return None
+    ts = pd.Timestamp(t)  # type: ignore[arg-type]
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts
 
 
 def purpose_findings(svc: Service) -> list[Finding]:

@@ -71,7 +71,8 @@ def _clean(f: Finding, voice: Voice) -> str:
         (stale, f"the {g.number(stale)} stale")) if k])
     so_far = ("" if not waiting else "; not met yet, so judged on its work so far"
               if f.n == 1 else "; none of them met yet, so each judged on its work so far"
-              if waiting == f.n else f"; {which} judged on their work so far")
+              if waiting == f.n else
+              f"; {which} judged on {'its' if waiting == 1 else 'their'} work so far")
     judged = ["no step repeated"]
     unknown = []
     handoffs, more = "no more hand-offs than designed", "changed hands more often than designed"
