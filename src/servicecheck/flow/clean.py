@@ -13,8 +13,8 @@ import pandas as pd
 
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
-from servicecheck.measures.capability import stale_mask
 from servicecheck.measures.needs import needs
+from servicecheck.measures.order import stale_mask
 from servicecheck.measures.summary import set_aside
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need

@@ -10,9 +10,8 @@ from ibis.expr.types import Table
 
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Span, count, seconds, share
-from servicecheck.measures.capability import stale_after_days, stale_mask
 from servicecheck.measures.needs import needs
-from servicecheck.measures.order import one_intake
+from servicecheck.measures.order import one_intake, stale_after_days, stale_mask
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
