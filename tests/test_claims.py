@@ -43,6 +43,7 @@ DEFECTS = [
     (r"limits none to none", "limits a chart of one point does not have, told as a range"),
     (r"from (\d[\d.,]*) (\w+) to \1 \2\b", "a range from a value to itself (one period)"),
     (r"\b0% of the [\d,]+ cases repeated a step", "no repeated step told as a share of 0%"),
+    (r"\(0 still open|, 0 stale\b", "a count of none in the summary's clause"),
     (r"0\.0 per case on average, up to 0", "hand-offs between teams stated where there were none"),
     (r"\b([\d,]+) different paths; the commonest \1 cover", "every path told as the commonest"),
     (r"\b(?:4[89]|[5-9]\d|\d{3,}) hours\b", "a wait of two days or more told in hours, in a "
@@ -100,6 +101,9 @@ def traced(f: Finding, voice: Voice) -> set[str]:
             # a time is told in the service's unit or the one that fits it (Voice.unit_of);
             # the lower of two limits in the upper's
             texts += [g.amount(q.value, u) for u in (g.MINUTES, g.HOURS, g.DAYS, g.WEEKS)]
+            # ... and at the precision of a time beside it with a decimal ("8.0 days")
+            texts += [g.amount(q.value, u, [1.5 * u.seconds])
+                      for u in (g.MINUTES, g.HOURS, g.DAYS, g.WEEKS)]
         texts.append(g.number(q.value) if q.unit != "share" else g.percent(q.value))
         if q.unit in g.FINEST:  # a sum beside a smaller one in its sentence, to its finest
             texts.append(g.money(q.value, voice.currency, [0.0], g.FINEST[q.unit]))
@@ -269,7 +273,11 @@ def test_demand_no_one_has_classified_yet(tmp_path: Path) -> None:
 
 # (log, the summary's words for it): the summary's counts and clock agree with capability's
 SUMMARY = [
-    ("sepsis-with-file", "still open, 268 stale)"),
+    # only what is there ("(0 still open, 268 stale)"), and stale said plainly
+    ("sepsis-with-file", "1,049 needs (268 stale: without an end and no event for more than "
+     "30 days, most likely ended some other way), 1,049 orders or cases"),
+    ("road-traffic-fines-with-file", "(292 still open; 1,775 stale: without an end and no "
+     "event for more than 208 weeks"),
     ("sepsis-with-file", "half took 5.6 days or less from ER Registration"),
     ("bpic2020_travel_permits-no-file", "from their first event to their last"),
     # with no end step named, no need can be open: it said "(0 still open)"
@@ -283,7 +291,7 @@ SUMMARY = [
     ("nyc311-with-file", "Of all 4,452 needs first reported on 28 Feb 2023 and met, half took "
      "18 hours or less"),
     # none stale in one intake, as capability says ("0 still open, 545 stale")
-    ("nyc311-with-file", "4,999 needs (545 still open, 2 set aside as ending before they "
+    ("nyc311-with-file", "4,999 needs (545 still open; 2 set aside as ending before they "
      "began)"),
 ]
 
@@ -399,22 +407,38 @@ SAID = [
      "straight through"),
     ("nyc311-no-file", "flow", "of the 4,997 needs first reported on 28 Feb 2023 went "
      "straight through"),
+    # one precision for the times of a sentence: "within 6.3 days, ... within 8 days"
+    ("travel-expenses-with-file", "flow", "half of the clean ones were met within 6.3 days, "
+     "half of the rest within 8.0 days"),
+    ("road-traffic-fines-with-file", "capability", "First reports begin on 17 Jun 2006, and "
+     "the first 3,799 needs on the chart were met before 14 Jun 2008, within 104 weeks of it, "
+     "the time 9 in 10 needs took: none of them could have taken longer than the time since "
+     "(a median of 5 days, against 88 weeks for those met after)."),
+    # needs without an end counted as capability counts them: "the 2,067 not met yet" were
+    # 292 open and 1,775 stale, "most likely ended some other way" in capability's words
+    ("road-traffic-fines-with-file", "flow", "the 292 not met yet and the 1,775 stale judged "
+     "on their work so far"),
+    ("sepsis-with-file", "flow", "the 268 stale judged on their work so far"),
+    # ... nor their paths and cases: "3 different paths" beside a map of 2 steps
+    ("nyc311-with-file", "flow", "Not one of the 4,997 cases repeated a step."),
+    ("nyc311-no-file", "flow", "2 different paths."),
     # an intake that ends long before the data: the chart's last needs are only the slow ones
     # ("6,705 of 7,933 points beyond the limits" said nothing of the extract's end)
     ("road-traffic-fines-with-file", "capability", "First reports end on 14 Mar 2009, 158 "
      "weeks before the data do, longer than the time 9 in 10 needs took (104 weeks): the last "
      "3,455 needs on the chart were met after it"),
-    ("sepsis-with-file", "capability", "on the charts of end-to-end time, the needs met "
-     "after 26 Feb 2015 describe the extract's end, not the service."),
     ("sepsis_hospital-no-file", "capability", "on the charts of end-to-end time, the needs met "
      "after 26 Feb 2015 describe the extract's end, not the service."),
 ]
 
 # (log, whether its capability says its first reports ended long before its data): the data
 # run on after the last first report for longer than 9 in 10 needs take
-# (``measures.order.intake_end``); one intake says so in its own words
+# (``measures.order.intake_end``), for at least MIN_JUDGED needs met after it; one intake
+# says so in its own words
 INTAKE_ENDED = [
-    ("road-traffic-fines-with-file", True), ("sepsis-with-file", True),
+    # sepsis with its service file: 3 of 781 needs met after its last first report, fewer
+    # than any chart judges (spc MIN_JUDGED): points among the rest, not a finding
+    ("road-traffic-fines-with-file", True), ("sepsis-with-file", False),
     ("sepsis_hospital-no-file", True), ("road_traffic_fines_first10k_cases-no-file", True),
     ("nyc311-with-file", False), ("hospital_billing_sample-no-file", False),
     ("travel-expenses-with-file", False), ("bpic2020_request_for_payment-no-file", False),
@@ -437,6 +461,35 @@ def test_an_intake_that_ends_long_before_the_data_is_said_once(
         f = found[0]
         assert f.span is not None and f.q("after") > f.q("p90")
         assert f.q("late_median") > f.q("early_median")
+
+# (log, whether its capability says its first needs met are the quick ones by construction):
+# met within the time 9 in 10 needs take of the first first report, none could have taken
+# longer (``measures.order.intake_start``, the mirror of the intake's end: the fines' first
+# 3,799 needs met, a median of 5 days against 88 weeks after, drawn as if the service had
+# been quick then); one intake is charted in order of first report and says so its own way
+INTAKE_BEGAN = [
+    ("road-traffic-fines-with-file", True), ("sepsis-with-file", True),
+    ("travel-expenses-with-file", True), ("bpic2020_travel_permits-no-file", True),
+    ("nyc311-with-file", False), ("nyc311-no-file", False),
+    ("hospital_billing_sample-no-file", False),
+]
+
+
+@pytest.mark.parametrize(("case", "began"), INTAKE_BEGAN)
+def test_an_extract_that_begins_at_a_date_is_said_once(
+        case: str, began: bool, checked: Callable[[str], tuple[Report, Service, Workspace]]
+) -> None:
+    report, _, _ = checked(case)
+    part = next(s for s in report.sections if s.id == "capability")
+    said = [t for t in part.lead + part.details if t.startswith("First reports begin on ")]
+    assert len(said) == began, said
+    found = [f for f in part.findings if f.topic == "capability.intake_began"]
+    assert len(found) == began
+    if began:  # the needs it names were met within the time 9 in 10 take of the start
+        f = found[0]
+        assert f.span is not None and f.n >= 5
+        assert (f.span.end - f.span.start).total_seconds() == pytest.approx(f.q("p90"))
+
 
 # (log, the span its report says it studies): the events of needs set aside are not in it
 STUDIED = [
@@ -538,3 +591,62 @@ def test_a_column_of_sums_a_year_holds_no_pence(
     assert all(re.fullmatch(r"(?:under )?[£€$]\d[\d,]*(?:\.\d+)?m?", c) for c in cells), cells
     # three figures at most in the largest, one more than the words beside the table give it
     assert len(re.sub(r"0+$", "", re.sub(r"\D", "", cells[0].split("m")[0]))) <= 3, cells
+
+
+# (log, chart, what its caption says its centre line is): a chart of means per period centres
+# on the mean of its points, each period alike; beside words stating the mean over all needs
+# (the fines: "Meeting one need costs €31.44" beside a line at 19.1) the caption says so
+CENTRES = [
+    ("road-traffic-fines-with-file", "cost-per-need", "the last with centre 19.1 (the mean of "
+     "the monthly means, each month counted alike however many needs were met in it, not the "
+     "mean over all of them)"),
+]
+
+
+@pytest.mark.parametrize(("case", "chart", "said"), CENTRES)
+def test_a_chart_of_means_says_what_its_centre_line_is(
+        case: str, chart: str, said: str,
+        checked: Callable[[str], tuple[Report, Service, Workspace]]) -> None:
+    report, _, _ = checked(case)
+    drawn = {fig.name: fig.alt for s in report.sections for fig in s.figures}
+    assert said in drawn[chart], drawn[chart]
+
+
+def test_the_waits_are_one_list_at_one_precision(demo_report: Report) -> None:
+    """The demo's waits, one list: "8.1 days" above "8 days" read as if the 8 were rounded."""
+    flow = next(s for s in demo_report.sections if s.id == "flow")
+    told = [re.search(r": ([\d.,]+) (\w+) at the median", t) for t in flow.details]
+    waits = [(m[1], m[2].rstrip("s")) for m in told if m is not None]
+    assert len(waits) > 1, flow.details
+    for unit in {u for _, u in waits}:
+        values = [v for v, u in waits if u == unit]
+        if any("." in v for v in values):  # then every one below ten has its decimal
+            assert all("." in v for v in values if float(v.replace(",", "")) < 10), values
+
+
+# (the events' first and last, the contacts' first and last, the period the summary's failure
+# share is said over): the share is of contacts, dated by them; the demo's ended on 18 Jun
+# 2025 and the share was said "between 1 Jan 2024 and 27 Jun 2025", as the events
+CONTACT_SPANS = [
+    (("2024-01-01", "2025-06-27"), ("2024-01-01", "2025-06-18"),
+     "between 1 Jan 2024 and 18 Jun 2025"),
+    (("2024-01-01", "2025-06-27"), ("2024-03-05", "2024-03-05"), "on 5 Mar 2024"),
+    (("2024-01-01", "2025-06-27"), (None, None), "between 1 Jan 2024 and 27 Jun 2025"),
+]
+
+
+@pytest.mark.parametrize(("events", "contacts", "said"), CONTACT_SPANS)
+def test_the_summary_dates_the_failure_share_by_its_contacts(
+        events: tuple[str, str], contacts: tuple[str | None, str | None], said: str) -> None:
+    from servicecheck.measures.summary import Summary
+    from servicecheck.narrative.words import say
+
+    def at(t: str | None) -> pd.Timestamp | None:
+        return None if t is None else pd.Timestamp(t + " 12:00", tz="UTC")
+
+    s = Summary(service="s", needs=10, open_needs=0, cases=10, events=40, demands=20,
+                failure_demands=5, unknown_demands=0, first=at(events[0]), last=at(events[1]),
+                median_days=2.0, p90_days=5.0, demands_from=at(contacts[0]),
+                demands_to=at(contacts[1]))
+    found = next(f for f in s.findings() if f.topic == "demand.failure_share")
+    assert f"25% of the 20 classified contacts {said} were failure demand" in say(found, Voice())

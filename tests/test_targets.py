@@ -612,3 +612,44 @@ def test_the_clock_choices_are_codes_worded_in_the_regimes_unit() -> None:
                    names=("regime_start", "regime_end", "Notice sent", "regime_end"),
                    flags=frozenset({"start"}))
     assert "counted from Notice sent rather than fine raised" in say(mine, Voice())
+
+
+# (each choice of clock as start, stop, clock stopped for access, orders judged, within; the
+# sentence): a choice under which no order is ever within its timescale is said as the plain
+# fact, not ranked as the choice that "moves the figure most" (sepsis: an hour to antibiotics,
+# stopped at the patient's release, "0% of 781 patients within target")
+NONE_WITHIN = [
+    ([("regime_start", "regime_end", False, 820, 281), ("regime_start", "work_done", False, 781, 0),
+      ("first_contact", "regime_end", False, 820, 281),
+      ("first_contact", "work_done", False, 781, 0)],
+     "With the clock stopped at work done rather than patient closed, no patient is within "
+     "target, whatever it starts at (none of 781 patients), against 34% of 820 as the regime "
+     "counts them."),
+    ([("regime_start", "regime_end", False, 820, 0),
+      ("first_contact", "regime_end", False, 820, 0)],
+     "No patient is within target under any choice of clock (none of the 820 patients the "
+     "regime counts), so the choice of clock does not move the figure."),
+    ([("regime_start", "regime_end", False, 820, 281), ("regime_start", "work_done", False, 781, 0),
+      ("regime_start", "work_done", True, 781, 0)],
+     "With the clock stopped at work done rather than patient closed, no patient is within "
+     "target, whether or not it stands still while waiting for access, and whatever it starts "
+     "at (none of 781 patients), against 34% of 820 as the regime counts them."),
+    # a stop some order meets in time is still ranked
+    ([("regime_start", "regime_end", False, 820, 281), ("regime_start", "work_done", False, 781, 8),
+      ("first_contact", "work_done", False, 781, 0)],
+     "The figure moves most when the clock is counted from first contact rather than patient "
+     "raised and stopped at work done rather than patient closed: 0% of 781 patients within "
+     "target, against 34% of 820 as the regime counts them."),
+]
+
+
+@pytest.mark.parametrize(("rows", "said"), NONE_WITHIN)
+def test_a_clock_no_one_is_within_is_said_plainly(
+        rows: list[tuple[str, str, bool, int, int]], said: str) -> None:
+    import pandas as pd
+
+    from servicecheck.measures.clocks import ClockSensitivity
+
+    table = pd.DataFrame(rows, columns=["start", "stop", "clock_stopped", "orders", "within"])
+    table["share"] = table["within"] / table["orders"]
+    assert say(ClockSensitivity(table, "patient").largest_effect(), Voice()) == said

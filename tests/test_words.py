@@ -390,24 +390,32 @@ def test_sums_worded_as_approximate_carry_the_figures_they_have(f: Finding, said
 
 # (finding, the words): sentences a sceptical reader caught on real logs (sepsis, road
 # traffic fines, BPIC 2020 domestic declarations), each read against its report
-def _contents(demands: int) -> Finding:
+def _contents(demands: int, open_: int = 0, stale: int = 545,
+              stale_after: float | None = None) -> Finding:
     import pandas as pd
 
-    from servicecheck.findings import Span, count
+    from servicecheck.findings import Span, count, seconds
 
+    after = {"stale_after": seconds(stale_after)} if stale_after is not None else {}
     return Finding("summary.contents", "need", 4_999,
-                   {"open": count(0), "stale": count(545), "cases": count(4_999),
-                    "events": count(9_453), "demands": count(demands)},
+                   {"open": count(open_), "stale": count(stale), **after,
+                    "cases": count(4_999), "events": count(9_453), "demands": count(demands)},
                    Span(pd.Timestamp("2023-02-28 16:31", tz="UTC"),
                         pd.Timestamp("2023-04-14 12:00", tz="UTC")), names=("NYC 311",))
 
 
 REAL = [
     # the summary command on NYC 311's requests with no demand imported said "0 demands"
-    (_contents(0), "NYC 311: 4,999 needs (0 still open, 545 stale), 4,999 orders or cases, "
+    # ... and "(0 still open, 545 stale)": a count of none is not said, stale is said plainly
+    (_contents(0), "NYC 311: 4,999 needs (545 stale), 4,999 orders or cases, "
      "9,453 events, no demand imported, between 28 Feb 2023 and 14 Apr 2023."),
-    (_contents(1), "NYC 311: 4,999 needs (0 still open, 545 stale), 4,999 orders or cases, "
+    (_contents(1), "NYC 311: 4,999 needs (545 stale), 4,999 orders or cases, "
      "9,453 events, 1 demand, between 28 Feb 2023 and 14 Apr 2023."),
+    (_contents(0, 0, 0), "NYC 311: 4,999 needs, 4,999 orders or cases, 9,453 events, no "
+     "demand imported, between 28 Feb 2023 and 14 Apr 2023."),
+    (_contents(0, 12, 268, 30.0), "NYC 311: 4,999 needs (12 still open; 268 stale: without an "
+     "end and no event for more than 30 days, most likely ended some other way), 4,999 orders "
+     "or cases, 9,453 events, no demand imported, between 28 Feb 2023 and 14 Apr 2023."),
     # no demand imported: the clock that "starts at the citizen's first contact" sat above
     # times told "from their first event to their last"
     (Finding("purpose.clock", "need", 0, flags=frozenset({"first contact"})),
@@ -441,3 +449,48 @@ REAL = [
 @pytest.mark.parametrize(("f", "said"), REAL, ids=[f"{f.topic}-{f.n}" for f, _ in REAL])
 def test_sentences_read_on_real_logs(f: Finding, said: str) -> None:
     assert say(f, Voice()) == said
+
+
+# (a time in days, the times beside it in its sentence in the same unit, as written): one
+# sentence, one precision ("half of the clean ones within 6.3 days, half of the rest within
+# 8 days" read as if the 8 were rounded and the 6.3 not)
+DAYS = 86400.0
+DURATIONS = [
+    (8.0, (), "8 days"), (8.0, (6.3,), "8.0 days"), (6.3, (8.0,), "6.3 days"),
+    (1.0, (), "1 day"), (1.0, (2.5,), "1.0 days"),
+    (9.0, (5.6, 15.0), "9.0 days"), (15.0, (5.6,), "15 days"),  # two figures from ten on
+    (9.0, (12.0, 40.0), "9 days"),            # no time beside it has a decimal: none added
+    (8.0, (float("nan"),), "8 days"),         # a time that is no number sets no precision
+    (0.45, (8.0,), "0.45 days"),
+]
+
+
+@pytest.mark.parametrize(("days", "beside", "said"), DURATIONS)
+def test_the_times_of_one_sentence_share_one_precision(days: float, beside: tuple[float, ...],
+                                                       said: str) -> None:
+    assert g.duration(days * DAYS, g.DAYS, [b * DAYS for b in beside]) == said
+
+
+def test_a_finding_says_its_times_at_one_precision() -> None:
+    from servicecheck.findings import seconds
+
+    f = Finding("flow.clean", "need", 100,
+                {"share": Quantity(0.17, "share"), "repeated": Quantity(0.1, "share"),
+                 "failure": Quantity(0.0, "share"), "handoffs": Quantity(0.83, "share"),
+                 "clean_median": seconds(6.3), "dirty_median": seconds(8.0),
+                 "not_met": Quantity(0, "count")}, clock="citizen")
+    assert "half of the clean ones were met within 6.3 days, half of the rest within 8.0 " \
+        "days" in say(f, Voice())
+
+
+def test_a_list_of_waits_is_told_at_one_precision() -> None:
+    """The demo's waits, one list read as a column: "8.1 days" above "8 days" read as if the
+    8 were rounded (flow.findings gives each wait the others, ``beside_``)."""
+    from servicecheck.findings import seconds
+
+    waits = [8.8, 8.1, 8.0, 7.5]
+    said = [say(Finding("flow.wait", "time", 100, {
+        "median": seconds(w), **{f"beside_{j}": seconds(o) for j, o in enumerate(waits)
+                                 if j != i}}, names=("No access", "Diagnosed")), Voice())
+        for i, w in enumerate(waits)]
+    assert [re.findall(r": (\S+) days", s) for s in said] == [["8.8"], ["8.1"], ["8.0"], ["7.5"]]

@@ -344,10 +344,12 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
                x_title: str = COMPLETION, point: str | None = None,
                percent: bool = False, still_open: OpenNeeds | None = None,
                notes: Sequence[tuple[int, str]] | None = None,
-               changes: Sequence[Change] = (), compact: bool = False) -> Figure:
+               changes: Sequence[Change] = (), compact: bool = False,
+               centre: str | None = None) -> Figure:
     """The chart as a figure, its alt text saying in words what the chart shows: what a
-    point is, the phases, the latest limits as drawn, the rules and the team's changes it
-    marks."""
+    point is, the phases, the latest limits as drawn (``centre``: what the centre line is,
+    where the words beside the chart state another figure of the same thing), the rules and
+    the team's changes it marks."""
     from servicecheck.charts.xmr_svg import xmr_svg
 
     parts = xmr_parts(chart, title=title, y_title=y_title, x_title=x_title, point=point,
@@ -377,7 +379,8 @@ def xmr_figure(chart: Chart, name: str, *, title: str, y_title: str,
     drawn = (f"no limits ({why})" if lower is None and upper is None
              else f"{limits} {_num(lower, places)} to {_num(upper, places)}")
     alt_text = (f"{title}: {points}, each {each}; "
-                f"{phase_words(chart)}, the last with centre {lim.centre:.{places}f}, {drawn}; "
+                f"{phase_words(chart)}, the last with centre {lim.centre:.{places}f}"
+                f"{f' ({centre})' if centre else ''}, {drawn}; "
                 f"{chart_state(chart)}.{besides}")
     # the SVG drawn here; the Vega-Lite spec only when someone asks for it (Figure.spec)
     return Figure(name, xmr_svg(parts), alt_text, lambda: vega_json(spec_of(parts)))

@@ -162,11 +162,12 @@ def flow(
         if out:  # the map's drawing loads only when a map is asked for
             from servicecheck.charts.flow_map import write_map
             from servicecheck.flow.map import flow_map
+            from servicecheck.measures.summary import studied_events
             from servicecheck.narrative.flow_map import map_note
             from servicecheck.narrative.titles import flow_map_title
 
             with working("drawing the flow map"):
-                drawn = flow_map(events if events is not None else ws.events(svc.key),
+                drawn = flow_map(studied_events(ws, svc, need_table, events),
                                  value_steps=svc.value_steps,
                                  overlay="time" if overlay == "time" else "frequency",
                                  coverage=coverage, max_steps=None if all_ else steps,

@@ -14,13 +14,14 @@ import pandas as pd
 from servicecheck.engine.frames import to_frame
 from servicecheck.engine.workspace import Reader
 from servicecheck.measures.needs import needs
+from servicecheck.measures.order import stale_mask
 from servicecheck.measures.summary import set_aside
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
 # what a need's cleanliness and its days are read from
 NEED_COLUMNS_READ = ("need_id", "first_contact", "met_at", "open", "end_to_end_days",
-                     "contacts", "failure_demands")
+                     "contacts", "failure_demands", "idle_days")
 
 
 def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
@@ -35,6 +36,9 @@ def clean_and_dirty(workspace: Reader, service: Service | None = None, *,
     # (only the needs' columns read here are copied: every column of every need, at 100M
     # events 13M rows, was the flow section's peak)
     n = n[[c for c in n.columns if c in NEED_COLUMNS_READ]]
+    # without an end and idle long past the usual time: stale, as capability says, not
+    # "not met yet"
+    n = n.assign(stale=stale_mask(n)) if "idle_days" in n else n.assign(stale=False)
     aside = set_aside(n)
     if len(aside):
         n = n[~n["need_id"].isin(aside)]

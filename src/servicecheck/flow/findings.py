@@ -18,6 +18,8 @@ from servicecheck.flow.handoffs import handoffs_per_case
 from servicecheck.flow.rework import rework
 from servicecheck.flow.value import value_and_waste
 from servicecheck.flow.variants import looped_cases, rework_from, variants
+from servicecheck.measures.needs import needs
+from servicecheck.measures.summary import studied_events
 from servicecheck.service.model import Service
 
 MIN_WAITS = 5  # a wait seen fewer times than this says more about chance than the flow
@@ -44,16 +46,23 @@ def findings(workspace: Reader, service: Service, top: int = 5,
              measured: FlowMeasures | None = None) -> list[Finding]:
     """What the flow shows; ``events`` may be a slice of the service's events (clean and dirty
     work is then left out: it is a property of whole needs). ``measured``: ``measure`` of
-    the same events, if already made."""
-    ev = events if events is not None else workspace.events(service.key)
+    the events studied (``measures.summary.studied_events``), if already made."""
+    need_table = need_table if need_table is not None else needs(workspace, service)
+    # only the needs studied: their counts, paths and waits agree with the map drawn of them
+    ev = studied_events(workspace, service, need_table, events)
     m = measured or measure(ev)
     dfg, v, h = m.dfg, m.variants, m.handoffs
     out: list[Finding] = []
     waits = dfg[dfg["count"] >= MIN_WAITS].sort_values(
         ["median_s", "source", "target"], ascending=[False, True, True]).head(top)
-    for source, target, n, median in zip(waits["source"], waits["target"], waits["count"],
-                                         waits["median_s"], strict=True):
-        out.append(Finding("flow.wait", "time", int(n), {"median": seconds(median / 86400)},
+    # the waits are one list, read down as a column: each carries the others ("beside_"),
+    # so that all are told at one precision ("8.1 days" above "8 days" read as if the 8
+    # were rounded; narrative.voice.Voice.dur)
+    listed = [seconds(m / 86400) for m in waits["median_s"]]
+    for i, (source, target, n) in enumerate(zip(waits["source"], waits["target"],
+                                                waits["count"], strict=True)):
+        beside = {f"beside_{j}": q for j, q in enumerate(listed) if j != i}
+        out.append(Finding("flow.wait", "time", int(n), {"median": listed[i], **beside},
                            names=(str(source), str(target))))
     cases = int(v["cases"].sum())
     if cases:
@@ -110,7 +119,10 @@ def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
     # the period of the needs counted, as capability's headline names it
     span = Span.reported(per_need["first_contact"])
     # needs not met yet are clean or dirty so far: counted, and said to be so
-    numbers["not_met"] = count(int(per_need["open"].sum()))
+    stale = per_need["stale"] if "stale" in per_need else pd.Series(False, per_need.index)
+    numbers["not_met"] = count(int((per_need["open"] & ~stale).sum()))
+    if stale.any():  # without an end and idle long past the usual time (capability's rule)
+        numbers["stale"] = count(int(stale.sum()))
     # what was not measured is not said to be absent: with no contact linked to any need
     # there is no failure demand to count (no demand imported is not "no failure demand"),
     # and with no team named on two steps of a need, no hand-off

@@ -35,7 +35,10 @@ from servicecheck.measures.order import (
     in_completion_order,
     intake_end,
     intake_end_findings,
+    intake_start,
+    intake_start_findings,
     one_intake,
+    stale_after_days,
     tied,
     without_tied_trends,
 )
@@ -74,6 +77,8 @@ class Capability:
     # the last first contact, when the data run on after it for longer than 9 in 10 needs
     # take (``intake_end``): the needs met after it are only the slow ones
     intake_end: pd.Timestamp | None = None
+    # the first first contact (``intake_start``), where the chart is in order of completion
+    intake_start: pd.Timestamp | None = None
 
     @property
     def n_completed(self) -> int:
@@ -159,7 +164,9 @@ def capability(
                       clock="citizen" if svc.clock.end else "last-event",
                       changes=change_times(svc, change_dates),
                       as_at=as_at, stale_after_days=stale_after, timezone=svc.timezone,
-                      ordered_by=at, intake_days=intake, intake_end=ended)
+                      ordered_by=at, intake_days=intake, intake_end=ended,
+                      intake_start=(intake_start(df["first_contact"], done["end_to_end_days"])
+                                    if intake is None else None))
 
 
 def met_needs(need_table: pd.DataFrame, svc: Service,
@@ -198,15 +205,6 @@ def change_times(svc: Service, dates: list[str] | None = None) -> tuple[pd.Times
     if dates is None:
         dates = svc.phase_dates
     return tuple(pd.Timestamp(d, tz=svc.timezone).tz_convert("UTC") for d in sorted(dates))
-
-
-def stale_after_days(days: pd.Series) -> float | None:
-    """How long an open need may sit without an event before it counts as stale: twice the
-    time within which nine in ten needs are met, and never less than a day. A need idle that
-    long has almost certainly ended some other way (withdrawn, closed in another system)."""
-    if days.empty:
-        return None
-    return max(2.0 * float(days.quantile(0.9)), 1.0)
 
 
 def change_signal(cap: Capability) -> spc.Signal | None:
@@ -377,6 +375,7 @@ def findings(cap: Capability) -> list[Finding]:
                 chart="capability", headline=70,
                 names=(sig.rule,) if sig else ()))
         out += intake_end_findings(cap)
+        out += intake_start_findings(cap)
         out += tied_findings(cap)
     if cap.n_open:
         ages = cap.open["age_days"]

@@ -55,7 +55,9 @@ class ClockSensitivity:
         first stop, the clock never stopped), as a finding: the two shares and order counts,
         the choices named (own start, own stop, its start, its stop), and flags for what
         differs (``start``, ``stop``, ``pause``, ``paused`` when the clock is stopped for
-        access) or ``unmoved`` when no choice moves it."""
+        access) or ``unmoved`` when no choice moves it; ``none_within`` when no order is within
+        its timescale under any choice (or, with ``stop``, under any choice stopping there,
+        ``pause`` when some of them pause: ``orders`` the most judged so)."""
         t = self.table.dropna(subset=["share"])
         if t.empty:
             return Finding("targets.clock_sensitivity", self.unit, 0, applies=False,
@@ -66,6 +68,21 @@ class ClockSensitivity:
         numbers = {"own_share": share(float(own["share"])), "own_orders": count(own["orders"]),
                    "share": share(float(row["share"])), "orders": count(row["orders"])}
         names = (str(own["start"]), str(own["stop"]), str(row["start"]), str(row["stop"]))
+        # A choice under which no order is ever within its timescale ranks nothing: sepsis's
+        # hour to antibiotics, stopped when the patient is released, is met by no one from
+        # any start, and "the figure moves most ... 0% of 781" read as if the clock were a
+        # lever. The plain fact is said instead: none within, whatever the rest of the clock.
+        if not t["within"].sum():
+            return Finding("targets.clock_sensitivity", self.unit, int(own["orders"]), numbers,
+                           names=names, flags=frozenset({"none_within"}))
+        at_stop = t[t["stop"] == row["stop"]]
+        if row["stop"] != own["stop"] and not at_stop["within"].sum():
+            numbers["orders"] = count(int(at_stop["orders"].max()))
+            return Finding("targets.clock_sensitivity", self.unit, int(own["orders"]), numbers,
+                           names=names, flags=frozenset(
+                               {"none_within", "stop"}
+                               | ({"pause"} if at_stop["clock_stopped"].nunique() > 1
+                                  else set())))
         if not row["moved"] > 0:
             return Finding("targets.clock_sensitivity", self.unit, int(own["orders"]), numbers,
                            names=names, flags=frozenset({"unmoved"}))

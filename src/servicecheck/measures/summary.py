@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from ibis.expr.types import Table
 
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Span, count, seconds, share
-from servicecheck.measures.capability import stale_after_days
 from servicecheck.measures.needs import needs
-from servicecheck.measures.order import one_intake
+from servicecheck.measures.order import one_intake, stale_after_days, stale_mask
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
@@ -37,14 +37,21 @@ class Summary:
     clock: Clock = "citizen"     # "last-event" when no end activity is named
     longest_days: float = float("nan")
     aside: int = 0               # set aside as ending before they began (``set_aside``)
+    stale_after_days: float = float("nan")  # idle longer than this: stale (capability's rule)
+    # the first and last contact received: the period the failure share is over (the
+    # demo's contacts end on 18 Jun 2025, its events on 27 Jun: dated as the events, the
+    # share named a period the demand section does not)
+    demands_from: pd.Timestamp | None = None
+    demands_to: pd.Timestamp | None = None
 
     def findings(self) -> list[Finding]:
         """What is in the workspace, and what all its finished needs took, over its period."""
         span = Span(self.first, self.last) if self.first is not None and \
             self.last is not None else None
+        stale = {"stale_after": seconds(self.stale_after_days)} if self.stale_needs else {}
         out = [Finding("summary.contents", "need", self.needs,
                        {"open": count(self.open_needs), "stale": count(self.stale_needs),
-                        "aside": count(self.aside),
+                        **stale, "aside": count(self.aside),
                         "cases": count(self.cases),
                         "events": count(self.events), "demands": count(self.demands)},
                        span, self.clock, names=(self.service,))]
@@ -59,10 +66,13 @@ class Summary:
                                 "longest": seconds(self.longest_days)}, times, self.clock))
         classified = self.demands - self.unknown_demands
         if classified:
+            received = (Span(self.demands_from, self.demands_to)
+                        if self.demands_from is not None and self.demands_to is not None
+                        else span)
             out.append(Finding("demand.failure_share", "contact", classified,
                                {"share": share(self.failure_demands / classified),
                                 "failure": count(self.failure_demands),
-                                "unknown": count(self.unknown_demands)}, span))
+                                "unknown": count(self.unknown_demands)}, received))
         return out
 
 
@@ -73,16 +83,27 @@ def set_aside(need_table: pd.DataFrame) -> pd.Series:
     return need_table.loc[~need_table["open"] & (need_table["end_to_end_days"] < 0), "need_id"]
 
 
+def studied_events(workspace: Reader, svc: Service, need_table: pd.DataFrame,
+                   events: Table | None = None) -> Table:
+    """The events studied: the service's (or the slice ``events`` of them), less those of the
+    needs set aside (``set_aside``). The one definition the flow's counts, paths and map, the
+    span studied and the web's pages read, so that a section's counts agree with its map: NYC
+    311's two requests closed before they were made were "3 different paths" beside a map of
+    2 steps."""
+    ev = events if events is not None else workspace.events(svc.key)
+    aside = set_aside(need_table)
+    if not len(aside):
+        return ev
+    keyed = with_need(ev, svc)
+    return keyed.filter(~keyed.need.isin([str(n) for n in aside])).select(*ev.columns)
+
+
 def studied_span(workspace: Reader, svc: Service, need_table: pd.DataFrame
                  ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """The first and last event studied: the events', less those of needs set aside (two
-    NYC 311 requests closed on 1 January, before they were made on 28 February, dated a study
-    of one day's requests from 1 January)."""
-    ev = workspace.events(svc.key)
-    aside = set_aside(need_table)
-    if len(aside):
-        ev = with_need(ev, svc)
-        ev = ev.filter(~ev.need.isin([str(n) for n in aside]))
+    """The first and last event studied (``studied_events``: two NYC 311 requests closed on 1
+    January, before they were made on 28 February, dated a study of one day's requests from
+    1 January)."""
+    ev = studied_events(workspace, svc, need_table)
     row = ev.aggregate(first=ev.timestamp.min(), last=ev.timestamp.max()).to_pandas().iloc[0]
     ends: list[pd.Timestamp | None] = []
     for k in ("first", "last"):
@@ -100,8 +121,8 @@ def summarise(workspace: Reader, service: Service | None = None, *,
     counts = ev.aggregate(events=ev.count(), cases=ev.case_id.nunique()).to_pandas()
     dem = workspace.demands(svc.key)
     d = dem.aggregate(n=dem.count(), failure=dem.count(where=dem.nature == "failure"),
-                      unknown=dem.count(where=dem.nature.isnull() | (dem.nature == "unknown"))
-                      ).to_pandas()
+                      unknown=dem.count(where=dem.nature.isnull() | (dem.nature == "unknown")),
+                      first=dem.received_at.min(), last=dem.received_at.max()).to_pandas()
     n = need_table if need_table is not None else needs(workspace, svc)
     first, last = studied_span(workspace, svc, n)
     met = n[~n["open"] & ~(n["end_to_end_days"] < 0)]
@@ -111,7 +132,7 @@ def summarise(workspace: Reader, service: Service | None = None, *,
     # ... and none is stale in an extract of one intake, as capability says
     after = (stale_after_days(pd.Series(done))
              if one_intake(met["first_contact"], met["end_to_end_days"]) is None else None)
-    stale = int((n["open"] & (n["idle_days"] > after)).sum()) if after is not None else 0
+    stale = int(stale_mask(n).sum())
     row = counts.iloc[0]
     return Summary(
         service=svc.name,
@@ -133,7 +154,17 @@ def summarise(workspace: Reader, service: Service | None = None, *,
         met_to=None if met.empty else pd.Timestamp(met["first_contact"].max()),
         clock="citizen" if svc.clock.end else "last-event",
         longest_days=float(np.max(done)) if done.size else float("nan"),
+        stale_after_days=float(after) if after is not None else float("nan"),
+        demands_from=_utc(d["first"].iloc[0]), demands_to=_utc(d["last"].iloc[0]),
     )
+
+
+def _utc(t: object) -> pd.Timestamp | None:
+    """A time the engine gave back, zone-aware (Spark gives them without their zone)."""
+    if t is None or pd.isna(t):  # type: ignore[call-overload]
+        return None
+    ts = pd.Timestamp(t)  # type: ignore[arg-type]
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts
 
 
 def purpose_findings(svc: Service) -> list[Finding]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from servicecheck.findings import Finding
 from servicecheck.narrative import grammar as g
 from servicecheck.narrative.signals import signals_said
+from servicecheck.narrative.titles import periodly
 from servicecheck.narrative.voice import Voice, between, clock_from, renders, rule_set
 
 
@@ -72,6 +73,26 @@ def _intake_ended(f: Finding, voice: Voice) -> str:
             f"ones were left to finish (a median of {voice.dur(f, 'late_median')}{early}). "
             f"Their times rise by construction: on the charts of end-to-end time, the "
             f"{g.plural(f.noun)} met after {last} describe the extract's end, not the service.")
+
+
+@renders("capability.intake_began")
+def _intake_began(f: Finding, voice: Voice) -> str:
+    """The chart's first needs, met within the time 9 in 10 needs take of the first first
+    report (``measures.order.intake_start``): none could have taken longer than the time
+    since the data began."""
+    assert f.span is not None
+    first, until = voice.date(f.span.start), voice.date(f.span.end)
+    them = ("the first need on the chart was" if f.n == 1 else
+            f"the first {g.counted(f.n, f.noun)} on the chart were")
+    return (f"First reports begin on {first}, and {them} met before {until}, within "
+            f"{voice.dur(f, 'p90')} of it, the time 9 in 10 {g.plural(f.noun)} took: none of "
+            f"them could have taken longer than the time since (a median of "
+            f"{voice.dur(f, 'early_median')}, against {voice.dur(f, 'late_median')} for those "
+            "met after). Their times are "
+            f"short by construction: if the service ran before {first}, the "
+            f"{g.plural(f.noun)} first reported then are not in the data, and on the charts "
+            f"of end-to-end time the {g.plural(f.noun)} met before {until} describe the "
+            "extract's start, not the service.")
 
 
 @renders("capability.change")
@@ -145,7 +166,7 @@ def _per_period(f: Finding, voice: Voice) -> str:
            else f"was {low} in each of the {g.counted(f.q('periods'), period)}")
     text = (f"Per {period}{since}, the {stat} time of the {g.plural(f.noun)} met in each {period} "
             f"{ran}; the chart's centre line, the mean of those "
-            f"{ {'day': 'daily'}.get(period, period + 'ly')} {stat}s, is {voice.dur(f, 'centre')}")
+            f"{periodly(period)} {stat}s, is {voice.dur(f, 'centre')}")
     if f.q("signals"):
         text += f"; {signals_said(f)} ({rules} rules)"
     elif low == high and f.q("periods") > 1:  # equal points: no variation to find signals in

@@ -61,13 +61,18 @@ def _value(f: Finding, voice: Voice) -> str:
 @renders("flow.clean")
 def _clean(f: Finding, voice: Voice) -> str:
     where = f" first reported {between(f, voice)}" if f.span is not None else ""
-    waiting = f.q("not_met") if f.has("not_met") else 0
+    not_met = f.q("not_met") if f.has("not_met") else 0
+    stale = f.q("stale") if f.has("stale") else 0
+    waiting = not_met + stale
     # a need not met yet is clean or dirty by its work so far ("the 545 not met yet: so far"
-    # read as a fragment)
+    # read as a fragment); a stale one is said as stale, as capability says it
+    which = g.join_words([text for k, text in (
+        (not_met, f"the {g.number(not_met)} not met yet"),
+        (stale, f"the {g.number(stale)} stale")) if k])
     so_far = ("" if not waiting else "; not met yet, so judged on its work so far"
               if f.n == 1 else "; none of them met yet, so each judged on its work so far"
               if waiting == f.n else
-              f"; the {g.number(waiting)} not met yet judged on their work so far")
+              f"; {which} judged on {'its' if waiting == 1 else 'their'} work so far")
     judged = ["no step repeated"]
     unknown = []
     handoffs, more = "no more hand-offs than designed", "changed hands more often than designed"

@@ -212,9 +212,13 @@ def unit_for(seconds: Iterable[float]) -> TimeUnit:
     return DAYS
 
 
-def amount(seconds: float, unit: TimeUnit) -> str:
+def amount(seconds: float, unit: TimeUnit, beside: Iterable[float] = ()) -> str:
     """The number alone, in the unit: two significant figures below one, one decimal below
-    ten, whole numbers above."""
+    ten, whole numbers above. One precision in a sentence: a whole number below ten is
+    written with its decimal ("8.0 days") when a time ``beside`` it in the same sentence and
+    unit is written with one ("6.3 days"); "6.3 days ... 8 days" read as if one were
+    rounded and the other not. Every time of the sentence then has two significant figures
+    at least, as a time of ten or more does alone."""
     v = seconds / unit.seconds
     if v == 0:
         return "0"
@@ -222,13 +226,14 @@ def amount(seconds: float, unit: TimeUnit) -> str:
         return f"{v:.2g}"
     if abs(v) < 10:
         text = f"{v:.1f}"
-        return text[:-2] if text.endswith(".0") else text
+        return text[:-2] if text.endswith(".0") and not any(
+            "." in amount(b, unit) for b in beside if math.isfinite(b)) else text
     return f"{v:,.0f}"
 
 
-def duration(seconds: float, unit: TimeUnit) -> str:
-    """'5.7 minutes', '1 day', '12 days'."""
-    text = amount(seconds, unit)
+def duration(seconds: float, unit: TimeUnit, beside: Iterable[float] = ()) -> str:
+    """'5.7 minutes', '1 day', '12 days' (and '9.0 days' beside '5.6 days': ``amount``)."""
+    text = amount(seconds, unit, list(beside))
     return f"{text} {unit.name if text == '1' else plural(unit.name)}"
 
 

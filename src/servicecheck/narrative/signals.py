@@ -130,15 +130,11 @@ def _runs_words(chart: Chart, s: Signal) -> str:
     return f"{' and '.join(why) or 'an unusual run'}, {span(chart, s)}"
 
 
-# Of 4 points or fewer no chart can show a signal: no point can lie outside XmR limits (its
-# distance from the mean is at most 3/4 of 3 moving ranges, under 2.66 of their mean) and no
-# run or trend rule has the points it counts. "Stable" there would be a claim that could not
-# have failed.
-MIN_JUDGED = 5
-
-
 def judged(chart: Chart) -> bool:
-    """Whether the chart has the points and the variation to call stable or not."""
+    """Whether the chart has the points (``spc._chart.MIN_JUDGED``) and the variation to
+    call stable or not."""
+    from servicecheck.spc._chart import MIN_JUDGED  # the spc package loads pandas
+
     return bool(chart.signals) or (chart.n >= MIN_JUDGED
                                    and chart.values.min() != chart.values.max())
 

@@ -9,13 +9,20 @@ from servicecheck.narrative.voice import Voice, between, clock_from, renders
 
 @renders("summary.contents")
 def _contents(f: Finding, voice: Voice) -> str:
-    stale = f", {g.number(f.q('stale'))} stale" if f.has("stale") and f.q("stale") else ""
+    # only what is there: "(0 still open, 268 stale)" counted what was not; stale said
+    # plainly, as capability's rule has it, since the command says nothing else of it
+    held = [f"{g.number(f.q('open'))} still open"] if f.q("open") else []
+    if f.has("stale") and f.q("stale"):
+        held.append(f"{g.number(f.q('stale'))} stale" + (
+            f": without an end and no event for more than {voice.dur(f, 'stale_after')}, "
+            "most likely ended some other way" if f.has("stale_after") else ""))
     if f.has("aside") and f.q("aside"):  # not dated by the span below, nor charted
-        stale += f", {g.number(f.q('aside'))} set aside as ending before they began"
+        held.append(f"{g.number(f.q('aside'))} set aside as ending before they began")
     # with no end step named, a need is met at its last event: none can be said to be open
-    held = ("each counted as met at its last event, as no end step is named"
-            if f.clock == "last-event" else f"{g.number(f.q('open'))} still open{stale}")
-    text = (f"{f.names[0]}: {g.counted(f.n, f.noun)} ({held}), "
+    if f.clock == "last-event":
+        held = ["each counted as met at its last event, as no end step is named"]
+    inside = f" ({'; '.join(held)})" if held else ""
+    text = (f"{f.names[0]}: {g.counted(f.n, f.noun)}{inside}, "
             f"{g.number(f.q('cases'))} "
             f"{'order or case' if f.q('cases') == 1 else 'orders or cases'}, "
             f"{g.counted(f.q('events'), 'event')}, "

@@ -98,6 +98,18 @@ def _clock_sensitivity(f: Finding, voice: Voice) -> str:
     if not f.applies:
         return f"No {f.noun} could be judged under any choice of clock."
     own_start, own_stop, start, stop = (choice_words(x, f.noun) for x in f.names)
+    if "none_within" in f.flags and "stop" not in f.flags:
+        return (f"No {f.noun} is within target under any choice of clock (none of the "
+                f"{g.counted(f.q('own_orders'), f.noun)} the regime counts), so the choice of "
+                "clock does not move the figure.")
+    if "none_within" in f.flags:
+        rest = "whether or not it stands still while waiting for access, and " \
+            if "pause" in f.flags else ""
+        return (f"With the clock stopped at {stop} rather than {own_stop}, no {f.noun} is "
+                f"within target, {rest}whatever it starts at (none of "
+                f"{g.counted(f.q('orders'), f.noun)}), against "
+                f"{g.percent(f.q('own_share'))} of {g.number(f.q('own_orders'))} as the regime "
+                "counts them.")
     if "unmoved" in f.flags:
         return (f"The figure is {g.percent(f.q('own_share'))} of {g.plural(f.noun)} within "
                 "target whichever clock is used.")

@@ -49,9 +49,15 @@ class Voice:
         return self.unit
 
     def dur(self, f: Finding, name: str) -> str:
-        """A duration of a finding, in the unit that tells it (``unit_of``)."""
+        """A duration of a finding, in the unit that tells it (``unit_of``), at the one
+        precision of the finding's other times told in the same unit (``grammar.amount``):
+        a finding is said in one sentence, so its times are the sentence's (and those of a
+        list said as a column, such as the flow's waits, carry the others as ``beside_``)."""
         seconds = f.q(name)
-        return g.duration(seconds, self.unit_of(seconds))
+        unit = self.unit_of(seconds)
+        beside = [q.value for k, q in f.numbers.items()
+                  if q.unit == "seconds" and k != name and self.unit_of(q.value) == unit]
+        return g.duration(seconds, unit, beside)
 
     def amount(self, f: Finding, name: str, unit: g.TimeUnit | None = None) -> str:
         return g.amount(f.q(name), unit or self.unit)

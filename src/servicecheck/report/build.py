@@ -24,7 +24,7 @@ from servicecheck.measures import periods
 from servicecheck.measures.capability import capability
 from servicecheck.measures.needs import needs
 from servicecheck.measures.quality import copies_findings
-from servicecheck.measures.summary import studied_span
+from servicecheck.measures.summary import studied_events, studied_span
 from servicecheck.measures.targets import judged_orders
 from servicecheck.narrative.words import headlines, voice_for
 from servicecheck.report.parts import Section
@@ -108,7 +108,7 @@ def build_sections(ws: Reader, svc: Service,
     out.append(capability_part)
     tell("flow")
     # one ordered pass: the flow section's findings, map and table, and system conditions
-    flow = measure(ws.events(svc.key))
+    flow = measure(studied_events(ws, svc, need_table))
     # rows written twice: a GROUP BY over every column, said in Flow and in Data quality
     copies = copies_findings(ws, svc)
     out.append(flow_section(ws, svc, voice, need_table, flow, copies))

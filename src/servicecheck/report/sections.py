@@ -137,7 +137,8 @@ def capability_section(cap: Capability, svc: Service, freq: str = "W") -> Sectio
     said = {f.topic: say(f, voice) for f in found}
     lead = [said[t] for t in ("capability.none_met", "capability.current",
                               "capability.intake_ended", "capability.change") if t in said]
-    details = [said[t] for t in ("capability.tied", "capability.open", "capability.stale",
+    details = [said[t] for t in ("capability.intake_began", "capability.tied",
+                                 "capability.open", "capability.stale",
                                  "quality.backwards", "quality.future") if t in said]
     if cap.n_completed == 0:
         return Section("capability", "Capability", lead + details, findings=found)
@@ -180,7 +181,8 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
                  need_table: pd.DataFrame | None = None,
                  measured: FlowMeasures | None = None,
                  copies: Sequence[Finding] | None = None) -> Section:
-    """``measured``: ``flow.findings.measure`` of the service's events, if already made (the
+    """``measured``: ``flow.findings.measure`` of the events studied
+    (``measures.summary.studied_events``), if already made (the
     findings, the map and the table of repeated steps all read it); ``copies``:
     ``measures.quality.copies_findings``, if already made (Data quality says them too)."""
     from servicecheck.charts.flow_map import map_figure
@@ -188,9 +190,13 @@ def flow_section(ws: Reader, svc: Service, voice: Voice | None = None,
     from servicecheck.flow.map import flow_map
     from servicecheck.flow.rework import repeated_steps
     from servicecheck.flow.variants import rework_from
+    from servicecheck.measures.needs import needs
     from servicecheck.measures.quality import copies_findings, future_findings
+    from servicecheck.measures.summary import studied_events
 
-    ev = ws.events(svc.key)
+    need_table = need_table if need_table is not None else needs(ws, svc)
+    # the map, its table and the findings count the same events: those studied
+    ev = studied_events(ws, svc, need_table)
     m = measured or measure(ev)
     # waits end at steps dated after the import too, and rows written twice count as steps
     # repeated: both said beside them
@@ -260,15 +266,15 @@ def economics_figures(e: Economics, changes: Sequence[Change] = ()) -> list[Figu
     cur = e.model.currency
     figures = []
     if len(e.need_chart.values) >= 2:
-        title, point = titles.cost_per_need(unit, cur)
+        title, point, centre = titles.cost_per_need(unit, cur)
         figures.append(xmr_figure(e.need_chart, "cost-per-need", x_title=unit, point=point,
                                   title=title, y_title=f"{cur} per need met",
-                                  changes=changes))
+                                  changes=changes, centre=centre))
     if len(e.contact_chart.values) >= 2:
-        title, point = titles.cost_per_contact(unit, cur)
+        title, point, centre = titles.cost_per_contact(unit, cur)
         figures.append(xmr_figure(e.contact_chart, "cost-per-contact", x_title=unit,
                                   point=point, title=title, y_title=f"{cur} per contact",
-                                  changes=changes))
+                                  changes=changes, centre=centre))
     return figures
 
 

@@ -69,6 +69,11 @@ class Signal:
 # Each rule code of the presets by the kind of signal a reader sees on the chart: points
 # beyond the limits, points close to a limit, a run on one side of the centre line, a trend,
 # a jump beyond the range limit (the order their counts are given in)
+# Of 4 points or fewer no chart can show a signal: no point can lie outside XmR limits (its
+# distance from the mean is at most 3/4 of 3 moving ranges, under 2.66 of their mean) and no
+# run or trend rule has the points it counts. "Stable" there would be a claim that could not
+# have failed; and so few points are no group to judge apart from the rest.
+MIN_JUDGED = 5
 SIGNAL_KINDS = ("beyond", "near", "run", "trend", "jump")
 SIGNAL_KIND = {"outside_limits": "beyond", "rule_1": "beyond",
                "two_in_three": "near", "rule_2": "near", "rule_3": "near",
