@@ -160,8 +160,8 @@ def import_events(
             else:
                 # a role left unset (the command line passes every flag, None when not
                 # given) keeps the column proposed for it
-                given = {r: c for r, c in (columns or {}).items() if c}
-                mapping = resolve_columns(names, {**recognised.columns, **given},
+                named = {r: c for r, c in (columns or {}).items() if c}
+                mapping = resolve_columns(names, {**recognised.columns, **named},
                                           configured, raw.source)
             svc = recognised.service(svc)
     records = raw.num_rows
