@@ -23,6 +23,9 @@ BAD = Path(__file__).parent / "bad_inputs"
 EVENT_CASES = [
     ("missing_timestamp_column.csv", {}, None, None, "no column for the timestamp"),
     ("duplicated_column.csv", {}, 1, "activity", "appears twice"),
+    # a repeated name no role uses, over times written with a T: the first row is still the
+    # header (the second was taken for it, and the case 'not found among A, Start, ...')
+    ("duplicated_unmapped_column.csv", {}, 1, "Notes", "appears twice"),
     ("bad_timestamp.csv", {}, 4, "timestamp", "'not a date' is not a date and time"),
     ("empty.csv", {}, None, None, "the file is empty"),
     ("header_only.csv", {}, None, None, "has a header but no rows"),

@@ -104,3 +104,31 @@ def test_a_case_table_whose_header_names_no_case_has_its_case_guessed_from_its_v
     with Workspace(tmp_path / "ws.duckdb") as ws:
         report = import_events(ws, book, service=mapping.service(Service(name="Vorgänge")))
         assert (report.events, report.cases) == (5, 3)
+
+
+# (a CSV's time column, as Excel saved it when the dates had lost their format): proposed as
+# Excel's day numbers where the name says dates, and imported so. The import read serials only
+# from a workbook, so the page said "The dates are Excel's day numbers. '45352.375' is read as
+# 1 March 2024, 09:00" and then refused every row as "not a date and time".
+SAVED_AS_CSV = [
+    ("Date", [repr(v) for v in SERIALS]),
+    ("Date logged", [f"{v:.5f}" for v in SERIALS]),
+]
+
+
+@pytest.mark.parametrize(("name", "stamps"), SAVED_AS_CSV, ids=[c[0] for c in SAVED_AS_CSV])
+def test_serial_dates_in_a_csv_saved_from_excel_are_imported_as_proposed(
+        tmp_path: Path, name: str, stamps: list[str]) -> None:
+    f = tmp_path / "export.csv"
+    f.write_text("\n".join(",".join(map(str, r))
+                           for r in _log(["Case", "Activity", name], list(stamps))) + "\n")
+    proposal = propose(f)
+    assert proposal.dates is not None and proposal.dates.order == "excel-serial"
+    mapping = confirm(proposal, {"case": "Case", "activity": "Activity", "timestamp": name},
+                      timezone="Europe/Madrid")
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        report = import_events(ws, f, service=mapping.service(Service(name="Registro")))
+        assert report.events == 4 and report.rejects.rows == 0
+        got = sorted(f"{t.tz_convert('Europe/Madrid'):%Y-%m-%d %H:%M}"
+                     for t in ws.events().to_pandas()["timestamp"])
+    assert got == LOCAL

@@ -326,3 +326,43 @@ def test_a_small_import_leaves_duckdbs_threads_as_they_were(tmp_path: Path) -> N
     import_events(ws, f)  # one row: inserted on one thread
     assert ws.raw.execute("SELECT current_setting('threads')").fetchone() == before
     assert ws.raw.execute("SELECT count(*) FROM events").fetchone() == (1,)
+
+
+# (the first export, the next, events the service then holds, what the next import says): a
+# council's rolling export overlaps the one before; an event it held already counted twice,
+# as a step repeated in the flow (rework that never happened)
+HEAD = "case_id,activity,timestamp\n"
+OVERLAPS = [
+    ("A,Reported,2024-03-01 09:00\nA,Visited,2024-03-04 10:00\n",
+     "A,Visited,2024-03-04 10:00\nA,Fixed,2024-03-05 11:00\nB,Reported,2024-03-05 12:00\n",
+     4, "Imported 3 rows from next.csv: 2 events kept, in 2 cases; left out: 1 held already "
+        "from an earlier import (the same case, step and time)."),
+    # the same step at another time is a real repeat, and another case's step its own
+    ("A,Visited,2024-03-04 10:00\n", "A,Visited,2024-03-09 10:00\nB,Visited,2024-03-04 10:00\n",
+     3, "Imported 2 rows from next.csv: 2 events kept, in 2 cases."),
+    # equal events within one file are as the file has them
+    ("A,Reported,2024-03-01 09:00\n", "B,Called,2024-03-02 09:00\nB,Called,2024-03-02 09:00\n",
+     3, "Imported 2 rows from next.csv: 2 events kept, in 1 case."),
+    # every event held already: nothing counted twice
+    ("A,Reported,2024-03-01 09:00\nA,Fixed,2024-03-02 09:00\n",
+     "A,Fixed,2024-03-02 09:00\nA,Reported,2024-03-01 09:00\n",
+     2, "Imported 2 rows from next.csv: 0 events kept; left out: 2 held already from an "
+        "earlier import (the same case, step and time)."),
+]
+
+
+@pytest.mark.parametrize(("first", "then", "held", "said"), OVERLAPS,
+                         ids=["one held", "repeats", "equal in one file", "all held"])
+def test_an_export_overlapping_an_earlier_one_adds_each_event_once(
+        tmp_path: Path, first: str, then: str, held: int, said: str) -> None:
+    from servicecheck.narrative.words import Voice, say
+
+    (tmp_path / "first.csv").write_text(HEAD + first)
+    (tmp_path / "next.csv").write_text(HEAD + then)
+    svc = Service(name="Repairs")
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        import_events(ws, tmp_path / "first.csv", service=svc)
+        report = import_events(ws, tmp_path / "next.csv", service=svc)
+        assert ws.events().count().execute() == held
+        assert say(report.findings()[0], Voice()) == said
+        assert int(ws.import_log()[-1]["rows_kept"]) == report.events  # the log agrees

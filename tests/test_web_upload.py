@@ -557,6 +557,12 @@ ZONES: list[tuple[str, list[str], str, str]] = [
     ("times in UTC", [s[:19] + "Z" for s in NEW_YORK], "Europe/London",
      "The times are written in UTC (+00:00), which says nothing of where the service works: "
      "Europe/London is only the default. Which zone does the service work in?"),
+    # offsets no one zone has on the file's dates (January at +00:00 and at +01:00: two
+    # systems' habits): they were said to be "written in UTC (+00:00 and +01:00)"
+    ("offsets no one zone has", [f"2024-01-{d:02d}T09:00:00+0{d % 2}:00" for d in range(1, 21)],
+     "Europe/London", "The times carry offsets from UTC (+00:00 and +01:00) that no one zone "
+     "has on the file's own dates, so they do not say where the service works: Europe/London "
+     "is only the default. Which zone does the service work in?"),
     ("American dates without a zone", [f"03/{d:02d}/2024 09:00" for d in range(1, 21)],
      "Europe/London", "No time in the file says which zone it is in, and dates written month "
      "first do not say where either: Europe/London is only the default. Which zone"),

@@ -24,7 +24,7 @@ from servicecheck.io.errors import AlreadyImported
 from servicecheck.io.fingerprint import Fingerprint
 from servicecheck.io.notes import cells_aside, set_aside_future
 from servicecheck.io.rejects import AFTER_IMPORT
-from servicecheck.io.report import ImportReport
+from servicecheck.io.report import HELD_ALREADY, ImportReport
 from servicecheck.io.sql import bound, ident, set_timezone
 from servicecheck.service.model import Service
 from servicecheck.service.stored import service_to_dict
@@ -175,6 +175,8 @@ class Writer:
                     wrote = con.execute(f"INSERT INTO {table} BY NAME {select_sql}").fetchone()
                 if finish is not None:
                     finish(con, int(wrote[0]) if wrote else 0)
+                if table == "events":
+                    self._leave_out_held(con, report, service.key, first_index)
                 index = INDEX_COLUMN[table]
                 end = con.execute(bound(f"SELECT coalesce(max({index}) + 1, ?) FROM {table} "
                                         f"WHERE {index} >= ?", [first_index, first_index])
@@ -234,6 +236,32 @@ class Writer:
             con.execute("DROP VIEW events")
             con.execute(EVENTS_DDL)
         return last
+
+    @staticmethod
+    def _leave_out_held(con: duckdb.DuckDBPyConnection, report: ImportReport, service: str,
+                        first_index: int) -> None:
+        """Leave out the events just written that the service held already from an earlier
+        import (the same case, activity and time), and count them in the report. One event
+        is one event however many exports carry it; within one file, equal events are kept
+        as the file has them. Nothing to compare with in a service's first import."""
+        earlier = con.execute(bound("SELECT EXISTS (SELECT 1 FROM events WHERE service = ? "
+                                    "AND event_index < ?)", [service, first_index])).fetchone()
+        if not (earlier and earlier[0]):
+            return
+        gone = con.execute(bound(
+            "DELETE FROM events AS n WHERE n.event_index >= ? AND n.service = ? AND EXISTS ("
+            "SELECT 1 FROM events AS o WHERE o.event_index < ? AND o.service = n.service AND "
+            "o.case_id = n.case_id AND o.activity = n.activity AND o.timestamp = n.timestamp)",
+            [first_index, service, first_index])).fetchone()
+        held = int(gone[0]) if gone else 0
+        if not held:
+            return
+        report.events -= held
+        report.dropped[HELD_ALREADY] = report.dropped.get(HELD_ALREADY, 0) + held
+        cases = con.execute(bound("SELECT count(DISTINCT case_id) FROM events WHERE "
+                                  "event_index >= ? AND service = ?", [first_index, service])
+                            ).fetchone()
+        report.cases = int(cases[0]) if cases else 0
 
     @staticmethod
     def _events_in_place(con: duckdb.DuckDBPyConnection) -> bool:

@@ -158,7 +158,10 @@ def import_events(
                 raw = read_table(source, delimiter=delimiter, encoding=encoding, sheet=raw.sheet,
                                  header_row=raw.header_rows or None) if raw.scan else raw
             else:
-                mapping = resolve_columns(names, {**recognised.columns, **(columns or {})},
+                # a role left unset (the command line passes every flag, None when not
+                # given) keeps the column proposed for it
+                named = {r: c for r, c in (columns or {}).items() if c}
+                mapping = resolve_columns(names, {**recognised.columns, **named},
                                           configured, raw.source)
             svc = recognised.service(svc)
     records = raw.num_rows

@@ -55,6 +55,10 @@ CANONICAL = ("service", "case_id", "activity", "timestamp", "start_timestamp", "
 
 
 IMPORT_RELATION = "__import_src"
+# where a bare day number (45352.375) is Excel's date: a workbook, and a CSV saved from one,
+# whose dates lost their format on the way (the proposal reads them so, and said "Excel's day
+# numbers" of a CSV that the import then refused as "not a date and time")
+SERIAL_SOURCES = ("excel", "text")
 
 
 def clean_text_columns(table: pa.Table) -> tuple[pa.Table, frozenset[str]]:
@@ -173,7 +177,7 @@ def canonical_events(
         col = columns[role]
         return timestamp_sql(ident(col), table.schema.field(col).type, timestamp_format,
                              trimmed=col in cleaned, order=order or "day-first",
-                             serial=raw.kind == "excel")
+                             serial=raw.kind in SERIAL_SOURCES)
 
     stamps: list[str] = [role for role in ("timestamp", "start_timestamp")
                          if role in columns and is_text(columns[role])]
@@ -219,7 +223,7 @@ def canonical_events(
         inner = ["*"]
         outer: list[str] = []
         ok = "c IS NOT NULL AND a IS NOT NULL"
-        serial = raw.kind == "excel"
+        serial = raw.kind in SERIAL_SOURCES
         for i, role in enumerate(stamps):
             col = columns[role]
             level0.append(f"{text(col)} AS r{i}")

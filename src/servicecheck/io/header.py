@@ -23,6 +23,8 @@ from servicecheck.io.errors import InputError
 SCAN_ROWS = 50
 # a cell that is a number, a date or a time written as text is data, not a column name
 _DATA_LIKE = re.compile(r"^[\d\s.,:/\-+%£$€()]+(am|pm|AM|PM)?$")
+# ISO 8601's date and time joined by T, ending in Z or an offset: data, though it has letters
+_ISO_LIKE = re.compile(r"^\d{4}-\d\d-\d\d[Tt][\d:.,]+([Zz]|[+-][\d:]+)?$")
 Cell = object
 # a merged range: (first row, first column), (last row, last column)
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -38,7 +40,7 @@ def is_name(value: Cell) -> bool:
     if isinstance(value, bool | int | float | dt.date | dt.time | dt.timedelta):
         return False
     text = str(value).strip()
-    return bool(text) and not _DATA_LIKE.match(text)
+    return bool(text) and not _DATA_LIKE.match(text) and not _ISO_LIKE.match(text)
 
 
 def spread_merges(rows: list[list[Cell]], merges: Sequence[Merge]) -> list[list[Cell]]:
@@ -76,13 +78,20 @@ def find_header(rows: Sequence[Sequence[Cell]]) -> Header:
         return Header(0, ())
     need = 1 if widest == 1 else max(2, math.ceil(0.6 * widest))
     chosen = None
+
+    def all_names(i: int) -> bool:
+        return widths[i] >= need and all(is_name(v) for v in sample[i] if filled(v))
+
     for i, row in enumerate(sample):
-        cells = [v for v in row if filled(v)]
-        if widths[i] < need or not all(is_name(v) for v in cells):
+        if not all_names(i):
             continue
-        names = [str(v).strip() for v in cells]
-        if len(set(names)) < len(names):
-            continue  # a row of group headings, or a header with a repeated name (below)
+        names = [str(v).strip() for v in row if filled(v)]
+        below = next((j for j in range(i + 1, len(sample)) if widths[j]), None)
+        if len(set(names)) < len(names) and below is not None and all_names(below):
+            # group headings ("Dates" over "Reported" and "Completed") repeat a name and have
+            # the names under them; a header that repeats a name ("Notes", "Notes") has
+            # records under it, and is the header: the import then names the repeat
+            continue
         chosen = i
         break
     if chosen is None:

@@ -27,6 +27,10 @@ RECOGNISED = "quality.recognised"
 
 # why a row is left out, in the order validation counts them
 LEFT_OUT = ("without a case id", "without an activity", "without a timestamp")
+# why an event is left out after it is read: an export that overlaps an earlier one (a
+# council's rolling "last 90 days") holds events the service has already, and each would
+# count twice, as a repeated step in the flow (rework that never happened)
+HELD_ALREADY = "held already from an earlier import (the same case, step and time)"
 
 @dataclass
 class ImportReport:

@@ -34,6 +34,12 @@ class ZoneEvidence:
     offsets: tuple[str, ...]
     also: tuple[str, ...] = ()
 
+    @property
+    def utc(self) -> bool:
+        """Whether every time is written in UTC (else, with no zone, no one zone has all the
+        offsets on the file's dates)."""
+        return self.offsets == (_offset(0),)
+
 
 def _offset(minutes: int) -> str:
     sign = "-" if minutes < 0 else "+"

@@ -217,8 +217,11 @@ def create_app(database: str = "servicecheck.db", *, service: Service | Path | N
     @app.exception_handler(NotLoggedIn)
     def not_logged_in(request: Request, _: NotLoggedIn) -> Response:
         if request.headers.get("hx-request") or request.method != "GET":
+            # a capture is never answered by a move to the sign-in: the page, and the words
+            # typed into it, would be gone (the capture page says the sign-in has ended)
+            typed = request.url.path.startswith("/capture")
             return Response("Sign in first.", status_code=401,
-                            headers={"HX-Redirect": "/login"})
+                            headers={} if typed else {"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
