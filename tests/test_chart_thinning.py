@@ -19,6 +19,7 @@ from servicecheck.charts.svg import as_times
 from servicecheck.charts.xmr import xmr_parts
 from servicecheck.charts.xmr_points import HEIGHT, MAX_POINTS, WIDTH, chart_frame, wall_ns
 from servicecheck.charts.xmr_svg import xmr_svg
+from servicecheck.narrative.signals import signal_words
 from tests.test_charts import texts
 
 LONDON = pd.date_range("2024-01-01", periods=8000, freq="90min", tz="Europe/London")
@@ -26,9 +27,10 @@ MIXED = tuple(t.tz_convert("America/New_York") if i % 3 == 0 else t
               for i, t in enumerate(LONDON[:5000]))
 MISSING = LONDON[:6000].insert(2500, pd.NaT).delete(2501)
 
-CASES: list[tuple[str, Any, int]] = [
-    # name, the chart's dates (None: numbered points), points
+CASES: list[tuple[str, Any, int] | tuple[str, Any, int, str]] = [
+    # name, the chart's dates (None: numbered points), points (, preset: ptd by default)
     ("London across the clocks, an index", LONDON, 8000),
+    ("Wheeler's rules: a point in several signals", LONDON[:5000], 5000, "wheeler"),
     ("London, a tuple of Timestamps", tuple(LONDON[:3000]), 3000),
     ("no zone", pd.date_range("2024-03-30", periods=7000, freq="47min"), 7000),
     ("fractions of a second", pd.date_range("2024-03-30 00:00:00.5", periods=6000,
@@ -44,12 +46,14 @@ CASES: list[tuple[str, Any, int]] = [
 ]
 
 
-def chart_of(dates: Any, n: int) -> spc.Chart:
-    """Needs whose times fall after a change, so that there are signals and two phases."""
+def chart_of(dates: Any, n: int, preset: str = "ptd") -> spc.Chart:
+    """Needs whose times fall after a change, so that there are signals (and two phases, but
+    for Wheeler's rules, of one set of limits)."""
     rng = np.random.default_rng(n)
     values = np.r_[rng.gamma(2.0, 6.0, n // 2), rng.gamma(2.0, 3.0, n - n // 2)]
-    chart = spc.xmr(values, labels=[f"need {i}" for i in range(n)], phases=[n // 2 + 1],
-                    improvement_direction="decrease")
+    chart = spc.xmr(values, preset=preset, labels=[f"need {i}" for i in range(n)],
+                    **({} if preset == "wheeler" else {"phases": [n // 2 + 1],
+                                                       "improvement_direction": "decrease"}))
     return dataclasses.replace(chart, dates=dates)
 
 
@@ -68,13 +72,19 @@ def cells_before(frame: pd.DataFrame, column: str, height: int = HEIGHT) -> pd.D
     return data.loc[sorted(kept.index)]
 
 
-@pytest.mark.parametrize(("name", "dates", "n"), CASES, ids=[c[0] for c in CASES])
-def test_the_thinned_chart_is_the_one_thinned_from_every_points_text(name: str, dates: Any,
-                                                                   n: int) -> None:
-    chart = chart_of(dates, n)
-    assert chart.signals and len(chart.limits) == 2
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_the_thinned_chart_is_the_one_thinned_from_every_points_text(
+        case: tuple[Any, ...]) -> None:
+    _, dates, n, *preset = case
+    chart = chart_of(dates, n, *preset)
+    assert chart.signals and len(chart.limits) == (1 if preset else 2)
     parts = xmr_parts(chart, title="End-to-end days per need", y_title="days")
     frame = chart_frame(chart)  # text written for every point: what was thinned before
+    # each point's reason that of the last signal marking it, as a reason per point gave
+    reasons = {p: signal_words(chart, s) for s in chart.signals for p in s.points}
+    assert frame["signal"].tolist() == [reasons.get(p, "") for p in frame["point"]]
+    if preset:  # points in several signals
+        assert sum(len(s.points) for s in chart.signals) > len(reasons)
     x_name, large = parts.x_name, n > MAX_POINTS
     assert x_name == ("point" if dates is None else "date")
 
@@ -96,13 +106,13 @@ def test_the_thinned_chart_is_the_one_thinned_from_every_points_text(name: str, 
         # x as the number the wall-clock text reads: what it was read back from before
         assert (dated["x"].to_numpy() == as_times(dated["date"])).all()
     # each phase from its earliest point to where the next begins, the last to its latest
-    first, second = chart.limits
-    whole = dated[dated["point"] >= first.first_point]
-    later = dated[dated["point"] >= second.first_point]
-    assert parts.phases[x_name].tolist() == [
-        whole.loc[whole["x"].idxmin(), x_name], later.loc[later["x"].idxmin(), x_name]]
-    assert parts.phases["end"].tolist() == [
-        frame[x_name].iloc[second.first_point - 1], later.loc[later["x"].idxmax(), x_name]]
+    starts, ends = [], []
+    for i, lim in enumerate(chart.limits):
+        phase = dated[dated["point"].between(lim.first_point, lim.last_point)]
+        starts.append(phase.loc[phase["x"].idxmin(), x_name])
+        ends.append(frame[x_name].iloc[chart.limits[i + 1].first_point - 1]
+                    if i + 1 < len(chart.limits) else phase.loc[phase["x"].idxmax(), x_name])
+    assert (parts.phases[x_name].tolist(), parts.phases["end"].tolist()) == (starts, ends)
 
 
 def test_a_missing_date_is_no_point_on_a_chart_of_dates() -> None:

@@ -10,6 +10,7 @@ Times on a chart are each point's wall-clock reading in its own zone, written as
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -124,8 +125,12 @@ def _signal_of(chart: Chart) -> np.ndarray:
     """For each point, the place in ``chart.signals`` of the last signal that marks it (the
     one whose words it is given), or -1."""
     which = np.full(chart.n, -1, dtype=np.int64)
-    for i, s in enumerate(chart.signals):
-        which[np.asarray(s.points, dtype=np.intp) - 1] = i
+    sizes = [len(s.points) for s in chart.signals]
+    points = np.fromiter(itertools.chain.from_iterable(s.points for s in chart.signals),
+                         dtype=np.intp, count=sum(sizes))
+    # the latest signal of a point is the one of the largest place: ufunc.at, unlike an
+    # assignment, says which of a point's repeated places is kept
+    np.maximum.at(which, points - 1, np.repeat(np.arange(len(sizes)), sizes))
     return which
 
 
