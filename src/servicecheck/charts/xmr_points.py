@@ -24,22 +24,6 @@ WIDTH = 720
 HEIGHT = 260
 
 
-def per_pixel(df: pd.DataFrame, column: str, width: int = WIDTH) -> pd.DataFrame:
-    """The rows a line needs to look the same at ``width`` pixels: in each pixel column the
-    first, last, lowest and highest point (the M4 reduction of Jugel et al., 2014). A chart of
-    a hundred thousand needs then draws from at most four points a pixel, and looks identical;
-    limits and signals are still computed from every point."""
-    data = df[df[column].notna()]
-    if len(data) <= 4 * width:
-        return data
-    bucket = ((data["x"] - data["x"].min()) * width
-              // (data["x"].max() - data["x"].min() + 1)).to_numpy()
-    g = data.groupby(bucket)[column]
-    keep = pd.concat([g.idxmin(), g.idxmax(), data.groupby(bucket)["x"].idxmin(),
-                      data.groupby(bucket)["x"].idxmax()]).unique()
-    return data.loc[sorted(keep)]
-
-
 def per_cell(df: pd.DataFrame, column: str, cell: float = 2.0, height: int = HEIGHT
              ) -> pd.DataFrame:
     """One point per ``cell``-pixel square (a signal before a common-cause point): a scatter
