@@ -262,6 +262,7 @@ C,Closed,2024-01-04 10:00,Parks
 STUDIED = [
     ("report", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
     ("command", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
+    ("slice", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
 ]
 
 
@@ -281,7 +282,10 @@ def test_the_flow_counts_only_the_needs_studied(where: str, said: list[str],
         svc = ws.service()
         section = flow_section(ws, svc)
         words = {"report": section.lead + section.details,
-                 "command": flow_lines(ws, svc)}[where]
+                 "command": flow_lines(ws, svc),
+                 # flow --where: a slice of the events, less the same needs
+                 "slice": flow_lines(ws, svc, events=where_case(ws.events(svc.key), "team",
+                                                                "Parks"))}[where]
     text = " ".join(words)
     for s in said:
         assert s in text, text
