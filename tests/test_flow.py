@@ -290,4 +290,3 @@ def test_two_readers_of_one_workspace_spill_to_folders_of_their_own(tmp_path: Pa
     assert memory_config(ws, None, None)["temp_directory"] == f"{ws}.tmp"
     assert memory_config(ws, None, tmp_path / "here", read_only=True)["temp_directory"] == str(
         tmp_path / "here")
-
