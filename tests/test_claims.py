@@ -43,7 +43,7 @@ DEFECTS = [
     (r"limits none to none", "limits a chart of one point does not have, told as a range"),
     (r"from (\d[\d.,]*) (\w+) to \1 \2\b", "a range from a value to itself (one period)"),
     (r"\b0% of the [\d,]+ cases repeated a step", "no repeated step told as a share of 0%"),
-    (r"\(0 still open|, 0 stale\b", "a count of none in the summary's clause"),
+    (r"\(0 still open|, 0 stale\b|\(0 failure\)", "a count of none said as a clause"),
     (r"0\.0 per case on average, up to 0", "hand-offs between teams stated where there were none"),
     (r"\b([\d,]+) different paths; the commonest \1 cover", "every path told as the commonest"),
     (r"\b(?:4[89]|[5-9]\d|\d{3,}) hours\b", "a wait of two days or more told in hours, in a "

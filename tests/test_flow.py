@@ -47,6 +47,50 @@ def log(tmp_path: Path) -> object:
     return read_log(f, timezone="UTC").table
 
 
+# a need whose end came before its start (NYC 311's two requests closed before they were
+# made) is set aside: (where its words come from, what they must say); before, its path,
+# its case and its events were counted ("3 different paths" beside a map of 2 steps)
+BACKWARDS = """case_id,activity,timestamp,team
+A,Created,2024-01-01 09:00,Parks
+A,Closed,2024-01-02 09:00,Parks
+B,Created,2024-01-01 10:00,Parks
+B,Closed,2024-01-03 10:00,Parks
+C,Created,2024-01-05 10:00,Parks
+C,Closed,2024-01-04 10:00,Parks
+"""
+STUDIED = [
+    ("report", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
+    ("command", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
+    ("slice", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
+]
+
+
+@pytest.mark.parametrize(("where", "said"), STUDIED, ids=[w for w, _ in STUDIED])
+def test_the_flow_counts_only_the_needs_studied(where: str, said: list[str],
+                                                tmp_path: Path) -> None:
+    from servicecheck import Service, import_events
+    from servicecheck.flow.words import flow_lines
+    from servicecheck.report.sections import flow_section
+    from servicecheck.service.model import Clock
+
+    f = tmp_path / "log.csv"
+    f.write_text(BACKWARDS)
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        import_events(ws, f, service=Service(name="s", clock=Clock(end=("Closed",))),
+                      timezone="UTC")
+        svc = ws.service()
+        section = flow_section(ws, svc)
+        words = {"report": section.lead + section.details,
+                 "command": flow_lines(ws, svc),
+                 # flow --where: a slice of the events, less the same needs
+                 "slice": flow_lines(ws, svc, events=where_case(ws.events(svc.key), "team",
+                                                                "Parks"))}[where]
+    text = " ".join(words)
+    for s in said:
+        assert s in text, text
+    assert "3 " not in text, text  # nothing counts the need set aside
+
+
 def test_value_and_waste_by_steps_and_by_time(log: object) -> None:
     vw = value_and_waste(log, ["Diagnose", "Fix"]).set_index("case_id")  # type: ignore[arg-type]
     assert vw.loc["A", ["steps", "value_steps", "waste_steps"]].tolist() == [3, 2, 1]
@@ -284,43 +328,3 @@ def test_spill_folders_of_killed_readers_are_removed_when_the_workspace_opens(
     os.utime(fresh, (old, old))  # and memory_config, on a read-only opening, asks
     memory_config(ws, None, None, read_only=True)
     assert not fresh.exists()
-
-
-# a need whose end came before its start (NYC 311's two requests closed before they were
-# made) is set aside: (where its words come from, what they must say); before, its path,
-# its case and its events were counted ("3 different paths" beside a map of 2 steps)
-BACKWARDS = """case_id,activity,timestamp,team
-A,Created,2024-01-01 09:00,Parks
-A,Closed,2024-01-02 09:00,Parks
-B,Created,2024-01-01 10:00,Parks
-B,Closed,2024-01-03 10:00,Parks
-C,Created,2024-01-05 10:00,Parks
-C,Closed,2024-01-04 10:00,Parks
-"""
-STUDIED = [
-    ("report", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
-    ("command", ["Every case followed the same path.", "Not one of the 2 cases repeated a step."]),
-]
-
-
-@pytest.mark.parametrize(("where", "said"), STUDIED, ids=[w for w, _ in STUDIED])
-def test_the_flow_counts_only_the_needs_studied(where: str, said: list[str],
-                                                tmp_path: Path) -> None:
-    from servicecheck import Service, import_events
-    from servicecheck.flow.words import flow_lines
-    from servicecheck.report.sections import flow_section
-    from servicecheck.service.model import Clock
-
-    f = tmp_path / "log.csv"
-    f.write_text(BACKWARDS)
-    with Workspace(tmp_path / "ws.duckdb") as ws:
-        import_events(ws, f, service=Service(name="s", clock=Clock(end=("Closed",))),
-                      timezone="UTC")
-        svc = ws.service()
-        section = flow_section(ws, svc)
-        words = {"report": section.lead + section.details,
-                 "command": flow_lines(ws, svc)}[where]
-    text = " ".join(words)
-    for s in said:
-        assert s in text, text
-    assert "3 " not in text, text  # nothing counts the need set aside

@@ -494,3 +494,30 @@ def test_a_list_of_waits_is_told_at_one_precision() -> None:
                                  if j != i}}, names=("No access", "Diagnosed")), Voice())
         for i, w in enumerate(waits)]
     assert [re.findall(r": (\S+) days", s) for s in said] == [["8.8"], ["8.1"], ["8.0"], ["7.5"]]
+
+
+# (where the citizens' days went, the sentence): a share of none is no clause ("0% before the
+# regime's clock started, 100% while a request was open and 0% while no request was open" of
+# NYC 311, whose regime's clock is the citizen's)
+WHERE_DAYS = [
+    ((0.0, 1.0, 0.0), "Of the citizens' days across the 12 needs met, all went while a request "
+     "was open (the regime's clock ran)."),
+    ((0.0, 0.13, 0.87), "Of the citizens' days across the 12 needs met, 13% while a request "
+     "was open (the regime's clock ran) and 87% while no request was open (the clock "
+     "stopped)."),
+    ((0.04, 0.76, 0.2), "Of the citizens' days across the 12 needs met, 4% before the "
+     "regime's clock started, 76% while a request was open (the regime's clock ran) and 20% "
+     "while no request was open (the clock stopped)."),
+    ((0.0, 0.0, 0.0), "The 12 needs met took no time on the citizen's clock."),
+]
+
+
+@pytest.mark.parametrize(("shares", "said"), WHERE_DAYS)
+def test_where_the_days_went_says_only_where_some_went(shares: tuple[float, float, float],
+                                                       said: str) -> None:
+    from servicecheck.findings import share
+
+    f = Finding("targets.where_days", "need", 12,
+                {c: share(v) for c, v in zip(("before_clock", "order_open", "clock_stopped"),
+                                             shares, strict=True)}, names=("request",))
+    assert say(f, Voice()) == said

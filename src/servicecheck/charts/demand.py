@@ -28,8 +28,10 @@ def pareto_figure(table: pd.DataFrame, top: int = 15) -> Figure:
                     if (head[n] > 0).any()],
                    title=TITLE, x_title="contacts", width=520,
                    height=max(120, 26 * len(head)))
-    words = "; ".join(f"{t} {int(n):,} ({int(f):,} failure)" for t, n, f in
-                      zip(head["demand_type"], head["demand"], head["failure"], strict=True))
+    # a count of none is no clause ("Leaks and plumbing 2,470 (0 failure)")
+    words = "; ".join(f"{t} {int(n):,}" + (f" ({int(f):,} failure)" if f else "")
+                      for t, n, f in zip(head["demand_type"], head["demand"], head["failure"],
+                                         strict=True))
     return Figure("demand-types", svg, f"{TITLE}: {words}.",
                   lambda: vega_json(pareto_spec(head)))
 

@@ -94,8 +94,11 @@ def studied_events(workspace: Reader, svc: Service, need_table: pd.DataFrame,
     aside = set_aside(need_table)
     if not len(aside):
         return ev
-    keyed = with_need(ev, svc)
-    return keyed.filter(~keyed.need.isin([str(n) for n in aside])).select(*ev.columns)
+    # the cases of those needs, found over all the service's events (a slice joins its
+    # cases into needs by itself, with other ids), then left out of ``ev``
+    keyed = with_need(workspace.events(svc.key), svc)
+    cases = keyed.filter(keyed.need.isin([str(n) for n in aside])).select("case_id").distinct()
+    return ev.anti_join(cases, "case_id")
 
 
 def studied_span(workspace: Reader, svc: Service, need_table: pd.DataFrame

@@ -78,10 +78,17 @@ def where_words(code: str, unit: str) -> str:
 @renders("targets.where_days")
 def _where_days(f: Finding, voice: Voice) -> str:
     unit = f.names[0]
-    before, ran, stopped = (f"{g.percent(f.q(code))} {where_words(code, unit)}"
-                            for code in ("before_clock", "order_open", "clock_stopped"))
-    return (f"Of the citizens' days across the {g.counted(f.n, 'need')} met, {before}, "
-            f"{ran} and {stopped}.")
+    # only where some days went ("0% before the regime's clock started, 100% while ... and
+    # 0% while ..."): a share of none is no clause, and all of them is said as all
+    codes = [c for c in ("before_clock", "order_open", "clock_stopped") if f.q(c)]
+    if not codes:  # needs that took no time at all: no day went anywhere
+        return f"The {g.counted(f.n, 'need')} met took no time on the citizen's clock."
+    if len(codes) == 1:
+        return (f"Of the citizens' days across the {g.counted(f.n, 'need')} met, all went "
+                f"{where_words(codes[0], unit)}.")
+    parts = [f"{g.percent(f.q(c))} {where_words(c, unit)}" for c in codes]
+    return (f"Of the citizens' days across the {g.counted(f.n, 'need')} met, "
+            f"{g.join_words(parts)}.")
 
 
 def choice_words(label: str, unit: str) -> str:
