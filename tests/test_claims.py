@@ -460,7 +460,7 @@ def test_an_intake_that_ends_long_before_the_data_is_said_once(
     if ended:  # the needs it names are those met after the last first report, on the chart
         f = found[0]
         assert f.span is not None and f.q("after") > f.q("p90")
-        assert f.q("late_median") > f.q("early_median")
+        assert f.q("late_median") >= 1.5 * f.q("early_median")
 
 # (log, whether its capability says its first needs met are the quick ones by construction):
 # met within the time 9 in 10 needs take of the first first report, none could have taken
@@ -468,8 +468,10 @@ def test_an_intake_that_ends_long_before_the_data_is_said_once(
 # 3,799 needs met, a median of 5 days against 88 weeks after, drawn as if the service had
 # been quick then); one intake is charted in order of first report and says so its own way
 INTAKE_BEGAN = [
-    ("road-traffic-fines-with-file", True), ("sepsis-with-file", True),
-    ("travel-expenses-with-file", True), ("bpic2020_travel_permits-no-file", True),
+    ("road-traffic-fines-with-file", True), ("bpic2020_travel_permits-no-file", True),
+    # the bound holds but barely binds: 9 patients, 4.9 days against 5.6; 45 claims, 6.1
+    # days against 7.4 (``measures.order.visibly_apart``)
+    ("sepsis-with-file", False), ("travel-expenses-with-file", False),
     ("nyc311-with-file", False), ("nyc311-no-file", False),
     ("hospital_billing_sample-no-file", False),
 ]
@@ -489,6 +491,25 @@ def test_an_extract_that_begins_at_a_date_is_said_once(
         f = found[0]
         assert f.span is not None and f.n >= 5
         assert (f.span.end - f.span.start).total_seconds() == pytest.approx(f.q("p90"))
+        assert f.q("late_median") >= 1.5 * f.q("early_median")
+
+
+# (the shorter median, the longer, whether the needs at an extract's edge stand apart)
+APART = [
+    (5.0, 618.0, True), (41.1, 70.2, True), (5.2, 122.3, True),  # fines, permits, sepsis
+    (10.7, 12.2, False), (6.1, 7.3, False), (4.9, 5.6, False),  # the demo, expenses, sepsis
+    (2.0, 3.0, True), (2.0, 2.999, False),  # half as much again, and just short of it
+    (0.0, 1.0, True), (0.0, 0.0, False),  # none of the edge's time, or of anyone's
+    (float("nan"), 3.0, False), (1.0, float("nan"), False),
+]
+
+
+@pytest.mark.parametrize(("shorter", "longer", "apart"), APART)
+def test_an_extracts_edge_is_said_only_where_its_needs_stand_apart(
+        shorter: float, longer: float, apart: bool) -> None:
+    from servicecheck.measures.order import visibly_apart
+
+    assert visibly_apart(shorter, longer) is apart
 
 
 # (log, the span its report says it studies): the events of needs set aside are not in it

@@ -158,6 +158,28 @@ def without_tied_trends(chart: spc.Chart, times: pd.Series) -> spc.Chart:
     return replace(chart, signals=tuple(s for s in chart.signals if ordered(s)))
 
 
+# how far apart the medians of the needs at an extract's edge and of the rest must be for
+# the edge to be said (the longer at least this many times the shorter)
+EDGE_APART = 1.5
+
+
+def visibly_apart(shorter: float, longer: float) -> bool:
+    """Whether the needs at an extract's edge stand apart from the rest: the longer median
+    at least ``EDGE_APART`` times the shorter (a third off, or half as much again).
+
+    Every extract has a first and a last first report, and a need met x after the first took
+    x at most; but where the needs' times are narrow the bound barely binds and the needs at
+    the edge are like the rest: the demo's first 457 needs, a median of 11 days against 12;
+    the travel expenses' 6.1 against 7.3. "Short by construction" of those tells the reader
+    of a difference the chart does not show. Apart: the fines' 5 days against 618, the
+    travel permits' 41 against 70, sepsis's last 29 patients' 122 days against 5. (Every
+    chart of thousands of needs has some run low near its start, so a signal there is no
+    test.)"""
+    if not (math.isfinite(shorter) and math.isfinite(longer)):
+        return False
+    return longer > 0 and longer >= EDGE_APART * shorter
+
+
 def intake_end_findings(cap: Capability) -> list[Finding]:
     """The needs met after the last first report, when the data run on after it for longer
     than 9 in 10 needs take (``intake_end``): the chart's last points, their times shaped by
@@ -176,6 +198,9 @@ def intake_end_findings(cap: Capability) -> list[Finding]:
     if late.sum() < MIN_JUDGED:
         return []
     days = met["end_to_end_days"]
+    if (~late).any() and not visibly_apart(float(days[~late].median()),
+                                           float(days[late].median())):
+        return []
     numbers = {"after": seconds((cap.as_at - cap.intake_end).total_seconds() / DAY_S),
                "p90": seconds(float(days.quantile(0.9))),
                "late_median": seconds(float(days[late].median()))}
@@ -190,7 +215,8 @@ def intake_start_findings(cap: Capability) -> list[Finding]:
     (``intake_start``): the chart's first points, none of which could have taken longer than
     the time since the data began, with their median beside that of the needs met after.
     Said by the rule of ``intake_end_findings``: only for at least ``MIN_JUDGED`` of them,
-    only where the chart is in order of completion, and only when some need was met after."""
+    only where their median stands apart from the rest's (``visibly_apart``), only where the
+    chart is in order of completion, and only when some need was met after."""
     if cap.intake_start is None or cap.ordered_by != "met_at":
         return []
     met = cap.completed
@@ -198,7 +224,8 @@ def intake_start_findings(cap: Capability) -> list[Finding]:
     p90 = float(days.quantile(0.9))
     until = cap.intake_start + pd.Timedelta(days=p90)
     early = met["met_at"] < until
-    if early.sum() < MIN_JUDGED or early.all():
+    if (early.sum() < MIN_JUDGED or early.all()
+            or not visibly_apart(float(days[early].median()), float(days[~early].median()))):
         return []
     numbers = {"p90": seconds(p90), "early_median": seconds(float(days[early].median())),
                "late_median": seconds(float(days[~early].median()))}
