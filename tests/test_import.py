@@ -36,6 +36,19 @@ TIMESTAMPS = [
     ("2024-12-25", None, "2024-12-25 00:00:00"),
     ("25-12-2024 14:03", None, "2024-12-25 14:03:00"),
     ("25.12.2024", None, "2024-12-25 00:00:00"),
+    # Excel's UK short date, a two-digit year: it was read as the year 3 (DuckDB's cast reads
+    # slashes year first) or the year 24 (its %Y takes two digits), silently
+    ("03/04/24 13:05", None, "2024-04-03 12:05:00"),
+    ("25/12/24", None, "2024-12-25 00:00:00"),
+    ("1/12/24 09:30", None, "2024-12-01 09:30:00"),
+    ("25.12.24 14:03", None, "2024-12-25 14:03:00"),
+    # as Python reads it for the page (1969-2068); London kept summer time all 1969
+    ("25/12/69", None, "1969-12-24 23:00:00"),
+    # UK dates with a 12-hour clock, and day-first seconds after dots
+    ("13/04/2024 9:00 AM", None, "2024-04-13 08:00:00"),
+    ("25/12/2024 02:03:09 PM", None, "2024-12-25 14:03:09"),
+    ("25.12.2024 14:03:09", None, "2024-12-25 14:03:09"),
+    ("2024/12/25 14:03", None, "2024-12-25 14:03:00"),  # year first with slashes, still read
 ]
 
 
