@@ -300,6 +300,8 @@ def canonical_events(
         read.append(_Stamp(role, col, order, bad, first_bad))
         if role == "timestamp" and (local is not None or first_either is not None):
             report.date_order = order
+            if date_order is None and local is None:
+                report.order_assumed = col
     orders = {s.role: s.order for s in read}
 
     def ts(role: str) -> str:
