@@ -393,6 +393,7 @@ ORDERS_SAID = [
     (["03/04/2024 10:00", "13/04/2024 11:00"], None, None),  # 13 decides: day first
     (["03/04/2024 10:00", "05/04/2024 11:00"], "day-first", None),
     (["2024-04-03 10:00", "2024-04-05 11:00"], None, None),
+    (["45385.41667", "45387.45833"], None, None),  # Excel's day numbers: no order to choose
 ]
 
 
