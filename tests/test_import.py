@@ -36,6 +36,19 @@ TIMESTAMPS = [
     ("2024-12-25", None, "2024-12-25 00:00:00"),
     ("25-12-2024 14:03", None, "2024-12-25 14:03:00"),
     ("25.12.2024", None, "2024-12-25 00:00:00"),
+    # Excel's UK short date, a two-digit year: it was read as the year 3 (DuckDB's cast reads
+    # slashes year first) or the year 24 (its %Y takes two digits), silently
+    ("03/04/24 13:05", None, "2024-04-03 12:05:00"),
+    ("25/12/24", None, "2024-12-25 00:00:00"),
+    ("1/12/24 09:30", None, "2024-12-01 09:30:00"),
+    ("25.12.24 14:03", None, "2024-12-25 14:03:00"),
+    # as Python reads it for the page (1969-2068); London kept summer time all 1969
+    ("25/12/69", None, "1969-12-24 23:00:00"),
+    # UK dates with a 12-hour clock, and day-first seconds after dots
+    ("13/04/2024 9:00 AM", None, "2024-04-13 08:00:00"),
+    ("25/12/2024 02:03:09 PM", None, "2024-12-25 14:03:09"),
+    ("25.12.2024 14:03:09", None, "2024-12-25 14:03:09"),
+    ("2024/12/25 14:03", None, "2024-12-25 14:03:00"),  # year first with slashes, still read
 ]
 
 
@@ -366,3 +379,32 @@ def test_an_export_overlapping_an_earlier_one_adds_each_event_once(
         assert ws.events().count().execute() == held
         assert say(report.findings()[0], Voice()) == said
         assert int(ws.import_log()[-1]["rows_kept"]) == report.events  # the log agrees
+
+
+# (the file's dates, the order given, what the import says of the order): dates that all read
+# either way were read day first with nothing said, so an American export (month first) was
+# misread without a word; a date that decides it, or an order given, needs no sentence
+ASSUMED = "Every date in “timestamp” reads either way (day and month both 12 or less), so " \
+          "they were read day first; if they are written month first, import the file " \
+          "again with --replace --date-order month-first."
+ORDERS_SAID = [
+    (["03/04/2024 10:00", "05/04/2024 11:00"], None, ASSUMED),
+    (["03/04/24", "05/06/24"], None, ASSUMED),
+    (["03/04/2024 10:00", "13/04/2024 11:00"], None, None),  # 13 decides: day first
+    (["03/04/2024 10:00", "05/04/2024 11:00"], "day-first", None),
+    (["2024-04-03 10:00", "2024-04-05 11:00"], None, None),
+    (["45385.41667", "45387.45833"], None, None),  # Excel's day numbers: no order to choose
+]
+
+
+@pytest.mark.parametrize(("dates", "order", "said"), ORDERS_SAID)
+def test_dates_read_in_the_default_order_are_said(tmp_path: Path, dates: list[str],
+                                                  order: str | None, said: str | None) -> None:
+    from servicecheck.narrative.words import Voice, say_all
+
+    f = tmp_path / "log.csv"
+    f.write_text(HEAD + "".join(f"A,Step {i},{d}\n" for i, d in enumerate(dates)))
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        report = import_events(ws, f, date_order=order)  # type: ignore[arg-type]
+    words = say_all(report.findings(), Voice())[1:]
+    assert words == ([said] if said else [])

@@ -232,6 +232,12 @@ SHAPES = [
           _xlsx({"Jobs": [["Repairs job list, March 2024"], [], ["Job", None, "Dates", None],
                           *JOBS]}, {"Jobs": ["A1:E1", "A3:B3", "C3:D3"]}),
           kind="case table", events=6, cases=4, header_row=4, sheet="Jobs"),
+    # a title merged across the table with a note under it: the title repeats its name
+    # across the cells it covers, and was taken for a header that repeats a name
+    Shape("Excel: a merged title, a note under it",
+          _xlsx({"Jobs": [["Repairs job list, March 2024"], ["Printed 3 Apr 2024"], [],
+                          *JOBS]}, {"Jobs": ["A1:E1"]}),
+          kind="case table", events=6, cases=4, header_row=4, sheet="Jobs"),
     Shape("Excel: a notes sheet beside the table",
           _xlsx({"Read me": [["Exported from the repairs system"], ["Do not edit"]],
                  "Jobs": JOBS}), kind="case table", events=6, cases=4, sheet="Jobs"),

@@ -57,6 +57,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "economics.per_need": ("contact", "failure_demand"),
     "quality.placeholders": ("team", "EMPTY"),
     "quality.cells_aside": ("Closed Date", "Closed"),
+    "quality.order_assumed": ("Logged on", "day-first"),
     "quality.future": ("cases.csv", "Closed Date"),
     "joined.caused": ("benefits", "council tax"),
     "overview.measures": ("failure demand", "phone"),

@@ -26,18 +26,21 @@ if TYPE_CHECKING:
 Order = Literal["day-first", "month-first"]
 ORDERS: tuple[Order, ...] = ("day-first", "month-first")
 # Forms a UK council export uses; ISO 8601 (with or without offset) is tried first.
-DAY_FIRST = (
+_DAY_FIRST = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %I:%M:%S %p",
+    "%d/%m/%Y %I:%M %p",
     "%d/%m/%Y",
     "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y %H:%M",
     "%d-%m-%Y",
+    "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
 )
 # Forms a US export uses (NYC 311: 02/28/2023 11:31:22 PM).
-MONTH_FIRST = (
+_MONTH_FIRST = (
     "%m/%d/%Y %I:%M:%S %p",
     "%m/%d/%Y %I:%M %p",
     "%m/%d/%Y %H:%M:%S",
@@ -46,11 +49,24 @@ MONTH_FIRST = (
     "%m-%d-%Y %H:%M:%S",
     "%m-%d-%Y",
 )
+
+
+def _two_digit_years_first(forms: tuple[str, ...]) -> tuple[str, ...]:
+    """Each form with a two-digit year (Excel's UK short date, 03/04/24) before all the
+    four-digit ones: DuckDB's %Y takes '24' as the year 24, so '03/04/24 13:05' was 3 April
+    of the year 24 (and its %y never matches a four-digit year, so the order is safe)."""
+    return (*(f.replace("%Y", "%y") for f in forms), *forms)
+
+
+DAY_FIRST = _two_digit_years_first(_DAY_FIRST)
+MONTH_FIRST = _two_digit_years_first(_MONTH_FIRST)
 FORMATS: dict[Order, tuple[str, ...]] = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST}
 ORDER_WORDS = {"iso": "ISO 8601", "day-first": "day-first", "month-first": "month-first"}
 # Excel counts days from 30 December 1899; five digits cover 1927 to 2173
 EXCEL_EPOCH = "1899-12-30"
 SERIAL_PATTERN = r"^\d{5}(\.\d+)?$"
+# text that starts as ISO 8601 does: a four-digit year, then a hyphen (or a slash)
+YEAR_FIRST_GLOB = "[0-9][0-9][0-9][0-9][-/]*"
 # the serials a service's dates plausibly fall in: 1 January 1990 to 31 December 2099 (a
 # column of numbers outside them is counts, money or references, not dates)
 PLAUSIBLE_SERIALS = (32874.0, 73051.0)
@@ -208,7 +224,7 @@ def timestamp_sql(q: str, arrow_type: pa.DataType, fmt: str | None, *,
         return f"TRY_CAST(CAST({q} AS VARCHAR) AS TIMESTAMPTZ)"
     if fmt:
         return f"CAST(TRY_STRPTIME({t}, {literal(fmt)}) AS TIMESTAMPTZ)"
-    return f"COALESCE(TRY_CAST({t} AS TIMESTAMPTZ), {local_sql(t, order, serial)})"
+    return f"COALESCE({_iso_cast(t)}, {local_sql(t, order, serial)})"
 
 
 def local_sql(t: str, order: Order, serial: bool = False) -> str:
@@ -255,7 +271,17 @@ def reads_naive(con: duckdb.DuckDBPyConnection, relation: str, arrow_type: pa.Da
 
 def iso_sql(q: str, trimmed: bool = False) -> str:
     """DuckDB: the column read as ISO 8601 only (NULL where it is another form)."""
-    return f"TRY_CAST({q if trimmed else trim_sql(q)} AS TIMESTAMPTZ)"
+    return _iso_cast(q if trimmed else trim_sql(q))
+
+
+def _iso_cast(t: str) -> str:
+    """DuckDB: trimmed text ``t`` cast as ISO 8601, only where it starts with a four-digit
+    year: the cast also reads slashes year first, so '03/04/24 13:05' (3 April 2024, day
+    first) was the year 3, and '25/12/24' the year 25, before the day-first forms were
+    tried. GLOB is the cheapest exact test measured (0.02 s per million values beside the
+    cast's 0.04 s; a regular expression 0.10 s, comparing characters 0.06 s)."""
+    return (f"CASE WHEN {t} GLOB {literal(YEAR_FIRST_GLOB)} "
+            f"THEN TRY_CAST({t} AS TIMESTAMPTZ) END")
 
 
 def two_forms(source: str, column: str, first: tuple[str, int], second: tuple[str, int],

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from servicecheck.io.dates import (
     Order,
     filled_sql,
+    form_of,
     iso_sql,
     local_sql,
     naive_by_type,
@@ -300,6 +301,11 @@ def canonical_events(
         read.append(_Stamp(role, col, order, bad, first_bad))
         if role == "timestamp" and (local is not None or first_either is not None):
             report.date_order = order
+            if date_order is None and local is None and first_either is not None:
+                written, _, seen = value_at(col, first_either)
+                # an Excel day number reads in either order too, but says nothing of one
+                if form_of(written) == "either":
+                    report.order_assumed = seen
     orders = {s.role: s.order for s in read}
 
     def ts(role: str) -> str:

@@ -87,10 +87,12 @@ def find_header(rows: Sequence[Sequence[Cell]]) -> Header:
             continue
         names = [str(v).strip() for v in row if filled(v)]
         below = next((j for j in range(i + 1, len(sample)) if widths[j]), None)
-        if len(set(names)) < len(names) and below is not None and all_names(below):
-            # group headings ("Dates" over "Reported" and "Completed") repeat a name and have
-            # the names under them; a header that repeats a name ("Notes", "Notes") has
-            # records under it, and is the header: the import then names the repeat
+        records = below is not None and widths[below] >= need and not all_names(below)
+        if len(set(names)) < len(names) and not records:
+            # a title merged across the table, or group headings ("Dates" over "Reported"
+            # and "Completed"), repeat a name, with a note or the names under them; a header
+            # that repeats a name ("Notes", "Notes") has records under it, and is the
+            # header: the import then names the repeat
             continue
         chosen = i
         break

@@ -23,6 +23,9 @@ IMPORTED = "quality.import"
 # the finding of the mapping an import recognised, when none was given: names are role and
 # column pairs, then ("moment", activity) pairs for a case table's dates
 RECOGNISED = "quality.recognised"
+# the finding of dates read in the default order, none of them saying which (names: the
+# column, the order read)
+ORDER_ASSUMED = "quality.order_assumed"
 
 
 # why a row is left out, in the order validation counts them
@@ -48,6 +51,9 @@ class ImportReport:
     placeholders: dict[str, dict[str, int]] = field(default_factory=dict)
     rejects: Rejects = field(default_factory=Rejects.none)  # rows set aside, with reasons
     date_order: str | None = None  # how text dates were read: day-first or month-first
+    # the time column whose every date read either way (03/04/2024), read in the default
+    # order because nothing said which: said, so that an American export is not misread
+    order_assumed: str | None = None
     sheet: str | None = None  # the workbook's sheet read
     header_row: int | None = None  # the row the column names were read from
     paired: int = 0  # start events folded into their completion (lifecycles)
@@ -84,6 +90,9 @@ class ImportReport:
             self.source, self.kind, self.records or self.rows_read, self.events, self.cases,
             self.dropped, cells, aside, self.after_import, case_table=bool(self.moments),
             masked=self.masked)]
+        if self.order_assumed is not None and self.date_order is not None:
+            found.append(Finding(ORDER_ASSUMED, "date", 1,
+                                 names=(self.order_assumed, self.date_order)))
         if self.recognised is not None:
             pairs = [*self.recognised.columns.items(),
                      *(("moment", a) for a in self.moments.values())]

@@ -178,6 +178,17 @@ def _recognised(f: Finding, voice: Voice) -> str:
     return f"Read as {what}, with {g.join_words(columns)}."
 
 
+@renders("quality.order_assumed")
+def _order_assumed(f: Finding, voice: Voice) -> str:
+    """Dates read in the default order, none of them saying which (io.report.ORDER_ASSUMED)."""
+    column, order = f.names[:2]
+    other = "month-first" if order == "day-first" else "day-first"
+    read, written = order.replace("-", " "), other.replace("-", " ")
+    return (f"Every date in “{column}” reads either way (day and month both 12 or less), so "
+            f"they were read {read}; if they are written {written}, import the file again "
+            f"with --replace --date-order {other}.")
+
+
 @renders("quality.all_met")
 def _all_met(f: Finding, voice: Voice) -> str:
     return "Every need in the data was met by its end."
