@@ -328,3 +328,26 @@ def test_spill_folders_of_killed_readers_are_removed_when_the_workspace_opens(
     os.utime(fresh, (old, old))  # and memory_config, on a read-only opening, asks
     memory_config(ws, None, None, read_only=True)
     assert not fresh.exists()
+
+
+def test_system_conditions_count_the_events_studied(tmp_path: Path) -> None:
+    """The report's system conditions counted every event, the flow beside them only those
+    studied: a need set aside (it ends before it begins) was work caused in one section and
+    not in the other."""
+    from servicecheck import Service, import_events
+    from servicecheck.report.build import build_sections
+    from servicecheck.service.model import Clock, SystemCondition
+
+    f = tmp_path / "log.csv"
+    f.write_text(BACKWARDS)
+    cond = SystemCondition(name="Two-step sign-off", kind="procedure", causes=("Created",))
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        import_events(ws, f, service=Service(name="s", clock=Clock(end=("Closed",)),
+                                             system_conditions=(cond,)), timezone="UTC")
+        svc = ws.service()
+        part = next(s for s in build_sections(ws, svc, specs=False)
+                    if s.id == "system-conditions")
+    found = part.findings[0]
+    # of the 4 events of needs A and B, the 2 Created ones; C's 2 are not studied
+    assert (found.n, found.q("waste")) == (4, 2), found
+    assert found.detail["Created"] == (2, 0)

@@ -141,12 +141,15 @@ def clean_findings(per_need: pd.DataFrame) -> list[Finding]:
 
 
 def condition_findings(workspace: Reader, service: Service,
-                       rework_table: pd.DataFrame | None = None) -> list[Finding]:
+                       rework_table: pd.DataFrame | None = None,
+                       events: Table | None = None) -> list[Finding]:
     """The system conditions the team named and the waste steps they cause: how much of all
     the recorded work those steps are. ``detail`` holds, per step named, its events and the
-    cases that repeat it (for the table beside the words). ``rework_table``: ``rework`` of
-    the service's events, if already made."""
-    ev = workspace.events(service.key)
+    cases that repeat it (for the table beside the words). ``events``: the events studied
+    (``measures.summary.studied_events``; all the service's by default), and
+    ``rework_table``: ``rework`` of the same events, if already made: the steps' counts and
+    their repeats of one population (the report's flow leaves out the needs set aside)."""
+    ev = events if events is not None else workspace.events(service.key)
     counts = to_frame(ev.activity.value_counts())
     per_step = dict(zip(counts.iloc[:, 0], counts.iloc[:, 1], strict=True))
     total = int(sum(per_step.values()))

@@ -108,7 +108,8 @@ def build_sections(ws: Reader, svc: Service,
     out.append(capability_part)
     tell("flow")
     # one ordered pass: the flow section's findings, map and table, and system conditions
-    flow = measure(studied_events(ws, svc, need_table))
+    studied = studied_events(ws, svc, need_table)
+    flow = measure(studied)
     # rows written twice: a GROUP BY over every column, said in Flow and in Data quality
     copies = copies_findings(ws, svc)
     out.append(flow_section(ws, svc, voice, need_table, flow, copies))
@@ -125,7 +126,7 @@ def build_sections(ws: Reader, svc: Service,
         tell("joined-up")
         out.append(joined_up_section(ws))
     tell("system conditions")
-    out.append(system_conditions_section(ws, svc, rework))
+    out.append(system_conditions_section(ws, svc, rework, studied))
     tell("data quality")
     out.append(data_quality_section(ws, svc, cap, voice, capability_part.findings, copies))
     return [keep(section) for section in out]

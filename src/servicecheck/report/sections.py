@@ -28,6 +28,8 @@ from servicecheck.report.parts import Section, Table
 from servicecheck.service.model import Change, Service
 
 if TYPE_CHECKING:
+    from ibis.expr.types import Table as Events
+
     from servicecheck.flow.findings import FlowMeasures
     from servicecheck.measures.targets import JudgedOrders
 
@@ -357,8 +359,10 @@ def joined_up_section(ws: Reader) -> Section:
 
 # -- System conditions -----------------------------------------------------------------------
 def system_conditions_section(ws: Reader, svc: Service,
-                              rework_table: pd.DataFrame | None = None) -> Section:
-    """``rework_table``: ``flow.rework.rework`` of the service's events, if already made."""
+                              rework_table: pd.DataFrame | None = None,
+                              events: Events | None = None) -> Section:
+    """``events``: the events studied (the flow's); ``rework_table``: ``flow.rework.rework``
+    of them, if already made."""
     from servicecheck.flow.findings import condition_findings
     from servicecheck.narrative.flow import step_effect
 
@@ -367,7 +371,7 @@ def system_conditions_section(ws: Reader, svc: Service,
             "The team has not yet written down the system conditions (policies, procedures, "
             "measures, IT, structure) that cause the waste. Add them under "
             "[[system_conditions]] with the steps each one causes."])
-    found = condition_findings(ws, svc, rework_table)
+    found = condition_findings(ws, svc, rework_table, events)
     voice = Voice(tz=svc.timezone)
     lead = [say(f, voice) for f in found] + [
         "Change the conditions and the waste goes; push people to work harder within them "
