@@ -216,6 +216,17 @@ SHAPES = [
     Shape("a generous --max-rejects",
           _text("log.csv", _csv([*EVENTS, ("C", "x", "TBC"), ("C", "y", "n/a")])),
           kwargs={"max_rejects": 0.5}, events=5, cases=2, rejects=2),
+    Shape("case ids repeating under a service column",
+          _text("log.csv", _csv([(s, c, a, t) for s in ("Repairs", "Benefits")
+                                 for c, a, t in EVENTS], header="Service,Case,Activity,Time")),
+          error="column 'Service': case ids repeat across the services this column names: "
+          "case 'A' is under 'Repairs' in row 2 and under 'Benefits' in row 7 (and 1 more like "
+          "it), so their events would be read as one case; import each service's rows on "
+          "their own"),
+    Shape("a service column whose case ids do not repeat",
+          _text("log.csv", _csv([("Repairs" if c == "A" else "Benefits", c, a, t)
+                                 for c, a, t in EVENTS], header="Service,Case,Activity,Time")),
+          events=5, cases=2),
     Shape("a step ending before it starts",
           _text("log.csv", _csv([(c, a, t, t) for c, a, t in EVENTS] +
                                 [("C", "Fix", "2024-03-01 09:00", "2024-03-02 09:00")] +
