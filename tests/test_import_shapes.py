@@ -227,6 +227,23 @@ SHAPES = [
           _text("log.csv", _csv([("Repairs" if c == "A" else "Benefits", c, a, t)
                                  for c, a, t in EVENTS], header="Service,Case,Activity,Time")),
           events=5, cases=2),
+    Shape("a date column and a time column (Excel)",
+          _xlsx({"Jobs": [["Job No", "Task", "Date", "Time"],
+                          ["J0", "Reported", "2024-03-01", "09:15:00"],
+                          ["J0", "Fixed", "2024-03-01", "11:45:00"]]}), events=2, cases=1,
+          check=lambda ws, r: r.time_of_day == "Time" and [
+              str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-03-01 09:15:00+00:00", "2024-03-01 11:45:00+00:00"]),
+    Shape("'Date Logged' and 'Time Logged', day-first, a time left blank",
+          _text("log.csv", _csv([("A", "Logged", "01/03/2024", "9:15"),
+                                 ("A", "Closed", "13/03/2024", ""),
+                                 ("B", "Logged", "02/03/2024", "4:05 PM")],
+                                header="Case,Activity,Date Logged,Time Logged")),
+          kwargs={"columns": {"timestamp": "Date Logged"}}, events=3, cases=2,
+          date_order="day-first",
+          check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-03-01 09:15:00+00:00", "2024-03-13 00:00:00+00:00",
+              "2024-03-02 16:05:00+00:00"]),
     Shape("a step ending before it starts",
           _text("log.csv", _csv([(c, a, t, t) for c, a, t in EVENTS] +
                                 [("C", "Fix", "2024-03-01 09:00", "2024-03-02 09:00")] +
@@ -327,6 +344,7 @@ PROPOSALS = [
     ("NYC 311 export (a case table, month-first)",
      {"case": "Unique Key", "team": "Agency", "due": "Due Date"}, "case table", "month-first"),
     ("Open311 GeoReport v2 JSON", {"case": "service_request_id"}, "case table", "iso"),
+    ("a date column and a time column (Excel)", {"timestamp": "Date"}, "event log", "iso"),
 ]
 
 
@@ -341,6 +359,9 @@ def test_proposal(tmp_path: Path, name: str, roles: dict[str, str], kind: str,
     assert proposal.dates is not None and proposal.dates.order == order
     assert all(g.evidence and 0 < g.confidence <= 1 for g in proposal.roles.values())
     assert proposal.complete
+    # a column of dates alone is read with the times of day of its own stem, and said so
+    paired = "Time" if name == "a date column and a time column (Excel)" else None
+    assert proposal.time_of_day == paired
 
 
 def test_proposal_shows_its_evidence(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.sql import literal, literals
@@ -166,6 +167,70 @@ def read_as(value: str, order: str) -> dt.datetime | None:
         except ValueError:
             continue
     return None
+
+
+# -- a date column and a time column ------------------------------------------------------
+# Council exports often split the moment in two: "Date Logged" holds 01/03/2024 and "Time
+# Logged" 09:15. Read alone, the date put every step at midnight; read together they are
+# one instant, written as the date, a space and the time, which the forms above all read.
+DATE_ONLY = (r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+             r"|\d{1,2}[ \-][A-Za-z]{3,9}[ \-]\d{2,4})$")
+TIME_ONLY = r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[AaPp][Mm])?$"
+# the words that say a column holds a date or a time, not which moment it is
+_STAMP_WORDS = frozenset({"date", "time", "datetime", "dt", "tm"})
+
+
+def _words(name: str) -> tuple[str, ...]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()
+    return tuple(w for w in re.split(r"[^a-z0-9]+", spaced) if w)
+
+
+def _stem(name: str) -> tuple[str, ...]:
+    """A column's name without the words saying date or time: 'Date Logged' and 'Time
+    Logged' (or 'LoggedDate' and 'LoggedTime', 'Date' and 'Time') share a stem."""
+    return tuple(w for w in _words(name) if w not in _STAMP_WORDS)
+
+
+def _all_match(column: pa.ChunkedArray, pattern: str) -> bool:
+    """Every filled value of a text column matches ``pattern`` (and one at least is
+    filled)."""
+    filled = column.drop_null()
+    return len(filled) > 0 and bool(pc.all(pc.match_substring_regex(filled, pattern)).as_py())
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def time_of_day_column(table: pa.Table, date_column: str, taken: Iterable[str]
+                       ) -> str | None:
+    """The column holding the times of day of a column of dates alone: of the same stem,
+    not mapped to a role (``taken``), every filled value a time with no date. None when
+    the dates carry their times (the first value is looked at before the whole column)."""
+    if date_column not in table.column_names or not _is_text(table.schema.field(
+            date_column).type):
+        return None
+    dates = table.column(date_column).drop_null()
+    if not len(dates) or not re.match(DATE_ONLY, str(dates[0].as_py()).strip()):
+        return None
+    stem, busy = _stem(date_column), set(taken)
+    for name in table.column_names:
+        if (name != date_column and name not in busy and _stem(name) == stem
+                and any(w in _STAMP_WORDS for w in _words(name))
+                and _is_text(table.schema.field(name).type)
+                and _all_match(table.column(name), TIME_ONLY)
+                and _all_match(table.column(date_column), DATE_ONLY)):
+            return str(name)
+    return None
+
+
+def with_time_of_day(table: pa.Table, date_column: str, time_column: str) -> pa.Table:
+    """The table with each date followed by its time of day (a date whose time is blank
+    stays a date: midnight, as it was written)."""
+    dates, times = table.column(date_column), table.column(time_column)
+    joined = pc.if_else(pc.is_null(times), dates,
+                        pc.binary_join_element_wise(dates, times, " "))
+    return table.set_column(table.column_names.index(date_column), date_column, joined)
 
 
 # -- SQL (DuckDB) ------------------------------------------------------------------------------

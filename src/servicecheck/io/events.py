@@ -22,8 +22,10 @@ from servicecheck.io.dates import (
     naive_by_type,
     no_offset_sql,
     text_sql,
+    time_of_day_column,
     timestamp_sql,
     two_forms,
+    with_time_of_day,
 )
 from servicecheck.io.errors import InputError
 from servicecheck.io.in_place import InPlace, read_in_place
@@ -48,7 +50,7 @@ from servicecheck.io.rejects import (
     unreadable,
 )
 from servicecheck.io.report import LEFT_OUT, ImportReport
-from servicecheck.io.roles import SERVICE_COLUMN_NAMES
+from servicecheck.io.roles import check_one_service
 from servicecheck.io.sql import bound, ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
 
@@ -156,6 +158,12 @@ def canonical_events(
         con.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT * FROM {raw.scan}")
     else:
         table, cleaned = clean_text_columns(table)
+        # dates in one column and their times of day in another: read as one instant
+        paired = (None if raw.stamp_columns or timestamp_format else
+                  time_of_day_column(table, columns["timestamp"], columns.values()))
+        if paired is not None:
+            table = with_time_of_day(table, columns["timestamp"], paired)
+            report.time_of_day = paired
         if "__row" not in table.column_names:  # a widened case table numbers its own events
             table = table.append_column("__row", pa.arange(0, table.num_rows))
         con.register(relation, table)
@@ -335,7 +343,7 @@ def canonical_events(
             return filled_sql(ident(col))
         return f"{value(col) if col in held else present(col)} IS NOT NULL"
 
-    _check_one_service(con, relation, raw, columns, text, filled(case_col))
+    check_one_service(con, relation, raw, columns, text, filled(case_col))
 
     # rows set aside: a time that does not read, a step that ends before it starts
     keep_raw = f"{filled(case_col)} AND {filled(act_col)} AND {filled(ts_col)}"
@@ -465,40 +473,6 @@ def _check_kept(kept: int, raw: RawTable) -> None:
     if kept == 0:
         raise InputError("no row has a case id, an activity and a timestamp", source=raw.source,
                          fix="check the column mapping (--case, --activity, --timestamp)")
-
-
-def _check_one_service(con: duckdb.DuckDBPyConnection, relation: str, raw: RawTable,
-                       columns: Mapping[str, str], text: Callable[[str], str],
-                       has_case: str) -> None:
-    """Refuse a file of several services whose case ids repeat across them: an import is
-    one service, and Repairs' job 1 and Benefits' claim 1 were merged into one case. The
-    product keeps services apart by importing each with its own service file, so that is
-    the fix named; a column naming the service whose cases never repeat reads as before."""
-    mapped = set(columns.values())
-    col = next((n for n in raw.table.column_names if n not in mapped
-                and " ".join(n.lower().replace("_", " ").split()) in SERVICE_COLUMN_NAMES),
-               None)
-    if col is None:
-        return
-    svc = text(col)
-    got = con.execute(
-        f"WITH k AS (SELECT {text(columns['case'])} AS c, {svc} AS s, min(__row) AS r "
-        f"FROM {relation} WHERE {has_case} AND {svc} IS NOT NULL GROUP BY ALL), "
-        "m AS (SELECT c, arg_min(s, r) AS s1, min(r) AS r1, arg_max(s, r) AS s2, "
-        "max(r) AS r2 FROM k GROUP BY c HAVING count(*) > 1) "
-        "SELECT count(*), arg_min(c, r1), arg_min(s1, r1), min(r1), arg_min(s2, r1), "
-        "arg_min(r2, r1) FROM m").fetchone()
-    if not got or not got[0]:
-        return
-    n, case, first, first_row, second, second_row = got
-    more = f" (and {int(n) - 1:,} more like it)" if n > 1 else ""
-    raise InputError(
-        f"case ids repeat across the services this column names: case '{case}' is under "
-        f"'{first}' in row {row_seen(raw, int(first_row))} and under '{second}' in row "
-        f"{row_seen(raw, int(second_row))}{more}, so their events would be read as one case",
-        source=raw.source, column=col,
-        fix=f"import each service's rows on their own (a file per value of '{col}'), each "
-        "with its own service file naming the service, into the same workspace")
 
 
 def _mixed(raw: RawTable, col: str, value_at: Callable[[str, int], tuple[str, int, str]],
