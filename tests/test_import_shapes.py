@@ -244,6 +244,13 @@ SHAPES = [
           check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
               "2024-03-01 09:15:00+00:00", "2024-03-13 00:00:00+00:00",
               "2024-03-02 16:05:00+00:00"]),
+    Shape("the month by name ('2 Jan 2024', '02-Jan-2024', '2 January 2024 14:05')",
+          _text("log.csv", _csv([("A", "Logged", "2 Jan 2024"), ("A", "Done", "02-Jan-2024 16:00"),
+                                 ("B", "Logged", "2 January 2024 14:05"),
+                                 ("B", "Done", "13-FEB-24")])), events=4, cases=2,
+          check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-01-02 00:00:00+00:00", "2024-01-02 16:00:00+00:00",
+              "2024-01-02 14:05:00+00:00", "2024-02-13 00:00:00+00:00"]),
     Shape("a step ending before it starts",
           _text("log.csv", _csv([(c, a, t, t) for c, a, t in EVENTS] +
                                 [("C", "Fix", "2024-03-01 09:00", "2024-03-02 09:00")] +
@@ -345,6 +352,8 @@ PROPOSALS = [
      {"case": "Unique Key", "team": "Agency", "due": "Due Date"}, "case table", "month-first"),
     ("Open311 GeoReport v2 JSON", {"case": "service_request_id"}, "case table", "iso"),
     ("a date column and a time column (Excel)", {"timestamp": "Date"}, "event log", "iso"),
+    ("the month by name ('2 Jan 2024', '02-Jan-2024', '2 January 2024 14:05')",
+     {"timestamp": "timestamp"}, "event log", "month-name"),
 ]
 
 

@@ -458,6 +458,12 @@ READ_AS = [  # value, order, what it is read as
     ("45385", "excel-serial", dt.datetime(2024, 4, 3)),
     ("45385.5", "day-first", dt.datetime(2024, 4, 3, 12)),
     ("TBC", "day-first", None),
+    # the month by name reads one way, in either order
+    ("2 Jan 2024", "day-first", dt.datetime(2024, 1, 2)),
+    ("02-Jan-2024", "month-first", dt.datetime(2024, 1, 2)),
+    ("2 January 2024 14:05", "month-name", dt.datetime(2024, 1, 2, 14, 5)),
+    ("03-JAN-24", "day-first", dt.datetime(2024, 1, 3)),
+    ("31 Feb 2024", "day-first", None),
 ]
 
 

@@ -40,6 +40,19 @@ _DAY_FIRST = (
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
 )
+# The month by name ("2 Jan 2024", "02-Jan-2024", "2 January 2024 14:05"): one reading in
+# either order, so they are in both; after the numeric forms, which most values match first
+_NAMED_MONTH = (
+    "%d %b %Y %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%d %b %Y",
+    "%d %B %Y %H:%M:%S",
+    "%d %B %Y %H:%M",
+    "%d %B %Y",
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%Y %H:%M",
+    "%d-%b-%Y",
+)
 # Forms a US export uses (NYC 311: 02/28/2023 11:31:22 PM).
 _MONTH_FIRST = (
     "%m/%d/%Y %I:%M:%S %p",
@@ -59,10 +72,12 @@ def _two_digit_years_first(forms: tuple[str, ...]) -> tuple[str, ...]:
     return (*(f.replace("%Y", "%y") for f in forms), *forms)
 
 
-DAY_FIRST = _two_digit_years_first(_DAY_FIRST)
-MONTH_FIRST = _two_digit_years_first(_MONTH_FIRST)
+NAMED_MONTH = _two_digit_years_first(_NAMED_MONTH)
+DAY_FIRST = (*_two_digit_years_first(_DAY_FIRST), *NAMED_MONTH)
+MONTH_FIRST = (*_two_digit_years_first(_MONTH_FIRST), *NAMED_MONTH)
 FORMATS: dict[Order, tuple[str, ...]] = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST}
-ORDER_WORDS = {"iso": "ISO 8601", "day-first": "day-first", "month-first": "month-first"}
+ORDER_WORDS = {"iso": "ISO 8601", "day-first": "day-first", "month-first": "month-first",
+               "month-name": "the month by name"}
 # Excel counts days from 30 December 1899; five digits cover 1927 to 2173
 EXCEL_EPOCH = "1899-12-30"
 SERIAL_PATTERN = r"^\d{5}(\.\d+)?$"
@@ -76,8 +91,11 @@ PLAUSIBLE_SERIALS = (32874.0, 73051.0)
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 _ISO = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 _SERIAL = re.compile(r"^\s*\d{5}(\.\d+)?\s*$")
+_NAMED = re.compile(r"^\s*\d{1,2}[ \-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+                    r"[ \-]\d{2,4}\b", re.IGNORECASE)
 
-Form = Literal["iso", "day-first", "month-first", "either", "excel-serial", "unreadable"]
+Form = Literal["iso", "day-first", "month-first", "either", "month-name", "excel-serial",
+               "unreadable"]
 
 
 def form_of(value: str) -> Form:
@@ -86,6 +104,8 @@ def form_of(value: str) -> Form:
         return "iso"
     if _SERIAL.match(value):
         return "excel-serial"
+    if _NAMED.match(value):
+        return "month-name"  # reads one way in either order: says nothing of the order
     m = _NUMERIC.match(value)
     if not m:
         return "unreadable"
@@ -108,7 +128,7 @@ class DateOrder:
     day-first, is used and ``ambiguous`` is true). ``mixed`` holds one example (form, row,
     value) of each of two forms when the column mixes them: a problem to report."""
 
-    order: Literal["iso", "day-first", "month-first", "excel-serial"]
+    order: Literal["iso", "day-first", "month-first", "month-name", "excel-serial"]
     examples: tuple[str, ...]
     evidence: tuple[int, str] | None
     ambiguous: bool
@@ -137,8 +157,10 @@ def date_order(values: Iterable[tuple[int, str]], default: Order = "day-first") 
         mixed = ((a, *first[a]), (b, *first[b]))
     elif "either" in first and "iso" in first:
         mixed = (("iso", *first["iso"]), (default, *first["either"]))
+    # a column of months by name alone reads one way: said so, not as either order
+    named = "month-name" in first and "either" not in first
     order = decided[0] if decided else "excel-serial" if first.keys() == {"excel-serial"} \
-        else default
+        else "month-name" if named else default
     return DateOrder(order=order,
                      examples=tuple(examples), evidence=first.get(order),
                      ambiguous=not decided and "either" in first, mixed=mixed,
@@ -160,7 +182,8 @@ def read_as(value: str, order: str) -> dt.datetime | None:
             return dt.datetime.fromisoformat(text)
         except ValueError:
             return None
-    formats = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST}.get(order, ())
+    formats = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST,
+               "month-name": NAMED_MONTH}.get(order, ())
     for fmt in formats:
         try:
             return dt.datetime.strptime(text, fmt)
