@@ -34,7 +34,7 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
 REQUIRED_ROLES = ("case", "activity", "timestamp")
 # Names (lower-cased) of a column saying which service a row belongs to, in an export of
 # several services: a case id can repeat under each (Repairs' job 1, Benefits' claim 1).
-SERVICE_COLUMN_NAMES = ("service", "service name", "service area", "service type")
+SERVICE_COLUMN_NAMES = ("service", "service name")
 ROLE_FLAGS = {
     "case": "--case",
     "activity": "--activity",
