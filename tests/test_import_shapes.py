@@ -251,6 +251,17 @@ SHAPES = [
           check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
               "2024-01-02 00:00:00+00:00", "2024-01-02 16:00:00+00:00",
               "2024-01-02 14:05:00+00:00", "2024-02-13 00:00:00+00:00"]),
+    Shape("ISO 8601 and the month by name in one column (both read one way)",
+          _text("log.csv", _csv([("A", "Start", "2024-01-02"), ("A", "End", "2024-01-03 10:00"),
+                                 ("B", "Start", "2 Jan 2024"),
+                                 ("B", "End", "3 January 2024 10:00")])), events=4, cases=2,
+          check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-01-02 00:00:00+00:00", "2024-01-03 10:00:00+00:00",
+              "2024-01-02 00:00:00+00:00", "2024-01-03 10:00:00+00:00"]),
+    Shape("ISO 8601, the month by name and 03/04/2024 in one column",
+          _text("log.csv", _csv([("A", "Start", "2024-01-02"), ("B", "Start", "2 Jan 2024"),
+                                 ("B", "End", "03/04/2024")])),
+          error="ISO 8601 ('2024-01-02' in row 2) and day-first ('03/04/2024' in row 4)"),
     Shape("a step ending before it starts",
           _text("log.csv", _csv([(c, a, t, t) for c, a, t in EVENTS] +
                                 [("C", "Fix", "2024-03-01 09:00", "2024-03-02 09:00")] +

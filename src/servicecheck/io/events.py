@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from servicecheck.io.dates import (
+    NAMED_PATTERN,
     Order,
     filled_sql,
     form_of,
@@ -255,7 +256,10 @@ def canonical_events(
                       f"min(__row) FILTER (WHERE i{i} IS NOT NULL)",
                       f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NULL)",
                       f"min(__row) FILTER (WHERE sm{i} IS NOT NULL AND sd{i} IS NULL)",
-                      f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NOT NULL)",
+                      # a date either order reads alike; the month by name is not one
+                      # (it reads one way: beside ISO 8601 it is no second form)
+                      f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NOT NULL "
+                      f"AND NOT regexp_matches(r{i}, {literal(NAMED_PATTERN)}))",
                       # any time written without an offset (the pattern on text already
                       # read: a pass of its own cost 3% of a 1M-event import)
                       f"bool_or({no_offset_sql(f'r{i}')})"]
