@@ -216,6 +216,52 @@ SHAPES = [
     Shape("a generous --max-rejects",
           _text("log.csv", _csv([*EVENTS, ("C", "x", "TBC"), ("C", "y", "n/a")])),
           kwargs={"max_rejects": 0.5}, events=5, cases=2, rejects=2),
+    Shape("case ids repeating under a service column",
+          _text("log.csv", _csv([(s, c, a, t) for s in ("Repairs", "Benefits")
+                                 for c, a, t in EVENTS], header="Service,Case,Activity,Time")),
+          error="column 'Service': case ids repeat across the services this column names: "
+          "case 'A' is under 'Repairs' in row 2 and under 'Benefits' in row 7 (and 1 more like "
+          "it), so their events would be read as one case; import each service's rows on "
+          "their own"),
+    Shape("a service column whose case ids do not repeat",
+          _text("log.csv", _csv([("Repairs" if c == "A" else "Benefits", c, a, t)
+                                 for c, a, t in EVENTS], header="Service,Case,Activity,Time")),
+          events=5, cases=2),
+    Shape("a date column and a time column (Excel)",
+          _xlsx({"Jobs": [["Job No", "Task", "Date", "Time"],
+                          ["J0", "Reported", "2024-03-01", "09:15:00"],
+                          ["J0", "Fixed", "2024-03-01", "11:45:00"]]}), events=2, cases=1,
+          check=lambda ws, r: r.time_of_day == "Time" and [
+              str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-03-01 09:15:00+00:00", "2024-03-01 11:45:00+00:00"]),
+    Shape("'Date Logged' and 'Time Logged', day-first, a time left blank",
+          _text("log.csv", _csv([("A", "Logged", "01/03/2024", "9:15"),
+                                 ("A", "Closed", "13/03/2024", ""),
+                                 ("B", "Logged", "02/03/2024", "4:05 PM")],
+                                header="Case,Activity,Date Logged,Time Logged")),
+          kwargs={"columns": {"timestamp": "Date Logged"}}, events=3, cases=2,
+          date_order="day-first",
+          check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-03-01 09:15:00+00:00", "2024-03-13 00:00:00+00:00",
+              "2024-03-02 16:05:00+00:00"]),
+    Shape("the month by name ('2 Jan 2024', '02-Jan-2024', '2 January 2024 14:05')",
+          _text("log.csv", _csv([("A", "Logged", "2 Jan 2024"), ("A", "Done", "02-Jan-2024 16:00"),
+                                 ("B", "Logged", "2 January 2024 14:05"),
+                                 ("B", "Done", "13-FEB-24")])), events=4, cases=2,
+          check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-01-02 00:00:00+00:00", "2024-01-02 16:00:00+00:00",
+              "2024-01-02 14:05:00+00:00", "2024-02-13 00:00:00+00:00"]),
+    Shape("ISO 8601 and the month by name in one column (both read one way)",
+          _text("log.csv", _csv([("A", "Start", "2024-01-02"), ("A", "End", "2024-01-03 10:00"),
+                                 ("B", "Start", "2 Jan 2024"),
+                                 ("B", "End", "3 January 2024 10:00")])), events=4, cases=2,
+          check=lambda ws, r: [str(t) for t in ws.events().to_pandas()["timestamp"]] == [
+              "2024-01-02 00:00:00+00:00", "2024-01-03 10:00:00+00:00",
+              "2024-01-02 00:00:00+00:00", "2024-01-03 10:00:00+00:00"]),
+    Shape("ISO 8601, the month by name and 03/04/2024 in one column",
+          _text("log.csv", _csv([("A", "Start", "2024-01-02"), ("B", "Start", "2 Jan 2024"),
+                                 ("B", "End", "03/04/2024")])),
+          error="ISO 8601 ('2024-01-02' in row 2) and day-first ('03/04/2024' in row 4)"),
     Shape("a step ending before it starts",
           _text("log.csv", _csv([(c, a, t, t) for c, a, t in EVENTS] +
                                 [("C", "Fix", "2024-03-01 09:00", "2024-03-02 09:00")] +
@@ -316,6 +362,9 @@ PROPOSALS = [
     ("NYC 311 export (a case table, month-first)",
      {"case": "Unique Key", "team": "Agency", "due": "Due Date"}, "case table", "month-first"),
     ("Open311 GeoReport v2 JSON", {"case": "service_request_id"}, "case table", "iso"),
+    ("a date column and a time column (Excel)", {"timestamp": "Date"}, "event log", "iso"),
+    ("the month by name ('2 Jan 2024', '02-Jan-2024', '2 January 2024 14:05')",
+     {"timestamp": "timestamp"}, "event log", "month-name"),
 ]
 
 
@@ -330,6 +379,9 @@ def test_proposal(tmp_path: Path, name: str, roles: dict[str, str], kind: str,
     assert proposal.dates is not None and proposal.dates.order == order
     assert all(g.evidence and 0 < g.confidence <= 1 for g in proposal.roles.values())
     assert proposal.complete
+    # a column of dates alone is read with the times of day of its own stem, and said so
+    paired = "Time" if name == "a date column and a time column (Excel)" else None
+    assert proposal.time_of_day == paired
 
 
 def test_proposal_shows_its_evidence(tmp_path: Path) -> None:

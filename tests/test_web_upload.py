@@ -458,6 +458,12 @@ READ_AS = [  # value, order, what it is read as
     ("45385", "excel-serial", dt.datetime(2024, 4, 3)),
     ("45385.5", "day-first", dt.datetime(2024, 4, 3, 12)),
     ("TBC", "day-first", None),
+    # the month by name reads one way, in either order
+    ("2 Jan 2024", "day-first", dt.datetime(2024, 1, 2)),
+    ("02-Jan-2024", "month-first", dt.datetime(2024, 1, 2)),
+    ("2 January 2024 14:05", "month-name", dt.datetime(2024, 1, 2, 14, 5)),
+    ("03-JAN-24", "day-first", dt.datetime(2024, 1, 3)),
+    ("31 Feb 2024", "day-first", None),
 ]
 
 
@@ -658,3 +664,26 @@ def test_a_second_service_s_file_goes_into_a_new_service_not_the_first(
     with Workspace(ws, read_only=True) as w:
         assert w.events("grounds-maintenance").count().execute() == 20
         assert w.events("housing-repairs").count().execute() == before
+
+
+def test_a_date_column_and_its_time_column_are_read_as_one_moment_and_said(
+        analyst: Any, tmp_path: Path) -> None:
+    """A council's 'Date' and 'Time' columns: said on the proposal, read as one instant (every
+    step was at midnight), and said again after the import, as the command line says it."""
+    _app, c, csrf, _service, ws = analyst
+    book = write_xlsx(tmp_path / "jobs.xlsx", {"Jobs": [
+        ["Job No", "Task", "Date", "Time"], ["J0", "Reported", "2024-03-01", "09:15:00"],
+        ["J0", "Fixed", "2024-03-04", "11:45:00"], ["J1", "Reported", "2024-03-02", "08:00:00"]]})
+    r = upload(c, csrf, book)
+    said = re.search(r'<p id="time-of-day">(.*?)</p>', r.text, re.S)
+    assert said and text(said.group(1)) == ("The times of day are in 'Time': each is read "
+                                            "with its date in 'Date', as one moment.")
+    action = re.search(r'action="(/upload/[^/]+/import)"', r.text)
+    assert action
+    r = c.post(action.group(1), data=sent(r.text, "confirm-form"))
+    assert r.status_code == 200, text(r.text)[:600]
+    assert "The dates in “Date” were read with the times of day in “Time”." in text(r.text)
+    with Workspace(ws, read_only=True) as w:
+        assert [str(t) for t in w.events().to_pandas()["timestamp"]] == [
+            "2024-03-01 09:15:00+00:00", "2024-03-04 11:45:00+00:00",
+            "2024-03-02 08:00:00+00:00"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from servicecheck.io.errors import InputError
 from servicecheck.io.sql import literal, literals
@@ -39,6 +40,19 @@ _DAY_FIRST = (
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
 )
+# The month by name ("2 Jan 2024", "02-Jan-2024", "2 January 2024 14:05"): one reading in
+# either order, so they are in both; after the numeric forms, which most values match first
+_NAMED_MONTH = (
+    "%d %b %Y %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%d %b %Y",
+    "%d %B %Y %H:%M:%S",
+    "%d %B %Y %H:%M",
+    "%d %B %Y",
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%Y %H:%M",
+    "%d-%b-%Y",
+)
 # Forms a US export uses (NYC 311: 02/28/2023 11:31:22 PM).
 _MONTH_FIRST = (
     "%m/%d/%Y %I:%M:%S %p",
@@ -58,10 +72,12 @@ def _two_digit_years_first(forms: tuple[str, ...]) -> tuple[str, ...]:
     return (*(f.replace("%Y", "%y") for f in forms), *forms)
 
 
-DAY_FIRST = _two_digit_years_first(_DAY_FIRST)
-MONTH_FIRST = _two_digit_years_first(_MONTH_FIRST)
+NAMED_MONTH = _two_digit_years_first(_NAMED_MONTH)
+DAY_FIRST = (*_two_digit_years_first(_DAY_FIRST), *NAMED_MONTH)
+MONTH_FIRST = (*_two_digit_years_first(_MONTH_FIRST), *NAMED_MONTH)
 FORMATS: dict[Order, tuple[str, ...]] = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST}
-ORDER_WORDS = {"iso": "ISO 8601", "day-first": "day-first", "month-first": "month-first"}
+ORDER_WORDS = {"iso": "ISO 8601", "day-first": "day-first", "month-first": "month-first",
+               "month-name": "the month by name"}
 # Excel counts days from 30 December 1899; five digits cover 1927 to 2173
 EXCEL_EPOCH = "1899-12-30"
 SERIAL_PATTERN = r"^\d{5}(\.\d+)?$"
@@ -75,8 +91,13 @@ PLAUSIBLE_SERIALS = (32874.0, 73051.0)
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 _ISO = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 _SERIAL = re.compile(r"^\s*\d{5}(\.\d+)?\s*$")
+# a date with its month by name (the import's SQL tests text already trimmed with it)
+NAMED_PATTERN = (r"(?i)^\d{1,2}[ \-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+                 r"[ \-]\d{2,4}\b")
+_NAMED = re.compile(NAMED_PATTERN.replace("^", "^\\s*", 1))
 
-Form = Literal["iso", "day-first", "month-first", "either", "excel-serial", "unreadable"]
+Form = Literal["iso", "day-first", "month-first", "either", "month-name", "excel-serial",
+               "unreadable"]
 
 
 def form_of(value: str) -> Form:
@@ -85,6 +106,8 @@ def form_of(value: str) -> Form:
         return "iso"
     if _SERIAL.match(value):
         return "excel-serial"
+    if _NAMED.match(value):
+        return "month-name"  # reads one way in either order: says nothing of the order
     m = _NUMERIC.match(value)
     if not m:
         return "unreadable"
@@ -107,7 +130,7 @@ class DateOrder:
     day-first, is used and ``ambiguous`` is true). ``mixed`` holds one example (form, row,
     value) of each of two forms when the column mixes them: a problem to report."""
 
-    order: Literal["iso", "day-first", "month-first", "excel-serial"]
+    order: Literal["iso", "day-first", "month-first", "month-name", "excel-serial"]
     examples: tuple[str, ...]
     evidence: tuple[int, str] | None
     ambiguous: bool
@@ -136,8 +159,10 @@ def date_order(values: Iterable[tuple[int, str]], default: Order = "day-first") 
         mixed = ((a, *first[a]), (b, *first[b]))
     elif "either" in first and "iso" in first:
         mixed = (("iso", *first["iso"]), (default, *first["either"]))
+    # a column of months by name alone reads one way: said so, not as either order
+    named = "month-name" in first and "either" not in first
     order = decided[0] if decided else "excel-serial" if first.keys() == {"excel-serial"} \
-        else default
+        else "month-name" if named else default
     return DateOrder(order=order,
                      examples=tuple(examples), evidence=first.get(order),
                      ambiguous=not decided and "either" in first, mixed=mixed,
@@ -159,13 +184,78 @@ def read_as(value: str, order: str) -> dt.datetime | None:
             return dt.datetime.fromisoformat(text)
         except ValueError:
             return None
-    formats = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST}.get(order, ())
+    formats = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST,
+               "month-name": NAMED_MONTH}.get(order, ())
     for fmt in formats:
         try:
             return dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
     return None
+
+
+# -- a date column and a time column ------------------------------------------------------
+# Council exports often split the moment in two: "Date Logged" holds 01/03/2024 and "Time
+# Logged" 09:15. Read alone, the date put every step at midnight; read together they are
+# one instant, written as the date, a space and the time, which the forms above all read.
+DATE_ONLY = (r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+             r"|\d{1,2}[ \-][A-Za-z]{3,9}[ \-]\d{2,4})$")
+TIME_ONLY = r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[AaPp][Mm])?$"
+# the words that say a column holds a date or a time, not which moment it is
+_STAMP_WORDS = frozenset({"date", "time", "datetime", "dt", "tm"})
+
+
+def _words(name: str) -> tuple[str, ...]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()
+    return tuple(w for w in re.split(r"[^a-z0-9]+", spaced) if w)
+
+
+def _stem(name: str) -> tuple[str, ...]:
+    """A column's name without the words saying date or time: 'Date Logged' and 'Time
+    Logged' (or 'LoggedDate' and 'LoggedTime', 'Date' and 'Time') share a stem."""
+    return tuple(w for w in _words(name) if w not in _STAMP_WORDS)
+
+
+def _all_match(column: pa.ChunkedArray, pattern: str) -> bool:
+    """Every filled value of a text column matches ``pattern`` (and one at least is
+    filled)."""
+    filled = column.drop_null()
+    return len(filled) > 0 and bool(pc.all(pc.match_substring_regex(filled, pattern)).as_py())
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def time_of_day_column(table: pa.Table, date_column: str, taken: Iterable[str]
+                       ) -> str | None:
+    """The column holding the times of day of a column of dates alone: of the same stem,
+    not mapped to a role (``taken``), every filled value a time with no date. None when
+    the dates carry their times (the first value is looked at before the whole column)."""
+    if date_column not in table.column_names or not _is_text(table.schema.field(
+            date_column).type):
+        return None
+    dates = table.column(date_column).drop_null()
+    if not len(dates) or not re.match(DATE_ONLY, str(dates[0].as_py()).strip()):
+        return None
+    stem, busy = _stem(date_column), set(taken)
+    for name in table.column_names:
+        if (name != date_column and name not in busy and _stem(name) == stem
+                and any(w in _STAMP_WORDS for w in _words(name))
+                and _is_text(table.schema.field(name).type)
+                and _all_match(table.column(name), TIME_ONLY)
+                and _all_match(table.column(date_column), DATE_ONLY)):
+            return str(name)
+    return None
+
+
+def with_time_of_day(table: pa.Table, date_column: str, time_column: str) -> pa.Table:
+    """The table with each date followed by its time of day (a date whose time is blank
+    stays a date: midnight, as it was written)."""
+    dates, times = table.column(date_column), table.column(time_column)
+    joined = pc.if_else(pc.is_null(times), dates,
+                        pc.binary_join_element_wise(dates, times, " "))
+    return table.set_column(table.column_names.index(date_column), date_column, joined)
 
 
 # -- SQL (DuckDB) ------------------------------------------------------------------------------

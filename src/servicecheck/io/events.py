@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from servicecheck.io.dates import (
+    NAMED_PATTERN,
     Order,
     filled_sql,
     form_of,
@@ -22,8 +23,10 @@ from servicecheck.io.dates import (
     naive_by_type,
     no_offset_sql,
     text_sql,
+    time_of_day_column,
     timestamp_sql,
     two_forms,
+    with_time_of_day,
 )
 from servicecheck.io.errors import InputError
 from servicecheck.io.in_place import InPlace, read_in_place
@@ -48,6 +51,7 @@ from servicecheck.io.rejects import (
     unreadable,
 )
 from servicecheck.io.report import LEFT_OUT, ImportReport
+from servicecheck.io.roles import check_one_service
 from servicecheck.io.sql import bound, ident, literal, literals, set_timezone
 from servicecheck.io.tables import RawTable
 
@@ -155,6 +159,12 @@ def canonical_events(
         con.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT * FROM {raw.scan}")
     else:
         table, cleaned = clean_text_columns(table)
+        # dates in one column and their times of day in another: read as one instant
+        paired = (None if raw.stamp_columns or timestamp_format else
+                  time_of_day_column(table, columns["timestamp"], columns.values()))
+        if paired is not None:
+            table = with_time_of_day(table, columns["timestamp"], paired)
+            report.time_of_day = paired
         if "__row" not in table.column_names:  # a widened case table numbers its own events
             table = table.append_column("__row", pa.arange(0, table.num_rows))
         con.register(relation, table)
@@ -246,7 +256,10 @@ def canonical_events(
                       f"min(__row) FILTER (WHERE i{i} IS NOT NULL)",
                       f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NULL)",
                       f"min(__row) FILTER (WHERE sm{i} IS NOT NULL AND sd{i} IS NULL)",
-                      f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NOT NULL)",
+                      # a date either order reads alike; the month by name is not one
+                      # (it reads one way: beside ISO 8601 it is no second form)
+                      f"min(__row) FILTER (WHERE sd{i} IS NOT NULL AND sm{i} IS NOT NULL "
+                      f"AND NOT regexp_matches(r{i}, {literal(NAMED_PATTERN)}))",
                       # any time written without an offset (the pattern on text already
                       # read: a pass of its own cost 3% of a 1M-event import)
                       f"bool_or({no_offset_sql(f'r{i}')})"]
@@ -333,6 +346,8 @@ def canonical_events(
         if is_text(col) and col not in cleaned and col not in held:
             return filled_sql(ident(col))
         return f"{value(col) if col in held else present(col)} IS NOT NULL"
+
+    check_one_service(con, relation, raw, columns, text, filled(case_col))
 
     # rows set aside: a time that does not read, a step that ends before it starts
     keep_raw = f"{filled(case_col)} AND {filled(act_col)} AND {filled(ts_col)}"

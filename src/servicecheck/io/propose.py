@@ -21,7 +21,14 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from servicecheck.findings import Finding, count, share
-from servicecheck.io.dates import PLAUSIBLE_SERIALS, DateOrder, Order, date_order, form_of
+from servicecheck.io.dates import (
+    PLAUSIBLE_SERIALS,
+    DateOrder,
+    Order,
+    date_order,
+    form_of,
+    time_of_day_column,
+)
 from servicecheck.io.errors import InputError
 from servicecheck.io.placeholders import is_placeholder
 from servicecheck.io.tables import RawTable, read_table, sheet_names
@@ -115,6 +122,8 @@ class Proposal:
     preview: tuple[tuple[str | None, ...], ...] = ()
     rows: int | None = None  # records in the file (a case table's cases, a log's events)
     sheets: tuple[str, ...] = ()  # a workbook's sheets, to choose another from
+    # the column whose times of day the import reads with the timestamp's dates (io.dates)
+    time_of_day: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -196,6 +205,9 @@ def findings(p: Proposal, name: str) -> list[Finding]:
         out.append(Finding("propose.dates", "date", len(p.dates.examples),
                            {"row": count(ev[0])} if ev else {},
                            names=(p.dates.order, ev[1]) if ev else (p.dates.order,)))
+    if p.time_of_day and "timestamp" in p.roles:
+        out.append(Finding("propose.time_of_day", "column", 2,
+                           names=(p.roles["timestamp"].column, p.time_of_day)))
     return out
 
 
@@ -254,6 +266,10 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first",
     written = [(i + raw.header_rows + 1, v) for c in stamp_cols
                for i, v in enumerate(values[c]) if v is not None and not is_placeholder(v)]
     dates = date_order(written, default_order) if written else None
+    # the import reads a column of dates alone with the times of day of another of its stem
+    paired = (time_of_day_column(sample, roles["timestamp"].column,
+                                 (g.column for g in roles.values()))
+              if kind == "event log" and "timestamp" in roles else None)
     return Proposal(
         source=raw.source, kind=kind, columns=tuple(names), roles=roles, moments=moments,
         end=_ending(moments), dates=dates,
@@ -262,7 +278,7 @@ def propose_table(raw: RawTable, *, default_order: Order = "day-first",
         sheet=raw.sheet, header_row=raw.header_rows or None,
         preview=tuple(tuple(values[n][i] for n in names)
                       for i in range(min(PREVIEW_ROWS, len(sample)))),
-        rows=raw.num_rows)
+        rows=raw.num_rows, time_of_day=paired)
 
 
 def confirm(proposal: Proposal, edits: Edits[str, str | None] | None = None, *,

@@ -26,6 +26,9 @@ RECOGNISED = "quality.recognised"
 # the finding of dates read in the default order, none of them saying which (names: the
 # column, the order read)
 ORDER_ASSUMED = "quality.order_assumed"
+# the finding of a timestamp column of dates alone read with the times of day of another
+# (names: the date column, the time column)
+TIME_OF_DAY = "quality.time_of_day"
 
 
 # why a row is left out, in the order validation counts them
@@ -54,6 +57,8 @@ class ImportReport:
     # the time column whose every date read either way (03/04/2024), read in the default
     # order because nothing said which: said, so that an American export is not misread
     order_assumed: str | None = None
+    # the column whose times of day were read with the timestamp column's dates
+    time_of_day: str | None = None
     sheet: str | None = None  # the workbook's sheet read
     header_row: int | None = None  # the row the column names were read from
     paired: int = 0  # start events folded into their completion (lifecycles)
@@ -93,6 +98,9 @@ class ImportReport:
         if self.order_assumed is not None and self.date_order is not None:
             found.append(Finding(ORDER_ASSUMED, "date", 1,
                                  names=(self.order_assumed, self.date_order)))
+        if self.time_of_day is not None:
+            found.append(Finding(TIME_OF_DAY, "column", 2, names=(
+                self.mapping.get("timestamp", ""), self.time_of_day)))
         if self.recognised is not None:
             pairs = [*self.recognised.columns.items(),
                      *(("moment", a) for a in self.moments.values())]

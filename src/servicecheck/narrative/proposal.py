@@ -47,3 +47,11 @@ def _dates(f: Finding, voice: Voice) -> str:
     decided = (f" (row {g.number(f.q('row'))}: '{value[0]}')" if value
                else " (every date reads either way: check it)")
     return f"  dates: {order}{decided}"
+
+
+@renders("propose.time_of_day")
+def _time_of_day(f: Finding, voice: Voice) -> str:
+    """A timestamp column of dates alone and the column of its times of day (``names``), read
+    by the import as one instant."""
+    dates, times = f.names[:2]
+    return f"  times of day: '{times}', read with the dates in '{dates}'"

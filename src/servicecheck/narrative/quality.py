@@ -189,6 +189,13 @@ def _order_assumed(f: Finding, voice: Voice) -> str:
             f"with --replace --date-order {other}.")
 
 
+@renders("quality.time_of_day")
+def _time_of_day(f: Finding, voice: Voice) -> str:
+    """A column of dates alone read with another's times of day (io.report.TIME_OF_DAY)."""
+    dates, times = f.names[:2]
+    return f"The dates in “{dates}” were read with the times of day in “{times}”."
+
+
 @renders("quality.all_met")
 def _all_met(f: Finding, voice: Voice) -> str:
     return "Every need in the data was met by its end."
