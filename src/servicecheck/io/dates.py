@@ -317,10 +317,36 @@ def timestamp_sql(q: str, arrow_type: pa.DataType, fmt: str | None, *,
     return f"COALESCE({_iso_cast(t)}, {local_sql(t, order, serial)})"
 
 
+# where a two-digit year can be: after a separator (a hyphen first: inside brackets
+# elsewhere it makes a range), at the end or before a space ('03/04/24',
+# '03-JAN-24 13:05', '2 Jan 24'); every %y form of the lists has it so (one digit too: a
+# %y that reads '4' must not be left to a %Y that reads it as the year 4)
+TWO_DIGIT_YEAR_GLOBS = tuple(f"*[-/. ]{d}{end}" for d in ("[0-9]", "[0-9][0-9]")
+                             for end in ("", " *"))
+
+
+def _strptime_sql(t: str, forms: tuple[str, ...]) -> str:
+    """DuckDB: trimmed text ``t`` read by the first of ``forms`` that reads it, as
+    TRY_STRPTIME over the list gives it, the two-digit-year forms tried only on text that
+    has a year where one can be (``TWO_DIGIT_YEAR_GLOBS``).
+
+    The list puts each two-digit-year form first (``_two_digit_years_first``), and every
+    value of the usual four-digit year then failed each of those before its own form: a
+    day-first import of 300k events took 3.4 s against 1.0 s. Text the GLOBs pass over no
+    %y form reads, so the four-digit forms alone give the list's answer there; elsewhere the
+    whole list is tried, as before (``tests/test_import.py`` checks it form by form)."""
+    four = tuple(f for f in forms if "%y" not in f)
+    if len(four) == len(forms):
+        return f"TRY_STRPTIME({t}, [{literals(forms)}])"
+    maybe = " OR ".join(f"{t} GLOB {literal(g)}" for g in TWO_DIGIT_YEAR_GLOBS)
+    return (f"CASE WHEN {maybe} THEN TRY_STRPTIME({t}, [{literals(forms)}]) "
+            f"ELSE TRY_STRPTIME({t}, [{literals(four)}]) END")
+
+
 def local_sql(t: str, order: Order, serial: bool = False) -> str:
     """DuckDB: trimmed text ``t`` read in ``order`` (and as Excel's day number when
     ``serial``), as TIMESTAMPTZ; NULL where it does not read so."""
-    forms = [f"CAST(TRY_STRPTIME({t}, [{literals(FORMATS[order])}]) AS TIMESTAMPTZ)"]
+    forms = [f"CAST({_strptime_sql(t, FORMATS[order])} AS TIMESTAMPTZ)"]
     if serial:
         forms.append(f"CAST({serial_sql(t)} AS TIMESTAMPTZ)")
     return forms[0] if len(forms) == 1 else f"COALESCE({', '.join(forms)})"
