@@ -67,6 +67,8 @@ NAMES: dict[str, tuple[str, ...]] = {
     "propose.role": ("case", "Job ref", "name and values", "J1", "J2"),
     "propose.moments": ("Closed", "Logged on", "Logged", "Closed on", "Closed"),
     "propose.dates": ("day-first", "25/04/2024"),
+    "propose.time_of_day": ("Date Logged", "Time Logged"),
+    "quality.time_of_day": ("Date Logged", "Time Logged"),
 }
 NOUNS = ["need", "case", "order", "contact", "classified contact", "signal", "day", "week",
          "event", "demand", "row", "import", "service", "citizen", "step", "arrow", "time",
