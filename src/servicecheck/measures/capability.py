@@ -37,6 +37,7 @@ from servicecheck.measures.order import (
     intake_end_findings,
     intake_start,
     intake_start_findings,
+    is_stale,
     one_intake,
     stale_after_days,
     tied,
@@ -128,8 +129,7 @@ def capability(
     # no usual time to call an open need stale by (NYC 311's 545 requests still "Open" or
     # "In Progress" were told "most likely ended some other way")
     stale_after = stale_after_days(done["end_to_end_days"]) if intake is None else None
-    is_stale = (wip["idle_days"] > stale_after) if stale_after is not None else \
-        pd.Series(False, index=wip.index)
+    stale = is_stale(wip, stale_after)
     # completion order within the phase, so needs begun before a change do not blur the new
     # limits (each phase its own limits: ``current_days`` reads the latest one's needs)
     at = "met_at" if intake is None else "first_contact"
@@ -158,8 +158,8 @@ def capability(
                       future=next(iter(future_findings(workspace, svc)), None),
                       absent_ends=absent_steps(workspace, svc, svc.clock.end)
                       if done.empty else (),
-                      open=wip[~is_stale].reset_index(drop=True),
-                      stale=wip[is_stale].reset_index(drop=True),
+                      open=wip[~stale].reset_index(drop=True),
+                      stale=wip[stale].reset_index(drop=True),
                       set_aside=int((~df["open"]).sum()) - len(done),
                       clock="citizen" if svc.clock.end else "last-event",
                       changes=change_times(svc, change_dates),

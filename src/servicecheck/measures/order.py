@@ -78,18 +78,28 @@ def intake_start(first_contact: pd.Series, days: pd.Series) -> pd.Timestamp | No
     return first_contact.min() if math.isfinite(p90) else None
 
 
-def stale_mask(need_table: pd.DataFrame) -> pd.Series:
-    """Per need, whether it is stale: without an end and idle longer than
-    ``stale_after_days`` of the needs met (none set aside); none is in an extract of one
-    intake, whose needs met give no usual time (``one_intake``). Capability's rule, for
-    the summary and clean and dirty work to count stale needs as capability does (flow said
-    "the 2,067 not met yet" of the fines' 292 open and 1,775 stale)."""
+def stale_after(need_table: pd.DataFrame) -> float | None:
+    """How long an open need of ``need_table`` may sit idle before it is stale:
+    ``stale_after_days`` of the needs met (none set aside); None in an extract of one
+    intake, whose needs met give no usual time (``one_intake``). Capability's rule, for the
+    summary and clean and dirty work to count stale needs as capability does (flow said "the
+    2,067 not met yet" of the fines' 292 open and 1,775 stale)."""
     met = need_table[~need_table["open"] & ~(need_table["end_to_end_days"] < 0)]
-    after = (stale_after_days(met["end_to_end_days"])
-             if one_intake(met["first_contact"], met["end_to_end_days"]) is None else None)
+    return (stale_after_days(met["end_to_end_days"])
+            if one_intake(met["first_contact"], met["end_to_end_days"]) is None else None)
+
+
+def is_stale(needs: pd.DataFrame, after: float | None) -> pd.Series:
+    """Per need, whether it is without an end and idle longer than ``after`` (None: none
+    is stale)."""
     if after is None:
-        return pd.Series(False, index=need_table.index)
-    return need_table["open"] & (need_table["idle_days"] > after)
+        return pd.Series(False, index=needs.index)
+    return needs["open"] & (needs["idle_days"] > after)
+
+
+def stale_mask(need_table: pd.DataFrame) -> pd.Series:
+    """Per need, whether it is stale (``is_stale`` by ``stale_after``)."""
+    return is_stale(need_table, stale_after(need_table))
 
 
 def stale_after_days(days: pd.Series) -> float | None:

@@ -11,7 +11,7 @@ from ibis.expr.types import Table
 from servicecheck.engine.workspace import Reader
 from servicecheck.findings import Clock, Finding, Span, count, seconds, share
 from servicecheck.measures.needs import needs
-from servicecheck.measures.order import one_intake, stale_after_days, stale_mask
+from servicecheck.measures.order import is_stale, stale_after
 from servicecheck.service.model import Service
 from servicecheck.service.need_key import with_need
 
@@ -132,10 +132,8 @@ def summarise(workspace: Reader, service: Service | None = None, *,
     # a need whose end came before its first contact is set aside, as capability does
     done = met["end_to_end_days"].to_numpy()
     # a need idle far longer than the usual time is stale, not open (as capability says)
-    # ... and none is stale in an extract of one intake, as capability says
-    after = (stale_after_days(pd.Series(done))
-             if one_intake(met["first_contact"], met["end_to_end_days"]) is None else None)
-    stale = int(stale_mask(n).sum())
+    after = stale_after(n)
+    stale = int(is_stale(n, after).sum())
     row = counts.iloc[0]
     return Summary(
         service=svc.name,
